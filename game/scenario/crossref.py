@@ -1,0 +1,312 @@
+"""Whole-scenario checks: references between items, reachability, provenance.
+
+Each check yields ``(path, message, severity)`` so the loader can point at the
+line of the offending value; nothing here raises.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from game.scenario.schema import (
+    Basis,
+    Chance,
+    Comparison,
+    Condition,
+    Effect,
+    Scenario,
+)
+
+Finding = tuple[tuple[Any, ...], str, str]
+
+
+def _hint(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    known = list(known)
+    return f"unknown {kind} {name!r}{_hint(name, known)}"
+
+
+def _dupes(items: list[Any], path: tuple[Any, ...], kind: str) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            yield (*path, i, "id"), f"duplicate {kind} id {item.id!r}", "error"
+        seen.add(item.id)
+
+
+def _condition_possible(c: Condition, lo: float, hi: float) -> bool:
+    match c.op:
+        case Comparison.lt:
+            return c.value > lo
+        case Comparison.le:
+            return c.value >= lo
+        case Comparison.gt:
+            return c.value < hi
+        case Comparison.ge:
+            return c.value <= hi
+    return True
+
+
+def check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -> list[Finding]:
+    """Every cross-reference problem in ``scn``. ``None`` id sets skip that check."""
+    return list(_check(scn, fact_ids, ref_ids))
+
+
+def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -> Iterator[Finding]:
+    metrics = {m.id: m for m in scn.metrics}
+    actors = {a.id: a for a in scn.actors}
+    stages = [s.id for s in scn.ladder]
+    outcomes = {o.id for o in scn.outcomes}
+    events = {e.id for e in scn.events}
+    options = {a.id: {o.id for o in a.options} for a in scn.actors}
+
+    yield from _dupes(scn.metrics, ("metrics",), "metric")
+    yield from _dupes(scn.actors, ("actors",), "actor")
+    yield from _dupes(scn.events, ("events",), "event")
+    yield from _dupes(scn.ladder, ("ladder",), "stage")
+    yield from _dupes(scn.outcomes, ("outcomes",), "outcome")
+    yield from _dupes(scn.interactions, ("interactions",), "interaction")
+    yield from _dupes(scn.injects, ("injects",), "inject")
+
+    def metric_ref(path: tuple[Any, ...], mid: str) -> Iterator[Finding]:
+        if mid not in metrics:
+            yield path, _unknown("metric", mid, metrics), "error"
+
+    def effects(path: tuple[Any, ...], eff: dict[str, Effect]) -> Iterator[Finding]:
+        for mid in eff:
+            yield from metric_ref((*path, mid), mid)
+
+    def stage_refs(path: tuple[Any, ...], ids: Iterable[str]) -> Iterator[Finding]:
+        for i, sid in enumerate(ids):
+            if sid not in stages:
+                yield (*path, i), _unknown("stage", sid, stages), "error"
+
+    def conditions(path: tuple[Any, ...], conds: list[Condition]) -> Iterator[Finding]:
+        for i, c in enumerate(conds):
+            if c.metric not in metrics:
+                yield (*path, i, "metric"), _unknown("metric", c.metric, metrics), "error"
+                continue
+            lo, hi = metrics[c.metric].range
+            if not _condition_possible(c, lo, hi):
+                yield (
+                    (*path, i, "value"),
+                    f"'{c.metric} {c.op.value} {c.value}' can never hold in range [{lo}, {hi}]",
+                    "error",
+                )
+
+    def chance(path: tuple[Any, ...], ch: Chance) -> Iterator[Finding]:
+        for mid in ch.slope:
+            yield from metric_ref((*path, "slope", mid), mid)
+        for sid in ch.stage_shift:
+            if sid not in stages:
+                yield (*path, "stage_shift", sid), _unknown("stage", sid, stages), "error"
+
+    def moves(path: tuple[Any, ...], mv: dict[str, list[str]]) -> Iterator[Finding]:
+        for aid, opts in mv.items():
+            if aid not in actors:
+                yield (*path, aid), _unknown("actor", aid, actors), "error"
+                continue
+            for i, oid in enumerate(opts):
+                if oid not in options[aid]:
+                    yield (*path, aid, i), _unknown(f"option of {aid}", oid, options[aid]), "error"
+
+    def basis(path: tuple[Any, ...], b: Basis | None, what: str) -> Iterator[Finding]:
+        if b is None:
+            yield path, f"{what} has no basis (cite a fact id or name an assumption)", "warning"
+            return
+        if fact_ids is not None:
+            for i, fid in enumerate(b.facts):
+                if fid not in fact_ids:
+                    yield (*path, "basis", "facts", i), _unknown("fact id", fid, fact_ids), "error"
+        if ref_ids is not None:
+            for i, rid in enumerate(b.references):
+                if rid not in ref_ids:
+                    yield (
+                        (*path, "basis", "references", i),
+                        _unknown("reference id", rid, ref_ids),
+                        "error",
+                    )
+
+    # Metrics
+    for i, m in enumerate(scn.metrics):
+        p = ("metrics", i)
+        yield from basis(p, m.basis, f"metric {m.id!r}")
+        if m.owner is not None and m.owner not in actors:
+            yield (*p, "owner"), _unknown("actor", m.owner, actors), "error"
+
+    # Actors and their options
+    for i, a in enumerate(scn.actors):
+        p = ("actors", i)
+        yield from basis(p, a.basis, f"actor {a.id!r}")
+        if a.intel_metric is not None:
+            yield from metric_ref((*p, "intel_metric"), a.intel_metric)
+        if a.hold_option not in options[a.id]:
+            yield (*p, "hold_option"), _unknown("option", a.hold_option, options[a.id]), "error"
+        for key, w in (("metrics", a.objectives.metrics), ("outcomes", a.objectives.outcomes)):
+            for ref in w:
+                known = metrics if key == "metrics" else outcomes
+                if ref not in known:
+                    yield (*p, "objectives", key, ref), _unknown(key[:-1], ref, known), "error"
+        yield from _dupes(a.advisors, (*p, "advisors"), "advisor")
+        for j, adv in enumerate(a.advisors):
+            for key, w in (
+                ("metrics", adv.objectives.metrics),
+                ("outcomes", adv.objectives.outcomes),
+            ):
+                known = metrics if key == "metrics" else outcomes
+                for ref in w:
+                    if ref not in known:
+                        yield (
+                            (*p, "advisors", j, "objectives", key, ref),
+                            _unknown(key[:-1], ref, known),
+                            "error",
+                        )
+        yield from _dupes(a.options, (*p, "options"), "option")
+        for j, o in enumerate(a.options):
+            q = (*p, "options", j)
+            yield from basis(q, o.basis, f"option {a.id}.{o.id}")
+            yield from effects((*q, "effects"), o.effects)
+            yield from stage_refs((*q, "available", "stages"), o.available.stages)
+            yield from conditions((*q, "available", "conditions"), o.available.conditions)
+            yield from _dupes(o.branches, (*q, "branches"), "branch")
+            for k, br in enumerate(o.branches):
+                yield from chance((*q, "branches", k, "chance"), br.chance)
+                yield from effects((*q, "branches", k, "effects"), br.effects)
+                if br.exposes and not o.covert:
+                    yield (
+                        (*q, "branches", k, "exposes"),
+                        "only a covert option can be exposed",
+                        "error",
+                    )
+            if o.max_uses is not None and o.id == a.hold_option:
+                yield (*q, "max_uses"), "the hold-course option cannot have a use limit", "error"
+
+    # Interactions
+    for i, it in enumerate(scn.interactions):
+        p = ("interactions", i)
+        yield from basis(p, it.basis, f"interaction {it.id!r}")
+        yield from moves((*p, "when"), it.when)
+        yield from effects((*p, "effects"), it.effects)
+
+    # Dynamics and fog
+    for i, c in enumerate(scn.dynamics.coupling):
+        p = ("dynamics", "coupling", i)
+        yield from basis(p, c.basis, "coupling")
+        yield from metric_ref((*p, "source"), c.source)
+        yield from metric_ref((*p, "target"), c.target)
+    yield from basis(("fog",), scn.fog.basis, "fog")
+    if scn.fog.error_at_full_intel > scn.fog.error_at_zero_intel:
+        yield (
+            ("fog", "error_at_full_intel"),
+            "full intelligence should not be less accurate",
+            "error",
+        )
+
+    # Events
+    for i, e in enumerate(scn.events):
+        p = ("events", i)
+        yield from basis(p, e.basis, f"event {e.id!r}")
+        yield from chance((*p, "hazard"), e.hazard)
+        yield from stage_refs((*p, "when", "stages"), e.when.stages)
+        yield from conditions((*p, "when", "conditions"), e.when.conditions)
+        yield from moves((*p, "when", "moves"), e.when.moves)
+        yield from effects((*p, "effects"), e.effects)
+
+    # Ladder
+    if scn.initial_stage not in stages:
+        yield ("initial_stage",), _unknown("stage", scn.initial_stage, stages), "error"
+    for i, s in enumerate(scn.ladder):
+        p = ("ladder", i)
+        yield from basis(p, s.basis, f"stage {s.id!r}")
+        yield from chance((*p, "up"), s.up)
+        yield from chance((*p, "down"), s.down)
+    yield from _ladder(scn, stages)
+
+    # Outcomes
+    limit = [i for i, o in enumerate(scn.outcomes) if o.at_turn_limit]
+    if len(limit) != 1:
+        yield (
+            ("outcomes",),
+            f"exactly one outcome needs at_turn_limit: true (found {len(limit)})",
+            "error",
+        )
+    for i, o in enumerate(scn.outcomes):
+        p = ("outcomes", i)
+        yield from basis(p, o.basis, f"outcome {o.id!r}")
+        if o.trigger is None:
+            if not o.at_turn_limit:
+                yield (
+                    p,
+                    f"outcome {o.id!r} has no trigger and is not the turn-limit outcome",
+                    "error",
+                )
+            continue
+        t = o.trigger
+        yield from stage_refs((*p, "trigger", "stages"), t.stages)
+        yield from conditions((*p, "trigger", "conditions"), t.conditions)
+        yield from moves((*p, "trigger", "moves"), t.moves)
+        yield from chance((*p, "trigger", "chance"), t.chance)
+
+    # Injects
+    for i, inj in enumerate(scn.injects):
+        p = ("injects", i)
+        if inj.event is not None and inj.event not in events:
+            yield (*p, "event"), _unknown("event", inj.event, events), "error"
+        yield from effects((*p, "effects"), inj.effects)
+        if inj.turn > scn.meta.turn_limit:
+            yield (*p, "turn"), f"turn {inj.turn} is after the turn limit", "error"
+        if inj.basis is not None:
+            yield from basis(p, inj.basis, "inject")
+
+    # Options nobody can choose: their stages or conditions never hold.
+    reachable = _reachable_stages(scn, stages)
+    for i, a in enumerate(scn.actors):
+        for j, o in enumerate(a.options):
+            if o.available.stages and not any(s in reachable for s in o.available.stages):
+                yield (
+                    ("actors", i, "options", j, "available", "stages"),
+                    f"option {a.id}.{o.id} can never be chosen: none of its stages is reachable",
+                    "error",
+                )
+
+
+def _reachable_stages(scn: Scenario, stages: list[str]) -> set[str]:
+    if scn.initial_stage not in stages:
+        return set()
+    ups = max((e.stage_change for e in scn.events), default=0)
+    downs = min((e.stage_change for e in scn.events), default=0)
+    seen = {stages.index(scn.initial_stage)}
+    todo = list(seen)
+    while todo:
+        i = todo.pop()
+        nxt: list[int] = []
+        if i + 1 < len(stages) and scn.ladder[i].up.can_happen():
+            nxt.append(i + 1)
+        if i > 0 and scn.ladder[i].down.can_happen():
+            nxt.append(i - 1)
+        nxt += [min(len(stages) - 1, i + d) for d in range(1, ups + 1)]
+        nxt += [max(0, i + d) for d in range(downs, 0)]
+        for j in nxt:
+            if j not in seen:
+                seen.add(j)
+                todo.append(j)
+    return {stages[i] for i in seen}
+
+
+def _ladder(scn: Scenario, stages: list[str]) -> Iterator[Finding]:
+    reachable = _reachable_stages(scn, stages)
+    ending = {s for o in scn.outcomes if o.trigger for s in o.trigger.stages}
+    moving_events = any(e.stage_change != 0 for e in scn.events)
+    for i, s in enumerate(scn.ladder):
+        if s.id not in reachable:
+            yield ("ladder", i), f"stage {s.id!r} can never be reached", "error"
+        can_up = i + 1 < len(stages) and s.up.can_happen()
+        can_down = i > 0 and s.down.can_happen()
+        if not (can_up or can_down or moving_events or s.id in ending):
+            yield ("ladder", i), f"stage {s.id!r} can never be left", "error"

@@ -1,0 +1,440 @@
+"""The scenario format: one pydantic model per YAML concept.
+
+Field-level rules (types, ranges, closed sets) live here; rules that need the
+whole scenario (unknown ids, reachability) live in ``crossref.py`` so that every
+problem can be reported at once with its own path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        max_length=48,
+        description="Stable identifier: lower case letters, digits and underscores.",
+    ),
+]
+# YAML already gives numbers and booleans their types: a quoted "0.5" is a mistake.
+Num = Annotated[float, Strict()]
+Int = Annotated[int, Strict()]
+Flag = Annotated[bool, Strict()]
+Probability = Annotated[Num, Field(ge=0.0, le=1.0, description="A probability in [0, 1].")]
+
+
+class _Model(BaseModel):
+    # Unknown keys are mistakes (usually typos), never silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Basis(_Model):
+    """Where a number comes from: fact ids, reference classes, and/or a named assumption."""
+
+    facts: list[str] = Field(
+        default_factory=list, description="Ids from the scenario's fact sheet, e.g. VE-03."
+    )
+    references: list[str] = Field(
+        default_factory=list,
+        description="Ids of reference classes (seeds/reference-classes.yaml), e.g. RC-SUGGEST-07.",
+    )
+    assumption: str | None = Field(
+        default=None, description="The assumption in words, where facts are silent."
+    )
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Basis:
+        if not self.facts and not self.references and not self.assumption:
+            raise ValueError("a basis needs at least one fact, reference or assumption")
+        return self
+
+
+class _Sourced(_Model):
+    basis: Basis | None = Field(
+        default=None, description="Provenance of this item's numbers (warned about when missing)."
+    )
+
+
+class Comparison(StrEnum):
+    lt = "<"
+    le = "<="
+    gt = ">"
+    ge = ">="
+
+
+class Condition(_Model):
+    """A structured test on one metric: never a string that is evaluated."""
+
+    metric: Id = Field(description="Metric id.")
+    op: Comparison = Field(description="Comparison: <, <=, > or >=.")
+    value: Num = Field(description="Threshold in the metric's own units.")
+
+
+class Chance(_Model):
+    """A per-turn probability that may depend on the state through a logistic link.
+
+    p(x) = sigmoid(logit(p) + sum_m slope[m] * (x[m] - initial[m]) + stage_shift[stage])
+
+    ``p`` is therefore the probability at the scenario's starting values, which is
+    the number an author can defend from a reference class. A bare number in YAML
+    is read as ``{p: number}``.
+    """
+
+    p: Probability = Field(description="Probability per turn at the starting state.")
+    slope: dict[Id, Num] = Field(
+        default_factory=dict,
+        description="Logit change per unit of each metric away from its initial value.",
+    )
+    stage_shift: dict[Id, Num] = Field(
+        default_factory=dict, description="Logit shift while the ladder is at the given stage."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: Any) -> Any:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"p": float(data)}
+        return data
+
+    def can_happen(self) -> bool:
+        """False only when the chance is zero whatever the state."""
+        return self.p > 0.0
+
+    def can_fail(self) -> bool:
+        return self.p < 1.0
+
+
+class Effect(_Model):
+    """A change to one metric: mean plus a normal spread."""
+
+    mean: Num = Field(description="Average change per turn in the metric's units.")
+    sd: Num = Field(default=0.0, ge=0.0, description="Standard deviation of the change.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: Any) -> Any:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"mean": float(data)}
+        return data
+
+
+Effects = dict[Id, Effect]
+
+
+class Visibility(StrEnum):
+    public = "public"
+    private = "private"
+
+
+class InitialValue(_Model):
+    mean: Num = Field(description="Best estimate of the value when the game starts.")
+    sd: Num = Field(
+        default=0.0, ge=0.0, description="Uncertainty: each game draws its start from N(mean, sd)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: Any) -> Any:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"mean": float(data)}
+        return data
+
+
+class Metric(_Sourced):
+    id: Id
+    name: str = Field(min_length=1, description="Name shown to players.")
+    short: str | None = Field(default=None, max_length=14, description="Short label for charts.")
+    description: str = Field(min_length=1, description="What the metric measures.")
+    range: tuple[Num, Num] = Field(description="[low, high] bounds; values are clipped.")
+    initial: InitialValue
+    visibility: Visibility = Field(
+        default=Visibility.public,
+        description="public: everyone sees the true value; private: only the owner does.",
+    )
+    owner: Id | None = Field(
+        default=None, description="Actor who sees a private metric exactly (required if private)."
+    )
+    equilibrium: Num = Field(description="Value the metric drifts back towards.")
+    reversion: Num = Field(
+        default=0.0, ge=0.0, le=1.0, description="Share of the gap to equilibrium closed per turn."
+    )
+    noise_sd: Num = Field(default=0.0, ge=0.0, description="Random drift per turn (sd).")
+    higher_is: Literal["escalatory", "calming", "neutral"] = Field(
+        default="neutral", description="How players should read a rise (used for colours only)."
+    )
+
+    @field_validator("range", mode="before")
+    @classmethod
+    def _range_list(cls, v: Any) -> Any:
+        # YAML has no tuples: accept a two-item list.
+        if isinstance(v, list) and len(v) == 2:
+            return tuple(v)
+        return v
+
+    @model_validator(mode="after")
+    def _check(self) -> Metric:
+        lo, hi = self.range
+        if lo >= hi:
+            raise ValueError(f"range low ({lo}) must be below high ({hi})")
+        if not lo <= self.initial.mean <= hi:
+            raise ValueError(f"initial value {self.initial.mean} is outside the range [{lo}, {hi}]")
+        if not lo <= self.equilibrium <= hi:
+            raise ValueError(f"equilibrium {self.equilibrium} is outside the range [{lo}, {hi}]")
+        if self.visibility is Visibility.private and self.owner is None:
+            raise ValueError("a private metric needs an owner")
+        return self
+
+
+class Category(StrEnum):
+    talks = "talks"
+    covert = "covert"
+    mobilization = "mobilization"
+    show_of_force = "show_of_force"
+    sanctions = "sanctions"
+    legal = "legal"
+    strike = "strike"
+    invasion = "invasion"
+    de_escalation = "de_escalation"
+    information = "information"
+    alliance = "alliance"
+    status_quo = "status_quo"
+    concession = "concession"
+
+
+class Availability(_Model):
+    stages: list[Id] = Field(
+        default_factory=list, description="Stages where the option may be chosen (empty: all)."
+    )
+    conditions: list[Condition] = Field(
+        default_factory=list, description="Metric tests that must all hold."
+    )
+
+
+class Branch(_Model):
+    """A possible result of an option, drawn independently of the other branches."""
+
+    id: Id
+    label: str = Field(description="What happened, for the explanation panel.")
+    chance: Chance = Field(description="Probability that this branch happens.")
+    effects: Effects = Field(default_factory=dict, description="Extra effects when it happens.")
+    exposes: Flag = Field(
+        default=False, description="A covert option becomes public news when this branch happens."
+    )
+    headline: str | None = Field(default=None, description="Wire headline when it happens.")
+
+
+class Option(_Sourced):
+    id: Id
+    name: str = Field(min_length=1)
+    category: Category
+    description: str = Field(min_length=1)
+    escalation: Num = Field(
+        description="Escalation score (Rivera et al. 2024 scale: -2 de-escalation ... +28 violent)."
+    )
+    effects: Effects = Field(default_factory=dict)
+    branches: list[Branch] = Field(default_factory=list)
+    available: Availability = Field(default_factory=Availability)
+    cooldown: Int = Field(default=0, ge=0, description="Turns to wait before choosing it again.")
+    max_uses: Int | None = Field(default=None, ge=1, description="Uses per game (none: unlimited).")
+    covert: Flag = Field(
+        default=False, description="Hidden from the other side's news unless a branch exposes it."
+    )
+    headline: str = Field(
+        description="Neutral wire headline when the move is public. {actor} is the actor's name."
+    )
+
+
+class Objectives(_Model):
+    metrics: dict[Id, Num] = Field(
+        default_factory=dict,
+        description="Utility per unit of each metric at the forecast horizon (per 100 of range).",
+    )
+    outcomes: dict[Id, Num] = Field(
+        default_factory=dict, description="Utility of each outcome (unlisted: 0)."
+    )
+
+
+class AIPersonality(_Model):
+    temperature: Num = Field(
+        gt=0.0, description="Softmax temperature over utilities: higher is more erratic."
+    )
+    risk_tolerance: Num = Field(
+        ge=0.0,
+        le=1.0,
+        description="0: judges an option by its bad tail (10th percentile); 1: by its mean.",
+    )
+
+
+class Advisor(_Model):
+    id: Id
+    name: str
+    title: str = Field(description="Role shown under the name, e.g. 'National Security Adviser'.")
+    stance: str = Field(description="Short stance label, e.g. hawk or dove.")
+    objectives: Objectives
+
+
+class Actor(_Sourced):
+    id: Id
+    name: str = Field(min_length=1)
+    short_name: str | None = None
+    colour: str = Field(pattern=r"^#[0-9a-fA-F]{6}$", description="Hex colour, e.g. #0072B2.")
+    playable: Flag = True
+    role: str = Field(description="Who the actor is, in its own government's words.")
+    case: str = Field(description="The actor's case, put as its own government would put it.")
+    intel_metric: Id | None = Field(
+        default=None,
+        description="Metric (0-100 style) whose level sharpens this actor's estimates.",
+    )
+    objectives: Objectives
+    ai: AIPersonality
+    hold_option: Id = Field(
+        description="The 'hold course' option: the default when a timer runs out."
+    )
+    advisors: list[Advisor] = Field(default_factory=list)
+    options: list[Option] = Field(min_length=1)
+
+
+class Interaction(_Sourced):
+    id: Id
+    label: str = Field(description="What the coincidence means, for the explanation panel.")
+    when: dict[Id, list[Id]] = Field(
+        description="Actor id -> options; applies when every listed actor picks one of its options."
+    )
+    effects: Effects
+
+    @field_validator("when")
+    @classmethod
+    def _two_actors(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        if len(v) < 2:
+            raise ValueError("an interaction needs at least two actors")
+        return v
+
+
+class Coupling(_Sourced):
+    source: Id = Field(description="Metric whose deviation from equilibrium pushes …")
+    target: Id = Field(description="… this metric, by coef times that deviation per turn.")
+    coef: Num
+
+
+class Dynamics(_Model):
+    coupling: list[Coupling] = Field(default_factory=list)
+
+
+class Fog(_Sourced):
+    error_at_zero_intel: Num = Field(
+        ge=0.0, description="Estimate sd as a share of the metric's range with no intelligence."
+    )
+    error_at_full_intel: Num = Field(
+        ge=0.0, description="Estimate sd as a share of the metric's range with full intelligence."
+    )
+
+
+class EventTrigger(_Model):
+    stages: list[Id] = Field(default_factory=list, description="Stages where it can fire.")
+    conditions: list[Condition] = Field(default_factory=list)
+    moves: dict[Id, list[Id]] = Field(
+        default_factory=dict,
+        description="Actor id -> options; it can only fire in a turn when one of them was chosen.",
+    )
+
+
+class Event(_Sourced):
+    id: Id
+    name: str
+    headline: str = Field(description="Neutral wire headline when it fires.")
+    hazard: Chance
+    when: EventTrigger = Field(default_factory=EventTrigger)
+    effects: Effects = Field(default_factory=dict)
+    stage_change: Int = Field(default=0, ge=-3, le=3, description="Rungs moved on the ladder.")
+    repeatable: Flag = True
+
+
+class Stage(_Sourced):
+    id: Id
+    name: str
+    description: str
+    up: Chance = Field(description="Chance per turn of climbing to the next stage.")
+    down: Chance = Field(description="Chance per turn of stepping down to the previous stage.")
+
+
+class OutcomeKind(StrEnum):
+    war = "war"
+    settlement = "settlement"
+    regime_change = "regime_change"
+    capitulation = "capitulation"
+    standoff = "standoff"
+    other = "other"
+
+
+class OutcomeTrigger(_Model):
+    stages: list[Id] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
+    hold_turns: Int = Field(default=1, ge=1, description="Turns the conditions must hold in a row.")
+    moves: dict[Id, list[Id]] = Field(default_factory=dict)
+    chance: Chance = Field(
+        default_factory=lambda: Chance(p=1.0),
+        description="Once held long enough, the chance per turn that the crisis ends this way.",
+    )
+
+
+class Outcome(_Sourced):
+    id: Id
+    name: str
+    kind: OutcomeKind
+    description: str
+    headline: str
+    trigger: OutcomeTrigger | None = Field(
+        default=None, description="How it is reached (none: only by the turn limit)."
+    )
+    at_turn_limit: Flag = Field(
+        default=False, description="The outcome when the turn limit is reached (exactly one)."
+    )
+
+
+class Inject(_Model):
+    id: Id
+    turn: Int = Field(ge=1, description="Fires at the start of this turn.")
+    headline: str
+    description: str = ""
+    event: Id | None = Field(default=None, description="Fire this event (its effects apply).")
+    effects: Effects = Field(default_factory=dict)
+    basis: Basis | None = None
+
+
+class Meta(_Model):
+    id: Id
+    title: str
+    version: str
+    language: str = Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    facts_as_of: dt.date
+    start_date: dt.date
+    turn_days: Int = Field(ge=1, le=365, description="Days per turn.")
+    turn_limit: Int = Field(ge=1, le=200)
+    fact_sheet: str = Field(description="Path of the fact sheet, relative to the scenario file.")
+    references: str | None = Field(
+        default=None, description="Path of the reference-class sheet, relative to the scenario."
+    )
+    summary: str = Field(description="Briefing text: the situation in a few paragraphs.")
+    how_to_win: str = Field(description="How the game is scored, in plain words.")
+
+
+class Scenario(_Model):
+    """A whole scenario file."""
+
+    meta: Meta
+    metrics: list[Metric] = Field(min_length=1)
+    actors: list[Actor] = Field(min_length=2)
+    interactions: list[Interaction] = Field(default_factory=list)
+    dynamics: Dynamics = Field(default_factory=Dynamics)
+    fog: Fog
+    events: list[Event] = Field(default_factory=list)
+    ladder: list[Stage] = Field(min_length=4, description="Ordered stages, calmest first.")
+    initial_stage: Id
+    outcomes: list[Outcome] = Field(min_length=2)
+    injects: list[Inject] = Field(default_factory=list)
+    debrief: list[str] = Field(default_factory=list, description="Discussion questions.")

@@ -1,0 +1,28 @@
+"""JSON Schema of the scenario format, for editors (yaml-language-server) and tools."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from game.scenario.schema import Scenario
+
+# These models also accept a bare number (see their "before" validators); the
+# generated schema only knows the object form, so editors would flag valid files.
+_NUMBER_SHORTHANDS = {"Chance", "Effect", "InitialValue"}
+
+
+def scenario_schema() -> dict[str, Any]:
+    schema = Scenario.model_json_schema()
+    defs = schema.get("$defs", {})
+    for name in _NUMBER_SHORTHANDS & defs.keys():
+        obj = defs[name]
+        defs[name] = {
+            "title": obj.get("title", name),
+            "description": obj.get("description", ""),
+            "anyOf": [{"type": "number"}, {k: v for k, v in obj.items() if k != "description"}],
+        }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Brinkmanship scenario",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }
