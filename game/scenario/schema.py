@@ -288,7 +288,7 @@ class Actor(_Sourced):
     case: str = Field(description="The actor's case, put as its own government would put it.")
     intel_metric: Id | None = Field(
         default=None,
-        description="Metric (0-100 style) whose level sharpens this actor's estimates.",
+        description="Metric whose level sharpens this actor's estimates.",
     )
     objectives: Objectives
     ai: AIPersonality

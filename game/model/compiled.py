@@ -1,0 +1,440 @@
+"""A validated Scenario compiled once into the arrays the model steps with.
+
+Index maps give every id a position; every coefficient of the scenario becomes
+an array entry here, so the step itself contains no scenario numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from game.scenario.schema import (
+    Chance,
+    Comparison,
+    Condition,
+    Effect,
+    OutcomeKind,
+    Scenario,
+)
+
+F = NDArray[np.float64]
+B = NDArray[np.bool_]
+I = NDArray[np.int64]  # noqa: E741
+
+_OPS = {Comparison.lt: 0, Comparison.le: 1, Comparison.gt: 2, Comparison.ge: 3}
+# Past this a logit is certainty in float64; keeps sigmoid free of overflow.
+_LOGIT_CAP = 40.0
+
+
+def sigmoid(z: F) -> F:
+    """Logistic function without overflow warnings (tanh saturates cleanly)."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+@dataclass(frozen=True)
+class ChanceSet:
+    """G chances evaluated together: p = sigmoid(logit0 + (x - x0)·slope + shift[stage])."""
+
+    logit0: F  # [G]
+    slope: F  # [G, M]
+    shift: F  # [G, S]
+    x0: F  # [M]
+    uses_state: bool
+
+    def p(self, x: F, stage: I) -> F:
+        """Probabilities [N, G] for states x [N, M] at stages [N]."""
+        z = np.broadcast_to(self.logit0, (x.shape[0], self.logit0.shape[0]))
+        if self.uses_state:
+            z = z + (x - self.x0) @ self.slope.T + self.shift.T[stage]
+        return sigmoid(z)
+
+    def p_one(self, g: int, x: NDArray[np.float64], stage: int) -> float:
+        """The same for one world and one chance: used by the reference code and by the UI."""
+        z = self.logit0[g] + float((x - self.x0) @ self.slope[g]) + self.shift[g, stage]
+        return float(sigmoid(np.asarray(z)))
+
+
+@dataclass(frozen=True)
+class CondSet:
+    """Conditions grouped into G groups; a group holds when all its conditions hold."""
+
+    metric: I  # [K]
+    op: I  # [K]
+    value: F  # [K]
+    group: I  # [K]
+    n_groups: int
+    member: F = field(default_factory=lambda: np.zeros((0, 0)))  # [K, G] one-hot of group
+
+    def holds(self, x: F) -> B:
+        """bool [N, G]."""
+        n = x.shape[0]
+        if self.metric.size == 0:
+            return np.ones((n, self.n_groups), dtype=bool)
+        v = x[:, self.metric]
+        ok = np.where(
+            self.op == 0,
+            v < self.value,
+            np.where(
+                self.op == 1,
+                v <= self.value,
+                np.where(self.op == 2, v > self.value, v >= self.value),
+            ),
+        )
+        # a matrix product counts each group's failed conditions in one pass
+        return ((~ok).astype(np.float64) @ self.member) == 0
+
+
+@dataclass(frozen=True)
+class MoveFilter:
+    """allowed[G, A, O]: group g admits actor a's option o (unlisted actors admit all)."""
+
+    allowed: B
+    any_filter: bool
+
+    def holds(self, moves: I) -> B:
+        """bool [N, G] for moves [N, A]."""
+        n, a_count = moves.shape
+        out = np.ones((n, self.allowed.shape[0]), dtype=bool)
+        if not self.any_filter:
+            return out
+        for a in range(a_count):
+            out &= self.allowed[:, a, moves[:, a]].T
+        return out
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The scenario as arrays. Shapes: M metrics, A actors, O options (padded), S stages,
+    E events, Q outcomes, R branches, K interactions."""
+
+    scenario: Scenario
+    metric_ids: list[str]
+    actor_ids: list[str]
+    option_ids: list[list[str]]  # per actor
+    stage_ids: list[str]
+    event_ids: list[str]
+    outcome_ids: list[str]
+    # metrics
+    lo: F
+    hi: F
+    init_mean: F
+    init_sd: F
+    eq: F
+    drift: F  # [M, M]: dx = (x - eq) @ drift
+    noise_var: F  # [M]
+    # options
+    n_options: I  # [A]
+    option_valid: B  # [A, O]
+    eff_mean: F  # [A, O, M]
+    eff_var: F  # [A, O, M]
+    hold: I  # [A]
+    cooldown: I  # [A, O]
+    max_uses: I  # [A, O]
+    avail_stage: B  # [A, O, S]
+    avail_cond: CondSet  # groups = A * O (flattened a * O + o)
+    covert: B  # [A, O]
+    escalation: F  # [A, O]
+    # branches
+    br_actor: I  # [R]
+    br_option: I  # [R]
+    br_chance: ChanceSet
+    br_mean: F  # [R, M]
+    br_var: F  # [R, M]
+    br_exposes: B  # [R]
+    # interactions
+    ix_filter: MoveFilter
+    ix_mean: F  # [K, M]
+    ix_var: F  # [K, M]
+    # events
+    ev_chance: ChanceSet
+    ev_stage: B  # [E, S]
+    ev_cond: CondSet
+    ev_moves: MoveFilter
+    ev_mean: F  # [E, M]
+    ev_var: F  # [E, M]
+    ev_stage_change: I  # [E]
+    ev_repeatable: B  # [E]
+    # ladder
+    up: ChanceSet  # [S]
+    down: ChanceSet  # [S]
+    initial_stage: int
+    # outcomes
+    oc_trigger: B  # [Q]
+    oc_stage: B  # [Q, S]
+    oc_cond: CondSet
+    oc_moves: MoveFilter
+    oc_hold: I  # [Q]
+    oc_chance: ChanceSet
+    oc_kind: list[OutcomeKind]
+    limit_outcome: int
+    turn_limit: int
+    index: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def n_metrics(self) -> int:
+        return len(self.metric_ids)
+
+    @property
+    def n_actors(self) -> int:
+        return len(self.actor_ids)
+
+    @property
+    def n_stages(self) -> int:
+        return len(self.stage_ids)
+
+    @property
+    def max_options(self) -> int:
+        return int(self.option_valid.shape[1])
+
+    def option_index(self, actor: str | int, option: str) -> int:
+        a = actor if isinstance(actor, int) else self.actor_ids.index(actor)
+        try:
+            return self.option_ids[a].index(option)
+        except ValueError:
+            known = ", ".join(self.option_ids[a])
+            raise KeyError(
+                f"unknown option {option!r} for actor {self.actor_ids[a]!r} (known: {known})"
+            ) from None
+
+    def actor_index(self, actor: str) -> int:
+        try:
+            return self.actor_ids.index(actor)
+        except ValueError:
+            raise KeyError(
+                f"unknown actor {actor!r} (known: {', '.join(self.actor_ids)})"
+            ) from None
+
+    def outcomes_of_kind(self, kind: OutcomeKind | str) -> list[int]:
+        return [i for i, k in enumerate(self.oc_kind) if k == kind]
+
+
+def _chances(chs: list[Chance], mi: dict[str, int], si: dict[str, int], x0: F) -> ChanceSet:
+    g, m, s = len(chs), len(mi), len(si)
+    logit0 = np.zeros(g)
+    slope = np.zeros((g, m))
+    shift = np.zeros((g, s))
+    for k, ch in enumerate(chs):
+        p = min(max(ch.p, 0.0), 1.0)
+        if p <= 0.0:
+            logit0[k] = -np.inf
+        elif p >= 1.0:
+            logit0[k] = np.inf
+        else:
+            logit0[k] = np.clip(np.log(p / (1.0 - p)), -_LOGIT_CAP, _LOGIT_CAP)
+        for mid, v in ch.slope.items():
+            slope[k, mi[mid]] = v
+        for sid, v in ch.stage_shift.items():
+            shift[k, si[sid]] = v
+    # A certain or impossible chance ignores the state (and inf + x·slope could be nan).
+    fixed = ~np.isfinite(logit0)
+    slope[fixed] = 0.0
+    shift[fixed] = 0.0
+    return ChanceSet(logit0, slope, shift, x0, bool(slope.any() or shift.any()))
+
+
+def _conds(groups: list[list[Condition]], mi: dict[str, int]) -> CondSet:
+    metric, op, value, group = [], [], [], []
+    for g, conds in enumerate(groups):
+        for c in conds:
+            metric.append(mi[c.metric])
+            op.append(_OPS[c.op])
+            value.append(c.value)
+            group.append(g)
+    member = np.zeros((len(group), len(groups)))
+    member[np.arange(len(group)), group] = 1.0
+    return CondSet(
+        np.array(metric, dtype=np.int64),
+        np.array(op, dtype=np.int64),
+        np.array(value, dtype=np.float64),
+        np.array(group, dtype=np.int64),
+        len(groups),
+        member,
+    )
+
+
+def _moves(
+    groups: list[dict[str, list[str]]], ai: dict[str, int], oi: list[dict[str, int]], o_max: int
+) -> MoveFilter:
+    allowed = np.ones((len(groups), len(ai), o_max), dtype=bool)
+    for g, mv in enumerate(groups):
+        for aid, opts in mv.items():
+            a = ai[aid]
+            allowed[g, a, :] = False
+            for oid in opts:
+                allowed[g, a, oi[a][oid]] = True
+    return MoveFilter(allowed, bool(any(groups)))
+
+
+def _effects(effs: list[dict[str, Effect]], mi: dict[str, int]) -> tuple[F, F]:
+    mean = np.zeros((len(effs), len(mi)))
+    var = np.zeros((len(effs), len(mi)))
+    for k, eff in enumerate(effs):
+        for mid, e in eff.items():
+            mean[k, mi[mid]] += e.mean
+            var[k, mi[mid]] += e.sd**2
+    return mean, var
+
+
+def compile_scenario(scn: Scenario) -> Compiled:
+    """Turn a validated scenario into arrays (cross-references are assumed checked)."""
+    metric_ids = [m.id for m in scn.metrics]
+    actor_ids = [a.id for a in scn.actors]
+    stage_ids = [s.id for s in scn.ladder]
+    event_ids = [e.id for e in scn.events]
+    outcome_ids = [o.id for o in scn.outcomes]
+    mi = {k: i for i, k in enumerate(metric_ids)}
+    ai = {k: i for i, k in enumerate(actor_ids)}
+    si = {k: i for i, k in enumerate(stage_ids)}
+    oi = [{o.id: j for j, o in enumerate(a.options)} for a in scn.actors]
+    M, A, S = len(mi), len(ai), len(si)
+    O = max(len(a.options) for a in scn.actors)  # noqa: E741
+
+    lo = np.array([m.range[0] for m in scn.metrics], dtype=np.float64)
+    hi = np.array([m.range[1] for m in scn.metrics], dtype=np.float64)
+    init_mean = np.array([m.initial.mean for m in scn.metrics], dtype=np.float64)
+    init_sd = np.array([m.initial.sd for m in scn.metrics], dtype=np.float64)
+    eq = np.array([m.equilibrium for m in scn.metrics], dtype=np.float64)
+    drift = -np.diag([m.reversion for m in scn.metrics]).astype(np.float64)
+    for c in scn.dynamics.coupling:
+        drift[mi[c.source], mi[c.target]] += c.coef
+    noise_var = np.array([m.noise_sd**2 for m in scn.metrics], dtype=np.float64)
+
+    n_options = np.array([len(a.options) for a in scn.actors], dtype=np.int64)
+    option_valid = np.zeros((A, O), dtype=bool)
+    eff_mean = np.zeros((A, O, M))
+    eff_var = np.zeros((A, O, M))
+    cooldown = np.zeros((A, O), dtype=np.int64)
+    max_uses = np.full((A, O), np.iinfo(np.int32).max, dtype=np.int64)
+    avail_stage = np.ones((A, O, S), dtype=bool)
+    covert = np.zeros((A, O), dtype=bool)
+    escalation = np.zeros((A, O))
+    avail_groups: list[list[Condition]] = [[] for _ in range(A * O)]
+    br_actor, br_option, br_chances, br_effects, br_exposes = [], [], [], [], []
+    for a, actor in enumerate(scn.actors):
+        for o, opt in enumerate(actor.options):
+            option_valid[a, o] = True
+            mean, var = _effects([opt.effects], mi)
+            eff_mean[a, o], eff_var[a, o] = mean[0], var[0]
+            cooldown[a, o] = opt.cooldown
+            if opt.max_uses is not None:
+                max_uses[a, o] = opt.max_uses
+            if opt.available.stages:
+                avail_stage[a, o] = False
+                for sid in opt.available.stages:
+                    avail_stage[a, o, si[sid]] = True
+            avail_groups[a * O + o] = list(opt.available.conditions)
+            covert[a, o] = opt.covert
+            escalation[a, o] = opt.escalation
+            for br in opt.branches:
+                br_actor.append(a)
+                br_option.append(o)
+                br_chances.append(br.chance)
+                br_effects.append(br.effects)
+                br_exposes.append(br.exposes)
+        # padding options are never available
+        avail_stage[a, len(actor.options) :] = False
+    br_mean, br_var = _effects(br_effects, mi)
+
+    ix_mean, ix_var = _effects([it.effects for it in scn.interactions], mi)
+    ev_mean, ev_var = _effects([e.effects for e in scn.events], mi)
+    ev_stage = np.ones((len(event_ids), S), dtype=bool)
+    for k, e in enumerate(scn.events):
+        if e.when.stages:
+            ev_stage[k] = False
+            for sid in e.when.stages:
+                ev_stage[k, si[sid]] = True
+
+    Q = len(outcome_ids)
+    oc_stage = np.ones((Q, S), dtype=bool)
+    oc_trigger = np.zeros(Q, dtype=bool)
+    oc_hold = np.ones(Q, dtype=np.int64)
+    oc_chances: list[Chance] = []
+    oc_cond_groups: list[list[Condition]] = []
+    oc_move_groups: list[dict[str, list[str]]] = []
+    for q, oc in enumerate(scn.outcomes):
+        t = oc.trigger
+        oc_trigger[q] = t is not None
+        oc_chances.append(t.chance if t is not None else Chance(p=0.0))
+        oc_cond_groups.append(list(t.conditions) if t is not None else [])
+        oc_move_groups.append(dict(t.moves) if t is not None else {})
+        if t is not None:
+            oc_hold[q] = t.hold_turns
+            if t.stages:
+                oc_stage[q] = False
+                for sid in t.stages:
+                    oc_stage[q, si[sid]] = True
+    limit = next(q for q, oc in enumerate(scn.outcomes) if oc.at_turn_limit)
+
+    up = [s.up for s in scn.ladder]
+    down = [s.down for s in scn.ladder]
+    # the top cannot climb and the bottom cannot descend, whatever the file says
+    up[-1] = Chance(p=0.0)
+    down[0] = Chance(p=0.0)
+
+    index = {
+        "metric": mi,
+        "actor": ai,
+        "stage": si,
+        "event": {k: i for i, k in enumerate(event_ids)},
+        "outcome": {k: i for i, k in enumerate(outcome_ids)},
+    }
+    return Compiled(
+        scenario=scn,
+        metric_ids=metric_ids,
+        actor_ids=actor_ids,
+        option_ids=[[o.id for o in a.options] for a in scn.actors],
+        stage_ids=stage_ids,
+        event_ids=event_ids,
+        outcome_ids=outcome_ids,
+        lo=lo,
+        hi=hi,
+        init_mean=init_mean,
+        init_sd=init_sd,
+        eq=eq,
+        drift=drift,
+        noise_var=noise_var,
+        n_options=n_options,
+        option_valid=option_valid,
+        eff_mean=eff_mean,
+        eff_var=eff_var,
+        hold=np.array([oi[a][actor.hold_option] for a, actor in enumerate(scn.actors)]),
+        cooldown=cooldown,
+        max_uses=max_uses,
+        avail_stage=avail_stage,
+        avail_cond=_conds(avail_groups, mi),
+        covert=covert,
+        escalation=escalation,
+        br_actor=np.array(br_actor, dtype=np.int64),
+        br_option=np.array(br_option, dtype=np.int64),
+        br_chance=_chances(br_chances, mi, si, init_mean),
+        br_mean=br_mean,
+        br_var=br_var,
+        br_exposes=np.array(br_exposes, dtype=bool),
+        ix_filter=_moves([it.when for it in scn.interactions], ai, oi, O),
+        ix_mean=ix_mean,
+        ix_var=ix_var,
+        ev_chance=_chances([e.hazard for e in scn.events], mi, si, init_mean),
+        ev_stage=ev_stage,
+        ev_cond=_conds([list(e.when.conditions) for e in scn.events], mi),
+        ev_moves=_moves([e.when.moves for e in scn.events], ai, oi, O),
+        ev_mean=ev_mean,
+        ev_var=ev_var,
+        ev_stage_change=np.array([e.stage_change for e in scn.events], dtype=np.int64),
+        ev_repeatable=np.array([e.repeatable for e in scn.events], dtype=bool),
+        up=_chances(up, mi, si, init_mean),
+        down=_chances(down, mi, si, init_mean),
+        initial_stage=si[scn.initial_stage],
+        oc_trigger=oc_trigger,
+        oc_stage=oc_stage,
+        oc_cond=_conds(oc_cond_groups, mi),
+        oc_moves=_moves(oc_move_groups, ai, oi, O),
+        oc_hold=oc_hold,
+        oc_chance=_chances(oc_chances, mi, si, init_mean),
+        oc_kind=[oc.kind for oc in scn.outcomes],
+        limit_outcome=limit,
+        turn_limit=scn.meta.turn_limit,
+        index=index,
+    )

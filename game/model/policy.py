@@ -1,0 +1,144 @@
+"""How an actor chooses in a forecast: a fixed option, a mix, uniform random, or any callable.
+
+A policy is called as ``policy(c, state, actor, available, rng, h)`` and returns
+``int[N]`` option indices; ``available`` is the bool [N, A, O] mask and ``h`` the
+turn of the forecast (0 = the turn being chosen now). Options that are not
+available in a world fall back to the actor's hold-course option.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from game.model.compiled import Compiled
+from game.model.state import State
+
+Moves = NDArray[np.int64]
+Policy = Callable[[Compiled, State, int, NDArray[np.bool_], np.random.Generator, int], Moves]
+
+
+def _or_hold(c: Compiled, actor: int, avail: NDArray[np.bool_], choice: Moves) -> Moves:
+    ok = avail[np.arange(choice.size), actor, choice]
+    return np.where(ok, choice, c.hold[actor])
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """Always the same option (hold course where it is not available)."""
+
+    option: int
+
+    def __call__(
+        self,
+        c: Compiled,
+        st: State,
+        actor: int,
+        avail: NDArray[np.bool_],
+        rng: np.random.Generator,
+        h: int,
+    ) -> Moves:
+        return _or_hold(c, actor, avail, np.full(st.n, self.option, dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class Mix:
+    """Options drawn with fixed weights (renormalised over the available ones)."""
+
+    weights: tuple[float, ...]  # one per option of the actor
+
+    def __call__(
+        self,
+        c: Compiled,
+        st: State,
+        actor: int,
+        avail: NDArray[np.bool_],
+        rng: np.random.Generator,
+        h: int,
+    ) -> Moves:
+        w = np.zeros(c.max_options)
+        w[: len(self.weights)] = self.weights
+        return _weighted(c, actor, avail[:, actor] * w, rng)
+
+
+@dataclass(frozen=True)
+class Uniform:
+    """Uniformly random among the options available in each world."""
+
+    def __call__(
+        self,
+        c: Compiled,
+        st: State,
+        actor: int,
+        avail: NDArray[np.bool_],
+        rng: np.random.Generator,
+        h: int,
+    ) -> Moves:
+        return _weighted(c, actor, avail[:, actor].astype(np.float64), rng)
+
+
+@dataclass(frozen=True)
+class Then:
+    """One policy for the first turn of a forecast, another afterwards."""
+
+    first: Policy
+    rest: Policy
+
+    def __call__(
+        self,
+        c: Compiled,
+        st: State,
+        actor: int,
+        avail: NDArray[np.bool_],
+        rng: np.random.Generator,
+        h: int,
+    ) -> Moves:
+        return (self.first if h == 0 else self.rest)(c, st, actor, avail, rng, h)
+
+
+def _weighted(c: Compiled, actor: int, w: NDArray[np.float64], rng: np.random.Generator) -> Moves:
+    total = w.sum(axis=1)
+    cum = np.cumsum(w, axis=1)
+    u = rng.random(w.shape[0]) * total
+    choice = (cum <= u[:, None]).sum(axis=1)
+    choice = np.minimum(choice, w.shape[1] - 1)
+    return np.where(total > 0, choice, c.hold[actor]).astype(np.int64)
+
+
+def parse_policy(c: Compiled, actor: str, text: str) -> Policy:
+    """Read a policy from the command line: ``OPTION``, ``random`` or ``mix:a=0.5,b=0.5``."""
+    a = c.actor_index(actor)
+    text = text.strip()
+    if text == "random":
+        return Uniform()
+    if text.startswith("mix:"):
+        weights = [0.0] * len(c.option_ids[a])
+        for part in text[4:].split(","):
+            name, sep, value = part.partition("=")
+            if not sep:
+                raise ValueError(f"mix entry {part!r} should look like option=0.5")
+            try:
+                weight = float(value)
+            except ValueError:
+                raise ValueError(f"weight {value!r} of {name!r} is not a number") from None
+            if weight < 0:
+                raise ValueError(f"weight of {name!r} is negative")
+            weights[c.option_index(a, name.strip())] += weight
+        if sum(weights) <= 0:
+            raise ValueError("a mix needs at least one positive weight")
+        return Mix(tuple(weights))
+    return Fixed(c.option_index(a, text))
+
+
+def policies_for(
+    c: Compiled, given: Mapping[str, Policy] | None = None, default: Policy | None = None
+) -> list[Policy]:
+    """One policy per actor: ``given`` by actor id, the rest ``default`` (uniform random)."""
+    given = dict(given or {})
+    for aid in given:
+        c.actor_index(aid)
+    fallback = default if default is not None else Uniform()
+    return [given.get(aid, fallback) for aid in c.actor_ids]

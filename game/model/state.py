@@ -1,0 +1,92 @@
+"""The state of N parallel worlds, with every per-world field declared once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+from game.model.compiled import Compiled
+
+
+@dataclass
+class State:
+    """N worlds at one turn. Arrays are updated in place by ``step``."""
+
+    x: NDArray[np.float64]  # [N, M] metric values
+    stage: NDArray[np.int64]  # [N] ladder position
+    outcome: NDArray[np.int64]  # [N] -1 while running, else outcome index
+    ended: NDArray[np.int64]  # [N] turn at which the outcome was reached, -1 while running
+    cooldown: NDArray[np.int64]  # [N, A, O] turns before an option may be chosen again
+    uses: NDArray[np.int64]  # [N, A, O] times each option was chosen
+    fired: NDArray[np.bool_]  # [N, E] events that have fired at least once
+    held: NDArray[np.int64]  # [N, Q] consecutive turns each outcome's trigger has held
+    turn: int = 0  # turns resolved so far (the same in every world)
+
+    @property
+    def n(self) -> int:
+        return int(self.x.shape[0])
+
+    def running(self) -> NDArray[np.bool_]:
+        return self.outcome < 0
+
+    def copy(self) -> State:
+        return State(
+            **{
+                f.name: (v.copy() if isinstance(v := getattr(self, f.name), np.ndarray) else v)
+                for f in fields(self)
+            }
+        )
+
+    def repeat(self, n: int) -> State:
+        """``n`` copies of world 0: the start of a forecast from the true state."""
+        return State(
+            **{
+                f.name: (
+                    np.repeat(v[:1], n, axis=0).copy()
+                    if isinstance(v := getattr(self, f.name), np.ndarray)
+                    else v
+                )
+                for f in fields(self)
+            }
+        )
+
+    def world(self, i: int) -> State:
+        """World ``i`` alone, as a state of one world."""
+        return State(
+            **{
+                f.name: (
+                    v[i : i + 1].copy() if isinstance(v := getattr(self, f.name), np.ndarray) else v
+                )
+                for f in fields(self)
+            }
+        )
+
+    def equals(self, other: State) -> bool:
+        """Bit-for-bit equality (used by determinism tests and replay checks)."""
+        return all(
+            np.array_equal(getattr(self, f.name), getattr(other, f.name))
+            if isinstance(getattr(self, f.name), np.ndarray)
+            else getattr(self, f.name) == getattr(other, f.name)
+            for f in fields(self)
+        )
+
+
+def initial_state(c: Compiled, n: int, rng: np.random.Generator) -> State:
+    """N worlds at turn 0; each draws its starting metrics from the scenario's uncertainty."""
+    m = c.n_metrics
+    x = c.init_mean + c.init_sd * rng.standard_normal((n, m))
+    np.clip(x, c.lo, c.hi, out=x)
+    shape_ao = (n, c.n_actors, c.max_options)
+    return State(
+        x=x,
+        stage=np.full(n, c.initial_stage, dtype=np.int64),
+        outcome=np.full(n, -1, dtype=np.int64),
+        ended=np.full(n, -1, dtype=np.int64),
+        cooldown=np.zeros(shape_ao, dtype=np.int64),
+        uses=np.zeros(shape_ao, dtype=np.int64),
+        fired=np.zeros((n, len(c.event_ids)), dtype=bool),
+        held=np.zeros((n, len(c.outcome_ids)), dtype=np.int64),
+        turn=0,
+    )
