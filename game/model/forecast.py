@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +31,13 @@ class Forecast:
     bands: NDArray[np.float64]  # [H+1, 5, M] metric quantiles (QUANTILES)
     final: State  # every world at the horizon (for utilities and counterfactuals)
     first_moves: NDArray[np.int64]  # [N, A] the moves of the first turn
+    # [H+1, S] share of worlds whose highest stage so far (from the start) is s
+    max_stage: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
+
+    def reached(self, stage: str, within: int | None = None) -> float:
+        """Share of worlds that were at ``stage`` or above at some point by ``within`` turns."""
+        h = self.horizon if within is None else min(max(within, 0), self.horizon)
+        return float(self.max_stage[h, self.stage_ids.index(stage) :].sum())
 
     def p(self, outcome: str, within: int | None = None) -> float:
         """P(``outcome`` by ``within`` turns from now; default: the horizon)."""
@@ -76,11 +83,14 @@ def forecast(
     worlds: int = 10_000,
     horizon: int = 12,
     quantiles: bool = True,
+    on_turn: Callable[[int], None] | None = None,
 ) -> Forecast:
     """Clone world 0 of ``state`` into ``worlds`` copies and play ``horizon`` turns.
 
     ``state`` itself is never modified, and only ``rng`` is drawn from: a
-    forecast cannot change the game it looks at.
+    forecast cannot change the game it looks at. A ``state`` of exactly ``worlds``
+    worlds is used as it is (each world its own start). ``on_turn(h)`` is called
+    after each turn h = 1..horizon (progress display); it cannot change the result.
     """
     if len(policies) != c.n_actors:
         raise ValueError(f"need {c.n_actors} policies, got {len(policies)}")
@@ -91,12 +101,16 @@ def forecast(
     stage_dist = np.zeros((horizon + 1, S))
     bands = np.zeros((horizon + 1, len(QUANTILES), c.n_metrics))
     first = np.empty((worlds, c.n_actors), dtype=np.int64)
+    max_stage = np.zeros((horizon + 1, S))
+    top = st.stage.copy()
 
     def record(h: int) -> None:
         counts = np.bincount(st.outcome + 1, minlength=Q + 1)
         p_by_turn[h, :Q] = counts[1:] / worlds
         p_by_turn[h, Q] = counts[0] / worlds
         stage_dist[h] = np.bincount(st.stage, minlength=S) / worlds
+        np.maximum(top, st.stage, out=top)
+        max_stage[h] = np.bincount(top, minlength=S) / worlds
         if quantiles:
             bands[h] = np.quantile(st.x, QUANTILES, axis=0)
 
@@ -107,12 +121,15 @@ def forecast(
             p_by_turn[h + 1 :] = p_by_turn[h]
             stage_dist[h + 1 :] = stage_dist[h]
             bands[h + 1 :] = bands[h]
+            max_stage[h + 1 :] = max_stage[h]
             break
         moves = choose(c, st, policies, rng, h)
         if h == 0:
             first[:] = moves
         step(c, st, moves, rng)
         record(h + 1)
+        if on_turn is not None:
+            on_turn(h + 1)
     return Forecast(
         outcome_ids=list(c.outcome_ids),
         stage_ids=list(c.stage_ids),
@@ -125,4 +142,5 @@ def forecast(
         bands=bands,
         final=st,
         first_moves=first,
+        max_stage=max_stage,
     )

@@ -96,7 +96,8 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
             if not _condition_possible(c, lo, hi):
                 yield (
                     (*path, i, "value"),
-                    f"'{c.metric} {c.op.value} {c.value}' can never hold in range [{lo}, {hi}]",
+                    f"'{c.metric} {c.op.value} {c.value:g}' can never hold"
+                    f" in its range [{lo:g}, {hi:g}]",
                     "error",
                 )
 
@@ -230,12 +231,16 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
 
     # Outcomes
     limit = [i for i, o in enumerate(scn.outcomes) if o.at_turn_limit]
-    if len(limit) != 1:
-        yield (
-            ("outcomes",),
-            f"exactly one outcome needs at_turn_limit: true (found {len(limit)})",
-            "error",
-        )
+    if not limit:
+        yield ("outcomes",), "exactly one outcome needs at_turn_limit: true (found none)", "error"
+    if len(limit) > 1:
+        names = ", ".join(repr(scn.outcomes[i].id) for i in limit)
+        for i in limit:
+            yield (
+                ("outcomes", i, "at_turn_limit"),
+                f"exactly one outcome can have at_turn_limit: true (found {len(limit)}: {names})",
+                "error",
+            )
     for i, o in enumerate(scn.outcomes):
         p = ("outcomes", i)
         yield from basis(p, o.basis, f"outcome {o.id!r}")

@@ -11,7 +11,18 @@ from pydantic import ValidationError
 
 from game.scenario import crossref
 from game.scenario.schema import Scenario
-from game.scenario.yamlsafe import Located, Problem, YamlError, _dotted, load_located
+from game.scenario.yamlsafe import (
+    Located,
+    Path_,
+    Problem,
+    YamlError,
+    _dotted,
+    load_located,
+    read_limited,
+)
+
+# Models that also accept a bare number (see their "before" validators).
+_NUMBER_SHORTHANDS = {"Chance": "p", "Effect": "mean", "InitialValue": "mean"}
 
 
 class ScenarioError(Exception):
@@ -34,15 +45,51 @@ class Loaded:
     warnings: list[Problem]
 
 
+_PATTERN_WORDS = {
+    r"^[a-z][a-z0-9_]*$": (
+        "an id is lower-case letters, digits and underscores, starting with a letter"
+    ),
+    r"^#[0-9a-fA-F]{6}$": "should be a hex colour such as #0072B2",
+    r"^[a-z]{2}(-[A-Z]{2})?$": "should be a language code such as en or en-GB",
+}
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, str | int | float | bool) or value is None:
+        text = repr(value)
+        return f", got {text if len(text) <= 60 else text[:57] + '...'}"
+    return f", got a {'list' if isinstance(value, list) else 'mapping'}"
+
+
 def _pydantic_message(err: dict[str, Any]) -> str:
     msg = str(err["msg"])
-    if err["type"] == "extra_forbidden":
+    kind = err["type"]
+    if kind == "extra_forbidden":
         return "unknown field (check the spelling)"
+    if kind == "model_type":
+        cls = err.get("ctx", {}).get("class_name", "")
+        if cls in _NUMBER_SHORTHANDS:
+            return f"should be a number or a mapping with '{_NUMBER_SHORTHANDS[cls]}'" + _got(
+                err["input"]
+            )
+        return "should be a mapping of fields" + _got(err["input"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
-    if err["type"] in {"float_type", "int_type", "bool_type", "string_type"}:
-        msg += f", got {err['input']!r}"
+    if kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        if pattern in _PATTERN_WORDS:
+            return _PATTERN_WORDS[pattern] + _got(err["input"])
+    if kind.endswith(("_type", "_parsing")) or kind in {
+        "enum",
+        "literal_error",
+        "string_pattern_mismatch",
+    }:
+        msg += _got(err["input"])
     return msg
+
+
+def _under(path: Path_, dropped: set[Path_]) -> bool:
+    return any(path[: len(d)] == d for d in dropped)
 
 
 def _sheet(
@@ -60,6 +107,8 @@ def _sheet(
         sheet = load_located(path)
     except YamlError as e:
         return None, e.problems
+    except OSError as e:
+        return None, [Problem(str(path), 1, 1, "", f"cannot read: {e.strerror}")]
     items = sheet.data.get(key) if isinstance(sheet.data, dict) else None
     if not isinstance(items, list):
         return None, [Problem(str(path), 1, 1, key, f"a fact sheet needs a list '{key}'")]
@@ -78,25 +127,37 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
     """Load ``path``; return the result (None if any error) and all problems, sorted."""
     path = Path(path)
     name = str(path)
+    # Read once, within the size limit: the hash is of exactly what was checked.
     try:
-        raw = path.read_bytes()
+        raw, text = read_limited(path)
     except OSError as e:
         return None, [Problem(name, 1, 1, "", f"cannot read: {e.strerror}")]
-    try:
-        loc = load_located(path)
     except YamlError as e:
         return None, e.problems
-    if not isinstance(loc.data, dict):
-        return None, [Problem(name, 1, 1, "", "a scenario must be a mapping of sections")]
 
     problems: list[Problem] = []
+    try:
+        loc = load_located(path, text)
+    except YamlError as e:
+        if e.partial is None:
+            return None, e.problems
+        # Local problems (duplicate key, refused tag): keep checking the rest.
+        loc, problems = e.partial, list(e.problems)
+    if not isinstance(loc.data, dict):
+        if not problems:
+            m = loc.mark_for(())
+            problems = [
+                Problem(name, m.line, m.col, "", "a scenario must be a mapping of sections")
+            ]
+        return None, problems
+
     try:
         scn = Scenario.model_validate(loc.data)
     except ValidationError as e:
         for err in e.errors():
             path_ = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
-            # Bare-number shorthands add a synthetic step to the path: drop it.
-            path_ = tuple(p for p in path_ if p not in ("float", "int"))
+            if _under(path_, loc.dropped):
+                continue  # already reported by the YAML reader
             m = loc.mark_for(path_)
             problems.append(Problem(name, m.line, m.col, _dotted(path_), _pydantic_message(err)))
         return None, sorted(problems, key=lambda p: (p.line, p.col))

@@ -11,7 +11,15 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Id = Annotated[
     str,
@@ -176,15 +184,36 @@ class Metric(_Sourced):
             return tuple(v)
         return v
 
+    # Checked field by field (fields validate in order, so ``range`` is known by
+    # then) so that each problem points at its own line.
+    @field_validator("range")
+    @classmethod
+    def _range_order(cls, v: tuple[float, float]) -> tuple[float, float]:
+        lo, hi = v
+        if lo >= hi:
+            raise ValueError(f"range low ({lo:g}) must be below high ({hi:g})")
+        return v
+
+    @field_validator("initial")
+    @classmethod
+    def _initial_in_range(cls, v: InitialValue, info: ValidationInfo) -> InitialValue:
+        rng = info.data.get("range")
+        if rng is not None and not rng[0] <= v.mean <= rng[1]:
+            raise ValueError(
+                f"initial value {v.mean:g} is outside the range [{rng[0]:g}, {rng[1]:g}]"
+            )
+        return v
+
+    @field_validator("equilibrium")
+    @classmethod
+    def _equilibrium_in_range(cls, v: float, info: ValidationInfo) -> float:
+        rng = info.data.get("range")
+        if rng is not None and not rng[0] <= v <= rng[1]:
+            raise ValueError(f"equilibrium {v:g} is outside the range [{rng[0]:g}, {rng[1]:g}]")
+        return v
+
     @model_validator(mode="after")
     def _check(self) -> Metric:
-        lo, hi = self.range
-        if lo >= hi:
-            raise ValueError(f"range low ({lo}) must be below high ({hi})")
-        if not lo <= self.initial.mean <= hi:
-            raise ValueError(f"initial value {self.initial.mean} is outside the range [{lo}, {hi}]")
-        if not lo <= self.equilibrium <= hi:
-            raise ValueError(f"equilibrium {self.equilibrium} is outside the range [{lo}, {hi}]")
         if self.visibility is Visibility.private and self.owner is None:
             raise ValueError("a private metric needs an owner")
         return self

@@ -1,13 +1,16 @@
 """Safe YAML loading that remembers where every value came from.
 
 PyYAML's safe loader still accepts duplicate keys (keeping the last one
-silently) and expands alias chains without limit. This module composes the node
+silently) and expands alias chains without limit, and its C composer recurses
+once per nesting level (a few kilobytes of ``[[[[`` crash the process). This
+module checks the nesting depth on the event stream first, composes the node
 tree with the C parser, refuses what a scenario never needs, and builds plain
 Python data together with a map from each value's path to its line and column.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 1_000_000
 # Expanded size counts every node an alias would copy: stops "billion laughs".
 MAX_NODES = 200_000
+# A scenario nests about ten levels; libyaml's composer overflows the C stack
+# somewhere past twenty thousand.
+MAX_DEPTH = 64
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t
     for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
@@ -57,6 +63,9 @@ class Located:
     data: Any
     marks: dict[Path_, Mark] = field(default_factory=dict)
     key_marks: dict[Path_, Mark] = field(default_factory=dict)
+    # Paths whose value was refused (left as None) or whose mapping lost a key:
+    # later checks should not report again what is already reported there.
+    dropped: set[Path_] = field(default_factory=set)
 
     def mark_for(self, path: Path_) -> Mark:
         """The mark of ``path`` or of its nearest ancestor that has one."""
@@ -69,11 +78,18 @@ class Located:
 
 
 class YamlError(Exception):
-    """The file could not be read as safe YAML; ``problems`` says where."""
+    """The file could not be read as safe YAML; ``problems`` says where.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    ``partial`` is the data built despite the problems when they were local
+    (a duplicate key, a refused tag or value): the caller may go on checking it
+    so that every problem in the file is reported at once. It is ``None`` when
+    nothing usable was read (syntax error, empty or oversized file, alias bomb).
+    """
+
+    def __init__(self, problems: list[Problem], partial: Located | None = None) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+        self.partial = partial
 
 
 def _mark(node: yaml.Node) -> Mark:
@@ -106,40 +122,110 @@ def _expanded_size(root: yaml.Node, limit: int) -> int:
     return memo[id(root)]
 
 
+def read_limited(path: str | Path) -> tuple[bytes, str]:
+    """The bytes of ``path`` and their text, reading no more than the size limit.
+
+    Raises ``YamlError`` if the file is too large or not UTF-8; ``OSError`` if it
+    cannot be read. The limit holds even where the size on disk is unknown.
+    """
+    name = str(path)
+    with open(path, "rb") as fh:
+        raw = fh.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            size = os.fstat(fh.fileno()).st_size
+            said = f"{size} bytes" if size > MAX_BYTES else "too large"
+            raise YamlError(
+                [Problem(name, 1, 1, "", f"file is {said}; the limit is {MAX_BYTES} bytes")]
+            )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        m = _offset_mark(raw, e.start)
+        problem = Problem(name, m.line, m.col, "", f"not UTF-8 text ({e.reason})")
+        raise YamlError([problem]) from None
+    return raw, text
+
+
+def _offset_mark(raw: bytes, offset: int) -> Mark:
+    before = raw[:offset]
+    line_start = before.rfind(b"\n") + 1
+    return Mark(before.count(b"\n") + 1, offset - line_start + 1)
+
+
+def _syntax_problem(name: str, text: str, e: yaml.YAMLError) -> Problem:
+    if not isinstance(e, yaml.MarkedYAMLError):
+        return Problem(name, 1, 1, "", f"YAML: {e}")
+    m = e.problem_mark or e.context_mark
+    line, col = (m.line + 1, m.column + 1) if m else (1, 1)
+    msg = e.problem or e.context or "not valid YAML"
+    c = e.context_mark
+    if e.problem and e.context and e.context.startswith("expected"):
+        msg = f"{e.context}, {e.problem}"  # "expected a single document ..., but found ..."
+    elif e.problem and e.context and e.context != "while scanning for the next token":
+        where = f" at line {c.line + 1}" if c is not None and c.line + 1 != line else ""
+        msg += f" ({e.context}{where})"
+    if m is not None and m.index < len(text) and text[m.index] == "\t":
+        msg += "; use spaces, not tabs, to indent"
+    elif e.problem and e.problem.startswith("mapping values are not allowed"):
+        msg += "; put text that contains ': ' in quotes"
+    elif m is not None and e.problem and "expected" in e.problem:
+        line_text = text.splitlines()[m.line] if m.line < len(text.splitlines()) else ""
+        if ": {" in line_text or ": [" in line_text:
+            msg += "; text that starts with { or [ must be in quotes"
+    return Problem(name, line, col, "", f"YAML syntax: {msg}")
+
+
+def _check_depth(name: str, text: str) -> None:
+    # Walks the parser's events (libyaml's parser keeps its own stack, so this
+    # cannot overflow) before anything recursive sees the document.
+    loader = _Loader(text)
+    try:
+        depth = 0
+        while loader.check_event():
+            ev = loader.get_event()
+            if isinstance(ev, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    m = ev.start_mark
+                    raise YamlError(
+                        [
+                            Problem(
+                                name,
+                                m.line + 1,
+                                m.column + 1,
+                                "",
+                                f"values are nested more than {MAX_DEPTH} levels deep",
+                            )
+                        ]
+                    )
+            elif isinstance(ev, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+    except yaml.YAMLError as e:
+        raise YamlError([_syntax_problem(name, text, e)]) from None
+    finally:
+        loader.dispose()
+
+
 def load_located(path: str | Path, text: str | None = None) -> Located:
     """Read ``path`` as safe YAML and return its data with line marks.
 
     Raises ``YamlError`` for syntax errors, tags outside plain YAML, duplicate
-    keys, oversized files and alias bombs.
+    keys, bad values, oversized files, deep nesting and alias bombs (see
+    ``YamlError.partial`` for what can still be checked).
     """
     name = str(path)
     if text is None:
-        p = Path(path)
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise YamlError(
-                [Problem(name, 1, 1, "", f"file is {size} bytes; the limit is {MAX_BYTES}")]
-            )
-        raw = p.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise YamlError([Problem(name, 1, 1, "", f"not UTF-8 text ({e.reason})")]) from e
+        _, text = read_limited(path)
     elif len(text.encode("utf-8")) > MAX_BYTES:
         raise YamlError([Problem(name, 1, 1, "", f"text is over {MAX_BYTES} bytes")])
 
+    _check_depth(name, text)
     loader = _Loader(text)
     try:
         try:
             root = loader.get_single_node()
-        except yaml.MarkedYAMLError as e:
-            m = e.problem_mark or e.context_mark
-            line, col = (m.line + 1, m.column + 1) if m else (1, 1)
-            raise YamlError(
-                [Problem(name, line, col, "", f"YAML syntax: {e.problem or e.context}")]
-            ) from None
         except yaml.YAMLError as e:
-            raise YamlError([Problem(name, 1, 1, "", f"YAML: {e}")]) from None
+            raise YamlError([_syntax_problem(name, text, e)]) from None
         if root is None:
             raise YamlError([Problem(name, 1, 1, "", "the file is empty")])
         if _expanded_size(root, MAX_NODES) > MAX_NODES:
@@ -157,7 +243,7 @@ def load_located(path: str | Path, text: str | None = None) -> Located:
         out = Located(data=None)
         out.data = _build(root, (), out, problems, name, loader)
         if problems:
-            raise YamlError(sorted(problems, key=lambda p: (p.line, p.col)))
+            raise YamlError(sorted(problems, key=lambda p: (p.line, p.col)), partial=out)
         return out
     finally:
         loader.dispose()
@@ -185,15 +271,26 @@ def _build(
 ) -> Any:
     out.marks[path] = _mark(node)
     if node.tag not in _STANDARD_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
         problems.append(
-            Problem(name, *_xy(node), _dotted(path), f"tag {node.tag!r} is not allowed here")
+            Problem(
+                name,
+                *_xy(node),
+                _dotted(path),
+                f"tag {tag!r} is not allowed: a scenario holds plain YAML values only",
+            )
         )
+        out.dropped.add(path)
         return None
     if isinstance(node, yaml.ScalarNode):
         try:
             return loader.construct_object(node, deep=True)
-        except yaml.YAMLError as e:
-            problems.append(Problem(name, *_xy(node), _dotted(path), f"bad value: {e}"))
+        except (yaml.YAMLError, ValueError, OverflowError) as e:
+            # e.g. a date that does not exist: 2025-13-01
+            problems.append(
+                Problem(name, *_xy(node), _dotted(path), f"bad value {node.value!r}: {e}")
+            )
+            out.dropped.add(path)
             return None
     if isinstance(node, yaml.SequenceNode):
         return [
@@ -206,11 +303,20 @@ def _build(
             problems.append(
                 Problem(name, *_xy(key_node), _dotted(path), "merge keys (<<) are not supported")
             )
+            out.dropped.add(path)
             continue
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _STANDARD_TAGS:
             problems.append(Problem(name, *_xy(key_node), _dotted(path), "keys must be plain text"))
+            out.dropped.add(path)
             continue
-        key = loader.construct_object(key_node, deep=True)
+        try:
+            key = loader.construct_object(key_node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as e:
+            problems.append(
+                Problem(name, *_xy(key_node), _dotted(path), f"bad key {key_node.value!r}: {e}")
+            )
+            out.dropped.add(path)
+            continue
         if not isinstance(key, str | int | float | bool) and key is not None:
             key = str(key)
         if key in result:

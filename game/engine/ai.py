@@ -1,0 +1,286 @@
+"""Computer players and advisors: expected utility from a forecast, softmax choice.
+
+Personalities differ by data only (objectives, temperature, risk tolerance in
+the scenario YAML); this module holds no scenario numbers.
+
+For each available option the actor forecasts ``worlds`` futures of
+``horizon`` turns from its *belief state* (fog applied, see ``fog.py``):
+
+- itself: that option on the first turn, then its continuation mix;
+- every other actor: the opponent model below.
+
+All options are forecast from the same seed (common random numbers), so the
+differences between options are the options', not noise. Utility of a world:
+
+    Σ_m w_m · (x_m(H) − x_m(now)) / (range width of m) · 100  +  w_outcome
+
+and an option's score is ``risk_tolerance · mean + (1 − risk_tolerance) · P10``.
+The AI draws its move from ``softmax(score / temperature)``; an advisor
+recommends its best-scoring option, with a reason built from the forecast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from game.model import Compiled, Forecast, Mix, Policy, State, Then, forecast
+from game.model.policy import Fixed
+from game.scenario.schema import Objectives, Scenario
+
+
+@dataclass(frozen=True)
+class AISettings:
+    """How hard the computer thinks. Defaults: one AI move ≤ 300 ms on one core (benchmark)."""
+
+    worlds: int = 1000  # forecast worlds per option
+    horizon: int = 6  # turns looked ahead
+    persistence: float = 0.5  # weight on repeating a move in the continuation/opponent mix
+    advice_worlds: int = 1000
+    advice_horizon: int = 4  # advisors speak of the next few turns ("within 4 weeks")
+
+    def __post_init__(self) -> None:
+        if self.worlds < 1 or self.advice_worlds < 1:
+            raise ValueError("worlds must be at least 1")
+        if self.horizon < 1 or self.advice_horizon < 1:
+            raise ValueError("horizon must be at least 1")
+        if not 0.0 <= self.persistence <= 1.0:
+            raise ValueError("persistence must be in [0, 1]")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AISettings:
+        known = {f.name for f in fields(cls)}
+        extra = set(d) - known
+        if extra:
+            raise ValueError(f"unknown AI setting(s): {', '.join(sorted(extra))}")
+        return cls(**d)
+
+
+def persistent_mix(c: Compiled, actor: int, option: int, persistence: float) -> Mix:
+    """``option`` with weight ``persistence``, the rest spread evenly over every option.
+
+    The mix is renormalised over whatever is available in each world, so an option
+    on cooldown simply drops out.
+    """
+    n = int(c.n_options[actor])
+    w = np.full(n, (1.0 - persistence) / n)
+    w[option] += persistence
+    return Mix(tuple(float(v) for v in w))
+
+
+def policies(
+    c: Compiled, actor: int, option: int, last_seen: Sequence[int], persistence: float
+) -> list[Policy]:
+    """The forecast policies when ``actor`` considers ``option``.
+
+    Opponent model: each other actor repeats the last move the deciding actor saw it
+    make (hold course at the start, or when its move was covert) with probability
+    ``persistence``, else plays any available option. Uniform random play alone
+    would have the other side strike or invade as often as it talks, so every
+    option would look like a road to war; crises show strong inertia (sides keep
+    their course from week to week), and the uniform part keeps every risk in view.
+    The actor itself is assumed to keep broadly to the line it chooses now.
+    """
+    out: list[Policy] = []
+    for a in range(c.n_actors):
+        if a == actor:
+            out.append(Then(Fixed(option), persistent_mix(c, a, option, persistence)))
+        else:
+            out.append(persistent_mix(c, a, int(last_seen[a]), persistence))
+    return out
+
+
+def forecast_options(
+    c: Compiled,
+    belief: State,
+    actor: int,
+    options: Sequence[int],
+    last_seen: Sequence[int],
+    rng_for: Callable[[], np.random.Generator],
+    worlds: int,
+    horizon: int,
+    persistence: float,
+) -> dict[int, Forecast]:
+    """One forecast per option, each from a fresh generator of the same seed (CRN)."""
+    return {
+        o: forecast(
+            c,
+            belief,
+            policies(c, actor, o, last_seen, persistence),
+            rng_for(),
+            worlds=worlds,
+            horizon=horizon,
+            quantiles=False,
+        )
+        for o in options
+    }
+
+
+def objective_weights(c: Compiled, obj: Objectives) -> tuple[NDArray[np.float64], NDArray]:
+    """(metric weight per unit of range·100 [M], outcome utility [Q+1], last = unresolved)."""
+    wm = np.zeros(c.n_metrics)
+    for mid, w in obj.metrics.items():
+        m = c.index["metric"][mid]
+        wm[m] = w * 100.0 / (c.hi[m] - c.lo[m])
+    wq = np.zeros(len(c.outcome_ids) + 1)
+    for qid, w in obj.outcomes.items():
+        wq[c.index["outcome"][qid]] = w
+    return wm, wq
+
+
+def utilities(
+    c: Compiled, f: Forecast, x_now: NDArray[np.float64], obj: Objectives
+) -> NDArray[np.float64]:
+    """Utility of every world of the forecast under ``obj``."""
+    wm, wq = objective_weights(c, obj)
+    # outcome -1 (unresolved) indexes the last entry, which is 0
+    return (f.final.x - x_now) @ wm + wq[f.final.outcome]
+
+
+def score(u: NDArray[np.float64], risk_tolerance: float) -> float:
+    return float(risk_tolerance * u.mean() + (1.0 - risk_tolerance) * np.percentile(u, 10))
+
+
+def softmax(scores: NDArray[np.float64], temperature: float) -> NDArray[np.float64]:
+    z = (scores - scores.max()) / temperature
+    p = np.exp(z)
+    return p / p.sum()
+
+
+def draw(p: NDArray[np.float64], rng: np.random.Generator) -> int:
+    """Index drawn with probabilities ``p`` (one uniform from ``rng``)."""
+    u = rng.random()
+    return int(min(np.searchsorted(np.cumsum(p), u * p.sum(), side="right"), p.size - 1))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An AI's choice with its reasons (kept for the debrief and the benchmark)."""
+
+    option: int
+    options: list[int]
+    scores: list[float]
+    probabilities: list[float]
+
+
+def decide(
+    c: Compiled,
+    belief: State,
+    x_now: NDArray[np.float64],
+    actor: int,
+    avail: NDArray[np.bool_],
+    last_seen: Sequence[int],
+    settings: AISettings,
+    forecast_rng: Callable[[], np.random.Generator],
+    draw_rng: np.random.Generator,
+) -> Decision:
+    """The AI move of ``actor``: forecast each available option, score, softmax."""
+    actor_spec = c.scenario.actors[actor]
+    options = [int(o) for o in np.flatnonzero(avail)]
+    if not options:
+        options = [int(c.hold[actor])]
+    fcs = forecast_options(
+        c,
+        belief,
+        actor,
+        options,
+        last_seen,
+        forecast_rng,
+        settings.worlds,
+        settings.horizon,
+        settings.persistence,
+    )
+    scores = np.array(
+        [
+            score(utilities(c, fcs[o], x_now, actor_spec.objectives), actor_spec.ai.risk_tolerance)
+            for o in options
+        ]
+    )
+    p = softmax(scores, actor_spec.ai.temperature)
+    k = draw(p, draw_rng)
+    return Decision(options[k], options, scores.tolist(), p.tolist())
+
+
+# --- advisors' words ----------------------------------------------------------------------------
+
+
+def span_text(turns: int, turn_days: int) -> str:
+    days = turns * turn_days
+    if days % 7 == 0:
+        weeks = days // 7
+        return "1 week" if weeks == 1 else f"{weeks} weeks"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def in_sentence(name: str, scn: Scenario) -> str:
+    """A name as it reads mid-sentence: 'War' -> 'war', but proper names keep capitals."""
+    first = name.split(" ", 1)[0]
+    proper = {w for a in scn.actors for w in (a.name + " " + (a.short_name or "")).split()}
+    if first in proper or (len(first) > 1 and first[1:].lower() != first[1:]):
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def _pct(p: float) -> str:
+    v = 100.0 * p
+    if 0 < v < 1:
+        return "under 1%"
+    if 99 < v < 100:
+        return "over 99%"
+    return f"{v:.0f}%"
+
+
+def reason(
+    c: Compiled,
+    obj: Objectives,
+    option: int,
+    base: int,
+    actor: int,
+    fcs: dict[int, Forecast],
+    x_now: NDArray[np.float64],
+    horizon: int,
+) -> str:
+    """One staff-officer line: what ``option`` does, compared with ``base``, that matters
+    most under ``obj`` (the largest weighted difference among outcomes and metrics)."""
+    scn = c.scenario
+    names = [o.name for o in scn.actors[actor].options]
+    f1, f0 = fcs[option], fcs[base]
+    span = span_text(horizon, scn.meta.turn_days)
+    wm, _ = objective_weights(c, obj)
+    best: tuple[float, str] | None = None
+    for qid, w in obj.outcomes.items():
+        p1, p0 = f1.p(qid, horizon), f0.p(qid, horizon)
+        impact = abs(w * (p1 - p0))
+        if best is None or impact > best[0]:
+            what = in_sentence(scn.outcomes[c.index["outcome"][qid]].name, scn)
+            if round(100 * p1) == round(100 * p0):
+                text = f"the chance of {what} within {span} stays near {_pct(p1)}"
+            else:
+                verb = "cut" if p1 < p0 else "raise"
+                text = f"{verb} the chance of {what} within {span} from {_pct(p0)} to {_pct(p1)}"
+            best = (impact, text)
+    m1, m0 = f1.final.x.mean(axis=0), f0.final.x.mean(axis=0)
+    for mid in obj.metrics:
+        m = c.index["metric"][mid]
+        impact = abs(wm[m] * (m1[m] - m0[m]))
+        if best is None or impact > best[0]:
+            what = in_sentence(scn.metrics[m].name, scn)
+            text = (
+                f"leave {what} near {m1[m]:.0f} in {span}, against {m0[m]:.0f}"
+                f" (now {x_now[m]:.0f})"
+            )
+            best = (impact, text)
+    if best is None:
+        return f"{names[option]} is the best of a poor set of choices."
+    if option == base:
+        return f"Hold course: it would {best[1].replace('against', 'where the alternative gives')}."
+    if best[1].startswith("the chance"):
+        return f"{names[option]}: {best[1]}, as against holding course."
+    return f"{names[option]} would {best[1]} if we hold course."

@@ -1,0 +1,225 @@
+"""Rectangles for every panel, computed from the window size alone (unit-testable).
+
+Each function returns a dict of named ``pygame.Rect``; lists of rects (cards,
+buttons) are stored under ``name[i]`` keys as well, so a test can check that
+every rect lies inside the window and that none overlaps another.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from game.ui.pg import pygame
+
+Rect = pygame.Rect
+
+
+def _clamp(v: float, lo: float, hi: float) -> int:
+    return round(min(max(v, lo), hi))
+
+
+def margin(size: tuple[int, int]) -> int:
+    return _clamp(min(size) / 90, 6, 14)
+
+
+def top_bar(size: tuple[int, int]) -> Rect:
+    w, h = size
+    return Rect(0, 0, w, _clamp(h * 0.065, 34, 56))
+
+
+def grid(area: Rect, n: int, cols: int, gap: int) -> list[Rect]:
+    """``n`` equal cells filling ``area`` row by row."""
+    if n <= 0:
+        return []
+    cols = max(1, min(cols, n))
+    rows = math.ceil(n / cols)
+    cw = (area.width - gap * (cols - 1)) // cols
+    ch = (area.height - gap * (rows - 1)) // rows
+    return [
+        Rect(area.x + (i % cols) * (cw + gap), area.y + (i // cols) * (ch + gap), cw, ch)
+        for i in range(n)
+    ]
+
+
+def column(area: Rect, heights: list[int], gap: int) -> list[Rect]:
+    """Stack rects of given heights from the top of ``area``; a height of 0 takes the rest."""
+    fixed = sum(h for h in heights if h > 0) + gap * (len(heights) - 1)
+    flex = [i for i, h in enumerate(heights) if h <= 0]
+    rest = max(0, area.height - fixed)
+    out, y = [], area.y
+    for i, h in enumerate(heights):
+        hh = h if h > 0 else rest // max(1, len(flex))
+        out.append(Rect(area.x, y, area.width, hh))
+        y += hh + gap
+    return out
+
+
+def room(size: tuple[int, int], n_options: int) -> dict[str, Rect]:
+    """The situation room: top bar, metrics + ladder | map + option cards | what-if,
+    advisors, news, commit."""
+    w, h = size
+    m = margin(size)
+    top = top_bar(size)
+    body = Rect(m, top.bottom + m, w - 2 * m, h - top.bottom - 2 * m)
+    left_w = _clamp(w * 0.22, 180, 380)
+    right_w = _clamp(w * 0.27, 220, 460)
+    centre_w = body.width - left_w - right_w - 2 * m
+    left = Rect(body.x, body.y, left_w, body.height)
+    centre = Rect(left.right + m, body.y, centre_w, body.height)
+    right = Rect(centre.right + m, body.y, right_w, body.height)
+
+    ladder_h = _clamp(body.height * 0.30, 120, 250)
+    metrics, ladder = column(left, [0, ladder_h], m)
+
+    map_h = round(centre.height * (0.56 if h >= 700 else 0.5))
+    map_r, cards_area = column(centre, [map_h, 0], m)
+
+    commit_h = _clamp(h * 0.075, 36, 60)
+    fc_h = _clamp(body.height * 0.30, 120, 300)
+    adv_h = _clamp(body.height * 0.24, 90, 260)
+    forecast, advisors, news, commit = column(right, [fc_h, adv_h, 0, commit_h], m)
+
+    out = {
+        "top": top,
+        "metrics": metrics,
+        "ladder": ladder,
+        "map": map_r,
+        "cards": cards_area,
+        "forecast": forecast,
+        "advisors": advisors,
+        "news": news,
+        "commit": commit,
+    }
+    gap = max(4, m // 2)
+    cols = 2 if cards_area.width >= 360 else 1
+    if n_options > 0 and cards_area.height / math.ceil(n_options / cols) < 38:
+        cols += 1
+    for i, r in enumerate(grid(cards_area, n_options, cols, gap)):
+        out[f"card[{i}]"] = r
+    # the top bar's own pieces: menu button at the right
+    bw = _clamp(w * 0.08, 70, 120)
+    out["menu_button"] = Rect(w - bw - m, top.y + 5, bw, top.height - 10)
+    return out
+
+
+def menu(size: tuple[int, int], n: int, title: bool = True) -> dict[str, Rect]:
+    """A centred column of ``n`` buttons under a title block."""
+    w, h = size
+    m = margin(size)
+    bw = _clamp(w * 0.3, 220, 420)
+    bh = _clamp(h * 0.07, 34, 56)
+    gap = _clamp(bh * 0.3, 6, 16)
+    title_h = _clamp(h * 0.28, 90, 300) if title else 0
+    total = title_h + n * bh + (n - 1) * gap
+    y0 = max(m, (h - total) // 2)
+    out = {"title": Rect((w - bw * 2) // 2, y0, bw * 2, title_h)} if title else {}
+    y = y0 + title_h
+    for i in range(n):
+        out[f"button[{i}]"] = Rect((w - bw) // 2, y, bw, bh)
+        y += bh + gap
+    out["panel"] = Rect((w - bw) // 2 - 2 * m, y0 + title_h - 2 * m, bw + 4 * m, y - gap - (y0 + title_h) + 4 * m)
+    return out
+
+
+def form(size: tuple[int, int], n_rows: int, n_buttons: int) -> dict[str, Rect]:
+    """Setup / settings: a header, rows of label + control, then a row of buttons."""
+    w, h = size
+    m = margin(size)
+    top = top_bar(size)
+    width = _clamp(w * 0.62, 560 if w >= 640 else w - 2 * m, 980)
+    x = (w - width) // 2
+    row_h = _clamp(h * 0.075, 34, 60)
+    gap = _clamp(row_h * 0.25, 6, 14)
+    label_w = round(width * 0.34)
+    out = {"top": top}
+    y = top.bottom + 2 * m
+    for i in range(n_rows):
+        out[f"label[{i}]"] = Rect(x, y, label_w - m, row_h)
+        out[f"control[{i}]"] = Rect(x + label_w, y, width - label_w, row_h)
+        y += row_h + gap
+    out["info"] = Rect(x, y, width, max(0, h - y - row_h - 4 * m))
+    bw = (width - (n_buttons - 1) * m) // max(1, n_buttons)
+    by = h - row_h - 2 * m
+    for i in range(n_buttons):
+        out[f"button[{i}]"] = Rect(x + i * (bw + m), by, bw, row_h)
+    out["info"].height = max(0, by - m - out["info"].y)
+    return out
+
+
+def briefing(size: tuple[int, int]) -> dict[str, Rect]:
+    w, h = size
+    m = margin(size)
+    top = top_bar(size)
+    bh = _clamp(h * 0.075, 36, 60)
+    body = Rect(m, top.bottom + m, w - 2 * m, h - top.bottom - bh - 3 * m)
+    left_w = round(body.width * 0.58)
+    text = Rect(body.x, body.y, left_w, body.height)
+    side = Rect(text.right + m, body.y, body.width - left_w - m, body.height)
+    objectives, facts = column(side, [round(side.height * 0.38), 0], m)
+    bw = _clamp(w * 0.2, 160, 320)
+    return {
+        "top": top,
+        "text": text,
+        "objectives": objectives,
+        "facts": facts,
+        "button[0]": Rect(m, h - bh - m, bw, bh),
+        "button[1]": Rect(w - bw - m, h - bh - m, bw, bh),
+    }
+
+
+def resolution(size: tuple[int, int]) -> dict[str, Rect]:
+    w, h = size
+    m = margin(size)
+    top = top_bar(size)
+    bh = _clamp(h * 0.075, 36, 60)
+    body = Rect(m, top.bottom + m, w - 2 * m, h - top.bottom - bh - 3 * m)
+    left_w = round(body.width * 0.40)
+    left = Rect(body.x, body.y, left_w, body.height)
+    right = Rect(left.right + m, body.y, body.width - left_w - m, body.height)
+    moves, events = column(left, [_clamp(left.height * 0.28, 80, 200), 0], m)
+    why, odds = column(right, [0, _clamp(right.height * 0.30, 90, 240)], m)
+    bw = _clamp(w * 0.22, 180, 340)
+    return {
+        "top": top,
+        "moves": moves,
+        "events": events,
+        "why": why,
+        "odds": odds,
+        "button[0]": Rect(w - bw - m, h - bh - m, bw, bh),
+    }
+
+
+def end(size: tuple[int, int], n_buttons: int) -> dict[str, Rect]:
+    w, h = size
+    m = margin(size)
+    top = top_bar(size)
+    bh = _clamp(h * 0.075, 36, 60)
+    body = Rect(m, top.bottom + m, w - 2 * m, h - top.bottom - bh - 3 * m)
+    head, timeline, odds = column(body, [_clamp(body.height * 0.22, 70, 200), 0, 0], m)
+    out = {"top": top, "headline": head, "timeline": timeline, "odds": odds}
+    bw = min(_clamp(w * 0.2, 150, 300), (w - (n_buttons + 1) * m) // max(1, n_buttons))
+    x0 = (w - (n_buttons * bw + (n_buttons - 1) * m)) // 2
+    for i in range(n_buttons):
+        out[f"button[{i}]"] = Rect(x0 + i * (bw + m), h - bh - m, bw, bh)
+    return out
+
+
+def inside(rects: Iterable[Rect], size: tuple[int, int]) -> list[Rect]:
+    """Rects that stick out of the window (empty when all are inside)."""
+    win = Rect(0, 0, *size)
+    return [r for r in rects if not win.contains(r)]
+
+
+def overlaps(named: dict[str, Rect], ignore: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """Pairs of named rects that overlap (containers vs their contents are the caller's call)."""
+    skip = {frozenset(p) for p in ignore}
+    items = list(named.items())
+    bad = []
+    for i, (a, ra) in enumerate(items):
+        for b, rb in items[i + 1 :]:
+            if frozenset((a, b)) in skip:
+                continue
+            if ra.width and ra.height and rb.width and rb.height and ra.colliderect(rb):
+                bad.append((a, b))
+    return bad

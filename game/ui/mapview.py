@@ -1,0 +1,184 @@
+"""The theatre map: Natural Earth outlines from assets/map, projected to a rect and cached.
+
+The static layers (sea, graticule, land, coasts, capitals and their labels) are
+drawn once per (size, palette, text scale) into a surface; markers are drawn on
+top each frame.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from game.paths import ASSETS
+from game.ui import palette as pal
+from game.ui.pg import pygame
+from game.ui.text import Text
+
+MAP_FILE = ASSETS / "map" / "caribbean.json"
+
+
+@lru_cache(maxsize=4)
+def load_map(path: str = str(MAP_FILE)) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Equirectangular with the horizontal scale of the middle latitude, fitted into ``rect``."""
+
+    lon_min: float
+    lon_max: float
+    lat_min: float
+    lat_max: float
+    x0: float
+    y0: float
+    k: float  # pixels per degree of latitude
+    kx: float  # pixels per degree of longitude
+
+    @classmethod
+    def fit(cls, bounds: dict[str, float], size: tuple[int, int]) -> Projection:
+        w, h = size
+        lat_mid = math.radians((bounds["lat_min"] + bounds["lat_max"]) / 2)
+        span_x = (bounds["lon_max"] - bounds["lon_min"]) * math.cos(lat_mid)
+        span_y = bounds["lat_max"] - bounds["lat_min"]
+        # fill the rect (cover) so no bands of empty sea appear; crop the overflow evenly
+        k = max(w / span_x, h / span_y)
+        kx = k * math.cos(lat_mid)
+        x0 = (w - (bounds["lon_max"] - bounds["lon_min"]) * kx) / 2
+        y0 = (h - span_y * k) / 2
+        return cls(
+            bounds["lon_min"], bounds["lon_max"], bounds["lat_min"], bounds["lat_max"], x0, y0, k, kx
+        )
+
+    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
+        return (self.x0 + (lon - self.lon_min) * self.kx, self.y0 + (self.lat_max - lat) * self.k)
+
+
+def _point_in_ring(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i]
+        xj, yj = ring[j]
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def country_at(lon: float, lat: float) -> str | None:
+    """Name of the country whose outline holds the point, if any."""
+    for c in load_map()["countries"]:
+        if any(_point_in_ring(lon, lat, r) for r in c["rings"]):
+            return str(c["name"])
+    return None
+
+
+def place(pid: str) -> dict[str, Any] | None:
+    return next((p for p in load_map()["places"] if p["id"] == pid), None)
+
+
+class MapRenderer:
+    """Draws the base map into a cached surface per size."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        self._cache: dict[tuple, pygame.Surface] = {}
+        self.renders = 0
+
+    def projection(self, size: tuple[int, int]) -> Projection:
+        return Projection.fit(load_map()["bounds"], size)
+
+    def base(
+        self,
+        size: tuple[int, int],
+        palette: pal.Palette,
+        focus: frozenset[str] = frozenset(),
+        labels: frozenset[str] = frozenset(),
+    ) -> pygame.Surface:
+        key = (size, palette.name, focus, labels, self.text.scale)
+        surf = self._cache.get(key)
+        if surf is None:
+            if len(self._cache) > 6:
+                self._cache.clear()
+            surf = self._render(size, palette, focus, labels)
+            self._cache[key] = surf
+        return surf
+
+    def _render(
+        self,
+        size: tuple[int, int],
+        p: pal.Palette,
+        focus: frozenset[str],
+        labels: frozenset[str],
+    ) -> pygame.Surface:
+        self.renders += 1
+        data = load_map()
+        proj = self.projection(size)
+        surf = pygame.Surface(size).convert() if pygame.display.get_surface() else pygame.Surface(size)
+        surf.fill(p.ocean)
+        # graticule every 5 degrees
+        b = data["bounds"]
+        for lon in range(int(b["lon_min"]), int(b["lon_max"]) + 1, 5):
+            x = proj(lon, 0)[0]
+            pygame.draw.line(surf, p.ocean_grid, (x, 0), (x, size[1]))
+        for lat in range(int(b["lat_min"]), int(b["lat_max"]) + 1, 5):
+            y = proj(0, lat)[1]
+            pygame.draw.line(surf, p.ocean_grid, (0, y), (size[0], y))
+        for c in data["countries"]:
+            fill = p.land_focus if c["name"] in focus else p.land
+            for ring in c["rings"]:
+                pts = [proj(lon, lat) for lon, lat in ring]
+                if len(pts) >= 3:
+                    pygame.draw.polygon(surf, fill, pts)
+                    pygame.draw.aalines(surf, p.coast, True, pts)
+        # country names (faint, large) for the focus countries
+        fs = self.text.px(max(9, min(15, size[1] / 30)))
+        for c in data["countries"]:
+            if c["name"] not in focus:
+                continue
+            ring = max(c["rings"], key=len)
+            lon = sum(pt[0] for pt in ring) / len(ring)
+            lat = sum(pt[1] for pt in ring) / len(ring)
+            x, y = proj(lon, lat)
+            if 0 <= x < size[0] and 0 <= y < size[1]:
+                label = self.text.render(c["name"].upper(), fs, p.faint, "bold")
+                surf.blit(label, label.get_rect(center=(x, y + fs)))
+        # places: dots everywhere, labels where asked (or capitals when there is room)
+        placed: list[pygame.Rect] = []
+        ls = self.text.px(max(8, min(13, size[1] / 34)))
+        order = sorted(data["places"], key=lambda pl: (pl["id"] not in labels, pl["kind"] != "capital"))
+        for pl in order:
+            if pl["kind"] == "sea":
+                continue
+            x, y = proj(pl["lon"], pl["lat"])
+            if not (0 <= x < size[0] and 0 <= y < size[1]):
+                continue
+            r = 3 if pl["kind"] == "capital" else 2
+            pygame.draw.circle(surf, p.text if pl["id"] in labels else p.dim, (x, y), r)
+            if pl["kind"] == "capital":
+                pygame.draw.circle(surf, p.bg, (x, y), r, 1)
+            wanted = pl["id"] in labels or (pl["kind"] == "capital" and size[0] >= 520)
+            if not wanted:
+                continue
+            colour = p.text if pl["id"] in labels else p.dim
+            img = self.text.render(pl["name"], ls, colour, "bold" if pl["id"] in labels else "regular")
+            for rect in (
+                img.get_rect(midleft=(x + 5, y)),
+                img.get_rect(midright=(x - 5, y)),
+                img.get_rect(midbottom=(x, y - 4)),
+                img.get_rect(midtop=(x, y + 4)),
+            ):
+                if surf.get_rect().contains(rect) and rect.collidelist(placed) < 0:
+                    placed.append(rect.inflate(4, 2))
+                    shadow = self.text.render(pl["name"], ls, p.bg, "bold" if pl["id"] in labels else "regular")
+                    surf.blit(shadow, rect.move(1, 1))
+                    surf.blit(img, rect)
+                    break
+        pygame.draw.rect(surf, p.edge, surf.get_rect(), 1)
+        return surf

@@ -1,0 +1,242 @@
+"""Scenes and the scene stack.
+
+Lifecycle (as in Tuxemon's state manager): pushing a scene pauses the one
+below, popping shuts the top down and resumes the next. ``handle_event``
+returns ``None`` when it consumed the event, or the event to let the app handle
+it (Esc for the menu, F1 for help). ``draw`` never changes game state.
+
+Every scene keeps its widgets in ``self.elements`` and rebuilds them in
+``recreate_ui`` (on resize or text-size change). Keyboard focus is a ring of
+``Focusable`` items: Tab / Shift+Tab / arrows move it, Enter or Space activates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pygame_gui
+
+from game.ui.pg import pygame
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+
+@dataclass
+class Focusable:
+    name: str
+    rect: Callable[[], pygame.Rect]
+    activate: Callable[[], None]
+    left: Callable[[], None] | None = None
+    right: Callable[[], None] | None = None
+    enabled: Callable[[], bool] = lambda: True
+    on_focus: Callable[[], None] | None = None
+
+
+class Scene:
+    name = "scene"
+    overlay = False  # draw the scene below first (menus, help)
+    pausable = True  # Esc opens the pause menu
+    title = ""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.elements: list[Any] = []
+        self.actions: dict[Any, Callable[[], None]] = {}
+        self.focusables: list[Focusable] = []
+        self.focus_index = -1
+        self.paused = False
+        self.alive = True
+        self.keyboard_mode = False
+
+    # ---- lifecycle
+    def startup(self) -> None:
+        self.build_ui()
+
+    def pause(self) -> None:
+        self.paused = True
+        for e in self.elements:
+            e.hide()
+
+    def resume(self) -> None:
+        self.paused = False
+        for e in self.elements:
+            e.show()
+
+    def shutdown(self) -> None:
+        self.alive = False
+        self.clear_ui()
+
+    # ---- widgets
+    def clear_ui(self) -> None:
+        for e in self.elements:
+            e.kill()
+        self.elements.clear()
+        self.actions.clear()
+        self.focusables.clear()
+
+    def build_ui(self) -> None:
+        """Create widgets for the current window size."""
+
+    def recreate_ui(self) -> None:
+        name = self.focused_name()
+        self.clear_ui()
+        self.build_ui()
+        if name is not None:
+            self.focus_named(name)
+        if self.paused:
+            for e in self.elements:
+                e.hide()
+
+    def button(
+        self,
+        rect: pygame.Rect,
+        text: str,
+        action: Callable[[], None],
+        object_id: str,
+        tooltip: str | None = None,
+        cls: str = "@menu_button",
+        focus: bool = True,
+        enabled: bool = True,
+    ) -> pygame_gui.elements.UIButton:
+        b = pygame_gui.elements.UIButton(
+            rect,
+            text,
+            manager=self.app.manager,
+            tool_tip_text=tooltip,
+            object_id=pygame_gui.core.ObjectID(object_id=f"#{object_id}", class_id=cls),
+        )
+        if not enabled:
+            b.disable()
+        self.elements.append(b)
+        self.actions[b] = action
+        if focus:
+            self.focusables.append(
+                Focusable(object_id, lambda b=b: b.get_abs_rect(), action, enabled=lambda b=b: b.is_enabled)
+            )
+        return b
+
+    def add(self, element: Any) -> Any:
+        self.elements.append(element)
+        return element
+
+    # ---- focus
+    def focused(self) -> Focusable | None:
+        if 0 <= self.focus_index < len(self.focusables):
+            return self.focusables[self.focus_index]
+        return None
+
+    def focused_name(self) -> str | None:
+        f = self.focused()
+        return f.name if f else None
+
+    def focus_named(self, name: str) -> bool:
+        for i, f in enumerate(self.focusables):
+            if f.name == name:
+                self.set_focus(i)
+                return True
+        return False
+
+    def set_focus(self, i: int) -> None:
+        self.focus_index = i
+        f = self.focused()
+        if f is not None and f.on_focus is not None:
+            f.on_focus()
+
+    def move_focus(self, step: int) -> None:
+        n = len(self.focusables)
+        if not n:
+            return
+        i = self.focus_index if self.focus_index >= 0 else (-1 if step > 0 else 0)
+        for _ in range(n):
+            i = (i + step) % n
+            if self.focusables[i].enabled():
+                self.set_focus(i)
+                return
+
+    # ---- events
+    def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            action = self.actions.get(event.ui_element)
+            if action is not None:
+                self.keyboard_mode = False
+                action()
+                return None
+            return event
+        if event.type == pygame.KEYDOWN:
+            return self.handle_key(event)
+        if event.type == pygame.MOUSEMOTION:
+            self.keyboard_mode = False
+        return event
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        key = event.key
+        if key == pygame.K_TAB:
+            self.keyboard_mode = True
+            self.move_focus(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+            return None
+        if key in (pygame.K_DOWN, pygame.K_UP) and self.focusables:
+            self.keyboard_mode = True
+            self.move_focus(1 if key == pygame.K_DOWN else -1)
+            return None
+        f = self.focused()
+        if f is not None and key in (pygame.K_LEFT, pygame.K_RIGHT):
+            fn = f.left if key == pygame.K_LEFT else f.right
+            if fn is not None:
+                fn()
+                return None
+        if key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
+            if f is not None and f.enabled():
+                self.keyboard_mode = True
+                f.activate()
+                return None
+            return self.default_action(event)
+        return event
+
+    def default_action(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        """Enter with nothing focused."""
+        return event
+
+    # ---- frame
+    def update(self, dt: float) -> None:
+        """Advance animations, poll futures."""
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Draw under the widgets."""
+
+    def draw_over(self, surface: pygame.Surface) -> None:
+        """Draw above the widgets: focus ring, tooltips."""
+        f = self.focused()
+        if f is not None and self.keyboard_mode or (f is not None and self.always_show_focus()):
+            r = f.rect().inflate(6, 6)
+            pygame.draw.rect(surface, self.app.palette.focus, r, 2, border_radius=6)
+
+    def always_show_focus(self) -> bool:
+        return True
+
+    # ---- for tests and tools
+    def labels(self) -> list[str]:
+        """Texts the scene shows (widget texts and the main drawn labels)."""
+        out = []
+        for e in self.elements:
+            t = getattr(e, "text", None)
+            if isinstance(t, str) and e.visible:
+                out.append(t)
+        return out
+
+    def element_rects(self) -> dict[str, pygame.Rect]:
+        """Every visible leaf element's rect, by name (checked for fit and overlap)."""
+        out = {}
+        for i, e in enumerate(self.elements):
+            if e.visible:
+                oid = e.most_specific_combined_id.split(".")[-1]
+                out[f"{oid}:{i}"] = pygame.Rect(e.get_abs_rect())
+        return out
+
+    def button_named(self, name: str) -> Any:
+        for e in self.elements:
+            if e.most_specific_combined_id.split(".")[-1] == f"#{name}":
+                return e
+        return None
