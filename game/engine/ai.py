@@ -42,6 +42,7 @@ class AISettings:
     persistence: float = 0.5  # weight on repeating a move in the continuation/opponent mix
     advice_worlds: int = 1000
     advice_horizon: int = 4  # advisors speak of the next few turns ("within 4 weeks")
+    temperature_scale: float = 1.0  # difficulty: multiplies every AI's softmax temperature
 
     def __post_init__(self) -> None:
         if self.worlds < 1 or self.advice_worlds < 1:
@@ -50,6 +51,8 @@ class AISettings:
             raise ValueError("horizon must be at least 1")
         if not 0.0 <= self.persistence <= 1.0:
             raise ValueError("persistence must be in [0, 1]")
+        if not self.temperature_scale > 0.0:
+            raise ValueError("temperature_scale must be positive")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -203,7 +206,7 @@ def decide(
             for o in options
         ]
     )
-    p = softmax(scores, actor_spec.ai.temperature)
+    p = softmax(scores, actor_spec.ai.temperature * settings.temperature_scale)
     k = draw(p, draw_rng)
     return Decision(options[k], options, scores.tolist(), p.tolist())
 
@@ -240,18 +243,23 @@ def _pct(p: float) -> str:
 def reason(
     c: Compiled,
     obj: Objectives,
-    option: int,
-    base: int,
+    subject: int,
+    hold: int,
     actor: int,
     fcs: dict[int, Forecast],
-    x_now: NDArray[np.float64],
     horizon: int,
+    recommend_hold: bool = False,
 ) -> str:
-    """One staff-officer line: what ``option`` does, compared with ``base``, that matters
-    most under ``obj`` (the largest weighted difference among outcomes and metrics)."""
+    """One staff-officer line on what ``subject`` does compared with holding course.
+
+    It names what matters most to ``obj``: the largest weighted difference among the
+    advisor's outcomes (chance within the horizon) and metrics (mean at the horizon).
+    When the advisor recommends holding course, ``subject`` is its best alternative
+    and the line says what that alternative would do instead.
+    """
     scn = c.scenario
-    names = [o.name for o in scn.actors[actor].options]
-    f1, f0 = fcs[option], fcs[base]
+    name = scn.actors[actor].options[subject].name
+    f1, f0 = fcs[subject], fcs[hold]
     span = span_text(horizon, scn.meta.turn_days)
     wm, _ = objective_weights(c, obj)
     best: tuple[float, str] | None = None
@@ -260,11 +268,13 @@ def reason(
         impact = abs(w * (p1 - p0))
         if best is None or impact > best[0]:
             what = in_sentence(scn.outcomes[c.index["outcome"][qid]].name, scn)
-            if round(100 * p1) == round(100 * p0):
-                text = f"the chance of {what} within {span} stays near {_pct(p1)}"
+            if _pct(p1) == _pct(p0):
+                text = f"would leave the chance of {what} within {span} near {_pct(p1)}"
             else:
                 verb = "cut" if p1 < p0 else "raise"
-                text = f"{verb} the chance of {what} within {span} from {_pct(p0)} to {_pct(p1)}"
+                text = (
+                    f"would {verb} the chance of {what} within {span} from {_pct(p0)} to {_pct(p1)}"
+                )
             best = (impact, text)
     m1, m0 = f1.final.x.mean(axis=0), f0.final.x.mean(axis=0)
     for mid in obj.metrics:
@@ -273,14 +283,11 @@ def reason(
         if best is None or impact > best[0]:
             what = in_sentence(scn.metrics[m].name, scn)
             text = (
-                f"leave {what} near {m1[m]:.0f} in {span}, against {m0[m]:.0f}"
-                f" (now {x_now[m]:.0f})"
+                f"would leave {what} near {m1[m]:.0f} in {span}, "
+                f"against {m0[m]:.0f} if we hold course"
             )
             best = (impact, text)
-    if best is None:
-        return f"{names[option]} is the best of a poor set of choices."
-    if option == base:
-        return f"Hold course: it would {best[1].replace('against', 'where the alternative gives')}."
-    if best[1].startswith("the chance"):
-        return f"{names[option]}: {best[1]}, as against holding course."
-    return f"{names[option]} would {best[1]} if we hold course."
+    text = "would change little that we can measure" if best is None else best[1]
+    if recommend_hold:
+        return f"Hold course: {name} {text}."
+    return f"{name} {text}."

@@ -9,9 +9,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from game.model.compiled import Compiled
-from game.model.policy import Policy
+from game.model.policy import Fixed, Mix, Policy, Then, Uniform
 from game.model.state import State
-from game.model.step import available, step
+from game.model.step import Live, advance, available, live_available, live_of, put_back
+from game.model.step import tables as _tables
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -34,11 +35,6 @@ class Forecast:
     # [H+1, S] share of worlds whose highest stage so far (from the start) is s
     max_stage: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
 
-    def reached(self, stage: str, within: int | None = None) -> float:
-        """Share of worlds that were at ``stage`` or above at some point by ``within`` turns."""
-        h = self.horizon if within is None else min(max(within, 0), self.horizon)
-        return float(self.max_stage[h, self.stage_ids.index(stage) :].sum())
-
     def p(self, outcome: str, within: int | None = None) -> float:
         """P(``outcome`` by ``within`` turns from now; default: the horizon)."""
         h = self.horizon if within is None else min(max(within, 0), self.horizon)
@@ -53,6 +49,11 @@ class Forecast:
     def ci95(self, outcome: str, within: int | None = None) -> tuple[float, float]:
         """Wilson 95% interval for ``p(outcome)`` from the number of worlds."""
         return wilson(self.p(outcome, within), self.worlds)
+
+    def reached(self, stage: str, within: int | None = None) -> float:
+        """Share of worlds that were at ``stage`` or above at some point by ``within`` turns."""
+        h = self.horizon if within is None else min(max(within, 0), self.horizon)
+        return float(self.max_stage[h, self.stage_ids.index(stage) :].sum())
 
 
 def wilson(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -75,6 +76,45 @@ def choose(
     return moves
 
 
+def _plain(pol: Policy) -> bool:
+    """True for the built-in policies, which read nothing of the state but its size."""
+    if isinstance(pol, Fixed | Mix | Uniform):
+        return True
+    if isinstance(pol, Then):
+        return _plain(pol.first) and _plain(pol.rest)
+    return False
+
+
+class _Bands:
+    """Quantiles of every metric over all worlds; the ended worlds' values are kept."""
+
+    def __init__(self, m: int, worlds: int) -> None:
+        # float32: the bands are for display, and sorting float32 is much faster
+        self.buf = np.empty((m, worlds), dtype=np.float32)
+        self.nf = 0
+        pos = np.asarray(QUANTILES) * (worlds - 1)
+        self.lo = np.floor(pos).astype(np.int64)
+        self.hi = np.minimum(self.lo + 1, worlds - 1)
+        self.frac = pos - self.lo
+
+    def freeze(self, x: NDArray[np.float64]) -> None:
+        """Keep the final values x [M, k] of k worlds that ended."""
+        k = x.shape[1]
+        self.buf[:, self.nf : self.nf + k] = x
+        self.nf += k
+
+    def __call__(self, live_x: NDArray[np.float64]) -> NDArray[np.float64]:
+        """[5, M] quantiles over the ended worlds and the running ones (x [M, n])."""
+        self.buf[:, self.nf :] = live_x
+        s = np.sort(self.buf, axis=1)
+        a, b = s[:, self.lo].astype(np.float64), s[:, self.hi].astype(np.float64)
+        return (a + (b - a) * self.frac).T
+
+
+# Ended worlds stay in the running batch (ignored) until they are this share of it.
+COMPACT_AT = 0.15
+
+
 def forecast(
     c: Compiled,
     state: State,
@@ -91,45 +131,96 @@ def forecast(
     forecast cannot change the game it looks at. A ``state`` of exactly ``worlds``
     worlds is used as it is (each world its own start). ``on_turn(h)`` is called
     after each turn h = 1..horizon (progress display); it cannot change the result.
+
+    Worlds that reach an outcome leave the batch (their rows are final), so later
+    turns cost only what the running worlds cost.
     """
     if len(policies) != c.n_actors:
         raise ValueError(f"need {c.n_actors} policies, got {len(policies)}")
+    worlds = int(worlds)
     st = state.repeat(worlds) if state.n != worlds else state.copy()
     horizon = max(0, int(horizon))
-    Q, S = len(c.outcome_ids), c.n_stages
+    Q, S, A = len(c.outcome_ids), c.n_stages, c.n_actors
     p_by_turn = np.zeros((horizon + 1, Q + 1))
     stage_dist = np.zeros((horizon + 1, S))
-    bands = np.zeros((horizon + 1, len(QUANTILES), c.n_metrics))
-    first = np.empty((worlds, c.n_actors), dtype=np.int64)
     max_stage = np.zeros((horizon + 1, S))
-    top = st.stage.copy()
+    bands = np.zeros((horizon + 1, len(QUANTILES), c.n_metrics))
+    first = np.repeat(c.hold[None, :].astype(np.int64), worlds, axis=0)
+    plain = all(_plain(p) for p in policies)
+
+    # The batch: rows[i] is the world of column i; alive[i] False once it has ended
+    # (its final values are already in st; the column is dropped at the next compaction).
+    rows = np.flatnonzero(st.outcome < 0)
+    lv = live_of(c, st, rows)
+    alive = np.ones(rows.size, dtype=bool)
+    n_dead = 0
+    top = lv.stage.copy()  # highest stage so far, per column
+    done = st.outcome >= 0
+    oc_count = np.bincount(st.outcome[done], minlength=Q).astype(np.int64)
+    st_count = np.bincount(st.stage[done], minlength=S).astype(np.int64)
+    top_count = st_count.copy()
+    bands_of = _Bands(c.n_metrics, worlds) if quantiles and worlds > 0 else None
+    if bands_of is not None:
+        bands_of.freeze(st.x[done].T)
 
     def record(h: int) -> None:
-        counts = np.bincount(st.outcome + 1, minlength=Q + 1)
-        p_by_turn[h, :Q] = counts[1:] / worlds
-        p_by_turn[h, Q] = counts[0] / worlds
-        stage_dist[h] = np.bincount(st.stage, minlength=S) / worlds
-        np.maximum(top, st.stage, out=top)
-        max_stage[h] = np.bincount(top, minlength=S) / worlds
-        if quantiles:
-            bands[h] = np.quantile(st.x, QUANTILES, axis=0)
+        stage, tops, x = lv.stage, top, lv.x
+        if n_dead:
+            stage, tops, x = stage[alive], tops[alive], x[:, alive]
+        p_by_turn[h, :Q] = oc_count / worlds
+        p_by_turn[h, Q] = stage.size / worlds
+        stage_dist[h] = (st_count + np.bincount(stage, minlength=S)) / worlds
+        max_stage[h] = (top_count + np.bincount(tops, minlength=S)) / worlds
+        if bands_of is not None:
+            bands[h] = bands_of(x)
 
-    record(0)
+    if worlds > 0:
+        record(0)
     for h in range(horizon):
-        if not (st.outcome < 0).any():
+        if lv.n == n_dead:
             # every world has ended: the rest of the rows stay as they are
             p_by_turn[h + 1 :] = p_by_turn[h]
             stage_dist[h + 1 :] = stage_dist[h]
             bands[h + 1 :] = bands[h]
             max_stage[h + 1 :] = max_stage[h]
             break
-        moves = choose(c, st, policies, rng, h)
+        if n_dead and n_dead >= COMPACT_AT * lv.n:
+            keep = np.flatnonzero(alive)
+            lv = lv.take(keep)
+            rows, top = rows[keep], top[keep]
+            alive = np.ones(rows.size, dtype=bool)
+            n_dead = 0
+        avail = live_available(c, lv)
+        view = _view(c, st, rows, lv, plain)
+        moves = np.empty((lv.n, A), dtype=np.int64)
+        for a, pol in enumerate(policies):
+            moves[:, a] = pol(c, view, a, avail, rng, h)
         if h == 0:
-            first[:] = moves
-        step(c, st, moves, rng)
+            first[rows] = moves
+        lv, end, oc, _ = advance(c, lv, moves, rng, st.turn)
+        st.turn += 1
+        np.maximum(top, lv.stage, out=top)
+        if n_dead and end.size:
+            ok = alive[end]
+            end, oc = end[ok], oc[ok]
+        if end.size:
+            g = rows[end]
+            st.outcome[g] = oc
+            st.ended[g] = st.turn
+            put_back(c, st, g, lv, end)
+            oc_count += np.bincount(oc, minlength=Q)
+            st_count += np.bincount(lv.stage[end], minlength=S)
+            top_count += np.bincount(top[end], minlength=S)
+            if bands_of is not None:
+                bands_of.freeze(lv.x[:, end])
+            alive[end] = False
+            n_dead += end.size
         record(h + 1)
         if on_turn is not None:
             on_turn(h + 1)
+    if n_dead < lv.n:
+        keep = np.flatnonzero(alive)
+        put_back(c, st, rows[keep], lv, keep)
     return Forecast(
         outcome_ids=list(c.outcome_ids),
         stage_ids=list(c.stage_ids),
@@ -143,4 +234,26 @@ def forecast(
         final=st,
         first_moves=first,
         max_stage=max_stage,
+    )
+
+
+def _view(c: Compiled, st: State, rows: NDArray[np.int64], lv: Live, plain: bool) -> State:
+    """The batch as a State for the policies (in full only if a policy may read it)."""
+    n = lv.n
+    running = np.full(n, -1, dtype=np.int64)
+    if plain:
+        # the built-in policies read only the number of worlds
+        empty = np.zeros((n, 0, 0), dtype=np.int64)
+        return State(lv.x.T, lv.stage, running, running, empty, empty, lv.fired.T, lv.held.T, st.turn)
+    t = _tables(c)
+    return State(
+        x=np.ascontiguousarray(lv.x.T),
+        stage=lv.stage.copy(),
+        outcome=running,
+        ended=running.copy(),
+        cooldown=lv.cd.T.reshape(n, t.A, t.O).astype(np.int64),
+        uses=lv.uses.T.reshape(n, t.A, t.O).astype(np.int64),
+        fired=np.ascontiguousarray(lv.fired.T),
+        held=lv.held.T.astype(np.int64),
+        turn=st.turn,
     )

@@ -1,15 +1,48 @@
 """One turn for every world at once.
 
-Order within a turn (the design's): option effects and their branches, then
-interactions, then drift and coupling — all three computed from the state at
-the start of the turn, so their normal noise is one draw per metric with the
-summed variance — then clipping, random events, ladder transitions and
-terminal outcomes. Terminal worlds are left exactly as they were.
+Order within a turn (the design's), for each running world:
+
+1. option effects: each actor's chosen option adds ``mean + sd·N(0, 1)`` per
+   metric; each of the option's branches happens independently with its
+   chance (evaluated on the state at the start of the turn) and adds its own
+   effects;
+2. interactions: when every listed actor chose one of the listed options;
+3. drift and coupling: ``(x - equilibrium) @ drift`` plus ``noise_sd·N(0, 1)``.
+   1-3 are all computed from the state at the start of the turn, so their
+   normal noise is one draw per metric with the summed variance;
+4. clip to the metric ranges;
+5. events: each eligible event (its stages include the stage at the start of
+   the turn, its conditions hold on the clipped state, its moves were chosen,
+   and it has not fired before unless repeatable) fires with its hazard
+   evaluated on the clipped state at the start-of-turn stage; the fired
+   events add their effects (then clip again) and move the ladder by the sum
+   of their ``stage_change`` (kept on the ladder);
+6. ladder: from the stage after the events, a world climbs one rung with
+   ``p_up``; a world that does not climb steps down one rung with ``p_down``
+   (so P(down) = (1 - p_up)·p_down); both are evaluated on the final state at
+   that stage;
+7. outcomes: an outcome's trigger holds when the new stage is one of its
+   stages, its conditions hold on the final state and its moves were chosen;
+   ``held`` counts the consecutive turns it has held; once ``held >= hold_turns``
+   the outcome happens with its chance (on the final state at the new stage);
+   when several happen the first listed wins; a world still running when the
+   turn limit is reached gets the turn-limit outcome;
+8. bookkeeping: cooldowns tick down by one, then each chosen option starts its
+   cooldown; each chosen option's use count goes up by one.
+
+Terminal worlds are left exactly as they were.
 
 The explanation (``explain=True``) splits each metric's change by source. It is
 computed from the same draws, so asking for it never changes what happens:
 the noise of the combined draw is shared out in proportion to each source's
 variance (the expected share of each source given the sum).
+
+Implementation notes: the batch is kept "one row per quantity" (``Live``:
+metrics x[M, n], events [E, n], ...) so that every operation runs along long
+contiguous rows; moves are turned into one joint index, with the effects of
+every move combination precomputed; normal draws are float32 Box–Muller pairs
+(exact in distribution, several times cheaper than NumPy's ziggurat here),
+uniforms are float32, and chances are evaluated in float32.
 """
 
 from __future__ import annotations
@@ -19,10 +52,18 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from game.model.compiled import Compiled
+from game.model.compiled import ChanceSet, Compiled, CondSet
 from game.model.state import State
 
 F = NDArray[np.float64]
+F32 = NDArray[np.float32]
+B = NDArray[np.bool_]
+I = NDArray[np.int64]  # noqa: E741
+I32 = NDArray[np.int32]
+
+# Joint move tables ([stages x move combinations, ...]) are used while they stay this small.
+JOINT_MAX = 1 << 20
+_TWO_PI = np.float32(2.0 * np.pi)
 
 
 @dataclass
@@ -56,29 +97,387 @@ def source_labels(c: Compiled) -> list[str]:
     )
 
 
+# --------------------------------------------------------------------------------------
+# random numbers
+
+
+def normals(rng: np.random.Generator, n: int) -> F32:
+    """``n`` standard normals (float32), Box–Muller from float32 uniforms."""
+    h = (n + 1) // 2
+    u = rng.random(2 * h, dtype=np.float32)
+    r = u[:h]
+    # 1 - u is in (0, 1]: the log is finite
+    np.negative(r, out=r)
+    np.log1p(r, out=r)
+    r *= np.float32(-2.0)
+    np.sqrt(r, out=r)
+    t = u[h:]
+    t *= _TWO_PI
+    out = np.empty(2 * h, dtype=np.float32)
+    np.cos(t, out=out[:h])
+    np.sin(t, out=out[h:])
+    out[:h] *= r
+    out[h:] *= r
+    return out[:n]
+
+
+def _sig(zh: NDArray) -> NDArray:
+    """sigmoid(2·zh), in place: the tables hold half-logits, so this is one tanh."""
+    np.tanh(zh, out=zh)
+    zh += 1.0
+    zh *= 0.5
+    return zh
+
+
+# --------------------------------------------------------------------------------------
+# tables derived once per compiled scenario
+
+
+@dataclass
+class _Chances:
+    """A ChanceSet as half-logits in float32: zh = slope @ x + const (+ shift[:, stage])."""
+
+    slope: F32  # [G, M]
+    const: F32  # [G]
+    shift: F32  # [G, S]
+    uses_x: bool
+    uses_stage: bool
+    shift_rows: I  # the chances with any stage shift
+    @classmethod
+    def of(cls, ch: ChanceSet) -> _Chances:
+        with np.errstate(invalid="ignore"):
+            const = ch.logit0 - ch.slope @ ch.x0
+        const = np.where(np.isfinite(ch.logit0), const, ch.logit0)
+        return cls(
+            slope=(0.5 * ch.slope).astype(np.float32),
+            const=(0.5 * const).astype(np.float32),
+            shift=(0.5 * ch.shift).astype(np.float32),
+            uses_x=bool(ch.slope.any()),
+            uses_stage=bool(ch.shift.any()),
+            shift_rows=np.flatnonzero(ch.shift.any(axis=1)),
+        )
+
+    def p(self, x32: F32, stage: I) -> F32:
+        """Probabilities [G, n] for metrics x32 [M, n] at stages [n]."""
+        n = x32.shape[1]
+        if self.uses_x:
+            z = self.slope @ x32
+            z += self.const[:, None]
+        else:
+            z = np.repeat(self.const[:, None], n, axis=1)
+        if self.uses_stage:
+            for g in self.shift_rows:
+                z[g] += np.take(self.shift[g], stage)
+        return _sig(z)
+
+
+@dataclass
+class _Conds:
+    """Condition groups: group g holds when all its (metric, op, value) tests hold."""
+
+    groups: list[tuple[int, list[tuple[int, int, float]]]]  # (group, [(metric, op, value)])
+
+    @classmethod
+    def of(cls, cs: CondSet) -> _Conds:
+        by: dict[int, list[tuple[int, int, float]]] = {}
+        for m, op, v, g in zip(cs.metric, cs.op, cs.value, cs.group, strict=True):
+            by.setdefault(int(g), []).append((int(m), int(op), float(v)))
+        return cls(sorted(by.items()))
+
+    def apply(self, ok: B, x: F) -> None:
+        """ok[g] &= group g holds, for x [M, n] (rows of ok are the groups)."""
+        for g, tests in self.groups:
+            row = ok[g]
+            for m, op, v in tests:
+                xm = x[m]
+                if op == 0:
+                    row &= xm < v
+                elif op == 1:
+                    row &= xm <= v
+                elif op == 2:
+                    row &= xm > v
+                else:
+                    row &= xm >= v
+
+
+@dataclass
+class _Tables:
+    M: int
+    A: int
+    O: int
+    S: int
+    E: int
+    Q: int
+    R: int
+    J: int
+    joint: bool
+    stride: I  # [A]
+    d1t: F  # [M, M]: x_new = d1t @ x, the identity plus drift
+    lo: F  # [M, 1]
+    hi: F
+    jt_ms: F  # [M + Mn, J] option and interaction means minus eq @ drift, then the sd
+    # of options, interactions and drift noise together, on the noise rows
+    jt_br: B  # [J] some chosen option has branches
+    noise_rows: I  # metrics whose draw can have any spread
+    # branches
+    br_has: list[B]  # per actor [O]: the option has branches
+    br_ch: _Chances
+    br_mean_t: F  # [M, R]
+    br_var_t: F  # [Mn, R]
+    # events
+    ev_elig: B  # [E, S * J] stage and moves allow it, and its hazard is not zero
+    ev_ch: _Chances
+    ev_conds: _Conds
+    ev_nonrep: list[int]
+    ev_mean_t: F  # [M, E]
+    ev_var_t: F  # [M, E]
+    ev_nrows: I  # metrics some event adds noise to
+    ev_var_nr: F  # [len(ev_nrows), E]
+    ev_dstage: F  # [E]
+    # ladder: rows 0..S-1 up, S..2S-1 down
+    lad_slope: F32  # [2S, M]
+    lad_const: F32  # [2S] (with each stage's own shift)
+    lad_uses_x: bool
+    # outcomes
+    oc_elig: B  # [Q, S * J] stage and moves allow it, and it has a trigger
+    oc_ch: _Chances
+    oc_conds: _Conds
+    oc_hold: I32  # [Q, 1]
+    oc_sure: bool  # every outcome chance is exactly 0 or 1
+    oc_certain: B  # [Q]: chance 1
+    # availability ([A*O] rows, flat option a * O + o)
+    av_stage: B  # [A*O, S]
+    av_conds: _Conds
+    cd_val: I32  # [A*O]
+    cd_any: bool
+    lim_cols: I
+    lim_max: I32  # [len(lim_cols), 1]
+
+
+def tables(c: Compiled) -> _Tables:
+    """The step's derived tables, built once per compiled scenario and cached on it."""
+    t = c.__dict__.get("_step_tables")
+    if t is None:
+        t = _build(c)
+        object.__setattr__(c, "_step_tables", t)
+    return t
+
+
+def _build(c: Compiled) -> _Tables:
+    M, A, O, S = c.n_metrics, c.n_actors, c.max_options, c.n_stages
+    E, Q, R = len(c.event_ids), len(c.outcome_ids), int(c.br_actor.size)
+    nopt = c.n_options.astype(np.int64)
+    J = int(np.prod(nopt.astype(np.float64)))
+    joint = J * S * max(E, Q, M, 1) <= JOINT_MAX
+    stride = np.ones(A, dtype=np.int64)
+    for a in range(A - 2, -1, -1):
+        stride[a] = stride[a + 1] * nopt[a + 1]
+    eq_drift = c.eq @ c.drift
+
+    can_vary = c.noise_var > 0
+    can_vary |= (c.eff_var > 0).any(axis=(0, 1))
+    if c.ix_var.size:
+        can_vary |= (c.ix_var > 0).any(axis=0)
+    if c.br_var.size:
+        can_vary |= (c.br_var > 0).any(axis=0)
+    nrows = np.flatnonzero(can_vary)
+
+    ev_live = c.ev_chance.logit0 != -np.inf
+    if joint:
+        grid = np.stack(np.unravel_index(np.arange(J), tuple(nopt)), axis=1).astype(np.int64)
+        mean = np.zeros((J, M))
+        var = np.zeros((J, M))
+        for a in range(A):
+            mean += c.eff_mean[a][grid[:, a]]
+            var += c.eff_var[a][grid[:, a]]
+        ix = c.ix_filter.holds(grid).astype(np.float64)
+        mean += ix @ c.ix_mean
+        var += ix @ c.ix_var
+        mean -= eq_drift
+        var += c.noise_var
+        jt_ms = np.ascontiguousarray(np.concatenate([mean, np.sqrt(var[:, nrows])], axis=1).T)
+        ev_ok = c.ev_moves.holds(grid)  # [J, E]
+        oc_ok = c.oc_moves.holds(grid)
+        # [E, S * J]: index stage * J + j
+        ev_elig = (c.ev_stage[:, :, None] & ev_ok.T[:, None, :] & ev_live[:, None, None]).reshape(
+            E, S * J
+        )
+        oc_elig = (c.oc_stage[:, :, None] & oc_ok.T[:, None, :] & c.oc_trigger[:, None, None]).reshape(
+            Q, S * J
+        )
+    else:
+        jt_ms = np.zeros((M + nrows.size, 0))
+        ev_elig = np.ascontiguousarray(c.ev_stage & ev_live[:, None])  # [E, S]
+        oc_elig = np.ascontiguousarray(c.oc_stage & c.oc_trigger[:, None])  # [Q, S]
+
+    br_has = []
+    for a in range(A):
+        has = np.zeros(O, dtype=bool)
+        has[c.br_option[c.br_actor == a]] = True
+        br_has.append(has)
+
+    jt_br = np.zeros(J if joint else 0, dtype=bool)
+    if joint:
+        for a in range(A):
+            jt_br |= br_has[a][grid[:, a]]
+
+    up, down = _Chances.of(c.up), _Chances.of(c.down)
+    ar = np.arange(S)
+    lad_const = np.concatenate([up.const + up.shift[ar, ar], down.const + down.shift[ar, ar]])
+    oc_fixed = ~np.isfinite(c.oc_chance.logit0)
+
+    lim = (c.max_uses < np.iinfo(np.int32).max).reshape(-1)
+    lim_cols = np.flatnonzero(lim)
+    d1t = np.ascontiguousarray((np.eye(M) + c.drift).T)
+    return _Tables(
+        M=M,
+        A=A,
+        O=O,
+        S=S,
+        E=E,
+        Q=Q,
+        R=R,
+        J=J,
+        joint=joint,
+        stride=stride,
+        d1t=d1t,
+        lo=c.lo[:, None].copy(),
+        hi=c.hi[:, None].copy(),
+        jt_ms=jt_ms,
+        jt_br=jt_br,
+        noise_rows=nrows,
+        br_has=br_has,
+        br_ch=_Chances.of(c.br_chance),
+        br_mean_t=np.ascontiguousarray(c.br_mean.T),
+        br_var_t=np.ascontiguousarray(c.br_var[:, nrows].T),
+        ev_elig=ev_elig,
+        ev_ch=_Chances.of(c.ev_chance),
+        ev_conds=_Conds.of(c.ev_cond),
+        ev_nonrep=[int(e) for e in np.flatnonzero(~c.ev_repeatable)],
+        ev_mean_t=np.ascontiguousarray(c.ev_mean.T),
+        ev_var_t=np.ascontiguousarray(c.ev_var.T),
+        ev_nrows=np.flatnonzero((c.ev_var > 0).any(axis=0)),
+        ev_var_nr=np.ascontiguousarray(c.ev_var[:, (c.ev_var > 0).any(axis=0)].T),
+        ev_dstage=c.ev_stage_change.astype(np.float64),
+        lad_slope=np.concatenate([up.slope, down.slope]),
+        lad_const=lad_const.astype(np.float32),
+        lad_uses_x=up.uses_x or down.uses_x,
+        oc_elig=oc_elig,
+        oc_ch=_Chances.of(c.oc_chance),
+        oc_conds=_Conds.of(c.oc_cond),
+        oc_hold=c.oc_hold.astype(np.int32)[:, None],
+        oc_sure=bool(oc_fixed.all()),
+        oc_certain=c.oc_chance.logit0 == np.inf,
+        av_stage=np.ascontiguousarray(
+            c.avail_stage.reshape(A * O, S)
+            & c.option_valid.reshape(-1)[:, None]
+        ),
+        av_conds=_Conds.of(c.avail_cond),
+        cd_val=c.cooldown.reshape(-1).astype(np.int32),
+        cd_any=bool((c.cooldown > 0).any()),
+        lim_cols=lim_cols,
+        lim_max=c.max_uses.reshape(-1)[lim_cols].astype(np.int32)[:, None],
+    )
+
+
+# --------------------------------------------------------------------------------------
+# the live worlds
+
+
+@dataclass
+class Live:
+    """Running worlds, one row per quantity and one column per world.
+
+    x [M, n] metrics, stage [n], held [Q, n], fired [E, n], and per flat option
+    (a * O + o) cd [A*O, n] cooldowns and uses [A*O, n] use counts.
+    """
+
+    x: F
+    stage: I
+    held: I32
+    fired: B
+    cd: I32
+    uses: I32
+
+    @property
+    def n(self) -> int:
+        return int(self.stage.shape[0])
+
+    def take(self, idx: I) -> Live:
+        return Live(
+            x=np.take(self.x, idx, axis=1),
+            stage=np.take(self.stage, idx),
+            held=np.take(self.held, idx, axis=1),
+            fired=np.take(self.fired, idx, axis=1),
+            cd=np.take(self.cd, idx, axis=1),
+            uses=np.take(self.uses, idx, axis=1),
+        )
+
+
+def live_of(c: Compiled, st: State, rows: I) -> Live:
+    """The worlds ``rows`` of ``st`` as a Live batch (copies)."""
+    t = tables(c)
+    n = st.n
+    return Live(
+        x=np.ascontiguousarray(np.take(st.x, rows, axis=0).T),
+        stage=np.take(st.stage, rows).astype(np.intp),
+        held=np.ascontiguousarray(np.take(st.held, rows, axis=0).T.astype(np.int32)),
+        fired=np.ascontiguousarray(np.take(st.fired, rows, axis=0).T),
+        cd=np.ascontiguousarray(
+            np.take(st.cooldown.reshape(n, t.A * t.O), rows, axis=0).T.astype(np.int32)
+        ),
+        uses=np.ascontiguousarray(
+            np.take(st.uses.reshape(n, t.A * t.O), rows, axis=0).T.astype(np.int32)
+        ),
+    )
+
+
+def put_back(c: Compiled, st: State, rows: I, lv: Live, sel: I | None = None) -> None:
+    """Write Live worlds (columns ``sel``, or all) into rows ``rows`` of ``st``."""
+    t = tables(c)
+    ao = t.A * t.O
+    if sel is None:
+        st.x[rows] = lv.x.T
+        st.stage[rows] = lv.stage
+        st.held[rows] = lv.held.T
+        st.fired[rows] = lv.fired.T
+        st.cooldown.reshape(st.n, ao)[rows] = lv.cd.T
+        st.uses.reshape(st.n, ao)[rows] = lv.uses.T
+    else:
+        st.x[rows] = lv.x[:, sel].T
+        st.stage[rows] = lv.stage[sel]
+        st.held[rows] = lv.held[:, sel].T
+        st.fired[rows] = lv.fired[:, sel].T
+        st.cooldown.reshape(st.n, ao)[rows] = lv.cd[:, sel].T
+        st.uses.reshape(st.n, ao)[rows] = lv.uses[:, sel].T
+
+
+def live_available(c: Compiled, lv: Live) -> B:
+    """bool [n, A, O] (a transposed view) for a Live batch: the rule of ``available``."""
+    t = tables(c)
+    ok = np.take(t.av_stage, lv.stage, axis=1)  # [A*O, n]
+    t.av_conds.apply(ok, lv.x)
+    if t.cd_any or lv.cd.any():
+        ok &= lv.cd == 0
+    if t.lim_cols.size:
+        ok[t.lim_cols] &= lv.uses[t.lim_cols] < t.lim_max
+    return ok.reshape(t.A, t.O, lv.n).transpose(2, 0, 1)
+
+
 def available(c: Compiled, st: State) -> NDArray[np.bool_]:
     """bool [N, A, O]: which options each actor may choose in each world now."""
+    t = tables(c)
     n = st.n
-    ok = np.transpose(c.avail_stage[:, :, st.stage], (2, 0, 1)).copy()
-    ok &= c.avail_cond.holds(st.x).reshape(n, c.n_actors, c.max_options)
-    ok &= st.cooldown == 0
-    ok &= st.uses < c.max_uses
-    return ok
+    ok = np.take(t.av_stage, st.stage, axis=1)  # [A*O, n]
+    t.av_conds.apply(ok, np.ascontiguousarray(st.x.T))
+    ok &= st.cooldown.reshape(n, t.A * t.O).T == 0
+    if t.lim_cols.size:
+        ok[t.lim_cols] &= st.uses.reshape(n, t.A * t.O)[:, t.lim_cols].T < t.lim_max
+    return np.ascontiguousarray(ok.reshape(t.A, t.O, n).transpose(2, 0, 1))
 
 
-def _gather(arr: F, moves: NDArray[np.int64]) -> list[F]:
-    # arr [A, O, M] -> per actor [n, M] rows for the chosen options
-    return [arr[a][moves[:, a]] for a in range(moves.shape[1])]
-
-
-def _draw(rng: np.random.Generator, var: F) -> F:
-    """sqrt(var) * z with one standard normal per metric column that has any spread."""
-    out = np.zeros_like(var)
-    cols = np.flatnonzero(var.any(axis=0))
-    if cols.size:
-        z = rng.standard_normal((var.shape[0], cols.size), dtype=np.float32)
-        out[:, cols] = np.sqrt(var[:, cols]) * z
-    return out
+# --------------------------------------------------------------------------------------
+# the public step
 
 
 def step(
@@ -98,45 +497,20 @@ def step(
         raise ValueError(f"moves must have shape {(st.n, c.n_actors)}, got {moves.shape}")
     if moves.size and ((moves < 0).any() or (moves >= c.n_options).any()):
         raise ValueError("a move names an option index the actor does not have")
-    live = np.flatnonzero(st.outcome < 0)
-    whole = live.size == st.n
-    sub = st if whole else _take(st, live)
-    mv = moves if whole else moves[live]
-    info = _step_live(c, sub, mv, rng, explain) if live.size else None
-    if not whole:
-        _put(st, sub, live)
+    rows = np.flatnonzero(st.outcome < 0)
+    mv = np.ascontiguousarray(moves[rows])
+    lv = live_of(c, st, rows)
+    lv, end, oc, info = advance(c, lv, mv, rng, st.turn, explain)
+    put_back(c, st, rows, lv)
+    st.outcome[rows[end]] = oc
+    st.ended[rows[end]] = st.turn + 1
     st.turn += 1
-    if info is None or whole:
-        return info
-    return _widen(info, live, st.n)
+    if info is None:
+        return None
+    return info if rows.size == st.n else _widen(info, rows, st.n)
 
 
-def _take(st: State, idx: NDArray[np.int64]) -> State:
-    return State(
-        x=st.x[idx],
-        stage=st.stage[idx],
-        outcome=st.outcome[idx],
-        ended=st.ended[idx],
-        cooldown=st.cooldown[idx],
-        uses=st.uses[idx],
-        fired=st.fired[idx],
-        held=st.held[idx],
-        turn=st.turn,
-    )
-
-
-def _put(st: State, sub: State, idx: NDArray[np.int64]) -> None:
-    st.x[idx] = sub.x
-    st.stage[idx] = sub.stage
-    st.outcome[idx] = sub.outcome
-    st.ended[idx] = sub.ended
-    st.cooldown[idx] = sub.cooldown
-    st.uses[idx] = sub.uses
-    st.fired[idx] = sub.fired
-    st.held[idx] = sub.held
-
-
-def _widen(info: Explanation, idx: NDArray[np.int64], n: int) -> Explanation:
+def _widen(info: Explanation, idx: I, n: int) -> Explanation:
     def wide(a: NDArray, fill: float | int | bool = 0) -> NDArray:
         out = np.full((n, *a.shape[1:]), fill, dtype=a.dtype)
         out[idx] = a
@@ -155,196 +529,310 @@ def _widen(info: Explanation, idx: NDArray[np.int64], n: int) -> Explanation:
     )
 
 
-def _step_live(
+# --------------------------------------------------------------------------------------
+# the kernel
+
+
+def _move_terms(c: Compiled, t: _Tables, moves: I) -> tuple[I | None, F, F, B, B]:
+    """(joint index or None, mean [M, n], sd [Mn, n], allowed events [E, n] and
+    outcomes [Q, n] by the moves, to be combined with the stage)."""
+    if t.joint:
+        if t.A == 2:
+            j = moves[:, 0] * t.stride[0] + moves[:, 1]
+        else:
+            j = moves @ t.stride
+        ms = np.take(t.jt_ms, j, axis=1)
+        return j, ms[: t.M], ms[t.M :], None, None
+    n = moves.shape[0]
+    mean = np.zeros((n, t.M))
+    var = np.zeros((n, t.M))
+    for a in range(t.A):
+        mean += c.eff_mean[a][moves[:, a]]
+        var += c.eff_var[a][moves[:, a]]
+    ix = c.ix_filter.holds(moves).astype(np.float64)
+    mean += ix @ c.ix_mean
+    var += ix @ c.ix_var
+    mean -= c.eq @ c.drift
+    var += c.noise_var
+    sd = np.sqrt(np.ascontiguousarray(var[:, t.noise_rows].T))
+    ev_ok = np.ascontiguousarray(c.ev_moves.holds(moves).T)
+    oc_ok = np.ascontiguousarray(c.oc_moves.holds(moves).T)
+    return None, np.ascontiguousarray(mean.T), sd, ev_ok, oc_ok
+
+
+def _elig(t: _Tables, table: B, stage: I, j: I | None, ok: B | None) -> B:
+    if j is not None:
+        return np.take(table, stage * t.J + j, axis=1)
+    out = np.take(table, stage, axis=1)
+    out &= ok
+    return out
+
+
+def _branches(t: _Tables, c: Compiled, x: F, stage: I, moves: I, j: I | None, rng):
+    """Which branches happen: (columns, happened [R, columns] as 0/1), or None.
+
+    Only the worlds whose moves have branches draw (one uniform per branch).
+    """
+    if t.R == 0:
+        return None
+    if j is not None:
+        rows = np.flatnonzero(t.jt_br[j])
+    else:
+        has = np.zeros(moves.shape[0], dtype=bool)
+        for a in range(t.A):
+            has |= t.br_has[a][moves[:, a]]
+        rows = np.flatnonzero(has)
+    if rows.size == 0:
+        return None
+    chosen = moves[rows][:, c.br_actor].T == c.br_option[:, None]  # [R, r]
+    p = t.br_ch.p(np.take(x, rows, axis=1).astype(np.float32), stage[rows])
+    chosen &= rng.random(chosen.shape, dtype=np.float32) < p
+    hit = np.logical_or.reduce(chosen, axis=0)
+    return rows[hit], chosen[:, hit].astype(np.float64)
+
+
+def advance(
     c: Compiled,
-    st: State,
-    moves: NDArray[np.int64],
+    lv: Live,
+    moves: I,
     rng: np.random.Generator,
-    explain: bool,
-) -> Explanation | None:
-    n, A = moves.shape
-    x0 = st.x.copy() if explain else st.x
-    stage0 = st.stage.copy()
+    turn: int,
+    explain: bool = False,
+) -> tuple[Live, I, I, Explanation | None]:
+    """One turn for a batch of running worlds.
 
-    # 1. option effects and branches (branch chances read the start-of-turn state)
-    move_mean = _gather(c.eff_mean, moves)
-    move_var = _gather(c.eff_var, moves)
-    R = c.br_actor.size
-    if R:
-        chosen = moves[:, c.br_actor] == c.br_option
-        p = c.br_chance.p(st.x, st.stage)
-        happen = chosen & (rng.random((n, R)) < p)
+    ``moves`` is int[n, A]; ``turn`` the number of turns resolved before this one.
+    Returns the batch after the turn (``lv`` updated in place, except ``x``,
+    which is a new array), the columns that ended this turn, their outcomes, and
+    the explanation if asked for.
+    """
+    t = tables(c)
+    n = lv.n
+    if n == 0:
+        e = np.zeros(0, dtype=np.int64)
+        return lv, e, e, (_empty_explanation(c) if explain else None)
+    x = lv.x
+    stage0 = lv.stage
+    ar = np.arange(n)
+
+    # 1-3. moves, branches, interactions, drift; one normal per noisy cell
+    j, mean, sd, ev_ok, oc_ok = _move_terms(c, t, moves)
+    br = _branches(t, c, x, stage0, moves, j, rng)
+    if br is not None and br[0].size:
+        hit, h = br
+        mean[:, hit] += t.br_mean_t @ h
+        if t.br_var_t.any():
+            sd[:, hit] = np.sqrt(sd[:, hit] ** 2 + t.br_var_t @ h)
+    y = t.d1t @ x
+    y += mean
+    nr = t.noise_rows
+    noise = None
+    if nr.size:
+        noise = normals(rng, nr.size * n).reshape(nr.size, n)
+        np.multiply(noise, sd, out=noise, casting="same_kind")
+        if nr.size == t.M:
+            y += noise
+        else:
+            y[nr] += noise
+    x_pre = y.copy() if explain else None
+    np.minimum(y, t.hi, out=y)
+    np.maximum(y, t.lo, out=y)
+
+    # 5. events on the clipped state, at the stage of the start of the turn
+    stage = stage0.copy()
+    y32 = y.astype(np.float32)
+    fire = ev_rows = ev_noise = x_ev = None
+    if t.E:
+        elig = _elig(t, t.ev_elig, stage0, j, ev_ok)
+        t.ev_conds.apply(elig, y)
+        for e in t.ev_nonrep:
+            elig[e] &= ~lv.fired[e]
+        p = t.ev_ch.p(y32, stage0)
+        fire = rng.random((t.E, n), dtype=np.float32) < p
+        fire &= elig
+        ev_rows = np.flatnonzero(np.logical_or.reduce(fire, axis=0))
+        if ev_rows.size:
+            ff = fire[:, ev_rows].astype(np.float64)
+            xr = np.take(y, ev_rows, axis=1)
+            xr += t.ev_mean_t @ ff
+            if t.ev_nrows.size:
+                ev_noise = np.sqrt(t.ev_var_nr @ ff)
+                ev_noise *= normals(rng, ev_noise.size).reshape(ev_noise.shape)
+                xr[t.ev_nrows] += ev_noise
+            if explain:
+                x_ev = xr.copy()
+            np.minimum(xr, t.hi, out=xr)
+            np.maximum(xr, t.lo, out=xr)
+            y[:, ev_rows] = xr
+            y32[:, ev_rows] = xr
+            lv.fired |= fire
+            ds = (t.ev_dstage @ ff).astype(np.int64)
+            stage[ev_rows] = np.clip(stage[ev_rows] + ds, 0, t.S - 1)
+
+    # 6. ladder from the stage after the events: up with p_up, else down with p_down
+    S = t.S
+    if t.lad_uses_x:
+        lad = (t.lad_slope @ y32).ravel()
+        zu = lad[stage * n + ar]
+        zd = lad[(stage + S) * n + ar]
+        zu += t.lad_const[stage]
+        zd += t.lad_const[stage + S]
     else:
-        happen = np.zeros((n, 0), dtype=bool)
-    if R and happen.any():
-        hf = happen.astype(np.float64)
-        for a in range(A):
-            mine = hf * (c.br_actor == a)
-            move_mean[a] = move_mean[a] + mine @ c.br_mean
-            move_var[a] = move_var[a] + mine @ c.br_var
-
-    # 2. interactions
-    ix = c.ix_filter.holds(moves)
-    ixf = ix.astype(np.float64)
-    ix_mean = ixf @ c.ix_mean
-    ix_var = ixf @ c.ix_var
-
-    # 3. drift and coupling
-    drift_mean = (st.x - c.eq) @ c.drift
-    drift_var = np.broadcast_to(c.noise_var, st.x.shape)
-
-    mean = drift_mean + ix_mean
-    var = drift_var + ix_var
-    for a in range(A):
-        mean = mean + move_mean[a]
-        var = var + move_var[a]
-    noise = _draw(rng, var)
-
-    # 4. clip
-    x_pre = st.x + mean + noise
-    x_new = np.clip(x_pre, c.lo, c.hi)
-    clip1 = x_new - x_pre
-
-    # 5. events
-    E = len(c.event_ids)
-    if E:
-        eligible = c.ev_stage[:, st.stage].T & c.ev_cond.holds(x_new) & c.ev_moves.holds(moves)
-        eligible &= c.ev_repeatable | ~st.fired
-        p = c.ev_chance.p(x_new, st.stage)
-        fire = eligible & (rng.random((n, E)) < p)
-    else:
-        fire = np.zeros((n, 0), dtype=bool)
-    ev_noise = None
-    if fire.any():
-        ff = fire.astype(np.float64)
-        ev_var = ff @ c.ev_var
-        ev_noise = np.zeros_like(ev_var)
-        nz = np.nonzero(ev_var)
-        ev_noise[nz] = np.sqrt(ev_var[nz]) * rng.standard_normal(nz[0].size)
-        x_ev = x_new + ff @ c.ev_mean + ev_noise
-        x_fin = np.clip(x_ev, c.lo, c.hi)
-        clip2 = x_fin - x_ev
-        st.fired |= fire
-        stage = np.clip(st.stage + ff.astype(np.int64) @ c.ev_stage_change, 0, c.n_stages - 1)
-    else:
-        x_fin = x_new
-        clip2 = None
-        stage = st.stage.copy()
-
-    # 6. ladder: climb with p_up, else step down with p_down
-    p_up = _p_at(c.up, x_fin, stage)
-    p_down = _p_at(c.down, x_fin, stage)
-    u = rng.random(n)
+        zu = t.lad_const[stage]
+        zd = t.lad_const[stage + S]
+    p_up = _sig(zu)
+    p_dn = _sig(zd)
+    u = rng.random(n, dtype=np.float32)
     climb = u < p_up
-    fall = ~climb & (u < p_up + p_down)
-    stage = stage + climb.astype(np.int64) - fall.astype(np.int64)
+    # P(down) = (1 - p_up) p_down: the threshold above p_up
+    p_dn *= 1.0 - p_up
+    p_dn += p_up
+    fall = u < p_dn
+    fall &= ~climb
+    stage += climb
+    stage -= fall
 
-    # 7. outcomes: trigger held for k turns, then a chance per turn; first listed wins
-    cond = c.oc_trigger & c.oc_stage[:, stage].T & c.oc_cond.holds(x_fin)
-    cond &= c.oc_moves.holds(moves)
-    st.held[:] = np.where(cond, st.held + 1, 0)
-    ready = st.held >= c.oc_hold
-    p = c.oc_chance.p(x_fin, stage)
-    end = ready & (rng.random(ready.shape) < p)
-    ends = end.any(axis=1)
-    if ends.any():
-        st.outcome[ends] = np.argmax(end[ends], axis=1)
-        st.ended[ends] = st.turn + 1
-    if st.turn + 1 >= c.turn_limit:
-        still = st.outcome < 0
-        st.outcome[still] = c.limit_outcome
-        st.ended[still] = st.turn + 1
+    # 7. outcomes on the final state at the new stage
+    cond = _elig(t, t.oc_elig, stage, j, oc_ok)
+    t.oc_conds.apply(cond, y)
+    held = lv.held
+    held += 1
+    held *= cond
+    ready = held >= t.oc_hold
+    r_rows = np.flatnonzero(np.logical_or.reduce(ready, axis=0))
+    end_rows = np.zeros(0, dtype=np.int64)
+    end_oc = np.zeros(0, dtype=np.int64)
+    if r_rows.size:
+        rd = ready[:, r_rows]
+        if t.oc_sure:
+            rd &= t.oc_certain[:, None]
+        else:
+            p = t.oc_ch.p(y32[:, r_rows], stage[r_rows])
+            rd &= rng.random(rd.shape, dtype=np.float32) < p
+        hit = np.logical_or.reduce(rd, axis=0)
+        end_rows = r_rows[hit]
+        end_oc = np.argmax(rd[:, hit], axis=0).astype(np.int64)
+    if turn + 1 >= c.turn_limit:
+        rest = np.ones(n, dtype=bool)
+        rest[end_rows] = False
+        rest_rows = np.flatnonzero(rest)
+        end_rows = np.concatenate([end_rows, rest_rows])
+        end_oc = np.concatenate([end_oc, np.full(rest_rows.size, c.limit_outcome, np.int64)])
+        order = np.argsort(end_rows, kind="stable")
+        end_rows, end_oc = end_rows[order], end_oc[order]
 
-    # bookkeeping: cooldowns tick down, then the chosen options start theirs
-    np.maximum(st.cooldown - 1, 0, out=st.cooldown)
-    rows = np.arange(n)
-    for a in range(A):
-        st.cooldown[rows, a, moves[:, a]] = c.cooldown[a, moves[:, a]]
-        st.uses[rows, a, moves[:, a]] += 1
-    st.x[:] = x_fin
-    st.stage[:] = stage
+    # 8. bookkeeping
+    cd = lv.cd
+    if t.cd_any or cd.any():
+        cd -= 1
+        np.maximum(cd, 0, out=cd)
+        flat = cd.reshape(-1)
+        for a in range(t.A):
+            k = a * t.O + moves[:, a]
+            flat[k * n + ar] = t.cd_val[k]
+    flat = lv.uses.reshape(-1)
+    for a in range(t.A):
+        flat[(a * t.O + moves[:, a]) * n + ar] += 1
+    stage0_copy = stage0.copy() if explain else None
+    lv.stage[:] = stage
+    lv.x = y
 
     if not explain:
-        return None
-    return _explain(
-        c,
-        moves,
-        x0,
-        stage0,
-        move_mean,
-        move_var,
-        ix,
-        drift_mean,
-        drift_var,
-        var,
-        noise,
-        clip1,
-        fire,
-        ev_noise,
-        clip2,
-        happen,
-        st,
+        return lv, end_rows, end_oc, None
+    nr_noise = np.zeros((nr.size, n)) if noise is None else noise
+    return (
+        lv,
+        end_rows,
+        end_oc,
+        _explain(c, t, moves, x, stage0_copy, br, sd, nr_noise, x_pre, fire, ev_rows, ev_noise, x_ev, lv),
     )
 
 
-def _p_at(ch, x: F, stage: NDArray[np.int64]) -> F:
-    """Each world's own chance: chance ``stage[n]`` of the set, for world n."""
-    z = ch.logit0[stage]
-    if ch.uses_state:
-        z = z + np.einsum("nm,nm->n", x - ch.x0, ch.slope[stage]) + ch.shift[stage, stage]
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+def _empty_explanation(c: Compiled) -> Explanation:
+    labels = source_labels(c)
+    m = c.n_metrics
+    return Explanation(
+        labels=labels,
+        delta=np.zeros((0, len(labels), m)),
+        branches=np.zeros((0, int(c.br_actor.size)), dtype=bool),
+        interactions=np.zeros((0, len(c.scenario.interactions)), dtype=bool),
+        events=np.zeros((0, len(c.event_ids)), dtype=bool),
+        stage_before=np.zeros(0, dtype=np.int64),
+        stage_after=np.zeros(0, dtype=np.int64),
+        x_before=np.zeros((0, m)),
+        x_after=np.zeros((0, m)),
+    )
 
 
 def _explain(
     c: Compiled,
-    moves: NDArray[np.int64],
+    t: _Tables,
+    moves: I,
     x0: F,
-    stage0: NDArray[np.int64],
-    move_mean: list[F],
-    move_var: list[F],
-    ix: NDArray[np.bool_],
-    drift_mean: F,
-    drift_var: F,
-    var: F,
-    noise: F,
-    clip1: F,
-    fire: NDArray[np.bool_],
+    stage0: I,
+    br,
+    sd_nr: F,
+    noise_nr: F,
+    x_pre: F,
+    fire: B | None,
+    ev_rows: I | None,
     ev_noise: F | None,
-    clip2: F | None,
-    happen: NDArray[np.bool_],
-    st: State,
+    x_ev: F | None,
+    lv: Live,
 ) -> Explanation:
+    """Each source's part of each metric's change, in the API's [N, P, M] layout."""
     n, A = moves.shape
-    K = ix.shape[1]
-    E = fire.shape[1]
+    M, E = t.M, t.E
+    K = len(c.scenario.interactions)
     labels = source_labels(c)
-    delta = np.zeros((n, len(labels), c.n_metrics))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(var > 0, noise / var, 0.0)  # noise per unit of variance
+    delta = np.zeros((n, len(labels), M))
+    nr = t.noise_rows
+
+    var = np.zeros((n, M))
+    var[:, nr] = (sd_nr**2).T
+    noise = np.zeros((n, M))
+    noise[:, nr] = noise_nr.T
+    share = np.divide(noise, var, out=np.zeros_like(noise), where=var > 0)
+
+    happen = np.zeros((n, t.R), dtype=bool)
+    if br is not None and br[0].size:
+        happen[br[0]] = (br[1] > 0).T
+    hf = happen.astype(np.float64)
     for a in range(A):
-        delta[:, a] = move_mean[a] + move_var[a] * share
+        m_a = c.eff_mean[a][moves[:, a]]
+        v_a = c.eff_var[a][moves[:, a]]
+        if t.R:
+            mine = hf * (c.br_actor == a)
+            m_a = m_a + mine @ c.br_mean
+            v_a = v_a + mine @ c.br_var
+        delta[:, a] = m_a + v_a * share
+    ix = c.ix_filter.holds(moves)
     for k in range(K):
         on = ix[:, k : k + 1].astype(np.float64)
         delta[:, A + k] = on * (c.ix_mean[k] + c.ix_var[k] * share)
-    delta[:, A + K] = drift_mean + drift_var * share
-    limits = clip1.copy()
-    if E and fire.any():
-        ev_var_total = fire.astype(np.float64) @ c.ev_var
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ev_share = np.where(ev_var_total > 0, ev_noise / ev_var_total, 0.0)
+    delta[:, A + K] = (x0.T - c.eq) @ c.drift + c.noise_var * share
+    limits = (np.clip(x_pre, t.lo, t.hi) - x_pre).T
+    events = np.zeros((n, E), dtype=bool) if fire is None else np.ascontiguousarray(fire.T)
+    if ev_rows is not None and ev_rows.size:
+        ff = events[ev_rows].astype(np.float64)  # [r, E]
+        ev_var = ff @ c.ev_var
+        ev_nz = np.zeros((ev_rows.size, M))
+        if ev_noise is not None:
+            ev_nz[:, t.ev_nrows] = ev_noise.T
+        ev_share = np.divide(ev_nz, ev_var, out=np.zeros_like(ev_var), where=ev_var > 0)
         for e in range(E):
-            on = fire[:, e : e + 1].astype(np.float64)
-            delta[:, A + K + 1 + e] = on * (c.ev_mean[e] + c.ev_var[e] * ev_share)
-        limits = limits + clip2
+            on = ff[:, e : e + 1]
+            delta[ev_rows, A + K + 1 + e] = on * (c.ev_mean[e] + c.ev_var[e] * ev_share)
+        limits[ev_rows] += (np.clip(x_ev, t.lo, t.hi) - x_ev).T
     delta[:, -1] = limits
     return Explanation(
         labels=labels,
         delta=delta,
         branches=happen,
         interactions=ix,
-        events=fire,
+        events=events,
         stage_before=stage0,
-        stage_after=st.stage.copy(),
-        x_before=x0,
-        x_after=st.x.copy(),
+        stage_after=lv.stage.copy(),
+        x_before=np.ascontiguousarray(x0.T),
+        x_after=np.ascontiguousarray(lv.x.T),
     )

@@ -9,59 +9,60 @@ frame ever waits on one. Scenes read plain dataclasses (``Snapshot``,
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from game.scenario import Loaded, load_scenario
 
 
-def _engine() -> Any:
-    """The engine module: game.engine when it is there, else the stand-in."""
-    try:
-        import game.engine as eng
-
-        if hasattr(eng, "Session"):
-            return eng
-    except ImportError:
-        pass
-    from game.ui import _standin
-
-    return _standin
-
-
 def data_dir() -> Path:
-    env = os.environ.get("BRINK_DATA_DIR")
-    if env:
-        return Path(env)
-    try:
-        import platformdirs
+    """The user data directory (``BRINK_DATA_DIR`` overrides it, e.g. in tests)."""
+    from game.engine import data_dir as engine_data_dir
 
-        return Path(platformdirs.user_data_dir("brinkmanship", appauthor=False))
-    except ImportError:  # pragma: no cover
-        return Path.home() / ".brinkmanship"
+    return engine_data_dir()
 
 
 def saves_dir() -> Path:
+    """Where the pause menu's "Save" writes (autosaves live in the engine's autosave dir)."""
     return data_dir() / "saves"
 
 
 def list_saves() -> list[Path]:
-    """Saved games, newest first."""
-    d = saves_dir()
-    if not d.is_dir():
-        return []
-    files = [p for p in d.glob("*.json") if p.is_file()]
+    """Saved games and autosaves, newest first."""
+    from game.engine import autosave_dir
+
+    files: list[Path] = []
+    for d in (saves_dir(), autosave_dir()):
+        if d.is_dir():
+            files += [p for p in d.glob("*.json") if p.is_file() and not p.name.startswith(".")]
     return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
 def latest_autosave() -> Path | None:
-    return next((p for p in list_saves() if p.name.startswith("autosave")), None)
+    from game.engine import latest_autosave as engine_latest
+
+    return engine_latest()
+
+
+def scaled_temperature(loaded: Loaded, scale: float) -> Loaded:
+    """The scenario with every AI's softmax temperature multiplied by ``scale`` (difficulty).
+
+    Saves record the moves, so a game re-plays the same whatever the temperature.
+    """
+    if abs(scale - 1.0) < 1e-9:
+        return loaded
+    scn = loaded.scenario
+    actors = [
+        a.model_copy(
+            update={"ai": a.ai.model_copy(update={"temperature": a.ai.temperature * scale})}
+        )
+        for a in scn.actors
+    ]
+    return replace(loaded, scenario=scn.model_copy(update={"actors": actors}))
 
 
 # --------------------------------------------------------------------------- data
@@ -73,17 +74,18 @@ class MetricRow:
     name: str
     short: str
     description: str
-    value: float
-    error: float
+    value: float  # the value, or the estimate under fog
+    error: float  # 0 when exact
     exact: bool
     lo: float
     hi: float
     higher_is: str
-    history: tuple[float, ...] = ()
+    history: tuple[float, ...] = ()  # as shown at each turn, ending with now
 
     @property
     def norm(self) -> float:
-        return (self.value - self.lo) / (self.hi - self.lo) if self.hi > self.lo else 0.0
+        v = min(max(self.value, self.lo), self.hi)
+        return (v - self.lo) / (self.hi - self.lo) if self.hi > self.lo else 0.0
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class OptionCard:
     available: bool
     reason: str
     covert: bool
+    hold: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ class Snapshot:
     """What the player may see at the start of a turn."""
 
     actor: str
-    turn: int
+    turn: int  # turns resolved so far
     turn_limit: int
     date: dt.date
     stage: str
@@ -132,7 +135,6 @@ class Snapshot:
     news: tuple[NewsRow, ...]  # newest first
     over: bool
     outcome: str | None
-    moves_so_far: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,26 +147,50 @@ class WhatIf:
 
 
 @dataclass(frozen=True)
+class MoveRow:
+    actor: str
+    actor_name: str
+    option: str
+    option_name: str
+    category: str
+    covert: bool
+    exposed: bool
+
+
+@dataclass(frozen=True)
+class WhyRow:
+    metric: str
+    name: str
+    before: float
+    after: float
+    exact: bool
+    sources: tuple[tuple[str, str, float], ...]  # (key, label, change)
+
+
+@dataclass(frozen=True)
 class Resolution:
-    turn: int
+    turn: int  # 1-based number of the turn resolved
     date: dt.date
-    moves: dict[str, str]  # actor -> option id
-    events: tuple[str, ...]
-    headlines: tuple[str, ...]
-    why: dict[str, dict[str, float]]  # metric id -> source label -> change
+    moves: dict[str, MoveRow]  # as the player may know them
+    events: tuple[tuple[str, str, str], ...]  # (id, name, headline)
+    headlines: tuple[tuple[str, str], ...]  # (kind, headline)
+    why: tuple[WhyRow, ...]
     stage_before: str
     stage_after: str
     outcome: str | None
     odds: WhatIf | None  # P(outcomes) from here if the player holds course
 
+    @property
+    def exposed(self) -> tuple[str, ...]:
+        return tuple(a for a, m in self.moves.items() if m.exposed)
+
 
 @dataclass
 class Decision:
-    turn: int
+    turn: int  # 1-based
     date: dt.date
     option: str
     odds: WhatIf | None
-    other_moves: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- controller
@@ -178,29 +204,23 @@ class Game:
         session: Any,
         loaded: Loaded,
         actor: str | None,
-        engine: Any,
-        seed: int,
         temperature: float = 1.0,
-        save_name: str | None = None,
     ) -> None:
         self.session = session
         self.loaded = loaded
         self.scenario = loaded.scenario
-        self.engine = engine
         self.actor = actor
         self.viewer = actor or self.scenario.actors[0].id
-        self.seed = seed
+        self.seed = int(session.seed)
         self.temperature = temperature
         self.watch = actor is None
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brink-engine")
-        self._lock = threading.Lock()
         self._whatif: dict[tuple[int, str], WhatIf] = {}
         self._pending: dict[tuple[int, str], Future] = {}
         self.advice_future: Future | None = None
-        self.history: dict[str, list[float]] = {m.id: [] for m in self.scenario.metrics}
+        self._after: Future | None = None
         self.decisions: list[Decision] = []
         self.resolutions: list[Resolution] = []
-        self.save_name = save_name or f"autosave-{self.scenario.meta.id}.json"
         self.closed = False
         self.snapshot = self._build_snapshot()
         self.request_advice()
@@ -214,104 +234,161 @@ class Game:
         actor: str | None,
         temperature: float = 1.0,
     ) -> Game:
-        eng = _engine()
-        loaded = load_scenario(scenario_path)
-        seats = {}
-        for a in loaded.scenario.actors:
-            if a.id == actor:
-                seats[a.id] = eng.Seat.human()
-            else:
-                seats[a.id] = _ai_seat(eng, temperature)
-        session = eng.Session.new(loaded, seed=seed, seats=seats)
-        return cls(session, loaded, actor, eng, seed, temperature)
+        from game.engine import Seat, Session
+
+        loaded = scaled_temperature(load_scenario(scenario_path), temperature)
+        seats = {
+            a.id: (Seat.human() if a.id == actor else Seat.ai()) for a in loaded.scenario.actors
+        }
+        session = Session.new(loaded, seed=seed, seats=seats, autosave=True)
+        return cls(session, loaded, actor, temperature)
 
     @classmethod
     def load(cls, path: str | Path) -> Game:
-        eng = _engine()
-        session = eng.load_game(path)
-        loaded = getattr(session, "loaded", None)
-        if loaded is None:
-            loaded = load_scenario(getattr(session, "scenario_path", None) or session.path)
-        humans = [a for a, s in _seats(session).items() if _seat_kind(s) == "human"]
-        actor = humans[0] if humans else None
-        return cls(session, loaded, actor, eng, int(getattr(session, "seed", 0)), save_name=None)
+        """Re-play a save (``SaveError`` with a clear message if it cannot be)."""
+        from game.engine import load_game
 
-    # ---- plain reads (only between jobs)
+        session = load_game(path, autosave=True)
+        humans = [a for a, s in session.seats.items() if s.waits]
+        actor = humans[0] if humans else None
+        g = cls(session, session.loaded, actor)
+        g.resolutions = [g._resolution_of(actor, t) for t in range(1, session.turn + 1)]
+        return g
+
+    # ---- reads, on whichever thread owns the session at the time
     def _build_snapshot(self) -> Snapshot:
         s = self.session
-        scn = self.scenario
         view = s.view(self.viewer)
-        metrics = []
-        by_id = {m.id: m for m in scn.metrics}
-        for mv in _view_metrics(view):
-            m = by_id[mv["id"]]
-            hist = self.history.setdefault(m.id, [])
-            if len(hist) <= s.turn:
-                hist.append(mv["value"])
-            metrics.append(
-                MetricRow(
-                    m.id, m.name, m.short or m.name, m.description, mv["value"], mv["error"],
-                    mv["exact"], m.range[0], m.range[1], str(m.higher_is), tuple(hist),
-                )
+        metrics = tuple(
+            MetricRow(
+                m.id,
+                m.name,
+                m.short,
+                m.description,
+                float(m.estimate),
+                float(m.error),
+                bool(m.exact),
+                float(m.lo),
+                float(m.hi),
+                str(m.higher_is),
+                (*map(float, m.history), float(m.estimate)),
             )
-        actor_def = next(a for a in scn.actors if a.id == self.viewer)
-        opt_defs = {o.id: o for o in actor_def.options}
+            for m in view.metrics
+        )
         options = tuple(
             OptionCard(
-                i, o.id, o.name, str(o.category), o.description, float(o.escalation),
-                bool(o.available), str(getattr(o, "reason", "") or ""), opt_defs[o.id].covert,
+                o.index,
+                o.id,
+                o.name,
+                o.category,
+                o.description,
+                float(o.escalation),
+                bool(o.available),
+                o.reason,
+                bool(o.covert),
+                bool(o.hold),
             )
-            for i, o in enumerate(s.options(self.viewer))
+            for o in view.options
         )
-        news = tuple(
-            NewsRow(int(n.turn), getattr(n, "date", None), n.headline, str(getattr(n, "kind", "")))
-            for n in reversed(list(s.news))
-            if _visible(n, self.viewer)
-        )
-        stage = s.stage
-        stage_ids = [st.id for st in scn.ladder]
+        news = tuple(NewsRow(n.turn, n.date, n.headline, n.kind) for n in reversed(view.news))
+        stage_ids = [st.id for st in self.scenario.ladder]
         return Snapshot(
             actor=self.viewer,
-            turn=int(s.turn),
-            turn_limit=scn.meta.turn_limit,
-            date=s.date,
-            stage=stage,
-            stage_index=stage_ids.index(stage),
-            metrics=tuple(metrics),
+            turn=int(view.turn),
+            turn_limit=int(s.turn_limit),
+            date=view.date,
+            stage=view.stage,
+            stage_index=stage_ids.index(view.stage),
+            metrics=metrics,
             options=options,
             news=news,
-            over=bool(s.over),
-            outcome=s.outcome,
+            over=bool(view.over),
+            outcome=view.outcome,
         )
 
-    # ---- asynchronous jobs
+    def _resolution_of(
+        self, actor: str | None, turn: int, odds: WhatIf | None = None
+    ) -> Resolution:
+        rep = self.session.report(actor, turn)
+        cats = {a.id: {o.id: str(o.category) for o in a.options} for a in self.scenario.actors}
+        moves = {
+            aid: MoveRow(
+                aid,
+                m.actor_name,
+                m.option,
+                m.option_name,
+                cats[aid].get(m.option, ""),
+                bool(m.covert),
+                bool(m.exposed),
+            )
+            for aid, m in rep.moves.items()
+        }
+        why = tuple(
+            WhyRow(
+                mc.metric,
+                mc.name,
+                float(mc.before),
+                float(mc.after),
+                bool(mc.exact),
+                tuple((sp.key, sp.label, float(sp.delta)) for sp in mc.sources),
+            )
+            for mc in rep.metrics
+        )
+        return Resolution(
+            turn=int(rep.turn),
+            date=rep.date,
+            moves=moves,
+            events=tuple((e.id, e.name, e.headline) for e in rep.events),
+            headlines=tuple((n.kind, n.headline) for n in rep.headlines),
+            why=why,
+            stage_before=rep.stage_before,
+            stage_after=rep.stage_after,
+            outcome=rep.outcome,
+            odds=odds,
+        )
+
+    # ---- asynchronous jobs (one worker: they never overlap)
     def _submit(self, fn: Callable[[], Any]) -> Future:
         return self.worker.submit(fn)
 
     def request_advice(self) -> None:
-        actor = self.viewer
-        self.advice_future = self._submit(lambda: _advice_rows(self.session, actor, self.scenario))
+        if self.snapshot.over:
+            self.advice_future = None
+            return
+        self.advice_future = self._submit(self._advice_rows)
+
+    def _advice_rows(self) -> list[AdviceRow]:
+        return [
+            AdviceRow(a.name, a.title, a.stance, a.option, a.option_name, a.reason)
+            for a in self.session.advice(self.viewer)
+        ]
 
     def advice(self) -> list[AdviceRow] | None:
+        """The advisors' recommendations, or None while they are being worked out."""
         f = self.advice_future
-        if f is None or not f.done() or f.cancelled():
+        if f is None:
+            return []
+        if not f.done():
             return None
         try:
             return f.result()
         except Exception:  # advice is a nicety: no advisors rather than a crash
             return []
 
+    def cached_what_if(self, option: str) -> WhatIf | None:
+        return self._whatif.get((self.snapshot.turn, option))
+
     def what_if(self, option: str) -> WhatIf | None:
         """The forecast for ``option`` this turn, or None while it is being estimated."""
         key = (self.snapshot.turn, option)
         got = self._whatif.get(key)
-        if got is not None:
+        if got is not None or self.closed:
             return got
         fut = self._pending.get(key)
         if fut is None:
-            # newest request first: drop estimates nobody is looking at any more
+            # the newest request first: drop the estimates nobody is looking at any more
             for k, f in list(self._pending.items()):
-                if f.cancel():
+                if k[1] != self.hold_option() and f.cancel():
                     del self._pending[k]
             self._pending[key] = self._submit(lambda: self._compute_what_if(key))
         elif fut.done():
@@ -319,11 +396,14 @@ class Game:
         return None
 
     def _compute_what_if(self, key: tuple[int, str]) -> WhatIf | None:
-        if key in self._whatif or self.closed:
-            return self._whatif.get(key)
+        got = self._whatif.get(key)
+        if got is not None or self.closed or key[0] != self.session.turn:
+            return got
         t0 = time.perf_counter()
         f = self.session.what_if(self.viewer, key[1])
-        w = _whatif_from(key[1], f, time.perf_counter() - t0)
+        p = {oid: f.p(oid) for oid in f.outcome_ids}
+        p["unresolved"] = f.p("unresolved")
+        w = WhatIf(key[1], p, int(f.horizon), int(f.worlds), time.perf_counter() - t0)
         self._whatif[key] = w
         return w
 
@@ -331,7 +411,7 @@ class Game:
         return next(a.hold_option for a in self.scenario.actors if a.id == self.viewer)
 
     def commit(self, option: str | None) -> Future:
-        """Commit ``option`` (None when watching), resolve the turn; the future gives a Resolution."""
+        """Commit ``option`` (None when watching) and resolve; the future gives a Resolution."""
         turn = self.snapshot.turn
         date = self.snapshot.date
         for k, f in list(self._pending.items()):
@@ -343,148 +423,58 @@ class Game:
             if option is not None:
                 odds = self._compute_what_if((turn, option))
                 self.session.commit(self.viewer, option)
-            rep = self.session.resolve()
-            res = self._resolution(rep, turn, date)
-            moves = dict(res.moves)
+            self.session.resolve()
             if option is not None:
-                self.decisions.append(
-                    Decision(turn, date, option, odds, {a: o for a, o in moves.items() if a != self.viewer})
-                )
+                self.decisions.append(Decision(turn + 1, date, option, odds))
+            new_odds = None
+            if not self.session.over:
+                new_odds = self._compute_what_if((self.session.turn, self.hold_option()))
+            res = self._resolution_of(self.actor, turn + 1, new_odds)
             self.resolutions.append(res)
             self.snapshot = self._build_snapshot()
-            self.autosave()
             if not self.snapshot.over:
-                self._after = self._submit(lambda: _advice_rows(self.session, self.viewer, self.scenario))
+                self._after = self._submit(self._advice_rows)
             return res
 
         return self._submit(job)
 
-    def _resolution(self, rep: Any, turn: int, date: dt.date) -> Resolution:
-        s = self.session
-        odds = None
-        if not s.over:
-            key = (int(s.turn), self.hold_option())
-            odds = self._compute_what_if(key)
-        why = _explanation(rep)
-        return Resolution(
-            turn=turn + 1,
-            date=date,
-            moves=_moves(rep),
-            events=tuple(_events(rep)),
-            headlines=tuple(getattr(rep, "headlines", ()) or ()),
-            why=why,
-            stage_before=str(getattr(rep, "stage_before", "") or ""),
-            stage_after=str(getattr(rep, "stage_after", s.stage) or s.stage),
-            outcome=s.outcome,
-            odds=odds,
-        )
-
     def after_resolution(self) -> None:
-        """Called by the UI when it shows the new turn: advice for it."""
-        fut = getattr(self, "_after", None)
-        if fut is not None:
-            self.advice_future = fut
-            self._after = None
+        """Called when the UI shows the new turn: its advice is (being) prepared."""
+        if self._after is not None:
+            self.advice_future, self._after = self._after, None
+        elif self.snapshot.over:
+            self.advice_future = None
 
-    def autosave(self) -> Path | None:
+    def save_as(self, name: str) -> Future:
+        from game.engine import save_game
+
+        path = saves_dir() / name
+        return self._submit(lambda: save_game(self.session, path))
+
+    def autosave_now(self) -> Path | None:
+        """Write the autosave now (mid-turn too); call only when no job is running."""
+        from game.engine import autosave_dir, save_game
+
+        s = self.session
+        path = getattr(s, "autosave_path", None)
+        if path is None:
+            path = autosave_dir() / f"{self.scenario.meta.id}-{self.seed}.json"
         try:
-            path = saves_dir() / self.save_name
-            self.engine.save_game(self.session, path)
-            return path
+            return save_game(s, path)
         except Exception:
             return None
 
-    def save_as(self, name: str) -> Future:
-        path = saves_dir() / name
-        return self._submit(lambda: self.engine.save_game(self.session, path) or path)
-
     def close(self, autosave: bool = True) -> None:
-        """Stop the worker (waiting for a running job), then autosave if asked."""
+        """Stop the worker (letting a running job finish), then autosave if asked."""
+        if self.closed:
+            return
         self.closed = True
         for f in self._pending.values():
             f.cancel()
         self.worker.shutdown(wait=True, cancel_futures=True)
         if autosave and not self.session.over:
-            self.autosave()
+            self.autosave_now()
 
     @property
-    def log(self) -> Any:
-        return getattr(self.session, "log", None)
-
-
-# --------------------------------------------------------------------------- adapters
-
-
-def _ai_seat(eng: Any, temperature: float) -> Any:
-    for kwargs in ({"temperature_scale": temperature}, {"temperature": temperature}, {}):
-        try:
-            return eng.Seat.ai(**kwargs)
-        except TypeError:
-            continue
-    return eng.Seat.ai()
-
-
-def _seats(session: Any) -> dict[str, Any]:
-    return dict(getattr(session, "seats", {}) or {})
-
-
-def _seat_kind(seat: Any) -> str:
-    return str(getattr(seat, "kind", seat))
-
-
-def _visible(item: Any, actor: str) -> bool:
-    vis = getattr(item, "visible_to", None)
-    return not vis or actor in vis
-
-
-def _view_metrics(view: Any) -> list[dict[str, Any]]:
-    out = []
-    for m in getattr(view, "metrics", []):
-        get = m.get if isinstance(m, dict) else (lambda k, d=None, m=m: getattr(m, k, d))
-        value = get("value")
-        if value is None:
-            value = get("estimate")
-        err = get("error") or get("sd") or 0.0
-        exact = get("exact")
-        if exact is None:
-            exact = not err
-        out.append({"id": get("id"), "value": float(value), "error": float(err), "exact": bool(exact)})
-    return out
-
-
-def _advice_rows(session: Any, actor: str, scn: Any) -> list[AdviceRow]:
-    rows = []
-    names = {o.id: o.name for a in scn.actors if a.id == actor for o in a.options}
-    for adv in session.advice(actor):
-        get = lambda k, d="", adv=adv: getattr(adv, k, d)  # noqa: E731
-        opt = str(get("option") or get("option_id"))
-        rows.append(
-            AdviceRow(
-                str(get("name")), str(get("title")), str(get("stance")), opt,
-                names.get(opt, opt), str(get("reason") or get("text")),
-            )
-        )
-    return rows
-
-
-def _whatif_from(option: str, f: Any, seconds: float) -> WhatIf:
-    p = {oid: f.p(oid) for oid in f.outcome_ids}
-    p["unresolved"] = f.p("unresolved")
-    return WhatIf(option, p, int(f.horizon), int(f.worlds), seconds)
-
-
-def _explanation(rep: Any) -> dict[str, dict[str, float]]:
-    e = getattr(rep, "explanation", None) or {}
-    if isinstance(e, dict):
-        return {str(k): {str(s): float(v) for s, v in d.items()} for k, d in e.items()}
-    return {}
-
-
-def _moves(rep: Any) -> dict[str, str]:
-    mv = getattr(rep, "moves", {}) or {}
-    return {str(a): str(o) for a, o in dict(mv).items()}
-
-
-def _events(rep: Any) -> list[str]:
-    ev = getattr(rep, "events", ()) or ()
-    return [str(getattr(e, "id", e)) for e in ev]
+    def log(self) -> dict[str, Any]:
+        return self.session.log

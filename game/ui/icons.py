@@ -30,7 +30,10 @@ def _talks(s: pygame.Surface, c: Colour, n: int) -> None:
 
 def _covert(s: pygame.Surface, c: Colour, n: int) -> None:
     w = max(2, n // 11)
-    pts_top = [(n * (0.06 + 0.88 * t), n * (0.5 - 0.28 * math.sin(math.pi * t))) for t in [i / 16 for i in range(17)]]
+    pts_top = [
+        (n * (0.06 + 0.88 * t), n * (0.5 - 0.28 * math.sin(math.pi * t)))
+        for t in [i / 16 for i in range(17)]
+    ]
     pts_bot = [(x, n - y) for x, y in pts_top]
     pygame.draw.lines(s, c, False, pts_top, w)
     pygame.draw.lines(s, c, False, pts_bot, w)
@@ -42,11 +45,24 @@ def _mobilization(s: pygame.Surface, c: Colour, n: int) -> None:
     for i, x in enumerate((0.2, 0.5, 0.8)):
         y0 = 0.18 + (0.08 if i != 1 else 0)
         pygame.draw.circle(s, c, (n * x, n * (y0 + 0.08)), n * 0.085)
-        _poly(s, c, [(n * (x - 0.12), n * 0.9), (n * (x + 0.12), n * 0.9), (n * (x + 0.08), n * (y0 + 0.22)), (n * (x - 0.08), n * (y0 + 0.22))])
+        _poly(
+            s,
+            c,
+            [
+                (n * (x - 0.12), n * 0.9),
+                (n * (x + 0.12), n * 0.9),
+                (n * (x + 0.08), n * (y0 + 0.22)),
+                (n * (x - 0.08), n * (y0 + 0.22)),
+            ],
+        )
 
 
 def _show_of_force(s: pygame.Surface, c: Colour, n: int) -> None:
-    _poly(s, c, [(n * 0.04, n * 0.56), (n * 0.96, n * 0.56), (n * 0.80, n * 0.78), (n * 0.16, n * 0.78)])
+    _poly(
+        s,
+        c,
+        [(n * 0.04, n * 0.56), (n * 0.96, n * 0.56), (n * 0.80, n * 0.78), (n * 0.16, n * 0.78)],
+    )
     pygame.draw.rect(s, c, (n * 0.36, n * 0.36, n * 0.28, n * 0.2))
     pygame.draw.rect(s, c, (n * 0.46, n * 0.18, n * 0.06, n * 0.2))
     w = max(2, n // 14)
@@ -60,7 +76,9 @@ def _sanctions(s: pygame.Surface, c: Colour, n: int) -> None:
     pygame.draw.circle(s, c, (n * 0.5, n * 0.5), n * 0.42, w)
     # a coin stack: three bars
     for i in range(3):
-        pygame.draw.rect(s, c, (n * 0.32, n * (0.30 + 0.14 * i), n * 0.36, n * 0.09), 0, border_radius=n // 20)
+        pygame.draw.rect(
+            s, c, (n * 0.32, n * (0.30 + 0.14 * i), n * 0.36, n * 0.09), 0, border_radius=n // 20
+        )
     pygame.draw.line(s, c, (n * 0.2, n * 0.8), (n * 0.8, n * 0.2), w)
 
 
@@ -72,7 +90,9 @@ def _legal(s: pygame.Surface, c: Colour, n: int) -> None:
     for x in (0.22, 0.78):
         pygame.draw.line(s, c, (n * x, n * 0.24), (n * (x - 0.12), n * 0.56), max(1, w // 2))
         pygame.draw.line(s, c, (n * x, n * 0.24), (n * (x + 0.12), n * 0.56), max(1, w // 2))
-        pygame.draw.arc(s, c, (n * (x - 0.14), n * 0.42, n * 0.28, n * 0.24), math.pi, 2 * math.pi, w)
+        pygame.draw.arc(
+            s, c, (n * (x - 0.14), n * 0.42, n * 0.28, n * 0.24), math.pi, 2 * math.pi, w
+        )
 
 
 def _strike(s: pygame.Surface, c: Colour, n: int) -> None:
@@ -88,8 +108,15 @@ def _invasion(s: pygame.Surface, c: Colour, n: int) -> None:
     _poly(
         s,
         c,
-        [(n * 0.06, n * 0.38), (n * 0.56, n * 0.38), (n * 0.56, n * 0.16), (n * 0.94, n * 0.5),
-         (n * 0.56, n * 0.84), (n * 0.56, n * 0.62), (n * 0.06, n * 0.62)],
+        [
+            (n * 0.06, n * 0.38),
+            (n * 0.56, n * 0.38),
+            (n * 0.56, n * 0.16),
+            (n * 0.94, n * 0.5),
+            (n * 0.56, n * 0.84),
+            (n * 0.56, n * 0.62),
+            (n * 0.06, n * 0.62),
+        ],
     )
 
 
@@ -97,8 +124,15 @@ def _de_escalation(s: pygame.Surface, c: Colour, n: int) -> None:
     _poly(
         s,
         c,
-        [(n * 0.38, n * 0.08), (n * 0.62, n * 0.08), (n * 0.62, n * 0.52), (n * 0.86, n * 0.52),
-         (n * 0.5, n * 0.92), (n * 0.14, n * 0.52), (n * 0.38, n * 0.52)],
+        [
+            (n * 0.38, n * 0.08),
+            (n * 0.62, n * 0.08),
+            (n * 0.62, n * 0.52),
+            (n * 0.86, n * 0.52),
+            (n * 0.5, n * 0.92),
+            (n * 0.14, n * 0.52),
+            (n * 0.38, n * 0.52),
+        ],
     )
 
 
@@ -126,7 +160,53 @@ def _status_quo(s: pygame.Surface, c: Colour, n: int) -> None:
 def _concession(s: pygame.Surface, c: Colour, n: int) -> None:
     w = max(2, n // 10)
     pygame.draw.line(s, c, (n * 0.24, n * 0.08), (n * 0.24, n * 0.94), w)
-    _poly(s, c, [(n * 0.26, n * 0.12), (n * 0.84, n * 0.2), (n * 0.70, n * 0.34), (n * 0.84, n * 0.5), (n * 0.26, n * 0.52)], max(1, w // 2))
+    _poly(
+        s,
+        c,
+        [
+            (n * 0.26, n * 0.12),
+            (n * 0.84, n * 0.2),
+            (n * 0.70, n * 0.34),
+            (n * 0.84, n * 0.5),
+            (n * 0.26, n * 0.52),
+        ],
+        max(1, w // 2),
+    )
+
+
+def _aircraft(s: pygame.Surface, c: Colour, n: int) -> None:
+    _poly(
+        s,
+        c,
+        [
+            (n * 0.46, n * 0.06),
+            (n * 0.54, n * 0.06),
+            (n * 0.56, n * 0.38),
+            (n * 0.94, n * 0.56),
+            (n * 0.94, n * 0.64),
+            (n * 0.56, n * 0.56),
+            (n * 0.55, n * 0.78),
+            (n * 0.68, n * 0.9),
+            (n * 0.68, n * 0.95),
+            (n * 0.5, n * 0.9),
+            (n * 0.32, n * 0.95),
+            (n * 0.32, n * 0.9),
+            (n * 0.45, n * 0.78),
+            (n * 0.44, n * 0.56),
+            (n * 0.06, n * 0.64),
+            (n * 0.06, n * 0.56),
+            (n * 0.44, n * 0.38),
+        ],
+    )
+
+
+def _infantry(s: pygame.Surface, c: Colour, n: int) -> None:
+    """The NATO map symbol for infantry: a box with a cross."""
+    w = max(2, n // 10)
+    box = pygame.Rect(n * 0.06, n * 0.2, n * 0.88, n * 0.6)
+    pygame.draw.rect(s, c, box, w)
+    pygame.draw.line(s, c, box.topleft, box.bottomright, w)
+    pygame.draw.line(s, c, box.bottomleft, box.topright, w)
 
 
 def _unknown(s: pygame.Surface, c: Colour, n: int) -> None:
@@ -147,6 +227,8 @@ DRAW: dict[str, Callable[[pygame.Surface, Colour, int], None]] = {
     "alliance": _alliance,
     "status_quo": _status_quo,
     "concession": _concession,
+    "aircraft": _aircraft,
+    "infantry": _infantry,
 }
 
 

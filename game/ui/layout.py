@@ -48,11 +48,24 @@ def column(area: Rect, heights: list[int], gap: int) -> list[Rect]:
     flex = [i for i, h in enumerate(heights) if h <= 0]
     rest = max(0, area.height - fixed)
     out, y = [], area.y
-    for i, h in enumerate(heights):
+    for _i, h in enumerate(heights):
         hh = h if h > 0 else rest // max(1, len(flex))
         out.append(Rect(area.x, y, area.width, hh))
         y += hh + gap
     return out
+
+
+def card_columns(area: Rect, n: int, gap: int) -> int:
+    """Columns for ``n`` option cards: tall enough to read (~44 px), wide enough for a name."""
+    best, best_score = 1, -1.0
+    for cols in range(1, 5):
+        rows = math.ceil(max(n, 1) / cols)
+        h = (area.height - gap * (rows - 1)) / rows
+        w = (area.width - gap * (cols - 1)) / cols
+        score = min(h / 46, 1.0) * min(w / 210, 1.0)
+        if score > best_score + 1e-6:
+            best, best_score = cols, score
+    return best
 
 
 def room(size: tuple[int, int], n_options: int) -> dict[str, Rect]:
@@ -76,8 +89,8 @@ def room(size: tuple[int, int], n_options: int) -> dict[str, Rect]:
     map_r, cards_area = column(centre, [map_h, 0], m)
 
     commit_h = _clamp(h * 0.075, 36, 60)
-    fc_h = _clamp(body.height * 0.30, 120, 300)
-    adv_h = _clamp(body.height * 0.24, 90, 260)
+    fc_h = _clamp(body.height * 0.31, 130, 320)
+    adv_h = _clamp(body.height * 0.27, 96, 300)
     forecast, advisors, news, commit = column(right, [fc_h, adv_h, 0, commit_h], m)
 
     out = {
@@ -92,9 +105,7 @@ def room(size: tuple[int, int], n_options: int) -> dict[str, Rect]:
         "commit": commit,
     }
     gap = max(4, m // 2)
-    cols = 2 if cards_area.width >= 360 else 1
-    if n_options > 0 and cards_area.height / math.ceil(n_options / cols) < 38:
-        cols += 1
+    cols = card_columns(cards_area, n_options, gap)
     for i, r in enumerate(grid(cards_area, n_options, cols, gap)):
         out[f"card[{i}]"] = r
     # the top bar's own pieces: menu button at the right
@@ -118,7 +129,9 @@ def menu(size: tuple[int, int], n: int, title: bool = True) -> dict[str, Rect]:
     for i in range(n):
         out[f"button[{i}]"] = Rect((w - bw) // 2, y, bw, bh)
         y += bh + gap
-    out["panel"] = Rect((w - bw) // 2 - 2 * m, y0 + title_h - 2 * m, bw + 4 * m, y - gap - (y0 + title_h) + 4 * m)
+    out["panel"] = Rect(
+        (w - bw) // 2 - 2 * m, y0 + title_h - 2 * m, bw + 4 * m, y - gap - (y0 + title_h) + 4 * m
+    )
     return out
 
 
@@ -211,7 +224,9 @@ def inside(rects: Iterable[Rect], size: tuple[int, int]) -> list[Rect]:
     return [r for r in rects if not win.contains(r)]
 
 
-def overlaps(named: dict[str, Rect], ignore: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+def overlaps(
+    named: dict[str, Rect], ignore: Iterable[tuple[str, str]] = ()
+) -> list[tuple[str, str]]:
     """Pairs of named rects that overlap (containers vs their contents are the caller's call)."""
     skip = {frozenset(p) for p in ignore}
     items = list(named.items())

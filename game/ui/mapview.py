@@ -50,9 +50,16 @@ class Projection:
         k = max(w / span_x, h / span_y)
         kx = k * math.cos(lat_mid)
         x0 = (w - (bounds["lon_max"] - bounds["lon_min"]) * kx) / 2
-        y0 = (h - span_y * k) / 2
+        y0 = h - span_y * k  # crop from the north: the south (the coasts in play) stays whole
         return cls(
-            bounds["lon_min"], bounds["lon_max"], bounds["lat_min"], bounds["lat_max"], x0, y0, k, kx
+            bounds["lon_min"],
+            bounds["lon_max"],
+            bounds["lat_min"],
+            bounds["lat_max"],
+            x0,
+            y0,
+            k,
+            kx,
         )
 
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
@@ -120,7 +127,9 @@ class MapRenderer:
         self.renders += 1
         data = load_map()
         proj = self.projection(size)
-        surf = pygame.Surface(size).convert() if pygame.display.get_surface() else pygame.Surface(size)
+        surf = (
+            pygame.Surface(size).convert() if pygame.display.get_surface() else pygame.Surface(size)
+        )
         surf.fill(p.ocean)
         # graticule every 5 degrees
         b = data["bounds"]
@@ -152,7 +161,13 @@ class MapRenderer:
         # places: dots everywhere, labels where asked (or capitals when there is room)
         placed: list[pygame.Rect] = []
         ls = self.text.px(max(8, min(13, size[1] / 34)))
-        order = sorted(data["places"], key=lambda pl: (pl["id"] not in labels, pl["kind"] != "capital"))
+        for pl in data["places"]:  # labels never cover a place's dot
+            if pl["kind"] != "sea":
+                x, y = proj(pl["lon"], pl["lat"])
+                placed.append(pygame.Rect(x - 3, y - 3, 6, 6))
+        order = sorted(
+            data["places"], key=lambda pl: (pl["id"] not in labels, pl["kind"] != "capital")
+        )
         for pl in order:
             if pl["kind"] == "sea":
                 continue
@@ -167,7 +182,9 @@ class MapRenderer:
             if not wanted:
                 continue
             colour = p.text if pl["id"] in labels else p.dim
-            img = self.text.render(pl["name"], ls, colour, "bold" if pl["id"] in labels else "regular")
+            img = self.text.render(
+                pl["name"], ls, colour, "bold" if pl["id"] in labels else "regular"
+            )
             for rect in (
                 img.get_rect(midleft=(x + 5, y)),
                 img.get_rect(midright=(x - 5, y)),
@@ -176,7 +193,9 @@ class MapRenderer:
             ):
                 if surf.get_rect().contains(rect) and rect.collidelist(placed) < 0:
                     placed.append(rect.inflate(4, 2))
-                    shadow = self.text.render(pl["name"], ls, p.bg, "bold" if pl["id"] in labels else "regular")
+                    shadow = self.text.render(
+                        pl["name"], ls, p.bg, "bold" if pl["id"] in labels else "regular"
+                    )
                     surf.blit(shadow, rect.move(1, 1))
                     surf.blit(img, rect)
                     break

@@ -114,7 +114,12 @@ class Scene:
         self.actions[b] = action
         if focus:
             self.focusables.append(
-                Focusable(object_id, lambda b=b: b.get_abs_rect(), action, enabled=lambda b=b: b.is_enabled)
+                Focusable(
+                    object_id,
+                    lambda b=b: b.get_abs_rect(),
+                    action,
+                    enabled=lambda b=b: b.is_enabled,
+                )
             )
         return b
 
@@ -209,7 +214,7 @@ class Scene:
     def draw_over(self, surface: pygame.Surface) -> None:
         """Draw above the widgets: focus ring, tooltips."""
         f = self.focused()
-        if f is not None and self.keyboard_mode or (f is not None and self.always_show_focus()):
+        if f is not None and (self.keyboard_mode or self.always_show_focus()):
             r = f.rect().inflate(6, 6)
             pygame.draw.rect(surface, self.app.palette.focus, r, 2, border_radius=6)
 

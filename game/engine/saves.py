@@ -1,0 +1,488 @@
+"""Saves are the log, as JSON, written atomically; loading re-plays the log.
+
+File layout (one JSON object, keys in this order)::
+
+    {"format": "brinkmanship-save", "format_version": 1,
+     "checksum": "<sha256 of the log's canonical JSON>", "log": {...}}
+
+Writing goes to a temporary file in the same directory, which is flushed and
+fsync'ed, then renamed over the target (``os.replace``) and the directory
+fsync'ed: a crash at any moment leaves either the old save or the new one.
+
+Loading never writes. Every problem is a ``SaveError`` naming the file and what
+is wrong: empty, truncated, not JSON / corrupted, not a save, a newer format,
+a missing field, a checksum mismatch, a scenario that changed since, or a log
+that does not re-play to the results it recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from game.engine.ai import AISettings
+from game.engine.seats import Seat
+from game.engine.session import FORMAT_VERSION, EngineError, Session
+from game.scenario import Loaded, ScenarioError, load_scenario
+
+MAGIC = "brinkmanship-save"
+ENV_DATA_DIR = "BRINK_DATA_DIR"
+KEEP_AUTOSAVES = 20
+_TMP_SUFFIX = ".tmp"
+
+
+class SaveError(Exception):
+    """A save that cannot be written or loaded; the message names the file and the problem."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+# --- where saves live ---------------------------------------------------------------------------
+
+
+def data_dir() -> Path:
+    """The user data directory (``BRINK_DATA_DIR`` overrides it, e.g. in tests)."""
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("brinkmanship"))
+
+
+def autosave_dir() -> Path:
+    return data_dir() / "autosave"
+
+
+def _saves_in(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return [p for p in directory.glob("*.json") if p.is_file() and not p.name.startswith(".")]
+
+
+def latest_autosave(directory: str | Path | None = None) -> Path | None:
+    """The most recent autosave (for the title screen's "continue"), or None."""
+    files = _saves_in(Path(directory) if directory is not None else autosave_dir())
+    if not files:
+        return None
+    return max(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def prune_autosaves(directory: Path, keep: int = KEEP_AUTOSAVES) -> None:
+    """Keep the ``keep`` newest autosaves; remove older ones and stale temporary files."""
+    files = sorted(_saves_in(directory), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in files[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    # temporary files of writers that were killed mid-save (never our own live one)
+    now = time.time()
+    for tmp in directory.glob(f".*{_TMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > 60:
+                tmp.unlink()
+
+
+# --- encoding -----------------------------------------------------------------------------------
+
+
+def _canonical(obj: Any) -> bytes:
+    return json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def checksum(log: Mapping[str, Any]) -> str:
+    return hashlib.sha256(_canonical(log)).hexdigest()
+
+
+def encode(log: Mapping[str, Any]) -> bytes:
+    """The bytes of a save of ``log`` (deterministic: the same log gives the same bytes)."""
+    doc = {
+        "format": MAGIC,
+        "format_version": FORMAT_VERSION,
+        "checksum": checksum(log),
+        "log": log,
+    }
+    return (json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new, never half."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}{_TMP_SUFFIX}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                n = os.write(fd, view)
+                view = view[n:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if hasattr(os, "O_DIRECTORY"):
+        try:
+            dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return
+        try:
+            os.fsync(dfd)
+        except OSError:
+            pass
+        finally:
+            os.close(dfd)
+
+
+def save_game(session: Session | Mapping[str, Any], path: str | Path) -> Path:
+    """Save a session (or a log) to ``path`` atomically; returns the path."""
+    log = session.log if isinstance(session, Session) else session
+    try:
+        write_atomic(path, encode(log))
+    except OSError as e:
+        raise SaveError(path, f"cannot write the save: {e.strerror or e}") from e
+    return Path(path)
+
+
+# --- decoding -----------------------------------------------------------------------------------
+
+
+def _require(path: Path, obj: Any, where: str, fields: dict[str, type | tuple[type, ...]]) -> None:
+    if not isinstance(obj, dict):
+        raise SaveError(path, f"the field '{where}' should be a mapping")
+    for name, kind in fields.items():
+        if name not in obj:
+            raise SaveError(path, f"the save is missing the field '{where}.{name}'")
+        value = obj[name]
+        bad = not isinstance(value, kind) or (isinstance(value, bool) and bool not in _tuple(kind))
+        if bad:
+            names = " or ".join(_type_name(k) for k in _tuple(kind))
+            raise SaveError(path, f"the field '{where}.{name}' should be {names}")
+
+
+def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _type_name(k: type) -> str:
+    return {
+        int: "a whole number",
+        str: "text",
+        dict: "a mapping",
+        list: "a list",
+        bool: "true or false",
+        type(None): "null",
+        float: "a number",
+    }.get(k, k.__name__)
+
+
+_TURN_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "turn": int,
+    "actions": list,
+    "moves": dict,
+    "shown": dict,
+    "result": dict,
+}
+
+
+def decode(path: str | Path, raw: bytes) -> dict[str, Any]:
+    """The log inside a save's bytes, or a ``SaveError`` saying what is wrong."""
+    path = Path(path)
+    if not raw.strip():
+        raise SaveError(path, "the file is empty (the save was never completely written)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SaveError(
+            path, f"the file is corrupted: byte {e.start} is not valid text (not a save?)"
+        ) from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        body = text.strip()
+        if body.startswith("{") and not body.endswith("}"):
+            raise SaveError(
+                path,
+                f"the file is truncated: it ends early at line {text.count(chr(10)) + 1} "
+                "(the save was cut off before it was complete)",
+            ) from None
+        raise SaveError(
+            path,
+            f"the file is corrupted: not valid JSON at line {e.lineno}, column {e.colno} ({e.msg})",
+        ) from None
+    if not isinstance(doc, dict) or doc.get("format") != MAGIC:
+        raise SaveError(path, f"this is not a Brinkmanship save (no '{MAGIC}' format marker)")
+    version = doc.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise SaveError(path, "the save is missing a valid 'format_version'")
+    if version > FORMAT_VERSION:
+        raise SaveError(
+            path,
+            f"it was saved by a newer version of Brinkmanship (save format {version}; this "
+            f"version reads formats up to {FORMAT_VERSION}): update the game to open it",
+        )
+    if version < 1:
+        raise SaveError(path, f"unknown save format {version}")
+    _require(path, doc, "save", {"checksum": str, "log": dict})
+    log = doc["log"]
+    _require(
+        path,
+        log,
+        "log",
+        {
+            "format_version": int,
+            "game_version": str,
+            "scenario": dict,
+            "seed": int,
+            "seats": dict,
+            "ai": dict,
+            "created": str,
+            "turns": list,
+            "current": dict,
+        },
+    )
+    _require(path, log["scenario"], "log.scenario", {"id": str, "version": str, "sha256": str})
+    for i, t in enumerate(log["turns"]):
+        _require(path, t, f"log.turns[{i}]", _TURN_FIELDS)
+    _require(path, log["current"], "log.current", {"turn": int, "actions": list, "commits": dict})
+    if doc["checksum"] != checksum(log) or encode(log) != raw:
+        raise SaveError(
+            path,
+            "the file is corrupted: its contents do not match its checksum "
+            "(it was damaged, or edited by hand)",
+        )
+    return log
+
+
+def read_save(path: str | Path) -> dict[str, Any]:
+    """The checked log of a save file (no re-play): for menus that list saves."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SaveError(path, "no such file") from None
+    except OSError as e:
+        raise SaveError(path, f"cannot read the file: {e.strerror or e}") from None
+    return decode(path, raw)
+
+
+def save_info(path: str | Path) -> dict[str, Any]:
+    """A short description of a save (scenario, turn, date, outcome, seats) without re-playing."""
+    log = read_save(path)
+    return {
+        "path": str(path),
+        "scenario_id": log["scenario"]["id"],
+        "scenario_title": log["scenario"].get("title", log["scenario"]["id"]),
+        "seed": log["seed"],
+        "created": log["created"],
+        "seats": log["seats"],
+        **log.get("summary", {}),
+    }
+
+
+# --- re-playing -----------------------------------------------------------------------------------
+
+
+def _sha256_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def find_scenario(
+    path: Path, log: Mapping[str, Any], scenario: Loaded | str | Path | None = None
+) -> Loaded:
+    """The scenario a save was played with: given, or where it was, or among the shipped ones."""
+    want = log["scenario"]
+    sid, sha = want["id"], want["sha256"]
+    if scenario is not None:
+        loaded = scenario if isinstance(scenario, Loaded) else _load(path, Path(scenario), sid)
+        if loaded.sha256 != sha:
+            raise SaveError(
+                path,
+                f"it was saved with a different version of scenario {sid!r} "
+                f"(save: sha256 {sha[:12]}…; {loaded.path}: {loaded.sha256[:12]}…)",
+            )
+        return loaded
+    from game.paths import scenario_files
+
+    recorded = Path(want["path"]) if isinstance(want.get("path"), str) else None
+    candidates = ([recorded] if recorded else []) + scenario_files()
+    for cand in candidates:
+        if cand.is_file() and _sha256_of(cand) == sha:
+            return _load(path, cand, sid)
+    if recorded is not None and recorded.is_file():
+        raise SaveError(
+            path,
+            f"it was saved with a different version of scenario {sid!r}: {recorded} has "
+            f"changed since (sha256 {sha[:12]}… in the save)",
+        )
+    where = f" (it was at {recorded})" if recorded else ""
+    raise SaveError(path, f"cannot find scenario {sid!r}{where}; pass the scenario file")
+
+
+def _load(path: Path, scenario_path: Path, sid: str) -> Loaded:
+    try:
+        return load_scenario(scenario_path)
+    except ScenarioError as e:
+        raise SaveError(path, f"scenario {sid!r} ({scenario_path}) does not load: {e}") from None
+    except OSError as e:
+        raise SaveError(path, f"cannot read scenario {scenario_path}: {e}") from None
+
+
+def _apply_actions(s: Session, actions: list[Any], rerun: bool) -> None:
+    for act in actions:
+        if not isinstance(act, dict) or not isinstance(act.get("kind"), str):
+            raise ValueError(f"an action should be a mapping with a 'kind', got {act!r}")
+        kind = act["kind"]
+        if kind == "inject":
+            continue  # scenario injects fire by themselves at the start of their turn
+        if kind == "fire_event":
+            s.fire_event(act["event"])
+        elif kind == "set_metric":
+            s.set_metric(act["metric"], act["value"])
+        elif kind == "add_inject":
+            s.add_inject(act["headline"], act.get("text", ""))
+        elif kind == "pause":
+            s.pause()
+        elif kind == "resume":
+            s.resume()
+        elif kind == "advice":
+            if rerun:
+                s.advice(act["actor"])
+            else:
+                s._actions.append(dict(act))
+        else:
+            raise ValueError(f"unknown action {kind!r}")
+
+
+def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Session:
+    """Re-play a log into a new session (no autosave).
+
+    By default every recorded move is re-applied (fast, and independent of the AI's
+    code); ``rerun_ai`` makes computer seats decide again instead, which checks
+    that their decisions reproduce too.
+    """
+    seats = {a: Seat.from_dict(d) for a, d in log["seats"].items()}
+    s = Session(
+        loaded,
+        int(log["seed"]),
+        seats,
+        AISettings.from_dict(log["ai"]),
+        autosave=False,
+        created=log["created"],
+    )
+    c = s.c
+    for entry in log["turns"]:
+        if s.over:
+            raise ValueError(f"turn {entry['turn']} comes after the game ended")
+        if entry["turn"] != s.current_turn:
+            raise ValueError(f"expected turn {s.current_turn}, found turn {entry['turn']}")
+        _apply_actions(s, entry["actions"], rerun_ai)
+        override: dict[int, int] = {}
+        for aid, oid in entry["moves"].items():
+            a = c.actor_index(aid)
+            if s.seats[aid].waits:
+                s.commit(aid, oid)
+            elif not rerun_ai:
+                override[a] = c.option_index(a, oid)
+        if s.paused:
+            raise ValueError(f"turn {entry['turn']} resolved while the game was paused")
+        s._resolve(override)
+    cur = log["current"]
+    _apply_actions(s, cur["actions"], rerun_ai)
+    for aid, oid in cur["commits"].items():
+        s.commit(aid, oid)
+    return s
+
+
+def first_difference(saved: Any, replayed: Any, where: str = "log") -> str | None:
+    """Where two logs first differ, in words, or None if they are identical."""
+    if isinstance(saved, dict) and isinstance(replayed, dict):
+        for k in list(saved) + [k for k in replayed if k not in saved]:
+            if k not in replayed:
+                return f"{where}.{k}: in the save but not re-played"
+            if k not in saved:
+                return f"{where}.{k}: re-played but not in the save"
+            d = first_difference(saved[k], replayed[k], f"{where}.{k}")
+            if d:
+                return d
+        return None
+    if isinstance(saved, list) and isinstance(replayed, list):
+        for i, (a, b) in enumerate(zip(saved, replayed, strict=False)):
+            d = first_difference(a, b, f"{where}[{i}]")
+            if d:
+                return d
+        if len(saved) != len(replayed):
+            return f"{where}: {len(saved)} items saved, {len(replayed)} re-played"
+        return None
+    if type(saved) is not type(replayed) or saved != replayed:
+        return f"{where}: saved {saved!r}, re-played {replayed!r}"
+    return None
+
+
+def _comparable(log: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(log)
+    out["scenario"] = {k: v for k, v in log["scenario"].items() if k != "path"}
+    return out
+
+
+def replay_file(
+    path: str | Path, scenario: Loaded | str | Path | None = None, rerun_ai: bool = False
+) -> tuple[Session, dict[str, Any], str | None]:
+    """(re-played session, saved log, first difference or None). Raises SaveError if the
+    file is unreadable or the log cannot be re-played at all."""
+    path = Path(path)
+    log = read_save(path)
+    loaded = find_scenario(path, log, scenario)
+    try:
+        s = replay(log, loaded, rerun_ai=rerun_ai)
+    except (ValueError, KeyError, TypeError, EngineError) as e:
+        msg = e.args[0] if e.args else repr(e)
+        raise SaveError(path, f"the log does not re-play: {msg}") from None
+    diff = first_difference(_comparable(log), _comparable(s.log))
+    return s, log, diff
+
+
+def load_game(
+    path: str | Path,
+    scenario: Loaded | str | Path | None = None,
+    *,
+    autosave: bool | str | Path = False,
+) -> Session:
+    """Re-play a save into a session; ``SaveError`` (file untouched) if anything is wrong.
+
+    ``autosave``: True continues autosaving (into the same file if it is an autosave),
+    a path autosaves into that directory.
+    """
+    path = Path(path)
+    s, _log, diff = replay_file(path, scenario)
+    if diff is not None:
+        raise SaveError(
+            path,
+            f"the save does not re-play to the game it recorded (first difference: {diff}); "
+            "it is corrupted or from an incompatible version",
+        )
+    if autosave:
+        where = autosave_dir() if autosave is True else Path(autosave)
+        if path.resolve().parent == where.resolve():
+            s.autosave_path = path
+        else:
+            stamp = s.created.replace(":", "").replace("-", "")[:15]
+            s.autosave_path = where / f"{s.scenario.meta.id}-{stamp}-{s.seed}.json"
+    return s

@@ -1,0 +1,1019 @@
+"""A game in progress: seats, simultaneous moves, the true world, news, injects and the log.
+
+The true state is one world of the model (``State`` with n = 1), stepped with
+``explain=True`` each turn. Every random number comes from a stream derived from
+the session's seed (``rng.py``), so the game depends only on the seed and what
+was committed — never on what anyone looked at.
+
+The log (``Session.log``) is the source of truth: a save is the log, and loading
+re-plays it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from game import __version__
+from game.engine import ai as ai_mod
+from game.engine.ai import AISettings, Decision
+from game.engine.fog import belief_state, estimates, intel_level
+from game.engine.rng import ADVICE, AI, INJECT, START, WHAT_IF, WORLD, check_seed, new_seed, stream
+from game.engine.seats import Seat
+from game.engine.views import (
+    Advice,
+    BranchResult,
+    EventReport,
+    MetricChange,
+    MetricView,
+    MoveReport,
+    NewsItem,
+    OptionView,
+    PlayerView,
+    SourcePart,
+    TurnReport,
+)
+from game.model import Compiled, Forecast, State, available, compile_scenario, initial_state, step
+from game.model.forecast import forecast
+from game.scenario import Loaded, load_scenario
+from game.scenario.schema import Effects
+
+FORMAT_VERSION = 1
+_EPS = 1e-12
+
+
+class EngineError(RuntimeError):
+    """A request the session cannot honour now (paused, over, players still choosing)."""
+
+
+def possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def fill(template: str, actor_name: str) -> str:
+    """A scenario headline with ``{actor}`` replaced (nothing else is interpreted)."""
+    return template.replace("{actor}", actor_name)
+
+
+def state_digest(st: State) -> str:
+    h = hashlib.sha256()
+    for arr in (st.x, st.stage, st.outcome, st.ended, st.cooldown, st.uses, st.fired, st.held):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    h.update(str(st.turn).encode())
+    return h.hexdigest()[:32]
+
+
+class Session:
+    """One game. Create with ``Session.new``; see docs/architecture.md for the API."""
+
+    def __init__(
+        self,
+        loaded: Loaded,
+        seed: int,
+        seats: Mapping[str, Seat],
+        ai: AISettings,
+        autosave: bool | str | Path,
+        created: str,
+    ) -> None:
+        self.loaded = loaded
+        self.scenario = loaded.scenario
+        self.c: Compiled = compile_scenario(loaded.scenario)
+        self.seed = seed
+        c = self.c
+        unknown = [a for a in seats if a not in c.actor_ids]
+        if unknown:
+            raise ValueError(
+                f"unknown actor(s) {', '.join(unknown)} (known: {', '.join(c.actor_ids)})"
+            )
+        self.seats: dict[str, Seat] = {a: seats.get(a, Seat.ai()) for a in c.actor_ids}
+        for aid, seat in self.seats.items():
+            if seat.kind == "fixed":
+                c.option_index(aid, seat.option or "")  # KeyError names the known options
+        self.ai_settings = ai
+        self.created = created
+        self.state: State = initial_state(c, 1, stream(seed, START))
+        self.news: list[NewsItem] = []
+        self.history: list[TurnReport] = []
+        self.paused = False
+        self.last_decisions: dict[str, Decision] = {}
+        self.autosave_error: str | None = None
+        self._reports: dict[str, list[TurnReport]] = {a: [] for a in c.actor_ids}
+        self._turns_log: list[dict[str, Any]] = []
+        self._commits: dict[int, int] = {}
+        self._actions: list[dict[str, Any]] = []
+        self._pre: dict[str, tuple[str, NDArray[np.float64]]] = {}
+        self._pre_events: list[EventReport] = []
+        self._pre_injects: list[str] = []
+        self._shown_hist: dict[str, list[list[float]]] = {a: [] for a in c.actor_ids}
+        self._moves_hist: list[tuple[NDArray[np.int64], NDArray[np.bool_]]] = []
+        self._version = 0
+        self._cache: dict[tuple, Any] = {}
+        self._branches = self._branch_table()
+        self.autosave_path: Path | None = None
+        if autosave:
+            from game.engine.saves import autosave_dir
+
+            where = autosave_dir() if autosave is True else Path(autosave)
+            stamp = created.replace(":", "").replace("-", "")[:15]
+            self.autosave_path = where / f"{self.scenario.meta.id}-{stamp}-{seed}.json"
+        self._begin_turn()
+
+    # --- construction ----------------------------------------------------------------------------
+
+    @classmethod
+    def new(
+        cls,
+        scenario: Loaded | str | Path,
+        seed: int | None = None,
+        seats: Mapping[str, Seat | str] | None = None,
+        ai: AISettings | None = None,
+        autosave: bool | str | Path = True,
+    ) -> Session:
+        """A new game. ``seed`` None: a random one (``s.seed`` shows it).
+
+        ``seats`` maps actor id -> ``Seat`` (or its text form: human, ai, random,
+        team:NAME, OPTION); unlisted actors are played by the computer.
+        ``autosave``: True writes to the user data dir after every turn (see
+        ``saves.autosave_dir``), a path writes to that directory, False never.
+        """
+        loaded = scenario if isinstance(scenario, Loaded) else load_scenario(scenario)
+        seed = new_seed() if seed is None else check_seed(seed)
+        parsed = {
+            a: (s if isinstance(s, Seat) else Seat.parse(s)) for a, s in (seats or {}).items()
+        }
+        created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        return cls(loaded, seed, parsed, ai or AISettings(), autosave, created)
+
+    def _branch_table(self) -> list[tuple[int, int, int]]:
+        """Branch row r of the model -> (actor, option, branch index), in compile order."""
+        out = []
+        for a, actor in enumerate(self.scenario.actors):
+            for o, opt in enumerate(actor.options):
+                for j in range(len(opt.branches)):
+                    out.append((a, o, j))
+        return out
+
+    # --- simple properties -----------------------------------------------------------------------
+
+    @property
+    def actors(self) -> list[str]:
+        return list(self.c.actor_ids)
+
+    @property
+    def turn(self) -> int:
+        """Turns resolved so far."""
+        return int(self.state.turn)
+
+    @property
+    def current_turn(self) -> int:
+        """The number (1-based) of the turn being chosen now."""
+        return self.turn + 1
+
+    def date_of(self, turn_number: int) -> dt.date:
+        m = self.scenario.meta
+        return m.start_date + dt.timedelta(days=m.turn_days * (turn_number - 1))
+
+    @property
+    def date(self) -> dt.date:
+        """Date of the turn being chosen."""
+        return self.date_of(self.current_turn)
+
+    @property
+    def over(self) -> bool:
+        return bool(self.state.outcome[0] >= 0)
+
+    @property
+    def outcome(self) -> str | None:
+        q = int(self.state.outcome[0])
+        return self.c.outcome_ids[q] if q >= 0 else None
+
+    @property
+    def outcome_name(self) -> str | None:
+        q = int(self.state.outcome[0])
+        return self.scenario.outcomes[q].name if q >= 0 else None
+
+    @property
+    def stage(self) -> str:
+        return self.c.stage_ids[int(self.state.stage[0])]
+
+    @property
+    def stage_name(self) -> str:
+        return self.scenario.ladder[int(self.state.stage[0])].name
+
+    @property
+    def turn_limit(self) -> int:
+        return self.c.turn_limit
+
+    def actor_name(self, actor: str) -> str:
+        return self.scenario.actors[self._a(actor)].name
+
+    def _a(self, actor: str) -> int:
+        if not isinstance(actor, str):
+            raise ValueError(f"an actor is named by its id, got {actor!r}")
+        try:
+            return self.c.actor_index(actor)
+        except KeyError as e:
+            raise ValueError(e.args[0]) from None
+
+    def _o(self, a: int, option: str) -> int:
+        if not isinstance(option, str):
+            raise ValueError(f"an option is named by its id, got {option!r}")
+        try:
+            return self.c.option_index(a, option)
+        except KeyError as e:
+            raise ValueError(e.args[0]) from None
+
+    # --- turn start: injects ---------------------------------------------------------------------
+
+    def _begin_turn(self) -> None:
+        self._x0 = self.state.x[0].copy()
+        self._stage0 = int(self.state.stage[0])
+        if self.over:
+            return
+        for inj in self.scenario.injects:
+            if inj.turn == self.current_turn:
+                self._fire_inject(inj.id)
+
+    def _effect_arrays(self, effects: Effects) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        mean = np.zeros(self.c.n_metrics)
+        var = np.zeros(self.c.n_metrics)
+        for mid, e in effects.items():
+            m = self.c.index["metric"][mid]
+            mean[m] += e.mean
+            var[m] += e.sd**2
+        return mean, var
+
+    def _record(self, action: dict[str, Any]) -> int:
+        """Append an action to this turn's log; returns its inject-stream index."""
+        k = sum(1 for x in self._actions if x["kind"] != "advice")
+        self._actions.append({"kind": action.pop("kind"), "turn": self.current_turn, **action})
+        return k
+
+    def _add_pre(self, key: str, label: str, delta: NDArray[np.float64]) -> None:
+        if key in self._pre:
+            old_label, old = self._pre[key]
+            self._pre[key] = (old_label, old + delta)
+        else:
+            self._pre[key] = (label, delta.copy())
+
+    def _apply(
+        self,
+        k: int,
+        key: str,
+        label: str,
+        mean: NDArray[np.float64],
+        var: NDArray[np.float64],
+        event: int | None,
+    ) -> None:
+        """Apply an inject's or a fired event's effects to the true world (stream INJECT)."""
+        c, st = self.c, self.state
+        z = stream(self.seed, INJECT, self.current_turn, k).standard_normal(c.n_metrics)
+        eff = mean + np.sqrt(var) * z
+        raw = st.x[0] + eff
+        new = np.clip(raw, c.lo, c.hi)
+        self._add_pre(key, label, eff)
+        self._add_pre("limits", "Range limits", new - raw)
+        st.x[0] = new
+        if event is not None:
+            st.fired[0, event] = True
+            st.stage[0] = int(np.clip(st.stage[0] + c.ev_stage_change[event], 0, c.n_stages - 1))
+        self._version += 1
+
+    def _fire_inject(self, inject_id: str) -> None:
+        inj = next(i for i in self.scenario.injects if i.id == inject_id)
+        k = self._record({"kind": "inject", "id": inj.id})
+        mean, var = self._effect_arrays(inj.effects)
+        e = None
+        if inj.event is not None:
+            e = self.c.index["event"][inj.event]
+            mean, var = mean + self.c.ev_mean[e], var + self.c.ev_var[e]
+        self._apply(k, f"inject:{inj.id}", f"Inject: {inj.headline}", mean, var, e)
+        self._pre_injects.append(inj.headline)
+        self._news(inj.headline, "inject")
+        if e is not None:
+            ev = self.scenario.events[e]
+            self._pre_events.append(EventReport(ev.id, ev.name, ev.headline, "inject"))
+            self._news(ev.headline, "event")
+
+    def _news(
+        self, headline: str, kind: str, visible_to: str | None = None, actor: str | None = None
+    ) -> NewsItem:
+        item = NewsItem(self.current_turn, self.date, headline, kind, visible_to, actor)  # type: ignore[arg-type]
+        self.news.append(item)
+        return item
+
+    # --- teacher controls (each goes into the log) -----------------------------------------------
+
+    def _teacher_ok(self) -> None:
+        if self.over:
+            raise EngineError("the game is over")
+
+    def fire_event(self, event_id: str) -> None:
+        """Fire any scenario event now (its effects and ladder change apply at once)."""
+        self._teacher_ok()
+        if event_id not in self.c.index["event"]:
+            raise ValueError(f"unknown event {event_id!r} (known: {', '.join(self.c.event_ids)})")
+        e = self.c.index["event"][event_id]
+        ev = self.scenario.events[e]
+        k = self._record({"kind": "fire_event", "event": event_id})
+        self._apply(
+            k, f"teacher:event:{ev.id}", f"Event: {ev.name}", self.c.ev_mean[e], self.c.ev_var[e], e
+        )
+        self._pre_events.append(EventReport(ev.id, ev.name, ev.headline, "teacher"))
+        self._news(ev.headline, "event")
+
+    def set_metric(self, metric_id: str, value: float) -> None:
+        """Set a metric of the true world (within its range)."""
+        self._teacher_ok()
+        if metric_id not in self.c.index["metric"]:
+            raise ValueError(
+                f"unknown metric {metric_id!r} (known: {', '.join(self.c.metric_ids)})"
+            )
+        m = self.c.index["metric"][metric_id]
+        value = float(value)
+        lo, hi = float(self.c.lo[m]), float(self.c.hi[m])
+        if not lo <= value <= hi:
+            raise ValueError(f"{metric_id} must be within [{lo:g}, {hi:g}], got {value:g}")
+        self._record({"kind": "set_metric", "metric": metric_id, "value": value})
+        delta = np.zeros(self.c.n_metrics)
+        delta[m] = value - self.state.x[0, m]
+        self.state.x[0, m] = value
+        name = self.scenario.metrics[m].name
+        self._add_pre(f"teacher:set:{metric_id}", f"Teacher: {name} set to {value:g}", delta)
+        self._version += 1
+
+    def add_inject(self, headline: str, text: str = "") -> None:
+        """A free-text inject: news for everyone, no effect on the metrics."""
+        self._teacher_ok()
+        headline = str(headline).strip()
+        if not headline:
+            raise ValueError("an inject needs a headline")
+        self._record({"kind": "add_inject", "headline": headline, "text": str(text)})
+        self._pre_injects.append(headline)
+        self._news(headline, "inject")
+
+    def pause(self) -> None:
+        """Stop the clock: ``resolve`` refuses until ``resume``."""
+        if not self.paused:
+            self._record({"kind": "pause"})
+            self.paused = True
+
+    def resume(self) -> None:
+        if self.paused:
+            self._record({"kind": "resume"})
+            self.paused = False
+
+    # --- what a player sees ----------------------------------------------------------------------
+
+    def _seen(self, viewer: int, actor: int, turn_index: int) -> int:
+        """The move ``viewer`` saw ``actor`` make in turn ``turn_index`` (0-based).
+
+        Another side's covert move that was not exposed looks like holding course.
+        """
+        moves, exposed = self._moves_hist[turn_index]
+        o = int(moves[actor])
+        if actor != viewer and self.c.covert[actor, o] and not exposed[actor]:
+            return int(self.c.hold[actor])
+        return o
+
+    def _last_seen(self, viewer: int) -> list[int]:
+        if not self._moves_hist:
+            return [int(h) for h in self.c.hold]
+        t = len(self._moves_hist) - 1
+        return [self._seen(viewer, a, t) for a in range(self.c.n_actors)]
+
+    def _unavailable_reason(self, a: int, o: int) -> str:
+        c, st = self.c, self.state
+        if self.over:
+            return "the game is over"
+        opt = self.scenario.actors[a].options[o]
+        stage = int(st.stage[0])
+        if not c.avail_stage[a, o, stage]:
+            names = [s.name for s in self.scenario.ladder if s.id in opt.available.stages]
+            return "only at stage: " + ", ".join(names)
+        cd = int(st.cooldown[0, a, o])
+        if cd > 0:
+            return f"available again in {cd} turn{'s' if cd > 1 else ''}"
+        uses = int(st.uses[0, a, o])
+        if uses >= c.max_uses[a, o]:
+            return f"already used {uses} of {int(c.max_uses[a, o])} times"
+        failing = []
+        for cond in opt.available.conditions:
+            m = c.index["metric"][cond.metric]
+            v = st.x[0, m]
+            ok = {"<": v < cond.value, "<=": v <= cond.value, ">": v > cond.value}.get(
+                cond.op.value, v >= cond.value
+            )
+            if not ok:
+                failing.append(f"{self.scenario.metrics[m].name} {cond.op.value} {cond.value:g}")
+        if failing:
+            return "needs " + " and ".join(failing)
+        return "not available now"
+
+    def options(self, actor: str) -> list[OptionView]:
+        """The actor's options now, with availability and the reason when unavailable."""
+        a = self._a(actor)
+        ok = available(self.c, self.state)[0, a] & (not self.over)
+        hold = int(self.c.hold[a])
+        return [
+            OptionView(
+                id=opt.id,
+                name=opt.name,
+                category=str(opt.category.value),
+                description=opt.description,
+                escalation=float(opt.escalation),
+                available=bool(ok[o]),
+                reason="" if ok[o] else self._unavailable_reason(a, o),
+                covert=opt.covert,
+                hold=o == hold,
+                index=o,
+            )
+            for o, opt in enumerate(self.scenario.actors[a].options)
+        ]
+
+    def _estimates(self, a: int) -> tuple[NDArray, NDArray, NDArray]:
+        return estimates(self.c, self.seed, self.current_turn, a, self.state.x[0])
+
+    def view(self, actor: str) -> PlayerView:
+        """What ``actor`` may see now. Other actors' private metrics are estimates only."""
+        a = self._a(actor)
+        c, scn = self.c, self.scenario
+        x = self.state.x[0]
+        est, err, mask = self._estimates(a)
+        hist = self._shown_hist[actor]
+        metrics = [
+            MetricView(
+                id=m.id,
+                name=m.name,
+                short=m.short or m.name,
+                description=m.description,
+                lo=float(c.lo[i]),
+                hi=float(c.hi[i]),
+                exact=not mask[i],
+                value=None if mask[i] else float(x[i]),
+                estimate=float(est[i]),
+                error=float(err[i]),
+                visibility=str(m.visibility.value),
+                owner=m.owner,
+                higher_is=m.higher_is,
+                history=[h[i] for h in hist],
+            )
+            for i, m in enumerate(scn.metrics)
+        ]
+        opts = scn.actors[a].options
+        own = [
+            (t + 1, opts[int(mv[a])].id, opts[int(mv[a])].name)
+            for t, (mv, _e) in enumerate(self._moves_hist)
+        ]
+        known: dict[str, list[tuple[int, str, str]]] = {}
+        for b, bid in enumerate(c.actor_ids):
+            if b == a:
+                continue
+            bo = scn.actors[b].options
+            known[bid] = [
+                (t + 1, bo[self._seen(a, b, t)].id, bo[self._seen(a, b, t)].name)
+                for t in range(len(self._moves_hist))
+            ]
+        reports = self._reports[actor]
+        return PlayerView(
+            actor=actor,
+            actor_name=scn.actors[a].name,
+            turn=self.turn,
+            date=self.date,
+            stage=self.stage,
+            stage_name=self.stage_name,
+            over=self.over,
+            outcome=self.outcome,
+            outcome_name=self.outcome_name,
+            paused=self.paused,
+            intel=intel_level(c, a, x),
+            metrics=metrics,
+            options=self.options(actor),
+            news=self.news_for(actor),
+            own_moves=own,
+            known_moves=known,
+            last_report=reports[-1] if reports else None,
+        )
+
+    def news_for(self, actor: str | None) -> list[NewsItem]:
+        """News an actor may see (None: public news only)."""
+        return [n for n in self.news if n.visible_to is None or n.visible_to == actor]
+
+    def report(self, actor: str | None = None, turn: int | None = None) -> TurnReport | None:
+        """The report of ``turn`` (1-based; default the last) as ``actor`` sees it (None: all)."""
+        reports = self.history if actor is None else self._reports[actor]
+        if not reports:
+            return None
+        if turn is None:
+            return reports[-1]
+        if not 1 <= turn <= len(reports):
+            raise ValueError(f"no report for turn {turn} (turns resolved: {len(reports)})")
+        return reports[turn - 1]
+
+    # --- forecasts: what-if, advisors, AI --------------------------------------------------------
+
+    def _belief(self, a: int) -> tuple[State, NDArray[np.float64]]:
+        return belief_state(self.c, self.state, self.seed, self.current_turn, a)
+
+    def what_if(self, actor: str, option: str, worlds: int = 2000, horizon: int = 4) -> Forecast:
+        """Forecast of choosing ``option`` now, against the other side's expected play.
+
+        Computed from what the actor believes (fog applied), with its own stream
+        (what-if, turn, actor, option): looking never changes the game.
+        """
+        a = self._a(actor)
+        o = self._o(a, option)
+        key = ("what_if", self._version, self.turn, a, o, int(worlds), int(horizon))
+        if key not in self._cache:
+            belief, _x = self._belief(a)
+            pol = ai_mod.policies(self.c, a, o, self._last_seen(a), self.ai_settings.persistence)
+            self._cache[key] = forecast(
+                self.c,
+                belief,
+                pol,
+                stream(self.seed, WHAT_IF, self.current_turn, a, o),
+                worlds=int(worlds),
+                horizon=int(horizon),
+            )
+        return self._cache[key]
+
+    def advice(self, actor: str) -> list[Advice]:
+        """Each advisor's recommendation with a one-line reason from the forecast."""
+        a = self._a(actor)
+        spec = self.scenario.actors[a]
+        if not spec.advisors or self.over:
+            return []
+        key = ("advice", self._version, self.turn, a)
+        if key in self._cache:
+            return self._cache[key]
+        c, cfg = self.c, self.ai_settings
+        belief, x_now = self._belief(a)
+        avail = available(c, self.state)[0, a]
+        hold = int(c.hold[a])
+        opts = sorted({*map(int, np.flatnonzero(avail)), hold})
+        T = self.current_turn
+        fcs = ai_mod.forecast_options(
+            c,
+            belief,
+            a,
+            opts,
+            self._last_seen(a),
+            lambda: stream(self.seed, ADVICE, T, a),
+            cfg.advice_worlds,
+            cfg.advice_horizon,
+            cfg.persistence,
+        )
+        out = []
+        for adv in spec.advisors:
+            scores = {
+                o: ai_mod.score(
+                    ai_mod.utilities(c, fcs[o], x_now, adv.objectives), spec.ai.risk_tolerance
+                )
+                for o in opts
+            }
+            ranked = sorted(opts, key=lambda o: (-scores[o], o))
+            best = ranked[0]
+            if best == hold:
+                alt = ranked[1] if len(ranked) > 1 else hold
+                text = ai_mod.reason(
+                    c, adv.objectives, alt, hold, a, fcs, cfg.advice_horizon, recommend_hold=True
+                )
+            else:
+                text = ai_mod.reason(c, adv.objectives, best, hold, a, fcs, cfg.advice_horizon)
+            opt = spec.options[best]
+            out.append(Advice(adv.id, adv.name, adv.title, adv.stance, opt.id, opt.name, text))
+        self._cache[key] = out
+        self._record(
+            {"kind": "advice", "actor": actor, "advice": [[x.advisor, x.option] for x in out]}
+        )
+        return out
+
+    @property
+    def settings(self) -> AISettings:
+        return self.ai_settings
+
+    # --- moves -----------------------------------------------------------------------------------
+
+    def commit(self, actor: str, option: str) -> None:
+        """A human or team choice for this turn (may be changed until the turn resolves)."""
+        if self.over:
+            raise EngineError("the game is over")
+        a = self._a(actor)
+        o = self._o(a, option)
+        if not available(self.c, self.state)[0, a, o]:
+            raise ValueError(
+                f"option {option!r} is not available to {actor}: {self._unavailable_reason(a, o)}"
+            )
+        self._commits[a] = o
+
+    def committed(self, actor: str) -> str | None:
+        o = self._commits.get(self._a(actor))
+        return None if o is None else self.c.option_ids[self._a(actor)][o]
+
+    def waiting(self) -> list[str]:
+        """Actors that still need to commit this turn (computer seats never wait)."""
+        if self.over:
+            return []
+        return [
+            aid
+            for a, aid in enumerate(self.c.actor_ids)
+            if self.seats[aid].waits and a not in self._commits
+        ]
+
+    def _machine_move(self, a: int, avail: NDArray[np.bool_]) -> int:
+        aid = self.c.actor_ids[a]
+        seat = self.seats[aid]
+        T = self.current_turn
+        if seat.kind == "fixed":
+            o = self.c.option_index(a, seat.option or "")
+            return o if avail[o] else int(self.c.hold[a])
+        if seat.kind == "random":
+            opts = np.flatnonzero(avail)
+            if not opts.size:
+                return int(self.c.hold[a])
+            return int(opts[stream(self.seed, AI, T, a, 0).integers(opts.size)])
+        belief, x_now = self._belief(a)
+        d = ai_mod.decide(
+            self.c,
+            belief,
+            x_now,
+            a,
+            avail,
+            self._last_seen(a),
+            self.ai_settings,
+            lambda: stream(self.seed, AI, T, a),
+            stream(self.seed, AI, T, a, 0),
+        )
+        self.last_decisions[aid] = d
+        return d.option
+
+    def _shown(self, a: int, avail: NDArray[np.bool_]) -> dict[str, Any]:
+        """What actor ``a`` is shown at decision time (goes into the log)."""
+        est, err, mask = self._estimates(a)
+        return {
+            "options": [[oid, bool(avail[o])] for o, oid in enumerate(self.c.option_ids[a])],
+            "estimates": {
+                self.c.metric_ids[m]: [float(est[m]), float(err[m])] for m in np.flatnonzero(mask)
+            },
+        }
+
+    def resolve(self) -> TurnReport:
+        """Computer seats choose, then the turn resolves through the model."""
+        return self._resolve({})
+
+    def _resolve(self, override: Mapping[int, int]) -> TurnReport:
+        if self.over:
+            raise EngineError("the game is over")
+        if self.paused:
+            raise EngineError("the game is paused: resume it first")
+        waiting = [a for a in self.waiting() if self._a(a) not in override]
+        if waiting:
+            raise EngineError(f"still waiting for: {', '.join(waiting)}")
+        c, st = self.c, self.state
+        T = self.current_turn
+        avail = available(c, st)[0]
+        shown = {aid: self._shown(a, avail[a]) for a, aid in enumerate(c.actor_ids)}
+        for aid in c.actor_ids:
+            est = shown[aid]["estimates"]
+            self._shown_hist[aid].append(
+                [
+                    est[mid][0] if mid in est else float(st.x[0, m])
+                    for m, mid in enumerate(c.metric_ids)
+                ]
+            )
+        moves = np.empty((1, c.n_actors), dtype=np.int64)
+        for a, aid in enumerate(c.actor_ids):
+            if a in override:
+                o = int(override[a])
+                if not avail[a, o]:
+                    raise ValueError(
+                        f"turn {T}: {aid}'s move {c.option_ids[a][o]!r} was not available"
+                    )
+                moves[0, a] = o
+            elif self.seats[aid].waits:
+                moves[0, a] = self._commits[a]
+            else:
+                moves[0, a] = self._machine_move(a, avail[a])
+        info = step(c, st, moves, stream(self.seed, WORLD, T), explain=True)
+        assert info is not None
+        happened = info.branches[0]
+        exposed = np.zeros(c.n_actors, dtype=bool)
+        for r, (ba, _bo, _j) in enumerate(self._branches):
+            if happened[r] and c.br_exposes[r] and c.covert[ba, moves[0, ba]]:
+                exposed[ba] = True
+        self._moves_hist.append((moves[0].copy(), exposed))
+        full = self._report(T, moves[0], info, exposed, shown)
+        self.history.append(full)
+        self._turns_log.append(
+            {
+                "turn": T,
+                "date": self.date_of(T).isoformat(),
+                "actions": self._actions,
+                "moves": {
+                    aid: c.option_ids[a][int(moves[0, a])] for a, aid in enumerate(c.actor_ids)
+                },
+                "shown": shown,
+                "result": {
+                    "events": [c.event_ids[e] for e in np.flatnonzero(info.events[0])],
+                    "branches": [
+                        f"{c.actor_ids[ba]}.{c.option_ids[ba][bo]}."
+                        f"{self.scenario.actors[ba].options[bo].branches[j].id}"
+                        for r, (ba, bo, j) in enumerate(self._branches)
+                        if happened[r]
+                    ],
+                    "stage": self.stage,
+                    "outcome": self.outcome,
+                    "x": [float(v) for v in st.x[0]],
+                    "digest": state_digest(st),
+                },
+            }
+        )
+        self._commits = {}
+        self._actions = []
+        self._pre = {}
+        self._pre_events = []
+        self._pre_injects = []
+        self._version += 1
+        self._cache.clear()
+        self._begin_turn()
+        self._autosave()
+        return full
+
+    # --- reports ---------------------------------------------------------------------------------
+
+    def _source_label(self, key: str, moves: NDArray[np.int64]) -> str:
+        kind, _, ident = key.partition(":")
+        scn = self.scenario
+        if kind == "move":
+            a = self.c.index["actor"][ident]
+            opt = scn.actors[a].options[int(moves[a])]
+            return f"{possessive(scn.actors[a].name)} move ({opt.name})"
+        if kind == "interaction":
+            it = next(i for i in scn.interactions if i.id == ident)
+            return f"Interaction: {it.label}"
+        if kind == "event":
+            return f"Event: {scn.events[self.c.index['event'][ident]].name}"
+        if kind == "drift":
+            return "Drift"
+        if kind == "limits":
+            return "Range limits"
+        return key
+
+    def _report(
+        self,
+        T: int,
+        moves: NDArray[np.int64],
+        info: Any,
+        exposed: NDArray[np.bool_],
+        shown: dict[str, Any],
+    ) -> TurnReport:
+        c, scn, st = self.c, self.scenario, self.state
+        happened = info.branches[0]
+        # sources, in order: what happened before the resolution, then the model's
+        parts: dict[str, tuple[str, NDArray[np.float64]]] = dict(self._pre)
+        for p, key in enumerate(info.labels):
+            d = info.delta[0, p]
+            if key in parts:
+                parts[key] = (parts[key][0], parts[key][1] + d)
+            else:
+                parts[key] = (self._source_label(key, moves), d.copy())
+        move_reports: dict[str, MoveReport] = {}
+        for a, aid in enumerate(c.actor_ids):
+            o = int(moves[a])
+            opt = scn.actors[a].options[o]
+            brs = [
+                BranchResult(
+                    opt.branches[j].id,
+                    opt.branches[j].label,
+                    bool(happened[r]),
+                    opt.branches[j].exposes,
+                    opt.branches[j].headline,
+                )
+                for r, (ba, bo, j) in enumerate(self._branches)
+                if ba == a and bo == o
+            ]
+            move_reports[aid] = MoveReport(
+                aid, scn.actors[a].name, opt.id, opt.name, opt.covert, bool(exposed[a]), brs
+            )
+        events = list(self._pre_events) + [
+            EventReport(ev.id, ev.name, ev.headline, "model")
+            for e, ev in enumerate(scn.events)
+            if info.events[0, e]
+        ]
+        headlines = self._turn_news(T, moves, move_reports, events)
+        x1 = st.x[0]
+        metrics = []
+        for m, met in enumerate(scn.metrics):
+            sources = [
+                SourcePart(key, label, float(d[m]))
+                for key, (label, d) in parts.items()
+                if abs(d[m]) > _EPS
+            ]
+            metrics.append(
+                MetricChange(met.id, met.name, float(self._x0[m]), float(x1[m]), True, sources)
+            )
+        s0, s1 = self._stage0, int(st.stage[0])
+        full = TurnReport(
+            turn=T,
+            date=self.date_of(T),
+            viewer=None,
+            moves=move_reports,
+            metrics=metrics,
+            events=events,
+            injects=list(self._pre_injects),
+            stage_before=c.stage_ids[s0],
+            stage_after=c.stage_ids[s1],
+            stage_before_name=scn.ladder[s0].name,
+            stage_after_name=scn.ladder[s1].name,
+            outcome=self.outcome,
+            outcome_name=self.outcome_name,
+            headlines=headlines,
+        )
+        for v, vid in enumerate(c.actor_ids):
+            self._reports[vid].append(self._filtered(full, v, parts, moves, exposed, shown[vid]))
+        return full
+
+    def _turn_news(
+        self,
+        T: int,
+        moves: NDArray[np.int64],
+        move_reports: dict[str, MoveReport],
+        events: list[EventReport],
+    ) -> list[NewsItem]:
+        scn, c = self.scenario, self.c
+        date = self.date_of(T)
+        out: list[NewsItem] = [n for n in self.news if n.turn == T]  # injects at turn start
+
+        def add(headline: str, kind: str, visible_to: str | None, actor: str | None) -> None:
+            item = NewsItem(T, date, headline, kind, visible_to, actor)  # type: ignore[arg-type]
+            self.news.append(item)
+            out.append(item)
+
+        for a, aid in enumerate(c.actor_ids):
+            actor = scn.actors[a]
+            opt = actor.options[int(moves[a])]
+            mr = move_reports[aid]
+            if not opt.covert:
+                add(fill(opt.headline, actor.name), "move", None, aid)
+            else:
+                add("Covert: " + fill(opt.headline, actor.name), "move", aid, aid)
+                if not mr.exposed:
+                    # to everyone else it looks like holding course
+                    hold = actor.options[int(c.hold[a])]
+                    for bid in c.actor_ids:
+                        if bid != aid:
+                            add(fill(hold.headline, actor.name), "move", bid, aid)
+            for br in mr.branches:
+                if not br.happened:
+                    continue
+                if br.exposes and opt.covert:
+                    add(fill(br.headline or opt.headline, actor.name), "exposed", None, aid)
+                elif br.headline:
+                    add(fill(br.headline, actor.name), "move", aid if opt.covert else None, aid)
+        for ev in events:
+            if ev.source == "model":
+                add(ev.headline, "event", None, None)
+        if self.outcome is not None:
+            q = int(self.state.outcome[0])
+            add(scn.outcomes[q].headline, "outcome", None, None)
+        return out
+
+    def _filtered(
+        self,
+        full: TurnReport,
+        v: int,
+        parts: dict[str, tuple[str, NDArray[np.float64]]],
+        moves: NDArray[np.int64],
+        exposed: NDArray[np.bool_],
+        shown: dict[str, Any],
+    ) -> TurnReport:
+        """The turn as actor ``v`` may know it: the other side's unexposed covert move
+        looks like holding course, its effects (and any interaction it took part in)
+        are folded into drift, and other sides' private metrics are estimates only."""
+        c, scn = self.c, self.scenario
+        vid = c.actor_ids[v]
+        hidden = [
+            a for a in range(c.n_actors) if a != v and c.covert[a, int(moves[a])] and not exposed[a]
+        ]
+        hidden_ids = {c.actor_ids[a] for a in hidden}
+        fold = {f"move:{c.actor_ids[a]}" for a in hidden}
+        fold |= {f"interaction:{it.id}" for it in scn.interactions if hidden_ids & set(it.when)}
+        move_reports: dict[str, MoveReport] = {}
+        for a, aid in enumerate(c.actor_ids):
+            mr = full.moves[aid]
+            if a in hidden:
+                hold = scn.actors[a].options[int(c.hold[a])]
+                mr = MoveReport(aid, mr.actor_name, hold.id, hold.name)
+            elif a != v and mr.covert:
+                mr = MoveReport(
+                    aid,
+                    mr.actor_name,
+                    mr.option,
+                    mr.option_name,
+                    True,
+                    mr.exposed,
+                    [b for b in mr.branches if b.exposes],
+                )
+            move_reports[aid] = mr
+        # relabel moves seen as holding course
+        labels = {
+            f"move:{aid}": f"{possessive(mr.actor_name)} move ({mr.option_name})"
+            for aid, mr in move_reports.items()
+        }
+        after_est, _err, mask = estimates(c, self.seed, self.current_turn, v, self.state.x[0])
+        metrics = []
+        for m, mc in enumerate(full.metrics):
+            if mask[m]:
+                before = shown["estimates"][mc.metric][0]
+                metrics.append(
+                    MetricChange(mc.metric, mc.name, before, float(after_est[m]), False, [])
+                )
+                continue
+            merged: dict[str, tuple[str, float]] = {}
+            for key, (label, d) in parts.items():
+                if key in fold:
+                    key2, lab = "drift", "Drift"
+                else:
+                    key2, lab = key, labels.get(key, label)
+                if key2 in merged:
+                    merged[key2] = (merged[key2][0], merged[key2][1] + float(d[m]))
+                else:
+                    merged[key2] = (lab, float(d[m]))
+            sources = [SourcePart(k, lab, d) for k, (lab, d) in merged.items() if abs(d) > _EPS]
+            metrics.append(MetricChange(mc.metric, mc.name, mc.before, mc.after, True, sources))
+        return TurnReport(
+            turn=full.turn,
+            date=full.date,
+            viewer=vid,
+            moves=move_reports,
+            metrics=metrics,
+            events=full.events,
+            injects=full.injects,
+            stage_before=full.stage_before,
+            stage_after=full.stage_after,
+            stage_before_name=full.stage_before_name,
+            stage_after_name=full.stage_after_name,
+            outcome=full.outcome,
+            outcome_name=full.outcome_name,
+            headlines=[n for n in full.headlines if n.visible_to in (None, vid)],
+        )
+
+    # --- the log ---------------------------------------------------------------------------------
+
+    @property
+    def log(self) -> dict[str, Any]:
+        """The whole game as plain data (what a save contains)."""
+        c = self.c
+        meta = self.scenario.meta
+        return {
+            "format_version": FORMAT_VERSION,
+            "game_version": __version__,
+            "scenario": {
+                "id": meta.id,
+                "title": meta.title,
+                "version": meta.version,
+                "sha256": self.loaded.sha256,
+                "path": str(Path(self.loaded.path).resolve()),
+            },
+            "seed": self.seed,
+            "seats": {a: self.seats[a].to_dict() for a in c.actor_ids},
+            "ai": self.ai_settings.to_dict(),
+            "created": self.created,
+            "turns": [dict(t) for t in self._turns_log],
+            "current": {
+                "turn": self.current_turn,
+                "actions": list(self._actions),
+                "commits": {c.actor_ids[a]: c.option_ids[a][o] for a, o in self._commits.items()},
+                "paused": self.paused,
+            },
+            "summary": {
+                "turn": self.turn,
+                "date": self.date.isoformat(),
+                "stage": self.stage,
+                "over": self.over,
+                "outcome": self.outcome,
+            },
+        }
+
+    def _autosave(self) -> None:
+        if self.autosave_path is None:
+            return
+        from game.engine.saves import prune_autosaves, save_game
+
+        try:
+            save_game(self, self.autosave_path)
+            prune_autosaves(self.autosave_path.parent)
+            self.autosave_error = None
+        except OSError as e:  # a full disk must not end the game
+            self.autosave_error = f"autosave to {self.autosave_path} failed: {e.strerror or e}"
+
+    def __repr__(self) -> str:
+        seats = ", ".join(f"{a}={s.label}" for a, s in self.seats.items())
+        state = f"over: {self.outcome}" if self.over else f"turn {self.current_turn}"
+        return f"<Session {self.scenario.meta.id} seed={self.seed} {seats} {state}>"

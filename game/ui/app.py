@@ -1,0 +1,305 @@
+"""The App: one object owning the window, the UIManager, the clock and the scene stack.
+
+``App.tick()`` runs one frame (events, update, draw, flip) so tests can drive the
+game frame by frame; ``App.run()`` loops until the window closes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from typing import Any
+
+import pygame_gui
+
+from game.paths import ASSETS
+from game.ui import palette as pal
+from game.ui.backend import Game, data_dir
+from game.ui.mapview import MapRenderer
+from game.ui.pg import pygame
+from game.ui.scene import Scene
+from game.ui.settings import Settings
+from game.ui.sound import Sound
+from game.ui.text import FONT_FILES, Text
+
+THEME_FILE = ASSETS / "theme" / "theme.json"
+FPS = 60
+
+
+def _scaled_theme(scale: float) -> dict[str, Any]:
+    """The theme with every font size multiplied by ``scale``."""
+    with THEME_FILE.open(encoding="utf-8") as fh:
+        theme = json.load(fh)
+    for block in theme.values():
+        font = block.get("font") if isinstance(block, dict) else None
+        if font and "size" in font:
+            font["size"] = str(max(8, round(int(font["size"]) * scale)))
+    return theme
+
+
+def make_manager(size: tuple[int, int], text_scale: float = 1.0) -> pygame_gui.UIManager:
+    """A UIManager with the bundled Noto Sans / Fira Code and the game's theme."""
+    manager = pygame_gui.UIManager(size, enable_live_theme_updates=False)
+    manager.add_font_paths(
+        "brink_sans",
+        str(FONT_FILES["regular"]),
+        str(FONT_FILES["bold"]),
+        str(FONT_FILES["italic"]),
+        str(FONT_FILES["bold_italic"]),
+    )
+    manager.add_font_paths("brink_mono", str(FONT_FILES["mono"]))
+    theme = manager.get_theme()
+    if abs(text_scale - 1.0) < 1e-6:
+        theme.load_theme(str(THEME_FILE))
+    else:
+        theme.load_theme(_scaled_theme(text_scale))
+    fonts: list[dict[str, Any]] = []
+    for px in sorted({max(8, round(s * text_scale)) for s in (13, 14, 15, 16, 17, 18, 20)}):
+        for style in ("regular", "bold", "italic"):
+            fonts.append({"name": "brink_sans", "point_size": px, "style": style})
+    fonts.append(
+        {"name": "brink_mono", "point_size": max(8, round(16 * text_scale)), "style": "regular"}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "already loaded" by the theme
+        manager.preload_fonts(fonts)
+    return manager
+
+
+class App:
+    def __init__(
+        self,
+        size: tuple[int, int] | None = None,
+        settings: Settings | None = None,
+        scenario: str | None = None,
+        seed: int | None = None,
+        save_settings: bool = True,
+    ) -> None:
+        self.t_start = time.perf_counter()
+        self.settings_path = data_dir() / "settings.json"
+        self.settings = settings or Settings.load(self.settings_path)
+        self.save_settings_enabled = save_settings
+        if size is not None:
+            self.settings.width, self.settings.height = size
+        self.scenario_arg = scenario
+        self.seed_arg = seed
+        pygame.display.init()
+        pygame.font.init()
+        pygame.display.set_caption("Brinkmanship")
+        self.window = self._set_mode(self.settings.size, self.settings.fullscreen)
+        self.size = self.window.get_size()
+        self.palette = pal.get(self.settings.palette)
+        self.text = Text(self.settings.text_scale)
+        self.manager = make_manager(self.size, self.settings.text_scale)
+        self.map = MapRenderer(self.text)
+        self.sound = Sound(self.settings.sound)
+        self.clock = pygame.time.Clock()
+        self.stack: list[Scene] = []
+        self.running = True
+        self.frames = 0
+        self.first_frame_s: float | None = None
+        self.time = 0.0
+        self.game: Game | None = None
+        pygame.key.set_repeat(350, 40)
+        from game.ui.scenes.title import TitleScene
+
+        self.push(TitleScene(self))
+
+    # ---- window
+    def _set_mode(self, size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
+        flags = pygame.RESIZABLE
+        if fullscreen:
+            flags |= pygame.FULLSCREEN
+        try:
+            return pygame.display.set_mode(size, flags)
+        except pygame.error:
+            return pygame.display.set_mode(size, pygame.RESIZABLE)
+
+    def resize(self, size: tuple[int, int], fullscreen: bool | None = None) -> None:
+        size = (max(640, int(size[0])), max(480, int(size[1])))
+        if fullscreen is None:
+            fullscreen = self.settings.fullscreen
+        self.window = self._set_mode(size, fullscreen)
+        self.size = self.window.get_size()
+        self.manager.set_window_resolution(self.size)
+        for scene in self.stack:
+            scene.recreate_ui()
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Apply changed settings: size, fullscreen, text size, palette, sound."""
+        old = self.settings
+        self.settings = settings
+        self.palette = pal.get(settings.palette)
+        self.sound.enabled = settings.sound
+        if settings.text_scale != old.text_scale:
+            self.text = Text(settings.text_scale)
+            self.map = MapRenderer(self.text)
+            for scene in self.stack:
+                scene.clear_ui()
+            self.manager = make_manager(self.size, settings.text_scale)
+        if settings.size != self.size or settings.fullscreen != old.fullscreen:
+            self.resize(settings.size, settings.fullscreen)
+        else:
+            for scene in self.stack:
+                scene.recreate_ui()
+        if self.save_settings_enabled:
+            settings.save(self.settings_path)
+
+    # ---- scene stack
+    @property
+    def scene(self) -> Scene:
+        return self.stack[-1]
+
+    def push(self, scene: Scene) -> Scene:
+        if self.stack:
+            self.stack[-1].pause()
+        self.stack.append(scene)
+        scene.startup()
+        return scene
+
+    def pop(self) -> Scene | None:
+        if not self.stack:
+            return None
+        top = self.stack.pop()
+        top.shutdown()
+        if self.stack:
+            self.stack[-1].resume()
+        return top
+
+    def replace(self, scene: Scene) -> Scene:
+        if self.stack:
+            self.stack.pop().shutdown()
+        self.stack.append(scene)
+        scene.startup()
+        return scene
+
+    def reset(self, scene: Scene) -> Scene:
+        """Clear the stack down to ``scene`` alone (quit to title, new game)."""
+        while self.stack:
+            self.stack.pop().shutdown()
+        self.stack.append(scene)
+        scene.startup()
+        return scene
+
+    def set_game(self, game: Game | None) -> None:
+        if self.game is not None and self.game is not game:
+            self.game.close(autosave=False)
+        self.game = game
+
+    # ---- frame
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.quit()
+            return
+        if event.type == pygame.VIDEORESIZE:
+            if (event.w, event.h) != self.size:
+                self.resize((event.w, event.h))
+            return
+        if event.type == pygame.WINDOWSIZECHANGED:
+            if (event.x, event.y) != self.size:
+                self.resize((event.x, event.y))
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F1:
+            from game.ui.scenes.overlays import HelpScene
+
+            if isinstance(self.scene, HelpScene):
+                self.pop()
+            else:
+                self.push(HelpScene(self))
+            return
+        self.manager.process_events(event)
+        rest = self.scene.handle_event(event)
+        if rest is None:
+            return
+        if rest.type == pygame.KEYDOWN and rest.key == pygame.K_ESCAPE:
+            from game.ui.scenes.overlays import PauseScene
+
+            if self.scene.pausable:
+                self.push(PauseScene(self))
+            elif self.scene.overlay:
+                self.pop()
+
+    def tick(self, dt: float | None = None) -> bool:
+        """One frame. Returns False once the app has quit."""
+        if not self.running:
+            return False
+        if dt is None:
+            dt = self.clock.tick(FPS) / 1000.0
+        self.time += dt
+        for event in pygame.event.get():
+            self.handle(event)
+            if not self.running:
+                return False
+        self.manager.update(dt)
+        # only the top scene acts (it may push or pop); the others wait paused
+        self.scene.update(dt)
+        self.draw()
+        pygame.display.flip()
+        self.frames += 1
+        if self.first_frame_s is None:
+            self.first_frame_s = time.perf_counter() - self.t_start
+        return self.running
+
+    def draw(self) -> None:
+        surface = self.window
+        # draw from the lowest scene that the overlays above it let through
+        first = len(self.stack) - 1
+        while first > 0 and self.stack[first].overlay:
+            first -= 1
+        for scene in self.stack[first:]:
+            scene.draw(surface)
+        self.manager.draw_ui(surface)
+        self.scene.draw_over(surface)
+
+    def run_frames(self, n: int, dt: float = 1 / 60) -> None:
+        for _ in range(n):
+            if not self.tick(dt):
+                break
+
+    def run(self) -> int:
+        while self.tick():
+            pass
+        return 0
+
+    def quit(self) -> None:
+        """Close: autosave a game in progress through the engine, then stop."""
+        if self.game is not None:
+            self.game.close(autosave=True)
+        self.running = False
+        while self.stack:
+            self.stack.pop().shutdown()
+
+    def shutdown(self) -> None:
+        if self.running:
+            self.quit()
+        pygame.quit()
+
+
+def _size(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    try:
+        w, h = text.lower().split("x")
+        return (int(w), int(h))
+    except ValueError:
+        raise SystemExit(f"--size should look like 1280x720, got {text!r}") from None
+
+
+def main(args: argparse.Namespace) -> int:
+    """``brink`` / ``brink play``: open the window at the title screen."""
+    size = _size(getattr(args, "size", None))
+    app = App(size=size, scenario=getattr(args, "scenario", None), seed=getattr(args, "seed", None))
+    try:
+        return app.run()
+    except KeyboardInterrupt:
+        app.quit()
+        return 130
+    finally:
+        app.shutdown()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(argparse.Namespace(size=None, scenario=None, seed=None)))

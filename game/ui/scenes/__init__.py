@@ -1,0 +1,1 @@
+"""The game's scenes: title, setup, briefing, situation room, resolution, end, overlays."""

@@ -1,0 +1,241 @@
+"""Overlays on the stack: help (F1), pause menu (Esc), load, message."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from game.ui import layout
+from game.ui.backend import Game, list_saves
+from game.ui.draw import panel
+from game.ui.pg import pygame
+from game.ui.scene import Scene
+from game.ui.scenes.common import veil
+
+KEYS = [
+    ("1 – 9", "choose an option (shows its forecast)"),
+    ("Enter", "commit the chosen option / press the focused button"),
+    ("Tab / Shift+Tab", "move the keyboard focus"),
+    ("Arrow keys", "move between options; change a setting"),
+    ("Page Up / Down", "scroll the news feed"),
+    ("Esc", "menu: resume, save, load, settings, quit"),
+    ("F1", "this help"),
+]
+
+
+class HelpScene(Scene):
+    name = "help"
+    overlay = True
+    pausable = False
+
+    def build_ui(self) -> None:
+        w, h = self.app.size
+        m = layout.margin(self.app.size)
+        bw, bh = min(w - 4 * m, 640), min(h - 4 * m, 430)
+        self.box = pygame.Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
+        br = pygame.Rect(self.box.centerx - 90, self.box.bottom - 54, 180, 40)
+        self.button(br, "Close (F1)", self.app.pop, "close_help")
+        self.focus_named("close_help")
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if event.key == pygame.K_ESCAPE:
+            self.app.pop()
+            return None
+        return super().handle_key(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p, t = self.app.palette, self.app.text
+        veil(surface, 190)
+        r = panel(surface, self.box, p, t, "Keys", accent=p.caution)
+        size = t.px(15)
+        lh = t.line_height(size) + 6
+        y = r.y + 4
+        col = r.x + min(190, r.width // 3)
+        for key, what in KEYS:
+            if y + lh > self.box.bottom - 60:
+                break
+            t.blit(surface, key, (col - 14, y), size, p.caution, "bold", "topright")
+            t.blit(surface, what, (col, y), size, p.text, max_width=r.right - col)
+            y += lh
+        t.blit(
+            surface,
+            "Everything works by mouse too: click options, hover for forecasts and tooltips.",
+            (r.x, y + 4),
+            t.px(13),
+            p.dim,
+            max_width=r.width,
+        )
+
+    def labels(self) -> list[str]:
+        return ["Keys", *[k for k, _ in KEYS], *super().labels()]
+
+
+class PauseScene(Scene):
+    name = "pause"
+    overlay = True
+    pausable = False
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.note = ""
+
+    def build_ui(self) -> None:
+        L = layout.menu(self.app.size, 5, title=False)
+        self.L = L
+        self.button(L["button[0]"], "Resume", self.app.pop, "resume")
+        self.button(L["button[1]"], "Save", self.save, "save", enabled=self.app.game is not None)
+        self.button(L["button[2]"], "Load", self.load, "load")
+        self.button(L["button[3]"], "Settings", self.settings, "settings")
+        self.button(L["button[4]"], "Quit to title", self.to_title, "quit_to_title")
+        if self.focus_index < 0:
+            self.focus_named("resume")
+
+    def save(self) -> None:
+        g = self.app.game
+        if g is None:
+            return
+        name = f"save-{g.scenario.meta.id}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
+        self.pending = g.save_as(name)
+        self.note = "Saving…"
+
+    def update(self, dt_: float) -> None:
+        f = getattr(self, "pending", None)
+        if f is not None and f.done():
+            self.pending = None
+            try:
+                path = f.result()
+                self.note = f"Saved: {getattr(path, 'name', path)}"
+            except Exception as e:
+                self.note = f"Could not save: {e}"
+
+    def load(self) -> None:
+        self.app.push(LoadScene(self.app))
+
+    def settings(self) -> None:
+        from game.ui.scenes.settings import SettingsScene
+
+        self.app.push(SettingsScene(self.app))
+
+    def to_title(self) -> None:
+        from game.ui.scenes.title import TitleScene
+
+        g = self.app.game
+        if g is not None:
+            g.close(autosave=True)
+        self.app.game = None
+        self.app.reset(TitleScene(self.app))
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if event.key == pygame.K_ESCAPE:
+            self.app.pop()
+            return None
+        return super().handle_key(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p, t = self.app.palette, self.app.text
+        veil(surface, 185)
+        box = self.L["panel"]
+        head = t.line_height(t.px(12), "bold") + 8
+        r = box.inflate(0, head * 2 + 8)
+        r.bottom = box.bottom + 4
+        panel(surface, r, p, t, "Paused", accent=p.caution)
+        if self.note:
+            t.blit(
+                surface,
+                self.note,
+                (r.centerx, r.bottom + 8),
+                t.px(14),
+                p.calm,
+                anchor="midtop",
+                max_width=r.width + 200,
+            )
+
+
+class LoadScene(Scene):
+    name = "load"
+    overlay = True
+    pausable = False
+
+    def build_ui(self) -> None:
+        saves = list_saves()[:8]
+        self.saves = saves
+        L = layout.menu(self.app.size, len(saves) + 1, title=False)
+        self.L = L
+        for i, p in enumerate(saves):
+            when = dt.datetime.fromtimestamp(p.stat().st_mtime).strftime("%d %b %H:%M")
+            self.button(
+                L[f"button[{i}]"],
+                f"{p.stem}  ·  {when}",
+                lambda p=p: self.open(p),
+                f"save_{i}",
+                cls="@choice",
+            )
+        self.button(L[f"button[{len(saves)}]"], "Back", self.app.pop, "back")
+        if self.focus_index < 0:
+            self.set_focus(0)
+
+    def open(self, path) -> None:
+        from game.ui.scenes.room import RoomScene
+
+        try:
+            game = Game.load(path)
+        except Exception as e:
+            self.app.push(MessageScene(self.app, "Cannot load this save", str(e)))
+            return
+        self.app.set_game(game)
+        self.app.reset(RoomScene(self.app, game))
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if event.key == pygame.K_ESCAPE:
+            self.app.pop()
+            return None
+        return super().handle_key(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p, t = self.app.palette, self.app.text
+        veil(surface, 200)
+        box = self.L["panel"]
+        head = t.line_height(t.px(12), "bold") + 8
+        r = box.inflate(0, head * 2 + 8)
+        r.bottom = box.bottom + 4
+        panel(
+            surface, r, p, t, "Load a game" if self.saves else "No saved games yet", accent=p.accent
+        )
+
+
+class MessageScene(Scene):
+    name = "message"
+    overlay = True
+    pausable = False
+
+    def __init__(self, app, title: str, body: str) -> None:
+        super().__init__(app)
+        self.title, self.body = title, body
+
+    def build_ui(self) -> None:
+        w, h = self.app.size
+        bw, bh = min(w - 40, 620), min(h - 40, 280)
+        self.box = pygame.Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
+        self.button(
+            pygame.Rect(self.box.centerx - 80, self.box.bottom - 52, 160, 40),
+            "OK",
+            self.app.pop,
+            "ok",
+        )
+        self.focus_named("ok")
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if event.key == pygame.K_ESCAPE:
+            self.app.pop()
+            return None
+        return super().handle_key(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p, t = self.app.palette, self.app.text
+        veil(surface, 200)
+        r = panel(surface, self.box, p, t, self.title, accent=p.danger)
+        t.blit_wrapped(
+            surface, self.body, pygame.Rect(r.x, r.y, r.width, r.height - 56), t.px(14), p.text
+        )
+
+    def labels(self) -> list[str]:
+        return [self.title, self.body, *super().labels()]

@@ -1,0 +1,96 @@
+"""Settings: window size, fullscreen, text size, palette, sound."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from game.ui import layout
+from game.ui.palette import PALETTE_LABELS
+from game.ui.pg import pygame
+from game.ui.scene import Scene
+from game.ui.scenes.common import backdrop, top_bar
+from game.ui.settings import SIZES, TEXT_SCALES
+
+ROWS = ["Window size", "Fullscreen", "Text size", "Colours", "Sound"]
+
+
+class SettingsScene(Scene):
+    name = "settings"
+    pausable = False
+
+    def build_ui(self) -> None:
+        L = layout.form(self.app.size, len(ROWS), 1)
+        self.L = L
+        s = self.app.settings
+        pal_names = list(PALETTE_LABELS)
+        values = [
+            f"{s.width} × {s.height}",
+            "On" if s.fullscreen else "Off",
+            f"{round(s.text_scale * 100)}%",
+            PALETTE_LABELS.get(s.palette, s.palette),
+            ("On" if s.sound else "Off")
+            + ("" if self.app.sound.ok else "  (no audio device: silent)"),
+        ]
+        keys = ["size", "fullscreen", "text", "palette", "sound"]
+        for i, (k, v) in enumerate(zip(keys, values, strict=True)):
+            self.button(
+                L[f"control[{i}]"], f"‹  {v}  ›", lambda k=k: self.change(k, 1), k, cls="@choice"
+            )
+            f = self.focusables[-1]
+            f.left = lambda k=k: self.change(k, -1)
+            f.right = lambda k=k: self.change(k, 1)
+        self._pal_names = pal_names
+        self.button(L["button[0]"], "Done", self.app.pop, "done")
+        if self.focus_index < 0:
+            self.focus_named("done")
+
+    def change(self, key: str, step: int) -> None:
+        s = self.app.settings
+        if key == "size":
+            cur = (s.width, s.height)
+            i = SIZES.index(cur) if cur in SIZES else 2
+            w, h = SIZES[(i + step) % len(SIZES)]
+            new = replace(s, width=w, height=h)
+        elif key == "fullscreen":
+            new = replace(s, fullscreen=not s.fullscreen)
+        elif key == "text":
+            i = TEXT_SCALES.index(s.text_scale) if s.text_scale in TEXT_SCALES else 1
+            new = replace(s, text_scale=TEXT_SCALES[(i + step) % len(TEXT_SCALES)])
+        elif key == "palette":
+            names = self._pal_names
+            i = names.index(s.palette) if s.palette in names else 0
+            new = replace(s, palette=names[(i + step) % len(names)])
+        else:
+            new = replace(s, sound=not s.sound)
+        self.app.apply_settings(new)
+        self.focus_named(key)
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if event.key == pygame.K_ESCAPE:
+            self.app.pop()
+            return None
+        return super().handle_key(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p, t = self.app.palette, self.app.text
+        backdrop(self, surface, 205)
+        top_bar(self, surface, self.L["top"], "Settings")
+        for i, lab in enumerate(ROWS):
+            r = self.L[f"label[{i}]"]
+            t.blit(surface, lab, (r.right, r.centery), t.px(16), p.dim, "bold", "midright")
+        info = self.L["info"]
+        if info.height > 40:
+            sw = info.width // len(p.series)
+            for i, c in enumerate(p.series):
+                pygame.draw.rect(surface, c, (info.x + i * sw, info.y + 10, sw - 4, 14))
+            t.blit(
+                surface,
+                "Danger reads amber, then vermillion; calm reads bluish green.",
+                (info.x, info.y + 32),
+                t.px(13),
+                p.dim,
+                max_width=info.width,
+            )
+
+    def labels(self) -> list[str]:
+        return [*ROWS, *super().labels()]

@@ -1,0 +1,245 @@
+"""Setup: scenario, side (or AI vs AI), difficulty (AI temperature), seed (random, shown)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame_gui
+
+from game.paths import default_scenario, scenario_files
+from game.scenario import Loaded, check_file
+from game.ui import layout
+from game.ui.pg import pygame
+from game.ui.scene import Focusable, Scene
+from game.ui.scenes.common import backdrop, top_bar
+
+DIFFICULTY = [
+    ("Relaxed", 2.0, "the computer plays loosely (AI temperature ×2)"),
+    ("Normal", 1.0, "the computer plays as the scenario describes (temperature ×1)"),
+    ("Sharp", 0.5, "the computer rarely errs (temperature ×0.5)"),
+]
+
+
+@dataclass
+class SetupChoice:
+    path: Path
+    loaded: Loaded
+    actor: str | None  # None: watch AI vs AI
+    temperature: float
+    seed: int
+
+
+class SetupScene(Scene):
+    name = "setup"
+    pausable = False
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        paths = list(scenario_files())
+        if app.scenario_arg:
+            extra = Path(app.scenario_arg).resolve()
+            if extra not in [p.resolve() for p in paths]:
+                paths.insert(0, extra)
+        self.paths = paths
+        self._loaded: dict[Path, Loaded | str] = {}
+        want = (
+            Path(app.scenario_arg).resolve() if app.scenario_arg else default_scenario().resolve()
+        )
+        self.si = next((i for i, p in enumerate(paths) if p.resolve() == want), 0)
+        for k in range(len(paths)):  # first loadable from the wanted one
+            if isinstance(self.loaded_at((self.si + k) % len(paths)), Loaded):
+                self.si = (self.si + k) % len(paths)
+                break
+        self.side = 0
+        self.di = 1
+        self.seed = (
+            app.seed_arg
+            if app.seed_arg is not None
+            else random.SystemRandom().randrange(1, 1_000_000)
+        )
+        self.seed_entry: pygame_gui.elements.UITextEntryLine | None = None
+
+    # ---- data
+    def loaded_at(self, i: int) -> Loaded | str:
+        if not self.paths:
+            return "no scenario files found in scenarios/"
+        p = self.paths[i]
+        got = self._loaded.get(p)
+        if got is None:
+            loaded, problems = check_file(p)
+            errors = [str(x) for x in problems if x.severity == "error"]
+            got = loaded if loaded is not None else (errors[0] if errors else "cannot load")
+            self._loaded[p] = got
+        return got
+
+    @property
+    def loaded(self) -> Loaded | None:
+        got = self.loaded_at(self.si) if self.paths else None
+        return got if isinstance(got, Loaded) else None
+
+    def sides(self) -> list[tuple[str | None, str]]:
+        lo = self.loaded
+        if lo is None:
+            return [(None, "—")]
+        out: list[tuple[str | None, str]] = [
+            (a.id, a.name) for a in lo.scenario.actors if a.playable
+        ]
+        out.append((None, "Watch: computer against computer"))
+        return out
+
+    # ---- widgets
+    def build_ui(self) -> None:
+        L = layout.form(self.app.size, 4, 2)
+        self.L = L
+        lo = self.loaded
+        title = (
+            lo.scenario.meta.title
+            if lo
+            else f"{self.paths[self.si].name} (invalid)"
+            if self.paths
+            else "—"
+        )
+        side = self.sides()[min(self.side, len(self.sides()) - 1)][1]
+        diff = DIFFICULTY[self.di]
+        self.button(
+            L["control[0]"],
+            f"‹  {title}  ›",
+            lambda: self.cycle("scenario", 1),
+            "scenario",
+            cls="@choice",
+        )
+        self.button(
+            L["control[1]"], f"‹  {side}  ›", lambda: self.cycle("side", 1), "side", cls="@choice"
+        )
+        self.button(
+            L["control[2]"],
+            f"‹  {diff[0]}  ›",
+            lambda: self.cycle("difficulty", 1),
+            "difficulty",
+            tooltip=diff[2],
+            cls="@choice",
+        )
+        for name, fn in (("scenario", "scenario"), ("side", "side"), ("difficulty", "difficulty")):
+            f = next(x for x in self.focusables if x.name == name)
+            f.left = lambda fn=fn: self.cycle(fn, -1)
+            f.right = lambda fn=fn: self.cycle(fn, 1)
+        c = L["control[3]"]
+        entry_r = pygame.Rect(c.x, c.y, round(c.width * 0.6), c.height)
+        new_r = pygame.Rect(entry_r.right + 8, c.y, c.width - entry_r.width - 8, c.height)
+        self.seed_entry = self.add(
+            pygame_gui.elements.UITextEntryLine(
+                entry_r, manager=self.app.manager, object_id="#seed"
+            )
+        )
+        self.seed_entry.set_allowed_characters("numbers")
+        self.seed_entry.length_limit = 9
+        self.seed_entry.set_text(str(self.seed))
+        self.focusables.append(
+            Focusable("seed", lambda: self.seed_entry.get_abs_rect(), self.seed_entry.focus)
+        )
+        self.button(new_r, "New seed", self.reroll, "reroll", cls="@small_button")
+        self.button(L["button[0]"], "Back", self.app.pop, "back")
+        self.button(L["button[1]"], "Continue  ›", self.proceed, "continue", enabled=lo is not None)
+        if self.focus_index < 0:
+            self.focus_named("continue" if lo is not None else "scenario")
+
+    def cycle(self, what: str, step: int) -> None:
+        if what == "scenario" and self.paths:
+            self.si = (self.si + step) % len(self.paths)
+            self.side = 0
+        elif what == "side":
+            self.side = (self.side + step) % len(self.sides())
+        elif what == "difficulty":
+            self.di = (self.di + step) % len(DIFFICULTY)
+        self.read_seed()
+        self.recreate_ui()
+
+    def reroll(self) -> None:
+        self.seed = random.SystemRandom().randrange(1, 1_000_000)
+        if self.seed_entry is not None:
+            self.seed_entry.set_text(str(self.seed))
+
+    def read_seed(self) -> None:
+        if self.seed_entry is not None:
+            txt = self.seed_entry.get_text().strip()
+            if txt.isdigit():
+                self.seed = int(txt)
+
+    def choice(self) -> SetupChoice | None:
+        lo = self.loaded
+        if lo is None:
+            return None
+        self.read_seed()
+        actor = self.sides()[min(self.side, len(self.sides()) - 1)][0]
+        return SetupChoice(self.paths[self.si], lo, actor, DIFFICULTY[self.di][1], self.seed)
+
+    def proceed(self) -> None:
+        ch = self.choice()
+        if ch is None:
+            return
+        from game.ui.scenes.briefing import BriefingScene
+
+        self.app.push(BriefingScene(self.app, ch))
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if self.seed_entry is not None and self.seed_entry.is_focused:
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_TAB, pygame.K_ESCAPE):
+                self.seed_entry.unfocus()
+                self.read_seed()
+                if event.key == pygame.K_ESCAPE:
+                    return None
+            else:
+                return None  # typed into the seed box
+        if event.key == pygame.K_ESCAPE:
+            self.app.pop()
+            return None
+        return super().handle_key(event)
+
+    def default_action(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        self.proceed()
+        return None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p, t = self.app.palette, self.app.text
+        backdrop(self, surface, 200)
+        top_bar(self, surface, self.L["top"], "New game")
+        for i, lab in enumerate(("Scenario", "Your side", "Difficulty", "Seed")):
+            r = self.L[f"label[{i}]"]
+            t.blit(surface, lab, (r.right, r.centery), t.px(16), p.dim, "bold", "midright")
+        info = self.L["info"]
+        if info.height < 20:
+            return
+        lo = self.loaded
+        if lo is None:
+            msg = self.loaded_at(self.si) if self.paths else "No scenario files."
+            t.blit_wrapped(
+                surface, f"This scenario cannot be played: {msg}", info, t.px(14), p.danger
+            )
+            return
+        s = lo.scenario
+        actor = self.sides()[min(self.side, len(self.sides()) - 1)][0]
+        lines = [s.meta.summary.split("\n\n")[0]]
+        if actor is not None:
+            a = next(x for x in s.actors if x.id == actor)
+            lines.append(f"You play {a.name}: {a.role}")
+        else:
+            lines.append("You watch both sides play; press Enter to advance each turn.")
+        lines.append(
+            f"{DIFFICULTY[self.di][0]}: {DIFFICULTY[self.di][2]}. Same seed, same moves: same game."
+        )
+        y = info.y + 8
+        for i, line in enumerate(lines):
+            h = t.blit_wrapped(
+                surface,
+                line,
+                pygame.Rect(info.x, y, info.width, info.bottom - y),
+                t.px(14),
+                p.text if i == 0 else p.dim,
+                max_lines=4 if i == 0 else 3,
+            )
+            y += h + 8
+
+    def labels(self) -> list[str]:
+        return ["Scenario", "Your side", "Difficulty", "Seed", *super().labels()]

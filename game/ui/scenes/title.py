@@ -1,0 +1,113 @@
+"""Title: new game, continue (latest autosave), load, settings, quit."""
+
+from __future__ import annotations
+
+from game import __version__
+from game.ui import layout
+from game.ui.backend import Game, latest_autosave
+from game.ui.pg import pygame
+from game.ui.scene import Scene
+from game.ui.scenes.common import backdrop
+
+
+class TitleScene(Scene):
+    name = "title"
+    pausable = False
+
+    def build_ui(self) -> None:
+        L = layout.menu(self.app.size, 5)
+        self.L = L
+        self.autosave = latest_autosave()
+        self.button(L["button[0]"], "New game", self.new_game, "new_game")
+        self.button(
+            L["button[1]"],
+            "Continue",
+            self.continue_game,
+            "continue",
+            tooltip=f"Resume {self.autosave.name}" if self.autosave else "No autosave yet",
+            enabled=self.autosave is not None,
+        )
+        self.button(L["button[2]"], "Load", self.load, "load")
+        self.button(L["button[3]"], "Settings", self.settings, "settings")
+        self.button(L["button[4]"], "Quit", self.app.quit, "quit")
+        if self.focus_index < 0:
+            self.focus_named("new_game")
+
+    def resume(self) -> None:
+        super().resume()
+        self.recreate_ui()
+
+    def new_game(self) -> None:
+        from game.ui.scenes.setup import SetupScene
+
+        self.app.push(SetupScene(self.app))
+
+    def continue_game(self) -> None:
+        if self.autosave is None:
+            return
+        from game.ui.scenes.overlays import MessageScene
+        from game.ui.scenes.room import RoomScene
+
+        try:
+            game = Game.load(self.autosave)
+        except Exception as e:  # a corrupt save gets a message, not a crash
+            self.app.push(MessageScene(self.app, "Cannot continue", str(e)))
+            return
+        self.app.set_game(game)
+        self.app.reset(RoomScene(self.app, game))
+
+    def load(self) -> None:
+        from game.ui.scenes.overlays import LoadScene
+
+        self.app.push(LoadScene(self.app))
+
+    def settings(self) -> None:
+        from game.ui.scenes.settings import SettingsScene
+
+        self.app.push(SettingsScene(self.app))
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p, t = self.app.palette, self.app.text
+        backdrop(self, surface, 175)
+        r = self.L["title"]
+        big = t.px(min(64, max(34, self.app.size[1] / 11)))
+        t.blit(
+            surface,
+            "BRINKMANSHIP",
+            (r.centerx, r.centery - big * 0.25),
+            big,
+            p.caution,
+            "bold",
+            "center",
+        )
+        t.blit(
+            surface,
+            "A crisis-escalation game",
+            (r.centerx, r.centery + big * 0.6),
+            t.px(18),
+            p.text,
+            "italic",
+            "center",
+        )
+        t.blit(
+            surface,
+            "Every choice moves the odds. Keep your head.",
+            (r.centerx, r.centery + big * 0.6 + t.px(26)),
+            t.px(14),
+            p.dim,
+            "regular",
+            "center",
+        )
+        foot = f"v{__version__}  ·  arrows/Tab to move · Enter to choose · F1 keys"
+        t.blit(
+            surface,
+            foot,
+            (self.app.size[0] // 2, self.app.size[1] - 12),
+            t.px(12),
+            p.faint,
+            "regular",
+            "midbottom",
+        )
+
+    def labels(self) -> list[str]:
+        return ["BRINKMANSHIP", *super().labels()]

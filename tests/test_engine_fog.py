@@ -1,0 +1,154 @@
+"""Fog of war: a player's view never contains the other side's true private values."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from game.engine import AISettings, Seat, Session
+from game.engine.fog import belief_state, estimates
+from game.scenario import Loaded, check_file, load_scenario
+
+DATA = Path(__file__).parent / "data"
+VENEZUELA = Path(__file__).parent.parent / "scenarios" / "venezuela-2025.yaml"
+CHEAP = AISettings(worlds=16, horizon=2, advice_worlds=32, advice_horizon=2)
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRINK_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture(scope="module")
+def mini() -> Loaded:
+    return load_scenario(DATA / "mini.yaml")
+
+
+def scenarios() -> list[Path]:
+    out = [DATA / "mini.yaml"]
+    if VENEZUELA.is_file() and check_file(VENEZUELA)[0] is not None:
+        out.append(VENEZUELA)
+    return out
+
+
+def floats_in(obj: Any) -> list[float]:
+    if isinstance(obj, dict):
+        return [f for v in obj.values() for f in floats_in(v)]
+    if isinstance(obj, list | tuple):
+        return [f for v in obj for f in floats_in(v)]
+    if isinstance(obj, float) or (isinstance(obj, int) and not isinstance(obj, bool)):
+        return [float(obj)]
+    return []
+
+
+def hidden_truths(s: Session, viewer: str) -> set[float]:
+    """Every true value, now or earlier in the game, of the metrics private to others."""
+    idx = [
+        i
+        for i, m in enumerate(s.scenario.metrics)
+        if m.visibility == "private" and m.owner != viewer
+    ]
+    rows = [t["result"]["x"] for t in s.log["turns"]] + [list(s.state.x[0])]
+    rows += [[mc.before for mc in r.metrics] for r in s.history]  # each turn's start
+    # a value clipped to its range's bound equals the (public) bound itself: not a leak
+    bounds = {float(b) for i in idx for b in s.scenario.metrics[i].range}
+    return {float(r[i]) for r in rows for i in idx} - bounds
+
+
+@pytest.mark.parametrize("path", scenarios(), ids=lambda p: p.stem)
+def test_views_never_contain_the_other_sides_true_private_values(path: Path) -> None:
+    loaded = load_scenario(path)
+    n_games = 12 if path.stem == "mini" else 3
+    checked = 0
+    for seed in range(n_games):
+        s = Session.new(loaded, seed=seed, ai=CHEAP, autosave=False)
+        while True:
+            for viewer in s.actors:
+                truths = hidden_truths(s, viewer)
+                if not truths:
+                    continue
+                v = s.view(viewer)
+                shown = {
+                    "view": v.to_dict(),
+                    "report": s.report(viewer).to_dict() if s.history else None,
+                    "news": [n.to_dict() for n in s.news_for(viewer)],
+                    "options": [o.__dict__ for o in s.options(viewer)],
+                }
+                values = set(floats_in(shown))
+                leaked = values & truths
+                assert not leaked, f"{viewer} sees true private values {leaked} (seed {seed})"
+                text = json.dumps(shown)
+                for t in truths:
+                    assert not re.search(rf"(?<![\d.]){re.escape(repr(t))}(?![\d])", text)
+                for m in v.metrics:
+                    if not m.exact:
+                        assert m.value is None and m.error > 0
+                checked += 1
+            if s.over:
+                break
+            s.resolve()
+    assert checked > 0
+
+
+def test_error_follows_the_viewers_intelligence(mini: Loaded) -> None:
+    s = Session.new(mini, seed=3, ai=CHEAP, autosave=False)
+    fog = mini.scenario.fog
+    s.set_metric("intel", 0.0)
+    assert s.view("blue").metric("resolve").error == pytest.approx(fog.error_at_zero_intel * 100)
+    s.set_metric("intel", 100.0)
+    assert s.view("blue").metric("resolve").error == pytest.approx(fog.error_at_full_intel * 100)
+    s.set_metric("intel", 50.0)
+    mid = fog.error_at_full_intel + (fog.error_at_zero_intel - fog.error_at_full_intel) * 0.5
+    assert s.view("blue").metric("resolve").error == pytest.approx(mid * 100)
+    # red has no intelligence metric: always the zero-intelligence error
+    assert s.view("red").metric("intel").error == pytest.approx(fog.error_at_zero_intel * 100)
+    assert s.view("red").intel == 0.0 and s.view("blue").intel == pytest.approx(0.5)
+
+
+def test_own_private_and_public_metrics_are_exact(mini: Loaded) -> None:
+    s = Session.new(mini, seed=4, ai=CHEAP, autosave=False)
+    x = s.state.x[0]
+    red, blue = s.view("red"), s.view("blue")
+    assert red.metric("resolve").exact and red.metric("resolve").value == x[1]
+    assert blue.metric("intel").exact and blue.metric("intel").value == x[2]
+    assert red.metric("tension").value == blue.metric("tension").value == x[0]
+    assert not red.metric("intel").exact and not blue.metric("resolve").exact
+
+
+def test_estimates_are_stable_within_a_turn_and_fresh_each_turn(mini: Loaded) -> None:
+    s = Session.new(mini, seed=5, seats={"blue": Seat.human()}, ai=CHEAP, autosave=False)
+    a = s.view("blue").metric("resolve").estimate
+    s.what_if("blue", "talk", worlds=20)
+    assert s.view("blue").metric("resolve").estimate == a
+    s.commit("blue", "wait")
+    s.resolve()
+    b = s.view("blue").metric("resolve")
+    assert b.history == [a]
+    assert b.estimate != a
+
+
+def test_estimates_are_unbiased_with_the_stated_error(mini: Loaded) -> None:
+    z = []
+    for seed in range(300):
+        s = Session.new(mini, seed=seed, ai=CHEAP, autosave=False)
+        m = s.view("blue").metric("resolve")
+        z.append((m.estimate - s.state.x[0, 1]) / m.error)
+    z = np.asarray(z)
+    assert abs(z.mean()) < 0.2
+    assert 0.85 < z.std() < 1.15
+
+
+def test_ai_and_advisors_reason_from_the_belief_not_the_truth(mini: Loaded) -> None:
+    s = Session.new(mini, seed=6, ai=CHEAP, autosave=False)
+    b, x = belief_state(s.c, s.state, s.seed, s.current_turn, 0)
+    est, _err, mask = estimates(s.c, s.seed, s.current_turn, 0, s.state.x[0])
+    assert mask.tolist() == [False, True, False]
+    assert x[1] == pytest.approx(np.clip(est[1], 0, 100))
+    assert x[1] != s.state.x[0, 1]
+    assert x[0] == s.state.x[0, 0] and x[2] == s.state.x[0, 2]
+    assert s.state.x[0, 1] != b.x[0, 1]  # the true state is untouched
