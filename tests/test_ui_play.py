@@ -105,12 +105,10 @@ def test_whole_game_by_mouse_only(ui_app) -> None:
 def test_watch_mode_advances_with_enter(ui_app) -> None:
     d = ui_app()
     d.key(pygame.K_RETURN)
-    side = d.scene.button_named("side")
-    while "Watch" not in side.text:
-        d.key(pygame.K_TAB, frames=1) if d.scene.focused_name() != "side" else None
-        if d.scene.focused_name() == "side":
-            d.key(pygame.K_RIGHT)
-            side = d.scene.button_named("side")
+    while d.scene.focused_name() != "side":
+        d.key(pygame.K_TAB, frames=1)
+    while "Watch" not in d.scene.button_named("side").text:
+        d.key(pygame.K_RIGHT)  # left / right change the focused choice
     d.click_button("continue")
     d.click_button("begin")
     assert d.scene.name == "room" and d.app.game.watch

@@ -102,23 +102,23 @@ def policies(
 
 def forecast_options(
     c: Compiled,
-    belief: State,
+    start: State,
     actor: int,
     options: Sequence[int],
     last_seen: Sequence[int],
     rng_for: Callable[[], np.random.Generator],
-    worlds: int,
     horizon: int,
     persistence: float,
 ) -> dict[int, Forecast]:
-    """One forecast per option, each from a fresh generator of the same seed (CRN)."""
+    """One forecast per option from the same ``start`` worlds, each with a fresh generator
+    of the same seed (common random numbers)."""
     return {
         o: forecast(
             c,
-            belief,
+            start,
             policies(c, actor, o, last_seen, persistence),
             rng_for(),
-            worlds=worlds,
+            worlds=start.n,
             horizon=horizon,
             quantiles=False,
         )
@@ -141,7 +141,8 @@ def objective_weights(c: Compiled, obj: Objectives) -> tuple[NDArray[np.float64]
 def utilities(
     c: Compiled, f: Forecast, x_now: NDArray[np.float64], obj: Objectives
 ) -> NDArray[np.float64]:
-    """Utility of every world of the forecast under ``obj``."""
+    """Utility of every world of the forecast under ``obj``; ``x_now`` [M] or [N, M] is
+    where each world started."""
     wm, wq = objective_weights(c, obj)
     # outcome -1 (unresolved) indexes the last entry, which is 0
     return (f.final.x - x_now) @ wm + wq[f.final.outcome]
@@ -175,8 +176,7 @@ class Decision:
 
 def decide(
     c: Compiled,
-    belief: State,
-    x_now: NDArray[np.float64],
+    start: State,
     actor: int,
     avail: NDArray[np.bool_],
     last_seen: Sequence[int],
@@ -184,27 +184,25 @@ def decide(
     forecast_rng: Callable[[], np.random.Generator],
     draw_rng: np.random.Generator,
 ) -> Decision:
-    """The AI move of ``actor``: forecast each available option, score, softmax."""
+    """The AI move of ``actor`` from its belief worlds ``start``: forecast each available
+    option, score, softmax."""
     actor_spec = c.scenario.actors[actor]
     options = [int(o) for o in np.flatnonzero(avail)]
     if not options:
         options = [int(c.hold[actor])]
     fcs = forecast_options(
         c,
-        belief,
+        start,
         actor,
         options,
         last_seen,
         forecast_rng,
-        settings.worlds,
         settings.horizon,
         settings.persistence,
     )
+    risk = actor_spec.ai.risk_tolerance
     scores = np.array(
-        [
-            score(utilities(c, fcs[o], x_now, actor_spec.objectives), actor_spec.ai.risk_tolerance)
-            for o in options
-        ]
+        [score(utilities(c, fcs[o], start.x, actor_spec.objectives), risk) for o in options]
     )
     p = softmax(scores, actor_spec.ai.temperature * settings.temperature_scale)
     k = draw(p, draw_rng)

@@ -10,10 +10,12 @@ where q in [0, 1] is the viewer's intelligence metric normalised to its range
 (turn, viewer), one normal per metric, so an estimate is stable within a turn
 and never depends on what anyone looked at.
 
-The AI and the advisors reason from a *belief state*: the true state with every
-fogged metric replaced by its estimate, and with what the viewer cannot know of
-the other side (their covert options' cooldowns and uses, outcome counters that
-read fogged metrics) reset — so neither advice nor a forecast leaks the truth.
+The AI, the advisors and the what-if forecasts reason from a *belief*: the true
+state with what the viewer cannot know of the other side reset (their covert
+options' cooldowns and uses, outcome counters that read fogged metrics), and
+every fogged metric drawn per world from N(estimate, error) — the worlds the
+viewer believes possible — so neither advice nor a forecast leaks the truth, and
+a vague estimate gives vaguer odds rather than confident wrong ones.
 """
 
 from __future__ import annotations
@@ -68,20 +70,39 @@ def estimates(
 def belief_state(
     c: Compiled, st: State, seed: int, turn: int, viewer: int
 ) -> tuple[State, NDArray[np.float64]]:
-    """The state as the viewer believes it is (see the module doc), and its metric values."""
+    """One world as the viewer believes it is, at its point estimates, and its metrics."""
     est, _err, mask = estimates(c, seed, turn, viewer, st.x[0])
-    b = st.copy()
+    b = _blind(c, st, viewer, mask)
     b.x[0, mask] = np.clip(est[mask], c.lo[mask], c.hi[mask])
+    return b, b.x[0].copy()
+
+
+def belief_worlds(
+    c: Compiled, st: State, seed: int, turn: int, viewer: int, n: int, rng: np.random.Generator
+) -> State:
+    """``n`` worlds the viewer believes possible: fogged metrics ~ N(estimate, error)."""
+    est, err, mask = estimates(c, seed, turn, viewer, st.x[0])
+    w = _blind(c, st, viewer, mask).repeat(n)
+    k = int(mask.sum())
+    if k:
+        draw = est[mask] + err[mask] * rng.standard_normal((n, k))
+        w.x[:, mask] = np.clip(draw, c.lo[mask], c.hi[mask])
+    return w
+
+
+def _blind(c: Compiled, st: State, viewer: int, mask: NDArray[np.bool_]) -> State:
+    """A copy of the true state without what the viewer cannot know of the others."""
+    b = st.copy()
     if mask.any():
-        others = [a for a in range(c.n_actors) if a != viewer]
-        for a in others:
-            covert = c.covert[a]
-            b.cooldown[0, a, covert] = 0
-            b.uses[0, a, covert] = 0
+        for a in range(c.n_actors):
+            if a != viewer:
+                covert = c.covert[a]
+                b.cooldown[:, a, covert] = 0
+                b.uses[:, a, covert] = 0
         # outcome counters whose conditions read a fogged metric are unknown: start afresh
         cond = c.oc_cond
         if cond.metric.size:
             hidden = np.zeros(len(c.outcome_ids), dtype=bool)
             hidden[cond.group[mask[cond.metric]]] = True
-            b.held[0, hidden] = 0
-    return b, b.x[0].copy()
+            b.held[:, hidden] = 0
+    return b

@@ -24,6 +24,11 @@ FOG = 4  # (4, turn, actor): the noise of that actor's estimates during that tur
 WHAT_IF = 5  # (5, turn, actor, option): forecasts a player looks at
 INJECT = 6  # (6, turn, k): the k-th inject or teacher action of that turn (effect noise)
 
+# (purpose, turn, actor, BELIEF) for purpose in AI, ADVICE, WHAT_IF: the worlds the actor
+# believes possible (its estimates' uncertainty), drawn once and shared by every option's
+# forecast; an index no option can have.
+BELIEF = 999_999
+
 MAX_SEED = 2**63 - 1
 
 

@@ -23,8 +23,19 @@ from numpy.typing import NDArray
 from game import __version__
 from game.engine import ai as ai_mod
 from game.engine.ai import AISettings, Decision
-from game.engine.fog import belief_state, estimates, intel_level
-from game.engine.rng import ADVICE, AI, INJECT, START, WHAT_IF, WORLD, check_seed, new_seed, stream
+from game.engine.fog import belief_worlds, estimates, intel_level
+from game.engine.rng import (
+    ADVICE,
+    AI,
+    BELIEF,
+    INJECT,
+    START,
+    WHAT_IF,
+    WORLD,
+    check_seed,
+    new_seed,
+    stream,
+)
 from game.engine.seats import Seat
 from game.engine.views import (
     Advice,
@@ -518,24 +529,28 @@ class Session:
 
     # --- forecasts: what-if, advisors, AI --------------------------------------------------------
 
-    def _belief(self, a: int) -> tuple[State, NDArray[np.float64]]:
-        return belief_state(self.c, self.state, self.seed, self.current_turn, a)
+    def _belief(self, a: int, n: int, purpose: int) -> State:
+        """``n`` worlds actor ``a`` believes possible (stream: purpose, turn, actor, BELIEF)."""
+        T = self.current_turn
+        rng = stream(self.seed, purpose, T, a, BELIEF)
+        return belief_worlds(self.c, self.state, self.seed, T, a, n, rng)
 
     def what_if(self, actor: str, option: str, worlds: int = 2000, horizon: int = 4) -> Forecast:
         """Forecast of choosing ``option`` now, against the other side's expected play.
 
-        Computed from what the actor believes (fog applied), with its own stream
-        (what-if, turn, actor, option): looking never changes the game.
+        Computed from the worlds the actor believes possible (fog applied: the same
+        worlds for every option of the turn), with its own streams (what-if, turn,
+        actor, option): looking never changes the game.
         """
         a = self._a(actor)
         o = self._o(a, option)
         key = ("what_if", self._version, self.turn, a, o, int(worlds), int(horizon))
         if key not in self._cache:
-            belief, _x = self._belief(a)
+            start = self._belief(a, int(worlds), WHAT_IF)
             pol = ai_mod.policies(self.c, a, o, self._last_seen(a), self.ai_settings.persistence)
             self._cache[key] = forecast(
                 self.c,
-                belief,
+                start,
                 pol,
                 stream(self.seed, WHAT_IF, self.current_turn, a, o),
                 worlds=int(worlds),
@@ -553,19 +568,18 @@ class Session:
         if key in self._cache:
             return self._cache[key]
         c, cfg = self.c, self.ai_settings
-        belief, x_now = self._belief(a)
+        start = self._belief(a, cfg.advice_worlds, ADVICE)
         avail = available(c, self.state)[0, a]
         hold = int(c.hold[a])
         opts = sorted({*map(int, np.flatnonzero(avail)), hold})
         T = self.current_turn
         fcs = ai_mod.forecast_options(
             c,
-            belief,
+            start,
             a,
             opts,
             self._last_seen(a),
             lambda: stream(self.seed, ADVICE, T, a),
-            cfg.advice_worlds,
             cfg.advice_horizon,
             cfg.persistence,
         )
@@ -573,7 +587,7 @@ class Session:
         for adv in spec.advisors:
             scores = {
                 o: ai_mod.score(
-                    ai_mod.utilities(c, fcs[o], x_now, adv.objectives), spec.ai.risk_tolerance
+                    ai_mod.utilities(c, fcs[o], start.x, adv.objectives), spec.ai.risk_tolerance
                 )
                 for o in opts
             }
@@ -638,11 +652,9 @@ class Session:
             if not opts.size:
                 return int(self.c.hold[a])
             return int(opts[stream(self.seed, AI, T, a, 0).integers(opts.size)])
-        belief, x_now = self._belief(a)
         d = ai_mod.decide(
             self.c,
-            belief,
-            x_now,
+            self._belief(a, self.ai_settings.worlds, AI),
             a,
             avail,
             self._last_seen(a),

@@ -111,6 +111,10 @@ class _Bands:
         return (a + (b - a) * self.frac).T
 
 
+# The forecast keeps metrics in float32: half the memory traffic of float64, and
+# far more precision than a Monte Carlo estimate has.
+XDTYPE = np.float32
+
 # Ended worlds stay in the running batch (ignored) until they are this share of it.
 COMPACT_AT = 0.15
 
@@ -138,7 +142,6 @@ def forecast(
     if len(policies) != c.n_actors:
         raise ValueError(f"need {c.n_actors} policies, got {len(policies)}")
     worlds = int(worlds)
-    st = state.repeat(worlds) if state.n != worlds else state.copy()
     horizon = max(0, int(horizon))
     Q, S, A = len(c.outcome_ids), c.n_stages, c.n_actors
     p_by_turn = np.zeros((horizon + 1, Q + 1))
@@ -148,10 +151,22 @@ def forecast(
     first = np.repeat(c.hold[None, :].astype(np.int64), worlds, axis=0)
     plain = all(_plain(p) for p in policies)
 
-    # The batch: rows[i] is the world of column i; alive[i] False once it has ended
-    # (its final values are already in st; the column is dropped at the next compaction).
-    rows = np.flatnonzero(st.outcome < 0)
-    lv = live_of(c, st, rows)
+    # The batch: rows[i] is the world of column i; alive[i] turns False when it
+    # ends (its final values are set aside then; the column is dropped at the next
+    # compaction). ``st`` holds the worlds that had ended before the forecast.
+    if state.n != worlds:
+        st = _blank(c, worlds, state.turn)
+        if state.outcome[0] < 0:
+            rows = np.arange(worlds)
+            lv = _repeat(live_of(c, state, np.zeros(1, dtype=np.int64), XDTYPE), worlds)
+        else:
+            rows = np.zeros(0, dtype=np.int64)
+            lv = live_of(c, state, rows, XDTYPE)
+            _fill(st, state, 0)
+    else:
+        st = state.copy()
+        rows = np.flatnonzero(st.outcome < 0)
+        lv = live_of(c, st, rows, XDTYPE)
     alive = np.ones(rows.size, dtype=bool)
     n_dead = 0
     top = lv.stage.copy()  # highest stage so far, per column
@@ -162,6 +177,8 @@ def forecast(
     bands_of = _Bands(c.n_metrics, worlds) if quantiles and worlds > 0 else None
     if bands_of is not None:
         bands_of.freeze(st.x[done].T)
+    ended_rows: list[NDArray[np.int64]] = []
+    ended: list[Live] = []
 
     def record(h: int) -> None:
         stage, tops, x = lv.stage, top, lv.x
@@ -191,7 +208,7 @@ def forecast(
             alive = np.ones(rows.size, dtype=bool)
             n_dead = 0
         avail = live_available(c, lv)
-        view = _view(c, st, rows, lv, plain)
+        view = _view(c, st, lv, plain)
         moves = np.empty((lv.n, A), dtype=np.int64)
         for a, pol in enumerate(policies):
             moves[:, a] = pol(c, view, a, avail, rng, h)
@@ -207,12 +224,14 @@ def forecast(
             g = rows[end]
             st.outcome[g] = oc
             st.ended[g] = st.turn
-            put_back(c, st, g, lv, end)
+            out = lv.take(end)
+            ended_rows.append(g)
+            ended.append(out)
             oc_count += np.bincount(oc, minlength=Q)
-            st_count += np.bincount(lv.stage[end], minlength=S)
+            st_count += np.bincount(out.stage, minlength=S)
             top_count += np.bincount(top[end], minlength=S)
             if bands_of is not None:
-                bands_of.freeze(lv.x[:, end])
+                bands_of.freeze(out.x)
             alive[end] = False
             n_dead += end.size
         record(h + 1)
@@ -220,7 +239,10 @@ def forecast(
             on_turn(h + 1)
     if n_dead < lv.n:
         keep = np.flatnonzero(alive)
-        put_back(c, st, rows[keep], lv, keep)
+        ended_rows.append(rows[keep])
+        ended.append(lv.take(keep) if n_dead else lv)
+    if ended:
+        put_back(c, st, np.concatenate(ended_rows), _concat(ended))
     return Forecast(
         outcome_ids=list(c.outcome_ids),
         stage_ids=list(c.stage_ids),
@@ -237,7 +259,54 @@ def forecast(
     )
 
 
-def _view(c: Compiled, st: State, rows: NDArray[np.int64], lv: Live, plain: bool) -> State:
+def _blank(c: Compiled, n: int, turn: int) -> State:
+    """n running worlds whose values are all still to be written."""
+    t = _tables(c)
+    return State(
+        x=np.empty((n, t.M)),
+        stage=np.empty(n, dtype=np.int64),
+        outcome=np.full(n, -1, dtype=np.int64),
+        ended=np.full(n, -1, dtype=np.int64),
+        cooldown=np.empty((n, t.A, t.O), dtype=np.int64),
+        uses=np.empty((n, t.A, t.O), dtype=np.int64),
+        fired=np.empty((n, t.E), dtype=bool),
+        held=np.empty((n, t.Q), dtype=np.int64),
+        turn=turn,
+    )
+
+
+def _fill(st: State, src: State, i: int) -> None:
+    """Every world of st becomes a copy of world i of src."""
+    for f in ("x", "stage", "outcome", "ended", "cooldown", "uses", "fired", "held"):
+        getattr(st, f)[:] = getattr(src, f)[i]
+
+
+def _repeat(lv: Live, n: int) -> Live:
+    """n copies of a batch of one world."""
+    return Live(
+        x=np.repeat(lv.x, n, axis=1),
+        stage=np.repeat(lv.stage, n),
+        held=np.repeat(lv.held, n, axis=1),
+        fired=np.repeat(lv.fired, n, axis=1),
+        cd=np.repeat(lv.cd, n, axis=1),
+        uses=np.repeat(lv.uses, n, axis=1),
+    )
+
+
+def _concat(parts: list[Live]) -> Live:
+    if len(parts) == 1:
+        return parts[0]
+    return Live(
+        x=np.concatenate([p.x for p in parts], axis=1),
+        stage=np.concatenate([p.stage for p in parts]),
+        held=np.concatenate([p.held for p in parts], axis=1),
+        fired=np.concatenate([p.fired for p in parts], axis=1),
+        cd=np.concatenate([p.cd for p in parts], axis=1),
+        uses=np.concatenate([p.uses for p in parts], axis=1),
+    )
+
+
+def _view(c: Compiled, st: State, lv: Live, plain: bool) -> State:
     """The batch as a State for the policies (in full only if a policy may read it)."""
     n = lv.n
     running = np.full(n, -1, dtype=np.int64)

@@ -201,6 +201,22 @@ class _Conds:
 
 
 @dataclass
+class _Num:
+    """The tables that meet the metrics, in the metrics' dtype."""
+
+    d1t: F  # [M, M]: x_new = d1t @ x, the identity plus drift
+    lo: F  # [M, 1]
+    hi: F
+    jt_ms: F  # [M + Mn, J] option and interaction means minus eq @ drift, then the sd
+    # of options, interactions and drift noise together, on the noise rows
+    br_mean_t: F  # [M, R]
+    ev_mean_t: F  # [M, E]
+
+    def astype(self, dt: type) -> _Num:
+        return _Num(*(np.ascontiguousarray(a, dtype=dt) for a in vars(self).values()))
+
+
+@dataclass
 class _Tables:
     M: int
     A: int
@@ -212,24 +228,18 @@ class _Tables:
     J: int
     joint: bool
     stride: I  # [A]
-    d1t: F  # [M, M]: x_new = d1t @ x, the identity plus drift
-    lo: F  # [M, 1]
-    hi: F
-    jt_ms: F  # [M + Mn, J] option and interaction means minus eq @ drift, then the sd
-    # of options, interactions and drift noise together, on the noise rows
+    num: dict[np.dtype, _Num]  # the numeric tables in float64 and float32
     jt_br: B  # [J] some chosen option has branches
     noise_rows: I  # metrics whose draw can have any spread
     # branches
     br_has: list[B]  # per actor [O]: the option has branches
     br_ch: _Chances
-    br_mean_t: F  # [M, R]
     br_var_t: F  # [Mn, R]
     # events
     ev_elig: B  # [E, S * J] stage and moves allow it, and its hazard is not zero
     ev_ch: _Chances
     ev_conds: _Conds
     ev_nonrep: list[int]
-    ev_mean_t: F  # [M, E]
     ev_var_t: F  # [M, E]
     ev_nrows: I  # metrics some event adds noise to
     ev_var_nr: F  # [len(ev_nrows), E]
@@ -247,6 +257,8 @@ class _Tables:
     oc_certain: B  # [Q]: chance 1
     # availability ([A*O] rows, flat option a * O + o)
     av_stage: B  # [A*O, S]
+    av_staged: list[int]  # options available in some stages only
+    av_never: list[int]  # options never available (padding)
     av_conds: _Conds
     cd_val: I32  # [A*O]
     cd_any: bool
@@ -326,9 +338,19 @@ def _build(c: Compiled) -> _Tables:
     lad_const = np.concatenate([up.const + up.shift[ar, ar], down.const + down.shift[ar, ar]])
     oc_fixed = ~np.isfinite(c.oc_chance.logit0)
 
+    av_stage_ = np.ascontiguousarray(
+        c.avail_stage.reshape(A * O, S) & c.option_valid.reshape(-1)[:, None]
+    )
     lim = (c.max_uses < np.iinfo(np.int32).max).reshape(-1)
     lim_cols = np.flatnonzero(lim)
-    d1t = np.ascontiguousarray((np.eye(M) + c.drift).T)
+    num = _Num(
+        d1t=np.ascontiguousarray((np.eye(M) + c.drift).T),
+        lo=c.lo[:, None].copy(),
+        hi=c.hi[:, None].copy(),
+        jt_ms=jt_ms,
+        br_mean_t=np.ascontiguousarray(c.br_mean.T),
+        ev_mean_t=np.ascontiguousarray(c.ev_mean.T),
+    )
     return _Tables(
         M=M,
         A=A,
@@ -340,21 +362,16 @@ def _build(c: Compiled) -> _Tables:
         J=J,
         joint=joint,
         stride=stride,
-        d1t=d1t,
-        lo=c.lo[:, None].copy(),
-        hi=c.hi[:, None].copy(),
-        jt_ms=jt_ms,
+        num={np.dtype(np.float64): num, np.dtype(np.float32): num.astype(np.float32)},
         jt_br=jt_br,
         noise_rows=nrows,
         br_has=br_has,
         br_ch=_Chances.of(c.br_chance),
-        br_mean_t=np.ascontiguousarray(c.br_mean.T),
         br_var_t=np.ascontiguousarray(c.br_var[:, nrows].T),
         ev_elig=ev_elig,
         ev_ch=_Chances.of(c.ev_chance),
         ev_conds=_Conds.of(c.ev_cond),
         ev_nonrep=[int(e) for e in np.flatnonzero(~c.ev_repeatable)],
-        ev_mean_t=np.ascontiguousarray(c.ev_mean.T),
         ev_var_t=np.ascontiguousarray(c.ev_var.T),
         ev_nrows=np.flatnonzero((c.ev_var > 0).any(axis=0)),
         ev_var_nr=np.ascontiguousarray(c.ev_var[:, (c.ev_var > 0).any(axis=0)].T),
@@ -368,10 +385,9 @@ def _build(c: Compiled) -> _Tables:
         oc_hold=c.oc_hold.astype(np.int32)[:, None],
         oc_sure=bool(oc_fixed.all()),
         oc_certain=c.oc_chance.logit0 == np.inf,
-        av_stage=np.ascontiguousarray(
-            c.avail_stage.reshape(A * O, S)
-            & c.option_valid.reshape(-1)[:, None]
-        ),
+        av_stage=av_stage_,
+        av_staged=[k for k in range(A * O) if av_stage_[k].any() and not av_stage_[k].all()],
+        av_never=[k for k in range(A * O) if not av_stage_[k].any()],
         av_conds=_Conds.of(c.avail_cond),
         cd_val=c.cooldown.reshape(-1).astype(np.int32),
         cd_any=bool((c.cooldown > 0).any()),
@@ -414,12 +430,12 @@ class Live:
         )
 
 
-def live_of(c: Compiled, st: State, rows: I) -> Live:
-    """The worlds ``rows`` of ``st`` as a Live batch (copies)."""
+def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
+    """The worlds ``rows`` of ``st`` as a Live batch (copies; metrics as ``dtype``)."""
     t = tables(c)
     n = st.n
     return Live(
-        x=np.ascontiguousarray(np.take(st.x, rows, axis=0).T),
+        x=np.ascontiguousarray(np.take(st.x, rows, axis=0).T, dtype=dtype),
         stage=np.take(st.stage, rows).astype(np.intp),
         held=np.ascontiguousarray(np.take(st.held, rows, axis=0).T.astype(np.int32)),
         fired=np.ascontiguousarray(np.take(st.fired, rows, axis=0).T),
@@ -455,10 +471,12 @@ def put_back(c: Compiled, st: State, rows: I, lv: Live, sel: I | None = None) ->
 def live_available(c: Compiled, lv: Live) -> B:
     """bool [n, A, O] (a transposed view) for a Live batch: the rule of ``available``."""
     t = tables(c)
-    ok = np.take(t.av_stage, lv.stage, axis=1)  # [A*O, n]
+    ok = lv.cd == 0  # [A*O, n]
+    for k in t.av_staged:
+        ok[k] &= np.take(t.av_stage[k], lv.stage)
+    for k in t.av_never:
+        ok[k] = False
     t.av_conds.apply(ok, lv.x)
-    if t.cd_any or lv.cd.any():
-        ok &= lv.cd == 0
     if t.lim_cols.size:
         ok[t.lim_cols] &= lv.uses[t.lim_cols] < t.lim_max
     return ok.reshape(t.A, t.O, lv.n).transpose(2, 0, 1)
@@ -533,15 +551,16 @@ def _widen(info: Explanation, idx: I, n: int) -> Explanation:
 # the kernel
 
 
-def _move_terms(c: Compiled, t: _Tables, moves: I) -> tuple[I | None, F, F, B, B]:
-    """(joint index or None, mean [M, n], sd [Mn, n], allowed events [E, n] and
-    outcomes [Q, n] by the moves, to be combined with the stage)."""
+def _move_terms(c: Compiled, t: _Tables, nm: _Num, moves: I) -> tuple[I | None, F, F, B, B]:
+    """(joint index or None, mean [M, n] (options, interactions, minus eq @ drift),
+    sd [Mn, n] of all three, and which events [E, n] and outcomes [Q, n] the moves
+    allow, when there is no joint index)."""
     if t.joint:
         if t.A == 2:
             j = moves[:, 0] * t.stride[0] + moves[:, 1]
         else:
             j = moves @ t.stride
-        ms = np.take(t.jt_ms, j, axis=1)
+        ms = np.take(nm.jt_ms, j, axis=1)
         return j, ms[: t.M], ms[t.M :], None, None
     n = moves.shape[0]
     mean = np.zeros((n, t.M))
@@ -554,10 +573,11 @@ def _move_terms(c: Compiled, t: _Tables, moves: I) -> tuple[I | None, F, F, B, B
     var += ix @ c.ix_var
     mean -= c.eq @ c.drift
     var += c.noise_var
-    sd = np.sqrt(np.ascontiguousarray(var[:, t.noise_rows].T))
+    dt = nm.d1t.dtype
+    sd = np.sqrt(var[:, t.noise_rows].T).astype(dt)
     ev_ok = np.ascontiguousarray(c.ev_moves.holds(moves).T)
     oc_ok = np.ascontiguousarray(c.oc_moves.holds(moves).T)
-    return None, np.ascontiguousarray(mean.T), sd, ev_ok, oc_ok
+    return None, np.ascontiguousarray(mean.T, dtype=dt), sd, ev_ok, oc_ok
 
 
 def _elig(t: _Tables, table: B, stage: I, j: I | None, ok: B | None) -> B:
@@ -585,10 +605,10 @@ def _branches(t: _Tables, c: Compiled, x: F, stage: I, moves: I, j: I | None, rn
     if rows.size == 0:
         return None
     chosen = moves[rows][:, c.br_actor].T == c.br_option[:, None]  # [R, r]
-    p = t.br_ch.p(np.take(x, rows, axis=1).astype(np.float32), stage[rows])
+    p = t.br_ch.p(np.take(x, rows, axis=1).astype(np.float32, copy=False), stage[rows])
     chosen &= rng.random(chosen.shape, dtype=np.float32) < p
     hit = np.logical_or.reduce(chosen, axis=0)
-    return rows[hit], chosen[:, hit].astype(np.float64)
+    return rows[hit], chosen[:, hit].astype(x.dtype)
 
 
 def advance(
@@ -604,7 +624,8 @@ def advance(
     ``moves`` is int[n, A]; ``turn`` the number of turns resolved before this one.
     Returns the batch after the turn (``lv`` updated in place, except ``x``,
     which is a new array), the columns that ended this turn, their outcomes, and
-    the explanation if asked for.
+    the explanation if asked for. The metrics may be float64 or float32 (the
+    forecast's choice: half the memory traffic); the draws are the same.
     """
     t = tables(c)
     n = lv.n
@@ -612,18 +633,19 @@ def advance(
         e = np.zeros(0, dtype=np.int64)
         return lv, e, e, (_empty_explanation(c) if explain else None)
     x = lv.x
+    nm = t.num[x.dtype]
     stage0 = lv.stage
     ar = np.arange(n)
 
     # 1-3. moves, branches, interactions, drift; one normal per noisy cell
-    j, mean, sd, ev_ok, oc_ok = _move_terms(c, t, moves)
+    j, mean, sd, ev_ok, oc_ok = _move_terms(c, t, nm, moves)
     br = _branches(t, c, x, stage0, moves, j, rng)
     if br is not None and br[0].size:
         hit, h = br
-        mean[:, hit] += t.br_mean_t @ h
+        mean[:, hit] += nm.br_mean_t @ h
         if t.br_var_t.any():
             sd[:, hit] = np.sqrt(sd[:, hit] ** 2 + t.br_var_t @ h)
-    y = t.d1t @ x
+    y = nm.d1t @ x
     y += mean
     nr = t.noise_rows
     noise = None
@@ -635,12 +657,12 @@ def advance(
         else:
             y[nr] += noise
     x_pre = y.copy() if explain else None
-    np.minimum(y, t.hi, out=y)
-    np.maximum(y, t.lo, out=y)
+    np.minimum(y, nm.hi, out=y)
+    np.maximum(y, nm.lo, out=y)
 
     # 5. events on the clipped state, at the stage of the start of the turn
     stage = stage0.copy()
-    y32 = y.astype(np.float32)
+    y32 = y.astype(np.float32, copy=False)
     fire = ev_rows = ev_noise = x_ev = None
     if t.E:
         elig = _elig(t, t.ev_elig, stage0, j, ev_ok)
@@ -652,19 +674,20 @@ def advance(
         fire &= elig
         ev_rows = np.flatnonzero(np.logical_or.reduce(fire, axis=0))
         if ev_rows.size:
-            ff = fire[:, ev_rows].astype(np.float64)
+            ff = fire[:, ev_rows].astype(y.dtype)
             xr = np.take(y, ev_rows, axis=1)
-            xr += t.ev_mean_t @ ff
+            xr += nm.ev_mean_t @ ff
             if t.ev_nrows.size:
                 ev_noise = np.sqrt(t.ev_var_nr @ ff)
                 ev_noise *= normals(rng, ev_noise.size).reshape(ev_noise.shape)
                 xr[t.ev_nrows] += ev_noise
             if explain:
                 x_ev = xr.copy()
-            np.minimum(xr, t.hi, out=xr)
-            np.maximum(xr, t.lo, out=xr)
+            np.minimum(xr, nm.hi, out=xr)
+            np.maximum(xr, nm.lo, out=xr)
             y[:, ev_rows] = xr
-            y32[:, ev_rows] = xr
+            if y32 is not y:
+                y32[:, ev_rows] = xr
             lv.fired |= fire
             ds = (t.ev_dstage @ ff).astype(np.int64)
             stage[ev_rows] = np.clip(stage[ev_rows] + ds, 0, t.S - 1)
@@ -740,12 +763,10 @@ def advance(
     if not explain:
         return lv, end_rows, end_oc, None
     nr_noise = np.zeros((nr.size, n)) if noise is None else noise
-    return (
-        lv,
-        end_rows,
-        end_oc,
-        _explain(c, t, moves, x, stage0_copy, br, sd, nr_noise, x_pre, fire, ev_rows, ev_noise, x_ev, lv),
+    info = _explain(
+        c, t, moves, x, stage0_copy, br, sd, nr_noise, x_pre, fire, ev_rows, ev_noise, x_ev, lv
     )
+    return lv, end_rows, end_oc, info
 
 
 def _empty_explanation(c: Compiled) -> Explanation:
@@ -811,7 +832,7 @@ def _explain(
         on = ix[:, k : k + 1].astype(np.float64)
         delta[:, A + k] = on * (c.ix_mean[k] + c.ix_var[k] * share)
     delta[:, A + K] = (x0.T - c.eq) @ c.drift + c.noise_var * share
-    limits = (np.clip(x_pre, t.lo, t.hi) - x_pre).T
+    limits = (np.clip(x_pre, c.lo[:, None], c.hi[:, None]) - x_pre).T
     events = np.zeros((n, E), dtype=bool) if fire is None else np.ascontiguousarray(fire.T)
     if ev_rows is not None and ev_rows.size:
         ff = events[ev_rows].astype(np.float64)  # [r, E]
@@ -823,7 +844,7 @@ def _explain(
         for e in range(E):
             on = ff[:, e : e + 1]
             delta[ev_rows, A + K + 1 + e] = on * (c.ev_mean[e] + c.ev_var[e] * ev_share)
-        limits[ev_rows] += (np.clip(x_ev, t.lo, t.hi) - x_ev).T
+        limits[ev_rows] += (np.clip(x_ev, c.lo[:, None], c.hi[:, None]) - x_ev).T
     delta[:, -1] = limits
     return Explanation(
         labels=labels,

@@ -436,7 +436,11 @@ class Inject(_Model):
 
 
 class Meta(_Model):
-    id: Id
+    id: str = Field(
+        pattern=r"^[a-z][a-z0-9_-]*$",
+        max_length=48,
+        description="Scenario id, usually the file name without .yaml (hyphens allowed).",
+    )
     title: str
     version: str
     language: str = Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")

@@ -27,6 +27,7 @@ from game.ui.text import FONT_FILES, Text
 
 THEME_FILE = ASSETS / "theme" / "theme.json"
 FPS = 60
+MIN_SIZE = (800, 600)  # the layouts are tested down to this
 
 
 def _scaled_theme(scale: float) -> dict[str, Any]:
@@ -119,7 +120,7 @@ class App:
             return pygame.display.set_mode(size, pygame.RESIZABLE)
 
     def resize(self, size: tuple[int, int], fullscreen: bool | None = None) -> None:
-        size = (max(640, int(size[0])), max(480, int(size[1])))
+        size = (max(MIN_SIZE[0], int(size[0])), max(MIN_SIZE[1], int(size[1])))
         if fullscreen is None:
             fullscreen = self.settings.fullscreen
         self.window = self._set_mode(size, fullscreen)

@@ -38,8 +38,8 @@ class Settings:
             return cls()
         if s.text_scale not in TEXT_SCALES:
             s.text_scale = 1.0
-        s.width = min(max(int(s.width), 640), 7680)
-        s.height = min(max(int(s.height), 480), 4320)
+        s.width = min(max(int(s.width), 800), 7680)
+        s.height = min(max(int(s.height), 600), 4320)
         return s
 
     def save(self, path: Path) -> None:

@@ -31,6 +31,7 @@ class Text:
         self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self._cache_size = cache_size
+        self._layout: dict[tuple, object] = {}  # wrap / fit results: text layout is cached too
         self.misses = 0
 
     def px(self, size: float) -> int:
@@ -61,13 +62,35 @@ class Text:
         return surf
 
     def width(self, text: str, size: int, style: str = "regular") -> int:
-        return self.font(size, style).size(text)[0]
+        return self._memo(("w", text, size, style), lambda: self.font(size, style).size(text)[0])
 
     def line_height(self, size: int, style: str = "regular") -> int:
         return self.font(size, style).get_linesize()
 
+    def _memo(self, key: tuple, fn):
+        got = self._layout.get(key)
+        if got is None:
+            if len(self._layout) > 4000:
+                self._layout.clear()
+            got = self._layout[key] = fn()
+        return got
+
     def fit(self, text: str, size: int, width: int, style: str = "regular") -> str:
         """``text`` cut with an ellipsis to fit ``width`` pixels."""
+        return self._memo(
+            ("fit", text, size, width, style), lambda: self._fit(text, size, width, style)
+        )
+
+    def wrap(self, text: str, size: int, width: int, style: str = "regular") -> list[str]:
+        """Greedy word wrap to ``width`` pixels (long words are cut)."""
+        return list(
+            self._memo(
+                ("wrap", text, size, width, style),
+                lambda: tuple(self._wrap(text, size, width, style)),
+            )
+        )
+
+    def _fit(self, text: str, size: int, width: int, style: str = "regular") -> str:
         if width <= 0:
             return ""
         f = self.font(size, style)
@@ -82,8 +105,7 @@ class Text:
                 hi = mid - 1
         return text[:lo].rstrip() + "…" if lo else ""
 
-    def wrap(self, text: str, size: int, width: int, style: str = "regular") -> list[str]:
-        """Greedy word wrap to ``width`` pixels (long words are cut)."""
+    def _wrap(self, text: str, size: int, width: int, style: str = "regular") -> list[str]:
         f = self.font(size, style)
         lines: list[str] = []
         for para in text.split("\n"):

@@ -22,8 +22,17 @@ def veil(surface: pygame.Surface, alpha: int = 170) -> None:
 
 
 def top_bar(
-    scene: Scene, surface: pygame.Surface, rect: pygame.Rect, title: str, right: str = ""
+    scene: Scene,
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    title: str,
+    right: str = "",
+    title_until: int | None = None,
 ) -> None:
+    """The bar across the top: the game's name, the screen's title, and a note at the right.
+
+    ``title_until``: x where the title must stop (whatever the caller draws at the right).
+    """
     p, t = scene.app.palette, scene.app.text
     pygame.draw.rect(surface, p.panel, rect)
     pygame.draw.line(
@@ -33,6 +42,8 @@ def top_bar(
     r = t.blit(
         surface, "BRINKMANSHIP", (rect.x + 14, rect.centery), size, p.caution, "bold", "midleft"
     )
+    if title_until is None:
+        title_until = rect.right - 14 - (t.width(right, t.px(14)) + 24 if right else 0)
     t.blit(
         surface,
         title,
@@ -41,7 +52,7 @@ def top_bar(
         p.text,
         "regular",
         "midleft",
-        max_width=max(0, rect.width // 2 - r.width),
+        max_width=max(0, title_until - r.right - 32),
     )
     if right:
         t.blit(

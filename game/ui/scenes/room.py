@@ -119,7 +119,8 @@ class RoomScene(Scene):
             cls="@commit",
             enabled=self.can_commit(),
         )
-        self.button(L["menu_button"], "Menu  Esc", self.open_menu, "menu", cls="@small_button")
+        menu = "Menu  Esc" if L["menu_button"].width >= 100 else "Menu"
+        self.button(L["menu_button"], menu, self.open_menu, "menu", cls="@small_button")
         nr = L["news"]
         head = self.app.text.line_height(self.app.text.px(12), "bold") + 8
         self.news_box = self.add(
@@ -152,9 +153,11 @@ class RoomScene(Scene):
             return "Next turn  (Enter)"
         if self.selected is None:
             return "Choose an option (1–9)"
-        name = self.snap.options[self.selected].name
         t = self.app.text
-        return f"Commit: {t.fit(name, t.px(16), self.L['commit'].width - 110, 'bold')}  (Enter)"
+        size = round(18 * t.scale)
+        room = self.L["commit"].width - t.width("Commit:   (Enter)", size, "bold") - 28
+        name = t.fit(self.snap.options[self.selected].name, size, room, "bold")
+        return f"Commit: {name}  (Enter)" if name else "Commit  (Enter)"
 
     def can_commit(self) -> bool:
         if self.resolving is not None or self.snap.over:
@@ -366,8 +369,9 @@ class RoomScene(Scene):
         L = self.L
         g = self.game
         who = next((a.name for a in g.scenario.actors if a.id == g.actor), "Observer")
-        top_bar(self, surface, L["top"], g.scenario.meta.title, "")
-        self.draw_status(surface, L["top"], who)
+        kept, status_x = self.status_parts(L["top"], who)
+        top_bar(self, surface, L["top"], g.scenario.meta.title, "", title_until=status_x)
+        self.draw_status(surface, L["top"], kept)
         self.draw_map(surface, L["map"])
         self.draw_metrics(surface, L["metrics"])
         self.draw_ladder(surface, L["ladder"])
@@ -376,29 +380,38 @@ class RoomScene(Scene):
         self.draw_advisors(surface, L["advisors"])
         draw.panel(surface, L["news"], p, t, "News  (newest first)", accent=p.caution)
 
-    def draw_status(self, surface: pygame.Surface, rect: pygame.Rect, who: str) -> int:
-        """Turn, date, stage and side at the right of the top bar; returns where they start."""
+    def status_parts(self, rect: pygame.Rect, who: str) -> tuple[list, int]:
+        """Turn, stage, date and side for the top bar, as many as fit (in that order of
+        importance), in reading order; and the x where they start."""
         p, t = self.app.palette, self.app.text
         s = self.snap
-        stage = self.game.scenario.ladder[s.stage_index]
         n = len(self.game.scenario.ladder)
         colour = p.risk(s.stage_index / max(1, n - 1))
-        right = self.L["menu_button"].x - 16
         size = t.px(14)
         parts = [
-            (f"Turn {s.turn + 1} of {s.turn_limit}", p.text, "bold"),
-            (s.date.strftime("%d %b %Y"), p.text, "regular"),
-            (stage.name.upper(), colour, "bold"),
-            (f"You: {who}", p.dim, "regular"),
+            (0, f"Turn {s.turn + 1} of {s.turn_limit}", p.text, "bold"),
+            (2, self.game.scenario.ladder[s.stage_index].name.upper(), colour, "bold"),
+            (1, s.date.strftime("%d %b %Y"), p.text, "regular"),
+            (3, f"You: {who}", p.dim, "regular"),
         ]
-        x = right
-        for text, col, style in reversed(parts):
-            w = t.width(text, size, style)
-            if x - w < rect.width * 0.42:
-                continue
+        right = self.L["menu_button"].x - 14
+        floor = rect.x + t.width("BRINKMANSHIP", t.px(18), "bold") + 40
+        kept, used = [], 0
+        for part in parts:
+            w = t.width(part[1], size, part[3]) + 18
+            if right - used - w >= floor:
+                kept.append(part)
+                used += w
+        kept.sort(key=lambda q: q[0])
+        return kept, right - used
+
+    def draw_status(self, surface: pygame.Surface, rect: pygame.Rect, kept: list) -> None:
+        t = self.app.text
+        size = t.px(14)
+        x = self.L["menu_button"].x - 14
+        for _, text, col, style in reversed(kept):
             t.blit(surface, text, (x, rect.centery), size, col, style, "midright")
-            x -= w + 22
-        return x
+            x -= t.width(text, size, style) + 18
 
     def draw_map(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p, t = self.app.palette, self.app.text
@@ -648,12 +661,10 @@ class RoomScene(Scene):
                 "bold",
                 "center",
             )
-            icon_y = badge.bottom + 3
-        else:
-            icon_y = r.y + pad
-        ic = max(12, min(26, r.bottom - pad - icon_y, t.px(22)))
-        surface.blit(icon(opt.category, ic, ecol if avail else p.faint), (x, icon_y))
-        tx = x + max(ic, t.px(17)) + 7
+            x = badge.right + 5
+        ic = max(12, min(t.px(20), r.height - 2 * pad))
+        surface.blit(icon(opt.category, ic, ecol if avail else p.faint), (x, r.y + pad))
+        tx = x + ic + 6
         tw = r.right - pad - tx
         room = r.height - 2 * pad + 2
         # the name gets two lines when it needs them and there is room; then the category
@@ -743,8 +754,8 @@ class RoomScene(Scene):
         rows = [(o.id, o.name, str(o.kind)) for o in scn.outcomes]
         rows.append(("unresolved", "Still unresolved", "other"))
         avail_h = r.bottom - y
-        rh = max(lh + 4, min(lh + 14, avail_h // max(1, len(rows))))
-        name_w = min(round(r.width * 0.42), 170)
+        rh = max(lh, min(lh + 14, avail_h // max(1, len(rows))))
+        name_w = min(round(r.width * 0.45), 190)
         num_w = t.width("100% (−100)", size, "bold")
         for oid, name, kind in rows:
             if y + rh > r.bottom + 2:
