@@ -103,7 +103,7 @@ def test_fixed_and_random_seats(mini: Loaded) -> None:
     assert len({r.moves["red"].option for r in reps}) > 1 or len(reps) < 3
     with pytest.raises(EngineError, match="over"):
         s.resolve()
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match="unknown option 'nope'"):
         new(mini, blue=Seat.fixed("nope"))
 
 

@@ -67,6 +67,11 @@ def test_autosave_after_every_turn(mini: Loaded, tmp_path: Path) -> None:
     assert cont.autosave_path == s.autosave_path
     cont.resolve()
     assert load_game(s.autosave_path, mini).turn == 3
+    assert latest_autosave(running_only=True) == s.autosave_path
+    while not cont.over:
+        cont.resolve()
+    assert latest_autosave() == s.autosave_path
+    assert latest_autosave(running_only=True) is None
     assert not list(autosave_dir().glob(".*.tmp"))
 
 

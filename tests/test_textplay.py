@@ -67,7 +67,7 @@ def test_commands_what_if_advice_help_and_bad_input(tmp_path: Path) -> None:
     assert "Unknown command 'xyzzy'" in out
     assert "Border strike is not available: only at stage" in out
     assert "Estimates are your intelligence services'" in out
-    assert "Red resolve: ~" in out and "(estimate)" in out
+    assert "Red resolve: about " in out and "(estimate)" in out
     assert "The end" in out
 
 

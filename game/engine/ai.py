@@ -37,7 +37,7 @@ from game.scenario.schema import Objectives, Scenario
 class AISettings:
     """How hard the computer thinks. Defaults: one AI move ≤ 300 ms on one core (benchmark)."""
 
-    worlds: int = 1000  # forecast worlds per option
+    worlds: int = 2000  # forecast worlds per option
     horizon: int = 6  # turns looked ahead
     persistence: float = 0.5  # weight on repeating a move in the continuation/opponent mix
     advice_worlds: int = 1000

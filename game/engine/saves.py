@@ -28,7 +28,7 @@ from typing import Any
 
 from game.engine.ai import AISettings
 from game.engine.seats import Seat
-from game.engine.session import FORMAT_VERSION, EngineError, Session
+from game.engine.session import FORMAT_VERSION, EngineError, Session, autosave_name
 from game.scenario import Loaded, ScenarioError, load_scenario
 
 MAGIC = "brinkmanship-save"
@@ -69,12 +69,21 @@ def _saves_in(directory: Path) -> list[Path]:
     return [p for p in directory.glob("*.json") if p.is_file() and not p.name.startswith(".")]
 
 
-def latest_autosave(directory: str | Path | None = None) -> Path | None:
-    """The most recent autosave (for the title screen's "continue"), or None."""
+def latest_autosave(directory: str | Path | None = None, running_only: bool = False) -> Path | None:
+    """The most recent autosave (for the title screen's "continue"), or None.
+
+    ``running_only``: skip games that have ended (and files that do not read as saves).
+    """
     files = _saves_in(Path(directory) if directory is not None else autosave_dir())
-    if not files:
-        return None
-    return max(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
+    for p in sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True):
+        if not running_only:
+            return p
+        try:
+            if not save_info(p).get("over", False):
+                return p
+        except SaveError:
+            continue
+    return None
 
 
 def prune_autosaves(directory: Path, keep: int = KEEP_AUTOSAVES) -> None:
@@ -483,6 +492,5 @@ def load_game(
         if path.resolve().parent == where.resolve():
             s.autosave_path = path
         else:
-            stamp = s.created.replace(":", "").replace("-", "")[:15]
-            s.autosave_path = where / f"{s.scenario.meta.id}-{stamp}-{s.seed}.json"
+            s.autosave_path = where / autosave_name(s.scenario.meta.id, s.created, s.seed)
     return s

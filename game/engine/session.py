@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,12 @@ def fill(template: str, actor_name: str) -> str:
     return template.replace("{actor}", actor_name)
 
 
+def autosave_name(scenario_id: str, created: str, seed: int) -> str:
+    """``mini-20251124T101500-7-3fa2.json``: scenario, start time, seed, a random tag."""
+    stamp = created.replace(":", "").replace("-", "")[:15]
+    return f"{scenario_id}-{stamp}-{seed}-{secrets.token_hex(2)}.json"
+
+
 def state_digest(st: State) -> str:
     h = hashlib.sha256()
     for arr in (st.x, st.stage, st.outcome, st.ended, st.cooldown, st.uses, st.fired, st.held):
@@ -105,7 +112,7 @@ class Session:
         self.seats: dict[str, Seat] = {a: seats.get(a, Seat.ai()) for a in c.actor_ids}
         for aid, seat in self.seats.items():
             if seat.kind == "fixed":
-                c.option_index(aid, seat.option or "")  # KeyError names the known options
+                self._o(c.actor_index(aid), seat.option or "")  # names the known options
         self.ai_settings = ai
         self.created = created
         self.state: State = initial_state(c, 1, stream(seed, START))
@@ -131,8 +138,7 @@ class Session:
             from game.engine.saves import autosave_dir
 
             where = autosave_dir() if autosave is True else Path(autosave)
-            stamp = created.replace(":", "").replace("-", "")[:15]
-            self.autosave_path = where / f"{self.scenario.meta.id}-{stamp}-{seed}.json"
+            self.autosave_path = where / autosave_name(self.scenario.meta.id, created, seed)
         self._begin_turn()
 
     # --- construction ----------------------------------------------------------------------------

@@ -129,7 +129,7 @@ class TextGame:
         for ev in rep.events:
             self.say(f"Event: {ev.name} — {ev.headline}")
         if rep.stage_changed:
-            self.say(f"Stage: {rep.stage_before_name} → {rep.stage_after_name}")
+            self.say(f"Stage: from {rep.stage_before_name} to {rep.stage_after_name}")
         else:
             self.say(f"Stage unchanged: {rep.stage_after_name}")
         self.heading("Why it changed")
@@ -139,14 +139,16 @@ class TextGame:
                 continue
             if not mc.exact:
                 self.say(
-                    f"{mc.name}: estimate {mc.before:.0f} → {mc.after:.0f} "
+                    f"{mc.name}: estimate from {mc.before:.0f} to {mc.after:.0f} "
                     "(their figure; causes unknown to you)"
                 )
                 continue
             causes = "; ".join(
                 f"{p.label} {_signed(p.delta)}" for p in mc.sources if abs(p.delta) >= 0.05
             )
-            self.say(f"{mc.name}: {mc.before:.1f} → {mc.after:.1f} ({_signed(change)}). {causes}")
+            self.say(
+                f"{mc.name}: from {mc.before:.1f} to {mc.after:.1f} ({_signed(change)}). {causes}"
+            )
 
     def situation(self, v: PlayerView) -> None:
         s = self.s
@@ -325,6 +327,16 @@ class TextGame:
                 self.say(f"Unknown command {line!r}. Type h for help.")
 
     def run(self, briefing: bool = True) -> int:
+        try:
+            return self._run(briefing)
+        except KeyboardInterrupt:
+            path = None if self.s.over else self.autosave()
+            self.say()
+            if path is not None:
+                self.say(f"Interrupted. Game saved to {path}.")
+            return 130
+
+    def _run(self, briefing: bool) -> int:
         s = self.s
         if briefing:
             self.briefing()

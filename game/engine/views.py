@@ -68,11 +68,11 @@ class MetricView:
 
     @property
     def text(self) -> str:
-        """E.g. ``42`` or ``~55 ± 12 (estimate)``: readable without colour."""
+        """E.g. ``42`` or ``about 55 ± 12 (estimate)``: plain words, no colour needed."""
         if self.exact:
             return f"{self.estimate:.0f}"
         shown = min(max(self.estimate, self.lo), self.hi)
-        return f"~{shown:.0f} ± {self.error:.0f} (estimate)"
+        return f"about {shown:.0f} ± {self.error:.0f} (estimate)"
 
 
 @dataclass(frozen=True)

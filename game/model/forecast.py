@@ -62,7 +62,8 @@ def wilson(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
     d = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / d
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return (max(0.0, float(centre - half)), min(1.0, float(centre + half)))
+    # (rounding must not put the interval beside p, e.g. 1e-19 above p = 0)
+    return (max(0.0, min(p, float(centre - half))), min(1.0, max(p, float(centre + half))))
 
 
 def choose(
@@ -207,7 +208,7 @@ def forecast(
             rows, top = rows[keep], top[keep]
             alive = np.ones(rows.size, dtype=bool)
             n_dead = 0
-        avail = live_available(c, lv)
+        avail = live_available(c, lv, st.turn)
         view = _view(c, st, lv, plain)
         moves = np.empty((lv.n, A), dtype=np.int64)
         for a, pol in enumerate(policies):
@@ -224,7 +225,7 @@ def forecast(
             g = rows[end]
             st.outcome[g] = oc
             st.ended[g] = st.turn
-            out = lv.take(end)
+            out = lv.take(end).rebase(st.turn)
             ended_rows.append(g)
             ended.append(out)
             oc_count += np.bincount(oc, minlength=Q)
@@ -240,9 +241,9 @@ def forecast(
     if n_dead < lv.n:
         keep = np.flatnonzero(alive)
         ended_rows.append(rows[keep])
-        ended.append(lv.take(keep) if n_dead else lv)
+        ended.append((lv.take(keep) if n_dead else lv).rebase(st.turn))
     if ended:
-        put_back(c, st, np.concatenate(ended_rows), _concat(ended))
+        put_back(c, st, np.concatenate(ended_rows), _concat(ended), 0)
     return Forecast(
         outcome_ids=list(c.outcome_ids),
         stage_ids=list(c.stage_ids),
@@ -288,7 +289,7 @@ def _repeat(lv: Live, n: int) -> Live:
         stage=np.repeat(lv.stage, n),
         held=np.repeat(lv.held, n, axis=1),
         fired=np.repeat(lv.fired, n, axis=1),
-        cd=np.repeat(lv.cd, n, axis=1),
+        free=np.repeat(lv.free, n, axis=1),
         uses=np.repeat(lv.uses, n, axis=1),
     )
 
@@ -301,7 +302,7 @@ def _concat(parts: list[Live]) -> Live:
         stage=np.concatenate([p.stage for p in parts]),
         held=np.concatenate([p.held for p in parts], axis=1),
         fired=np.concatenate([p.fired for p in parts], axis=1),
-        cd=np.concatenate([p.cd for p in parts], axis=1),
+        free=np.concatenate([p.free for p in parts], axis=1),
         uses=np.concatenate([p.uses for p in parts], axis=1),
     )
 
@@ -320,7 +321,7 @@ def _view(c: Compiled, st: State, lv: Live, plain: bool) -> State:
         stage=lv.stage.copy(),
         outcome=running,
         ended=running.copy(),
-        cooldown=lv.cd.T.reshape(n, t.A, t.O).astype(np.int64),
+        cooldown=np.maximum(lv.free - st.turn, 0).T.reshape(n, t.A, t.O).astype(np.int64),
         uses=lv.uses.T.reshape(n, t.A, t.O).astype(np.int64),
         fired=np.ascontiguousarray(lv.fired.T),
         held=lv.held.T.astype(np.int64),

@@ -261,7 +261,6 @@ class _Tables:
     av_never: list[int]  # options never available (padding)
     av_conds: _Conds
     cd_val: I32  # [A*O]
-    cd_any: bool
     lim_cols: I
     lim_max: I32  # [len(lim_cols), 1]
 
@@ -390,7 +389,6 @@ def _build(c: Compiled) -> _Tables:
         av_never=[k for k in range(A * O) if not av_stage_[k].any()],
         av_conds=_Conds.of(c.avail_cond),
         cd_val=c.cooldown.reshape(-1).astype(np.int32),
-        cd_any=bool((c.cooldown > 0).any()),
         lim_cols=lim_cols,
         lim_max=c.max_uses.reshape(-1)[lim_cols].astype(np.int32)[:, None],
     )
@@ -405,14 +403,16 @@ class Live:
     """Running worlds, one row per quantity and one column per world.
 
     x [M, n] metrics, stage [n], held [Q, n], fired [E, n], and per flat option
-    (a * O + o) cd [A*O, n] cooldowns and uses [A*O, n] use counts.
+    (a * O + o): free [A*O, n], the turn from which it may be chosen again (a
+    State's cooldown c at turn t is free = t + c: no countdown to tick), and
+    uses [A*O, n] use counts.
     """
 
     x: F
     stage: I
     held: I32
     fired: B
-    cd: I32
+    free: I32
     uses: I32
 
     @property
@@ -425,13 +425,19 @@ class Live:
             stage=np.take(self.stage, idx),
             held=np.take(self.held, idx, axis=1),
             fired=np.take(self.fired, idx, axis=1),
-            cd=np.take(self.cd, idx, axis=1),
+            free=np.take(self.free, idx, axis=1),
             uses=np.take(self.uses, idx, axis=1),
         )
 
+    def rebase(self, turn: int) -> Live:
+        """Count ``free`` from ``turn`` (in place): then ``put_back(..., turn=0)`` is right."""
+        self.free -= turn
+        return self
+
 
 def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
-    """The worlds ``rows`` of ``st`` as a Live batch (copies; metrics as ``dtype``)."""
+    """The worlds ``rows`` of ``st`` (at turn ``st.turn``) as a Live batch (copies;
+    metrics as ``dtype``)."""
     t = tables(c)
     n = st.n
     return Live(
@@ -439,39 +445,33 @@ def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
         stage=np.take(st.stage, rows).astype(np.intp),
         held=np.ascontiguousarray(np.take(st.held, rows, axis=0).T.astype(np.int32)),
         fired=np.ascontiguousarray(np.take(st.fired, rows, axis=0).T),
-        cd=np.ascontiguousarray(
+        free=np.ascontiguousarray(
             np.take(st.cooldown.reshape(n, t.A * t.O), rows, axis=0).T.astype(np.int32)
-        ),
+        )
+        + np.int32(st.turn),
         uses=np.ascontiguousarray(
             np.take(st.uses.reshape(n, t.A * t.O), rows, axis=0).T.astype(np.int32)
         ),
     )
 
 
-def put_back(c: Compiled, st: State, rows: I, lv: Live, sel: I | None = None) -> None:
-    """Write Live worlds (columns ``sel``, or all) into rows ``rows`` of ``st``."""
+def put_back(c: Compiled, st: State, rows: I, lv: Live, turn: int) -> None:
+    """Write the Live worlds into rows ``rows`` of ``st``, as at turn ``turn``."""
     t = tables(c)
     ao = t.A * t.O
-    if sel is None:
-        st.x[rows] = lv.x.T
-        st.stage[rows] = lv.stage
-        st.held[rows] = lv.held.T
-        st.fired[rows] = lv.fired.T
-        st.cooldown.reshape(st.n, ao)[rows] = lv.cd.T
-        st.uses.reshape(st.n, ao)[rows] = lv.uses.T
-    else:
-        st.x[rows] = lv.x[:, sel].T
-        st.stage[rows] = lv.stage[sel]
-        st.held[rows] = lv.held[:, sel].T
-        st.fired[rows] = lv.fired[:, sel].T
-        st.cooldown.reshape(st.n, ao)[rows] = lv.cd[:, sel].T
-        st.uses.reshape(st.n, ao)[rows] = lv.uses[:, sel].T
+    st.x[rows] = lv.x.T
+    st.stage[rows] = lv.stage
+    st.held[rows] = lv.held.T
+    st.fired[rows] = lv.fired.T
+    st.cooldown.reshape(st.n, ao)[rows] = np.maximum(lv.free - turn, 0).T
+    st.uses.reshape(st.n, ao)[rows] = lv.uses.T
 
 
-def live_available(c: Compiled, lv: Live) -> B:
-    """bool [n, A, O] (a transposed view) for a Live batch: the rule of ``available``."""
+def live_available(c: Compiled, lv: Live, turn: int) -> B:
+    """bool [n, A, O] (a transposed view) for a Live batch at turn ``turn`` (turns
+    resolved so far): the rule of ``available``."""
     t = tables(c)
-    ok = lv.cd == 0  # [A*O, n]
+    ok = lv.free <= turn  # [A*O, n]
     for k in t.av_staged:
         ok[k] &= np.take(t.av_stage[k], lv.stage)
     for k in t.av_never:
@@ -519,7 +519,7 @@ def step(
     mv = np.ascontiguousarray(moves[rows])
     lv = live_of(c, st, rows)
     lv, end, oc, info = advance(c, lv, mv, rng, st.turn, explain)
-    put_back(c, st, rows, lv)
+    put_back(c, st, rows, lv, st.turn + 1)
     st.outcome[rows[end]] = oc
     st.ended[rows[end]] = st.turn + 1
     st.turn += 1
@@ -678,8 +678,10 @@ def advance(
             xr = np.take(y, ev_rows, axis=1)
             xr += nm.ev_mean_t @ ff
             if t.ev_nrows.size:
-                ev_noise = np.sqrt(t.ev_var_nr @ ff)
-                ev_noise *= normals(rng, ev_noise.size).reshape(ev_noise.shape)
+                v = t.ev_var_nr @ ff
+                nz = np.flatnonzero(v)
+                ev_noise = np.zeros_like(v)
+                ev_noise.flat[nz] = np.sqrt(v.flat[nz]) * normals(rng, nz.size)
                 xr[t.ev_nrows] += ev_noise
             if explain:
                 x_ev = xr.copy()
@@ -745,17 +747,15 @@ def advance(
         end_rows, end_oc = end_rows[order], end_oc[order]
 
     # 8. bookkeeping
-    cd = lv.cd
-    if t.cd_any or cd.any():
-        cd -= 1
-        np.maximum(cd, 0, out=cd)
-        flat = cd.reshape(-1)
-        for a in range(t.A):
-            k = a * t.O + moves[:, a]
-            flat[k * n + ar] = t.cd_val[k]
-    flat = lv.uses.reshape(-1)
+    # (cooldowns need no countdown: each chosen option is free again from turn + 1
+    # + its cooldown)
+    free = lv.free.reshape(-1)
+    uses = lv.uses.reshape(-1)
     for a in range(t.A):
-        flat[(a * t.O + moves[:, a]) * n + ar] += 1
+        k = a * t.O + moves[:, a]
+        at = k * n + ar
+        free[at] = t.cd_val[k] + np.int32(turn + 1)
+        uses[at] += 1
     stage0_copy = stage0.copy() if explain else None
     lv.stage[:] = stage
     lv.x = y

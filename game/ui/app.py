@@ -7,6 +7,7 @@ game frame by frame; ``App.run()`` loops until the window closes.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
@@ -80,6 +81,8 @@ class App:
         save_settings: bool = True,
     ) -> None:
         self.t_start = time.perf_counter()
+        # hand the GIL between the frame loop and the forecast worker often
+        sys.setswitchinterval(0.001)
         self.settings_path = data_dir() / "settings.json"
         self.settings = settings or Settings.load(self.settings_path)
         self.save_settings_enabled = save_settings
@@ -159,6 +162,7 @@ class App:
             self.stack[-1].pause()
         self.stack.append(scene)
         scene.startup()
+        self._settle()
         return scene
 
     def pop(self) -> Scene | None:
@@ -168,6 +172,7 @@ class App:
         top.shutdown()
         if self.stack:
             self.stack[-1].resume()
+        self._settle()
         return top
 
     def replace(self, scene: Scene) -> Scene:
@@ -175,6 +180,7 @@ class App:
             self.stack.pop().shutdown()
         self.stack.append(scene)
         scene.startup()
+        self._settle()
         return scene
 
     def reset(self, scene: Scene) -> Scene:
@@ -183,7 +189,15 @@ class App:
             self.stack.pop().shutdown()
         self.stack.append(scene)
         scene.startup()
+        self._settle()
         return scene
+
+    def _settle(self) -> None:
+        """After a scene change: collect the old scene's garbage now, then freeze what is
+        left, so that no garbage collection of the whole heap lands in a frame later (the
+        forecast worker allocates a lot, and a collection it triggers holds the GIL)."""
+        gc.collect()
+        gc.freeze()
 
     def set_game(self, game: Game | None) -> None:
         if self.game is not None and self.game is not game:

@@ -1,0 +1,103 @@
+"""``brink briefing``: a printable role briefing for one side of a scenario."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from game.engine.ai import span_text
+from game.report.render import render
+from game.report.words import (
+    category,
+    date_text,
+    fact_rows,
+    facts_of_actor,
+    metric_goals,
+    outcome_goals,
+)
+from game.scenario import Loaded
+from game.scenario.schema import Actor, Option, Scenario
+
+
+class UnknownActor(ValueError):
+    def __init__(self, actor: str, known: list[tuple[str, str]]) -> None:
+        self.actor = actor
+        self.known = known
+        listed = ", ".join(f"{a} ({name})" for a, name in known)
+        super().__init__(f"unknown actor {actor!r}; the actors of this scenario are: {listed}")
+
+
+def _limits(scn: Scenario, opt: Option) -> str:
+    """When an option can be chosen, in words ("" when always)."""
+    parts = []
+    if opt.available.stages:
+        names = [s.name for s in scn.ladder if s.id in opt.available.stages]
+        parts.append("only at " + ", ".join(names).lower())
+    metrics = {m.id: m.name for m in scn.metrics}
+    for cond in opt.available.conditions:
+        parts.append(f"needs {metrics.get(cond.metric, cond.metric)} {cond.op.value} {cond.value:g}")
+    if opt.cooldown:
+        parts.append(f"then not for {opt.cooldown} turn{'s' if opt.cooldown > 1 else ''}")
+    if opt.max_uses:
+        parts.append(f"at most {opt.max_uses} time{'s' if opt.max_uses > 1 else ''}")
+    return "; ".join(parts)
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+def context(loaded: Loaded, actor_id: str) -> dict[str, Any]:
+    scn = loaded.scenario
+    actor: Actor | None = next((a for a in scn.actors if a.id == actor_id), None)
+    if actor is None:
+        raise UnknownActor(actor_id, [(a.id, a.name) for a in scn.actors])
+    meta = scn.meta
+    aims, want, avoid = outcome_goals(scn, actor)
+    others = [a for a in scn.actors if a.id != actor.id]
+    own_private = [m.name for m in scn.metrics if m.visibility.value == "private" and m.owner == actor.id]
+    hidden = [
+        (m.name, next((a.name for a in scn.actors if a.id == m.owner), m.owner))
+        for m in scn.metrics
+        if m.visibility.value == "private" and m.owner != actor.id
+    ]
+    options = [
+        {
+            "name": o.name,
+            "category": category(o.category),
+            "escalation": f"{o.escalation:g}",
+            "description": o.description,
+            "covert": o.covert,
+            "hold": o.id == actor.hold_option,
+            "limits": _limits(scn, o),
+        }
+        for o in actor.options
+    ]
+    facts = fact_rows(loaded, facts_of_actor(scn, actor))
+    return {
+        "title": meta.title,
+        "actor": actor,
+        "others": [a.name for a in others],
+        "summary": _paragraphs(meta.summary),
+        "role": actor.role,
+        "case": _paragraphs(actor.case),
+        "aims": aims,
+        "want": want,
+        "avoid": avoid,
+        "goals": metric_goals(scn, actor),
+        "own_private": own_private,
+        "hidden": hidden,
+        "options": options,
+        "advisors": actor.advisors,
+        "facts": facts,
+        "how_to_win": _paragraphs(meta.how_to_win),
+        "facts_as_of": date_text(meta.facts_as_of),
+        "start": date_text(meta.start_date),
+        "turn_text": span_text(1, meta.turn_days),
+        "turn_limit": meta.turn_limit,
+        "lang": meta.language,
+        "playable": actor.playable,
+    }
+
+
+def briefing_html(loaded: Loaded, actor_id: str) -> str:
+    return render("briefing.html.j2", **context(loaded, actor_id))

@@ -1,0 +1,741 @@
+"""From re-played games and the model's analysis to what the report shows: the
+template's context and the tidy tables of the CSV/JSON exports (one source for both)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from game.engine.ai import span_text
+from game.engine.session import possessive
+from game.report import charts, scoring
+from game.report.analysis import STILL_RUNNING, Analysis, percentile
+from game.report.logdata import GameLog
+from game.report.words import (
+    assumptions,
+    category,
+    date_text,
+    fact_rows,
+    pct,
+    reference_rows,
+)
+
+CALIBRATION_MIN = 20  # probability judgements needed before a calibration chart means much
+
+
+def _actor_names(g: GameLog) -> dict[str, str]:
+    return {a.id: a.name for a in g.loaded.scenario.actors}
+
+
+def _option(g: GameLog, actor: str, option: str) -> Any:
+    a = g.session.c.actor_index(actor)
+    return g.loaded.scenario.actors[a].options[g.session.c.option_index(a, option)]
+
+
+# --- console actions in words ---------------------------------------------------------------------
+
+
+def console_text(g: GameLog, act: Mapping[str, Any]) -> str:
+    """A console action (or any other logged action) as one line."""
+    scn = g.loaded.scenario
+    kind = str(act.get("kind", "?"))
+    names = _actor_names(g)
+    who = act.get("team") or names.get(str(act.get("actor", "")), act.get("actor"))
+    if kind == "fire_event":
+        ev = next((e for e in scn.events if e.id == act.get("event")), None)
+        return f"Teacher fired the event “{ev.name if ev else act.get('event')}”"
+    if kind == "set_metric":
+        m = next((m for m in scn.metrics if m.id == act.get("metric")), None)
+        return f"Teacher set {m.name if m else act.get('metric')} to {float(act['value']):g}"
+    if kind == "add_inject":
+        text = act.get("text") or ""
+        return f"Teacher inject: “{act.get('headline', '')}”" + (f" — {text}" if text else "")
+    if kind == "pause":
+        return "Teacher paused the game"
+    if kind == "resume":
+        return "Teacher resumed the game"
+    if kind in ("timeout", "timer_expired", "timer_ran_out"):
+        opt = act.get("option")
+        tail = f" ({opt})" if opt else ""
+        return f"Timer ran out for {who or 'a team'}: hold course committed{tail}"
+    if kind in ("reveal", "reveal_truth"):
+        return "Teacher revealed the true values to everyone"
+    if kind in ("lock", "lock_choice"):
+        return f"Teacher locked {who or 'a team'}'s choice"
+    if kind in ("timer", "set_timer"):
+        secs = act.get("seconds", act.get("value"))
+        return f"Teacher set the turn timer to {secs} s" if secs else "Teacher set the turn timer"
+    if kind in ("extend_timer", "timer_extend"):
+        secs = act.get("seconds", act.get("value"))
+        return f"Teacher extended the timer by {secs} s" if secs else "Teacher extended the timer"
+    if kind in ("stop_timer", "timer_stop"):
+        return "Teacher stopped the timer"
+    if kind in ("end", "end_game", "stop"):
+        return "Teacher ended the game"
+    rest = ", ".join(f"{k} {v}" for k, v in act.items() if k not in ("kind", "turn"))
+    return f"{kind.replace('_', ' ').capitalize()}" + (f": {rest}" if rest else "")
+
+
+TIMEOUT_KINDS = ("timeout", "timer_expired", "timer_ran_out")
+
+
+# --- one game ------------------------------------------------------------------------------------
+
+
+def seats(g: GameLog) -> list[dict[str, Any]]:
+    out = []
+    for a, actor in enumerate(g.loaded.scenario.actors):
+        seat = g.session.seats[actor.id]
+        teams = [t.name for t in g.teams if t.actor == actor.id]
+        out.append(
+            {
+                "actor": actor.id,
+                "name": actor.name,
+                "seat": seat.label,
+                "people": seat.waits or bool(teams),
+                "teams": teams,
+                "colour": charts.actor_colour(actor.colour, a),
+            }
+        )
+    return out
+
+
+def stage_path(g: GameLog) -> list[int]:
+    c = g.session.c
+    idx = c.index["stage"]
+    if not g.session.history:
+        return [int(g.session.state.stage[0])]
+    path = [idx[g.session.history[0].stage_before]]
+    path += [idx[r.stage_after] for r in g.session.history]
+    return path
+
+
+def timeline(g: GameLog) -> list[dict[str, Any]]:
+    names = _actor_names(g)
+    console = {}
+    for act in g.console:
+        console.setdefault(act.get("turn"), []).append(act)
+    rows = []
+    for r in g.session.history:
+        T = r.turn
+        entry = g.turns[T - 1]
+        acts = console.get(T, [])
+        timed_out = {
+            str(a.get("actor")) for a in acts if a.get("kind") in TIMEOUT_KINDS and a.get("actor")
+        }
+        moves = []
+        for aid, mr in r.moves.items():
+            opt = _option(g, aid, mr.option)
+            moves.append(
+                {
+                    "actor": aid,
+                    "actor_name": mr.actor_name,
+                    "option": mr.option,
+                    "option_name": mr.option_name,
+                    "category": category(opt.category),
+                    "escalation": f"{opt.escalation:g}",
+                    "covert": mr.covert,
+                    "exposed": mr.exposed,
+                    "branches": [b.label for b in mr.branches if b.happened],
+                    "by": g.decided_by(T, aid),
+                    "timed_out": aid in timed_out,
+                }
+            )
+        headlines = []
+        for n in r.headlines:
+            if n.visible_to is None:
+                note = ""
+            elif n.actor is not None and n.visible_to == n.actor:
+                note = f"only {names.get(n.visible_to, n.visible_to)} knew"
+            else:
+                note = f"what {names.get(n.visible_to, n.visible_to)} was told"
+            headlines.append({"text": n.headline, "kind": n.kind, "note": note})
+        advice = []
+        for a in entry["actions"]:
+            if a.get("kind") == "advice" and isinstance(a.get("advice"), list):
+                actor = names.get(a.get("actor"), a.get("actor"))
+                recs = []
+                spec = g.loaded.scenario.actors[g.session.c.actor_index(a["actor"])]
+                advisors = {x.id: x.name for x in spec.advisors}
+                for adv, opt in a["advice"]:
+                    recs.append(f"{advisors.get(adv, adv)}: {_option(g, a['actor'], opt).name}")
+                advice.append(f"{actor} consulted the advisors — " + "; ".join(recs))
+        rows.append(
+            {
+                "turn": T,
+                "date": date_text(r.date),
+                "stage_before": r.stage_before_name,
+                "stage_after": r.stage_after_name,
+                "stage_changed": r.stage_changed,
+                "stage_up": g.session.c.index["stage"][r.stage_after]
+                > g.session.c.index["stage"][r.stage_before],
+                "moves": moves,
+                "events": [
+                    {
+                        "name": e.name,
+                        "source": {"model": "", "inject": "scheduled inject", "teacher": "teacher"}
+                        .get(e.source, e.source),
+                    }
+                    for e in r.events
+                ],
+                "injects": [
+                    a for a in entry["actions"] if a.get("kind") == "inject"
+                ],  # scheduled
+                "scheduled": [
+                    next((i.headline for i in g.loaded.scenario.injects if i.id == a.get("id")), "")
+                    for a in entry["actions"]
+                    if a.get("kind") == "inject"
+                ],
+                "console": [console_text(g, a) for a in acts],
+                "advice": advice,
+                "headlines": headlines,
+                "outcome": r.outcome_name,
+            }
+        )
+    return rows
+
+
+def header(g: GameLog, an: Analysis | None = None) -> dict[str, Any]:
+    s = g.session
+    scn = g.loaded.scenario
+    outcome = None
+    if s.outcome is not None:
+        q = s.c.index["outcome"][s.outcome]
+        oc = scn.outcomes[q]
+        outcome = {"id": oc.id, "name": oc.name, "headline": oc.headline, "kind": oc.kind.value}
+    n = g.n_turns
+    settings = g.settings()
+    timer = settings.get("timer")
+    if timer is None:
+        timer_text = "not recorded"
+    elif not timer:
+        timer_text = "off"
+    else:
+        timer_text = f"{timer} s per team" if isinstance(timer, int | float) else str(timer)
+    other = {
+        k: v for k, v in settings.items() if k not in ("timer", "class_code") and v is not None
+    }
+    return {
+        "file": g.path.name,
+        "seed": g.seed,
+        "created": g.log.get("created", ""),
+        "game_version": g.log.get("game_version", ""),
+        "scenario_version": g.log["scenario"].get("version", ""),
+        "seats": seats(g),
+        "teams_recorded": bool(g.teams),
+        "outcome": outcome,
+        "over": s.over,
+        "turns": n,
+        "turn_limit": s.turn_limit,
+        "first_date": date_text(g.session.date_of(1)),
+        "last_date": date_text(g.session.date_of(max(n, 1))),
+        "span": span_text(n, scn.meta.turn_days) if n else "no turns",
+        "final_stage": s.stage_name,
+        "class_code": settings.get("class_code"),
+        "timer": timer_text,
+        "settings": other,
+        "console_count": len(g.console),
+        "forecast_count": len(g.forecasts),
+    }
+
+
+def metric_charts(g: GameLog, an: Analysis) -> tuple[list[dict[str, Any]], str | None]:
+    """One chart per metric, and whose bands are shown (None: the model's, re-computed)."""
+    s = g.session
+    c = s.c
+    scn = g.loaded.scenario
+    names = _actor_names(g)
+    out = []
+    shown_by = None
+    people = g.human_actors
+    # bands the players saw, if the log carries them for every turn (shown[actor].bands)
+    for aid in people:
+        if g.turns and all(
+            isinstance(t.get("shown", {}).get(aid, {}).get("bands"), Mapping) for t in g.turns
+        ):
+            shown_by = aid
+            break
+    keys: dict[str, tuple[str, str]] = {}
+    for m, met in enumerate(scn.metrics):
+        true = [float(g.x_start[m])] + [float(t["result"]["x"][m]) for t in g.turns]
+        bands = None
+        if g.turns:
+            bands = np.zeros((len(true), 5))
+            for T, f in enumerate(an.played, start=1):
+                bands[T] = f.bands[min(1, f.horizon), :, m]
+            if shown_by is not None:
+                for T, t in enumerate(g.turns, start=1):
+                    b = t["shown"][shown_by]["bands"].get(met.id)
+                    if isinstance(b, list) and len(b) == 5:
+                        bands[T] = b
+        estimates = []
+        for a, aid in enumerate(c.actor_ids):
+            pts = []
+            for T, t in enumerate(g.turns, start=1):
+                est = t.get("shown", {}).get(aid, {}).get("estimates", {}).get(met.id)
+                if isinstance(est, list) and len(est) == 2:
+                    pts.append((T - 1, float(est[0]), float(est[1])))
+            if pts:
+                colour = charts.actor_colour(scn.actors[a].colour, a)
+                marker = charts.ESTIMATE_MARKERS[a % len(charts.ESTIMATE_MARKERS)]
+                label = f"{possessive(names[aid])} estimate"
+                estimates.append((label, colour, marker, pts))
+                keys[label] = (colour, marker)
+        svg = charts.metric_chart(
+            met.name, float(c.lo[m]), float(c.hi[m]), true, bands, estimates
+        )
+        owner = names.get(met.owner or "", "")
+        out.append(
+            {
+                "id": met.id,
+                "name": met.name,
+                "svg": svg,
+                "private": met.visibility.value == "private",
+                "owner": owner,
+                "start": true[0],
+                "end": true[-1],
+            }
+        )
+    legend = [(label, colour, marker) for label, (colour, marker) in keys.items()]
+    return out, (names[shown_by] if shown_by else None), legend
+
+
+def odds(g: GameLog, an: Analysis) -> dict[str, Any]:
+    c = g.session.c
+    scn = g.loaded.scenario
+    names = _actor_names(g)
+    horizon_text = f"within {span_text(an.horizon, scn.meta.turn_days)}"
+    rows = []
+    by_actor: dict[str, list[tuple[int, float, float, float]]] = {}
+    for d in an.decisions:
+        a = c.actor_index(d.actor)
+        opts = scn.actors[a].options
+        oname = {o.id: o.name for o in opts}
+        ch, safe, risky = d.chosen_odds, d.safest, d.riskiest
+        by_actor.setdefault(d.actor, []).append((d.turn, safe.p_war, risky.p_war, ch.p_war))
+        table = []
+        for o in d.options:
+            table.append(
+                {
+                    "name": oname[o.option],
+                    "chosen": o.option == d.chosen,
+                    "p_war": pct(o.p_war),
+                    "p": [pct(o.p[q]) for q in c.outcome_ids] + [pct(o.p[STILL_RUNNING])],
+                    "diff": (o.p_war - ch.p_war) * 100,
+                }
+            )
+        rank = 1 + sum(1 for o in d.options if o.p_war < ch.p_war - 1e-9)
+        alike = risky.p_war - safe.p_war < 0.005
+        rows.append(
+            {
+                "turn": d.turn,
+                "actor": names[d.actor],
+                "by": g.decided_by(d.turn, d.actor),
+                "chosen": oname[d.chosen],
+                "p_war": pct(ch.p_war),
+                "dist": [
+                    (scn.outcomes[i].name, pct(ch.p[q]))
+                    for i, q in enumerate(c.outcome_ids)
+                    if ch.p[q] >= 0.005
+                ],
+                "safest": oname[safe.option],
+                "safest_p": pct(safe.p_war),
+                "riskiest": oname[risky.option],
+                "riskiest_p": pct(risky.p_war),
+                "rank": rank,
+                "alike": alike,
+                "n_options": len(d.options),
+                "table": table,
+            }
+        )
+    turning = []
+    for tp in an.turning:
+        T = tp.turn
+        r = g.session.history[T - 1]
+        what = [f"{mr.actor_name}: {mr.option_name}" for mr in r.moves.values()]
+        events = [e.name for e in r.events]
+        nxt = g.session.history[T] if T < len(g.session.history) else None
+        turning.append(
+            {
+                "turn": T,
+                "before": pct(tp.before),
+                "after": pct(tp.after),
+                "change": f"{tp.change * 100:+.0f}",
+                "up": tp.change > 0,
+                "moves": what,
+                "events": events,
+                "stage": (
+                    f"{r.stage_before_name} → {r.stage_after_name}"
+                    if r.stage_changed
+                    else r.stage_after_name
+                ),
+                "next_moves": (
+                    [f"{mr.actor_name}: {mr.option_name}" for mr in nxt.moves.values()]
+                    if nxt
+                    else []
+                ),
+            }
+        )
+    end = None
+    if g.session.over and an.p_war:
+        end = (
+            len(an.p_war) + 1,
+            1.0 if g.session.outcome in an.war_ids else 0.0,
+            "ending",
+        )
+    svg = None
+    if an.p_war:
+        svg = charts.odds_chart(
+            an.p_war,
+            [
+                (
+                    names[aid],
+                    charts.actor_colour(scn.actors[c.actor_index(aid)].colour, c.actor_index(aid)),
+                    by_actor.get(aid, []),
+                )
+                for aid in an.decision_actors
+            ],
+            [(tp.turn, tp.before, tp.after) for tp in an.turning],
+            horizon_text,
+            end,
+        )
+    return {
+        "rows": rows,
+        "turning": turning,
+        "svg": svg,
+        "horizon_text": horizon_text,
+        "horizon": an.horizon,
+        "worlds": an.decision_worlds,
+        "outcomes": [o.name for o in scn.outcomes],
+        "war_names": [scn.outcomes[c.index["outcome"][q]].name for q in an.war_ids],
+        "people": bool(g.human_actors),
+        "actors": [names[a] for a in an.decision_actors],
+    }
+
+
+def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
+    c = g.session.c
+    scn = g.loaded.scenario
+    names = _actor_names(g)
+    if not an.spreads:
+        return {"empty": True}
+    keys = [*c.outcome_ids, STILL_RUNNING]
+    labels = [o.name for o in scn.outcomes] + [f"No ending yet after {g.n_turns} turns"]
+    actual = g.session.outcome if g.session.over else STILL_RUNNING
+    ai = keys.index(actual)
+    sp = an.spreads[0]
+    p_actual = sp.share[actual]
+    lo, hi = np.asarray(
+        [*scoring_ci(p_actual, sp.worlds)]
+    )  # Wilson 95% interval from the number of worlds
+    likely = max(keys, key=lambda k: sp.share[k])
+    rows = []
+    for k, key in enumerate(keys):
+        if all(s.share[key] == 0 for s in an.spreads) and key != actual:
+            continue
+        rows.append(
+            {
+                "name": labels[k],
+                "actual": key == actual,
+                "shares": [pct(s.share[key]) for s in an.spreads],
+            }
+        )
+    shown = [k for k, key in enumerate(keys) if any(s.share[key] > 0 for s in an.spreads) or k == ai]
+    svg = charts.spread_chart(
+        [labels[k] for k in shown],
+        [(s.label, [s.share[keys[k]] for k in shown]) for s in an.spreads],
+        shown.index(ai),
+    )
+    scores = []
+    for aid in c.actor_ids:
+        u = an.actual_utility[aid]
+        exp = [float(s.utility[aid].mean()) for s in an.spreads]
+        perc = percentile(sp.utility[aid], u)
+        scores.append(
+            {
+                "actor": names[aid],
+                "actual": f"{u:+.0f}",
+                "expected": [f"{e:+.0f}" for e in exp],
+                "percentile": f"{perc * 100:.0f}",
+                "luck": u - exp[0],
+                "luck_text": f"{u - exp[0]:+.0f}",
+                "judgment": (exp[0] - exp[1]) if len(exp) > 1 else None,
+                "judgment_text": f"{exp[0] - exp[1]:+.0f}" if len(exp) > 1 else "—",
+            }
+        )
+    if p_actual >= 0.5:
+        verdict = "likely: their choices made this ending the expected one"
+    elif p_actual >= 0.2:
+        verdict = "one of the likely endings of their choices"
+    elif p_actual >= 0.05:
+        verdict = "an unlikely ending for their choices: luck played a large part"
+    else:
+        verdict = "a rare ending for their choices: mostly luck, good or bad"
+    return {
+        "empty": False,
+        "svg": svg,
+        "plans": [s.label for s in an.spreads],
+        "plan_texts": [(s.label, s.description) for s in an.spreads],
+        "rows": rows,
+        "worlds": sp.worlds,
+        "turns": sp.turns,
+        "actual": labels[ai],
+        "p_actual": pct(p_actual, 1),
+        "ci": f"{pct(float(lo), 1)}–{pct(float(hi), 1)}",
+        "likely": labels[keys.index(likely)],
+        "p_likely": pct(sp.share[likely], 1),
+        "verdict": verdict,
+        "scores": scores,
+    }
+
+
+def scoring_ci(p: float, n: int) -> tuple[float, float]:
+    from game.model.forecast import wilson
+
+    return wilson(p, n)
+
+
+def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
+    c = g.session.c
+    scn = g.loaded.scenario
+    names = _actor_names(g)
+    onames = {o.id: o.name for o in scn.outcomes}
+    onames[scoring.NONE] = "none of these"
+    if not g.forecasts:
+        return {"recorded": False, "skipped": g.skipped_forecasts}
+    ended = g.ended_turn
+    rows = []
+    per_team: dict[str, dict[str, Any]] = {}
+    pairs: dict[str, list[tuple[float, bool]]] = {}
+    for f in g.forecasts:
+        dist = scoring.normalise(f.probs, c.outcome_ids)
+        named = [k for k in dist if k != scoring.NONE]
+        hit = scoring.realised(
+            g.session.outcome, ended, f.turn, f.within, named, g.n_turns, g.session.over
+        )
+        base = an.baseline.get((f.turn, f.within))
+        model = scoring.normalise(
+            {**_model(base, named, f.within)}, c.outcome_ids
+        ) if base else None
+        team = per_team.setdefault(
+            f.team,
+            {"team": f.team, "actor": names[f.actor], "scores": [], "model": [], "pending": 0},
+        )
+        bs = bm = None
+        if hit is None:
+            team["pending"] += 1
+        else:
+            bs = scoring.brier(dist, hit)
+            team["scores"].append(bs)
+            pairs.setdefault(f.team, []).extend(scoring.judgements(dist, hit))
+            if model is not None:
+                bm = scoring.brier(model, hit)
+                team["model"].append(bm)
+        rows.append(
+            {
+                "turn": f.turn,
+                "team": f.team,
+                "actor": names[f.actor],
+                "within": span_text(f.within, scn.meta.turn_days),
+                "cats": [(onames.get(k, k), pct(p), pct(model[k]) if model else "—") for k, p in dist.items()],
+                "happened": onames.get(hit, hit) if hit else "window still open",
+                "brier": f"{bs:.3f}" if bs is not None else "—",
+                "model": f"{bm:.3f}" if bm is not None else "—",
+                "better": bs is not None and bm is not None and bs < bm,
+            }
+        )
+    teams = []
+    for t in per_team.values():
+        mb = scoring.mean(t["scores"])
+        mm = scoring.mean(t["model"])
+        teams.append(
+            {
+                "team": t["team"],
+                "actor": t["actor"],
+                "n": len(t["scores"]),
+                "pending": t["pending"],
+                "brier": f"{mb:.3f}" if mb is not None else "—",
+                "model": f"{mm:.3f}" if mm is not None else "—",
+                "brier_value": mb,
+                "beat_model": mb is not None and mm is not None and mb < mm,
+            }
+        )
+    teams.sort(key=lambda t: (t["brier_value"] is None, t["brier_value"] or 0.0, t["team"]))
+    n_pairs = sum(len(v) for v in pairs.values())
+    svg = None
+    if n_pairs >= CALIBRATION_MIN:
+        series = []
+        for team, ps in pairs.items():
+            bins = scoring.calibration(ps)
+            series.append((team, [(b.mean_p, b.freq, b.n) for b in bins]))
+        svg = charts.calibration_chart(series)
+    return {
+        "recorded": True,
+        "rows": rows,
+        "teams": teams,
+        "svg": svg,
+        "n_pairs": n_pairs,
+        "min_pairs": CALIBRATION_MIN,
+        "skipped": g.skipped_forecasts,
+    }
+
+
+def _model(base: Any, named: Sequence[str], within: int) -> dict[str, float]:
+    out = {q: base.p(q, within) for q in named}
+    out[scoring.NONE] = max(0.0, 1.0 - sum(out.values()))
+    return out
+
+
+def group(g: GameLog, an: Analysis, index: int, prefix: str) -> dict[str, Any]:
+    scn = g.loaded.scenario
+    metrics, shown_by, estimate_keys = metric_charts(g, an)
+    return {
+        "index": index,
+        "label": g.label,
+        "prefix": prefix,
+        "header": header(g, an),
+        "timeline": timeline(g),
+        "stage_svg": charts.stage_chart(
+            [st.name for st in scn.ladder], [(g.label, stage_path(g))]
+        ),
+        "metrics": metrics,
+        "bands_shown_by": shown_by,
+        "estimate_keys": estimate_keys,
+        "decision_worlds": an.decision_worlds,
+        "odds": odds(g, an),
+        "spread": spread(g, an),
+        "forecasts": forecasts(g, an),
+    }
+
+
+# --- several games (duplicate mode) ---------------------------------------------------------------
+
+
+def compare(games: Sequence[GameLog], analyses: Sequence[Analysis], groups: Sequence[dict]) -> dict:
+    if len(games) < 2:
+        return {"several": False}
+    first = games[0]
+    scn = first.loaded.scenario
+    same_seed = len({g.seed for g in games}) == 1
+    same_start = same_seed and all(
+        np.array_equal(g.states[0].x, first.states[0].x) for g in games if g.states
+    )
+    # first turn where the choices differed
+    n = min(g.n_turns for g in games)
+    diff_turn = None
+    for T in range(1, n + 1):
+        if len({tuple(sorted(g.turns[T - 1]["moves"].items())) for g in games}) > 1:
+            diff_turn = T
+            break
+    lengths_differ = len({g.n_turns for g in games}) > 1
+    names = _actor_names(first)
+    diff_rows = []
+    if diff_turn is not None:
+        for g in games:
+            mv = g.turns[diff_turn - 1]["moves"]
+            diff_rows.append(
+                {
+                    "label": g.label,
+                    "moves": [
+                        f"{names[a]}: {_option(g, a, o).name}" for a, o in mv.items()
+                    ],
+                }
+            )
+    # moves grid: one row per turn, one column per group
+    longest = max(g.n_turns for g in games)
+    grid = []
+    for T in range(1, longest + 1):
+        cells = []
+        for g in games:
+            if T <= g.n_turns:
+                mv = g.turns[T - 1]["moves"]
+                cells.append([_option(g, a, o).name for a, o in mv.items()])
+            else:
+                cells.append(None)
+        present = [tuple(x) for x in cells if x is not None]
+        grid.append({"turn": T, "cells": cells, "same": len(set(present)) <= 1})
+    rows = []
+    for g, an, gr in zip(games, analyses, groups, strict=True):
+        sp = gr["spread"]
+        fc = gr["forecasts"]
+        rows.append(
+            {
+                "label": g.label,
+                "file": g.path.name,
+                "teams": ", ".join(t.name for t in g.teams) or "not recorded",
+                "outcome": gr["header"]["outcome"]["name"] if gr["header"]["outcome"] else "none yet",
+                "turns": g.n_turns,
+                "final_stage": g.session.stage_name,
+                "p_actual": sp.get("p_actual", "—"),
+                "likely": sp.get("likely", "—"),
+                "brier": (
+                    ", ".join(f"{t['team']} {t['brier']}" for t in fc["teams"])
+                    if fc.get("recorded")
+                    else "not recorded"
+                ),
+                "scores": [(s["actor"], s["actual"], s["expected"][0]) for s in sp.get("scores", [])],
+            }
+        )
+    svg = charts.stage_chart(
+        [st.name for st in scn.ladder],
+        [(g.label, stage_path(g)) for g in games],
+        "Escalation ladder by group",
+    )
+    return {
+        "several": True,
+        "same_seed": same_seed,
+        "same_start": same_start,
+        "seeds": sorted({g.seed for g in games}),
+        "diff_turn": diff_turn,
+        "diff_rows": diff_rows,
+        "lengths_differ": lengths_differ,
+        "grid": grid,
+        "labels": [g.label for g in games],
+        "rows": rows,
+        "svg": svg,
+        "actors": [names[a] for a in first.session.c.actor_ids],
+    }
+
+
+# --- the scenario's debrief material --------------------------------------------------------------
+
+
+def debrief(g: GameLog) -> dict[str, Any]:
+    loaded = g.loaded
+    scn = loaded.scenario
+    facts = fact_rows(loaded)
+    known = {f["id"] for f in facts}
+    refs = reference_rows(loaded)
+    ref_ids = {r["id"] for r in refs}
+    claims = {f["id"] for f in facts if f["claim"]}
+    suggested = {r["id"] for r in refs if r["suggested"]}
+    items = []
+    for a in assumptions(scn):
+        items.append(
+            {
+                "path": a.path,
+                "name": a.name,
+                "facts": [
+                    {"id": f, "known": f in known, "claim": f in claims} for f in a.basis.facts
+                ],
+                "references": [
+                    {"id": r, "known": r in ref_ids, "suggested": r in suggested}
+                    for r in a.basis.references
+                ],
+                "assumption": a.basis.assumption or "",
+            }
+        )
+    return {
+        "questions": list(scn.debrief),
+        "facts": facts,
+        "facts_as_of": date_text(scn.meta.facts_as_of),
+        "references": refs,
+        "assumptions": items,
+        "n_claims": len(claims),
+    }
+
+
+def possessive_name(name: str) -> str:
+    return possessive(name)

@@ -1,0 +1,106 @@
+"""``brink report`` and ``brink briefing`` (the parsers live in ``game/cli.py``).
+
+Exit codes: 0 done; 1 a log or scenario that cannot be read (the message says
+which file and why) or an output that cannot be written; 2 a usage mistake
+(unknown actor, --worlds out of range, logs of different scenarios).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from game.engine.saves import SaveError
+
+MIN_WORLDS = 100
+MAX_WORLDS = 1_000_000
+
+
+def _err(msg: str) -> None:
+    print(f"error: {msg}", file=sys.stderr)
+
+
+def report(args: argparse.Namespace) -> int:
+    """``brink report LOG... -o report.html [--csv DIR] [--json FILE] [--worlds N]``."""
+    from game.report.export import write_csv, write_json
+    from game.report.report import ReportError, build_report, write
+
+    worlds = int(getattr(args, "worlds", 10_000) or 10_000)
+    if not MIN_WORLDS <= worlds <= MAX_WORLDS:
+        _err(f"--worlds must be between {MIN_WORLDS:,} and {MAX_WORLDS:,}, got {worlds:,}")
+        return 2
+    quiet = bool(getattr(args, "quiet", False))
+    t0 = time.perf_counter()
+
+    def progress(msg: str) -> None:
+        if not quiet:
+            print(msg, file=sys.stderr)
+
+    try:
+        rep = build_report(list(args.logs), worlds=worlds, progress=progress)
+    except SaveError as e:
+        _err(str(e))
+        return 1
+    except ReportError as e:
+        _err(str(e))
+        return 2
+    try:
+        out = write(rep, args.output or "report.html")
+        written = [out]
+        if getattr(args, "csv", None):
+            written += write_csv(args.csv, rep.tables, rep.games)
+        if getattr(args, "json", None):
+            written.append(write_json(args.json, rep.tables, rep.games, rep.analyses))
+    except OSError as e:
+        _err(f"cannot write {e.filename or args.output}: {e.strerror or e}")
+        return 1
+    if not quiet:
+        dt = time.perf_counter() - t0
+        print(f"Wrote {', '.join(str(p) for p in written)} ({dt:.1f} s)")
+    return 0
+
+
+def _scenario_path(text: str) -> Path:
+    """A scenario file, or the name of a shipped one (``venezuela-2025``, its id)."""
+    p = Path(text)
+    if p.exists():
+        return p
+    from game.paths import scenario_files
+
+    for f in scenario_files():
+        if text in (f.stem, f.stem.replace("-", "_"), f.name):
+            return f
+    return p
+
+
+def briefing(args: argparse.Namespace) -> int:
+    """``brink briefing SCENARIO --actor ID -o FILE.html``."""
+    from game.engine.saves import write_atomic
+    from game.report.briefing import UnknownActor, briefing_html
+    from game.scenario import ScenarioError, load_scenario
+
+    path = _scenario_path(args.scenario)
+    try:
+        loaded = load_scenario(path)
+    except ScenarioError as e:
+        _err(f"the scenario has errors:\n{e}")
+        return 1
+    except OSError as e:
+        _err(f"cannot read {args.scenario}: {e.strerror or e}")
+        return 1
+    try:
+        html = briefing_html(loaded, args.actor)
+    except UnknownActor as e:
+        _err(str(e))
+        return 2
+    out = Path(args.output or "briefing.html")
+    try:
+        write_atomic(out, html.encode("utf-8"))
+    except OSError as e:
+        _err(f"cannot write {out}: {e.strerror or e}")
+        return 1
+    if not getattr(args, "quiet", False):
+        print(f"Wrote {out}")
+    return 0

@@ -1,0 +1,28 @@
+"""Jinja2 templates (autoescaped), loaded as files of the ``game.report`` package."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from game import __version__
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("game.report", "templates"),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "j2", "css"), default_for_string=True, default=True
+        ),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(name: str, **context: Any) -> str:
+    return environment().get_template(name).render(version=__version__, **context)

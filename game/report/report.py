@@ -1,0 +1,102 @@
+"""``brink report``: the after-action report of one or several saved games."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from game.engine.ai import AISettings
+from game.report import build, charts, export
+from game.report.analysis import Analysis, analyse
+from game.report.logdata import GameLog, load
+from game.report.render import render
+
+
+class ReportError(Exception):
+    """Logs that cannot go into one report together (e.g. different scenarios)."""
+
+
+@dataclass
+class Report:
+    games: list[GameLog]
+    analyses: list[Analysis]
+    html: str
+    tables: dict[str, list[dict[str, Any]]]
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def load_logs(paths: Sequence[str | Path]) -> list[GameLog]:
+    """Load every log (``SaveError`` for the first bad one); all must be one scenario."""
+    games = [load(p) for p in paths]
+    ids = {g.log["scenario"]["id"] for g in games}
+    if len(ids) > 1:
+        raise ReportError(
+            "the logs are from different scenarios ("
+            + ", ".join(sorted(ids))
+            + "): a report compares games of one scenario"
+        )
+    several = len(games) > 1
+    for i, g in enumerate(games, start=1):
+        teams = ", ".join(t.name for t in g.teams)
+        g.label = f"Group {i}" + (f" ({teams})" if teams else "") if several else "The game"
+    return games
+
+
+def build_report(
+    paths: Sequence[str | Path],
+    worlds: int = 10_000,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    games = load_logs(paths)
+    charts.reset_ids()
+    analyses = []
+    for g in games:
+        if progress:
+            progress(f"analysing {g.path.name} ({g.n_turns} turns)…")
+        analyses.append(analyse(g, worlds))
+    several = len(games) > 1
+    groups = []
+    for i, (g, an) in enumerate(zip(games, analyses, strict=True), start=1):
+        gr = build.group(g, an, i, f"g{i}-" if several else "")
+        for r in gr["odds"]["rows"]:
+            r["rank_text"] = (
+                f"all {r['n_options']} options alike"
+                if r["alike"]
+                else f"{_ordinal(r['rank'])} safest of {r['n_options']}"
+            )
+        groups.append(gr)
+    g0 = games[0]
+    meta = g0.loaded.scenario.meta
+    try:
+        persistence = AISettings.from_dict(dict(g0.log.get("ai", {}))).persistence
+    except (TypeError, ValueError):
+        persistence = AISettings().persistence
+    html = render(
+        "report.html.j2",
+        lang=meta.language,
+        title=meta.title,
+        scenario_version=meta.version,
+        facts_as_of=build.date_text(meta.facts_as_of),
+        turn_days=meta.turn_days,
+        turn_limit=meta.turn_limit,
+        several=several,
+        groups=groups,
+        compare=build.compare(games, analyses, groups),
+        debrief=build.debrief(g0),
+        persistence=persistence,
+    )
+    return Report(games, analyses, html, export.tables(games, analyses))
+
+
+def write(report: Report, output: str | Path) -> Path:
+    from game.engine.saves import write_atomic
+
+    path = Path(output)
+    write_atomic(path, report.html.encode("utf-8"))
+    return path

@@ -1,0 +1,241 @@
+"""A scenario in words: objectives, option categories, facts and the basis of every number.
+
+Shared by the after-action report and the role briefings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from game.engine.ai import in_sentence
+from game.scenario import Loaded
+from game.scenario.schema import Actor, Basis, OutcomeKind, Scenario
+
+CATEGORY_NAMES = {
+    "talks": "Talks",
+    "covert": "Covert action",
+    "mobilization": "Mobilisation",
+    "show_of_force": "Show of force",
+    "sanctions": "Sanctions",
+    "legal": "Legal",
+    "strike": "Strike",
+    "invasion": "Invasion",
+    "de_escalation": "De-escalation",
+    "information": "Information",
+    "alliance": "Alliance",
+    "status_quo": "Hold course",
+    "concession": "Concession",
+}
+
+STATUS_NAMES = {
+    "established": "established",
+    "official_statement": "official statement",
+    "claim": "CLAIM",
+    "report": "report",
+}
+
+CONFIDENCE_NAMES = {
+    "counted": "counted from data",
+    "published": "published",
+    "unconfirmed": "unconfirmed",
+    "suggested": "suggested value, not a fact",
+}
+
+
+def date_text(d: dt.date | str | None) -> str:
+    if d is None:
+        return ""
+    if isinstance(d, str):
+        try:
+            d = dt.date.fromisoformat(d)
+        except ValueError:
+            return d
+    return f"{d.day} {d:%b %Y}"
+
+
+def pct(p: float | None, digits: int = 0) -> str:
+    """A probability as a percentage that never claims certainty it does not have."""
+    if p is None:
+        return "—"
+    v = 100.0 * float(p)
+    if v == 0:
+        return "0%"
+    if v == 100:
+        return "100%"
+    if v < 0.5 and digits == 0:
+        return "<1%"
+    if v > 99.5 and digits == 0:
+        return ">99%"
+    return f"{v:.{digits}f}%"
+
+
+def category(cat: Any) -> str:
+    key = getattr(cat, "value", cat)
+    return CATEGORY_NAMES.get(str(key), str(key).replace("_", " ").capitalize())
+
+
+# --- objectives -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Goal:
+    text: str
+    weight: float
+    importance: str  # "high", "medium", "low"
+
+
+def _importance(w: float, top: float) -> str:
+    r = abs(w) / top if top else 0.0
+    return "high" if r >= 0.75 else "medium" if r >= 0.4 else "low"
+
+
+def metric_goals(scn: Scenario, actor: Actor) -> list[Goal]:
+    """Each weighted metric as a goal in words, most important first."""
+    names = {m.id: m.name for m in scn.metrics}
+    weights = actor.objectives.metrics
+    top = max((abs(w) for w in weights.values()), default=0.0)
+    out = []
+    for mid, w in sorted(weights.items(), key=lambda kv: (-abs(kv[1]), kv[0])):
+        if w == 0:
+            continue
+        name = in_sentence(names[mid], scn)
+        text = f"keep {name} high" if w > 0 else f"keep {name} low"
+        out.append(Goal(text[0].upper() + text[1:], w, _importance(w, top)))
+    return out
+
+
+def outcome_goals(scn: Scenario, actor: Actor) -> tuple[list[str], list[str], list[str]]:
+    """(headline aims such as "Avoid war", endings wanted best first, endings to avoid worst
+    first), from the actor's outcome utilities."""
+    util = actor.objectives.outcomes
+    by_id = {o.id: o for o in scn.outcomes}
+    want = sorted((q for q, u in util.items() if u > 0), key=lambda q: (-util[q], q))
+    avoid = sorted((q for q, u in util.items() if u < 0), key=lambda q: (util[q], q))
+    aims = []
+    wars = [q for q in avoid if by_id[q].kind == OutcomeKind.war]
+    if wars:
+        aims.append("Avoid war")
+    if want:
+        aims.append(f"Aim for {in_sentence(by_id[want[0]].name, scn)}")
+    return (
+        aims,
+        [by_id[q].name for q in want],
+        [by_id[q].name for q in avoid],
+    )
+
+
+# --- facts and the basis of every number ----------------------------------------------------------
+
+
+def fact_rows(loaded: Loaded, ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Facts (all, or ``ids``) sorted by date then id, with display fields."""
+    facts = loaded.facts
+    keys = [k for k in (ids if ids is not None else list(facts)) if k in facts]
+    rows = []
+    for k in keys:
+        f = facts[k]
+        status = str(f.get("status", ""))
+        rows.append(
+            {
+                "id": k,
+                "statement": f.get("statement", ""),
+                "asserted_by": f.get("asserted_by", ""),
+                "status": status,
+                "status_text": STATUS_NAMES.get(status, status.replace("_", " ")),
+                "claim": status == "claim",
+                "date": date_text(f.get("date")),
+                "iso": str(f.get("date", "")),
+                "note": f.get("note", ""),
+            }
+        )
+    rows.sort(key=lambda r: (r["iso"], r["id"]))
+    return rows
+
+
+def reference_rows(loaded: Loaded) -> list[dict[str, Any]]:
+    rows = []
+    for k, r in loaded.references.items():
+        conf = str(r.get("confidence", ""))
+        rows.append(
+            {
+                "id": k,
+                "statement": r.get("statement", ""),
+                "source": r.get("source", ""),
+                "confidence": conf,
+                "confidence_text": CONFIDENCE_NAMES.get(conf, conf),
+                "suggested": conf == "suggested",
+                "note": r.get("note", ""),
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Assumption:
+    path: str
+    name: str
+    basis: Basis
+
+
+def _label(item: BaseModel) -> str:
+    for attr in ("name", "label"):
+        v = getattr(item, attr, None)
+        if isinstance(v, str):
+            return v
+    if hasattr(item, "source") and hasattr(item, "target"):
+        return f"{item.source} → {item.target}"  # type: ignore[attr-defined]
+    if hasattr(item, "headline"):
+        return str(item.headline)  # type: ignore[attr-defined]
+    return ""
+
+
+def assumptions(scn: Scenario) -> list[Assumption]:
+    """Every ``basis`` in the scenario, in file order, with the path of its item
+    (ids where items have them: ``actors.usa.options.strike_boats``)."""
+    out: list[Assumption] = []
+
+    def walk(obj: Any, path: str) -> None:
+        if isinstance(obj, BaseModel):
+            basis = getattr(obj, "basis", None)
+            if isinstance(basis, Basis):
+                out.append(Assumption(path or "scenario", _label(obj), basis))
+            for name in type(obj).model_fields:
+                if name == "basis":
+                    continue
+                walk(getattr(obj, name), f"{path}.{name}" if path else name)
+        elif isinstance(obj, list):
+            for i, item in enumerate(obj):
+                ident = getattr(item, "id", None)
+                walk(item, f"{path}.{ident}" if isinstance(ident, str) else f"{path}[{i}]")
+        elif isinstance(obj, dict):
+            for k, v in obj.items():
+                if isinstance(v, BaseModel | list | dict):
+                    walk(v, f"{path}.{k}")
+
+    walk(scn, "")
+    return out
+
+
+def facts_of_actor(scn: Scenario, actor: Actor) -> list[str]:
+    """Fact ids behind an actor, its options and the metrics it owns or weighs, in
+    order of first mention."""
+    seen: list[str] = []
+
+    def add(basis: Basis | None) -> None:
+        if basis is None:
+            return
+        for f in basis.facts:
+            if f not in seen:
+                seen.append(f)
+
+    add(actor.basis)
+    for o in actor.options:
+        add(o.basis)
+    for m in scn.metrics:
+        if m.owner == actor.id:
+            add(m.basis)
+    return seen

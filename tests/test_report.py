@@ -1,0 +1,371 @@
+"""``brink report``: the after-action report, its exports, and its reading of the log.
+
+The logs are made here: computer games (``Session`` with AI seats, as ``brink
+autoplay``), and a classroom game with team seats, console actions and student
+forecasts. The forecasts (and the extra classroom fields: ``teams``, ``by``,
+``settings``, ``console``) are added to the log the way the engine will record
+them (docs in game/report/logdata.py); the report must read them when present
+and say "not recorded" when absent.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from game.engine import Seat, Session, save_game
+from game.scenario import load_scenario
+
+ROOT = Path(__file__).parent.parent
+WORLDS = "500"
+SECTIONS = ["header", "timeline", "metrics", "odds", "spread", "forecasts", "groups", "debrief"]
+
+
+# --- logs -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scenario_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped scenario and its sheets, copied (so edits to the tree mid-run don't matter)."""
+    d = tmp_path_factory.mktemp("scn")
+    shutil.copytree(ROOT / "scenarios", d / "scenarios")
+    shutil.copytree(ROOT / "seeds", d / "seeds")
+    return d / "scenarios" / "venezuela-2025.yaml"
+
+
+def computer_log(scenario: Path, path: Path, seed: int, seats: dict[str, str] | None = None) -> Path:
+    s = Session.new(scenario, seed=seed, seats=seats or {}, autosave=False)
+    while not s.over:
+        s.resolve()
+    save_game(s, path)
+    return path
+
+
+def classroom_log(scenario: Path, path: Path, seed: int = 7, turns: int = 8) -> Path:
+    """Three teams on two actors (Red and Green take turns as the US), console actions,
+    a timer that ran out once, and forecasts before every decision."""
+    s = Session.new(
+        scenario, seed=seed, seats={"usa": Seat.team("Red"), "ven": Seat.team("Blue")}, autosave=False
+    )
+    rng = np.random.default_rng(seed)
+    plan_us = ["talks", "covert", "show_of_force", "talks", "sanctions", "talks", "hold", "talks"]
+    plan_ve = ["talks", "arm_militia", "drills", "talks", "un_case", "concessions", "talks", "hold"]
+    forecasts: list[dict[str, Any]] = []
+    while not s.over and s.turn < turns:
+        T = s.current_turn
+        if T == 2:
+            s.add_inject("Oil tanker seized off the coast", "Control team inject")
+        if T == 3:
+            s.pause()
+            s.fire_event(s.c.event_ids[0])
+            s.resume()
+        if T == 4:
+            s.set_metric("tension", 70.0)
+        for actor, plan in (("usa", plan_us), ("ven", plan_ve)):
+            opts = {o.id for o in s.options(actor) if o.available}
+            want = plan[(T - 1) % len(plan)]
+            s.commit(actor, want if want in opts else s.scenario.actors[s.c.actor_index(actor)].hold_option)
+        us_team = "Red" if T % 2 else "Green"
+        for team, actor in ((us_team, "usa"), ("Blue", "ven")):
+            p_war = float(rng.uniform(0.05, 0.4))
+            p_set = float(rng.uniform(0.1, 0.5))
+            forecasts.append(
+                {
+                    "turn": T,
+                    "team": team,
+                    "actor": actor,
+                    "within": 4,
+                    "probs": {"war": round(p_war, 2), "settlement": round(p_set, 2)},
+                }
+            )
+        s.resolve()
+    log = s.log
+    log["teams"] = [
+        {"name": "Red", "actor": "usa"},
+        {"name": "Green", "actor": "usa"},
+        {"name": "Blue", "actor": "ven"},
+    ]
+    for t in log["turns"]:
+        t["by"] = {"usa": "Red" if t["turn"] % 2 else "Green", "ven": "Blue"}
+    # half the forecasts at top level, half inside their turn (both places are read)
+    for f in forecasts:
+        if f["turn"] % 2:
+            log["forecasts"] = [*log.get("forecasts", []), f]
+        else:
+            entry = log["turns"][f["turn"] - 1]
+            entry["forecasts"] = [*entry.get("forecasts", []), {k: v for k, v in f.items() if k != "turn"}]
+    log["settings"] = {"class_code": "SPEAR-7", "timer": 90}
+    log["console"] = [{"turn": 5, "kind": "timer_expired", "actor": "ven", "team": "Blue", "option": "hold"}]
+    save_game(log, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def logs(scenario_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("logs")
+    return {
+        "auto": computer_log(scenario_copy, d / "auto7.json", 7),
+        "dup1": computer_log(scenario_copy, d / "dup1.json", 11),
+        "dup2": computer_log(scenario_copy, d / "dup2.json", 11, {"usa": "talks"}),
+        "class": classroom_log(scenario_copy, d / "class.json"),
+    }
+
+
+def brink(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "game", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        env={**__import__("os").environ, "OPENBLAS_NUM_THREADS": "1"},
+    )
+
+
+# --- HTML checks ----------------------------------------------------------------------------------
+
+
+class _Balance(HTMLParser):
+    """Checks that the main elements open and close in order."""
+
+    WATCH = {"html", "head", "body", "main", "section", "header", "footer", "table", "thead",
+             "tbody", "tr", "ul", "ol", "figure", "details", "svg", "nav", "div", "style"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.sections: list[str] = []
+        self.ids: list[str] = []
+        self.svgs = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(a["id"] or "")
+        if a.get("data-section"):
+            self.sections.append(a["data-section"] or "")
+        if tag == "svg":
+            self.svgs += 1
+        if tag in self.WATCH:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(a["id"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.WATCH:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+            if tag in self.stack:
+                while self.stack and self.stack.pop() != tag:
+                    pass
+            return
+        self.stack.pop()
+
+
+EXTERNAL = [
+    re.compile(r"https?:", re.I),
+    re.compile(r"(?<![:\w])//[\w.-]+\.[a-z]{2,}", re.I),
+    re.compile(r"@import", re.I),
+    re.compile(r"url\(\s*['\"]?(?!#|data:)", re.I),
+    re.compile(r"\b(?:src|href|action|poster|srcset)\s*=\s*['\"]?(?!#|data:)", re.I),
+]
+
+
+def check_html(html: str) -> _Balance:
+    assert html.startswith("<!DOCTYPE html>")
+    p = _Balance()
+    p.feed(html)
+    p.close()
+    assert not p.errors, p.errors[:5]
+    assert not p.stack, f"unclosed: {p.stack}"
+    for rx in EXTERNAL:
+        m = rx.search(html)
+        assert m is None, f"external reference {m.group(0)!r} near {html[max(0, m.start() - 80) : m.end() + 80]!r}"
+    assert "<?xml" not in html and "<!DOCTYPE svg" not in html
+    assert len(p.ids) == len(set(p.ids)), "duplicate element ids"
+    return p
+
+
+# --- the report from one log ----------------------------------------------------------------------
+
+
+def test_report_from_one_computer_log(logs: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    csv_dir = tmp_path / "csv"
+    js = tmp_path / "report.json"
+    t0 = time.perf_counter()
+    r = brink("report", str(logs["auto"]), "-o", str(out), "--csv", str(csv_dir), "--json", str(js), "--worlds", WORLDS)
+    assert r.returncode == 0, r.stderr
+    assert time.perf_counter() - t0 < 30
+    html = out.read_text(encoding="utf-8")
+    p = check_html(html)
+    for sec in SECTIONS:
+        assert sec in p.sections, f"section {sec} missing"
+    for anchor in ("summary", "timeline", "metrics", "odds", "spread", "forecasts", "groups", "debrief"):
+        assert anchor in p.ids
+    assert p.svgs >= 3
+    assert "@media print" in html and "break-before: page" in html
+    # absent classroom data says so
+    assert html.count("not recorded") >= 4
+    assert "Student forecasts: <strong>not recorded</strong>" in html
+    # the debrief material: questions, claims, assumptions with their item paths
+    scn = load_scenario(ROOT / "scenarios" / "venezuela-2025.yaml").scenario
+    assert scn.debrief[0][:40].replace("'", "&#39;") in html
+    assert "CLAIM" in html and "actors.usa.options." in html and "metrics.tension" in html
+    # deterministic: the same log gives the same bytes
+    out2 = tmp_path / "again.html"
+    assert brink("report", str(logs["auto"]), "-o", str(out2), "--worlds", WORLDS).returncode == 0
+    assert out2.read_bytes() == out.read_bytes()
+
+    # exports
+    cols = {
+        "turns": {"group", "turn", "actor", "move", "stage_before", "stage_after", "tension", "p_war_move"},
+        "forecasts": {"group", "turn", "team", "actor", "within", "category", "p_team", "p_model", "happened"},
+        "scores": {"group", "team", "actor", "brier_mean", "model_brier_mean", "objective_score"},
+        "outcomes": {"group", "outcome", "happened", "share_as_played", "worlds"},
+        "decisions": {"group", "turn", "actor", "option", "chosen", "p_war", "p_running"},
+    }
+    doc = json.loads(js.read_text(encoding="utf-8"))
+    for name, want in cols.items():
+        with (csv_dir / f"{name}.csv").open(encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            rows = list(reader)
+            assert want <= set(reader.fieldnames or []), (name, reader.fieldnames)
+        assert len(doc[name]) == len(rows)
+        assert doc["columns"][name] == reader.fieldnames
+    turns = list(csv.DictReader((csv_dir / "turns.csv").open(encoding="utf-8")))
+    assert len(turns) == 2 * doc["report"]["groups"][0]["turns"]
+    outcomes = list(csv.DictReader((csv_dir / "outcomes.csv").open(encoding="utf-8")))
+    assert sum(int(r["happened"]) for r in outcomes) == 1
+    assert abs(sum(float(r["share_as_played"]) for r in outcomes) - 1) < 1e-6
+    assert list(csv.DictReader((csv_dir / "forecasts.csv").open(encoding="utf-8"))) == []
+
+
+def test_classroom_log_shows_teams_console_and_forecasts(logs: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "class.html"
+    csv_dir = tmp_path / "csv"
+    r = brink("report", str(logs["class"]), "-o", str(out), "--csv", str(csv_dir), "--worlds", WORLDS)
+    assert r.returncode == 0, r.stderr
+    html = out.read_text(encoding="utf-8")
+    p = check_html(html)
+    assert set(SECTIONS) <= set(p.sections)
+    for team in ("Red", "Green", "Blue"):
+        assert team in html
+    assert "SPEAR-7" in html and "90 s" in html
+    assert "Teacher inject: “Oil tanker seized off the coast”" in html
+    assert "Teacher fired the event" in html and "Teacher set Crisis tension to 70" in html
+    assert "Teacher paused the game" in html and "TIMER RAN OUT" in html
+    assert "Mean Brier" in html and "calibration" in html.lower()
+    assert p.svgs >= 4  # stage, metrics…, odds, spread, calibration
+    scores = list(csv.DictReader((csv_dir / "scores.csv").open(encoding="utf-8")))
+    by_team = {r["team"]: r for r in scores}
+    assert set(by_team) >= {"Red", "Green", "Blue"}
+    assert all(float(by_team[t]["brier_mean"]) >= 0 for t in ("Red", "Green", "Blue"))
+    fc = list(csv.DictReader((csv_dir / "forecasts.csv").open(encoding="utf-8")))
+    # 2 forecasts a turn for 8 turns (or fewer if it ended), 3 categories each
+    assert len(fc) % 3 == 0 and len(fc) >= 6
+    assert {r["category"] for r in fc} == {"war", "settlement", "none"}
+    # each scored forecast's Brier is the hand formula on its own rows
+    by_key: dict[tuple, list[dict]] = {}
+    for row in fc:
+        by_key.setdefault((row["turn"], row["team"]), []).append(row)
+    for rows in by_key.values():
+        if rows[0]["happened"] == "":
+            continue
+        bs = sum((float(x["p_team"]) - int(x["happened"])) ** 2 for x in rows)
+        assert abs(bs - float(rows[0]["brier_team"])) < 1e-5
+        assert sum(int(x["happened"]) for x in rows) == 1
+
+
+# --- several logs (duplicate mode) ----------------------------------------------------------------
+
+
+def test_report_from_two_logs_with_the_same_seed(logs: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "dup.html"
+    js = tmp_path / "dup.json"
+    r = brink("report", str(logs["dup1"]), str(logs["dup2"]), "-o", str(out), "--json", str(js), "--worlds", WORLDS)
+    assert r.returncode == 0, r.stderr
+    html = out.read_text(encoding="utf-8")
+    p = check_html(html)
+    for sec in SECTIONS:
+        assert sec in p.sections
+    # sections 2-6 for each group, once each
+    assert p.sections.count("timeline") == 2 and p.sections.count("spread") == 2
+    assert "g1-timeline" in p.ids and "g2-timeline" in p.ids
+    assert "Group 1" in html and "Group 2" in html
+    assert "Where their choices first differed" in html
+    assert "Escalation ladder by group" in html
+    assert "same world" in html  # same seed, same start
+    doc = json.loads(js.read_text(encoding="utf-8"))
+    assert [g["group"] for g in doc["report"]["groups"]] == [1, 2]
+    assert {r["group"] for r in doc["turns"]} == {1, 2}
+    # the first turn where the choices differed, as the logs say
+    l1 = json.loads(logs["dup1"].read_text())["log"]["turns"]
+    l2 = json.loads(logs["dup2"].read_text())["log"]["turns"]
+    first = next(i + 1 for i, (a, b) in enumerate(zip(l1, l2)) if a["moves"] != b["moves"])
+    assert re.search(rf"Turn <strong>{first}</strong>", html)
+
+
+def test_logs_of_different_scenarios_are_refused(logs: dict[str, Path], tmp_path: Path) -> None:
+    mini = ROOT / "tests" / "data" / "mini.yaml"
+    other = computer_log(mini, tmp_path / "mini.json", 3)
+    r = brink("report", str(logs["auto"]), str(other), "-o", str(tmp_path / "x.html"), "--worlds", WORLDS)
+    assert r.returncode == 2
+    assert "different scenarios" in r.stderr and "Traceback" not in r.stderr
+
+
+# --- bad logs -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda raw: raw[: len(raw) // 2], "truncated"),
+        (lambda raw: raw.replace(b'"seed"', b'"seeds"', 1), "corrupted"),
+        (lambda raw: b"", "empty"),
+        (lambda raw: b"{\"format\": \"something else\"}", "not a Brinkmanship save"),
+    ],
+)
+def test_a_bad_log_gives_the_engine_message_and_exit_1(
+    logs: dict[str, Path], tmp_path: Path, damage: Any, words: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(damage(logs["auto"].read_bytes()))
+    out = tmp_path / "r.html"
+    r = brink("report", str(bad), "-o", str(out), "--worlds", WORLDS)
+    assert r.returncode == 1
+    assert str(bad) in r.stderr and words in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not out.exists()
+
+
+def test_a_missing_log_and_bad_worlds(tmp_path: Path, logs: dict[str, Path]) -> None:
+    r = brink("report", str(tmp_path / "nope.json"), "-o", str(tmp_path / "r.html"))
+    assert r.returncode == 1 and "no such file" in r.stderr
+    r = brink("report", str(logs["auto"]), "--worlds", "5", "-o", str(tmp_path / "r.html"))
+    assert r.returncode == 2 and "--worlds" in r.stderr
+
+
+def test_the_report_package_does_not_import_pygame() -> None:
+    code = (
+        "import sys, game.report.cli, game.report.report, game.report.briefing\n"
+        "print(any(m.startswith('pygame') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,117 @@
+"""Render the game's main screens to docs/screenshots/*.png.
+
+    python tools/screenshots.py                     # headless (SDL dummy driver)
+    xvfb-run -s '-screen 0 1280x720x24' python tools/screenshots.py   # a real X11 window
+
+Plays the Venezuela scenario as the United States with a fixed seed, by posted
+keyboard and mouse events, and saves the title, setup, briefing, situation room
+(with a what-if forecast shown), resolution and end screens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    ap.add_argument("--size", default="1280x720")
+    ap.add_argument("--seed", type=int, default=2025)
+    args = ap.parse_args()
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ["BRINK_DATA_DIR"] = tempfile.mkdtemp(prefix="brink-shots-")
+    w, h = (int(v) for v in args.size.lower().split("x"))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    from game.paths import default_scenario
+    from game.ui.app import App
+    from game.ui.pg import pygame
+
+    app = App(size=(w, h), scenario=str(default_scenario()), seed=args.seed, save_settings=False)
+
+    def frames(n: int = 2) -> None:
+        app.run_frames(n)
+
+    def key(k: int) -> None:
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=""))
+        pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=0, unicode=""))
+        frames(2)
+
+    def hover(pos: tuple[int, int]) -> None:
+        pygame.mouse.set_pos(pos)
+        pygame.event.post(
+            pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))
+        )
+        frames(2)
+
+    def wait(cond, timeout: float = 60.0) -> None:
+        t0 = time.perf_counter()
+        while not cond() and time.perf_counter() - t0 < timeout:
+            frames(1)
+            time.sleep(0.003)
+
+    def shot(name: str) -> None:
+        frames(2)
+        path = out / f"{name}.png"
+        pygame.image.save(app.window, str(path))
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+    hover((w - 5, h - 5))
+    shot("title")
+    key(pygame.K_RETURN)
+    shot("setup")
+    key(pygame.K_RETURN)
+    shot("briefing")
+    key(pygame.K_RETURN)
+    game = app.game
+    room = app.scene
+    plan = ["talks", "information", "show_of_force", "sanctions", "talks", "assurance"]
+    for turn in range(2):
+        wait(lambda: game.advice() is not None)
+        oid = plan[turn]
+        i = next(o.index for o in room.snap.options if o.id == oid)
+        key(pygame.K_1 + i if i < 9 else pygame.K_0)
+        hover(room.card_rects[i].center)
+        wait(lambda oid=oid: game.cached_what_if(oid) is not None and game.cached_what_if("hold"))
+        if turn == 1:
+            shot("situation-room")
+        key(pygame.K_RETURN)
+        wait(lambda: app.scene.name == "resolution")
+        if turn == 1:
+            hover((w - 5, h - 5))
+            shot("resolution")
+        key(pygame.K_RETURN)
+    # play on to the end: the plan, then hold course
+    turn = 2
+    while app.scene.name != "end" and turn < 60:
+        if app.scene.name == "room":
+            room = app.scene
+            oid = plan[turn % len(plan)]
+            opt = next((o for o in room.snap.options if o.id == oid and o.available), None)
+            opt = opt or next(o for o in room.snap.options if o.available)
+            room.select(opt.index)
+            frames(1)
+            key(pygame.K_RETURN)
+            wait(lambda: app.scene.name != "room")
+            turn += 1
+        else:
+            key(pygame.K_RETURN)
+    shot("end")
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
