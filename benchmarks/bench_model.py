@@ -183,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         v = r[key]
         ok = v <= bound if op == "<=" else v >= bound
         print(f"{key:<24}{v:>12}  {op} {bound:g}  {'ok' if ok else 'MISSED'}")
-    print(f"{'rng_floor_ms':<24}{r['rng_floor_ms']:>12}  (float32 normals, worlds x turns x metrics)")
+    print(
+        f"{'rng_floor_ms':<24}{r['rng_floor_ms']:>12}  (float32 normals, worlds x turns x metrics)"
+    )
     print(f"{'forecast_over_floor':<24}{r['forecast_over_floor']:>12}")
     print(f"{'forecast_min_ms':<24}{r['forecast_min_ms']:>12}")
     return 0

@@ -65,9 +65,7 @@ def _compiled(seed: int):
 
 def _random_moves(c, st: State, rng: np.random.Generator) -> np.ndarray:
     """Any options at all (not only available ones): the rules must cope."""
-    return np.stack(
-        [rng.integers(0, c.n_options[a], size=st.n) for a in range(c.n_actors)], axis=1
-    )
+    return np.stack([rng.integers(0, c.n_options[a], size=st.n) for a in range(c.n_actors)], axis=1)
 
 
 def _check_state(c, st: State) -> None:

@@ -98,6 +98,11 @@ def test_whole_game_by_mouse_only(ui_app) -> None:
     assert d.scene.name == "end"
     assert [t["moves"]["blue"] for t in game.session.log["turns"]] == chosen
     assert "The path" in d.scene.labels()
+    if d.scene.button_named("report") is not None:  # the classroom report, when it is built
+        d.click_button("report")
+        d.wait(lambda: "written" in d.scene.note or "not" in d.scene.note, timeout=120)
+        assert "Report written" in d.scene.note, d.scene.note
+        assert list(d.app.settings_path.parent.glob("reports/report-*.html"))
     d.click_button("new_game")
     assert d.scene.name == "setup"
 
@@ -174,3 +179,40 @@ def test_help_and_pause_menu_save_load_settings(ui_app, ui_data_dir) -> None:
     d.key(pygame.K_ESCAPE)
     d.click_button("quit_to_title")
     assert d.scene.name == "title" and d.app.game is None
+
+
+def test_a_corrupt_autosave_gets_a_message_not_a_crash(ui_app, ui_data_dir) -> None:
+    bad = ui_data_dir / "autosave" / "mini-broken.json"
+    bad.parent.mkdir(parents=True)
+    bad.write_text('{"format": "brinkmanship-save", "log": ', encoding="utf-8")
+    d = ui_app()
+    d.click_button("continue")
+    assert d.scene.name == "message"
+    assert "Cannot continue" in d.scene.labels()
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "title"
+    assert bad.read_text(encoding="utf-8").startswith('{"format"')  # nothing overwritten
+
+
+def test_brink_play_opens_the_title_screen(ui_data_dir) -> None:
+    import argparse
+
+    from game.ui import app as app_mod
+
+    seen = {}
+
+    class Once(app_mod.App):
+        def run(self) -> int:
+            self.tick(1 / 60)
+            seen["scene"] = self.scene.name
+            seen["size"] = self.window.get_size()
+            self.quit()
+            return 0
+
+    orig = app_mod.App
+    app_mod.App = Once
+    try:
+        rc = app_mod.main(argparse.Namespace(size="1024x768", scenario=None, seed=5, text=False))
+    finally:
+        app_mod.App = orig
+    assert rc == 0 and seen == {"scene": "title", "size": (1024, 768)}

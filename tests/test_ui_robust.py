@@ -152,6 +152,7 @@ def test_theme_loads_without_warnings() -> None:
     from game.ui.app import make_manager
 
     pygame.display.init()
+    pygame.display.set_mode((800, 600))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         manager = make_manager((800, 600), 1.0)

@@ -101,6 +101,7 @@ def main() -> int:
             oid = plan[turn % len(plan)]
             opt = next((o for o in room.snap.options if o.id == oid and o.available), None)
             opt = opt or next(o for o in room.snap.options if o.available)
+            room.set_focus(opt.index)
             room.select(opt.index)
             frames(1)
             key(pygame.K_RETURN)

@@ -63,7 +63,9 @@ def _policies(c: Compiled, specs: list[str]) -> tuple[list[Policy], dict[str, st
         actor, sep, value = spec.partition("=")
         actor, value = actor.strip(), value.strip()
         if not sep or not actor or not value:
-            raise UsageError(f"--policy {spec!r} should look like ACTOR=OPTION|random|mix:a=0.5,b=0.5")
+            raise UsageError(
+                f"--policy {spec!r} should look like ACTOR=OPTION|random|mix:a=0.5,b=0.5"
+            )
         if actor not in c.actor_ids:
             raise UsageError(
                 f"--policy {spec!r}: unknown actor {actor!r} (known: {', '.join(c.actor_ids)})"

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from game.model.compiled import Compiled
-from game.model.policy import Fixed, Mix, Policy, Then, Uniform
+from game.model.policy import Fixed, Mix, Policy, Then, Uniform, uniform_choices
 from game.model.state import State
 from game.model.step import Live, advance, available, live_available, live_of, put_back
 from game.model.step import tables as _tables
@@ -91,24 +91,31 @@ class _Bands:
 
     def __init__(self, m: int, worlds: int) -> None:
         # float32: the bands are for display, and sorting float32 is much faster
-        self.buf = np.empty((m, worlds), dtype=np.float32)
+        self.frozen = np.empty((m, worlds), dtype=np.float32)
+        self.work = np.empty((m, worlds), dtype=np.float32)
         self.nf = 0
         pos = np.asarray(QUANTILES) * (worlds - 1)
         self.lo = np.floor(pos).astype(np.int64)
         self.hi = np.minimum(self.lo + 1, worlds - 1)
         self.frac = pos - self.lo
 
-    def freeze(self, x: NDArray[np.float64]) -> None:
+    def freeze(self, x: NDArray) -> None:
         """Keep the final values x [M, k] of k worlds that ended."""
         k = x.shape[1]
-        self.buf[:, self.nf : self.nf + k] = x
+        self.frozen[:, self.nf : self.nf + k] = x
         self.nf += k
 
-    def __call__(self, live_x: NDArray[np.float64]) -> NDArray[np.float64]:
-        """[5, M] quantiles over the ended worlds and the running ones (x [M, n])."""
-        self.buf[:, self.nf :] = live_x
-        s = np.sort(self.buf, axis=1)
-        a, b = s[:, self.lo].astype(np.float64), s[:, self.hi].astype(np.float64)
+    def __call__(self, live_x: NDArray, alive: NDArray[np.bool_] | None) -> NDArray[np.float64]:
+        """[5, M] quantiles over the ended worlds and the running ones (x [M, n], of which
+        the columns ``alive``, or all)."""
+        w = self.work
+        w[:, : self.nf] = self.frozen[:, : self.nf]
+        if alive is None:
+            w[:, self.nf :] = live_x
+        else:
+            np.compress(alive, live_x, axis=1, out=w[:, self.nf :])
+        w.sort(axis=1)
+        a, b = w[:, self.lo].astype(np.float64), w[:, self.hi].astype(np.float64)
         return (a + (b - a) * self.frac).T
 
 
@@ -151,6 +158,8 @@ def forecast(
     bands = np.zeros((horizon + 1, len(QUANTILES), c.n_metrics))
     first = np.repeat(c.hold[None, :].astype(np.int64), worlds, axis=0)
     plain = all(_plain(p) for p in policies)
+    # (exactly Uniform, not a subclass: the same draws as calling each in turn)
+    all_uniform = all(type(p) is Uniform for p in policies)
 
     # The batch: rows[i] is the world of column i; alive[i] turns False when it
     # ends (its final values are set aside then; the column is dropped at the next
@@ -182,15 +191,15 @@ def forecast(
     ended: list[Live] = []
 
     def record(h: int) -> None:
-        stage, tops, x = lv.stage, top, lv.x
+        stage, tops = lv.stage, top
         if n_dead:
-            stage, tops, x = stage[alive], tops[alive], x[:, alive]
+            stage, tops = stage[alive], tops[alive]
         p_by_turn[h, :Q] = oc_count / worlds
         p_by_turn[h, Q] = stage.size / worlds
         stage_dist[h] = (st_count + np.bincount(stage, minlength=S)) / worlds
         max_stage[h] = (top_count + np.bincount(tops, minlength=S)) / worlds
         if bands_of is not None:
-            bands[h] = bands_of(x)
+            bands[h] = bands_of(lv.x, alive if n_dead else None)
 
     if worlds > 0:
         record(0)
@@ -209,10 +218,13 @@ def forecast(
             alive = np.ones(rows.size, dtype=bool)
             n_dead = 0
         avail = live_available(c, lv, st.turn)
-        view = _view(c, st, lv, plain)
-        moves = np.empty((lv.n, A), dtype=np.int64)
-        for a, pol in enumerate(policies):
-            moves[:, a] = pol(c, view, a, avail, rng, h)
+        if all_uniform:
+            moves = np.ascontiguousarray(uniform_choices(c, avail, range(A), rng).T)
+        else:
+            view = _view(c, st, lv, plain)
+            moves = np.empty((lv.n, A), dtype=np.int64)
+            for a, pol in enumerate(policies):
+                moves[:, a] = pol(c, view, a, avail, rng, h)
         if h == 0:
             first[rows] = moves
         lv, end, oc, _ = advance(c, lv, moves, rng, st.turn)
@@ -314,7 +326,9 @@ def _view(c: Compiled, st: State, lv: Live, plain: bool) -> State:
     if plain:
         # the built-in policies read only the number of worlds
         empty = np.zeros((n, 0, 0), dtype=np.int64)
-        return State(lv.x.T, lv.stage, running, running, empty, empty, lv.fired.T, lv.held.T, st.turn)
+        return State(
+            lv.x.T, lv.stage, running, running, empty, empty, lv.fired.T, lv.held.T, st.turn
+        )
     t = _tables(c)
     return State(
         x=np.ascontiguousarray(lv.x.T),

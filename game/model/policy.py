@@ -8,7 +8,7 @@ available in a world fall back to the actor's hold-course option.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,7 +78,7 @@ class Uniform:
         rng: np.random.Generator,
         h: int,
     ) -> Moves:
-        return _draw(c, actor, avail, None, rng)
+        return uniform_choices(c, avail, [actor], rng)[0]
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,33 @@ class Then:
         h: int,
     ) -> Moves:
         return (self.first if h == 0 else self.rest)(c, st, actor, avail, rng, h)
+
+
+def uniform_choices(
+    c: Compiled, avail: NDArray[np.bool_], actors: Sequence[int], rng: np.random.Generator
+) -> NDArray[np.int64]:
+    """Uniform play for several actors at once: int [len(actors), N].
+
+    The same numbers as calling ``Uniform()`` for each actor in turn (one uniform per
+    world and actor, actor by actor), with half the work for two actors.
+    """
+    actors = list(actors)
+    av = avail.transpose(1, 2, 0)  # [A, O, n]
+    av = av[actors[0] : actors[0] + 1] if len(actors) == 1 else av[actors]
+    k, o_max, n = av.shape
+    dt = np.int8 if o_max < 127 else np.int32
+    cum = np.empty((k, o_max, n), dtype=dt)
+    acc = np.zeros((k, n), dtype=dt)
+    for o in range(o_max):
+        np.add(acc, av[:, o], out=acc, casting="unsafe")
+        cum[:, o] = acc
+    u = rng.random((k, n))
+    u *= acc
+    # floor of u * count: the running count to pass (u * count < count exactly)
+    r = u.astype(dt)
+    choice = np.add.reduce(cum <= r[:, None, :], axis=1, dtype=np.int32).astype(np.int64)
+    hold = c.hold[actors][:, None]
+    return np.where(acc > 0, choice, hold)
 
 
 def _draw(

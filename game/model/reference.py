@@ -117,9 +117,7 @@ def _moves_match(want: Mapping[str, list[str]], moves: Mapping[str, str]) -> boo
     return all(moves[a] in opts for a, opts in want.items())
 
 
-def _add(
-    delta: dict[str, float], effects: Mapping[str, Effect], rng: np.random.Generator
-) -> None:
+def _add(delta: dict[str, float], effects: Mapping[str, Effect], rng: np.random.Generator) -> None:
     for mid, e in effects.items():
         delta[mid] += e.mean + (e.sd * rng.standard_normal() if e.sd > 0 else 0.0)
 
@@ -312,13 +310,12 @@ def ref_forecast(
     for _ in range(worlds):
         w = ref_initial(scn, rng) if world is None else world.copy()
         for h in range(horizon + 1):
-            if h:
-                if w.outcome is None:
-                    moves = {
-                        a.id: ref_choose(scn, w, a.id, policies.get(a.id, "random"), rng)
-                        for a in scn.actors
-                    }
-                    ref_step(scn, w, moves, rng)
+            if h and w.outcome is None:
+                moves = {
+                    a.id: ref_choose(scn, w, a.id, policies.get(a.id, "random"), rng)
+                    for a in scn.actors
+                }
+                ref_step(scn, w, moves, rng)
             col = len(outcome_ids) if w.outcome is None else q_index[w.outcome]
             p_by_turn[h, col] += 1
             stage_dist[h, w.stage] += 1

@@ -143,6 +143,7 @@ class _Chances:
     uses_x: bool
     uses_stage: bool
     shift_rows: I  # the chances with any stage shift
+
     @classmethod
     def of(cls, ch: ChanceSet) -> _Chances:
         with np.errstate(invalid="ignore"):
@@ -220,7 +221,7 @@ class _Num:
 class _Tables:
     M: int
     A: int
-    O: int
+    O: int  # noqa: E741
     S: int
     E: int
     Q: int
@@ -244,6 +245,7 @@ class _Tables:
     ev_nrows: I  # metrics some event adds noise to
     ev_var_nr: F  # [len(ev_nrows), E]
     ev_dstage: F  # [E]
+    ev_moves_stage: bool  # some event moves the ladder
     # ladder: rows 0..S-1 up, S..2S-1 down
     lad_slope: F32  # [2S, M]
     lad_const: F32  # [2S] (with each stage's own shift)
@@ -275,7 +277,7 @@ def tables(c: Compiled) -> _Tables:
 
 
 def _build(c: Compiled) -> _Tables:
-    M, A, O, S = c.n_metrics, c.n_actors, c.max_options, c.n_stages
+    M, A, O, S = c.n_metrics, c.n_actors, c.max_options, c.n_stages  # noqa: E741
     E, Q, R = len(c.event_ids), len(c.outcome_ids), int(c.br_actor.size)
     nopt = c.n_options.astype(np.int64)
     J = int(np.prod(nopt.astype(np.float64)))
@@ -313,9 +315,9 @@ def _build(c: Compiled) -> _Tables:
         ev_elig = (c.ev_stage[:, :, None] & ev_ok.T[:, None, :] & ev_live[:, None, None]).reshape(
             E, S * J
         )
-        oc_elig = (c.oc_stage[:, :, None] & oc_ok.T[:, None, :] & c.oc_trigger[:, None, None]).reshape(
-            Q, S * J
-        )
+        oc_elig = (
+            c.oc_stage[:, :, None] & oc_ok.T[:, None, :] & c.oc_trigger[:, None, None]
+        ).reshape(Q, S * J)
     else:
         jt_ms = np.zeros((M + nrows.size, 0))
         ev_elig = np.ascontiguousarray(c.ev_stage & ev_live[:, None])  # [E, S]
@@ -375,6 +377,7 @@ def _build(c: Compiled) -> _Tables:
         ev_nrows=np.flatnonzero((c.ev_var > 0).any(axis=0)),
         ev_var_nr=np.ascontiguousarray(c.ev_var[:, (c.ev_var > 0).any(axis=0)].T),
         ev_dstage=c.ev_stage_change.astype(np.float64),
+        ev_moves_stage=bool(c.ev_stage_change.any()),
         lad_slope=np.concatenate([up.slope, down.slope]),
         lad_const=lad_const.astype(np.float32),
         lad_uses_x=up.uses_x or down.uses_x,
@@ -463,7 +466,9 @@ def put_back(c: Compiled, st: State, rows: I, lv: Live, turn: int) -> None:
     st.stage[rows] = lv.stage
     st.held[rows] = lv.held.T
     st.fired[rows] = lv.fired.T
-    st.cooldown.reshape(st.n, ao)[rows] = np.maximum(lv.free - turn, 0).T
+    cd = lv.free - np.int32(turn)
+    np.maximum(cd, 0, out=cd)
+    st.cooldown.reshape(st.n, ao)[rows] = cd.T
     st.uses.reshape(st.n, ao)[rows] = lv.uses.T
 
 
@@ -488,9 +493,11 @@ def available(c: Compiled, st: State) -> NDArray[np.bool_]:
     n = st.n
     ok = np.take(t.av_stage, st.stage, axis=1)  # [A*O, n]
     t.av_conds.apply(ok, np.ascontiguousarray(st.x.T))
-    ok &= st.cooldown.reshape(n, t.A * t.O).T == 0
+    ao = t.A * t.O
+    ok &= st.cooldown.reshape(n, ao).T <= 0
     if t.lim_cols.size:
-        ok[t.lim_cols] &= st.uses.reshape(n, t.A * t.O)[:, t.lim_cols].T < t.lim_max
+        used = st.uses.reshape(n, ao)[:, t.lim_cols].T
+        ok[t.lim_cols] &= used < t.lim_max
     return np.ascontiguousarray(ok.reshape(t.A, t.O, n).transpose(2, 0, 1))
 
 
@@ -556,10 +563,7 @@ def _move_terms(c: Compiled, t: _Tables, nm: _Num, moves: I) -> tuple[I | None, 
     sd [Mn, n] of all three, and which events [E, n] and outcomes [Q, n] the moves
     allow, when there is no joint index)."""
     if t.joint:
-        if t.A == 2:
-            j = moves[:, 0] * t.stride[0] + moves[:, 1]
-        else:
-            j = moves @ t.stride
+        j = moves[:, 0] * t.stride[0] + moves[:, 1] if t.A == 2 else moves @ t.stride
         ms = np.take(nm.jt_ms, j, axis=1)
         return j, ms[: t.M], ms[t.M :], None, None
     n = moves.shape[0]
@@ -604,11 +608,11 @@ def _branches(t: _Tables, c: Compiled, x: F, stage: I, moves: I, j: I | None, rn
         rows = np.flatnonzero(has)
     if rows.size == 0:
         return None
-    chosen = moves[rows][:, c.br_actor].T == c.br_option[:, None]  # [R, r]
-    p = t.br_ch.p(np.take(x, rows, axis=1).astype(np.float32, copy=False), stage[rows])
-    chosen &= rng.random(chosen.shape, dtype=np.float32) < p
+    chosen = c.br_option[:, None] == np.take(moves, rows, axis=0)[:, c.br_actor].T  # [R, r]
+    xr = np.take(x, rows, axis=1).astype(np.float32, copy=False)
+    chosen &= rng.random(chosen.shape, dtype=np.float32) < t.br_ch.p(xr, np.take(stage, rows))
     hit = np.logical_or.reduce(chosen, axis=0)
-    return rows[hit], chosen[:, hit].astype(x.dtype)
+    return rows[hit], np.compress(hit, chosen, axis=1).astype(x.dtype)
 
 
 def advance(
@@ -674,14 +678,12 @@ def advance(
         fire &= elig
         ev_rows = np.flatnonzero(np.logical_or.reduce(fire, axis=0))
         if ev_rows.size:
-            ff = fire[:, ev_rows].astype(y.dtype)
+            ff = np.take(fire, ev_rows, axis=1).astype(y.dtype)
             xr = np.take(y, ev_rows, axis=1)
             xr += nm.ev_mean_t @ ff
             if t.ev_nrows.size:
-                v = t.ev_var_nr @ ff
-                nz = np.flatnonzero(v)
-                ev_noise = np.zeros_like(v)
-                ev_noise.flat[nz] = np.sqrt(v.flat[nz]) * normals(rng, nz.size)
+                ev_noise = np.sqrt(t.ev_var_nr @ ff)
+                ev_noise *= normals(rng, ev_noise.size).reshape(ev_noise.shape)
                 xr[t.ev_nrows] += ev_noise
             if explain:
                 x_ev = xr.copy()
@@ -691,8 +693,11 @@ def advance(
             if y32 is not y:
                 y32[:, ev_rows] = xr
             lv.fired |= fire
-            ds = (t.ev_dstage @ ff).astype(np.int64)
-            stage[ev_rows] = np.clip(stage[ev_rows] + ds, 0, t.S - 1)
+            if t.ev_moves_stage:
+                st_r = np.take(stage, ev_rows)
+                st_r += (t.ev_dstage @ ff).astype(np.int64)
+                np.clip(st_r, 0, t.S - 1, out=st_r)
+                stage[ev_rows] = st_r
 
     # 6. ladder from the stage after the events: up with p_up, else down with p_down
     S = t.S
@@ -728,15 +733,15 @@ def advance(
     end_rows = np.zeros(0, dtype=np.int64)
     end_oc = np.zeros(0, dtype=np.int64)
     if r_rows.size:
-        rd = ready[:, r_rows]
+        rd = np.take(ready, r_rows, axis=1)
         if t.oc_sure:
             rd &= t.oc_certain[:, None]
         else:
-            p = t.oc_ch.p(y32[:, r_rows], stage[r_rows])
+            p = t.oc_ch.p(np.take(y32, r_rows, axis=1), np.take(stage, r_rows))
             rd &= rng.random(rd.shape, dtype=np.float32) < p
         hit = np.logical_or.reduce(rd, axis=0)
         end_rows = r_rows[hit]
-        end_oc = np.argmax(rd[:, hit], axis=0).astype(np.int64)
+        end_oc = np.argmax(np.compress(hit, rd, axis=1), axis=0).astype(np.int64)
     if turn + 1 >= c.turn_limit:
         rest = np.ones(n, dtype=bool)
         rest[end_rows] = False

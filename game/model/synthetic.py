@@ -122,9 +122,7 @@ def synthetic_dict(
                     for b in range(int(r.integers(1, 3)))
                 ]
             if r.random() < 0.3:
-                o["available"] = {
-                    "stages": [str(s) for s in r.choice(sids, size=2, replace=False)]
-                }
+                o["available"] = {"stages": [str(s) for s in r.choice(sids, size=2, replace=False)]}
             elif r.random() < 0.2:
                 o["available"] = {"conditions": [cond()]}
             if r.random() < 0.3:

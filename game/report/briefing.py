@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from game.engine.ai import span_text
+from game.engine.ai import in_sentence, span_text
 from game.report.render import render
 from game.report.words import (
     category,
@@ -34,7 +34,9 @@ def _limits(scn: Scenario, opt: Option) -> str:
         parts.append("only at " + ", ".join(names).lower())
     metrics = {m.id: m.name for m in scn.metrics}
     for cond in opt.available.conditions:
-        parts.append(f"needs {metrics.get(cond.metric, cond.metric)} {cond.op.value} {cond.value:g}")
+        parts.append(
+            f"needs {metrics.get(cond.metric, cond.metric)} {cond.op.value} {cond.value:g}"
+        )
     if opt.cooldown:
         parts.append(f"then not for {opt.cooldown} turn{'s' if opt.cooldown > 1 else ''}")
     if opt.max_uses:
@@ -43,7 +45,8 @@ def _limits(scn: Scenario, opt: Option) -> str:
 
 
 def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in text.split("\n\n") if p.strip()]
+    """Paragraphs of a YAML text block (folded blocks keep one newline between them)."""
+    return [p.strip() for p in text.split("\n") if p.strip()]
 
 
 def context(loaded: Loaded, actor_id: str) -> dict[str, Any]:
@@ -54,9 +57,13 @@ def context(loaded: Loaded, actor_id: str) -> dict[str, Any]:
     meta = scn.meta
     aims, want, avoid = outcome_goals(scn, actor)
     others = [a for a in scn.actors if a.id != actor.id]
-    own_private = [m.name for m in scn.metrics if m.visibility.value == "private" and m.owner == actor.id]
+    own_private = [
+        in_sentence(m.name, scn)
+        for m in scn.metrics
+        if m.visibility.value == "private" and m.owner == actor.id
+    ]
     hidden = [
-        (m.name, next((a.name for a in scn.actors if a.id == m.owner), m.owner))
+        (in_sentence(m.name, scn), next((a.name for a in scn.actors if a.id == m.owner), m.owner))
         for m in scn.metrics
         if m.visibility.value == "private" and m.owner != actor.id
     ]

@@ -10,8 +10,9 @@ import numpy as np
 
 from game.engine.ai import span_text
 from game.engine.session import possessive
+from game.model.forecast import wilson
 from game.report import charts, scoring
-from game.report.analysis import STILL_RUNNING, Analysis, percentile
+from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
 from game.report.logdata import GameLog
 from game.report.words import (
     assumptions,
@@ -172,17 +173,12 @@ def timeline(g: GameLog) -> list[dict[str, Any]]:
                 "stage_up": g.session.c.index["stage"][r.stage_after]
                 > g.session.c.index["stage"][r.stage_before],
                 "moves": moves,
+                # events the teacher fired are listed with the console actions
                 "events": [
-                    {
-                        "name": e.name,
-                        "source": {"model": "", "inject": "scheduled inject", "teacher": "teacher"}
-                        .get(e.source, e.source),
-                    }
+                    {"name": e.name, "source": "scheduled inject" if e.source == "inject" else ""}
                     for e in r.events
+                    if e.source != "teacher"
                 ],
-                "injects": [
-                    a for a in entry["actions"] if a.get("kind") == "inject"
-                ],  # scheduled
                 "scheduled": [
                     next((i.headline for i in g.loaded.scenario.injects if i.id == a.get("id")), "")
                     for a in entry["actions"]
@@ -283,9 +279,7 @@ def metric_charts(g: GameLog, an: Analysis) -> tuple[list[dict[str, Any]], str |
                 label = f"{possessive(names[aid])} estimate"
                 estimates.append((label, colour, marker, pts))
                 keys[label] = (colour, marker)
-        svg = charts.metric_chart(
-            met.name, float(c.lo[m]), float(c.hi[m]), true, bands, estimates
-        )
+        svg = charts.metric_chart(met.name, float(c.lo[m]), float(c.hi[m]), true, bands, estimates)
         owner = names.get(met.owner or "", "")
         out.append(
             {
@@ -356,7 +350,7 @@ def odds(g: GameLog, an: Analysis) -> dict[str, Any]:
         r = g.session.history[T - 1]
         what = [f"{mr.actor_name}: {mr.option_name}" for mr in r.moves.values()]
         events = [e.name for e in r.events]
-        nxt = g.session.history[T] if T < len(g.session.history) else None
+        nxt = g.session.history[T] if len(g.session.history) > T else None
         turning.append(
             {
                 "turn": T,
@@ -427,9 +421,7 @@ def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
     ai = keys.index(actual)
     sp = an.spreads[0]
     p_actual = sp.share[actual]
-    lo, hi = np.asarray(
-        [*scoring_ci(p_actual, sp.worlds)]
-    )  # Wilson 95% interval from the number of worlds
+    lo, hi = wilson(p_actual, sp.worlds)  # 95% interval from the number of worlds
     likely = max(keys, key=lambda k: sp.share[k])
     rows = []
     for k, key in enumerate(keys):
@@ -442,7 +434,9 @@ def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
                 "shares": [pct(s.share[key]) for s in an.spreads],
             }
         )
-    shown = [k for k, key in enumerate(keys) if any(s.share[key] > 0 for s in an.spreads) or k == ai]
+    shown = [
+        k for k, key in enumerate(keys) if any(s.share[key] > 0 for s in an.spreads) or k == ai
+    ]
     svg = charts.spread_chart(
         [labels[k] for k in shown],
         [(s.label, [s.share[keys[k]] for k in shown]) for s in an.spreads],
@@ -483,18 +477,12 @@ def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
         "turns": sp.turns,
         "actual": labels[ai],
         "p_actual": pct(p_actual, 1),
-        "ci": f"{pct(float(lo), 1)}–{pct(float(hi), 1)}",
+        "ci": f"{pct(lo, 1)}–{pct(hi, 1)}",
         "likely": labels[keys.index(likely)],
         "p_likely": pct(sp.share[likely], 1),
         "verdict": verdict,
         "scores": scores,
     }
-
-
-def scoring_ci(p: float, n: int) -> tuple[float, float]:
-    from game.model.forecast import wilson
-
-    return wilson(p, n)
 
 
 def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
@@ -516,9 +504,9 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
             g.session.outcome, ended, f.turn, f.within, named, g.n_turns, g.session.over
         )
         base = an.baseline.get((f.turn, f.within))
-        model = scoring.normalise(
-            {**_model(base, named, f.within)}, c.outcome_ids
-        ) if base else None
+        model = (
+            scoring.normalise(model_probs(base, named, f.within), c.outcome_ids) if base else None
+        )
         team = per_team.setdefault(
             f.team,
             {"team": f.team, "actor": names[f.actor], "scores": [], "model": [], "pending": 0},
@@ -539,7 +527,10 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
                 "team": f.team,
                 "actor": names[f.actor],
                 "within": span_text(f.within, scn.meta.turn_days),
-                "cats": [(onames.get(k, k), pct(p), pct(model[k]) if model else "—") for k, p in dist.items()],
+                "cats": [
+                    (onames.get(k, k), pct(p), pct(model[k]) if model else "—")
+                    for k, p in dist.items()
+                ],
                 "happened": onames.get(hit, hit) if hit else "window still open",
                 "brier": f"{bs:.3f}" if bs is not None else "—",
                 "model": f"{bm:.3f}" if bm is not None else "—",
@@ -582,12 +573,6 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
     }
 
 
-def _model(base: Any, named: Sequence[str], within: int) -> dict[str, float]:
-    out = {q: base.p(q, within) for q in named}
-    out[scoring.NONE] = max(0.0, 1.0 - sum(out.values()))
-    return out
-
-
 def group(g: GameLog, an: Analysis, index: int, prefix: str) -> dict[str, Any]:
     scn = g.loaded.scenario
     metrics, shown_by, estimate_keys = metric_charts(g, an)
@@ -597,9 +582,7 @@ def group(g: GameLog, an: Analysis, index: int, prefix: str) -> dict[str, Any]:
         "prefix": prefix,
         "header": header(g, an),
         "timeline": timeline(g),
-        "stage_svg": charts.stage_chart(
-            [st.name for st in scn.ladder], [(g.label, stage_path(g))]
-        ),
+        "stage_svg": charts.stage_chart([st.name for st in scn.ladder], [(g.label, stage_path(g))]),
         "metrics": metrics,
         "bands_shown_by": shown_by,
         "estimate_keys": estimate_keys,
@@ -613,7 +596,7 @@ def group(g: GameLog, an: Analysis, index: int, prefix: str) -> dict[str, Any]:
 # --- several games (duplicate mode) ---------------------------------------------------------------
 
 
-def compare(games: Sequence[GameLog], analyses: Sequence[Analysis], groups: Sequence[dict]) -> dict:
+def compare(games: Sequence[GameLog], groups: Sequence[dict]) -> dict:
     if len(games) < 2:
         return {"several": False}
     first = games[0]
@@ -638,9 +621,7 @@ def compare(games: Sequence[GameLog], analyses: Sequence[Analysis], groups: Sequ
             diff_rows.append(
                 {
                     "label": g.label,
-                    "moves": [
-                        f"{names[a]}: {_option(g, a, o).name}" for a, o in mv.items()
-                    ],
+                    "moves": [f"{names[a]}: {_option(g, a, o).name}" for a, o in mv.items()],
                 }
             )
     # moves grid: one row per turn, one column per group
@@ -649,7 +630,7 @@ def compare(games: Sequence[GameLog], analyses: Sequence[Analysis], groups: Sequ
     for T in range(1, longest + 1):
         cells = []
         for g in games:
-            if T <= g.n_turns:
+            if g.n_turns >= T:
                 mv = g.turns[T - 1]["moves"]
                 cells.append([_option(g, a, o).name for a, o in mv.items()])
             else:
@@ -657,7 +638,7 @@ def compare(games: Sequence[GameLog], analyses: Sequence[Analysis], groups: Sequ
         present = [tuple(x) for x in cells if x is not None]
         grid.append({"turn": T, "cells": cells, "same": len(set(present)) <= 1})
     rows = []
-    for g, an, gr in zip(games, analyses, groups, strict=True):
+    for g, gr in zip(games, groups, strict=True):
         sp = gr["spread"]
         fc = gr["forecasts"]
         rows.append(
@@ -665,7 +646,9 @@ def compare(games: Sequence[GameLog], analyses: Sequence[Analysis], groups: Sequ
                 "label": g.label,
                 "file": g.path.name,
                 "teams": ", ".join(t.name for t in g.teams) or "not recorded",
-                "outcome": gr["header"]["outcome"]["name"] if gr["header"]["outcome"] else "none yet",
+                "outcome": gr["header"]["outcome"]["name"]
+                if gr["header"]["outcome"]
+                else "none yet",
                 "turns": g.n_turns,
                 "final_stage": g.session.stage_name,
                 "p_actual": sp.get("p_actual", "—"),
@@ -675,7 +658,9 @@ def compare(games: Sequence[GameLog], analyses: Sequence[Analysis], groups: Sequ
                     if fc.get("recorded")
                     else "not recorded"
                 ),
-                "scores": [(s["actor"], s["actual"], s["expected"][0]) for s in sp.get("scores", [])],
+                "scores": [
+                    (s["actor"], s["actual"], s["expected"][0]) for s in sp.get("scores", [])
+                ],
             }
         )
     svg = charts.stage_chart(
@@ -735,7 +720,3 @@ def debrief(g: GameLog) -> dict[str, Any]:
         "assumptions": items,
         "n_claims": len(claims),
     }
-
-
-def possessive_name(name: str) -> str:
-    return possessive(name)

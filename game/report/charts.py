@@ -208,7 +208,7 @@ def odds_chart(
             lo = np.asarray([p[1] for p in pts]) * 100
             hi = np.asarray([p[2] for p in pts]) * 100
             ch = np.asarray([p[3] for p in pts]) * 100
-            ax.vlines(xs, lo, hi, color=colour, lw=3.2, alpha=0.35)
+            ax.vlines(xs, lo, hi, color=colour, lw=3.2, alpha=0.5)
             ax.plot(
                 xs,
                 ch,
@@ -340,23 +340,21 @@ def stage_chart(
 
 def calibration_chart(series: Sequence[tuple[str, Sequence[tuple[float, float, int]]]]) -> str:
     """Reliability diagram: per team, (mean forecast, observed frequency, n) per bin."""
-    fig = figure(4.2, 3.4)
+    fig = figure(5.4, 3.4)
     with matplotlib.rc_context(RC):
         ax = fig.add_subplot()
-        ax.plot([0, 100], [0, 100], color="#999999", lw=1, ls=":", label="perfect calibration")
+        ax.plot([0, 100], [0, 100], color="#999999", lw=1, ls=":", label="perfectly calibrated")
         for k, (label, pts) in enumerate(series):
             xs = [p[0] * 100 for p in pts]
             ys = [p[1] * 100 for p in pts]
             sizes = [12 + 4 * p[2] for p in pts]
             colour = SERIES[k % len(SERIES)]
             ax.plot(xs, ys, color=colour, ls=LINESTYLES[k % len(LINESTYLES)], lw=1.2)
-            ax.scatter(
-                xs, ys, s=sizes, color=colour, marker=MARKERS[k % len(MARKERS)], label=label
-            )
-        ax.set_xlim(0, 100)
-        ax.set_ylim(0, 100)
+            ax.scatter(xs, ys, s=sizes, color=colour, marker=MARKERS[k % len(MARKERS)], label=label)
+        ax.set_xlim(-3, 103)
+        ax.set_ylim(-3, 103)
         ax.set_xlabel("forecast probability, %")
         ax.set_ylabel("how often it happened, %")
         ax.set_aspect("equal")
-        ax.legend(loc="upper left")
+        fig.legend(loc="outside right upper")
     return to_svg(fig, "Calibration of the teams' forecasts")

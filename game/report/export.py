@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from game.report import scoring
-from game.report.analysis import STILL_RUNNING, Analysis, percentile
+from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
 from game.report.logdata import GameLog
 
 TURN_COLUMNS = [
@@ -166,9 +166,7 @@ def forecast_rows(g: GameLog, an: Analysis, group: int) -> list[dict[str, Any]]:
         base = an.baseline.get((f.turn, f.within))
         model = None
         if base is not None:
-            raw = {q: base.p(q, f.within) for q in named}
-            raw[scoring.NONE] = max(0.0, 1.0 - sum(raw.values()))
-            model = scoring.normalise(raw, c.outcome_ids)
+            model = scoring.normalise(model_probs(base, named, f.within), c.outcome_ids)
         bs = scoring.brier(dist, hit) if hit else None
         bm = scoring.brier(model, hit) if hit and model else None
         for k, p in dist.items():
@@ -220,9 +218,7 @@ def score_rows(g: GameLog, an: Analysis, group: int) -> list[dict[str, Any]]:
         base = an.baseline.get((f.turn, f.within))
         bm = None
         if base is not None:
-            raw = {q: base.p(q, f.within) for q in named}
-            raw[scoring.NONE] = max(0.0, 1.0 - sum(raw.values()))
-            bm = scoring.brier(raw, hit)
+            bm = scoring.brier(model_probs(base, named, f.within), hit)
         lst.append((scoring.brier(dist, hit), bm))
     rows = []
     if per:
@@ -317,7 +313,9 @@ def columns(name: str, rows: list[dict[str, Any]], games: Sequence[GameLog]) -> 
     }[name]
 
 
-def write_csv(directory: str | Path, data: dict[str, list[dict]], games: Sequence[GameLog]) -> list[Path]:
+def write_csv(
+    directory: str | Path, data: dict[str, list[dict]], games: Sequence[GameLog]
+) -> list[Path]:
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     written = []

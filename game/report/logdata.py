@@ -251,7 +251,9 @@ def read_forecasts(log: Mapping[str, Any], s: Session) -> tuple[list[StudentFore
     return out, bad
 
 
-def _forecast(raw: Any, turn: int | None, actors: list[str], outcomes: list[str]) -> StudentForecast:
+def _forecast(
+    raw: Any, turn: int | None, actors: list[str], outcomes: list[str]
+) -> StudentForecast:
     if not isinstance(raw, Mapping):
         raise TypeError("not a mapping")
     t = raw.get("turn", turn)

@@ -12,6 +12,7 @@ from game.report import build, charts, export
 from game.report.analysis import Analysis, analyse
 from game.report.logdata import GameLog, load
 from game.report.render import render
+from game.report.words import date_text
 
 
 class ReportError(Exception):
@@ -82,12 +83,12 @@ def build_report(
         lang=meta.language,
         title=meta.title,
         scenario_version=meta.version,
-        facts_as_of=build.date_text(meta.facts_as_of),
+        facts_as_of=date_text(meta.facts_as_of),
         turn_days=meta.turn_days,
         turn_limit=meta.turn_limit,
         several=several,
         groups=groups,
-        compare=build.compare(games, analyses, groups),
+        compare=build.compare(games, groups),
         debrief=build.debrief(g0),
         persistence=persistence,
     )

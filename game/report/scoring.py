@@ -43,7 +43,8 @@ def normalise(probs: Mapping[str, float], order: Sequence[str] | None = None) ->
     named = [k for k in clean if k != NONE]
     if order is not None:
         rank = {k: i for i, k in enumerate(order)}
-        named.sort(key=lambda k: (rank.get(k, len(rank)), named.index(k)))
+        given = {k: i for i, k in enumerate(named)}
+        named.sort(key=lambda k: (rank.get(k, len(rank)), given[k]))
     total = sum(clean[k] for k in named)
     if NONE in clean:
         total_all = total + clean[NONE]

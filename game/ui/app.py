@@ -44,6 +44,7 @@ def _scaled_theme(scale: float) -> dict[str, Any]:
 
 def make_manager(size: tuple[int, int], text_scale: float = 1.0) -> pygame_gui.UIManager:
     """A UIManager with the bundled Noto Sans / Fira Code and the game's theme."""
+    pygame.font.init()
     manager = pygame_gui.UIManager(size, enable_live_theme_updates=False)
     manager.add_font_paths(
         "brink_sans",

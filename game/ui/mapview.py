@@ -107,13 +107,15 @@ class MapRenderer:
         palette: pal.Palette,
         focus: frozenset[str] = frozenset(),
         labels: frozenset[str] = frozenset(),
+        names: bool = True,
     ) -> pygame.Surface:
-        key = (size, palette.name, focus, labels, self.text.scale)
+        """The static map for ``size``; ``names`` False leaves out the place names."""
+        key = (size, palette.name, focus, labels, self.text.scale, names)
         surf = self._cache.get(key)
         if surf is None:
             if len(self._cache) > 6:
                 self._cache.clear()
-            surf = self._render(size, palette, focus, labels)
+            surf = self._render(size, palette, focus, labels, names)
             self._cache[key] = surf
         return surf
 
@@ -123,6 +125,7 @@ class MapRenderer:
         p: pal.Palette,
         focus: frozenset[str],
         labels: frozenset[str],
+        names: bool = True,
     ) -> pygame.Surface:
         self.renders += 1
         data = load_map()
@@ -178,7 +181,7 @@ class MapRenderer:
             pygame.draw.circle(surf, p.text if pl["id"] in labels else p.dim, (x, y), r)
             if pl["kind"] == "capital":
                 pygame.draw.circle(surf, p.bg, (x, y), r, 1)
-            wanted = pl["id"] in labels or (pl["kind"] == "capital" and size[0] >= 520)
+            wanted = names and (pl["id"] in labels or (pl["kind"] == "capital" and size[0] >= 520))
             if not wanted:
                 continue
             colour = p.text if pl["id"] in labels else p.dim

@@ -94,9 +94,17 @@ def driver(spec: Any, ms: MapState) -> float:
     return 0.0
 
 
+def spec_for(scenario_id: str) -> dict[str, Any]:
+    """The marker entry of a scenario (ids compare with '-' and '_' alike), or {}."""
+    want = scenario_id.replace("-", "_")
+    for key, entry in load_specs().items():
+        if key.replace("-", "_") == want and isinstance(entry, dict):
+            return entry
+    return {}
+
+
 def markers_for(scenario: Any, ms: MapState) -> list[Marker]:
-    specs = load_specs()
-    entry = specs.get(scenario.meta.id) or generic(scenario)
+    entry = spec_for(scenario.meta.id) or generic(scenario)
     out = []
     for m in entry.get("markers", []):
         show = driver(m.get("show"), ms) if "show" in m else 1.0

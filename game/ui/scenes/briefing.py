@@ -56,11 +56,11 @@ class BriefingScene(Scene):
         self.L = L
         s = self.choice.loaded.scenario
         m = s.meta
-        paras = "<br><br>".join(esc(p.strip()) for p in m.summary.split("\n\n") if p.strip())
+        paras = "<br><br>".join(esc(p.strip()) for p in m.summary.splitlines() if p.strip())
         body = (
             f"<font size=5><b>{esc(m.title)}</b></font><br>"
             f"<i>{esc(m.start_date.strftime('%d %B %Y'))} · {m.turn_days} days a turn · "
-            f"{m.turn_limit} turns at most</i><br><br>{paras}<br>"
+            f"{m.turn_limit} turns at most</i><br><br>{paras}<br><br>"
             f"<b>How to win</b><br>{esc(m.how_to_win)}"
         )
         if self.choice.actor is not None:

@@ -70,7 +70,7 @@ def top_bar(
 def backdrop(scene: Scene, surface: pygame.Surface, alpha: int = 150) -> None:
     """The theatre map, darkened, behind menus."""
     app = scene.app
-    surface.blit(app.map.base(app.size, app.palette), (0, 0))
+    surface.blit(app.map.base(app.size, app.palette, names=False), (0, 0))
     veil(surface, alpha)
 
 

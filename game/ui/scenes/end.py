@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 
+import numpy as np
+
 from game.ui import draw, layout
 from game.ui.backend import Game
 from game.ui.pg import pygame
@@ -61,34 +63,40 @@ class EndScene(Scene):
         self.app.reset(RoomScene(self.app, new))
 
     def report(self) -> None:
+        """Write the after-action report of this game (``brink report``) off the frame."""
         import argparse
+        from concurrent.futures import ThreadPoolExecutor
 
         from game.ui.backend import data_dir
 
+        if self.report_future is not None:
+            return
         g = self.game
-        path = g.autosave_now()
-        out = data_dir() / f"report-{g.scenario.meta.id}.html"
-        self.note = "Writing the report…"
+        path = getattr(g.session, "autosave_path", None)
+        if path is None or not path.exists():
+            path = g.autosave_now()
+        out = data_dir() / "reports" / f"report-{g.scenario.meta.id}-{g.seed}.html"
+        self.note = "Writing the after-action report…"
 
-        def job():
+        def job() -> object:
             from game.report.cli import report
 
-            report(
-                argparse.Namespace(
-                    logs=[str(path)], output=str(out), csv=None, json=None, worlds=2000
-                )
+            out.parent.mkdir(parents=True, exist_ok=True)
+            ns = argparse.Namespace(
+                logs=[str(path)], output=str(out), csv=None, json=None, worlds=1000, quiet=True
             )
+            if report(ns) != 0:
+                raise RuntimeError("brink report failed (see the terminal)")
             return out
 
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._pool = ThreadPoolExecutor(1)
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="brink-report")
         self.report_future = self._pool.submit(job)
 
     def update(self, dt: float) -> None:
         f = self.report_future
         if f is not None and f.done():
             self.report_future = None
+            self._pool.shutdown(wait=False)
             try:
                 self.note = f"Report written: {f.result()}"
             except Exception as e:
@@ -108,7 +116,7 @@ class EndScene(Scene):
         top_bar(self, surface, self.L["top"], "The end", f"seed {g.seed}")
         oc = next((o for o in g.scenario.outcomes if o.id == snap.outcome), None)
         r = self.L["headline"]
-        col = outcome_colour(p, str(oc.kind)) if oc else p.dim
+        col = outcome_colour(p, g.scenario, oc.id) if oc else p.dim
         big = t.px(min(44, max(24, r.height * 0.34)))
         t.blit(
             surface,
@@ -150,41 +158,68 @@ class EndScene(Scene):
             )
 
     def draw_timeline(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """The path: the ladder stage after each turn as a line (higher is worse), with both
+        sides' moves under each turn; a ringed dot marks a turn in which an event fired."""
         p, t = self.app.palette, self.app.text
         g = self.game
         r = draw.panel(
-            surface, rect, p, t, "The path", right="stage after each turn · your move / theirs"
+            surface,
+            rect,
+            p,
+            t,
+            "The path",
+            right="stage after each turn (higher is worse) · your move / theirs",
         )
         res = g.resolutions
         if not res:
             t.blit(surface, "No turns were played.", (r.x, r.y), t.px(13), p.dim, "italic")
             return
         ids = [s.id for s in g.scenario.ladder]
-        n = len(res)
-        step = r.width / max(1, n)
+        n_st = len(ids)
         size = t.px(11)
         lh = t.line_height(size)
-        line_y = r.y + 14
-        pygame.draw.line(surface, p.edge, (r.x, line_y), (r.right, line_y), 2)
-        other = [a.id for a in g.scenario.actors if a.id != g.viewer]
-        every = max(1, int(90 / step)) if step < 90 else 1
+        text_h = lh * 4 + 4
+        band = pygame.Rect(r.x + 110, r.y + 6, r.width - 110, max(24, r.height - text_h - 10))
+        for k, st in enumerate(g.scenario.ladder):
+            y = band.bottom - k * band.height / max(1, n_st - 1)
+            pygame.draw.line(surface, p.panel_hi, (band.x, y), (band.right, y))
+            t.blit(
+                surface,
+                st.name,
+                (band.x - 8, y),
+                t.px(10),
+                p.risk(k / max(1, n_st - 1)),
+                "regular",
+                "midright",
+                max_width=100,
+            )
+        step = band.width / max(1, len(res))
+        pts = []
         for k, rr in enumerate(res):
-            x = r.x + step * (k + 0.5)
             si = ids.index(rr.stage_after) if rr.stage_after in ids else 0
-            col = p.risk(si / max(1, len(ids) - 1))
-            rad = 6 if rr.events else 4
-            pygame.draw.circle(surface, col, (x, line_y), rad)
+            pts.append(
+                (band.x + step * (k + 0.5), band.bottom - si * band.height / max(1, n_st - 1))
+            )
+        if len(pts) >= 2:
+            pygame.draw.lines(surface, p.dim, False, pts, 2)
+        other = [a.id for a in g.scenario.actors if a.id != g.viewer]
+        every = max(1, int(np.ceil(95 / step))) if step < 95 else 1
+        for k, (rr, (x, y)) in enumerate(zip(res, pts, strict=True)):
+            si = ids.index(rr.stage_after) if rr.stage_after in ids else 0
+            col = p.risk(si / max(1, n_st - 1))
+            pygame.draw.circle(surface, col, (x, y), 5)
             if rr.events:
-                pygame.draw.circle(surface, p.caution, (x, line_y), rad + 3, 1)
+                pygame.draw.circle(surface, p.caution, (x, y), 9, 1)
             if k % every:
                 continue
-            cw = int(step * every) - 4
-            t.blit(surface, f"T{rr.turn}", (x, line_y + 10), size, p.dim, "bold", "midtop")
+            cw = int(step * every) - 6
+            yy = band.bottom + 8
+            t.blit(surface, f"T{rr.turn}", (x, yy), size, p.dim, "bold", "midtop")
+            yy += lh
             mine = rr.moves[g.viewer].option_name if g.viewer in rr.moves else ""
             theirs = rr.moves[other[0]].option_name if other and other[0] in rr.moves else ""
-            yy = line_y + 10 + lh
-            for text, c in ((mine, p.text), (theirs, p.dim), (g.scenario.ladder[si].name, col)):
-                if yy + lh > r.bottom:
+            for text, c in ((mine, p.text), (theirs, p.dim)):
+                if yy + lh > r.bottom + 4:
                     break
                 t.blit(surface, text, (x, yy), size, c, "regular", "midtop", max_width=cw)
                 yy += lh
@@ -243,8 +278,8 @@ class EndScene(Scene):
                     "midtop",
                 )
         ly = r.y
-        for oid, name, kind in outs:
-            col = outcome_colour(p, kind)
+        for oid, name, _kind in outs:
+            col = outcome_colour(p, g.scenario, oid)
             pts = [
                 (xs[k], chart.bottom - d.odds.p.get(oid, 0.0) * chart.height)
                 for k, d in enumerate(decs)

@@ -106,7 +106,18 @@ class ResolutionScene(Scene):
                     "midleft",
                     max_width=r.right - (r.x + 26 + w + lh),
                 )
-            y += lh + 4
+            y += lh
+            o = next((x for x in a.options if x.id == mv.option), None) if mv else None
+            if o is not None and y + t.line_height(t.px(12)) <= r.bottom:
+                y += t.blit_wrapped(
+                    surface,
+                    o.description,
+                    pygame.Rect(r.x + 10, y, r.width - 10, r.bottom - y),
+                    t.px(12),
+                    p.dim,
+                    max_lines=2,
+                )
+            y += 8
         # events and headlines
         r = draw.panel(surface, self.L["events"], p, t, "What happened", accent=p.caution)
         y = r.y
@@ -129,6 +140,19 @@ class ResolutionScene(Scene):
                 )
                 + 6
             )
+        else:
+            st = ladder.get(res.stage_after)
+            if st is not None:
+                t.blit(
+                    surface,
+                    f"Stage unchanged: {st.name}",
+                    (r.x, y),
+                    t.px(14),
+                    p.dim,
+                    "bold",
+                    max_width=r.width,
+                )
+                y += t.line_height(t.px(14)) + 6
         for _eid, name, headline in res.events:
             if y >= r.bottom:
                 break
@@ -243,14 +267,14 @@ class ResolutionScene(Scene):
                 p,
                 t,
                 "The crisis is over",
-                accent=outcome_colour(p, str(oc.kind)),
+                accent=outcome_colour(p, g.scenario, oc.id),
             )
             t.blit(
                 surface,
                 oc.name,
                 (r.x, r.y),
                 t.px(22),
-                outcome_colour(p, str(oc.kind)),
+                outcome_colour(p, g.scenario, oc.id),
                 "bold",
                 max_width=r.width,
             )
@@ -269,17 +293,21 @@ class ResolutionScene(Scene):
             p,
             t,
             "The odds now",
-            right=f"within {w.horizon} turns, if you hold course" if w else "",
+            right=f"within {w.horizon} turns if you hold course · grey: what you expected"
+            if w
+            else "",
         )
         if w is None:
             return
         rows = [(o.id, o.name, str(o.kind)) for o in g.scenario.outcomes]
+        dec = next((d for d in g.decisions if d.turn == res.turn), None)
+        before = dec.odds if dec is not None else None
         n = len(rows)
         cw = r.width // max(1, n)
         size = t.px(12)
-        for k, (oid, name, kind) in enumerate(rows):
+        for k, (oid, name, _kind) in enumerate(rows):
             x = r.x + k * cw
-            col = outcome_colour(p, kind)
+            col = outcome_colour(p, g.scenario, oid)
             v = w.p.get(oid, 0.0)
             big = t.px(min(26, max(14, r.height * 0.28)))
             t.blit(surface, draw.pct(v), (x + cw // 2, r.y + 2), big, col, "bold", "midtop")
@@ -293,6 +321,18 @@ class ResolutionScene(Scene):
                 "midtop",
                 max_width=cw - 6,
             )
+            if before is not None and r.height > t.line_height(big) + 2 * t.line_height(size) + 8:
+                was = before.p.get(oid, 0.0)
+                t.blit(
+                    surface,
+                    f"expected {draw.pct(was)}",
+                    (x + cw // 2, r.y + 6 + t.line_height(big) + t.line_height(size)),
+                    size,
+                    p.faint,
+                    "regular",
+                    "midtop",
+                    max_width=cw - 6,
+                )
 
     def labels(self) -> list[str]:
         out = [f"Turn {self.res.turn} resolved", "Moves", "What happened", "Why it changed"]

@@ -38,14 +38,36 @@ CATEGORY_LABEL = {
 }
 
 
-def outcome_colour(p: pal.Palette, kind: str) -> tuple[int, int, int]:
-    return {
-        "war": p.danger,
-        "settlement": p.calm,
-        "regime_change": p.severe,
-        "capitulation": p.accent,
-        "standoff": p.focus,
-    }.get(kind, p.dim)
+_KIND_COLOUR = {
+    "war": "danger",
+    "settlement": "calm",
+    "regime_change": "severe",
+    "capitulation": "accent",
+    "standoff": "focus",
+}
+
+
+def outcome_colours(p: pal.Palette, scenario) -> dict[str, tuple[int, int, int]]:
+    """A distinct colour per outcome: by kind (war vermillion, settlement bluish green…),
+    then unused Okabe–Ito colours for the rest."""
+    out: dict[str, tuple[int, int, int]] = {}
+    used: set[tuple[int, int, int]] = set()
+    for o in scenario.outcomes:
+        name = _KIND_COLOUR.get(str(o.kind))
+        c = getattr(p, name) if name else None
+        if c is not None and c not in used:
+            out[o.id] = c
+            used.add(c)
+    spare = [c for c in (*p.series, p.dim, p.faint) if c not in used]
+    for o in scenario.outcomes:
+        if o.id not in out:
+            out[o.id] = spare.pop(0) if spare else p.dim
+    out["unresolved"] = p.faint
+    return out
+
+
+def outcome_colour(p: pal.Palette, scenario, outcome_id: str) -> tuple[int, int, int]:
+    return outcome_colours(p, scenario).get(outcome_id, p.dim)
 
 
 def escalation_colour(p: pal.Palette, esc: float) -> tuple[int, int, int]:
@@ -68,12 +90,16 @@ def metric_colour(p: pal.Palette, m: MetricRow) -> tuple[int, int, int]:
 
 
 def fmt_value(m: MetricRow) -> str:
+    """``42``, or ``~55 ±12`` for an estimate (kept within the metric's range)."""
     span = m.hi - m.lo
     digits = 0 if span >= 20 else 1
-    v = f"{m.value:.{digits}f}"
+    v = min(max(m.value, m.lo), m.hi)
+    text = f"{v:.{digits}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
     if m.exact:
-        return v
-    return f"~{v} ±{m.error:.{digits}f}"
+        return text
+    return f"~{text} ±{m.error:.{digits}f}"
 
 
 class RoomScene(Scene):
@@ -460,9 +486,9 @@ class RoomScene(Scene):
         return getattr(p, name, p.accent) if isinstance(getattr(p, name, None), tuple) else p.accent
 
     def focus_countries(self) -> list[str]:
-        from game.ui.markers import load_specs
+        from game.ui.markers import spec_for
 
-        entry = load_specs().get(self.game.scenario.meta.id, {})
+        entry = spec_for(self.game.scenario.meta.id)
         if "countries" in entry:
             return list(entry["countries"])
         names = []
@@ -473,9 +499,9 @@ class RoomScene(Scene):
         return names
 
     def focus_places(self) -> list[str]:
-        from game.ui.markers import load_specs
+        from game.ui.markers import spec_for
 
-        entry = load_specs().get(self.game.scenario.meta.id, {})
+        entry = spec_for(self.game.scenario.meta.id)
         return list(
             entry.get("labels", ["caracas", "havana", "kingston", "port_of_spain", "san_juan"])
         )
@@ -761,7 +787,7 @@ class RoomScene(Scene):
             if y + rh > r.bottom + 2:
                 break
             pv, ph = w.p.get(oid, 0.0), hold.p.get(oid, 0.0)
-            col = outcome_colour(p, kind)
+            col = outcome_colour(p, g.scenario, oid)
             t.blit(
                 surface,
                 name,

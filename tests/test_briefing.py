@@ -1,0 +1,92 @@
+"""``brink briefing``: a printable role briefing per side."""
+
+from __future__ import annotations
+
+import html as htmlmod
+import re
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+from game.report.briefing import briefing_html
+from game.report.words import facts_of_actor
+from game.scenario import load_scenario
+
+ROOT = Path(__file__).parent.parent
+SCENARIOS = [ROOT / "scenarios" / "venezuela-2025.yaml", ROOT / "tests" / "data" / "mini.yaml"]
+EXTERNAL = re.compile(r"https?:|@import|\b(?:src|href)\s*=\s*(?!['\"]?#)|url\(\s*(?!['\"]?#)", re.I)
+
+
+def _text(html: str) -> str:
+    return htmlmod.unescape(html)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_a_briefing_for_each_actor_has_its_options_and_facts(path: Path, tmp_path: Path) -> None:
+    loaded = load_scenario(path)
+    scn = loaded.scenario
+    for actor in scn.actors:
+        out = tmp_path / f"{actor.id}.html"
+        assert main(["briefing", str(path), "--actor", actor.id, "-o", str(out)]) == 0
+        html = out.read_text(encoding="utf-8")
+        text = _text(html)
+        assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+        assert EXTERNAL.search(html) is None
+        assert "@media print" in html
+        assert actor.name in text and actor.role in text
+        for opt in actor.options:
+            assert opt.name in text and opt.description in text
+        for fid in facts_of_actor(scn, actor):
+            if fid in loaded.facts:
+                assert f"{fid})" in text and loaded.facts[fid]["statement"] in text
+        if any(loaded.facts[f]["status"] == "claim" for f in facts_of_actor(scn, actor)):
+            assert "CLAIM" in text
+        assert scn.meta.how_to_win.split("\n")[0].strip()[:60] in text
+        for adv in actor.advisors:
+            assert adv.name in text
+        # the other side's options are not in this side's briefing
+        for other in scn.actors:
+            if other.id != actor.id:
+                own = {o.name for o in actor.options}
+                assert all(o.name in own or o.name not in text for o in other.options)
+
+
+def test_objectives_in_words() -> None:
+    loaded = load_scenario(SCENARIOS[0])
+    text = _text(briefing_html(loaded, "usa"))
+    assert "Avoid war" in text
+    assert "Keep US domestic support for the operation high" in text
+    assert "Keep civilian harm low" in text
+    assert "Endings you want, best first: Negotiated departure" in text
+    ven = _text(briefing_html(loaded, "ven"))
+    assert "Keep Venezuelan regime cohesion high" in ven
+    assert "Only you know the true Venezuelan regime cohesion" in ven
+
+
+def test_unknown_actor_lists_the_actors_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.html"
+    rc = main(["briefing", str(SCENARIOS[0]), "--actor", "cuba", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "unknown actor 'cuba'" in err and "usa (United States)" in err and "ven (" in err
+    assert not out.exists()
+
+
+def test_a_bad_scenario_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(
+        ["briefing", str(tmp_path / "nope.yaml"), "--actor", "usa", "-o", str(tmp_path / "b")]
+    )
+    assert rc == 1 and "nope.yaml" in capsys.readouterr().err
+    bad = ROOT / "tests" / "data" / "bad"
+    broken = sorted(bad.glob("*.yaml"))[0]
+    rc = main(["briefing", str(broken), "--actor", "blue", "-o", str(tmp_path / "b")])
+    assert rc == 1 and "error" in capsys.readouterr().err
+
+
+def test_a_shipped_scenario_by_name(tmp_path: Path) -> None:
+    out = tmp_path / "b.html"
+    assert main(["briefing", "venezuela-2025", "--actor", "ven", "-o", str(out)]) == 0
+    assert "Venezuelan government" in out.read_text(encoding="utf-8")
