@@ -430,3 +430,30 @@ def test_the_report_package_does_not_import_pygame() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_game_saved_before_its_first_turn_and_one_saved_mid_game(
+    scenario_copy: Path, tmp_path: Path, brink: Callable[..., Run]
+) -> None:
+    s = Session.new(scenario_copy, seed=3, seats={"usa": Seat.team("Red")}, autosave=False)
+    save_game(s, tmp_path / "zero.json")
+    s.commit("usa", "talks")
+    s.resolve()
+    s.commit("usa", "talks")  # chosen, not yet resolved
+    log = s.log
+    log["forecasts"] = [
+        {"turn": 1, "team": "Red", "actor": "usa", "within": 4, "probs": {"war": 0.1}},
+        {"turn": 2, "team": "Red", "actor": "usa", "probs": {"war": 0.2, "nonsense": 0.1}},
+    ]
+    save_game(log, tmp_path / "mid.json")
+    for name in ("zero", "mid"):
+        out = tmp_path / f"{name}.html"
+        r = brink("report", str(tmp_path / f"{name}.json"), "-o", str(out), "--worlds", WORLDS)
+        assert r.returncode == 0, r.stderr
+        html = out.read_text(encoding="utf-8")
+        p = check_html(html)
+        assert set(SECTIONS) <= set(p.sections)
+    assert "No decision was resolved" in (tmp_path / "zero.html").read_text(encoding="utf-8")
+    mid = (tmp_path / "mid.html").read_text(encoding="utf-8")
+    assert "No ending yet" in mid and "window still open" in mid
+    assert "1 forecast entries in the log could not be read" in mid

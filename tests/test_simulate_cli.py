@@ -59,6 +59,18 @@ def test_same_seed_same_bytes_different_seed_different(capsys) -> None:
     assert js[0] == js[1]
 
 
+def test_progress_bar_changes_nothing(capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    import game.model.cli as mcli
+
+    args = (MINI, "--runs", "3000", "--seed", "9", "--json")
+    quiet = run(capsys, *args)
+    monkeypatch.setattr(mcli, "PROGRESS_AFTER_S", 0.0)
+    monkeypatch.setattr(mcli, "FORCE_BAR", True)
+    shown = run(capsys, *args)
+    assert shown[0] == 0 and shown[1] == quiet[1]
+    assert "turn" in shown[2]  # the bar went to stderr
+
+
 def test_policies(capsys) -> None:
     code, out, _ = run(
         capsys,

@@ -46,6 +46,8 @@ SIMULATE_KEY = (7,)
 FINAL_QUANTILES = (0.05, 0.5, 0.95)
 # Below this much wall time no progress bar is shown at all.
 PROGRESS_AFTER_S = 1.0
+# Show the bar even when stderr is not a terminal (tests).
+FORCE_BAR = False
 
 
 class UsageError(Exception):
@@ -299,7 +301,7 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-            console = Console(stderr=True)
+            console = Console(stderr=True, force_terminal=FORCE_BAR or None)
             if not console.is_terminal:
                 self.bar = False
                 return

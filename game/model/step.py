@@ -236,6 +236,8 @@ class _Tables:
     br_has: list[B]  # per actor [O]: the option has branches
     br_ch: _Chances
     br_var_t: F  # [Mn, R]
+    br_mrows: list[int]  # metrics some branch changes on average
+    br_vrows: list[int]  # noise rows some branch adds spread to
     # events
     ev_elig: B  # [E, S * J] stage and moves allow it, and its hazard is not zero
     ev_ch: _Chances
@@ -369,6 +371,8 @@ def _build(c: Compiled) -> _Tables:
         br_has=br_has,
         br_ch=_Chances.of(c.br_chance),
         br_var_t=np.ascontiguousarray(c.br_var[:, nrows].T),
+        br_mrows=[int(m) for m in np.flatnonzero((c.br_mean != 0).any(axis=0))],
+        br_vrows=[int(k) for k in np.flatnonzero((c.br_var[:, nrows] > 0).any(axis=0))],
         ev_elig=ev_elig,
         ev_ch=_Chances.of(c.ev_chance),
         ev_conds=_Conds.of(c.ev_cond),
@@ -646,9 +650,10 @@ def advance(
     br = _branches(t, c, x, stage0, moves, j, rng)
     if br is not None and br[0].size:
         hit, h = br
-        mean[:, hit] += nm.br_mean_t @ h
-        if t.br_var_t.any():
-            sd[:, hit] = np.sqrt(sd[:, hit] ** 2 + t.br_var_t @ h)
+        for m, row in zip(t.br_mrows, nm.br_mean_t[t.br_mrows], strict=True):
+            mean[m, hit] += row @ h
+        for m, row in zip(t.br_vrows, t.br_var_t[t.br_vrows], strict=True):
+            sd[m, hit] = np.sqrt(sd[m, hit] ** 2 + row @ h)
     y = nm.d1t @ x
     y += mean
     nr = t.noise_rows
@@ -700,18 +705,12 @@ def advance(
                 stage[ev_rows] = st_r
 
     # 6. ladder from the stage after the events: up with p_up, else down with p_down
-    S = t.S
+    # row s of the [2S] chance rows is climbing from stage s, row S + s stepping down
+    rows2 = np.stack([stage, stage + t.S])  # [2, n]
+    z = t.lad_const[rows2]
     if t.lad_uses_x:
-        lad = (t.lad_slope @ y32).ravel()
-        zu = lad[stage * n + ar]
-        zd = lad[(stage + S) * n + ar]
-        zu += t.lad_const[stage]
-        zd += t.lad_const[stage + S]
-    else:
-        zu = t.lad_const[stage]
-        zd = t.lad_const[stage + S]
-    p_up = _sig(zu)
-    p_dn = _sig(zd)
+        z += np.take((t.lad_slope @ y32).ravel(), rows2 * n + ar)
+    p_up, p_dn = _sig(z)
     u = rng.random(n, dtype=np.float32)
     climb = u < p_up
     # P(down) = (1 - p_up) p_down: the threshold above p_up

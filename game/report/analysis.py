@@ -260,7 +260,7 @@ def utilities(g: GameLog, st: State) -> dict[str, NDArray[np.float64]]:
     """Each actor's score in each world: Σ_m w_m·(x_m(end) − x_m(start)) + w(outcome),
     its objectives as the AI and advisors weigh them (ai.objective_weights)."""
     c = g.session.c
-    x0 = g.states[0].x[0]
+    x0 = (g.states[0] if g.states else g.session.state).x[0]
     out = {}
     for a, actor in enumerate(g.loaded.scenario.actors):
         wm, wq = objective_weights(c, actor.objectives)
@@ -272,6 +272,8 @@ def spreads(g: GameLog, worlds: int) -> list[Spread]:
     """The choices as played, then two references: the people's sides holding course
     every turn (the rest as played), and everyone playing at random."""
     c = g.session.c
+    if g.n_turns == 0:
+        return []
     played = np.array([_idx(c, g, T) for T in range(1, g.n_turns + 1)], dtype=np.int64)
     people = [c.actor_index(a) for a in (g.human_actors or c.actor_ids)]
     hold_moves = played.copy()
@@ -303,8 +305,6 @@ def spreads(g: GameLog, worlds: int) -> list[Spread]:
     ]
     out = []
     for k, (label, text, choose) in enumerate(plans):
-        if g.n_turns == 0:
-            break
         st = run_worlds(g, choose, worlds, k)
         counts = np.bincount(st.outcome + 1, minlength=len(c.outcome_ids) + 1)
         share = {q: float(counts[i + 1] / worlds) for i, q in enumerate(c.outcome_ids)}

@@ -550,7 +550,7 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
                 "brier": f"{mb:.3f}" if mb is not None else "—",
                 "model": f"{mm:.3f}" if mm is not None else "—",
                 "brier_value": mb,
-                "beat_model": mb is not None and mm is not None and mb < mm,
+                "beat_model": None if mb is None or mm is None else mb < mm,
             }
         )
     teams.sort(key=lambda t: (t["brier_value"] is None, t["brier_value"] or 0.0, t["team"]))
