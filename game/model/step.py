@@ -240,6 +240,7 @@ class _Tables:
     br_vrows: list[int]  # noise rows some branch adds spread to
     # events
     ev_elig: B  # [E, S * J] stage and moves allow it, and its hazard is not zero
+    ev_zt: F32  # [E, S * J] half-logit constant + stage shift, -inf where not eligible
     ev_ch: _Chances
     ev_conds: _Conds
     ev_nonrep: list[int]
@@ -325,6 +326,16 @@ def _build(c: Compiled) -> _Tables:
         ev_elig = np.ascontiguousarray(c.ev_stage & ev_live[:, None])  # [E, S]
         oc_elig = np.ascontiguousarray(c.oc_stage & c.oc_trigger[:, None])  # [Q, S]
 
+    ev_ch = _Chances.of(c.ev_chance)
+    if joint:
+        zs = ev_ch.const[:, None] + ev_ch.shift  # [E, S]
+        ev_zt = np.where(ev_elig.reshape(E, S, J), zs[:, :, None], np.float32(-np.inf)).reshape(
+            E, S * J
+        )
+        ev_zt = np.ascontiguousarray(ev_zt, dtype=np.float32)
+    else:
+        ev_zt = np.zeros((E, 0), dtype=np.float32)
+
     br_has = []
     for a in range(A):
         has = np.zeros(O, dtype=bool)
@@ -374,7 +385,8 @@ def _build(c: Compiled) -> _Tables:
         br_mrows=[int(m) for m in np.flatnonzero((c.br_mean != 0).any(axis=0))],
         br_vrows=[int(k) for k in np.flatnonzero((c.br_var[:, nrows] > 0).any(axis=0))],
         ev_elig=ev_elig,
-        ev_ch=_Chances.of(c.ev_chance),
+        ev_zt=ev_zt,
+        ev_ch=ev_ch,
         ev_conds=_Conds.of(c.ev_cond),
         ev_nonrep=[int(e) for e in np.flatnonzero(~c.ev_repeatable)],
         ev_var_t=np.ascontiguousarray(c.ev_var.T),
@@ -674,13 +686,20 @@ def advance(
     y32 = y.astype(np.float32, copy=False)
     fire = ev_rows = ev_noise = x_ev = None
     if t.E:
-        elig = _elig(t, t.ev_elig, stage0, j, ev_ok)
-        t.ev_conds.apply(elig, y)
+        if j is not None:
+            # one gather gives each event's constant, stage shift, and -inf where the
+            # stage or the moves rule it out
+            z = np.take(t.ev_zt, stage0 * t.J + j, axis=1)
+            if t.ev_ch.uses_x:
+                z += t.ev_ch.slope @ y32
+            fire = rng.random((t.E, n), dtype=np.float32) < _sig(z)
+        else:
+            p = t.ev_ch.p(y32, stage0)
+            fire = rng.random((t.E, n), dtype=np.float32) < p
+            fire &= _elig(t, t.ev_elig, stage0, j, ev_ok)
+        t.ev_conds.apply(fire, y)
         for e in t.ev_nonrep:
-            elig[e] &= ~lv.fired[e]
-        p = t.ev_ch.p(y32, stage0)
-        fire = rng.random((t.E, n), dtype=np.float32) < p
-        fire &= elig
+            fire[e] &= ~lv.fired[e]
         ev_rows = np.flatnonzero(np.logical_or.reduce(fire, axis=0))
         if ev_rows.size:
             ff = np.take(fire, ev_rows, axis=1).astype(y.dtype)
