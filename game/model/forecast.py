@@ -30,10 +30,19 @@ class Forecast:
     p_by_turn: NDArray[np.float64]  # [H+1, Q+1] P(outcome reached by then); last: unresolved
     stage_dist: NDArray[np.float64]  # [H+1, S] share of worlds at each stage
     bands: NDArray[np.float64]  # [H+1, 5, M] metric quantiles (QUANTILES)
-    final: State  # every world at the horizon (for utilities and counterfactuals)
+    # every world at the horizon (for utilities and counterfactuals): built on first use,
+    # since writing the whole state back costs as much as two turns and few callers need it
+    final_fn: Callable[[], State] = field(repr=False)
     first_moves: NDArray[np.int64]  # [N, A] the moves of the first turn
     # [H+1, S] share of worlds whose highest stage so far (from the start) is s
     max_stage: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
+
+    @property
+    def final(self) -> State:
+        cached = self.__dict__.get("_final")
+        if cached is None:
+            cached = self.__dict__["_final"] = self.final_fn()
+        return cached
 
     def p(self, outcome: str, within: int | None = None) -> float:
         """P(``outcome`` by ``within`` turns from now; default: the horizon)."""
@@ -114,6 +123,7 @@ class _Bands:
             w[:, self.nf :] = live_x
         else:
             np.compress(alive, live_x, axis=1, out=w[:, self.nf :])
+        # a full sort: NumPy's vectorised float32 sort beats a multi-point partition here
         w.sort(axis=1)
         a, b = w[:, self.lo].astype(np.float64), w[:, self.hi].astype(np.float64)
         return (a + (b - a) * self.frac).T
@@ -254,8 +264,12 @@ def forecast(
         keep = np.flatnonzero(alive)
         ended_rows.append(rows[keep])
         ended.append((lv.take(keep) if n_dead else lv).rebase(st.turn))
-    if ended:
-        put_back(c, st, np.concatenate(ended_rows), _concat(ended), 0)
+
+    def final() -> State:
+        if ended:
+            put_back(c, st, np.concatenate(ended_rows), _concat(ended), 0)
+        return st
+
     return Forecast(
         outcome_ids=list(c.outcome_ids),
         stage_ids=list(c.stage_ids),
@@ -266,7 +280,7 @@ def forecast(
         p_by_turn=p_by_turn,
         stage_dist=stage_dist,
         bands=bands,
-        final=st,
+        final_fn=final,
         first_moves=first,
         max_stage=max_stage,
     )
