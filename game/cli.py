@@ -85,10 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     sch.set_defaults(func=_cmd_schema)
 
     sim = sub.add_parser("simulate", help="Monte Carlo: outcome odds over many worlds")
-    sim.add_argument("scenario")
-    sim.add_argument("--runs", type=int, default=10_000)
+    sim.add_argument("scenario", help="scenario file")
+    sim.add_argument("--runs", type=int, default=10_000, help="worlds to simulate")
     sim.add_argument("--turns", type=int, help="turns to run (default: the scenario's limit)")
-    sim.add_argument("--seed", type=int, default=0)
+    sim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     sim.add_argument(
         "--policy",
         action="append",
@@ -101,37 +101,40 @@ def build_parser() -> argparse.ArgumentParser:
     sim.set_defaults(func=_lazy("game.model.cli:simulate"))
 
     auto = sub.add_parser("autoplay", help="computer against computer, turn by turn")
-    auto.add_argument("scenario")
-    auto.add_argument("--seed", type=int, default=0)
-    auto.add_argument("--turns", type=int)
+    auto.add_argument("scenario", help="scenario file")
+    auto.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    auto.add_argument("--turns", type=int, help="stop after this many turns")
     auto.add_argument(
         "--as",
         dest="seats",
         action="append",
         default=[],
         metavar="ACTOR=ai|random|OPTION",
+        help="who plays an actor (default: the computer)",
     )
-    auto.add_argument("--save", metavar="FILE")
-    auto.add_argument("--quiet", action="store_true")
+    auto.add_argument("--save", metavar="FILE", help="save the game's log to FILE")
+    auto.add_argument("--quiet", action="store_true", help="print only the outcome")
     auto.set_defaults(func=_lazy("game.engine.cli:autoplay"))
 
     rep = sub.add_parser("replay", help="re-play a saved game")
-    rep.add_argument("file")
+    rep.add_argument("file", help="a saved game (JSON)")
     rep.add_argument("--check", action="store_true", help="exit 0 only if the replay is identical")
     rep.set_defaults(func=_lazy("game.engine.cli:replay"))
 
     report = sub.add_parser("report", help="after-action report (HTML) from saved games")
-    report.add_argument("logs", nargs="+")
-    report.add_argument("-o", "--output", default="report.html")
+    report.add_argument("logs", nargs="+", help="saved games (several: compared side by side)")
+    report.add_argument("-o", "--output", default="report.html", help="HTML file to write")
     report.add_argument("--csv", metavar="DIR", help="also write CSV tables to DIR")
     report.add_argument("--json", metavar="FILE", help="also write the data as JSON")
-    report.add_argument("--worlds", type=int, default=10_000)
+    report.add_argument(
+        "--worlds", type=int, default=10_000, help="worlds for the luck-versus-judgment replay"
+    )
     report.set_defaults(func=_lazy("game.report.cli:report"))
 
     brief = sub.add_parser("briefing", help="printable role briefing (HTML) for one side")
-    brief.add_argument("scenario")
-    brief.add_argument("--actor", required=True)
-    brief.add_argument("-o", "--output", default="briefing.html")
+    brief.add_argument("scenario", help="scenario file or name")
+    brief.add_argument("--actor", required=True, help="the side to brief, e.g. usa")
+    brief.add_argument("-o", "--output", default="briefing.html", help="HTML file to write")
     brief.set_defaults(func=_lazy("game.report.cli:briefing"))
     return p
 
