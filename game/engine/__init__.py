@@ -5,6 +5,7 @@ report all drive this one engine (docs/architecture.md, "Engine API").
 """
 
 from game.engine.ai import AISettings, Decision
+from game.engine.classcode import ClassCodeError
 from game.engine.saves import (
     SaveError,
     autosave_dir,
@@ -16,7 +17,7 @@ from game.engine.saves import (
     save_game,
     save_info,
 )
-from game.engine.seats import Seat
+from game.engine.seats import Seat, Team
 from game.engine.session import EngineError, Session
 from game.engine.views import (
     Advice,
@@ -36,6 +37,7 @@ __all__ = [
     "AISettings",
     "Advice",
     "BranchResult",
+    "ClassCodeError",
     "Decision",
     "EngineError",
     "EventReport",
@@ -49,6 +51,7 @@ __all__ = [
     "Seat",
     "Session",
     "SourcePart",
+    "Team",
     "TurnReport",
     "autosave_dir",
     "data_dir",

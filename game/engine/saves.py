@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from game.engine.ai import AISettings
-from game.engine.seats import Seat
+from game.engine.seats import Seat, Team
 from game.engine.session import FORMAT_VERSION, EngineError, Session, autosave_name
 from game.scenario import Loaded, ScenarioError, load_scenario
 
@@ -371,6 +371,20 @@ def _apply_actions(s: Session, actions: list[Any], rerun: bool) -> None:
             s.pause()
         elif kind == "resume":
             s.resume()
+        elif kind == "reveal":
+            s.reveal()
+        elif kind == "lock":
+            s.lock(act["actor"], act.get("option"))
+        elif kind == "timer_expired":
+            s.timer_expired(act["actor"])
+        elif kind == "set_timer":
+            s.set_timer(act["seconds"])
+        elif kind == "extend_timer":
+            s.extend_timer(act["seconds"], act.get("actor"))
+        elif kind == "stop_timer":
+            s.stop_timer(act.get("actor"))
+        elif kind == "end_game":
+            s.end_game(act.get("outcome"))
         elif kind == "advice":
             if rerun:
                 s.advice(act["actor"])
@@ -388,6 +402,12 @@ def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Se
     that their decisions reproduce too.
     """
     seats = {a: Seat.from_dict(d) for a, d in log["seats"].items()}
+    teams = log.get("teams", [])
+    if not isinstance(teams, list):
+        raise ValueError("the field 'teams' should be a list")
+    settings = log.get("settings")
+    if settings is not None and not isinstance(settings, dict):
+        raise ValueError("the field 'settings' should be a mapping")
     s = Session(
         loaded,
         int(log["seed"]),
@@ -395,6 +415,8 @@ def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Se
         AISettings.from_dict(log["ai"]),
         autosave=False,
         created=log["created"],
+        teams=[Team.from_dict(t) for t in teams],
+        settings=settings,
     )
     c = s.c
     for entry in log["turns"]:
@@ -402,22 +424,36 @@ def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Se
             raise ValueError(f"turn {entry['turn']} comes after the game ended")
         if entry["turn"] != s.current_turn:
             raise ValueError(f"expected turn {s.current_turn}, found turn {entry['turn']}")
+        _apply_forecasts(s, entry.get("forecasts", []))
         _apply_actions(s, entry["actions"], rerun_ai)
         override: dict[int, int] = {}
         for aid, oid in entry["moves"].items():
             a = c.actor_index(aid)
             if s.seats[aid].waits:
-                s.commit(aid, oid)
+                if s.committed(aid) != oid:
+                    s.commit(aid, oid)
             elif not rerun_ai:
                 override[a] = c.option_index(a, oid)
         if s.paused:
             raise ValueError(f"turn {entry['turn']} resolved while the game was paused")
         s._resolve(override)
     cur = log["current"]
+    _apply_forecasts(s, cur.get("forecasts", []))
     _apply_actions(s, cur["actions"], rerun_ai)
     for aid, oid in cur["commits"].items():
-        s.commit(aid, oid)
+        if s.committed(aid) != oid:
+            s.commit(aid, oid)
     return s
+
+
+def _apply_forecasts(s: Session, forecasts: Any) -> None:
+    """Student forecasts of a turn (each made before its team committed)."""
+    if not isinstance(forecasts, list):
+        raise ValueError("a turn's 'forecasts' should be a list")
+    for f in forecasts:
+        if not isinstance(f, dict):
+            raise ValueError(f"a forecast should be a mapping, got {f!r}")
+        s.submit_forecast(f["team"], f["probs"], f["within"])
 
 
 def first_difference(saved: Any, replayed: Any, where: str = "log") -> str | None:

@@ -95,3 +95,34 @@ class Seat:
         if not text:
             raise ValueError("empty seat")
         return cls.fixed(text)
+
+
+TEAM_NAME_MAX = 40
+
+
+@dataclass(frozen=True)
+class Team:
+    """A classroom team playing ``actor`` (hot seat). Several teams on one actor take
+    turns: the first plays turn 1, the second turn 2, and so on (``Session.team_for``)."""
+
+    name: str
+    actor: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ValueError("a team needs a name")
+        if self.name != self.name.strip():
+            raise ValueError(f"a team name cannot start or end with a space: {self.name!r}")
+        if len(self.name) > TEAM_NAME_MAX:
+            raise ValueError(f"a team name is at most {TEAM_NAME_MAX} characters: {self.name!r}")
+        if not isinstance(self.actor, str) or not self.actor:
+            raise ValueError(f"team {self.name!r} needs an actor")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "actor": self.actor}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Team:
+        if not isinstance(d, dict) or set(d) != {"name", "actor"}:
+            raise ValueError(f"a team must be a mapping with 'name' and 'actor', got {d!r}")
+        return cls(str(d["name"]), str(d["actor"]))

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import math
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from numpy.typing import NDArray
 
 from game import __version__
 from game.engine import ai as ai_mod
+from game.engine import classcode
 from game.engine.ai import AISettings, Decision
 from game.engine.fog import belief_worlds, estimates, intel_level
 from game.engine.rng import (
@@ -37,7 +40,7 @@ from game.engine.rng import (
     new_seed,
     stream,
 )
-from game.engine.seats import Seat
+from game.engine.seats import Seat, Team
 from game.engine.views import (
     Advice,
     BranchResult,
@@ -58,6 +61,13 @@ from game.scenario.schema import Effects
 
 FORMAT_VERSION = 1
 _EPS = 1e-12
+# Actions that count towards the inject stream's index (``_record``): the kinds that
+# existed before the classroom ones, so that old saves re-play and a classroom action
+# (a forecast, a lock, the timer) never changes the luck of a later inject.
+_STREAM_KINDS = frozenset({"inject", "fire_event", "set_metric", "add_inject", "pause", "resume"})
+TIMER_MAX = 3600  # seconds per team
+PIN_ITERATIONS = 60_000
+PIN_MIN_DIGITS = 4
 
 
 class EngineError(RuntimeError):
@@ -87,6 +97,79 @@ def state_digest(st: State) -> str:
     return h.hexdigest()[:32]
 
 
+def _team_list(
+    teams: Mapping[str, Sequence[str]] | Sequence[Team | tuple[str, str]] | None,
+) -> list[Team]:
+    """Teams in roster order from ``{actor: [names]}`` or a list of Team / (name, actor)."""
+    if not teams:
+        return []
+    if isinstance(teams, Mapping):
+        out = []
+        for actor, names in teams.items():
+            if isinstance(names, str):
+                names = [names]
+            out += [Team(str(n), str(actor)) for n in names]
+        return out
+    return [t if isinstance(t, Team) else Team(str(t[0]), str(t[1])) for t in teams]
+
+
+def _check_timer(seconds: Any) -> int:
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= TIMER_MAX:
+        raise ValueError(f"the turn timer is a whole number of seconds, 0-{TIMER_MAX}: {seconds!r}")
+    return seconds
+
+
+def hash_pin(pin: str, salt: str | None = None) -> dict[str, Any]:
+    """The record of a console PIN kept in the log: a salted PBKDF2-SHA256 hash."""
+    pin = str(pin)
+    if not pin.isdigit() or len(pin) < PIN_MIN_DIGITS:
+        raise ValueError(f"the console PIN needs {PIN_MIN_DIGITS} or more digits")
+    salt = salt or secrets.token_hex(8)
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), PIN_ITERATIONS)
+    return {"salt": salt, "iterations": PIN_ITERATIONS, "pbkdf2_sha256": digest.hex()}
+
+
+def _check_pin_record(rec: Any) -> dict[str, Any] | None:
+    if rec is None:
+        return None
+    ok = (
+        isinstance(rec, Mapping)
+        and set(rec) == {"salt", "iterations", "pbkdf2_sha256"}
+        and isinstance(rec["salt"], str)
+        and isinstance(rec["pbkdf2_sha256"], str)
+        and isinstance(rec["iterations"], int)
+        and rec["iterations"] > 0
+    )
+    if not ok:
+        raise ValueError("the console PIN record in the settings is malformed")
+    return dict(rec)
+
+
+def _scenario_for_code(cc: classcode.ClassCode, scenario: Loaded | str | Path | None) -> Loaded:
+    """The scenario a class code names: the one given, or a shipped one with its fingerprint."""
+    if scenario is not None:
+        loaded = scenario if isinstance(scenario, Loaded) else load_scenario(scenario)
+        if not cc.matches(loaded.sha256):
+            raise classcode.ClassCodeError(
+                f"this class code is for another version of the scenario than {loaded.path} "
+                "(every machine needs the same scenario file)"
+            )
+        return loaded
+    from game.paths import scenario_files
+
+    for path in scenario_files():
+        try:
+            sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            continue
+        if cc.matches(sha):
+            return load_scenario(path)
+    raise classcode.ClassCodeError(
+        f"no scenario on this machine matches the class code ({cc.prefix}): every machine "
+        "needs the same scenario file, unchanged"
+    )
+
+
 class Session:
     """One game. Create with ``Session.new``; see docs/architecture.md for the API."""
 
@@ -98,6 +181,8 @@ class Session:
         ai: AISettings,
         autosave: bool | str | Path,
         created: str,
+        teams: Sequence[Team] = (),
+        settings: Mapping[str, Any] | None = None,
     ) -> None:
         self.loaded = loaded
         self.scenario = loaded.scenario
@@ -114,6 +199,18 @@ class Session:
             if seat.kind == "fixed":
                 self._o(c.actor_index(aid), seat.option or "")  # names the known options
         self.ai_settings = ai
+        self.teams: list[Team] = self._check_teams(teams)
+        settings = dict(settings or {})
+        extra = set(settings) - {"class_code", "timer", "pin"}
+        if extra:
+            raise ValueError(f"unknown setting(s): {', '.join(sorted(extra))}")
+        self.timer_setting = _check_timer(settings.get("timer", 0))
+        self.timer = self.timer_setting  # seconds per team now (the console may change it)
+        self._pin: dict[str, Any] | None = _check_pin_record(settings.get("pin"))
+        self.revealed = False
+        self._locked: set[int] = set()
+        self._forecasts: list[dict[str, Any]] = []
+        self._timer_turn: dict[str, dict[str, Any]] = {}
         self.created = created
         self.state: State = initial_state(c, 1, stream(seed, START))
         self.news: list[NewsItem] = []
@@ -151,6 +248,10 @@ class Session:
         seats: Mapping[str, Seat | str] | None = None,
         ai: AISettings | None = None,
         autosave: bool | str | Path = True,
+        *,
+        teams: Mapping[str, Sequence[str]] | Sequence[Team | tuple[str, str]] | None = None,
+        timer: int = 0,
+        pin: str | None = None,
     ) -> Session:
         """A new game. ``seed`` None: a random one (``s.seed`` shows it).
 
@@ -158,14 +259,112 @@ class Session:
         team:NAME, OPTION); unlisted actors are played by the computer.
         ``autosave``: True writes to the user data dir after every turn (see
         ``saves.autosave_dir``), a path writes to that directory, False never.
+
+        Classroom (hot seat): ``teams`` maps actor id -> team names (or is a list of
+        ``Team(name, actor)``); several teams on one actor take turns, the first
+        playing turn 1, the next turn 2, and so on. ``timer``: seconds per team and
+        turn (0: off); ``pin``: the teacher console's PIN (4 or more digits), kept in
+        the log only as a salted hash.
         """
         loaded = scenario if isinstance(scenario, Loaded) else load_scenario(scenario)
         seed = new_seed() if seed is None else check_seed(seed)
         parsed = {
             a: (s if isinstance(s, Seat) else Seat.parse(s)) for a, s in (seats or {}).items()
         }
+        roster = _team_list(teams)
+        for t in roster:
+            first = next(x for x in roster if x.actor == t.actor)
+            if t.actor not in parsed:
+                parsed[t.actor] = Seat.team(first.name)
+        settings: dict[str, Any] = {"timer": _check_timer(timer)}
+        if pin is not None:
+            settings["pin"] = hash_pin(pin)
+        if not roster and (timer or pin is not None):
+            raise ValueError("a turn timer and a console PIN need teams (a classroom game)")
         created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        return cls(loaded, seed, parsed, ai or AISettings(), autosave, created)
+        return cls(
+            loaded,
+            seed,
+            parsed,
+            ai or AISettings(),
+            autosave,
+            created,
+            teams=roster,
+            settings=settings if roster else None,
+        )
+
+    @classmethod
+    def from_class_code(
+        cls,
+        code: str,
+        scenario: Loaded | str | Path | None = None,
+        *,
+        teams: Mapping[str, Sequence[str]] | Sequence[Team | tuple[str, str]] | None = None,
+        pin: str | None = None,
+        autosave: bool | str | Path = True,
+    ) -> Session:
+        """Join a duplicate-mode game: the seed, scenario, timer, difficulty and which
+        sides teams play all come from the class code (``classcode.ClassCodeError``
+        when it has a typo or names a scenario this machine does not have).
+
+        ``teams``: the group's own team names (actor -> names); by default one team
+        per side, named after it.
+        """
+        cc = classcode.decode(code)
+        loaded = _scenario_for_code(cc, scenario)
+        if classcode.prefix_for(loaded.scenario.meta.id) != cc.prefix:
+            raise classcode.ClassCodeError(
+                f"this class code starts with {cc.prefix}, but its scenario here is "
+                f"{loaded.scenario.meta.id!r} ({classcode.prefix_for(loaded.scenario.meta.id)})"
+            )
+        actors = loaded.scenario.actors
+        if any(a >= len(actors) for a in cc.people) or not cc.people:
+            raise classcode.ClassCodeError("this class code names no team for this scenario")
+        people = [actors[a].id for a in cc.people]
+        roster = _team_list(teams)
+        if not roster:
+            roster = [
+                Team(f"Team {actors[a].short_name or actors[a].name}", actors[a].id)
+                for a in cc.people
+            ]
+        played = {t.actor for t in roster}
+        if played != set(people):
+            names = {a.id: a.name for a in actors}
+            raise classcode.ClassCodeError(
+                "this class code has teams play "
+                + ", ".join(names[a] for a in people)
+                + "; give teams to exactly those sides"
+            )
+        return cls.new(
+            loaded,
+            seed=cc.seed,
+            ai=AISettings(temperature_scale=cc.temperature_scale),
+            autosave=autosave,
+            teams=roster,
+            timer=cc.timer,
+            pin=pin,
+        )
+
+    def _check_teams(self, teams: Sequence[Team]) -> list[Team]:
+        out: list[Team] = []
+        names: set[str] = set()
+        for t in teams:
+            if not isinstance(t, Team):
+                raise ValueError(f"a team must be a Team, got {t!r}")
+            if t.actor not in self.c.actor_ids:
+                raise ValueError(
+                    f"team {t.name!r}: unknown actor {t.actor!r} "
+                    f"(known: {', '.join(self.c.actor_ids)})"
+                )
+            if t.name.casefold() in names:
+                raise ValueError(f"two teams are called {t.name!r}")
+            if not self.seats[t.actor].waits:
+                raise ValueError(
+                    f"team {t.name!r} plays {t.actor}, whose seat is {self.seats[t.actor].label}"
+                )
+            names.add(t.name.casefold())
+            out.append(t)
+        return out
 
     def _branch_table(self) -> list[tuple[int, int, int]]:
         """Branch row r of the model -> (actor, option, branch index), in compile order."""
@@ -230,6 +429,86 @@ class Session:
     def actor_name(self, actor: str) -> str:
         return self.scenario.actors[self._a(actor)].name
 
+    # --- classroom: teams, PIN, class code -------------------------------------------------------
+
+    @property
+    def classroom(self) -> bool:
+        """True for a hot-seat game with teams."""
+        return bool(self.teams)
+
+    def teams_of(self, actor: str) -> list[Team]:
+        return [t for t in self.teams if t.actor == actor]
+
+    def team(self, name: str) -> Team:
+        for t in self.teams:
+            if t.name == name:
+                return t
+        known = ", ".join(t.name for t in self.teams) or "none"
+        raise ValueError(f"unknown team {name!r} (teams: {known})")
+
+    def team_for(self, actor: str, turn: int | None = None) -> str | None:
+        """The team deciding ``actor``'s move at ``turn`` (default: now); teams of one
+        actor take turns in roster order. None when no team plays the actor."""
+        ts = self.teams_of(actor)
+        if not ts:
+            return None
+        t = self.current_turn if turn is None else int(turn)
+        return ts[(t - 1) % len(ts)].name
+
+    def goes(self) -> list[tuple[str, str]]:
+        """(team, actor) at the keyboard this turn, in actor order (hot seat)."""
+        out = []
+        for aid in self.c.actor_ids:
+            team = self.team_for(aid)
+            if team is not None:
+                out.append((team, aid))
+        return out
+
+    @property
+    def has_pin(self) -> bool:
+        return self._pin is not None
+
+    def check_pin(self, pin: str) -> bool:
+        """True if ``pin`` is the console PIN set at the start (no PIN set: always False)."""
+        if self._pin is None:
+            return False
+        rec = self._pin
+        try:
+            salt = bytes.fromhex(rec["salt"])
+        except ValueError:
+            return False
+        got = hashlib.pbkdf2_hmac("sha256", str(pin).encode(), salt, rec["iterations"]).hex()
+        return hmac.compare_digest(got, rec["pbkdf2_sha256"])
+
+    @property
+    def class_code(self) -> str | None:
+        """The duplicate-mode code of this game (None if its settings cannot be put in one,
+        e.g. custom AI settings other than the difficulty)."""
+        if self.ai_settings != AISettings(temperature_scale=self.ai_settings.temperature_scale):
+            return None
+        people = [a for a, aid in enumerate(self.c.actor_ids) if self.seats[aid].waits]
+        try:
+            return classcode.make(
+                self.scenario.meta.id,
+                self.loaded.sha256,
+                self.seed,
+                self.timer_setting,
+                self.ai_settings.temperature_scale,
+                people,
+            ).text
+        except classcode.ClassCodeError:
+            return None
+
+    @property
+    def forecast_within(self) -> int:
+        """The window (turns) students forecast over: the advisors' "next few turns"."""
+        return int(self.ai_settings.advice_horizon)
+
+    def forecast_outcomes(self) -> list[str]:
+        """The scenario's main outcomes, the ones a forecast names (the outcome reached only
+        at the turn limit is left to "none of these within the window")."""
+        return [o.id for o in self.scenario.outcomes if not o.at_turn_limit]
+
     def _a(self, actor: str) -> int:
         if not isinstance(actor, str):
             raise ValueError(f"an actor is named by its id, got {actor!r}")
@@ -268,7 +547,7 @@ class Session:
 
     def _record(self, action: dict[str, Any]) -> int:
         """Append an action to this turn's log; returns its inject-stream index."""
-        k = sum(1 for x in self._actions if x["kind"] != "advice")
+        k = sum(1 for x in self._actions if x["kind"] in _STREAM_KINDS)
         self._actions.append({"kind": action.pop("kind"), "turn": self.current_turn, **action})
         return k
 
@@ -344,6 +623,7 @@ class Session:
         )
         self._pre_events.append(EventReport(ev.id, ev.name, ev.headline, "teacher"))
         self._news(ev.headline, "event")
+        self._drop_unavailable_commits()
 
     def set_metric(self, metric_id: str, value: float) -> None:
         """Set a metric of the true world (within its range)."""
@@ -364,6 +644,7 @@ class Session:
         name = self.scenario.metrics[m].name
         self._add_pre(f"teacher:set:{metric_id}", f"Teacher: {name} set to {value:g}", delta)
         self._version += 1
+        self._drop_unavailable_commits()
 
     def add_inject(self, headline: str, text: str = "") -> None:
         """A free-text inject: news for everyone, no effect on the metrics."""
@@ -385,6 +666,210 @@ class Session:
         if self.paused:
             self._record({"kind": "resume"})
             self.paused = False
+
+    def _drop_unavailable_commits(self) -> None:
+        """After the teacher changed the world: a choice that is no longer available is
+        withdrawn (and unlocked); that side must choose again."""
+        ok = available(self.c, self.state)[0]
+        for a, o in list(self._commits.items()):
+            if not ok[a, o]:
+                del self._commits[a]
+                self._locked.discard(a)
+
+    def reveal(self) -> None:
+        """Show the true values to everyone from now on (every view is exact)."""
+        self._teacher_ok()
+        if self.revealed:
+            return
+        self._record({"kind": "reveal"})
+        self.revealed = True
+        self._version += 1
+        self._cache.clear()
+
+    def _hold_or_first(self, a: int) -> int:
+        ok = available(self.c, self.state)[0, a]
+        hold = int(self.c.hold[a])
+        if ok[hold]:
+            return hold
+        avail = np.flatnonzero(ok)
+        if not avail.size:
+            raise EngineError(f"{self.c.actor_ids[a]} has no option available")
+        return int(avail[0])
+
+    def lock(self, actor: str, option: str | None = None) -> None:
+        """Lock a side's choice for this turn: ``option``, else what it has committed, else
+        hold course. It cannot be changed until the turn resolves."""
+        self._teacher_ok()
+        a = self._a(actor)
+        if not self.seats[actor].waits:
+            raise ValueError(f"{actor} is played by the computer: there is no choice to lock")
+        if a in self._locked:
+            raise EngineError(f"{actor}'s choice is already locked this turn")
+        if option is None:
+            o = self._commits.get(a)
+            if o is None:
+                o = self._hold_or_first(a)
+        else:
+            o = self._o(a, option)
+            if not available(self.c, self.state)[0, a, o]:
+                raise ValueError(
+                    f"option {option!r} is not available to {actor}: "
+                    f"{self._unavailable_reason(a, o)}"
+                )
+        self._commits[a] = o
+        self._locked.add(a)
+        self._record(
+            {
+                "kind": "lock",
+                "actor": actor,
+                "team": self.team_for(actor),
+                "option": self.c.option_ids[a][o],
+            }
+        )
+
+    def locked(self, actor: str) -> bool:
+        return self._a(actor) in self._locked
+
+    def timer_expired(self, actor: str) -> str:
+        """The turn timer ran out for ``actor``'s team: hold course is committed and locked
+        (the front end keeps the time; this records it). Returns the option committed."""
+        if self.over:
+            raise EngineError("the game is over")
+        a = self._a(actor)
+        if not self.seats[actor].waits:
+            raise ValueError(f"{actor} is played by the computer: it has no timer")
+        if a in self._locked:
+            raise EngineError(f"{actor}'s choice is already locked this turn")
+        o = self._hold_or_first(a)
+        self._commits[a] = o
+        self._locked.add(a)
+        oid = self.c.option_ids[a][o]
+        self._record(
+            {"kind": "timer_expired", "actor": actor, "team": self.team_for(actor), "option": oid}
+        )
+        return oid
+
+    def set_timer(self, seconds: int) -> None:
+        """Seconds per team from now on (0: off); the team at the keyboard starts again."""
+        self._teacher_ok()
+        seconds = _check_timer(seconds)
+        self._record({"kind": "set_timer", "seconds": seconds})
+        self.timer = seconds
+        self._timer_turn.clear()
+
+    def extend_timer(self, seconds: int, actor: str | None = None) -> None:
+        """More time this turn for ``actor``'s team (None: every team)."""
+        self._teacher_ok()
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 < seconds <= 3600:
+            raise ValueError(f"extend the timer by 1-3600 seconds, got {seconds!r}")
+        if actor is not None:
+            self._a(actor)
+        act: dict[str, Any] = {"kind": "extend_timer", "seconds": seconds}
+        if actor is not None:
+            act |= {"actor": actor, "team": self.team_for(actor)}
+        self._record(act)
+        entry = self._timer_turn.setdefault(actor or "*", {"extra": 0, "stopped": False})
+        entry["extra"] += seconds
+
+    def stop_timer(self, actor: str | None = None) -> None:
+        """No countdown this turn for ``actor``'s team (None: for every team)."""
+        self._teacher_ok()
+        if actor is not None:
+            self._a(actor)
+        act: dict[str, Any] = {"kind": "stop_timer"}
+        if actor is not None:
+            act |= {"actor": actor, "team": self.team_for(actor)}
+        self._record(act)
+        self._timer_turn.setdefault(actor or "*", {"extra": 0, "stopped": False})["stopped"] = True
+
+    def timer_for(self, actor: str) -> int | None:
+        """Seconds ``actor``'s team has this turn (None: no countdown)."""
+        if not self.timer:
+            return None
+        mine = self._timer_turn.get(actor, {})
+        every = self._timer_turn.get("*", {})
+        if mine.get("stopped") or every.get("stopped"):
+            return None
+        return self.timer + int(mine.get("extra", 0)) + int(every.get("extra", 0))
+
+    def end_game(self, outcome: str | None = None) -> None:
+        """End the game now, before this turn resolves: with ``outcome`` (an outcome id),
+        by default the scenario's turn-limit outcome (e.g. a frozen standoff)."""
+        self._teacher_ok()
+        if outcome is None:
+            q = int(self.c.limit_outcome)
+        else:
+            if outcome not in self.c.index["outcome"]:
+                raise ValueError(
+                    f"unknown outcome {outcome!r} (known: {', '.join(self.c.outcome_ids)})"
+                )
+            q = self.c.index["outcome"][outcome]
+        self._record({"kind": "end_game", "outcome": self.c.outcome_ids[q]})
+        self.state.outcome[0] = q
+        self.state.ended[0] = self.current_turn
+        self._commits = {}
+        self._locked.clear()
+        self._news(self.scenario.outcomes[q].headline, "outcome")
+        self._version += 1
+        self._cache.clear()
+        self._autosave()
+
+    # --- student forecasts -----------------------------------------------------------------------
+
+    def submit_forecast(
+        self, team: str, probs: Mapping[str, float], within: int | None = None
+    ) -> dict[str, Any]:
+        """A team's forecast before it commits: the probability of each named outcome
+        within the next ``within`` turns (this one included). Each in [0, 1], together at
+        most 1; the rest is "none of these within the window". A team's new forecast in
+        the same turn replaces its earlier one. Returns the logged entry."""
+        if self.over:
+            raise EngineError("the game is over")
+        t = self.team(team)
+        within = self.forecast_within if within is None else within
+        if isinstance(within, bool) or not isinstance(within, int) or not 1 <= within <= 100:
+            raise ValueError(f"a forecast window is 1-100 turns, got {within!r}")
+        if not isinstance(probs, Mapping) or not probs:
+            raise ValueError("a forecast needs the probability of at least one outcome")
+        clean: dict[str, float] = {}
+        for oid in self.c.outcome_ids:  # scenario order
+            if oid not in probs:
+                continue
+            v = probs[oid]
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                raise ValueError(f"the probability of {oid!r} must be a number, got {v!r}")
+            if not 0.0 <= float(v) <= 1.0:
+                raise ValueError(f"the probability of {oid!r} must be in [0, 1], got {v!r}")
+            clean[oid] = float(v)
+        unknown = [k for k in probs if k not in clean]
+        if unknown:
+            raise ValueError(
+                f"unknown outcome(s) {', '.join(map(str, unknown))} "
+                f"(known: {', '.join(self.c.outcome_ids)})"
+            )
+        total = sum(clean.values())
+        if total > 1.0 + 1e-9:
+            raise ValueError(
+                f"the probabilities add up to {total:.2f}: at most 1 (the rest is "
+                "'none of these within the window')"
+            )
+        a = self._a(t.actor)
+        if self.team_for(t.actor) == t.name and a in self._commits:
+            raise EngineError(f"team {t.name} has already committed: forecast before committing")
+        entry = {
+            "turn": self.current_turn,
+            "team": t.name,
+            "actor": t.actor,
+            "within": within,
+            "probs": clean,
+        }
+        self._forecasts = [f for f in self._forecasts if f["team"] != t.name] + [entry]
+        return dict(entry)
+
+    def forecasts(self) -> list[dict[str, Any]]:
+        """Every forecast so far (resolved turns, then this one)."""
+        out = [f for t in self._turns_log for f in t.get("forecasts", [])]
+        return [dict(f) for f in out + self._forecasts]
 
     # --- what a player sees ----------------------------------------------------------------------
 
@@ -455,7 +940,10 @@ class Session:
         ]
 
     def _estimates(self, a: int) -> tuple[NDArray, NDArray, NDArray]:
-        return estimates(self.c, self.seed, self.current_turn, a, self.state.x[0])
+        est, err, mask = estimates(self.c, self.seed, self.current_turn, a, self.state.x[0])
+        if self.revealed:  # the teacher showed everyone the true values
+            return self.state.x[0].copy(), np.zeros_like(err), np.zeros_like(mask)
+        return est, err, mask
 
     def view(self, actor: str) -> PlayerView:
         """What ``actor`` may see now. Other actors' private metrics are estimates only."""
@@ -516,6 +1004,7 @@ class Session:
             own_moves=own,
             known_moves=known,
             last_report=reports[-1] if reports else None,
+            revealed=self.revealed,
         )
 
     def news_for(self, actor: str | None) -> list[NewsItem]:
@@ -630,6 +1119,8 @@ class Session:
             raise ValueError(
                 f"option {option!r} is not available to {actor}: {self._unavailable_reason(a, o)}"
             )
+        if a in self._locked and self._commits.get(a) != o:
+            raise EngineError(f"{actor}'s choice is locked this turn")
         self._commits[a] = o
 
     def committed(self, actor: str) -> str | None:
@@ -728,6 +1219,13 @@ class Session:
         self._moves_hist.append((moves[0].copy(), exposed))
         full = self._report(T, moves[0], info, exposed, shown)
         self.history.append(full)
+        classroom: dict[str, Any] = {}
+        if self.teams:
+            classroom["by"] = {
+                aid: self.team_for(aid, T) for aid in c.actor_ids if self.teams_of(aid)
+            }
+        if self._forecasts:
+            classroom["forecasts"] = list(self._forecasts)
         self._turns_log.append(
             {
                 "turn": T,
@@ -750,9 +1248,13 @@ class Session:
                     "x": [float(v) for v in st.x[0]],
                     "digest": state_digest(st),
                 },
+                **classroom,
             }
         )
         self._commits = {}
+        self._locked = set()
+        self._forecasts = []
+        self._timer_turn = {}
         self._actions = []
         self._pre = {}
         self._pre_events = []
@@ -945,6 +1447,8 @@ class Session:
             for aid, mr in move_reports.items()
         }
         after_est, _err, mask = estimates(c, self.seed, self.current_turn, v, self.state.x[0])
+        if self.revealed:
+            mask = np.zeros_like(mask)
         metrics = []
         for m, mc in enumerate(full.metrics):
             if mask[m]:
@@ -1003,12 +1507,14 @@ class Session:
             "seats": {a: self.seats[a].to_dict() for a in c.actor_ids},
             "ai": self.ai_settings.to_dict(),
             "created": self.created,
+            **self._classroom_log(),
             "turns": [dict(t) for t in self._turns_log],
             "current": {
                 "turn": self.current_turn,
                 "actions": list(self._actions),
                 "commits": {c.actor_ids[a]: c.option_ids[a][o] for a, o in self._commits.items()},
                 "paused": self.paused,
+                **({"forecasts": list(self._forecasts)} if self._forecasts else {}),
             },
             "summary": {
                 "turn": self.turn,
@@ -1018,6 +1524,15 @@ class Session:
                 "outcome": self.outcome,
             },
         }
+
+    def _classroom_log(self) -> dict[str, Any]:
+        """``teams`` and ``settings`` (class code, timer, PIN hash) of a classroom game."""
+        if not self.teams:
+            return {}
+        settings: dict[str, Any] = {"class_code": self.class_code, "timer": self.timer_setting}
+        if self._pin is not None:
+            settings["pin"] = dict(self._pin)
+        return {"teams": [t.to_dict() for t in self.teams], "settings": settings}
 
     def _autosave(self) -> None:
         if self.autosave_path is None:

@@ -217,6 +217,7 @@ class PlayerView:
     own_moves: list[tuple[int, str, str]]  # (turn, option id, option name) of own moves
     known_moves: dict[str, list[tuple[int, str, str]]]  # other actors' moves as seen
     last_report: TurnReport | None
+    revealed: bool = False  # the teacher revealed the true values: every metric is exact
 
     def metric(self, metric_id: str) -> MetricView:
         for m in self.metrics:

@@ -74,7 +74,8 @@ def console_text(g: GameLog, act: Mapping[str, Any]) -> str:
     if kind in ("stop_timer", "timer_stop"):
         return "Teacher stopped the timer"
     if kind in ("end", "end_game", "stop"):
-        return "Teacher ended the game"
+        oc = next((o for o in scn.outcomes if o.id == act.get("outcome")), None)
+        return "Teacher ended the game" + (f": {oc.name}" if oc else "")
     rest = ", ".join(f"{k} {v}" for k, v in act.items() if k not in ("kind", "turn"))
     return f"{kind.replace('_', ' ').capitalize()}" + (f": {rest}" if rest else "")
 
@@ -193,6 +194,16 @@ def timeline(g: GameLog) -> list[dict[str, Any]]:
     return rows
 
 
+def pending_console(g: GameLog) -> list[dict[str, Any]]:
+    """Console actions of the turn that never resolved (e.g. the teacher ended the game)."""
+    done = {r.turn for r in g.session.history}
+    return [
+        {"turn": a.get("turn"), "text": console_text(g, a)}
+        for a in g.console
+        if a.get("turn") not in done
+    ]
+
+
 def header(g: GameLog, an: Analysis | None = None) -> dict[str, Any]:
     s = g.session
     scn = g.loaded.scenario
@@ -210,8 +221,11 @@ def header(g: GameLog, an: Analysis | None = None) -> dict[str, Any]:
         timer_text = "off"
     else:
         timer_text = f"{timer} s per team" if isinstance(timer, int | float) else str(timer)
+    # the console PIN's hash stays out of the report
     other = {
-        k: v for k, v in settings.items() if k not in ("timer", "class_code") and v is not None
+        k: v
+        for k, v in settings.items()
+        if k not in ("timer", "class_code", "pin") and v is not None
     }
     return {
         "file": g.path.name,
@@ -582,6 +596,7 @@ def group(g: GameLog, an: Analysis, index: int, prefix: str) -> dict[str, Any]:
         "prefix": prefix,
         "header": header(g, an),
         "timeline": timeline(g),
+        "pending_console": pending_console(g),
         "stage_svg": charts.stage_chart([st.name for st in scn.ladder], [(g.label, stage_path(g))]),
         "metrics": metrics,
         "bands_shown_by": shown_by,

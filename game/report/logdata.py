@@ -27,6 +27,8 @@ from game.scenario import Loaded
 # Action kinds that are not the teacher's: scheduled injects fire by themselves,
 # advice is a player asking the advisors.
 NOT_CONSOLE = {"inject", "advice"}
+# the teacher's console can also end the game before a turn resolves
+END_KINDS = {"end_game", "end"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,11 @@ class GameLog:
         for t in self.log["turns"]:
             if t["result"].get("outcome"):
                 return int(t["turn"])
+        cur = self.log.get("current", {})
+        if isinstance(cur, Mapping) and isinstance(cur.get("turn"), int):
+            for a in cur.get("actions", []):
+                if isinstance(a, Mapping) and a.get("kind") in END_KINDS:
+                    return int(cur["turn"])
         return None
 
     def move(self, turn: int, actor: str) -> str:

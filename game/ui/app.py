@@ -218,6 +218,15 @@ class App:
             if (event.x, event.y) != self.size:
                 self.resize((event.x, event.y))
             return
+        if (
+            event.type == pygame.KEYDOWN
+            and event.key == pygame.K_F9
+            and getattr(self.game, "classroom", False)
+        ):
+            from game.ui.scenes.classroom import toggle_console
+
+            toggle_console(self)  # the teacher console, behind the PIN
+            return
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F1:
             from game.ui.scenes.overlays import HelpScene
 
@@ -250,6 +259,12 @@ class App:
             if not self.running:
                 return False
         self.manager.update(dt)
+        if getattr(self.game, "classroom", False):
+            from game.ui.scenes.classroom import tick_classroom
+
+            tick_classroom(self, dt)  # the turn timer of a hot-seat game
+        if not self.running or not self.stack:
+            return False
         # only the top scene acts (it may push or pop); the others wait paused
         self.scene.update(dt)
         self.draw()

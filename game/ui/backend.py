@@ -12,7 +12,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,23 +46,6 @@ def latest_autosave() -> Path | None:
     from game.engine import latest_autosave as engine_latest
 
     return engine_latest()
-
-
-def scaled_temperature(loaded: Loaded, scale: float) -> Loaded:
-    """The scenario with every AI's softmax temperature multiplied by ``scale`` (difficulty).
-
-    Saves record the moves, so a game re-plays the same whatever the temperature.
-    """
-    if abs(scale - 1.0) < 1e-9:
-        return loaded
-    scn = loaded.scenario
-    actors = [
-        a.model_copy(
-            update={"ai": a.ai.model_copy(update={"temperature": a.ai.temperature * scale})}
-        )
-        for a in scn.actors
-    ]
-    return replace(loaded, scenario=scn.model_copy(update={"actors": actors}))
 
 
 # --------------------------------------------------------------------------- data
@@ -179,6 +162,7 @@ class Resolution:
     stage_after: str
     outcome: str | None
     odds: WhatIf | None  # P(outcomes) from here if the player holds course
+    notes: tuple[str, ...] = ()  # classroom: "Time ran out: Team Red held course", ...
 
     @property
     def exposed(self) -> tuple[str, ...]:
@@ -234,24 +218,35 @@ class Game:
         actor: str | None,
         temperature: float = 1.0,
     ) -> Game:
-        from game.engine import Seat, Session
+        from game.engine import AISettings, Seat, Session
 
-        loaded = scaled_temperature(load_scenario(scenario_path), temperature)
+        loaded = load_scenario(scenario_path)
         seats = {
             a.id: (Seat.human() if a.id == actor else Seat.ai()) for a in loaded.scenario.actors
         }
-        session = Session.new(loaded, seed=seed, seats=seats, autosave=True)
+        session = Session.new(
+            loaded,
+            seed=seed,
+            seats=seats,
+            ai=AISettings(temperature_scale=temperature),
+            autosave=True,
+        )
         return cls(session, loaded, actor, temperature)
 
     @classmethod
     def load(cls, path: str | Path) -> Game:
-        """Re-play a save (``SaveError`` with a clear message if it cannot be)."""
+        """Re-play a save (``SaveError`` with a clear message if it cannot be). A classroom
+        save (with teams) comes back as a ``HotSeat`` game."""
         from game.engine import load_game
 
         session = load_game(path, autosave=True)
+        if getattr(session, "classroom", False):
+            from game.ui.hotseat import HotSeat
+
+            return HotSeat(session, session.loaded)
         humans = [a for a, s in session.seats.items() if s.waits]
         actor = humans[0] if humans else None
-        g = cls(session, session.loaded, actor)
+        g = cls(session, session.loaded, actor, session.ai_settings.temperature_scale)
         g.resolutions = [g._resolution_of(actor, t) for t in range(1, session.turn + 1)]
         return g
 

@@ -238,3 +238,100 @@ def overlaps(
             if ra.width and ra.height and rb.width and rb.height and ra.colliderect(rb):
                 bad.append((a, b))
     return bad
+
+
+def centred_box(size: tuple[int, int], w_share: float, h_share: float, min_wh, max_wh) -> Rect:
+    w, h = size
+    m = margin(size)
+    bw = min(_clamp(w * w_share, min_wh[0], max_wh[0]), w - 2 * m)
+    bh = min(_clamp(h * h_share, min_wh[1], max_wh[1]), h - 2 * m)
+    return Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
+
+
+def forecast_panel(size: tuple[int, int], n: int) -> dict[str, Rect]:
+    """The forecast panel: a title block, one row per outcome (name | slider | value),
+    the "none of these" line, a message line and a row of three buttons."""
+    m = margin(size)
+    row_h = _clamp(size[1] * 0.055, 28, 44)
+    head_h = _clamp(size[1] * 0.13, 64, 110)
+    btn_h = _clamp(size[1] * 0.07, 34, 52)
+    want = head_h + (n + 2) * (row_h + m // 2) + btn_h + 5 * m
+    box = centred_box(size, 0.62, 1.0, (560, 200), (900, want))
+    inner = box.inflate(-4 * m, -2 * m)
+    out = {"panel": box, "head": Rect(inner.x, inner.y, inner.width, head_h)}
+    y = inner.y + head_h
+    avail = box.bottom - m - btn_h - m - y
+    row_h = max(22, min(row_h, avail // max(1, n + 2) - 4))
+    name_w = round(inner.width * 0.36)
+    val_w = _clamp(inner.width * 0.12, 60, 110)
+    for i in range(n):
+        out[f"name[{i}]"] = Rect(inner.x, y, name_w - m, row_h)
+        out[f"slider[{i}]"] = Rect(inner.x + name_w, y, inner.width - name_w - val_w - m, row_h)
+        out[f"value[{i}]"] = Rect(inner.right - val_w, y, val_w, row_h)
+        y += row_h + 4
+    out["none"] = Rect(inner.x, y, inner.width, row_h)
+    y += row_h + 4
+    out["message"] = Rect(inner.x, y, inner.width, max(1, box.bottom - m - btn_h - m - y))
+    bw = (inner.width - 2 * m) // 3
+    by = box.bottom - m - btn_h
+    for i in range(3):
+        out[f"button[{i}]"] = Rect(inner.x + i * (bw + m), by, bw, btn_h)
+    return out
+
+
+CONSOLE_ROWS = ("Game", "Event", "Metric", "Inject", "Lock", "Timer")
+
+
+def console(size: tuple[int, int]) -> dict[str, Rect]:
+    """The teacher console: a title, six rows of label + controls, a status line, Close."""
+    m = margin(size)
+    box = centred_box(size, 0.78, 0.86, (640, 470), (1100, 760))
+    inner = box.inflate(-4 * m, -2 * m)
+    head_h = _clamp(size[1] * 0.07, 36, 56)
+    btn_h = _clamp(size[1] * 0.06, 32, 48)
+    status_h = _clamp(size[1] * 0.07, 30, 56)
+    n = len(CONSOLE_ROWS)
+    y0 = inner.y + head_h
+    avail = inner.bottom - y0 - status_h - btn_h - 2 * m
+    row_h = max(28, min(_clamp(size[1] * 0.065, 30, 50), avail // n - m // 2))
+    gap = max(4, (avail - n * row_h) // max(1, n))
+    gap = min(gap, 2 * m)
+    label_w = _clamp(inner.width * 0.13, 70, 130)
+    out = {"panel": box, "head": Rect(inner.x, inner.y, inner.width, head_h)}
+    rows = []
+    y = y0
+    for i in range(n):
+        out[f"label[{i}]"] = Rect(inner.x, y, label_w - m, row_h)
+        rows.append(Rect(inner.x + label_w, y, inner.width - label_w, row_h))
+        y += row_h + gap
+    g = m
+
+    def split(r: Rect, shares: list[float]) -> list[Rect]:
+        total = r.width - g * (len(shares) - 1)
+        out_r, x = [], r.x
+        for k, s in enumerate(shares):
+            w = round(total * s) if k < len(shares) - 1 else r.right - x
+            out_r.append(Rect(x, r.y, w, r.height))
+            x += w + g
+        return out_r
+
+    (
+        out["pause"],
+        out["reveal"],
+        out["end_outcome"],
+        out["end"],
+    ) = split(rows[0], [0.2, 0.25, 0.35, 0.2])
+    out["event"], out["fire"] = split(rows[1], [0.75, 0.25])
+    out["metric"], out["value"], out["set_metric"] = split(rows[2], [0.55, 0.2, 0.25])
+    out["inject"], out["send_inject"] = split(rows[3], [0.75, 0.25])
+    out["lock_team"], out["lock"] = split(rows[4], [0.75, 0.25])
+    (
+        out["extend30"],
+        out["extend60"],
+        out["stop_timer"],
+        out["timer_setting"],
+    ) = split(rows[5], [0.2, 0.2, 0.28, 0.32])
+    out["status"] = Rect(inner.x, y, inner.width, max(1, inner.bottom - btn_h - m - y))
+    bw = _clamp(inner.width * 0.3, 160, 300)
+    out["close"] = Rect(inner.centerx - bw // 2, inner.bottom - btn_h, bw, btn_h)
+    return out

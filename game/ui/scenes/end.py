@@ -32,10 +32,9 @@ class EndScene(Scene):
         self.report_future = None
 
     def build_ui(self) -> None:
-        buttons = [
-            ("New game", self.new_game, "new_game"),
-            ("Replay (same seed)", self.replay, "replay"),
-        ]
+        buttons = [("New game", self.new_game, "new_game")]
+        if not self.classroom:
+            buttons.append(("Replay (same seed)", self.replay, "replay"))
         if report_available():
             buttons.append(("After-action report", self.report, "report"))
         buttons.append(("Title", self.to_title, "title"))
@@ -45,6 +44,10 @@ class EndScene(Scene):
             self.button(L[f"button[{i}]"], text, fn, oid)
         if self.focus_index < 0:
             self.focus_named("new_game")
+
+    @property
+    def classroom(self) -> bool:
+        return bool(getattr(self.game, "classroom", False))
 
     def new_game(self) -> None:
         from game.ui.scenes.setup import SetupScene
@@ -113,7 +116,9 @@ class EndScene(Scene):
         g = self.game
         snap = g.snapshot
         surface.fill(p.bg)
-        top_bar(self, surface, self.L["top"], "The end", f"seed {g.seed}")
+        code = getattr(g, "class_code", None) if self.classroom else None
+        right = f"class code {code}" if code else f"seed {g.seed}"
+        top_bar(self, surface, self.L["top"], "The end", right)
         oc = next((o for o in g.scenario.outcomes if o.id == snap.outcome), None)
         r = self.L["headline"]
         col = outcome_colour(p, g.scenario, oc.id) if oc else p.dim
@@ -145,7 +150,10 @@ class EndScene(Scene):
                 max_lines=2,
             )
         self.draw_timeline(surface, self.L["timeline"])
-        self.draw_odds(surface, self.L["odds"])
+        if self.classroom:
+            self.draw_scores(surface, self.L["odds"])
+        else:
+            self.draw_odds(surface, self.L["odds"])
         if self.note:
             t.blit(
                 surface,
@@ -300,7 +308,69 @@ class EndScene(Scene):
                 )
                 ly += t.line_height(size) + 2
 
+    def draw_scores(self, surface: pygame.Surface) -> None:
+        """Each team's forecasts, scored: the mean Brier score (0 perfect, 2 worst)."""
+        p, t = self.app.palette, self.app.text
+        r = draw.panel(
+            surface,
+            self.L["odds"],
+            p,
+            t,
+            "Teams' forecasts: Brier score",
+            right="lower is better · 0 perfect, 2 worst · the report compares with the model",
+        )
+        scores = self.game.team_scores()
+        if not scores:
+            return
+        size = t.px(14)
+        lh = t.line_height(size) + 6
+        cols = [
+            r.x,
+            r.x + round(r.width * 0.34),
+            r.x + round(r.width * 0.58),
+            r.x + round(r.width * 0.8),
+        ]
+        for x, head in zip(cols, ("Team", "Side", "Forecasts scored", "Brier score"), strict=True):
+            t.blit(surface, head, (x, r.y), t.px(12), p.dim, "bold")
+        y = r.y + t.line_height(t.px(12)) + 4
+        ranked = sorted(scores, key=lambda s: (s.brier is None, s.brier or 0.0, s.team))
+        for s in ranked:
+            if y + lh > r.bottom + 4:
+                break
+            bs = f"{s.brier:.3f}" if s.brier is not None else "—"
+            t.blit(
+                surface,
+                self.game.team_label(s.team),
+                (cols[0], y),
+                size,
+                p.text,
+                "bold",
+                max_width=cols[1] - cols[0] - 8,
+            )
+            t.blit(
+                surface, s.actor_name, (cols[1], y), size, p.dim, max_width=cols[2] - cols[1] - 8
+            )
+            t.blit(surface, f"{s.scored} of {s.forecasts}", (cols[2], y), size, p.dim)
+            t.blit(
+                surface,
+                bs,
+                (cols[3], y),
+                size,
+                p.caution if s.brier is not None else p.faint,
+                "bold",
+            )
+            y += lh
+
     def labels(self) -> list[str]:
+        out = self._labels()
+        if self.classroom:
+            out.append("Teams' forecasts: Brier score")
+            for s in self.game.team_scores():
+                bs = f"{s.brier:.3f}" if s.brier is not None else "—"
+                out.append(f"{self.game.team_label(s.team)}: {bs}")
+        return out
+
+    def _labels(self) -> list[str]:
         snap = self.game.snapshot
         oc = next(
             (o.name for o in self.game.scenario.outcomes if o.id == snap.outcome), "Unfinished"

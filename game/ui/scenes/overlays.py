@@ -19,6 +19,7 @@ KEYS = [
     ("Page Up / Down", "scroll the news feed"),
     ("Esc", "menu: resume, save, load, settings, quit"),
     ("F1", "this help"),
+    ("F9", "teacher console (classroom games; asks for the PIN)"),
 ]
 
 
@@ -174,15 +175,14 @@ class LoadScene(Scene):
             self.set_focus(0)
 
     def open(self, path) -> None:
-        from game.ui.scenes.room import RoomScene
+        from game.ui.scenes.classroom import open_game
 
         try:
             game = Game.load(path)
         except Exception as e:
             self.app.push(MessageScene(self.app, "Cannot load this save", str(e)))
             return
-        self.app.set_game(game)
-        self.app.reset(RoomScene(self.app, game))
+        open_game(self.app, game)
 
     def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
         if event.key == pygame.K_ESCAPE:

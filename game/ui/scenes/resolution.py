@@ -121,6 +121,19 @@ class ResolutionScene(Scene):
         # events and headlines
         r = draw.panel(surface, self.L["events"], p, t, "What happened", accent=p.caution)
         y = r.y
+        for note in res.notes:  # classroom: a timer ran out, the teacher locked a choice
+            y += (
+                t.blit_wrapped(
+                    surface,
+                    note,
+                    pygame.Rect(r.x, y, r.width, r.bottom - y),
+                    t.px(15),
+                    p.caution,
+                    "bold",
+                    max_lines=2,
+                )
+                + 6
+            )
         ladder = {s.id: s for s in g.scenario.ladder}
         if res.stage_before and res.stage_after and res.stage_before != res.stage_after:
             ids = [s.id for s in g.scenario.ladder]
@@ -336,5 +349,6 @@ class ResolutionScene(Scene):
 
     def labels(self) -> list[str]:
         out = [f"Turn {self.res.turn} resolved", "Moves", "What happened", "Why it changed"]
+        out += list(self.res.notes)
         out += [m.option_name for m in self.res.moves.values()]
         return out + super().labels()

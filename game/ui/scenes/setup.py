@@ -1,4 +1,5 @@
-"""Setup: scenario, side (or AI vs AI), difficulty (AI temperature), seed (random, shown)."""
+"""Setup: scenario, side (or a classroom game, or AI vs AI), difficulty (the AI's
+temperature scale, ``AISettings.temperature_scale``), seed (random, shown)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from game.ui.pg import pygame
 from game.ui.scene import Focusable, Scene
 from game.ui.scenes.common import backdrop, top_bar
 
+CLASSROOM = "__classroom__"  # the "side" of a hot-seat classroom game
 DIFFICULTY = [
     ("Relaxed", 2.0, "the computer plays loosely (AI temperature ×2)"),
     ("Normal", 1.0, "the computer plays as the scenario describes (temperature ×1)"),
@@ -26,7 +28,7 @@ DIFFICULTY = [
 class SetupChoice:
     path: Path
     loaded: Loaded
-    actor: str | None  # None: watch AI vs AI
+    actor: str | None  # None: watch AI vs AI; CLASSROOM: teams at one screen
     temperature: float
     seed: int
 
@@ -86,6 +88,7 @@ class SetupScene(Scene):
         out: list[tuple[str | None, str]] = [
             (a.id, a.name) for a in lo.scenario.actors if a.playable
         ]
+        out.append((CLASSROOM, "Classroom (hot seat): teams at one screen"))
         out.append((None, "Watch: computer against computer"))
         return out
 
@@ -179,6 +182,11 @@ class SetupScene(Scene):
         ch = self.choice()
         if ch is None:
             return
+        if ch.actor == CLASSROOM:
+            from game.ui.scenes.classroom import ClassroomSetupScene
+
+            self.app.push(ClassroomSetupScene(self.app, ch))
+            return
         from game.ui.scenes.briefing import BriefingScene
 
         self.app.push(BriefingScene(self.app, ch))
@@ -221,7 +229,12 @@ class SetupScene(Scene):
         s = lo.scenario
         actor = self.sides()[min(self.side, len(self.sides()) - 1)][0]
         lines = [s.meta.summary.split("\n\n")[0]]
-        if actor is not None:
+        if actor == CLASSROOM:
+            lines.append(
+                "Classroom: teams take turns at this screen, each seeing only its side. "
+                "Next: team names, the turn timer, the teacher's PIN and the class code."
+            )
+        elif actor is not None:
             a = next(x for x in s.actors if x.id == actor)
             lines.append(f"You play {a.name}: {a.role}")
         else:

@@ -45,16 +45,15 @@ class TitleScene(Scene):
     def continue_game(self) -> None:
         if self.autosave is None:
             return
+        from game.ui.scenes.classroom import open_game
         from game.ui.scenes.overlays import MessageScene
-        from game.ui.scenes.room import RoomScene
 
         try:
             game = Game.load(self.autosave)
         except Exception as e:  # a corrupt save gets a message, not a crash
             self.app.push(MessageScene(self.app, "Cannot continue", str(e)))
             return
-        self.app.set_game(game)
-        self.app.reset(RoomScene(self.app, game))
+        open_game(self.app, game)
 
     def load(self) -> None:
         from game.ui.scenes.overlays import LoadScene
