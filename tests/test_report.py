@@ -1,11 +1,10 @@
 """``brink report``: the after-action report, its exports, and its reading of the log.
 
 The logs are made here: computer games (``Session`` with AI seats, as ``brink
-autoplay``), and a classroom game with team seats, console actions and student
-forecasts. The forecasts (and the extra classroom fields: ``teams``, ``by``,
-``settings``, ``console``) are added to the log the way the engine will record
-them (docs in game/report/logdata.py); the report must read them when present
-and say "not recorded" when absent.
+autoplay``), and a classroom game with teams, console actions, a timer that ran
+out and student forecasts, all recorded by the engine (``teams``, ``by``,
+``settings``, ``forecasts``; docs in game/report/logdata.py); the report must
+read them when present and say "not recorded" when absent.
 """
 
 from __future__ import annotations
@@ -60,17 +59,18 @@ def computer_log(
 
 def classroom_log(scenario: Path, path: Path, seed: int = 7, turns: int = 8) -> Path:
     """Three teams on two actors (Red and Green take turns as the US), console actions,
-    a timer that ran out once, and forecasts before every decision."""
+    a timer that ran out once, and forecasts before every decision: all recorded by the
+    engine (``Session.new(teams=...)``, ``submit_forecast``, ``timer_expired``)."""
     s = Session.new(
         scenario,
         seed=seed,
-        seats={"usa": Seat.team("Red"), "ven": Seat.team("Blue")},
+        teams={"usa": ["Red", "Green"], "ven": ["Blue"]},
+        timer=90,
         autosave=False,
     )
     rng = np.random.default_rng(seed)
     plan_us = ["talks", "covert", "show_of_force", "talks", "sanctions", "talks", "hold", "talks"]
     plan_ve = ["talks", "arm_militia", "drills", "talks", "hold", "concessions", "talks", "un_case"]
-    forecasts: list[dict[str, Any]] = []
     while not s.over and s.turn < turns:
         T = s.current_turn
         if T == 2:
@@ -83,50 +83,22 @@ def classroom_log(scenario: Path, path: Path, seed: int = 7, turns: int = 8) -> 
             s.set_metric("tension", 70.0)
         if T == 6:
             s.add_inject("Regional summit called", "")
+        for team, actor in s.goes():
+            p_war = float(rng.uniform(0.05, 0.4))
+            p_set = float(rng.uniform(0.1, 0.5))
+            s.submit_forecast(team, {"war": round(p_war, 2), "settlement": round(p_set, 2)}, 4)
         for actor, plan in (("usa", plan_us), ("ven", plan_ve)):
+            if T == 5 and actor == "ven":
+                s.timer_expired("ven")  # Blue's time ran out: hold course
+                continue
             opts = {o.id for o in s.options(actor) if o.available}
             want = plan[(T - 1) % len(plan)]
             s.commit(
                 actor,
                 want if want in opts else s.scenario.actors[s.c.actor_index(actor)].hold_option,
             )
-        us_team = "Red" if T % 2 else "Green"
-        for team, actor in ((us_team, "usa"), ("Blue", "ven")):
-            p_war = float(rng.uniform(0.05, 0.4))
-            p_set = float(rng.uniform(0.1, 0.5))
-            forecasts.append(
-                {
-                    "turn": T,
-                    "team": team,
-                    "actor": actor,
-                    "within": 4,
-                    "probs": {"war": round(p_war, 2), "settlement": round(p_set, 2)},
-                }
-            )
         s.resolve()
-    log = s.log
-    log["teams"] = [
-        {"name": "Red", "actor": "usa"},
-        {"name": "Green", "actor": "usa"},
-        {"name": "Blue", "actor": "ven"},
-    ]
-    for t in log["turns"]:
-        t["by"] = {"usa": "Red" if t["turn"] % 2 else "Green", "ven": "Blue"}
-    # half the forecasts at top level, half inside their turn (both places are read)
-    for f in forecasts:
-        if f["turn"] % 2:
-            log["forecasts"] = [*log.get("forecasts", []), f]
-        else:
-            entry = log["turns"][f["turn"] - 1]
-            entry["forecasts"] = [
-                *entry.get("forecasts", []),
-                {k: v for k, v in f.items() if k != "turn"},
-            ]
-    log["settings"] = {"class_code": "SPEAR-7", "timer": 90}
-    log["console"] = [
-        {"turn": 5, "kind": "timer_expired", "actor": "ven", "team": "Blue", "option": "hold"}
-    ]
-    save_game(log, path)
+    save_game(s, path)
     return path
 
 
@@ -317,7 +289,8 @@ def test_classroom_log_shows_teams_console_and_forecasts(
     assert set(SECTIONS) <= set(p.sections)
     for team in ("Red", "Green", "Blue"):
         assert team in html
-    assert "SPEAR-7" in html and "90 s" in html
+    code = json.loads(logs["class"].read_text(encoding="utf-8"))["log"]["settings"]["class_code"]
+    assert code.startswith("VEN25-") and code in html and "90 s" in html
     assert "Teacher inject: “Oil tanker seized off the coast”" in html
     assert "Teacher fired the event" in html and "Teacher set Crisis tension to 70" in html
     assert "Teacher paused the game" in html and "TIMER RAN OUT" in html

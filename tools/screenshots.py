@@ -5,7 +5,9 @@
 
 Plays the Venezuela scenario as the United States with a fixed seed, by posted
 keyboard and mouse events, and saves the title, setup, briefing, situation room
-(with a what-if forecast shown), resolution and end screens.
+(with a what-if forecast shown), resolution and end screens; then starts a
+classroom game (two teams, a timer, a PIN) and saves its class code, hand-over,
+forecast panel and teacher console.
 """
 
 from __future__ import annotations
@@ -110,8 +112,72 @@ def main() -> int:
         else:
             key(pygame.K_RETURN)
     shot("end")
+    classroom(app, frames, key, hover, wait, shot)
     app.quit()
     return 0
+
+
+def classroom(app, frames, key, hover, wait, shot) -> None:
+    """A classroom game: class code, hand-over, forecast panel, teacher console."""
+    from game.ui.pg import pygame
+    from game.ui.scenes.title import TitleScene
+
+    def type_text(text: str) -> None:
+        for ch in text:
+            pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
+        frames(2)
+
+    def click(name: str) -> None:
+        b = app.scene.button_named(name)
+        pos = b.get_abs_rect().center
+        pygame.mouse.set_pos(pos)
+        for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            pygame.event.post(pygame.event.Event(kind, pos=pos, button=1, touch=False))
+            frames(1)
+        frames(2)
+
+    app.set_game(None)
+    app.reset(TitleScene(app))
+    frames(2)
+    click("new_game")
+    while "Classroom" not in app.scene.button_named("side").text:
+        click("side")
+    click("continue")
+    setup = app.scene
+    setup.entries["team_usa"].set_text("Hawks, Doves")
+    setup.entries["team_ven"].set_text("Bolívar")
+    click("timer")
+    click("timer")  # 120 s
+    pin = setup.entries["pin"]
+    pos = pin.get_abs_rect().center
+    pygame.mouse.set_pos(pos)
+    for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+        pygame.event.post(pygame.event.Event(kind, pos=pos, button=1, touch=False))
+        frames(1)
+    type_text("2468")
+    click("start")
+    shot("class-code")
+    key(pygame.K_RETURN)
+    shot("handover")
+    key(pygame.K_RETURN)
+    wait(lambda: app.scene.name == "team_room")
+    game = app.game
+    room = app.scene
+    wait(lambda: game.advice() is not None)
+    i = next(o.index for o in room.snap.options if o.id == "talks")
+    key(pygame.K_1 + i if i < 9 else pygame.K_0)
+    hover((5, app.size[1] - 5))
+    key(pygame.K_RETURN)
+    for digits in ("10", "5", "", "25"):
+        for ch in digits:
+            key(getattr(pygame, f"K_{ch}"))
+        key(pygame.K_DOWN)
+    shot("forecast")
+    key(pygame.K_ESCAPE)
+    key(pygame.K_F9)
+    type_text("2468")
+    key(pygame.K_RETURN)
+    shot("console")
 
 
 if __name__ == "__main__":

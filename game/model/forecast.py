@@ -227,10 +227,12 @@ def forecast(
             rows, top = rows[keep], top[keep]
             alive = np.ones(rows.size, dtype=bool)
             n_dead = 0
-        avail = live_available(c, lv, st.turn)
         if all_uniform:
+            # (the padded rows pack into whole words: see uniform_choices)
+            avail = live_available(c, lv, st.turn, padded=True)
             moves = np.ascontiguousarray(uniform_choices(c, avail, range(A), rng).T)
         else:
+            avail = live_available(c, lv, st.turn)
             view = _view(c, st, lv, plain)
             moves = np.empty((lv.n, A), dtype=np.int64)
             for a, pol in enumerate(policies):
@@ -315,8 +317,8 @@ def _repeat(lv: Live, n: int) -> Live:
         stage=np.repeat(lv.stage, n),
         held=np.repeat(lv.held, n, axis=1),
         fired=np.repeat(lv.fired, n, axis=1),
-        free=np.repeat(lv.free, n, axis=1),
-        uses=np.repeat(lv.uses, n, axis=1),
+        free=np.repeat(lv.free, n, axis=0),
+        uses=np.repeat(lv.uses, n, axis=0),
     )
 
 
@@ -328,8 +330,8 @@ def _concat(parts: list[Live]) -> Live:
         stage=np.concatenate([p.stage for p in parts]),
         held=np.concatenate([p.held for p in parts], axis=1),
         fired=np.concatenate([p.fired for p in parts], axis=1),
-        free=np.concatenate([p.free for p in parts], axis=1),
-        uses=np.concatenate([p.uses for p in parts], axis=1),
+        free=np.concatenate([p.free for p in parts]),
+        uses=np.concatenate([p.uses for p in parts]),
     )
 
 
@@ -349,8 +351,8 @@ def _view(c: Compiled, st: State, lv: Live, plain: bool) -> State:
         stage=lv.stage.copy(),
         outcome=running,
         ended=running.copy(),
-        cooldown=np.maximum(lv.free - st.turn, 0).T.reshape(n, t.A, t.O).astype(np.int64),
-        uses=lv.uses.T.reshape(n, t.A, t.O).astype(np.int64),
+        cooldown=np.maximum(lv.free - st.turn, 0).reshape(n, t.A, t.P)[:, :, : t.O].astype(np.int64),
+        uses=lv.uses.reshape(n, t.A, t.P)[:, :, : t.O].astype(np.int64),
         fired=np.ascontiguousarray(lv.fired.T),
         held=lv.held.T.astype(np.int64),
         turn=st.turn,

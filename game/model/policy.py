@@ -8,6 +8,7 @@ available in a world fall back to the actor's hold-course option.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -103,34 +104,93 @@ class Then:
 def uniform_choices(
     c: Compiled, avail: NDArray[np.bool_], actors: Sequence[int], rng: np.random.Generator
 ) -> NDArray[np.int64]:
-    """Uniform play for several actors: int [len(actors), N], actor by actor.
+    """Uniform play for several actors: int [len(actors), N].
 
-    One proposal per world, uniform over all the actor's options, kept where it is
-    available (so uniform over what is available); the worlds where it is not get
-    an exact draw among their available options. Hold course where none is.
+    One uniform u per actor and world (``rng.random((len(actors), N))``, so the same
+    draws as calling it actor by actor); the choice is the floor(u * count)-th of the
+    available options, read from a table by the world's availability pattern. Hold
+    course where none is available. ``avail`` may have more than O options per actor
+    (never available), as the forecast's padded rows do.
     """
-    av3 = avail.transpose(1, 2, 0)  # [A, O, n]: rows along the worlds
     n = avail.shape[0]
-    ar = np.arange(n)
+    u = rng.random((len(actors), n))
     out = np.empty((len(actors), n), dtype=np.int64)
+    codes = None
     for i, a in enumerate(actors):
         k = int(c.n_options[a])
-        av = av3[a]
-        u = rng.random(n)
-        u *= k
-        cand = u.astype(np.int64)  # u * k < k exactly
-        ok = av[cand, ar]
-        out[i] = cand
-        redo = np.flatnonzero(~ok)
-        if redo.size:
-            out[i, redo] = _exact_uniform(c, a, av[:k, redo], rng)
+        lut = _patterns(c, a)
+        if lut is None:
+            out[i] = _exact_uniform(c, a, avail[:, a, :k].T, u[i])
+            continue
+        if codes is None:
+            codes = _pattern_codes(avail)
+        count, chosen = lut
+        code = codes[a]
+        code &= (1 << k) - 1
+        ui = u[i]
+        ui *= np.take(count, code)  # u * count < count exactly
+        code *= k
+        code += ui.astype(np.intp)
+        out[i] = np.take(chosen, code)
     return out
 
 
+# Availability patterns are tabulated for actors with at most this many options.
+PATTERN_MAX = 16
+# Times eight bytes that are each 0 or 1 (little-endian), this puts byte i's bit at
+# bit 56 + i, with no carries: the top byte is then the eight bits packed.
+_GATHER_BITS = np.uint64(0x0102040810204080)
+
+
+def _pattern_codes(avail: NDArray[np.bool_]) -> list[NDArray[np.intp]]:
+    """Per actor, intp [n] with bit o set where option o < 16 is available."""
+    n, A, width = avail.shape
+    if sys.byteorder != "little":
+        w = min(width, PATTERN_MAX)
+        return [(avail[:, a, :w].astype(np.intp) << np.arange(w)).sum(axis=1) for a in range(A)]
+    if width % 8 or width > PATTERN_MAX or not avail.flags.c_contiguous:
+        # copy into rows of 16 bytes
+        buf = np.zeros((n, A, PATTERN_MAX), dtype=bool)
+        buf[:, :, : min(width, PATTERN_MAX)] = avail[:, :, :PATTERN_MAX]
+        avail = buf
+    words = avail.view(np.uint64) * _GATHER_BITS  # [n, A, width / 8]
+    words >>= np.uint64(56)
+    codes = []
+    for a in range(A):
+        code = words[:, a, 0].astype(np.intp)
+        for b in range(1, words.shape[2]):
+            code |= words[:, a, b].astype(np.intp) << (8 * b)
+        codes.append(code)
+    return codes
+
+
+def _patterns(c: Compiled, actor: int) -> tuple[NDArray, NDArray] | None:
+    """(count [2^k], chosen [2^k * k]) for an actor's k options: for each availability
+    pattern (bit o: option o available), how many are available and, at p * k + i,
+    the i-th of them (hold course at p = 0, i = 0). Built once, cached on ``c``."""
+    cache = c.__dict__.get("_uniform_patterns")
+    if cache is None:
+        cache = {}
+        object.__setattr__(c, "_uniform_patterns", cache)
+    if actor not in cache:
+        k = int(c.n_options[actor])
+        if k > PATTERN_MAX:
+            cache[actor] = None
+        else:
+            bits = (np.arange(1 << k)[:, None] >> np.arange(k)) & 1
+            count = bits.sum(axis=1).astype(np.float64)
+            # available options first, in order
+            chosen = np.argsort(1 - bits, axis=1, kind="stable")
+            chosen[0, 0] = c.hold[actor]
+            cache[actor] = (count, np.ascontiguousarray(chosen.reshape(-1), dtype=np.int64))
+    return cache[actor]
+
+
 def _exact_uniform(
-    c: Compiled, actor: int, av: NDArray[np.bool_], rng: np.random.Generator
+    c: Compiled, actor: int, av: NDArray[np.bool_], u: NDArray[np.float64]
 ) -> NDArray[np.int64]:
-    """One available option per column of av [k, r], uniformly; hold where none is."""
+    """One available option per column of av [k, r], the floor(u * count)-th; hold
+    where none is."""
     k, r = av.shape
     dt = np.int8 if k < 127 else np.int32
     cum = np.empty((k, r), dtype=dt)
@@ -138,9 +198,7 @@ def _exact_uniform(
     for o in range(k):
         np.add(acc, av[o], out=acc, casting="unsafe")
         cum[o] = acc
-    u = rng.random(r)
-    u *= acc
-    pick = u.astype(dt)  # floor of u * count: the running count to pass
+    pick = (u * acc).astype(dt)  # floor of u * count: the running count to pass
     choice = np.add.reduce(cum <= pick, axis=0, dtype=np.int32).astype(np.int64)
     return np.where(acc > 0, choice, c.hold[actor])
 

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from game.model.compiled import ChanceSet, Compiled, CondSet
+from game.model.compiled import ChanceSet, Compiled, CondSet, MoveFilter
 from game.model.state import State
 
 F = NDArray[np.float64]
@@ -101,14 +101,32 @@ def source_labels(c: Compiled) -> list[str]:
 # random numbers
 
 
+_ONE_BITS = np.uint32(0x3F800000)  # the float32 1.0
+
+
+def uniforms(rng: np.random.Generator, n: int) -> F32:
+    """``n`` float32 uniforms on [0, 1) (23 random bits each, steps of 2**-23).
+
+    Two per 64-bit output of the bit generator (``random_raw``): about half the
+    cost of ``rng.random(n, dtype=np.float32)``, which spends a call per float.
+    The top 23 bits of each half become the mantissa of a float in [1, 2).
+    """
+    bits = rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+    bits >>= np.uint32(9)
+    bits |= _ONE_BITS
+    u = bits.view(np.float32)
+    u -= np.float32(1.0)
+    return u
+
+
 def normals(rng: np.random.Generator, n: int) -> F32:
     """``n`` standard normals (float32), Box–Muller from float32 uniforms."""
     h = (n + 1) // 2
-    u = rng.random(2 * h, dtype=np.float32)
+    u = uniforms(rng, 2 * h)
     r = u[:h]
-    # 1 - u is in (0, 1]: the log is finite
-    np.negative(r, out=r)
-    np.log1p(r, out=r)
+    # 1 - u is in (0, 1] (exact in float32): the log is finite
+    np.subtract(np.float32(1.0), r, out=r)
+    np.log(r, out=r)
     r *= np.float32(-2.0)
     np.sqrt(r, out=r)
     t = u[h:]
@@ -119,6 +137,25 @@ def normals(rng: np.random.Generator, n: int) -> F32:
     out[:h] *= r
     out[h:] *= r
     return out[:n]
+
+
+# OpenBLAS multiplies small matrices with dedicated kernels only while rows x inner x
+# columns stays under about 1e6; past that its general path is several times slower
+# for our short, wide products ([<= 2M, M] @ [M, n]). So: column blocks under that.
+_MM_BLOCK = 1 << 19
+
+
+def _mm(a: NDArray, b: NDArray) -> NDArray:
+    """``a @ b`` for a small table ``a`` [r, k] and wide rows ``b`` [k, n]."""
+    r, k = a.shape
+    n = b.shape[1]
+    w = max(1024, _MM_BLOCK // max(r * k, 1))
+    if n <= w:
+        return a @ b
+    out = np.empty((r, n), dtype=np.result_type(a, b))
+    for s in range(0, n, w):
+        np.matmul(a, b[:, s : s + w], out=out[:, s : s + w])
+    return out
 
 
 def _sig(zh: NDArray) -> NDArray:
@@ -162,7 +199,7 @@ class _Chances:
         """Probabilities [G, n] for metrics x32 [M, n] at stages [n]."""
         n = x32.shape[1]
         if self.uses_x:
-            z = self.slope @ x32
+            z = _mm(self.slope, x32)
             z += self.const[:, None]
         else:
             z = np.repeat(self.const[:, None], n, axis=1)
@@ -211,10 +248,17 @@ class _Num:
     jt_ms: F  # [M + Mn, J] option and interaction means minus eq @ drift, then the sd
     # of options, interactions and drift noise together, on the noise rows
     br_mean_t: F  # [M, R]
+    br_var_t: F  # [Mn, R]
     ev_mean_t: F  # [M, E]
+    ev_var_t: F  # [M, E]
 
     def astype(self, dt: type) -> _Num:
         return _Num(*(np.ascontiguousarray(a, dtype=dt) for a in vars(self).values()))
+
+
+# An event whose stage and moves allow it in at least this share of the (stage, joint
+# move) cells is drawn in every world; a rarer one only in the worlds that allow it.
+DENSE_EVENT = 0.25
 
 
 @dataclass
@@ -234,40 +278,48 @@ class _Tables:
     noise_rows: I  # metrics whose draw can have any spread
     # branches
     br_has: list[B]  # per actor [O]: the option has branches
+    br_jt: B  # [R, J]: the branch belongs to a chosen option
     br_ch: _Chances
-    br_var_t: F  # [Mn, R]
-    br_mrows: list[int]  # metrics some branch changes on average
-    br_vrows: list[int]  # noise rows some branch adds spread to
-    # events
-    ev_elig: B  # [E, S * J] stage and moves allow it, and its hazard is not zero
-    ev_zt: F32  # [E, S * J] half-logit constant + stage shift, -inf where not eligible
-    ev_ch: _Chances
+    # events: "dense" ones are drawn in every world ([D, n]): first those allowed
+    # everywhere with no stage shift (zh = slope @ x + const), then the others (zh =
+    # slope @ x + a table entry, -inf where not allowed); "sparse" ones only where allowed
+    ev_dense: I  # [D] event indices
+    ev_plain: int  # the first ev_plain of ev_dense are allowed everywhere
+    ev_sparse: I  # [Ds]
+    ev_elig: B  # [E, S * J] (joint) or [E, S]: stage and moves allow it, and it can happen
+    ev_zs: F32  # [E, S] half-logit constant + stage shift
+    ev_zt: F32  # [D - ev_plain, S * J]: ev_zs where allowed, else -inf (joint only)
+    sp_any: B  # [S * J] some sparse event is allowed (joint only)
+    sp_zt: F32  # [Ds, S * J] as ev_zt (joint only)
+    ev_const: F32  # [ev_plain, 1]
+    ev_slope_d: F32  # [D, M]
+    ev_slope_s: F32  # [Ds, M]
+    ev_uses_x: bool
     ev_conds: _Conds
     ev_nonrep: list[int]
-    ev_var_t: F  # [M, E]
-    ev_nrows: I  # metrics some event adds noise to
-    ev_var_nr: F  # [len(ev_nrows), E]
     ev_dstage: F  # [E]
     ev_moves_stage: bool  # some event moves the ladder
     # ladder: rows 0..S-1 up, S..2S-1 down
     lad_slope: F32  # [2S, M]
     lad_const: F32  # [2S] (with each stage's own shift)
     lad_uses_x: bool
-    # outcomes
-    oc_elig: B  # [Q, S * J] stage and moves allow it, and it has a trigger
+    # outcomes: the triggers allowed everywhere, nowhere, or depending on stage and moves
+    oc_always: I
+    oc_never: I
+    oc_mixed: I
+    oc_elig: B  # [len(oc_mixed), S * J] (joint) or [Q, S]
     oc_ch: _Chances
     oc_conds: _Conds
     oc_hold: I32  # [Q, 1]
     oc_sure: bool  # every outcome chance is exactly 0 or 1
     oc_certain: B  # [Q]: chance 1
-    # availability ([A*O] rows, flat option a * O + o)
-    av_stage: B  # [A*O, S]
-    av_staged: list[int]  # options available in some stages only
-    av_never: list[int]  # options never available (padding)
-    av_conds: _Conds
-    cd_val: I32  # [A*O]
-    lim_cols: I
-    lim_max: I32  # [len(lim_cols), 1]
+    # availability: options a world at a time, actor a's option o at a * P + o, with P
+    # >= O a multiple of 8 (so that a pattern of an actor's options is whole words)
+    P: int
+    av_rows: B  # [S, A*P]: allowed at the stage (padding never)
+    av_conds: _Conds  # groups a * P + o
+    cd_val: I32  # [A*P]
+    lims: list[tuple[int, int, int]]  # options with a use limit: (a * P + o, a * O + o, limit)
 
 
 def tables(c: Compiled) -> _Tables:
@@ -277,6 +329,14 @@ def tables(c: Compiled) -> _Tables:
         t = _build(c)
         object.__setattr__(c, "_step_tables", t)
     return t
+
+
+def _move_share(f: MoveFilter, nopt: I) -> F:
+    """[G]: the share of joint moves each group of the filter admits."""
+    share = np.ones(f.allowed.shape[0])
+    for a, k in enumerate(nopt):
+        share *= f.allowed[:, a, :k].mean(axis=1)
+    return share
 
 
 def _build(c: Compiled) -> _Tables:
@@ -298,7 +358,29 @@ def _build(c: Compiled) -> _Tables:
         can_vary |= (c.br_var > 0).any(axis=0)
     nrows = np.flatnonzero(can_vary)
 
+    br_has = []
+    for a in range(A):
+        has = np.zeros(O, dtype=bool)
+        has[c.br_option[c.br_actor == a]] = True
+        br_has.append(has)
+
+    # events: which are dense, which sparse (from the scenario alone, so that the
+    # joint and the plain paths draw alike)
+    ev_ch = _Chances.of(c.ev_chance)
     ev_live = c.ev_chance.logit0 != -np.inf
+    ev_share = c.ev_stage.mean(axis=1) * _move_share(c.ev_moves, nopt) * ev_live
+    ev_plain_ = ev_live & c.ev_stage.all(axis=1) & (_move_share(c.ev_moves, nopt) == 1)
+    ev_plain_ &= ~c.ev_chance.shift.any(axis=1)
+    plain = np.flatnonzero(ev_plain_)
+    tab = np.flatnonzero(~ev_plain_ & (ev_share >= DENSE_EVENT))
+    sparse = np.flatnonzero((ev_share > 0) & (ev_share < DENSE_EVENT))
+    dense = np.concatenate([plain, tab]).astype(np.int64)
+    ev_zs = np.ascontiguousarray(ev_ch.const[:, None] + ev_ch.shift, dtype=np.float32)
+    oc_share = c.oc_stage.mean(axis=1) * _move_share(c.oc_moves, nopt) * c.oc_trigger
+    oc_always = np.flatnonzero(oc_share == 1)
+    oc_never = np.flatnonzero(oc_share == 0)
+    oc_mixed = np.flatnonzero((oc_share > 0) & (oc_share < 1))
+
     if joint:
         grid = np.stack(np.unravel_index(np.arange(J), tuple(nopt)), axis=1).astype(np.int64)
         mean = np.zeros((J, M))
@@ -320,50 +402,53 @@ def _build(c: Compiled) -> _Tables:
         )
         oc_elig = (
             c.oc_stage[:, :, None] & oc_ok.T[:, None, :] & c.oc_trigger[:, None, None]
-        ).reshape(Q, S * J)
+        ).reshape(Q, S * J)[oc_mixed]
+        # one gather gives an event's constant and stage shift, and -inf where the stage
+        # or the moves rule it out
+        zt = np.where(ev_elig.reshape(E, S, J), ev_zs[:, :, None], np.float32(-np.inf))
+        zt = zt.reshape(E, S * J).astype(np.float32)
+        ev_zt = np.ascontiguousarray(zt[tab])
+        sp_zt = np.ascontiguousarray(zt[sparse])
+        sp_any = ev_elig[sparse].any(axis=0)
+        jt_br = np.zeros(J, dtype=bool)
+        for a in range(A):
+            jt_br |= br_has[a][grid[:, a]]
+        br_jt = c.br_option[:, None] == grid[:, c.br_actor].T  # [R, J]
     else:
         jt_ms = np.zeros((M + nrows.size, 0))
         ev_elig = np.ascontiguousarray(c.ev_stage & ev_live[:, None])  # [E, S]
         oc_elig = np.ascontiguousarray(c.oc_stage & c.oc_trigger[:, None])  # [Q, S]
-
-    ev_ch = _Chances.of(c.ev_chance)
-    if joint:
-        zs = ev_ch.const[:, None] + ev_ch.shift  # [E, S]
-        ev_zt = np.where(ev_elig.reshape(E, S, J), zs[:, :, None], np.float32(-np.inf)).reshape(
-            E, S * J
-        )
-        ev_zt = np.ascontiguousarray(ev_zt, dtype=np.float32)
-    else:
-        ev_zt = np.zeros((E, 0), dtype=np.float32)
-
-    br_has = []
-    for a in range(A):
-        has = np.zeros(O, dtype=bool)
-        has[c.br_option[c.br_actor == a]] = True
-        br_has.append(has)
-
-    jt_br = np.zeros(J if joint else 0, dtype=bool)
-    if joint:
-        for a in range(A):
-            jt_br |= br_has[a][grid[:, a]]
+        ev_zt = np.zeros((tab.size, 0), dtype=np.float32)
+        sp_zt = np.zeros((sparse.size, 0), dtype=np.float32)
+        sp_any = np.zeros(0, dtype=bool)
+        jt_br = np.zeros(0, dtype=bool)
+        br_jt = np.zeros((R, 0), dtype=bool)
 
     up, down = _Chances.of(c.up), _Chances.of(c.down)
     ar = np.arange(S)
     lad_const = np.concatenate([up.const + up.shift[ar, ar], down.const + down.shift[ar, ar]])
     oc_fixed = ~np.isfinite(c.oc_chance.logit0)
 
-    av_stage_ = np.ascontiguousarray(
-        c.avail_stage.reshape(A * O, S) & c.option_valid.reshape(-1)[:, None]
-    )
-    lim = (c.max_uses < np.iinfo(np.int32).max).reshape(-1)
-    lim_cols = np.flatnonzero(lim)
+    P = -(-O // 8) * 8
+    av_rows = np.zeros((S, A, P), dtype=bool)
+    av_rows[:, :, :O] = (c.avail_stage & c.option_valid[:, :, None]).transpose(2, 0, 1)
+    cd_val = np.zeros((A, P), dtype=np.int32)
+    cd_val[:, :O] = c.cooldown
+    av_conds = _Conds.of(c.avail_cond)
+    av_conds.groups = [(g // O * P + g % O, tests) for g, tests in av_conds.groups]
+    lims = [
+        (int(a * P + o), int(a * O + o), int(c.max_uses[a, o]))
+        for a, o in zip(*np.nonzero(c.max_uses < np.iinfo(np.int32).max), strict=True)
+    ]
     num = _Num(
         d1t=np.ascontiguousarray((np.eye(M) + c.drift).T),
         lo=c.lo[:, None].copy(),
         hi=c.hi[:, None].copy(),
         jt_ms=jt_ms,
         br_mean_t=np.ascontiguousarray(c.br_mean.T),
+        br_var_t=np.ascontiguousarray(c.br_var[:, nrows].T),
         ev_mean_t=np.ascontiguousarray(c.ev_mean.T),
+        ev_var_t=np.ascontiguousarray(c.ev_var.T),
     )
     return _Tables(
         M=M,
@@ -380,36 +465,41 @@ def _build(c: Compiled) -> _Tables:
         jt_br=jt_br,
         noise_rows=nrows,
         br_has=br_has,
+        br_jt=np.ascontiguousarray(br_jt),
         br_ch=_Chances.of(c.br_chance),
-        br_var_t=np.ascontiguousarray(c.br_var[:, nrows].T),
-        br_mrows=[int(m) for m in np.flatnonzero((c.br_mean != 0).any(axis=0))],
-        br_vrows=[int(k) for k in np.flatnonzero((c.br_var[:, nrows] > 0).any(axis=0))],
+        ev_dense=dense,
+        ev_plain=int(plain.size),
+        ev_sparse=sparse,
         ev_elig=ev_elig,
+        ev_zs=ev_zs,
         ev_zt=ev_zt,
-        ev_ch=ev_ch,
+        sp_any=sp_any,
+        sp_zt=sp_zt,
+        ev_const=np.ascontiguousarray(ev_ch.const[plain, None]),
+        ev_slope_d=np.ascontiguousarray(ev_ch.slope[dense]),
+        ev_slope_s=np.ascontiguousarray(ev_ch.slope[sparse]),
+        ev_uses_x=ev_ch.uses_x,
         ev_conds=_Conds.of(c.ev_cond),
         ev_nonrep=[int(e) for e in np.flatnonzero(~c.ev_repeatable)],
-        ev_var_t=np.ascontiguousarray(c.ev_var.T),
-        ev_nrows=np.flatnonzero((c.ev_var > 0).any(axis=0)),
-        ev_var_nr=np.ascontiguousarray(c.ev_var[:, (c.ev_var > 0).any(axis=0)].T),
         ev_dstage=c.ev_stage_change.astype(np.float64),
         ev_moves_stage=bool(c.ev_stage_change.any()),
         lad_slope=np.concatenate([up.slope, down.slope]),
         lad_const=lad_const.astype(np.float32),
         lad_uses_x=up.uses_x or down.uses_x,
-        oc_elig=oc_elig,
+        oc_always=oc_always,
+        oc_never=oc_never,
+        oc_mixed=oc_mixed,
+        oc_elig=np.ascontiguousarray(oc_elig),
         oc_ch=_Chances.of(c.oc_chance),
         oc_conds=_Conds.of(c.oc_cond),
         oc_hold=c.oc_hold.astype(np.int32)[:, None],
         oc_sure=bool(oc_fixed.all()),
         oc_certain=c.oc_chance.logit0 == np.inf,
-        av_stage=av_stage_,
-        av_staged=[k for k in range(A * O) if av_stage_[k].any() and not av_stage_[k].all()],
-        av_never=[k for k in range(A * O) if not av_stage_[k].any()],
-        av_conds=_Conds.of(c.avail_cond),
-        cd_val=c.cooldown.reshape(-1).astype(np.int32),
-        lim_cols=lim_cols,
-        lim_max=c.max_uses.reshape(-1)[lim_cols].astype(np.int32)[:, None],
+        P=P,
+        av_rows=av_rows.reshape(S, A * P),
+        av_conds=av_conds,
+        cd_val=cd_val.reshape(-1),
+        lims=lims,
     )
 
 
@@ -421,10 +511,12 @@ def _build(c: Compiled) -> _Tables:
 class Live:
     """Running worlds, one row per quantity and one column per world.
 
-    x [M, n] metrics, stage [n], held [Q, n], fired [E, n], and per flat option
-    (a * O + o): free [A*O, n], the turn from which it may be chosen again (a
-    State's cooldown c at turn t is free = t + c: no countdown to tick), and
-    uses [A*O, n] use counts.
+    x [M, n] metrics, stage [n], held [Q, n], fired [E, n]; and one row per world
+    for the options (actor a's option o at a * P + o, P >= O, see ``_Tables``):
+    free [n, A*P], the turn from which it may be chosen again (a State's cooldown c
+    at turn t is free = t + c: no countdown to tick), and uses [n, A*P] use counts.
+    (The options go along the rows because they are read a world at a time:
+    availability, compaction.)
     """
 
     x: F
@@ -444,8 +536,8 @@ class Live:
             stage=np.take(self.stage, idx),
             held=np.take(self.held, idx, axis=1),
             fired=np.take(self.fired, idx, axis=1),
-            free=np.take(self.free, idx, axis=1),
-            uses=np.take(self.uses, idx, axis=1),
+            free=np.take(self.free, idx, axis=0),
+            uses=np.take(self.uses, idx, axis=0),
         )
 
     def rebase(self, turn: int) -> Live:
@@ -458,63 +550,60 @@ def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
     """The worlds ``rows`` of ``st`` (at turn ``st.turn``) as a Live batch (copies;
     metrics as ``dtype``)."""
     t = tables(c)
-    n = st.n
+    k = rows.size
+    free = np.zeros((k, t.A, t.P), dtype=np.int32)
+    free[:, :, : t.O] = np.take(st.cooldown, rows, axis=0)
+    free[:, :, : t.O] += np.int32(st.turn)
+    uses = np.zeros((k, t.A, t.P), dtype=np.int32)
+    uses[:, :, : t.O] = np.take(st.uses, rows, axis=0)
     return Live(
         x=np.ascontiguousarray(np.take(st.x, rows, axis=0).T, dtype=dtype),
         stage=np.take(st.stage, rows).astype(np.intp),
         held=np.ascontiguousarray(np.take(st.held, rows, axis=0).T.astype(np.int32)),
         fired=np.ascontiguousarray(np.take(st.fired, rows, axis=0).T),
-        free=np.ascontiguousarray(
-            np.take(st.cooldown.reshape(n, t.A * t.O), rows, axis=0).T.astype(np.int32)
-        )
-        + np.int32(st.turn),
-        uses=np.ascontiguousarray(
-            np.take(st.uses.reshape(n, t.A * t.O), rows, axis=0).T.astype(np.int32)
-        ),
+        free=free.reshape(k, t.A * t.P),
+        uses=uses.reshape(k, t.A * t.P),
     )
 
 
 def put_back(c: Compiled, st: State, rows: I, lv: Live, turn: int) -> None:
     """Write the Live worlds into rows ``rows`` of ``st``, as at turn ``turn``."""
     t = tables(c)
-    ao = t.A * t.O
     st.x[rows] = lv.x.T
     st.stage[rows] = lv.stage
     st.held[rows] = lv.held.T
     st.fired[rows] = lv.fired.T
-    cd = lv.free - np.int32(turn)
+    cd = lv.free.reshape(lv.n, t.A, t.P)[:, :, : t.O] - np.int32(turn)
     np.maximum(cd, 0, out=cd)
-    st.cooldown.reshape(st.n, ao)[rows] = cd.T
-    st.uses.reshape(st.n, ao)[rows] = lv.uses.T
+    st.cooldown[rows] = cd
+    st.uses[rows] = lv.uses.reshape(lv.n, t.A, t.P)[:, :, : t.O]
 
 
-def live_available(c: Compiled, lv: Live, turn: int) -> B:
-    """bool [n, A, O] (a transposed view) for a Live batch at turn ``turn`` (turns
-    resolved so far): the rule of ``available``."""
+def live_available(c: Compiled, lv: Live, turn: int, padded: bool = False) -> B:
+    """bool [n, A, O] for a Live batch at turn ``turn`` (turns resolved so far): the
+    rule of ``available``. ``padded``: the whole C-contiguous [n, A, P] array instead
+    (options O..P-1 never available), whose rows of P bytes pack into whole words."""
     t = tables(c)
-    ok = lv.free <= turn  # [A*O, n]
-    for k in t.av_staged:
-        ok[k] &= np.take(t.av_stage[k], lv.stage)
-    for k in t.av_never:
-        ok[k] = False
-    t.av_conds.apply(ok, lv.x)
-    if t.lim_cols.size:
-        ok[t.lim_cols] &= lv.uses[t.lim_cols] < t.lim_max
-    return ok.reshape(t.A, t.O, lv.n).transpose(2, 0, 1)
+    ok = np.take(t.av_rows, lv.stage, axis=0)  # [n, A*P]: the stage allows it
+    ok &= lv.free <= turn
+    t.av_conds.apply(ok.T, lv.x)
+    for col, _, most in t.lims:
+        ok[:, col] &= lv.uses[:, col] < most
+    ok3 = ok.reshape(lv.n, t.A, t.P)
+    return ok3 if padded else ok3[:, :, : t.O]
 
 
 def available(c: Compiled, st: State) -> NDArray[np.bool_]:
     """bool [N, A, O]: which options each actor may choose in each world now."""
     t = tables(c)
     n = st.n
-    ok = np.take(t.av_stage, st.stage, axis=1)  # [A*O, n]
-    t.av_conds.apply(ok, np.ascontiguousarray(st.x.T))
-    ao = t.A * t.O
-    ok &= st.cooldown.reshape(n, ao).T <= 0
-    if t.lim_cols.size:
-        used = st.uses.reshape(n, ao)[:, t.lim_cols].T
-        ok[t.lim_cols] &= used < t.lim_max
-    return np.ascontiguousarray(ok.reshape(t.A, t.O, n).transpose(2, 0, 1))
+    ok = np.take(t.av_rows, st.stage, axis=0)  # [n, A*P]
+    t.av_conds.apply(ok.T, st.x.T)
+    for col, flat, most in t.lims:
+        ok[:, col] &= st.uses.reshape(n, t.A * t.O)[:, flat] < most
+    out = np.ascontiguousarray(ok.reshape(n, t.A, t.P)[:, :, : t.O])
+    out &= st.cooldown <= 0
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -600,14 +689,6 @@ def _move_terms(c: Compiled, t: _Tables, nm: _Num, moves: I) -> tuple[I | None, 
     return None, np.ascontiguousarray(mean.T, dtype=dt), sd, ev_ok, oc_ok
 
 
-def _elig(t: _Tables, table: B, stage: I, j: I | None, ok: B | None) -> B:
-    if j is not None:
-        return np.take(table, stage * t.J + j, axis=1)
-    out = np.take(table, stage, axis=1)
-    out &= ok
-    return out
-
-
 def _branches(t: _Tables, c: Compiled, x: F, stage: I, moves: I, j: I | None, rng):
     """Which branches happen: (columns, happened [R, columns] as 0/1), or None.
 
@@ -617,18 +698,73 @@ def _branches(t: _Tables, c: Compiled, x: F, stage: I, moves: I, j: I | None, rn
         return None
     if j is not None:
         rows = np.flatnonzero(t.jt_br[j])
+        if rows.size == 0:
+            return None
+        chosen = np.take(t.br_jt, np.take(j, rows), axis=1)  # [R, r]
     else:
         has = np.zeros(moves.shape[0], dtype=bool)
         for a in range(t.A):
             has |= t.br_has[a][moves[:, a]]
         rows = np.flatnonzero(has)
-    if rows.size == 0:
-        return None
-    chosen = c.br_option[:, None] == np.take(moves, rows, axis=0)[:, c.br_actor].T  # [R, r]
+        if rows.size == 0:
+            return None
+        chosen = c.br_option[:, None] == np.take(moves, rows, axis=0)[:, c.br_actor].T
     xr = np.take(x, rows, axis=1).astype(np.float32, copy=False)
-    chosen &= rng.random(chosen.shape, dtype=np.float32) < t.br_ch.p(xr, np.take(stage, rows))
+    u = uniforms(rng, chosen.size).reshape(chosen.shape)
+    chosen &= u < t.br_ch.p(xr, np.take(stage, rows))
     hit = np.logical_or.reduce(chosen, axis=0)
     return rows[hit], np.compress(hit, chosen, axis=1).astype(x.dtype)
+
+
+def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng) -> B:
+    """bool [E, n]: the events whose stage, moves and hazard (on y32 at ``stage``) say
+    they fire; conditions and repeats are for the caller.
+
+    Dense events draw one uniform per world ([D, n], in that order); then each sparse
+    event draws one per world that allows it (event by event, worlds in order). The
+    joint path (``idx`` = stage * J + joint move) and the plain one (``ev_ok`` [E, n])
+    make the same draws.
+    """
+    n = y32.shape[1]
+    fire = np.zeros((t.E, n), dtype=bool)
+    dense, k = t.ev_dense, t.ev_plain
+    if dense.size:
+        if t.ev_uses_x:
+            z = _mm(t.ev_slope_d, y32)
+        else:
+            z = np.zeros((dense.size, n), dtype=np.float32)
+        if k:
+            z[:k] += t.ev_const
+        if k < dense.size:
+            if idx is not None:
+                z[k:] += np.take(t.ev_zt, idx, axis=1)  # -inf where not allowed
+            else:
+                z[k:] += np.take(t.ev_zs[dense[k:]], stage, axis=1)
+        hit = uniforms(rng, z.size).reshape(z.shape) < _sig(z)
+        if idx is None and k < dense.size:
+            hit[k:] &= np.take(t.ev_elig[dense[k:]], stage, axis=1)
+            hit[k:] &= ev_ok[dense[k:]]
+        fire[dense] = hit
+    sparse = t.ev_sparse
+    if sparse.size:
+        if idx is not None:
+            ws = np.flatnonzero(np.take(t.sp_any, idx))
+            zs = np.take(t.sp_zt, np.take(idx, ws), axis=1)  # -inf where not allowed
+        else:
+            ok = np.take(t.ev_elig[sparse], stage, axis=1)
+            ok &= ev_ok[sparse]
+            ws = np.flatnonzero(np.logical_or.reduce(ok, axis=0))
+            zs = np.take(t.ev_zs[sparse], np.take(stage, ws), axis=1)
+            zs[~ok[:, ws]] = -np.inf
+        if ws.size:
+            if t.ev_uses_x:
+                zs += _mm(t.ev_slope_s, np.take(y32, ws, axis=1))
+            cells = np.flatnonzero(zs != -np.inf)
+            zc = _sig(np.take(zs, cells))
+            cells = cells[uniforms(rng, cells.size) < zc]
+            e, w = np.divmod(cells, ws.size)
+            fire[sparse[e], ws[w]] = True
+    return fire
 
 
 def advance(
@@ -655,18 +791,18 @@ def advance(
     x = lv.x
     nm = t.num[x.dtype]
     stage0 = lv.stage
-    ar = np.arange(n)
 
     # 1-3. moves, branches, interactions, drift; one normal per noisy cell
     j, mean, sd, ev_ok, oc_ok = _move_terms(c, t, nm, moves)
     br = _branches(t, c, x, stage0, moves, j, rng)
     if br is not None and br[0].size:
         hit, h = br
-        for m, row in zip(t.br_mrows, nm.br_mean_t[t.br_mrows], strict=True):
-            mean[m, hit] += row @ h
-        for m, row in zip(t.br_vrows, t.br_var_t[t.br_vrows], strict=True):
-            sd[m, hit] = np.sqrt(sd[m, hit] ** 2 + row @ h)
-    y = nm.d1t @ x
+        mean[:, hit] += _mm(nm.br_mean_t, h)
+        sd_h = np.take(sd, hit, axis=1)
+        sd_h *= sd_h
+        sd_h += _mm(nm.br_var_t, h)
+        sd[:, hit] = np.sqrt(sd_h, out=sd_h)
+    y = _mm(nm.d1t, x)
     y += mean
     nr = t.noise_rows
     noise = None
@@ -686,17 +822,8 @@ def advance(
     y32 = y.astype(np.float32, copy=False)
     fire = ev_rows = ev_noise = x_ev = None
     if t.E:
-        if j is not None:
-            # one gather gives each event's constant, stage shift, and -inf where the
-            # stage or the moves rule it out
-            z = np.take(t.ev_zt, stage0 * t.J + j, axis=1)
-            if t.ev_ch.uses_x:
-                z += t.ev_ch.slope @ y32
-            fire = rng.random((t.E, n), dtype=np.float32) < _sig(z)
-        else:
-            p = t.ev_ch.p(y32, stage0)
-            fire = rng.random((t.E, n), dtype=np.float32) < p
-            fire &= _elig(t, t.ev_elig, stage0, j, ev_ok)
+        idx = None if j is None else stage0 * t.J + j
+        fire = _events(t, y32, stage0, idx, ev_ok, rng)
         t.ev_conds.apply(fire, y)
         for e in t.ev_nonrep:
             fire[e] &= ~lv.fired[e]
@@ -704,11 +831,18 @@ def advance(
         if ev_rows.size:
             ff = np.take(fire, ev_rows, axis=1).astype(y.dtype)
             xr = np.take(y, ev_rows, axis=1)
-            xr += nm.ev_mean_t @ ff
-            if t.ev_nrows.size:
-                ev_noise = np.sqrt(t.ev_var_nr @ ff)
-                ev_noise *= normals(rng, ev_noise.size).reshape(ev_noise.shape)
-                xr[t.ev_nrows] += ev_noise
+            xr += _mm(nm.ev_mean_t, ff)
+            # noise only where a fired event has spread (most events touch few metrics)
+            var = _mm(nm.ev_var_t, ff)
+            cells = np.flatnonzero(var > 0)  # (a bool mask: much faster than on floats)
+            if cells.size:
+                dz = np.take(var, cells)
+                np.sqrt(dz, out=dz)
+                dz *= normals(rng, cells.size)
+                xr.reshape(-1)[cells] += dz
+                if explain:
+                    ev_noise = np.zeros_like(var)
+                    ev_noise.reshape(-1)[cells] = dz
             if explain:
                 x_ev = xr.copy()
             np.minimum(xr, nm.hi, out=xr)
@@ -720,17 +854,19 @@ def advance(
             if t.ev_moves_stage:
                 st_r = np.take(stage, ev_rows)
                 st_r += (t.ev_dstage @ ff).astype(np.int64)
-                np.clip(st_r, 0, t.S - 1, out=st_r)
+                np.maximum(st_r, 0, out=st_r)
+                np.minimum(st_r, t.S - 1, out=st_r)
                 stage[ev_rows] = st_r
 
     # 6. ladder from the stage after the events: up with p_up, else down with p_down
     # row s of the [2S] chance rows is climbing from stage s, row S + s stepping down
-    rows2 = np.stack([stage, stage + t.S])  # [2, n]
-    z = t.lad_const[rows2]
+    z = np.take(t.lad_const.reshape(2, t.S), stage, axis=1)  # [2, n]
     if t.lad_uses_x:
-        z += np.take((t.lad_slope @ y32).ravel(), rows2 * n + ar)
+        at = stage * n
+        at += np.arange(n)
+        z += np.take(_mm(t.lad_slope, y32).reshape(2, t.S * n), at, axis=1)
     p_up, p_dn = _sig(z)
-    u = rng.random(n, dtype=np.float32)
+    u = uniforms(rng, n)
     climb = u < p_up
     # P(down) = (1 - p_up) p_down: the threshold above p_up
     p_dn *= 1.0 - p_up
@@ -741,7 +877,16 @@ def advance(
     stage -= fall
 
     # 7. outcomes on the final state at the new stage
-    cond = _elig(t, t.oc_elig, stage, j, oc_ok)
+    cond = np.empty((t.Q, n), dtype=bool)
+    cond[t.oc_always] = True
+    cond[t.oc_never] = False
+    if t.oc_mixed.size:
+        if j is not None:
+            cond[t.oc_mixed] = np.take(t.oc_elig, stage * t.J + j, axis=1)
+        else:
+            ok = np.take(t.oc_elig[t.oc_mixed], stage, axis=1)
+            ok &= oc_ok[t.oc_mixed]
+            cond[t.oc_mixed] = ok
     t.oc_conds.apply(cond, y)
     held = lv.held
     held += 1
@@ -756,7 +901,7 @@ def advance(
             rd &= t.oc_certain[:, None]
         else:
             p = t.oc_ch.p(np.take(y32, r_rows, axis=1), np.take(stage, r_rows))
-            rd &= rng.random(rd.shape, dtype=np.float32) < p
+            rd &= uniforms(rng, rd.size).reshape(rd.shape) < p
         hit = np.logical_or.reduce(rd, axis=0)
         end_rows = r_rows[hit]
         end_oc = np.argmax(np.compress(hit, rd, axis=1), axis=0).astype(np.int64)
@@ -771,14 +916,15 @@ def advance(
 
     # 8. bookkeeping
     # (cooldowns need no countdown: each chosen option is free again from turn + 1
-    # + its cooldown)
-    free = lv.free.reshape(-1)
-    uses = lv.uses.reshape(-1)
+    # + its cooldown); flat positions world * A*P + a * P + option
+    row0 = np.arange(0, n * t.A * t.P, t.A * t.P)
     for a in range(t.A):
-        k = a * t.O + moves[:, a]
-        at = k * n + ar
-        free[at] = t.cd_val[k] + np.int32(turn + 1)
-        uses[at] += 1
+        k = moves[:, a] + a * t.P
+        at = row0 + k
+        np.put(lv.free, at, np.take(t.cd_val, k) + np.int32(turn + 1))
+        used = np.take(lv.uses, at)
+        used += 1
+        np.put(lv.uses, at, used)
     stage0_copy = stage0.copy() if explain else None
     lv.stage[:] = stage
     lv.x = y
@@ -860,9 +1006,7 @@ def _explain(
     if ev_rows is not None and ev_rows.size:
         ff = events[ev_rows].astype(np.float64)  # [r, E]
         ev_var = ff @ c.ev_var
-        ev_nz = np.zeros((ev_rows.size, M))
-        if ev_noise is not None:
-            ev_nz[:, t.ev_nrows] = ev_noise.T
+        ev_nz = np.zeros((ev_rows.size, M)) if ev_noise is None else ev_noise.T
         ev_share = np.divide(ev_nz, ev_var, out=np.zeros_like(ev_var), where=ev_var > 0)
         for e in range(E):
             on = ff[:, e : e + 1]

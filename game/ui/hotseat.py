@@ -72,6 +72,7 @@ class HotSeat(Game):
         self.full_resolutions: list[Resolution] = []
         self.by_actor: dict[str, list[Decision]] = {}
         self.pending_result: GoResult | None = None
+        self.ended_by_teacher: int | None = None  # the turn in which the teacher ended it
         self.pin_fails = 0
         self.pin_locked_until = 0.0
         self.names = {a.id: a.name for a in loaded.scenario.actors}
@@ -134,6 +135,9 @@ class HotSeat(Game):
         if self.go is not None:
             self.limit = s.timer_for(self.go.actor)
         if self.over:
+            cur = s.log["current"]
+            if any(a.get("kind") == "end_game" for a in cur["actions"]):
+                self.ended_by_teacher = int(cur["turn"])
             self.resolutions = list(self.full_resolutions)
             if not self.snapshot.over:
                 self.snapshot = self._build_snapshot()

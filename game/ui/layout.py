@@ -320,7 +320,7 @@ def console(size: tuple[int, int]) -> dict[str, Rect]:
         out["reveal"],
         out["end_outcome"],
         out["end"],
-    ) = split(rows[0], [0.2, 0.25, 0.35, 0.2])
+    ) = split(rows[0], [0.17, 0.23, 0.42, 0.18])
     out["event"], out["fire"] = split(rows[1], [0.75, 0.25])
     out["metric"], out["value"], out["set_metric"] = split(rows[2], [0.55, 0.2, 0.25])
     out["inject"], out["send_inject"] = split(rows[3], [0.75, 0.25])

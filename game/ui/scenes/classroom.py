@@ -240,7 +240,8 @@ class ClassroomSetupScene(Scene):
                     if a < len(self.choice.loaded.scenario.actors)
                 }
                 mine = {a: ns for a, ns in teams.items() if a in people}
-                game = HotSeat.join(self.code, mine or None, self.pin)
+                here = self.choice.loaded if cc.matches(self.choice.loaded.sha256) else None
+                game = HotSeat.join(self.code, mine or None, self.pin, here)
             else:
                 game = HotSeat.new_class(
                     self.choice.path,
@@ -935,6 +936,18 @@ class ForecastScene(Scene):
             p.dim,
             max_lines=2,
         )
+        left = self.game.time_left()
+        if left is not None:  # the countdown stays in view while the team forecasts
+            col = p.danger if left <= 10 else p.caution if left <= 30 else p.text
+            t.blit(
+                surface,
+                f"{fmt_clock(left)} left",
+                (L["panel"].right - 10, L["panel"].y + 2),
+                t.px(14),
+                col,
+                "bold",
+                "topright",
+            )
         size = t.px(15)
         focus = self.focused()
         for i, o in enumerate(self.outcomes):
@@ -984,6 +997,9 @@ class ForecastScene(Scene):
 
     def labels(self) -> list[str]:
         out = ["Before you commit: your forecast", self.message]
+        left = self.game.time_left()
+        if left is not None:
+            out.append(f"{fmt_clock(left)} left")
         out += [f"{o.name}: {self.values[o.id]}%" for o in self.outcomes]
         return out + super().labels()
 
@@ -1131,7 +1147,7 @@ class ConsoleScene(Scene):
         self.events = [(e.name, e.id) for e in scn.events]
         self.metrics = [(m.name, m.id) for m in scn.metrics]
         limit = next(o for o in scn.outcomes if o.at_turn_limit)
-        self.outcomes = [(f"{limit.name} (as at the turn limit)", limit.id)]
+        self.outcomes = [(f"{limit.name} (turn limit)", limit.id)]
         self.outcomes += [(o.name, o.id) for o in scn.outcomes if o.id != limit.id]
         self.status = "Every action here goes into the log and the report."
         self.status_ok = True

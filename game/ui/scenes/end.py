@@ -136,6 +136,9 @@ class EndScene(Scene):
         y = r.y + 4 + t.line_height(big, "bold")
         sub = f"{oc.headline}  ·  " if oc else ""
         sub += f"turn {snap.turn} of {snap.turn_limit}  ·  {snap.date.strftime('%d %b %Y')}"
+        by_teacher = getattr(g, "ended_by_teacher", None)
+        if by_teacher:
+            sub = f"Ended by the teacher in turn {by_teacher}  ·  {sub}"
         t.blit(
             surface, sub, (r.centerx, y), t.px(15), p.text, "regular", "midtop", max_width=r.width
         )
@@ -151,7 +154,7 @@ class EndScene(Scene):
             )
         self.draw_timeline(surface, self.L["timeline"])
         if self.classroom:
-            self.draw_scores(surface, self.L["odds"])
+            self.draw_scores(surface)
         else:
             self.draw_odds(surface, self.L["odds"])
         if self.note:
