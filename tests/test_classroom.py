@@ -370,3 +370,25 @@ def test_same_class_code_same_moves_same_turns(tmp_path) -> None:
 def test_custom_ai_settings_have_no_class_code() -> None:
     s = new(ai=AISettings(worlds=50))
     assert s.class_code is None and s.log["settings"]["class_code"] is None
+
+
+def test_end_screen_brier_scores_by_hand() -> None:
+    from game.ui.hotseat import HotSeat
+
+    s = new(seed=5)
+    s.submit_forecast("Red", {"war": 0.2, "deal": 0.3})  # none = 0.5
+    s.submit_forecast("Gold", {"war": 0.1, "deal": 0.8, "red_folds": 0.1})  # none = 0
+    s.commit("blue", "wait")
+    s.commit("red", "wait")
+    s.resolve()
+    s.submit_forecast("Green", {"deal": 1.0}, within=1)
+    s.end_game("deal")  # in turn 2: inside every window
+    g = HotSeat(s, s.loaded)
+    try:
+        got = {x.team: x for x in g.team_scores()}
+    finally:
+        g.close(autosave=False)
+    assert got["Red"].brier == pytest.approx(0.2**2 + 0.7**2 + 0.5**2)  # 0.78
+    assert got["Gold"].brier == pytest.approx(0.1**2 + 0.2**2 + 0.1**2)  # 0.06
+    assert got["Green"].brier == pytest.approx(0.0)
+    assert (got["Red"].forecasts, got["Red"].scored) == (1, 1)

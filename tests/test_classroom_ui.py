@@ -394,3 +394,29 @@ def test_a_classroom_game_continues_at_the_next_hand_over(ui_app) -> None:
     type_text(d2, "2468")  # the PIN survives the save (as a salted hash)
     d2.key(pygame.K_RETURN)
     assert d2.scene.name == "console"
+
+
+def test_console_at_a_hand_over_pause_lock_and_resume(ui_app) -> None:
+    d = ui_app()
+    classroom_setup(d, {"blue": "Red", "red": "Gold"}, "2468")
+    d.key(pygame.K_RETURN)
+    sit_down(d)
+    choose_and_forecast(d, "talk", ["30"])
+    g = d.app.game
+    open_console(d, "2468")  # at Gold's hand-over
+    d.click_button("pause")
+    d.wait(lambda: d.scene.pending is None)
+    d.click_button("lock")  # Gold, the only team yet to choose: hold course
+    d.wait(lambda: d.scene.pending is None)
+    assert "Locked: Team Gold (Red)." in d.scene.labels()
+    d.key(pygame.K_F9)
+    assert d.scene.name == "handover" and g.next_go is None and g.session.turn == 0
+    open_console(d, "2468")
+    d.click_button("pause")  # now "Resume": the waiting turn resolves
+    d.wait(lambda: d.scene.pending is None)
+    d.key(pygame.K_F9)
+    d.frames(2)
+    assert g.session.turn == 1 and "Turn 1 has been resolved." in d.scene.labels()
+    assert g.session.log["turns"][0]["moves"]["red"] == "wait"
+    sit_down(d)
+    assert "The teacher locked Team Gold's choice." in g.full_resolutions[0].notes

@@ -83,7 +83,7 @@ def classroom_log(scenario: Path, path: Path, seed: int = 7, turns: int = 8) -> 
             s.set_metric("tension", 70.0)
         if T == 6:
             s.add_inject("Regional summit called", "")
-        for team, actor in s.goes():
+        for team, _actor in s.goes():
             p_war = float(rng.uniform(0.05, 0.4))
             p_set = float(rng.uniform(0.1, 0.5))
             s.submit_forecast(team, {"war": round(p_war, 2), "settlement": round(p_set, 2)}, 4)

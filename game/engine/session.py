@@ -809,7 +809,7 @@ class Session:
         self.state.ended[0] = self.current_turn
         self._commits = {}
         self._locked.clear()
-        self._news(self.scenario.outcomes[q].headline, "outcome")
+        self._news(f"The teacher ended the exercise: {self.scenario.outcomes[q].name}", "outcome")
         self._version += 1
         self._cache.clear()
         self._autosave()

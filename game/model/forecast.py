@@ -11,7 +11,15 @@ from numpy.typing import NDArray
 from game.model.compiled import Compiled
 from game.model.policy import Fixed, Mix, Policy, Then, Uniform, uniform_choices
 from game.model.state import State
-from game.model.step import Live, advance, available, live_available, live_of, put_back
+from game.model.step import (
+    Live,
+    advance,
+    available,
+    live_available,
+    live_cooldown,
+    live_of,
+    put_back,
+)
 from game.model.step import tables as _tables
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -351,7 +359,7 @@ def _view(c: Compiled, st: State, lv: Live, plain: bool) -> State:
         stage=lv.stage.copy(),
         outcome=running,
         ended=running.copy(),
-        cooldown=np.maximum(lv.free - st.turn, 0).reshape(n, t.A, t.P)[:, :, : t.O].astype(np.int64),
+        cooldown=live_cooldown(c, lv, st.turn).astype(np.int64),
         uses=lv.uses.reshape(n, t.A, t.P)[:, :, : t.O].astype(np.int64),
         fired=np.ascontiguousarray(lv.fired.T),
         held=lv.held.T.astype(np.int64),

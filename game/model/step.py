@@ -171,10 +171,36 @@ def _sig(zh: NDArray) -> NDArray:
 
 
 @dataclass
+class _Lin:
+    """``slope @ x`` for a table of slopes [G, M] that reads few metrics: only the
+    metrics some row uses are gathered."""
+
+    slope: F32  # [G, len(cols)]
+    cols: I  # the metrics with any slope
+
+    @classmethod
+    def of(cls, slope: NDArray) -> _Lin:
+        cols = np.flatnonzero(slope.any(axis=0))
+        return cls(np.ascontiguousarray(slope[:, cols], dtype=np.float32), cols)
+
+    def __call__(self, x: F32, at: I | None = None) -> F32:
+        """[G, n] for x [M, n], or [G, len(at)] for the worlds ``at`` only."""
+        if self.cols.size == x.shape[0]:
+            xs = x if at is None else np.take(x, at, axis=1)
+        elif at is None:
+            xs = x[self.cols]
+        else:
+            xs = np.empty((self.cols.size, at.size), dtype=x.dtype)
+            for i, m in enumerate(self.cols):
+                xs[i] = np.take(x[m], at)
+        return _mm(self.slope, xs)
+
+
+@dataclass
 class _Chances:
     """A ChanceSet as half-logits in float32: zh = slope @ x + const (+ shift[:, stage])."""
 
-    slope: F32  # [G, M]
+    lin: _Lin  # the slopes
     const: F32  # [G]
     shift: F32  # [G, S]
     uses_x: bool
@@ -187,7 +213,7 @@ class _Chances:
             const = ch.logit0 - ch.slope @ ch.x0
         const = np.where(np.isfinite(ch.logit0), const, ch.logit0)
         return cls(
-            slope=(0.5 * ch.slope).astype(np.float32),
+            lin=_Lin.of(0.5 * ch.slope),
             const=(0.5 * const).astype(np.float32),
             shift=(0.5 * ch.shift).astype(np.float32),
             uses_x=bool(ch.slope.any()),
@@ -195,11 +221,12 @@ class _Chances:
             shift_rows=np.flatnonzero(ch.shift.any(axis=1)),
         )
 
-    def p(self, x32: F32, stage: I) -> F32:
-        """Probabilities [G, n] for metrics x32 [M, n] at stages [n]."""
-        n = x32.shape[1]
+    def p(self, x32: F32, stage: I, at: I | None = None) -> F32:
+        """Probabilities [G, n] for metrics x32 [M, n] at stages [n]; with ``at``,
+        [G, len(at)] for those worlds (``stage`` then theirs)."""
+        n = x32.shape[1] if at is None else at.size
         if self.uses_x:
-            z = _mm(self.slope, x32)
+            z = self.lin(x32, at)
             z += self.const[:, None]
         else:
             z = np.repeat(self.const[:, None], n, axis=1)
@@ -292,15 +319,15 @@ class _Tables:
     sp_any: B  # [S * J] some sparse event is allowed (joint only)
     sp_zt: F32  # [Ds, S * J] as ev_zt (joint only)
     ev_const: F32  # [ev_plain, 1]
-    ev_slope_d: F32  # [D, M]
-    ev_slope_s: F32  # [Ds, M]
+    ev_lin_d: _Lin  # [D, M] slopes
+    ev_lin_s: _Lin  # [Ds, M]
     ev_uses_x: bool
     ev_conds: _Conds
     ev_nonrep: list[int]
     ev_dstage: F  # [E]
     ev_moves_stage: bool  # some event moves the ladder
     # ladder: rows 0..S-1 up, S..2S-1 down
-    lad_slope: F32  # [2S, M]
+    lad_lin: _Lin  # [2S, M] slopes
     lad_const: F32  # [2S] (with each stage's own shift)
     lad_uses_x: bool
     # outcomes: the triggers allowed everywhere, nowhere, or depending on stage and moves
@@ -319,6 +346,7 @@ class _Tables:
     av_rows: B  # [S, A*P]: allowed at the stage (padding never)
     av_conds: _Conds  # groups a * P + o
     cd_val: I32  # [A*P]
+    max_uses: I32  # [A*P] (int32 max: no limit)
     lims: list[tuple[int, int, int]]  # options with a use limit: (a * P + o, a * O + o, limit)
 
 
@@ -434,6 +462,8 @@ def _build(c: Compiled) -> _Tables:
     av_rows[:, :, :O] = (c.avail_stage & c.option_valid[:, :, None]).transpose(2, 0, 1)
     cd_val = np.zeros((A, P), dtype=np.int32)
     cd_val[:, :O] = c.cooldown
+    max_uses = np.full((A, P), np.iinfo(np.int32).max, dtype=np.int32)
+    max_uses[:, :O] = np.minimum(c.max_uses, np.iinfo(np.int32).max)
     av_conds = _Conds.of(c.avail_cond)
     av_conds.groups = [(g // O * P + g % O, tests) for g, tests in av_conds.groups]
     lims = [
@@ -476,14 +506,14 @@ def _build(c: Compiled) -> _Tables:
         sp_any=sp_any,
         sp_zt=sp_zt,
         ev_const=np.ascontiguousarray(ev_ch.const[plain, None]),
-        ev_slope_d=np.ascontiguousarray(ev_ch.slope[dense]),
-        ev_slope_s=np.ascontiguousarray(ev_ch.slope[sparse]),
+        ev_lin_d=_Lin.of(0.5 * c.ev_chance.slope[dense]),
+        ev_lin_s=_Lin.of(0.5 * c.ev_chance.slope[sparse]),
         ev_uses_x=ev_ch.uses_x,
         ev_conds=_Conds.of(c.ev_cond),
         ev_nonrep=[int(e) for e in np.flatnonzero(~c.ev_repeatable)],
         ev_dstage=c.ev_stage_change.astype(np.float64),
         ev_moves_stage=bool(c.ev_stage_change.any()),
-        lad_slope=np.concatenate([up.slope, down.slope]),
+        lad_lin=_Lin.of(0.5 * np.concatenate([c.up.slope, c.down.slope])),
         lad_const=lad_const.astype(np.float32),
         lad_uses_x=up.uses_x or down.uses_x,
         oc_always=oc_always,
@@ -499,6 +529,7 @@ def _build(c: Compiled) -> _Tables:
         av_rows=av_rows.reshape(S, A * P),
         av_conds=av_conds,
         cd_val=cd_val.reshape(-1),
+        max_uses=max_uses.reshape(-1),
         lims=lims,
     )
 
@@ -514,9 +545,10 @@ class Live:
     x [M, n] metrics, stage [n], held [Q, n], fired [E, n]; and one row per world
     for the options (actor a's option o at a * P + o, P >= O, see ``_Tables``):
     free [n, A*P], the turn from which it may be chosen again (a State's cooldown c
-    at turn t is free = t + c: no countdown to tick), and uses [n, A*P] use counts.
-    (The options go along the rows because they are read a world at a time:
-    availability, compaction.)
+    at turn t is free = t + c: no countdown to tick; plus EXHAUSTED once its uses
+    reach its limit, so that ``free <= turn`` is the whole rule), and uses [n, A*P]
+    use counts. (The options go along the rows because they are read a world at a
+    time: availability, compaction.)
     """
 
     x: F
@@ -546,6 +578,10 @@ class Live:
         return self
 
 
+# Added to ``free`` of an option that has reached its use limit: never free again.
+EXHAUSTED = np.int32(1 << 24)
+
+
 def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
     """The worlds ``rows`` of ``st`` (at turn ``st.turn``) as a Live batch (copies;
     metrics as ``dtype``)."""
@@ -556,13 +592,16 @@ def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
     free[:, :, : t.O] += np.int32(st.turn)
     uses = np.zeros((k, t.A, t.P), dtype=np.int32)
     uses[:, :, : t.O] = np.take(st.uses, rows, axis=0)
+    free = free.reshape(k, t.A * t.P)
+    uses = uses.reshape(k, t.A * t.P)
+    free += EXHAUSTED * (uses >= t.max_uses)
     return Live(
         x=np.ascontiguousarray(np.take(st.x, rows, axis=0).T, dtype=dtype),
         stage=np.take(st.stage, rows).astype(np.intp),
         held=np.ascontiguousarray(np.take(st.held, rows, axis=0).T.astype(np.int32)),
         fired=np.ascontiguousarray(np.take(st.fired, rows, axis=0).T),
-        free=free.reshape(k, t.A * t.P),
-        uses=uses.reshape(k, t.A * t.P),
+        free=free,
+        uses=uses,
     )
 
 
@@ -573,10 +612,17 @@ def put_back(c: Compiled, st: State, rows: I, lv: Live, turn: int) -> None:
     st.stage[rows] = lv.stage
     st.held[rows] = lv.held.T
     st.fired[rows] = lv.fired.T
-    cd = lv.free.reshape(lv.n, t.A, t.P)[:, :, : t.O] - np.int32(turn)
-    np.maximum(cd, 0, out=cd)
-    st.cooldown[rows] = cd
+    st.cooldown[rows] = live_cooldown(c, lv, turn)
     st.uses[rows] = lv.uses.reshape(lv.n, t.A, t.P)[:, :, : t.O]
+
+
+def live_cooldown(c: Compiled, lv: Live, turn: int) -> I32:
+    """int32 [n, A, O]: the State's cooldowns of a Live batch at turn ``turn``."""
+    t = tables(c)
+    cd = lv.free.reshape(lv.n, t.A, t.P)[:, :, : t.O] - np.int32(turn)
+    cd -= EXHAUSTED * (cd >= EXHAUSTED // 2)
+    np.maximum(cd, 0, out=cd)
+    return cd
 
 
 def live_available(c: Compiled, lv: Live, turn: int, padded: bool = False) -> B:
@@ -585,10 +631,8 @@ def live_available(c: Compiled, lv: Live, turn: int, padded: bool = False) -> B:
     (options O..P-1 never available), whose rows of P bytes pack into whole words."""
     t = tables(c)
     ok = np.take(t.av_rows, lv.stage, axis=0)  # [n, A*P]: the stage allows it
-    ok &= lv.free <= turn
+    ok &= lv.free <= turn  # (cooldowns and use limits)
     t.av_conds.apply(ok.T, lv.x)
-    for col, _, most in t.lims:
-        ok[:, col] &= lv.uses[:, col] < most
     ok3 = ok.reshape(lv.n, t.A, t.P)
     return ok3 if padded else ok3[:, :, : t.O]
 
@@ -709,9 +753,9 @@ def _branches(t: _Tables, c: Compiled, x: F, stage: I, moves: I, j: I | None, rn
         if rows.size == 0:
             return None
         chosen = c.br_option[:, None] == np.take(moves, rows, axis=0)[:, c.br_actor].T
-    xr = np.take(x, rows, axis=1).astype(np.float32, copy=False)
+    x32 = x.astype(np.float32, copy=False)
     u = uniforms(rng, chosen.size).reshape(chosen.shape)
-    chosen &= u < t.br_ch.p(xr, np.take(stage, rows))
+    chosen &= u < t.br_ch.p(x32, np.take(stage, rows), at=rows)
     hit = np.logical_or.reduce(chosen, axis=0)
     return rows[hit], np.compress(hit, chosen, axis=1).astype(x.dtype)
 
@@ -730,7 +774,7 @@ def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng)
     dense, k = t.ev_dense, t.ev_plain
     if dense.size:
         if t.ev_uses_x:
-            z = _mm(t.ev_slope_d, y32)
+            z = t.ev_lin_d(y32)
         else:
             z = np.zeros((dense.size, n), dtype=np.float32)
         if k:
@@ -758,7 +802,7 @@ def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng)
             zs[~ok[:, ws]] = -np.inf
         if ws.size:
             if t.ev_uses_x:
-                zs += _mm(t.ev_slope_s, np.take(y32, ws, axis=1))
+                zs += t.ev_lin_s(y32, at=ws)
             cells = np.flatnonzero(zs != -np.inf)
             zc = _sig(np.take(zs, cells))
             cells = cells[uniforms(rng, cells.size) < zc]
@@ -864,7 +908,7 @@ def advance(
     if t.lad_uses_x:
         at = stage * n
         at += np.arange(n)
-        z += np.take(_mm(t.lad_slope, y32).reshape(2, t.S * n), at, axis=1)
+        z += np.take(t.lad_lin(y32).reshape(2, t.S * n), at, axis=1)
     p_up, p_dn = _sig(z)
     u = uniforms(rng, n)
     climb = u < p_up
@@ -900,7 +944,7 @@ def advance(
         if t.oc_sure:
             rd &= t.oc_certain[:, None]
         else:
-            p = t.oc_ch.p(np.take(y32, r_rows, axis=1), np.take(stage, r_rows))
+            p = t.oc_ch.p(y32, np.take(stage, r_rows), at=r_rows)
             rd &= uniforms(rng, rd.size).reshape(rd.shape) < p
         hit = np.logical_or.reduce(rd, axis=0)
         end_rows = r_rows[hit]
@@ -917,14 +961,20 @@ def advance(
     # 8. bookkeeping
     # (cooldowns need no countdown: each chosen option is free again from turn + 1
     # + its cooldown); flat positions world * A*P + a * P + option
+    if not (lv.free.flags.c_contiguous and lv.uses.flags.c_contiguous):
+        lv.free, lv.uses = np.ascontiguousarray(lv.free), np.ascontiguousarray(lv.uses)
+    free, uses = lv.free.reshape(-1), lv.uses.reshape(-1)  # views
     row0 = np.arange(0, n * t.A * t.P, t.A * t.P)
     for a in range(t.A):
         k = moves[:, a] + a * t.P
         at = row0 + k
-        np.put(lv.free, at, np.take(t.cd_val, k) + np.int32(turn + 1))
-        used = np.take(lv.uses, at)
+        free[at] = np.take(t.cd_val, k) + np.int32(turn + 1)
+        used = np.take(uses, at)
         used += 1
-        np.put(lv.uses, at, used)
+        uses[at] = used
+        done = np.flatnonzero(used >= np.take(t.max_uses, k))
+        if done.size:
+            free[at[done]] += EXHAUSTED
     stage0_copy = stage0.copy() if explain else None
     lv.stage[:] = stage
     lv.x = y

@@ -431,7 +431,9 @@ def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
         return {"empty": True}
     keys = [*c.outcome_ids, STILL_RUNNING]
     labels = [o.name for o in scn.outcomes] + [f"No ending yet after {g.n_turns} turns"]
-    actual = g.session.outcome if g.session.over else STILL_RUNNING
+    by_teacher = g.ended_by_teacher
+    # a game the teacher stopped was still running when it stopped: compare with that
+    actual = g.session.outcome if g.session.over and not by_teacher else STILL_RUNNING
     ai = keys.index(actual)
     sp = an.spreads[0]
     p_actual = sp.share[actual]
@@ -481,6 +483,12 @@ def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
         verdict = "an unlikely ending for their choices: luck played a large part"
     else:
         verdict = "a rare ending for their choices: mostly luck, good or bad"
+    if by_teacher:
+        oc = next((o.name for o in scn.outcomes if o.id == by_teacher[1]), by_teacher[1])
+        verdict += (
+            f" (the teacher ended the game in turn {by_teacher[0]} with “{oc}”, before the "
+            "crisis ended on its own: the worlds are compared with a crisis still running)"
+        )
     return {
         "empty": False,
         "svg": svg,

@@ -87,6 +87,18 @@ class GameLog:
                     return int(cur["turn"])
         return None
 
+    @property
+    def ended_by_teacher(self) -> tuple[int, str] | None:
+        """(turn, outcome id) when the teacher's console ended the game before that turn
+        resolved (an ``end_game`` action), else None."""
+        cur = self.log.get("current", {})
+        if not isinstance(cur, Mapping) or not isinstance(cur.get("turn"), int):
+            return None
+        for a in cur.get("actions", []):
+            if isinstance(a, Mapping) and a.get("kind") in END_KINDS:
+                return int(cur["turn"]), str(a.get("outcome") or self.session.outcome or "")
+        return None
+
     def move(self, turn: int, actor: str) -> str:
         return self.log["turns"][turn - 1]["moves"][actor]
 

@@ -256,13 +256,13 @@ def forecast_panel(size: tuple[int, int], n: int) -> dict[str, Rect]:
     head_h = _clamp(size[1] * 0.13, 64, 110)
     btn_h = _clamp(size[1] * 0.07, 34, 52)
     want = head_h + (n + 2) * (row_h + m // 2) + btn_h + 5 * m
-    box = centred_box(size, 0.62, 1.0, (560, 200), (900, want))
+    box = centred_box(size, 0.62, 1.0, (700, 200), (900, want))
     inner = box.inflate(-4 * m, -2 * m)
     out = {"panel": box, "head": Rect(inner.x, inner.y, inner.width, head_h)}
     y = inner.y + head_h
     avail = box.bottom - m - btn_h - m - y
     row_h = max(22, min(row_h, avail // max(1, n + 2) - 4))
-    name_w = round(inner.width * 0.36)
+    name_w = round(inner.width * (0.36 if inner.width >= 700 else 0.44))
     val_w = _clamp(inner.width * 0.12, 60, 110)
     for i in range(n):
         out[f"name[{i}]"] = Rect(inner.x, y, name_w - m, row_h)
@@ -285,7 +285,7 @@ CONSOLE_ROWS = ("Game", "Event", "Metric", "Inject", "Lock", "Timer")
 def console(size: tuple[int, int]) -> dict[str, Rect]:
     """The teacher console: a title, six rows of label + controls, a status line, Close."""
     m = margin(size)
-    box = centred_box(size, 0.78, 0.86, (640, 470), (1100, 760))
+    box = centred_box(size, 0.8, 0.86, (770, 470), (1100, 760))
     inner = box.inflate(-4 * m, -2 * m)
     head_h = _clamp(size[1] * 0.07, 36, 56)
     btn_h = _clamp(size[1] * 0.06, 32, 48)

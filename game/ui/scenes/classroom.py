@@ -16,7 +16,7 @@ from typing import Any
 import pygame_gui
 
 from game.ui import draw, layout
-from game.ui.hotseat import TIMER_CHOICES, GoResult, HotSeat
+from game.ui.hotseat import TIMER_CHOICES, Go, GoResult, HotSeat
 from game.ui.pg import pygame
 from game.ui.scene import Focusable, Scene
 from game.ui.scenes.common import backdrop, top_bar, veil
@@ -446,6 +446,7 @@ class HandoverScene(Scene):
         self.note = note
         self.starting: Future | None = None
         self.error = ""
+        self.settled = False
 
     def build_ui(self) -> None:
         w, h = self.app.size
@@ -476,8 +477,13 @@ class HandoverScene(Scene):
         if g.over:
             leave_go(self.app, g, r)
             return
-        if r is not None and r.note:
-            self.note = r.note
+        if r is not None and (r.note or r.resolved):
+            done = f"Turn {r.turn} has been resolved." if r.resolved else ""
+            self.note = " ".join(x for x in (r.note, done) if x)
+        if g.next_go is None and not g.paused and self.starting is None and not self.settled:
+            # every side has chosen (e.g. a game continued from such a save): resolve
+            self.settled = True
+            self.starting = g.console(lambda s: None)
         f = self.starting
         if f is not None and f.done():
             self.starting = None
@@ -486,8 +492,9 @@ class HandoverScene(Scene):
             except Exception as e:
                 self.error = f"Could not seat the team: {e}"
                 return
-            if go is None:
-                return
+            if not isinstance(go, Go):
+                self.settled = False
+                return  # the turn resolved: the next team's hand-over
             from game.ui.scenes.resolution import ResolutionScene
 
             room = TeamRoomScene(self.app, g)
@@ -929,8 +936,7 @@ class ForecastScene(Scene):
         t.blit_wrapped(
             surface,
             f"How likely is each ending within the next {self.within} turns (this one "
-            f"included, to {date.strftime('%d %b %Y')})? Up/Down: choose a line · "
-            "Left/Right: ±5 · type a number (35 = 35%) · Enter: commit.",
+            f"included, to {date.strftime('%d %b %Y')})?",
             pygame.Rect(head.x, y, head.width, head.bottom - y),
             t.px(13),
             p.dim,
@@ -991,9 +997,19 @@ class ForecastScene(Scene):
             "midleft",
             max_width=nr.width,
         )
+        mr = L["message"]
         if self.message:
-            mr = L["message"]
             t.blit_wrapped(surface, self.message, mr, t.px(14), p.danger, "bold", max_lines=2)
+        else:
+            t.blit_wrapped(
+                surface,
+                "Up/Down: choose a line · Left/Right: ±5 · type a number (35 = 35%) · "
+                "Enter: commit · Esc: back to the options",
+                mr,
+                t.px(13),
+                p.dim,
+                max_lines=2,
+            )
 
     def labels(self) -> list[str]:
         out = ["Before you commit: your forecast", self.message]
@@ -1162,8 +1178,8 @@ class ConsoleScene(Scene):
     def lock_choices(self) -> list[tuple[str, str]]:
         g = self.game
         out = []
-        for team, actor in g.session.goes():
-            if not g.session.locked(actor):
+        for team, actor in g.session.goes():  # the teams yet to choose this turn
+            if not g.session.locked(actor) and g.session.committed(actor) is None:
                 out.append((f"{g.team_label(team)} ({g.names[actor]})", actor))
         return out
 
@@ -1425,13 +1441,14 @@ class ConsoleScene(Scene):
             "midleft",
         )
         go = g.go
-        state = [f"turn {g.session.current_turn}"]
-        if go is not None:
-            state.append(f"at the keyboard: {g.team_label(go.team)}")
+        state = []
         if g.session.paused:
             state.append("PAUSED")
         if g.session.revealed:
             state.append("true values shown")
+        state.append(f"turn {g.session.current_turn}")
+        if go is not None:
+            state.append(f"at the keyboard: {g.team_label(go.team)}")
         t.blit(
             surface,
             "  ·  ".join(state),

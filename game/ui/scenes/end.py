@@ -117,7 +117,9 @@ class EndScene(Scene):
         snap = g.snapshot
         surface.fill(p.bg)
         code = getattr(g, "class_code", None) if self.classroom else None
-        right = f"class code {code}" if code else f"seed {g.seed}"
+        right = f"seed {g.seed}"
+        if code:
+            right = f"class code {code}" if self.app.size[0] >= 1000 else code
         top_bar(self, surface, self.L["top"], "The end", right)
         oc = next((o for o in g.scenario.outcomes if o.id == snap.outcome), None)
         r = self.L["headline"]
@@ -137,13 +139,13 @@ class EndScene(Scene):
         sub = f"{oc.headline}  ·  " if oc else ""
         sub += f"turn {snap.turn} of {snap.turn_limit}  ·  {snap.date.strftime('%d %b %Y')}"
         by_teacher = getattr(g, "ended_by_teacher", None)
-        if by_teacher:
-            sub = f"Ended by the teacher in turn {by_teacher}  ·  {sub}"
+        if by_teacher:  # the outcome's own headline speaks of the turn limit
+            sub = f"Ended by the teacher in turn {by_teacher}  ·  {snap.date.strftime('%d %b %Y')}"
         t.blit(
             surface, sub, (r.centerx, y), t.px(15), p.text, "regular", "midtop", max_width=r.width
         )
         y += t.line_height(t.px(15)) + 2
-        if oc:
+        if oc and not by_teacher:
             t.blit_wrapped(
                 surface,
                 oc.description,
@@ -311,6 +313,12 @@ class EndScene(Scene):
                 )
                 ly += t.line_height(size) + 2
 
+    def scores(self) -> list:
+        """Each team's scored forecasts (worked out once)."""
+        if getattr(self, "_scores", None) is None:
+            self._scores = self.game.team_scores()
+        return self._scores
+
     def draw_scores(self, surface: pygame.Surface) -> None:
         """Each team's forecasts, scored: the mean Brier score (0 perfect, 2 worst)."""
         p, t = self.app.palette, self.app.text
@@ -322,7 +330,7 @@ class EndScene(Scene):
             "Teams' forecasts: Brier score",
             right="lower is better · 0 perfect, 2 worst · the report compares with the model",
         )
-        scores = self.game.team_scores()
+        scores = self.scores()
         if not scores:
             return
         size = t.px(14)
@@ -368,7 +376,7 @@ class EndScene(Scene):
         out = self._labels()
         if self.classroom:
             out.append("Teams' forecasts: Brier score")
-            for s in self.game.team_scores():
+            for s in self.scores():
                 bs = f"{s.brier:.3f}" if s.brier is not None else "—"
                 out.append(f"{self.game.team_label(s.team)}: {bs}")
         return out
