@@ -392,3 +392,20 @@ def test_end_screen_brier_scores_by_hand() -> None:
     assert got["Gold"].brier == pytest.approx(0.1**2 + 0.2**2 + 0.1**2)  # 0.06
     assert got["Green"].brier == pytest.approx(0.0)
     assert (got["Red"].forecasts, got["Red"].scored) == (1, 1)
+
+
+def test_difficulty_is_an_ai_setting_not_an_edited_scenario(ui_data_dir) -> None:
+    from game.scenario import load_scenario
+    from game.ui.backend import Game
+
+    g = Game.new(MINI, seed=4, actor="blue", temperature=2.0)
+    try:
+        assert g.session.ai_settings.temperature_scale == 2.0
+        assert g.log["ai"]["temperature_scale"] == 2.0
+        plain = load_scenario(MINI)
+        assert g.loaded.sha256 == plain.sha256
+        assert [a.ai.temperature for a in g.scenario.actors] == [
+            a.ai.temperature for a in plain.scenario.actors
+        ]
+    finally:
+        g.close(autosave=False)

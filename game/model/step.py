@@ -345,8 +345,10 @@ class _Tables:
     P: int
     av_rows: B  # [S, A*P]: allowed at the stage (padding never)
     av_conds: _Conds  # groups a * P + o
-    cd_val: I32  # [A*P]
-    max_uses: I32  # [A*P] (int32 max: no limit)
+    opt_dtype: type  # of Live.free and Live.uses: int16 while turns and cooldowns are small
+    exhausted: int  # added to ``free`` of an option that has reached its use limit
+    cd_val: NDArray  # [A*P] (opt_dtype)
+    max_uses: NDArray  # [A*P] (opt_dtype; its max: no limit)
     lims: list[tuple[int, int, int]]  # options with a use limit: (a * P + o, a * O + o, limit)
 
 
@@ -460,10 +462,14 @@ def _build(c: Compiled) -> _Tables:
     P = -(-O // 8) * 8
     av_rows = np.zeros((S, A, P), dtype=bool)
     av_rows[:, :, :O] = (c.avail_stage & c.option_valid[:, :, None]).transpose(2, 0, 1)
-    cd_val = np.zeros((A, P), dtype=np.int32)
+    # free = turn + cooldown (+ exhausted) must fit, for every turn < the turn limit
+    small = c.turn_limit + int(c.cooldown.max(initial=0)) < 1 << 12
+    opt_dtype, exhausted = (np.int16, 1 << 14) if small else (np.int32, 1 << 28)
+    cd_val = np.zeros((A, P), dtype=opt_dtype)
     cd_val[:, :O] = c.cooldown
-    max_uses = np.full((A, P), np.iinfo(np.int32).max, dtype=np.int32)
-    max_uses[:, :O] = np.minimum(c.max_uses, np.iinfo(np.int32).max)
+    top = np.iinfo(opt_dtype).max
+    max_uses = np.full((A, P), top, dtype=opt_dtype)
+    max_uses[:, :O] = np.minimum(c.max_uses, top)
     av_conds = _Conds.of(c.avail_cond)
     av_conds.groups = [(g // O * P + g % O, tests) for g, tests in av_conds.groups]
     lims = [
@@ -528,6 +534,8 @@ def _build(c: Compiled) -> _Tables:
         P=P,
         av_rows=av_rows.reshape(S, A * P),
         av_conds=av_conds,
+        opt_dtype=opt_dtype,
+        exhausted=exhausted,
         cd_val=cd_val.reshape(-1),
         max_uses=max_uses.reshape(-1),
         lims=lims,
@@ -545,18 +553,18 @@ class Live:
     x [M, n] metrics, stage [n], held [Q, n], fired [E, n]; and one row per world
     for the options (actor a's option o at a * P + o, P >= O, see ``_Tables``):
     free [n, A*P], the turn from which it may be chosen again (a State's cooldown c
-    at turn t is free = t + c: no countdown to tick; plus EXHAUSTED once its uses
-    reach its limit, so that ``free <= turn`` is the whole rule), and uses [n, A*P]
-    use counts. (The options go along the rows because they are read a world at a
-    time: availability, compaction.)
+    at turn t is free = t + c: no countdown to tick; plus ``exhausted`` once its
+    uses reach its limit, so that ``free <= turn`` is the whole rule), and uses
+    [n, A*P] use counts. (The options go along the rows because they are read a
+    world at a time: availability, compaction; both are small ints, see ``_Tables``.)
     """
 
     x: F
     stage: I
     held: I32
     fired: B
-    free: I32
-    uses: I32
+    free: NDArray[np.signedinteger]
+    uses: NDArray[np.signedinteger]
 
     @property
     def n(self) -> int:
@@ -578,23 +586,20 @@ class Live:
         return self
 
 
-# Added to ``free`` of an option that has reached its use limit: never free again.
-EXHAUSTED = np.int32(1 << 24)
-
-
 def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
     """The worlds ``rows`` of ``st`` (at turn ``st.turn``) as a Live batch (copies;
     metrics as ``dtype``)."""
     t = tables(c)
     k = rows.size
-    free = np.zeros((k, t.A, t.P), dtype=np.int32)
-    free[:, :, : t.O] = np.take(st.cooldown, rows, axis=0)
-    free[:, :, : t.O] += np.int32(st.turn)
-    uses = np.zeros((k, t.A, t.P), dtype=np.int32)
-    uses[:, :, : t.O] = np.take(st.uses, rows, axis=0)
+    if rows.size and st.turn + int(st.cooldown[rows].max()) >= t.exhausted // 4:
+        raise ValueError(f"turn {st.turn} is past the range of the model's bookkeeping")
+    free = np.zeros((k, t.A, t.P), dtype=t.opt_dtype)
+    free[:, :, : t.O] = np.take(st.cooldown, rows, axis=0) + st.turn
+    uses = np.zeros((k, t.A, t.P), dtype=t.opt_dtype)
+    uses[:, :, : t.O] = np.minimum(np.take(st.uses, rows, axis=0), np.iinfo(t.opt_dtype).max)
     free = free.reshape(k, t.A * t.P)
     uses = uses.reshape(k, t.A * t.P)
-    free += EXHAUSTED * (uses >= t.max_uses)
+    free[uses >= t.max_uses] += t.exhausted
     return Live(
         x=np.ascontiguousarray(np.take(st.x, rows, axis=0).T, dtype=dtype),
         stage=np.take(st.stage, rows).astype(np.intp),
@@ -616,11 +621,11 @@ def put_back(c: Compiled, st: State, rows: I, lv: Live, turn: int) -> None:
     st.uses[rows] = lv.uses.reshape(lv.n, t.A, t.P)[:, :, : t.O]
 
 
-def live_cooldown(c: Compiled, lv: Live, turn: int) -> I32:
-    """int32 [n, A, O]: the State's cooldowns of a Live batch at turn ``turn``."""
+def live_cooldown(c: Compiled, lv: Live, turn: int) -> NDArray[np.signedinteger]:
+    """[n, A, O]: the State's cooldowns of a Live batch at turn ``turn``."""
     t = tables(c)
-    cd = lv.free.reshape(lv.n, t.A, t.P)[:, :, : t.O] - np.int32(turn)
-    cd -= EXHAUSTED * (cd >= EXHAUSTED // 2)
+    cd = lv.free.reshape(lv.n, t.A, t.P)[:, :, : t.O] - t.opt_dtype(turn)
+    cd[cd >= t.exhausted // 2] -= t.exhausted
     np.maximum(cd, 0, out=cd)
     return cd
 
@@ -968,13 +973,13 @@ def advance(
     for a in range(t.A):
         k = moves[:, a] + a * t.P
         at = row0 + k
-        free[at] = np.take(t.cd_val, k) + np.int32(turn + 1)
+        free[at] = np.take(t.cd_val, k) + t.opt_dtype(turn + 1)
         used = np.take(uses, at)
         used += 1
         uses[at] = used
         done = np.flatnonzero(used >= np.take(t.max_uses, k))
         if done.size:
-            free[at[done]] += EXHAUSTED
+            free[at[done]] += t.exhausted
     stage0_copy = stage0.copy() if explain else None
     lv.stage[:] = stage
     lv.x = y
