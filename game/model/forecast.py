@@ -109,7 +109,8 @@ class _Bands:
     def __init__(self, m: int, worlds: int) -> None:
         # float32: the bands are for display, and sorting float32 is much faster
         self.frozen = np.empty((m, worlds), dtype=np.float32)
-        self.work = np.empty((m, worlds), dtype=np.float32)
+        # room for the batch's ended columns too (see __call__)
+        self.work = np.empty((m, worlds + worlds // 4 + 1), dtype=np.float32)
         self.nf = 0
         pos = np.asarray(QUANTILES) * (worlds - 1)
         self.lo = np.floor(pos).astype(np.int64)
@@ -122,15 +123,25 @@ class _Bands:
         self.frozen[:, self.nf : self.nf + k] = x
         self.nf += k
 
-    def __call__(self, live_x: NDArray, alive: NDArray[np.bool_] | None) -> NDArray[np.float64]:
-        """[5, M] quantiles over the ended worlds and the running ones (x [M, n], of which
-        the columns ``alive``, or all)."""
-        w = self.work
-        w[:, : self.nf] = self.frozen[:, : self.nf]
-        if alive is None:
-            w[:, self.nf :] = live_x
+    def __call__(self, live_x: NDArray, dead: NDArray[np.int64] | None) -> NDArray[np.float64]:
+        """[5, M] quantiles over the ended worlds and the running ones (x [M, n] but for
+        the columns ``dead``, which have ended)."""
+        nf, n = self.nf, live_x.shape[1]
+        if dead is not None and nf + n <= self.work.shape[1]:
+            # the batch's ended columns (frozen already) go in as +inf, which sorts past
+            # every rank asked for: cheaper than compressing the batch
+            w = self.work[:, : nf + n]
+            w[:, nf:] = live_x
+            w[:, nf + dead] = np.inf
         else:
-            np.compress(alive, live_x, axis=1, out=w[:, self.nf :])
+            w = self.work[:, : nf + n - (0 if dead is None else dead.size)]
+            if dead is None:
+                w[:, nf:] = live_x
+            else:
+                keep = np.ones(n, dtype=bool)
+                keep[dead] = False
+                np.compress(keep, live_x, axis=1, out=w[:, nf:])
+        w[:, :nf] = self.frozen[:, :nf]
         # a full sort: NumPy's vectorised float32 sort beats a multi-point partition here
         w.sort(axis=1)
         a, b = w[:, self.lo].astype(np.float64), w[:, self.hi].astype(np.float64)
@@ -207,17 +218,22 @@ def forecast(
         bands_of.freeze(st.x[done].T)
     ended_rows: list[NDArray[np.int64]] = []
     ended: list[Live] = []
+    dead_cols: list[NDArray[np.int64]] = []  # the columns of ``alive`` False
 
     def record(h: int) -> None:
-        stage, tops = lv.stage, top
+        # the batch's counts less those of its ended columns (fewer than the running)
+        at_stage = np.bincount(lv.stage, minlength=S)
+        at_top = np.bincount(top, minlength=S)
         if n_dead:
-            stage, tops = stage[alive], tops[alive]
+            dead = np.concatenate(dead_cols)
+            at_stage -= np.bincount(lv.stage[dead], minlength=S)
+            at_top -= np.bincount(top[dead], minlength=S)
         p_by_turn[h, :Q] = oc_count / worlds
-        p_by_turn[h, Q] = stage.size / worlds
-        stage_dist[h] = (st_count + np.bincount(stage, minlength=S)) / worlds
-        max_stage[h] = (top_count + np.bincount(tops, minlength=S)) / worlds
+        p_by_turn[h, Q] = (lv.n - n_dead) / worlds
+        stage_dist[h] = (st_count + at_stage) / worlds
+        max_stage[h] = (top_count + at_top) / worlds
         if bands_of is not None:
-            bands[h] = bands_of(lv.x, alive if n_dead else None)
+            bands[h] = bands_of(lv.x, dead if n_dead else None)
 
     if worlds > 0:
         record(0)
@@ -235,6 +251,7 @@ def forecast(
             rows, top = rows[keep], top[keep]
             alive = np.ones(rows.size, dtype=bool)
             n_dead = 0
+            dead_cols = []
         if all_uniform:
             # (the padded rows pack into whole words: see uniform_choices)
             avail = live_available(c, lv, st.turn, padded=True)
@@ -267,6 +284,7 @@ def forecast(
                 bands_of.freeze(out.x)
             alive[end] = False
             n_dead += end.size
+            dead_cols.append(end)
         record(h + 1)
         if on_turn is not None:
             on_turn(h + 1)

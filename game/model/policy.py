@@ -152,16 +152,14 @@ def _pattern_codes(avail: NDArray[np.bool_]) -> list[NDArray[np.intp]]:
         # copy into rows of 16 bytes
         buf = np.zeros((n, A, PATTERN_MAX), dtype=bool)
         buf[:, :, : min(width, PATTERN_MAX)] = avail[:, :, :PATTERN_MAX]
-        avail = buf
-    words = avail.view(np.uint64) * _GATHER_BITS  # [n, A, width / 8]
-    words >>= np.uint64(56)
-    codes = []
-    for a in range(A):
-        code = words[:, a, 0].astype(np.intp)
-        for b in range(1, words.shape[2]):
-            code |= words[:, a, b].astype(np.intp) << (8 * b)
-        codes.append(code)
-    return codes
+        avail, width = buf, PATTERN_MAX
+    # the top byte of each word is its eight options packed; side by side (little-
+    # endian) the two bytes of an actor's 16 options are one uint16
+    top = avail.view(np.uint64) * _GATHER_BITS  # [n, A, width / 8]
+    packed = np.ascontiguousarray(top.view(np.uint8)[:, :, 7::8])
+    if width == 16:
+        packed = packed.view(np.uint16)
+    return [packed[:, a, 0].astype(np.intp) for a in range(A)]
 
 
 def _patterns(c: Compiled, actor: int) -> tuple[NDArray, NDArray] | None:

@@ -101,36 +101,49 @@ def source_labels(c: Compiled) -> list[str]:
 # random numbers
 
 
-_ONE_BITS = np.uint32(0x3F800000)  # the float32 1.0
+def _mantissas(rng: np.random.Generator, n: int, exponent: int) -> F32:
+    """``n`` float32 with 23 random mantissa bits and the given exponent bits: two per
+    64-bit output of the bit generator (``random_raw``), about half the cost of
+    ``rng.random(n, dtype=np.float32)``, which spends a call per float."""
+    bits = rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+    bits >>= np.uint32(9)
+    bits |= np.uint32(exponent)
+    return bits.view(np.float32)
 
 
 def uniforms(rng: np.random.Generator, n: int) -> F32:
-    """``n`` float32 uniforms on [0, 1) (23 random bits each, steps of 2**-23).
-
-    Two per 64-bit output of the bit generator (``random_raw``): about half the
-    cost of ``rng.random(n, dtype=np.float32)``, which spends a call per float.
-    The top 23 bits of each half become the mantissa of a float in [1, 2).
-    """
-    bits = rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
-    bits >>= np.uint32(9)
-    bits |= _ONE_BITS
-    u = bits.view(np.float32)
+    """``n`` float32 uniforms on [0, 1), in steps of 2**-23."""
+    u = _mantissas(rng, n, 0x3F800000)  # [1, 2)
     u -= np.float32(1.0)
     return u
+
+
+def _signed_uniforms(rng: np.random.Generator, n: int) -> F32:
+    """2u - 1 for ``n`` uniforms u as above: on [-1, 1), in steps of 2**-22."""
+    v = _mantissas(rng, n, 0x40000000)  # [2, 4)
+    v -= np.float32(3.0)
+    return v
+
+
+def _happen(rng: np.random.Generator, zh: F32) -> B:
+    """bool, shaped as ``zh``: each True with probability sigmoid(2·zh) (the tables
+    hold half-logits). ``zh`` is used up: u < (1 + tanh zh) / 2 is 2u - 1 < tanh zh."""
+    np.tanh(zh, out=zh)
+    return _signed_uniforms(rng, zh.size).reshape(zh.shape) < zh
 
 
 def normals(rng: np.random.Generator, n: int) -> F32:
     """``n`` standard normals (float32), Box–Muller from float32 uniforms."""
     h = (n + 1) // 2
-    u = uniforms(rng, 2 * h)
-    r = u[:h]
-    # 1 - u is in (0, 1] (exact in float32): the log is finite
-    np.subtract(np.float32(1.0), r, out=r)
+    f = _mantissas(rng, 2 * h, 0x3F800000)  # 1 + u, u uniform on [0, 1)
+    r = f[:h]
+    # 1 - u = 2 - f is in (0, 1] (exact in float32): the log is finite
+    np.subtract(np.float32(2.0), r, out=r)
     np.log(r, out=r)
     r *= np.float32(-2.0)
     np.sqrt(r, out=r)
-    t = u[h:]
-    t *= _TWO_PI
+    t = f[h:]
+    t *= _TWO_PI  # the angle 2 pi (1 + u): the same cosine and sine as 2 pi u
     out = np.empty(2 * h, dtype=np.float32)
     np.cos(t, out=out[:h])
     np.sin(t, out=out[h:])
@@ -156,14 +169,6 @@ def _mm(a: NDArray, b: NDArray) -> NDArray:
     for s in range(0, n, w):
         np.matmul(a, b[:, s : s + w], out=out[:, s : s + w])
     return out
-
-
-def _sig(zh: NDArray) -> NDArray:
-    """sigmoid(2·zh), in place: the tables hold half-logits, so this is one tanh."""
-    np.tanh(zh, out=zh)
-    zh += 1.0
-    zh *= 0.5
-    return zh
 
 
 # --------------------------------------------------------------------------------------
@@ -221,8 +226,8 @@ class _Chances:
             shift_rows=np.flatnonzero(ch.shift.any(axis=1)),
         )
 
-    def p(self, x32: F32, stage: I, at: I | None = None) -> F32:
-        """Probabilities [G, n] for metrics x32 [M, n] at stages [n]; with ``at``,
+    def z(self, x32: F32, stage: I, at: I | None = None) -> F32:
+        """Half-logits [G, n] for metrics x32 [M, n] at stages [n]; with ``at``,
         [G, len(at)] for those worlds (``stage`` then theirs)."""
         n = x32.shape[1] if at is None else at.size
         if self.uses_x:
@@ -233,7 +238,7 @@ class _Chances:
         if self.uses_stage:
             for g in self.shift_rows:
                 z[g] += np.take(self.shift[g], stage)
-        return _sig(z)
+        return z
 
 
 @dataclass
@@ -324,7 +329,7 @@ class _Tables:
     ev_uses_x: bool
     ev_conds: _Conds
     ev_nonrep: list[int]
-    ev_dstage: F  # [E]
+    ev_dstage: F32  # [E] (small integers: exact)
     ev_moves_stage: bool  # some event moves the ladder
     # ladder: rows 0..S-1 up, S..2S-1 down
     lad_lin: _Lin  # [2S, M] slopes
@@ -517,7 +522,7 @@ def _build(c: Compiled) -> _Tables:
         ev_uses_x=ev_ch.uses_x,
         ev_conds=_Conds.of(c.ev_cond),
         ev_nonrep=[int(e) for e in np.flatnonzero(~c.ev_repeatable)],
-        ev_dstage=c.ev_stage_change.astype(np.float64),
+        ev_dstage=c.ev_stage_change.astype(np.float32),
         ev_moves_stage=bool(c.ev_stage_change.any()),
         lad_lin=_Lin.of(0.5 * np.concatenate([c.up.slope, c.down.slope])),
         lad_const=lad_const.astype(np.float32),
@@ -759,8 +764,7 @@ def _branches(t: _Tables, c: Compiled, x: F, stage: I, moves: I, j: I | None, rn
             return None
         chosen = c.br_option[:, None] == np.take(moves, rows, axis=0)[:, c.br_actor].T
     x32 = x.astype(np.float32, copy=False)
-    u = uniforms(rng, chosen.size).reshape(chosen.shape)
-    chosen &= u < t.br_ch.p(x32, np.take(stage, rows), at=rows)
+    chosen &= _happen(rng, t.br_ch.z(x32, np.take(stage, rows), at=rows))
     hit = np.logical_or.reduce(chosen, axis=0)
     return rows[hit], np.compress(hit, chosen, axis=1).astype(x.dtype)
 
@@ -789,7 +793,7 @@ def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng)
                 z[k:] += np.take(t.ev_zt, idx, axis=1)  # -inf where not allowed
             else:
                 z[k:] += np.take(t.ev_zs[dense[k:]], stage, axis=1)
-        hit = uniforms(rng, z.size).reshape(z.shape) < _sig(z)
+        hit = _happen(rng, z)
         if idx is None and k < dense.size:
             hit[k:] &= np.take(t.ev_elig[dense[k:]], stage, axis=1)
             hit[k:] &= ev_ok[dense[k:]]
@@ -809,8 +813,7 @@ def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng)
             if t.ev_uses_x:
                 zs += t.ev_lin_s(y32, at=ws)
             cells = np.flatnonzero(zs != -np.inf)
-            zc = _sig(np.take(zs, cells))
-            cells = cells[uniforms(rng, cells.size) < zc]
+            cells = cells[_happen(rng, np.take(zs, cells))]
             e, w = np.divmod(cells, ws.size)
             fire[sparse[e], ws[w]] = True
     return fire
@@ -863,8 +866,7 @@ def advance(
         else:
             y[nr] += noise
     x_pre = y.copy() if explain else None
-    np.minimum(y, nm.hi, out=y)
-    np.maximum(y, nm.lo, out=y)
+    np.clip(y, nm.lo, nm.hi, out=y)  # (one pass, several times faster than min then max)
 
     # 5. events on the clipped state, at the stage of the start of the turn
     stage = stage0.copy()
@@ -894,15 +896,14 @@ def advance(
                     ev_noise.reshape(-1)[cells] = dz
             if explain:
                 x_ev = xr.copy()
-            np.minimum(xr, nm.hi, out=xr)
-            np.maximum(xr, nm.lo, out=xr)
+            np.clip(xr, nm.lo, nm.hi, out=xr)
             y[:, ev_rows] = xr
             if y32 is not y:
                 y32[:, ev_rows] = xr
             lv.fired |= fire
             if t.ev_moves_stage:
                 st_r = np.take(stage, ev_rows)
-                st_r += (t.ev_dstage @ ff).astype(np.int64)
+                st_r += (t.ev_dstage.astype(ff.dtype) @ ff).astype(np.int64)
                 np.maximum(st_r, 0, out=st_r)
                 np.minimum(st_r, t.S - 1, out=st_r)
                 stage[ev_rows] = st_r
@@ -914,13 +915,16 @@ def advance(
         at = stage * n
         at += np.arange(n)
         z += np.take(t.lad_lin(y32).reshape(2, t.S * n), at, axis=1)
-    p_up, p_dn = _sig(z)
-    u = uniforms(rng, n)
-    climb = u < p_up
-    # P(down) = (1 - p_up) p_down: the threshold above p_up
-    p_dn *= 1.0 - p_up
-    p_dn += p_up
-    fall = u < p_dn
+    # with v = 2u - 1 and t = tanh(half-logit) = 2p - 1 (see _happen): climb when
+    # v < t_up; fall when u < p_up + (1 - p_up) p_down, i.e. v < t_up + (1 - t_up) p_down
+    t_up, t_dn = np.tanh(z, out=z)
+    v = _signed_uniforms(rng, n)
+    climb = v < t_up
+    t_dn += 1.0
+    t_dn *= 0.5
+    t_dn *= 1.0 - t_up
+    t_dn += t_up
+    fall = v < t_dn
     fall &= ~climb
     stage += climb
     stage -= fall
@@ -949,8 +953,7 @@ def advance(
         if t.oc_sure:
             rd &= t.oc_certain[:, None]
         else:
-            p = t.oc_ch.p(y32, np.take(stage, r_rows), at=r_rows)
-            rd &= uniforms(rng, rd.size).reshape(rd.shape) < p
+            rd &= _happen(rng, t.oc_ch.z(y32, np.take(stage, r_rows), at=r_rows))
         hit = np.logical_or.reduce(rd, axis=0)
         end_rows = r_rows[hit]
         end_oc = np.argmax(np.compress(hit, rd, axis=1), axis=0).astype(np.int64)
@@ -977,8 +980,8 @@ def advance(
         used = np.take(uses, at)
         used += 1
         uses[at] = used
-        done = np.flatnonzero(used >= np.take(t.max_uses, k))
-        if done.size:
+        done = used >= np.take(t.max_uses, k)
+        if done.any():
             free[at[done]] += t.exhausted
     stage0_copy = stage0.copy() if explain else None
     lv.stage[:] = stage
