@@ -193,9 +193,11 @@ def forecast(
     # The batch: rows[i] is the world of column i; alive[i] turns False when it
     # ends (its final values are set aside then; the column is dropped at the next
     # compaction). ``st`` holds the worlds that had ended before the forecast.
+    cloned = False
     if state.n != worlds:
         st = _blank(c, worlds, state.turn)
         if state.outcome[0] < 0:
+            cloned = True
             rows = np.arange(worlds)
             lv = _repeat(live_of(c, state, np.zeros(1, dtype=np.int64), XDTYPE), worlds)
         else:
@@ -216,11 +218,18 @@ def forecast(
     bands_of = _Bands(c.n_metrics, worlds) if quantiles and worlds > 0 else None
     if bands_of is not None:
         bands_of.freeze(st.x[done].T)
-    ended_rows: list[NDArray[np.int64]] = []
-    ended: list[Live] = []
+    # (rows, worlds, turn) of the worlds that ended: the final state is written on demand
+    ended: list[tuple[NDArray[np.int64], Live, int]] = []
     dead_cols: list[NDArray[np.int64]] = []  # the columns of ``alive`` False
 
     def record(h: int) -> None:
+        if h == 0 and cloned:
+            # every world is the same one
+            p_by_turn[0, Q] = 1.0
+            stage_dist[0, lv.stage[0]] = max_stage[0, top[0]] = 1.0
+            if bands_of is not None:
+                bands[0] = lv.x[:, 0].astype(np.float32)
+            return
         # the batch's counts less those of its ended columns (fewer than the running)
         at_stage = np.bincount(lv.stage, minlength=S)
         at_top = np.bincount(top, minlength=S)
@@ -254,7 +263,12 @@ def forecast(
             dead_cols = []
         if all_uniform:
             # (the padded rows pack into whole words: see uniform_choices)
-            avail = live_available(c, lv, st.turn, padded=True)
+            if h == 0 and cloned:
+                # every world is the same one: its options are everybody's
+                one = live_available(c, lv.take(np.zeros(1, dtype=np.intp)), st.turn, True)
+                avail = np.broadcast_to(one, (lv.n, *one.shape[1:]))
+            else:
+                avail = live_available(c, lv, st.turn, padded=True)
             moves = np.ascontiguousarray(uniform_choices(c, avail, range(A), rng).T)
         else:
             avail = live_available(c, lv, st.turn)
@@ -274,9 +288,8 @@ def forecast(
             g = rows[end]
             st.outcome[g] = oc
             st.ended[g] = st.turn
-            out = lv.take(end).rebase(st.turn)
-            ended_rows.append(g)
-            ended.append(out)
+            out = lv.take(end)
+            ended.append((g, out, st.turn))
             oc_count += np.bincount(oc, minlength=Q)
             st_count += np.bincount(out.stage, minlength=S)
             top_count += np.bincount(top[end], minlength=S)
@@ -288,14 +301,14 @@ def forecast(
         record(h + 1)
         if on_turn is not None:
             on_turn(h + 1)
-    if n_dead < lv.n:
-        keep = np.flatnonzero(alive)
-        ended_rows.append(rows[keep])
-        ended.append((lv.take(keep) if n_dead else lv).rebase(st.turn))
+    last_turn, last_n_dead = st.turn, n_dead
 
     def final() -> State:
-        if ended:
-            put_back(c, st, np.concatenate(ended_rows), _concat(ended), 0)
+        for g, part, turn in ended:
+            put_back(c, st, g, part, turn)
+        if last_n_dead < lv.n:
+            keep = np.flatnonzero(alive)
+            put_back(c, st, rows[keep], lv.take(keep) if last_n_dead else lv, last_turn)
         return st
 
     return Forecast(
@@ -345,19 +358,6 @@ def _repeat(lv: Live, n: int) -> Live:
         fired=np.repeat(lv.fired, n, axis=1),
         free=np.repeat(lv.free, n, axis=0),
         uses=np.repeat(lv.uses, n, axis=0),
-    )
-
-
-def _concat(parts: list[Live]) -> Live:
-    if len(parts) == 1:
-        return parts[0]
-    return Live(
-        x=np.concatenate([p.x for p in parts], axis=1),
-        stage=np.concatenate([p.stage for p in parts]),
-        held=np.concatenate([p.held for p in parts], axis=1),
-        fired=np.concatenate([p.fired for p in parts], axis=1),
-        free=np.concatenate([p.free for p in parts]),
-        uses=np.concatenate([p.uses for p in parts]),
     )
 
 

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from game.model.compiled import Compiled
 from game.model.state import State
+from game.model.step import uniforms
 
 Moves = NDArray[np.int64]
 Policy = Callable[[Compiled, State, int, NDArray[np.bool_], np.random.Generator, int], Moves]
@@ -106,29 +107,29 @@ def uniform_choices(
 ) -> NDArray[np.int64]:
     """Uniform play for several actors: int [len(actors), N].
 
-    One uniform u per actor and world (``rng.random((len(actors), N))``, so the same
-    draws as calling it actor by actor); the choice is the floor(u * count)-th of the
-    available options, read from a table by the world's availability pattern. Hold
-    course where none is available. ``avail`` may have more than O options per actor
-    (never available), as the forecast's padded rows do.
+    One float32 uniform u per world, actor by actor (so the same draws as calling it
+    for each actor in turn); the choice is the floor(u * count)-th of the available
+    options, read from a table by the world's availability pattern. Hold course
+    where none is available. ``avail`` may have more than O options per actor (never
+    available), as the forecast's padded rows do.
     """
     n = avail.shape[0]
-    u = rng.random((len(actors), n))
     out = np.empty((len(actors), n), dtype=np.int64)
     codes = None
     for i, a in enumerate(actors):
         k = int(c.n_options[a])
+        ui = uniforms(rng, n)
         lut = _patterns(c, a)
         if lut is None:
-            out[i] = _exact_uniform(c, a, avail[:, a, :k].T, u[i])
+            out[i] = _exact_uniform(c, a, avail[:, a, :k].T, ui)
             continue
         if codes is None:
             codes = _pattern_codes(avail)
         count, chosen = lut
         code = codes[a]
         code &= (1 << k) - 1
-        ui = u[i]
-        ui *= np.take(count, code)  # u * count < count exactly
+        # u * count < count: u <= 1 - 2**-23 keeps the float32 product a whole step below
+        ui *= np.take(count, code)
         code *= k
         code += ui.astype(np.intp)
         out[i] = np.take(chosen, code)
@@ -145,6 +146,9 @@ _GATHER_BITS = np.uint64(0x0102040810204080)
 def _pattern_codes(avail: NDArray[np.bool_]) -> list[NDArray[np.intp]]:
     """Per actor, intp [n] with bit o set where option o < 16 is available."""
     n, A, width = avail.shape
+    if n > 1 and avail.strides[0] == 0:
+        # one row for every world (broadcast)
+        return [np.full(n, code[0]) for code in _pattern_codes(avail[:1])]
     if sys.byteorder != "little":
         w = min(width, PATTERN_MAX)
         return [(avail[:, a, :w].astype(np.intp) << np.arange(w)).sum(axis=1) for a in range(A)]
@@ -176,7 +180,7 @@ def _patterns(c: Compiled, actor: int) -> tuple[NDArray, NDArray] | None:
             cache[actor] = None
         else:
             bits = (np.arange(1 << k)[:, None] >> np.arange(k)) & 1
-            count = bits.sum(axis=1).astype(np.float64)
+            count = bits.sum(axis=1).astype(np.float32)
             # available options first, in order
             chosen = np.argsort(1 - bits, axis=1, kind="stable")
             chosen[0, 0] = c.hold[actor]
@@ -185,7 +189,7 @@ def _patterns(c: Compiled, actor: int) -> tuple[NDArray, NDArray] | None:
 
 
 def _exact_uniform(
-    c: Compiled, actor: int, av: NDArray[np.bool_], u: NDArray[np.float64]
+    c: Compiled, actor: int, av: NDArray[np.bool_], u: NDArray[np.floating]
 ) -> NDArray[np.int64]:
     """One available option per column of av [k, r], the floor(u * count)-th; hold
     where none is."""
