@@ -27,7 +27,7 @@ from game.model import (
     step,
     wilson,
 )
-from game.model.step import live_available, live_of, normals
+from game.model.step import live_available, live_of, normals, uniforms
 from game.model.synthetic import synthetic_dict, synthetic_scenario
 from game.scenario import load_scenario
 from game.scenario.schema import Scenario
@@ -156,6 +156,37 @@ def test_bands_are_quantiles_of_the_worlds(mini) -> None:
     np.testing.assert_allclose(f.stage_dist[3], np.bincount(f.final.stage, minlength=4) / 3001)
 
 
+def test_bands_at_every_turn_are_quantiles_of_the_worlds(mini) -> None:
+    """Turn by turn, with ended worlds kept aside and ended columns still in the batch,
+    up to the turn limit, where every world ends."""
+    s = initial_state(mini, 1, _rng(5))
+    h_max = mini.turn_limit
+    full = forecast(mini, s, policies_for(mini), _rng(6), worlds=2000, horizon=h_max)
+    for h in range(1, h_max + 1):
+        f = forecast(mini, s, policies_for(mini), _rng(6), worlds=2000, horizon=h)
+        # (a forecast's turns do not depend on its horizon)
+        assert np.array_equal(f.bands, full.bands[: h + 1])
+        x = f.final.x.astype(np.float32).astype(np.float64)  # the bands are of float32 values
+        want = np.quantile(x, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        np.testing.assert_allclose(f.bands[h], want, rtol=1e-9, atol=1e-9)
+    assert full.p_by_turn[h_max, -1] == 0.0
+
+
+def test_uniform_play_fast_path_is_the_policy_path(mini) -> None:
+    """The forecast's shortcut for plain uniform play draws exactly what calling each
+    actor's Uniform policy draws."""
+
+    class Same(Uniform):
+        pass
+
+    for start in (initial_state(mini, 1, _rng(1)), initial_state(mini, 700, _rng(1))):
+        f1 = forecast(mini, start, [Uniform(), Uniform()], _rng(2), worlds=700, horizon=6)
+        f2 = forecast(mini, start, [Same(), Same()], _rng(2), worlds=700, horizon=6)
+        for name in ("p_by_turn", "stage_dist", "bands", "max_stage", "first_moves"):
+            assert np.array_equal(getattr(f1, name), getattr(f2, name)), name
+        assert f1.final.equals(f2.final)
+
+
 def test_terminal_worlds_never_change(mini) -> None:
     c = mini
     s = initial_state(c, 400, _rng(1))
@@ -261,6 +292,15 @@ def test_explanation_sources(mini) -> None:
     for e, eid in enumerate(c.event_ids):
         col = labels.index(f"event:{eid}")
         assert not info.delta[~info.events[:, e], col].any()
+
+
+def test_uniforms() -> None:
+    u = uniforms(_rng(0), 400_001)
+    assert u.dtype == np.float32 and u.size == 400_001
+    assert u.min() >= 0.0 and u.max() < 1.0
+    assert abs(u.mean() - 0.5) < 0.002 and abs(u.var() - 1 / 12) < 0.001
+    # 2**23 steps: every value is a whole number of them
+    assert np.array_equal(u * 2**23, np.floor(u * 2**23))
 
 
 def test_normals_are_standard() -> None:
@@ -453,6 +493,37 @@ def test_without_joint_tables_the_same_game(monkeypatch: pytest.MonkeyPatch) -> 
         ib = step(plain, b, moves, rb, explain=True)
         np.testing.assert_allclose(a.x, b.x, atol=1e-9)
         np.testing.assert_allclose(ia.delta, ib.delta, atol=1e-9)
+        for name in ("stage", "outcome", "fired", "held", "cooldown", "uses"):
+            assert np.array_equal(getattr(a, name), getattr(b, name)), name
+
+
+@pytest.mark.parametrize("dense", [0.0, 1.01])
+def test_event_draws_alike_with_and_without_joint_tables(
+    monkeypatch: pytest.MonkeyPatch, dense: float
+) -> None:
+    """Events drawn all in every world (dense) or all only where allowed (sparse): the
+    joint tables and the plain path still make the same draws."""
+    import sys
+
+    step_mod = sys.modules["game.model.step"]
+    monkeypatch.setattr(step_mod, "DENSE_EVENT", dense)
+    scn = synthetic_scenario(5, metrics=4, events=4, interactions=1)
+    joint = compile_scenario(scn)
+    t = step_mod.tables(joint)
+    assert t.joint and (t.ev_sparse.size == 0 if dense == 0.0 else t.ev_sparse.size > 0)
+    monkeypatch.setattr(step_mod, "JOINT_MAX", 0)
+    plain = compile_scenario(scn)
+    assert not step_mod.tables(plain).joint
+    a = initial_state(joint, 400, _rng(1))
+    b = a.copy()
+    ra, rb, mrng = _rng(2), _rng(2), _rng(3)
+    for _ in range(joint.turn_limit):
+        moves = _random_moves(joint, a, mrng)
+        ia = step(joint, a, moves, ra, explain=True)
+        ib = step(plain, b, moves, rb, explain=True)
+        np.testing.assert_allclose(a.x, b.x, atol=1e-9)
+        np.testing.assert_allclose(ia.delta, ib.delta, atol=1e-9)
+        assert np.array_equal(ia.events, ib.events)
         for name in ("stage", "outcome", "fired", "held", "cooldown", "uses"):
             assert np.array_equal(getattr(a, name), getattr(b, name)), name
 

@@ -193,6 +193,8 @@ def forecast(
     # The batch: rows[i] is the world of column i; alive[i] turns False when it
     # ends (its final values are set aside then; the column is dropped at the next
     # compaction). ``st`` holds the worlds that had ended before the forecast.
+    # ``cloned``: every world starts as the same one (availability and bands of the
+    # first turn are then those of one world).
     cloned = False
     if state.n != worlds:
         st = _blank(c, worlds, state.turn)
@@ -233,8 +235,8 @@ def forecast(
         # the batch's counts less those of its ended columns (fewer than the running)
         at_stage = np.bincount(lv.stage, minlength=S)
         at_top = np.bincount(top, minlength=S)
-        if n_dead:
-            dead = np.concatenate(dead_cols)
+        dead = np.concatenate(dead_cols) if n_dead else None
+        if dead is not None:
             at_stage -= np.bincount(lv.stage[dead], minlength=S)
             at_top -= np.bincount(top[dead], minlength=S)
         p_by_turn[h, :Q] = oc_count / worlds
@@ -242,7 +244,7 @@ def forecast(
         stage_dist[h] = (st_count + at_stage) / worlds
         max_stage[h] = (top_count + at_top) / worlds
         if bands_of is not None:
-            bands[h] = bands_of(lv.x, dead if n_dead else None)
+            bands[h] = bands_of(lv.x, dead)
 
     if worlds > 0:
         record(0)
@@ -265,11 +267,11 @@ def forecast(
             # (the padded rows pack into whole words: see uniform_choices)
             if h == 0 and cloned:
                 # every world is the same one: its options are everybody's
-                one = live_available(c, lv.take(np.zeros(1, dtype=np.intp)), st.turn, True)
+                one = live_available(c, lv.take(np.zeros(1, dtype=np.intp)), st.turn, padded=True)
                 avail = np.broadcast_to(one, (lv.n, *one.shape[1:]))
             else:
                 avail = live_available(c, lv, st.turn, padded=True)
-            moves = np.ascontiguousarray(uniform_choices(c, avail, range(A), rng).T)
+            moves = uniform_choices(c, avail, range(A), rng).T  # (a view: columns contiguous)
         else:
             avail = live_available(c, lv, st.turn)
             view = _view(c, st, lv, plain)

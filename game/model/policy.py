@@ -129,10 +129,10 @@ def uniform_choices(
         code = codes[a]
         code &= (1 << k) - 1
         # u * count < count: u <= 1 - 2**-23 keeps the float32 product a whole step below
-        ui *= np.take(count, code)
+        ui *= count.take(code)
         code *= k
         code += ui.astype(np.intp)
-        out[i] = np.take(chosen, code)
+        out[i] = chosen.take(code)
     return out
 
 

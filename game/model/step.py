@@ -39,10 +39,16 @@ variance (the expected share of each source given the sum).
 
 Implementation notes: the batch is kept "one row per quantity" (``Live``:
 metrics x[M, n], events [E, n], ...) so that every operation runs along long
-contiguous rows; moves are turned into one joint index, with the effects of
-every move combination precomputed; normal draws are float32 Box–Muller pairs
-(exact in distribution, several times cheaper than NumPy's ziggurat here),
-uniforms are float32, and chances are evaluated in float32.
+contiguous rows, except the options, kept a world at a time (padded to whole
+words, in small ints); moves are turned into one joint index, with the effects
+of every move combination precomputed (and which events and outcomes the stage
+and moves allow); random numbers are float32 made from the raw 64-bit output of
+the bit generator, two per output: uniforms, and normals as Box–Muller pairs
+(exact in distribution, several times cheaper than NumPy's ziggurat here);
+chances are half-logits in float32, compared through one tanh; events allowed
+in few (stage, move) cells are drawn only in the worlds that allow them. Either
+path (joint tables or not) and either mode (explanation or not) makes the same
+draws.
 """
 
 from __future__ import annotations
@@ -101,12 +107,6 @@ def source_labels(c: Compiled) -> list[str]:
 # random numbers
 
 
-def _take(a: NDArray, idx: NDArray, axis: int | None = None) -> NDArray:
-    """``np.take`` for indices that are in range by construction: mode "clip" (a no-op
-    then) runs NumPy's loop without the error path, about 15% faster."""
-    return np.take(a, idx, axis=axis, mode="clip")
-
-
 def _mantissas(rng: np.random.Generator, n: int, exponent: int) -> F32:
     """``n`` float32 with 23 random mantissa bits and the given exponent bits: two per
     64-bit output of the bit generator (``random_raw``), about half the cost of
@@ -158,10 +158,22 @@ def normals(rng: np.random.Generator, n: int) -> F32:
     return out[:n]
 
 
+# --------------------------------------------------------------------------------------
+# array helpers
+
+
+def _take(a: NDArray, idx: NDArray, axis: int | None = None) -> NDArray:
+    """``np.take`` for indices that are in range by construction: mode "clip" (a no-op
+    then) runs NumPy's loop without the error path, about 15% faster; and the method
+    skips ``np.take``'s Python wrapper (the kernel takes a few hundred times a turn)."""
+    return a.take(idx, axis=axis, mode="clip")
+
+
 # OpenBLAS multiplies small matrices with dedicated kernels only while rows x inner x
-# columns stays under about 1e6; past that its general path is several times slower
-# for our short, wide products ([<= 2M, M] @ [M, n]). So: column blocks under that.
-_MM_BLOCK = 1 << 19
+# columns stays under 1e6; past that its general path is several times slower for our
+# short, wide products ([<= 2M, M] @ [M, n]; measured: 11 x 11 x 8,400 takes five times
+# as long as 11 x 11 x 8,200). So: column blocks under that.
+_MM_BLOCK = 900_000
 
 
 def _mm(a: NDArray, b: NDArray) -> NDArray:
@@ -197,13 +209,13 @@ class _Lin:
     def __call__(self, x: F32, at: I | None = None) -> F32:
         """[G, n] for x [M, n], or [G, len(at)] for the worlds ``at`` only."""
         if self.cols.size == x.shape[0]:
-            xs = x if at is None else np.take(x, at, axis=1)
+            xs = x if at is None else x.take(at, axis=1)
         elif at is None:
             xs = x[self.cols]
         else:
             xs = np.empty((self.cols.size, at.size), dtype=x.dtype)
             for i, m in enumerate(self.cols):
-                xs[i] = np.take(x[m], at)
+                xs[i] = x[m].take(at)
         return _mm(self.slope, xs)
 
 
@@ -243,7 +255,7 @@ class _Chances:
             z = np.repeat(self.const[:, None], n, axis=1)
         if self.uses_stage:
             for g in self.shift_rows:
-                z[g] += np.take(self.shift[g], stage)
+                z[g] += self.shift[g].take(stage)
         return z
 
 
@@ -410,8 +422,9 @@ def _build(c: Compiled) -> _Tables:
     # joint and the plain paths draw alike)
     ev_ch = _Chances.of(c.ev_chance)
     ev_live = c.ev_chance.logit0 != -np.inf
-    ev_share = c.ev_stage.mean(axis=1) * _move_share(c.ev_moves, nopt) * ev_live
-    ev_plain_ = ev_live & c.ev_stage.all(axis=1) & (_move_share(c.ev_moves, nopt) == 1)
+    ev_moves = _move_share(c.ev_moves, nopt)
+    ev_share = c.ev_stage.mean(axis=1) * ev_moves * ev_live
+    ev_plain_ = ev_live & c.ev_stage.all(axis=1) & (ev_moves == 1)
     ev_plain_ &= ~c.ev_chance.shift.any(axis=1)
     plain = np.flatnonzero(ev_plain_)
     tab = np.flatnonzero(~ev_plain_ & (ev_share >= DENSE_EVENT))
@@ -566,13 +579,14 @@ def _build(c: Compiled) -> _Tables:
 class Live:
     """Running worlds, one row per quantity and one column per world.
 
-    x [M, n] metrics, stage [n], held [Q, n] (small ints), fired [E, n]; and one row per world
+    x [M, n] metrics, stage [n], held [Q, n], fired [E, n]; and one row per world
     for the options (actor a's option o at a * P + o, P >= O, see ``_Tables``):
     free [n, A*P], the turn from which it may be chosen again (a State's cooldown c
     at turn t is free = t + c: no countdown to tick; plus ``exhausted`` once its
     uses reach its limit, so that ``free <= turn`` is the whole rule), and uses
     [n, A*P] use counts. (The options go along the rows because they are read a
-    world at a time: availability, compaction; both are small ints, see ``_Tables``.)
+    world at a time: availability, compaction.) The counters are small ints
+    (``_Tables.held_dtype``, ``opt_dtype``): less memory to move.
     """
 
     x: F
@@ -589,7 +603,7 @@ class Live:
     def take(self, idx: I) -> Live:
         return Live(
             x=_take(self.x, idx, axis=1),
-            stage=np.take(self.stage, idx),
+            stage=self.stage.take(idx),
             held=_take(self.held, idx, axis=1),
             fired=_take(self.fired, idx, axis=1),
             free=_take(self.free, idx, axis=0),
@@ -764,7 +778,7 @@ def _branches(t: _Tables, c: Compiled, x: F, stage: I, moves: I, j: I | None, rn
         rows = np.flatnonzero(t.jt_br[j])
         if rows.size == 0:
             return None
-        chosen = np.take(t.br_jt, np.take(j, rows), axis=1)  # [R, r]
+        chosen = t.br_jt.take(j.take(rows), axis=1)  # [R, r]
     else:
         has = np.zeros(moves.shape[0], dtype=bool)
         for a in range(t.A):
@@ -772,9 +786,9 @@ def _branches(t: _Tables, c: Compiled, x: F, stage: I, moves: I, j: I | None, rn
         rows = np.flatnonzero(has)
         if rows.size == 0:
             return None
-        chosen = c.br_option[:, None] == np.take(moves, rows, axis=0)[:, c.br_actor].T
+        chosen = c.br_option[:, None] == moves.take(rows, axis=0)[:, c.br_actor].T
     x32 = x.astype(np.float32, copy=False)
-    chosen &= _happen(rng, t.br_ch.z(x32, np.take(stage, rows), at=rows))
+    chosen &= _happen(rng, t.br_ch.z(x32, stage.take(rows), at=rows))
     hit = np.logical_or.reduce(chosen, axis=0)
     return rows[hit], np.compress(hit, chosen, axis=1).astype(x.dtype)
 
@@ -792,38 +806,35 @@ def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng)
     fire = np.zeros((t.E, n), dtype=bool)
     dense, k = t.ev_dense, t.ev_plain
     if dense.size:
-        if t.ev_uses_x:
-            z = t.ev_lin_d(y32)
-        else:
-            z = np.zeros((dense.size, n), dtype=np.float32)
+        z = t.ev_lin_d(y32) if t.ev_uses_x else np.zeros((dense.size, n), dtype=np.float32)
         if k:
             z[:k] += t.ev_const
         if k < dense.size:
             if idx is not None:
                 z[k:] += _take(t.ev_zt, idx, axis=1)  # -inf where not allowed
             else:
-                z[k:] += np.take(t.ev_zs[dense[k:]], stage, axis=1)
+                z[k:] += t.ev_zs[dense[k:]].take(stage, axis=1)
         hit = _happen(rng, z)
         if idx is None and k < dense.size:
-            hit[k:] &= np.take(t.ev_elig[dense[k:]], stage, axis=1)
+            hit[k:] &= t.ev_elig[dense[k:]].take(stage, axis=1)
             hit[k:] &= ev_ok[dense[k:]]
         fire[dense] = hit
     sparse = t.ev_sparse
     if sparse.size:
         if idx is not None:
             ws = np.flatnonzero(_take(t.sp_any, idx))
-            zs = _take(t.sp_zt, np.take(idx, ws), axis=1)  # -inf where not allowed
+            zs = _take(t.sp_zt, idx.take(ws), axis=1)  # -inf where not allowed
         else:
-            ok = np.take(t.ev_elig[sparse], stage, axis=1)
+            ok = t.ev_elig[sparse].take(stage, axis=1)
             ok &= ev_ok[sparse]
             ws = np.flatnonzero(np.logical_or.reduce(ok, axis=0))
-            zs = np.take(t.ev_zs[sparse], np.take(stage, ws), axis=1)
+            zs = t.ev_zs[sparse].take(stage.take(ws), axis=1)
             zs[~ok[:, ws]] = -np.inf
         if ws.size:
             if t.ev_uses_x:
                 zs += t.ev_lin_s(y32, at=ws)
             cells = np.flatnonzero(zs != -np.inf)
-            cells = cells[_happen(rng, np.take(zs, cells))]
+            cells = cells[_happen(rng, zs.take(cells))]
             e, w = np.divmod(cells, ws.size)
             fire[sparse[e], ws[w]] = True
     return fire
@@ -860,7 +871,7 @@ def advance(
     if br is not None and br[0].size:
         hit, h = br
         mean[:, hit] += _mm(nm.br_mean_t, h)
-        sd_h = np.take(sd, hit, axis=1)
+        sd_h = sd.take(hit, axis=1)
         sd_h *= sd_h
         sd_h += _mm(nm.br_var_t, h)
         sd[:, hit] = np.sqrt(sd_h, out=sd_h)
@@ -897,7 +908,7 @@ def advance(
             var = _mm(nm.ev_var_t, ff)
             cells = np.flatnonzero(var > 0)  # (a bool mask: much faster than on floats)
             if cells.size:
-                dz = np.take(var, cells)
+                dz = var.take(cells)
                 np.sqrt(dz, out=dz)
                 dz *= normals(rng, cells.size)
                 xr.reshape(-1)[cells] += dz
@@ -912,7 +923,7 @@ def advance(
                 y32[:, ev_rows] = xr
             lv.fired |= fire
             if t.ev_moves_stage:
-                st_r = np.take(stage, ev_rows)
+                st_r = stage.take(ev_rows)
                 st_r += (t.ev_dstage.astype(ff.dtype) @ ff).astype(np.int64)
                 np.maximum(st_r, 0, out=st_r)
                 np.minimum(st_r, t.S - 1, out=st_r)
@@ -947,7 +958,7 @@ def advance(
         if j is not None:
             cond[t.oc_mixed] = _take(t.oc_elig, stage * t.J + j, axis=1)
         else:
-            ok = np.take(t.oc_elig[t.oc_mixed], stage, axis=1)
+            ok = t.oc_elig[t.oc_mixed].take(stage, axis=1)
             ok &= oc_ok[t.oc_mixed]
             cond[t.oc_mixed] = ok
     t.oc_conds.apply(cond, y)
@@ -959,11 +970,11 @@ def advance(
     end_rows = np.zeros(0, dtype=np.int64)
     end_oc = np.zeros(0, dtype=np.int64)
     if r_rows.size:
-        rd = np.take(ready, r_rows, axis=1)
+        rd = ready.take(r_rows, axis=1)
         if t.oc_sure:
             rd &= t.oc_certain[:, None]
         else:
-            rd &= _happen(rng, t.oc_ch.z(y32, np.take(stage, r_rows), at=r_rows))
+            rd &= _happen(rng, t.oc_ch.z(y32, stage.take(r_rows), at=r_rows))
         hit = np.logical_or.reduce(rd, axis=0)
         end_rows = r_rows[hit]
         end_oc = np.argmax(np.compress(hit, rd, axis=1), axis=0).astype(np.int64)
@@ -986,11 +997,11 @@ def advance(
     for a in range(t.A):
         k = moves[:, a] + a * t.P
         at = row0 + k
-        free[at] = np.take(t.cd_val, k) + t.opt_dtype(turn + 1)
-        used = np.take(uses, at)
+        free[at] = t.cd_val.take(k) + t.opt_dtype(turn + 1)
+        used = uses.take(at)
         used += 1
         uses[at] = used
-        done = used >= np.take(t.max_uses, k)
+        done = used >= t.max_uses.take(k)
         if done.any():
             free[at[done]] += t.exhausted
     stage0_copy = stage0.copy() if explain else None
