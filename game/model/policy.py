@@ -184,7 +184,8 @@ def _patterns(c: Compiled, actor: int) -> tuple[NDArray, NDArray] | None:
             # available options first, in order
             chosen = np.argsort(1 - bits, axis=1, kind="stable")
             chosen[0, 0] = c.hold[actor]
-            cache[actor] = (count, np.ascontiguousarray(chosen.reshape(-1), dtype=np.int64))
+            # (k <= 16: bytes keep the table small enough to stay in cache)
+            cache[actor] = (count, np.ascontiguousarray(chosen.reshape(-1), dtype=np.int8))
     return cache[actor]
 
 
