@@ -79,6 +79,13 @@ class UIDriver:
             time.sleep(0.002)
 
 
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    # Tests never read or write the player's real saves: an old autosave there
+    # (or one a test leaves behind) must not change what a test sees.
+    monkeypatch.setenv("BRINK_DATA_DIR", str(tmp_path_factory.mktemp("brink-data")))
+
+
 @pytest.fixture
 def ui_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh BRINK_DATA_DIR (autosaves, saves, settings) per test."""
