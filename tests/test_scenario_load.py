@@ -519,7 +519,9 @@ def test_deep_nesting_is_refused(text: str, tmp_path: Path) -> None:
         timeout=60,
     )
     assert res.returncode == 1, res.stderr
-    assert f"{path}:1:" in res.stdout and "nested more than" in res.stdout
+    assert f"{path}:1:" in res.stdout
+    # our own depth check, or (PyYAML >= 6.0.4) the parser's own limit, whichever trips first
+    assert "nested more than" in res.stdout or "nesting depth" in res.stdout, res.stdout
 
 
 def test_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
