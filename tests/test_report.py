@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -220,17 +219,16 @@ def check_html(html: str) -> _Balance:
 # --- the report from one log ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_report_from_one_computer_log(
     logs: dict[str, Path], tmp_path: Path, brink: Callable[..., Run]
 ) -> None:
     out = tmp_path / "report.html"
     csv_dir = tmp_path / "csv"
     js = tmp_path / "report.json"
-    t0 = time.perf_counter()
     args = ["report", str(logs["auto"]), "-o", str(out), "--csv", str(csv_dir), "--json", str(js)]
-    r = brink_process(*args, "--worlds", WORLDS)
+    r = brink_process(*args, "--worlds", WORLDS)  # (its time: benchmarks/bench_files.py)
     assert r.returncode == 0, r.stderr
-    assert time.perf_counter() - t0 < 30
     html = out.read_text(encoding="utf-8")
     p = check_html(html)
     for sec in SECTIONS:
@@ -275,6 +273,7 @@ def test_report_from_one_computer_log(
     assert list(csv.DictReader((csv_dir / "forecasts.csv").open(encoding="utf-8"))) == []
 
 
+@pytest.mark.slow
 def test_classroom_log_shows_teams_console_and_forecasts(
     logs: dict[str, Path], tmp_path: Path, brink: Callable[..., Run]
 ) -> None:
@@ -319,6 +318,7 @@ def test_classroom_log_shows_teams_console_and_forecasts(
 # --- several logs (duplicate mode) ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_report_from_two_logs_with_the_same_seed(
     logs: dict[str, Path], tmp_path: Path, brink: Callable[..., Run]
 ) -> None:
@@ -350,6 +350,7 @@ def test_report_from_two_logs_with_the_same_seed(
     assert re.search(rf"Turn <strong>{first}</strong>", html)
 
 
+@pytest.mark.slow
 def test_logs_of_different_scenarios_are_refused(
     logs: dict[str, Path], tmp_path: Path, brink: Callable[..., Run]
 ) -> None:
@@ -405,6 +406,7 @@ def test_the_report_package_does_not_import_pygame() -> None:
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_a_game_saved_before_its_first_turn_and_one_saved_mid_game(
     scenario_copy: Path, tmp_path: Path, brink: Callable[..., Run]
 ) -> None:

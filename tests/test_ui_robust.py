@@ -9,6 +9,7 @@ import warnings
 from unittest.mock import Mock
 
 import pygame_gui
+import pytest
 
 from game.paths import ASSETS
 from game.ui.pg import pygame
@@ -63,6 +64,7 @@ def _back_to_room(d) -> None:
     assert d.scene.name == "room", d.scene.name
 
 
+@pytest.mark.slow
 def test_monkey_5000_random_events_in_the_room(ui_app) -> None:
     rng = random.Random(20251118)
     d = ui_app()
