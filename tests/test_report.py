@@ -102,10 +102,18 @@ def classroom_log(scenario: Path, path: Path, seed: int = 7, turns: int = 8) -> 
 
 
 @pytest.fixture(scope="module")
-def logs(scenario_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def auto_log(scenario_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One computer game (alone, so that the quick tests need not wait for the rest)."""
+    return computer_log(scenario_copy, tmp_path_factory.mktemp("auto") / "auto7.json", 7)
+
+
+@pytest.fixture(scope="module")
+def logs(
+    scenario_copy: Path, auto_log: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("logs")
     return {
-        "auto": computer_log(scenario_copy, d / "auto7.json", 7),
+        "auto": auto_log,
         "dup1": computer_log(scenario_copy, d / "dup1.json", 11),
         "dup2": computer_log(scenario_copy, d / "dup2.json", 11, {"usa": "talks"}),
         "class": classroom_log(scenario_copy, d / "class.json"),
@@ -376,10 +384,10 @@ def test_logs_of_different_scenarios_are_refused(
     ],
 )
 def test_a_bad_log_gives_the_engine_message_and_exit_1(
-    logs: dict[str, Path], tmp_path: Path, damage: Any, words: str, brink: Callable[..., Run]
+    auto_log: Path, tmp_path: Path, damage: Any, words: str, brink: Callable[..., Run]
 ) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_bytes(damage(logs["auto"].read_bytes()))
+    bad.write_bytes(damage(auto_log.read_bytes()))
     out = tmp_path / "r.html"
     r = brink("report", str(bad), "-o", str(out), "--worlds", WORLDS)
     assert r.returncode == 1
@@ -389,11 +397,11 @@ def test_a_bad_log_gives_the_engine_message_and_exit_1(
 
 
 def test_a_missing_log_and_bad_worlds(
-    tmp_path: Path, logs: dict[str, Path], brink: Callable[..., Run]
+    tmp_path: Path, auto_log: Path, brink: Callable[..., Run]
 ) -> None:
     r = brink("report", str(tmp_path / "nope.json"), "-o", str(tmp_path / "r.html"))
     assert r.returncode == 1 and "no such file" in r.stderr
-    r = brink("report", str(logs["auto"]), "--worlds", "5", "-o", str(tmp_path / "r.html"))
+    r = brink("report", str(auto_log), "--worlds", "5", "-o", str(tmp_path / "r.html"))
     assert r.returncode == 2 and "--worlds" in r.stderr
 
 
