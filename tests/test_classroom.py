@@ -394,7 +394,7 @@ def test_end_screen_brier_scores_by_hand() -> None:
     assert (got["Red"].forecasts, got["Red"].scored) == (1, 1)
 
 
-def test_difficulty_is_an_ai_setting_not_an_edited_scenario(ui_data_dir) -> None:
+def test_difficulty_is_an_ai_setting_not_an_edited_scenario(data_dir) -> None:
     from game.scenario import load_scenario
     from game.ui.backend import Game
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from test_report import SECTIONS, check_html
 
 from game.cli import main
@@ -101,6 +102,7 @@ def console_inject(d, headline: str) -> None:
 # --- the whole classroom game ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_hot_seat_game_three_teams_two_actors_makes_a_report(ui_app, tmp_path) -> None:
     d = ui_app()
     classroom_setup(d, {"blue": "Red, Green", "red": "Gold"}, "2468", timer_clicks=1)
@@ -248,6 +250,7 @@ def test_f9_does_nothing_in_a_game_against_the_computer(ui_app) -> None:
     assert d.scene.name == "room"
 
 
+@pytest.mark.slow
 def test_console_lock_reveal_and_timer_controls(ui_app) -> None:
     d = ui_app()
     _to_room(d)
@@ -286,6 +289,7 @@ def test_console_lock_reveal_and_timer_controls(ui_app) -> None:
 # --- duplicate mode --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_joining_by_class_code_gives_the_same_game_and_the_report_compares(
     ui_app, tmp_path
 ) -> None:
@@ -333,6 +337,7 @@ def test_bad_classroom_setups_say_what_is_wrong(ui_app) -> None:
     assert d.scene.name == "classroom_setup" and "typo" in d.scene.message
 
 
+@pytest.mark.slow
 def test_classroom_scenes_fit_every_window_size(ui_app) -> None:
     from test_ui_resize import _check_scene
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import CHEAP
 
 from game.engine import (
     AISettings,
@@ -18,20 +19,9 @@ from game.engine import (
     save_game,
 )
 from game.engine.saves import replay
-from game.scenario import Loaded, load_scenario
+from game.scenario import Loaded
 
 DATA = Path(__file__).parent / "data"
-CHEAP = AISettings(worlds=32, horizon=2, advice_worlds=64, advice_horizon=2)
-
-
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BRINK_DATA_DIR", str(tmp_path / "data"))
-
-
-@pytest.fixture(scope="module")
-def mini() -> Loaded:
-    return load_scenario(DATA / "mini.yaml")
 
 
 def new(mini: Loaded, seed: int = 1, **seats: Seat | str) -> Session:

@@ -62,6 +62,7 @@ def _visit(d, size) -> list[str]:
     return seen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 def test_every_scene_fits_after_resize(ui_app, size) -> None:
     d = ui_app()

@@ -156,9 +156,9 @@ def ref_choose(
     """An option id for ``actor`` under ``policy`` (hold course when nothing fits)."""
     a = next(a for a in scn.actors if a.id == actor)
     avail = ref_available(scn, w, actor)
-    if isinstance(policy, str) and policy != "random":
-        return policy if policy in avail else a.hold_option
-    if policy == "random":
+    if isinstance(policy, str):
+        if policy != "random":
+            return policy if policy in avail else a.hold_option
         weights = {o: 1.0 for o in avail}
     else:
         weights = {o: float(policy.get(o, 0.0)) for o in avail}

@@ -116,7 +116,7 @@ def stage_path(g: GameLog) -> list[int]:
 
 def timeline(g: GameLog) -> list[dict[str, Any]]:
     names = _actor_names(g)
-    console = {}
+    console: dict[int | None, list[dict[str, Any]]] = {}
     for act in g.console:
         console.setdefault(act.get("turn"), []).append(act)
     rows = []
@@ -251,13 +251,16 @@ def header(g: GameLog, an: Analysis | None = None) -> dict[str, Any]:
     }
 
 
-def metric_charts(g: GameLog, an: Analysis) -> tuple[list[dict[str, Any]], str | None]:
-    """One chart per metric, and whose bands are shown (None: the model's, re-computed)."""
+def metric_charts(
+    g: GameLog, an: Analysis
+) -> tuple[list[dict[str, Any]], str | None, list[tuple[str, str, str]]]:
+    """One chart per metric, whose bands are shown (None: the model's, re-computed), and
+    the legend of the estimate markers (label, colour, marker)."""
     s = g.session
     c = s.c
     scn = g.loaded.scenario
     names = _actor_names(g)
-    out = []
+    out: list[dict[str, Any]] = []
     shown_by = None
     people = g.human_actors
     # bands the players saw, if the log carries them for every turn (shown[actor].bands)
@@ -433,7 +436,8 @@ def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
     labels = [o.name for o in scn.outcomes] + [f"No ending yet after {g.n_turns} turns"]
     by_teacher = g.ended_by_teacher
     # a game the teacher stopped was still running when it stopped: compare with that
-    actual = g.session.outcome if g.session.over and not by_teacher else STILL_RUNNING
+    outcome = g.session.outcome
+    actual = outcome if outcome is not None and g.session.over and not by_teacher else STILL_RUNNING
     ai = keys.index(actual)
     sp = an.spreads[0]
     p_actual = sp.share[actual]
@@ -580,9 +584,9 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
     svg = None
     if n_pairs >= CALIBRATION_MIN:
         series = []
-        for team, ps in pairs.items():
+        for team_name, ps in pairs.items():
             bins = scoring.calibration(ps)
-            series.append((team, [(b.mean_p, b.freq, b.n) for b in bins]))
+            series.append((team_name, [(b.mean_p, b.freq, b.n) for b in bins]))
         svg = charts.calibration_chart(series)
     return {
         "recorded": True,
@@ -651,7 +655,7 @@ def compare(games: Sequence[GameLog], groups: Sequence[dict]) -> dict:
     longest = max(g.n_turns for g in games)
     grid = []
     for T in range(1, longest + 1):
-        cells = []
+        cells: list[list[str] | None] = []
         for g in games:
             if g.n_turns >= T:
                 mv = g.turns[T - 1]["moves"]

@@ -51,7 +51,7 @@ def date_text(d: dt.date | str | None) -> str:
         return ""
     if isinstance(d, str):
         try:
-            d = dt.date.fromisoformat(d)
+            return date_text(dt.date.fromisoformat(d))
         except ValueError:
             return d
     return f"{d.day} {d:%b %Y}"
@@ -187,9 +187,9 @@ def _label(item: BaseModel) -> str:
         if isinstance(v, str):
             return v
     if hasattr(item, "source") and hasattr(item, "target"):
-        return f"{item.source} → {item.target}"  # type: ignore[attr-defined]
+        return f"{item.source} → {item.target}"
     if hasattr(item, "headline"):
-        return str(item.headline)  # type: ignore[attr-defined]
+        return str(item.headline)
     return ""
 
 

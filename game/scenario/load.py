@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ def _got(value: Any) -> str:
     return f", got a {'list' if isinstance(value, list) else 'mapping'}"
 
 
-def _pydantic_message(err: dict[str, Any]) -> str:
+def _pydantic_message(err: Mapping[str, Any]) -> str:
     msg = str(err["msg"])
     kind = err["type"]
     if kind == "extra_forbidden":
