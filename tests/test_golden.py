@@ -64,12 +64,17 @@ def test_golden_classroom_keeps_its_settings() -> None:
     """Teams, PIN and class code survive the round trip."""
     loaded = load_scenario(GOLDEN / _facts("classroom.json")["scenario_file"])
     s = load_game(GOLDEN / "classroom.json", loaded)
-    assert s.check_pin("4321") and not s.check_pin("1234")
+    assert s.classroom.check_pin("4321") and not s.classroom.check_pin("1234")
     assert [t.name for t in s.teams] == ["Eagles", "Condors", "Jaguars"]
-    assert s.team_for("ven") == "Condors"  # odd turns; Jaguars play the even ones
+    assert s.classroom.team_for("ven") == "Condors"  # odd turns; Jaguars play the even ones
     assert s.committed("usa") == "talks" and s.committed("ven") is None
-    assert s.class_code is not None
-    assert [f["team"] for f in s.forecasts()] == ["Eagles", "Condors", "Jaguars", "Eagles"]
+    assert s.classroom.class_code is not None
+    assert [f["team"] for f in s.classroom.forecasts()] == [
+        "Eagles",
+        "Condors",
+        "Jaguars",
+        "Eagles",
+    ]
 
 
 def test_a_changed_golden_log_is_noticed() -> None:

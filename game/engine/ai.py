@@ -30,7 +30,8 @@ from numpy.typing import NDArray
 
 from game.model import Compiled, Forecast, Mix, Policy, State, Then, forecast
 from game.model.policy import Fixed
-from game.scenario.schema import Objectives, Scenario
+from game.scenario.schema import Objectives
+from game.words import in_sentence, span_text
 
 
 @dataclass(frozen=True)
@@ -210,23 +211,6 @@ def decide(
 
 
 # --- advisors' words ----------------------------------------------------------------------------
-
-
-def span_text(turns: int, turn_days: int) -> str:
-    days = turns * turn_days
-    if days % 7 == 0:
-        weeks = days // 7
-        return "1 week" if weeks == 1 else f"{weeks} weeks"
-    return "1 day" if days == 1 else f"{days} days"
-
-
-def in_sentence(name: str, scn: Scenario) -> str:
-    """A name as it reads mid-sentence: 'War' -> 'war', but proper names keep capitals."""
-    first = name.split(" ", 1)[0]
-    proper = {w for a in scn.actors for w in (a.name + " " + (a.short_name or "")).split()}
-    if first in proper or (len(first) > 1 and first[1:].lower() != first[1:]):
-        return name
-    return name[:1].lower() + name[1:]
 
 
 def _pct(p: float) -> str:

@@ -26,9 +26,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from game.engine.actions import replay_action
 from game.engine.ai import AISettings
+from game.engine.errors import EngineError
+from game.engine.log import FORMAT_VERSION, autosave_name
 from game.engine.seats import Seat, Team
-from game.engine.session import FORMAT_VERSION, EngineError, Session, autosave_name
+from game.engine.session import Session
 from game.scenario import Loaded, ScenarioError, load_scenario
 
 MAGIC = "brinkmanship-save"
@@ -354,44 +357,11 @@ def _load(path: Path, scenario_path: Path, sid: str) -> Loaded:
         raise SaveError(path, f"cannot read scenario {scenario_path}: {e}") from None
 
 
-def _apply_actions(s: Session, actions: list[Any], rerun: bool) -> None:
+def _apply_actions(s: Session, actions: object, rerun: bool) -> None:
+    if not isinstance(actions, list):
+        raise ValueError("a turn's 'actions' should be a list")
     for act in actions:
-        if not isinstance(act, dict) or not isinstance(act.get("kind"), str):
-            raise ValueError(f"an action should be a mapping with a 'kind', got {act!r}")
-        kind = act["kind"]
-        if kind == "inject":
-            continue  # scenario injects fire by themselves at the start of their turn
-        if kind == "fire_event":
-            s.fire_event(act["event"])
-        elif kind == "set_metric":
-            s.set_metric(act["metric"], act["value"])
-        elif kind == "add_inject":
-            s.add_inject(act["headline"], act.get("text", ""))
-        elif kind == "pause":
-            s.pause()
-        elif kind == "resume":
-            s.resume()
-        elif kind == "reveal":
-            s.reveal()
-        elif kind == "lock":
-            s.lock(act["actor"], act.get("option"))
-        elif kind == "timer_expired":
-            s.timer_expired(act["actor"])
-        elif kind == "set_timer":
-            s.set_timer(act["seconds"])
-        elif kind == "extend_timer":
-            s.extend_timer(act["seconds"], act.get("actor"))
-        elif kind == "stop_timer":
-            s.stop_timer(act.get("actor"))
-        elif kind == "end_game":
-            s.end_game(act.get("outcome"))
-        elif kind == "advice":
-            if rerun:
-                s.advice(act["actor"])
-            else:
-                s._actions.append(dict(act))
-        else:
-            raise ValueError(f"unknown action {kind!r}")
+        replay_action(s, act, rerun)
 
 
 def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Session:
@@ -436,7 +406,7 @@ def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Se
                 override[a] = c.option_index(a, oid)
         if s.paused:
             raise ValueError(f"turn {entry['turn']} resolved while the game was paused")
-        s._resolve(override)
+        s.resolve(override)
     cur = log["current"]
     _apply_forecasts(s, cur.get("forecasts", []))
     _apply_actions(s, cur["actions"], rerun_ai)
@@ -453,10 +423,10 @@ def _apply_forecasts(s: Session, forecasts: Any) -> None:
     for f in forecasts:
         if not isinstance(f, dict):
             raise ValueError(f"a forecast should be a mapping, got {f!r}")
-        s.submit_forecast(f["team"], f["probs"], f["within"])
+        s.classroom.submit_forecast(f["team"], f["probs"], f["within"])
 
 
-def first_difference(saved: Any, replayed: Any, where: str = "log") -> str | None:
+def first_difference(saved: object, replayed: object, where: str = "log") -> str | None:
     """Where two logs first differ, in words, or None if they are identical."""
     if isinstance(saved, dict) and isinstance(replayed, dict):
         for k in list(saved) + [k for k in replayed if k not in saved]:

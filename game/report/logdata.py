@@ -19,16 +19,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from game.engine.actions import CONSOLE_KINDS
 from game.engine.saves import SaveError, find_scenario, read_save, replay
 from game.engine.session import EngineError, Session
 from game.model import State
 from game.scenario import Loaded
 
-# Action kinds that are not the teacher's: scheduled injects fire by themselves,
-# advice is a player asking the advisors.
-NOT_CONSOLE = {"inject", "advice"}
 # the teacher's console can also end the game before a turn resolves
-END_KINDS = {"end_game", "end"}
+END_KINDS = {"end_game"}
 
 
 @dataclass(frozen=True)
@@ -311,7 +309,7 @@ def read_console(log: Mapping[str, Any]) -> list[dict[str, Any]]:
         entries.append((None, log["console"]))
     for turn, actions in entries:
         for a in actions:
-            if not isinstance(a, Mapping) or a.get("kind") in NOT_CONSOLE:
+            if not isinstance(a, Mapping) or a.get("kind") not in CONSOLE_KINDS:
                 continue
             item = dict(a)
             item.setdefault("turn", turn)
