@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from game.engine.rng import AI, stream
+from game.engine.seats import Seat
 from game.model import Compiled, Forecast, Mix, Policy, State, Then, forecast
 from game.model.policy import Fixed
 from game.scenario.schema import Objectives
@@ -208,6 +210,42 @@ def decide(
     p = softmax(scores, actor_spec.ai.temperature * settings.temperature_scale)
     k = draw(p, draw_rng)
     return Decision(options[k], options, scores.tolist(), p.tolist())
+
+
+def machine_move(
+    c: Compiled,
+    seat: Seat,
+    actor: int,
+    avail: NDArray[np.bool_],
+    seed: int,
+    turn: int,
+    belief: Callable[[int], State],
+    last_seen: Sequence[int],
+    settings: AISettings,
+) -> tuple[int, Decision | None]:
+    """The move of a computer seat in ``turn``: a fixed option (hold course when it is not
+    available), a random one (stream AI, turn, actor, 0), or the AI's ``decide`` from
+    ``belief(n)``, n worlds the actor believes possible. Returns (option, the AI's
+    decision or None)."""
+    if seat.kind == "fixed":
+        o = c.option_index(actor, seat.option or "")
+        return (o if avail[o] else int(c.hold[actor])), None
+    if seat.kind == "random":
+        opts = np.flatnonzero(avail)
+        if not opts.size:
+            return int(c.hold[actor]), None
+        return int(opts[stream(seed, AI, turn, actor, 0).integers(opts.size)]), None
+    d = decide(
+        c,
+        belief(settings.worlds),
+        actor,
+        avail,
+        last_seen,
+        settings,
+        lambda: stream(seed, AI, turn, actor),
+        stream(seed, AI, turn, actor, 0),
+    )
+    return d.option, d
 
 
 # --- advisors' words ----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from game.engine.ai import AISettings
 from game.engine.errors import EngineError
 from game.engine.seats import Team
 from game.model import available
+from game.model.compiled import unavailable_reason
 from game.scenario import Loaded, load_scenario
 
 if TYPE_CHECKING:
@@ -195,6 +196,10 @@ class Classroom:
         self.pending = []
         self._timer_turn = {}
 
+    def _record(self, kind: str, **fields: Any) -> int:
+        """Log an action of this turn; returns its inject-stream index (``actions.py``)."""
+        return self._s.turn_log.record(kind, self._s.current_turn, **fields)
+
     # --- teams and whose go it is ----------------------------------------------------------------
 
     def teams_of(self, actor: str) -> list[Team]:
@@ -304,11 +309,12 @@ class Classroom:
             o = s.option_index(a, option)
             if not available(s.c, s.state)[0, a, o]:
                 raise ValueError(
-                    f"option {option!r} is not available to {actor}: {s.unavailable_reason(a, o)}"
+                    f"option {option!r} is not available to {actor}: "
+                    f"{unavailable_reason(s.c, s.state, a, o)}"
                 )
         s.commits[a] = o
         self.locks.add(a)
-        s.record("lock", actor=actor, team=self.team_for(actor), option=s.c.option_ids[a][o])
+        self._record("lock", actor=actor, team=self.team_for(actor), option=s.c.option_ids[a][o])
 
     def timer_expired(self, actor: str) -> str:
         """The turn timer ran out for ``actor``'s team: hold course is committed and locked
@@ -322,7 +328,7 @@ class Classroom:
         s.commits[a] = o
         self.locks.add(a)
         oid = s.c.option_ids[a][o]
-        s.record("timer_expired", actor=actor, team=self.team_for(actor), option=oid)
+        self._record("timer_expired", actor=actor, team=self.team_for(actor), option=oid)
         return oid
 
     # --- the turn timer --------------------------------------------------------------------------
@@ -331,7 +337,7 @@ class Classroom:
         """Seconds per team from now on (0: off); the team at the keyboard starts again."""
         self._s.check_running()
         seconds = check_timer(seconds)
-        self._s.record("set_timer", seconds=seconds)
+        self._record("set_timer", seconds=seconds)
         self.timer = seconds
         self._timer_turn.clear()
 
@@ -340,7 +346,7 @@ class Classroom:
         if actor is not None:
             s.actor_index(actor)
             fields |= {"actor": actor, "team": self.team_for(actor)}
-        s.record(kind, **fields)
+        self._record(kind, **fields)
         return self._timer_turn.setdefault(actor or "*", {"extra": 0, "stopped": False})
 
     def extend_timer(self, seconds: int, actor: str | None = None) -> None:

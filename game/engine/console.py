@@ -7,7 +7,7 @@ at the action's index among the stream-drawing kinds (``actions.py``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,6 +29,10 @@ class Console:
 
     def __init__(self, s: Session) -> None:
         self._s = s
+
+    def _record(self, kind: str, **fields: Any) -> int:
+        """Log an action of this turn; returns its inject-stream index (``actions.py``)."""
+        return self._s.turn_log.record(kind, self._s.current_turn, **fields)
 
     # --- effects on the true world ---------------------------------------------------------------
 
@@ -62,7 +66,7 @@ class Console:
         """A scenario inject whose turn has come (it fires by itself, never from the log)."""
         s = self._s
         inj = next(i for i in s.scenario.injects if i.id == inject_id)
-        k = s.record("inject", id=inj.id)
+        k = self._record("inject", id=inj.id)
         mean, var = self._effect_arrays(inj.effects)
         e = None
         if inj.event is not None:
@@ -97,7 +101,7 @@ class Console:
             raise ValueError(f"unknown event {event_id!r} (known: {', '.join(c.event_ids)})")
         e = c.index["event"][event_id]
         ev = s.scenario.events[e]
-        k = s.record("fire_event", event=event_id)
+        k = self._record("fire_event", event=event_id)
         self._apply(k, f"teacher:event:{ev.id}", f"Event: {ev.name}", c.ev_mean[e], c.ev_var[e], e)
         s.pending.events.append(EventReport(ev.id, ev.name, ev.headline, "teacher"))
         s.add_news(ev.headline, "event")
@@ -115,7 +119,7 @@ class Console:
         lo, hi = float(c.lo[m]), float(c.hi[m])
         if not lo <= value <= hi:
             raise ValueError(f"{metric_id} must be within [{lo:g}, {hi:g}], got {value:g}")
-        s.record("set_metric", metric=metric_id, value=value)
+        self._record("set_metric", metric=metric_id, value=value)
         delta = np.zeros(c.n_metrics)
         delta[m] = value - s.state.x[0, m]
         s.state.x[0, m] = value
@@ -131,7 +135,7 @@ class Console:
         headline = str(headline).strip()
         if not headline:
             raise ValueError("an inject needs a headline")
-        s.record("add_inject", headline=headline, text=str(text))
+        self._record("add_inject", headline=headline, text=str(text))
         s.pending.injects.append(headline)
         s.add_news(headline, "inject")
 
@@ -139,13 +143,13 @@ class Console:
         """Stop the clock: ``resolve`` refuses until ``resume``."""
         s = self._s
         if not s.paused:
-            s.record("pause")
+            self._record("pause")
             s.paused = True
 
     def resume(self) -> None:
         s = self._s
         if s.paused:
-            s.record("resume")
+            self._record("resume")
             s.paused = False
 
     def reveal(self) -> None:
@@ -154,7 +158,7 @@ class Console:
         s.check_running()
         if s.revealed:
             return
-        s.record("reveal")
+        self._record("reveal")
         s.revealed = True
         s.changed()
 
@@ -170,7 +174,7 @@ class Console:
             if outcome not in c.index["outcome"]:
                 raise ValueError(f"unknown outcome {outcome!r} (known: {', '.join(c.outcome_ids)})")
             q = c.index["outcome"][outcome]
-        s.record("end_game", outcome=c.outcome_ids[q])
+        self._record("end_game", outcome=c.outcome_ids[q])
         s.state.outcome[0] = q
         s.state.ended[0] = s.current_turn
         s.commits.clear()

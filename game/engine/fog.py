@@ -129,3 +129,14 @@ def last_seen(c: Compiled, history: list[MoveRecord], viewer: int) -> list[int]:
         return [int(h) for h in c.hold]
     t = len(history) - 1
     return [seen_move(c, history, viewer, a, t) for a in range(c.n_actors)]
+
+
+def viewer_estimates(
+    c: Compiled, seed: int, turn: int, viewer: int, x: NDArray[np.float64], revealed: bool
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """``estimates`` as the game shows them: exact for everyone once the teacher revealed
+    the true values."""
+    est, err, mask = estimates(c, seed, turn, viewer, x)
+    if revealed:
+        return x.copy(), np.zeros_like(err), np.zeros_like(mask)
+    return est, err, mask

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,10 @@ from game.engine.errors import EngineError
 from game.engine.fog import (
     MoveRecord,
     belief_worlds,
-    estimates,
     intel_level,
     last_seen,
     seen_move,
+    viewer_estimates,
 )
 from game.engine.log import FORMAT_VERSION, TurnLog, autosave, autosave_name, session_log
 from game.engine.log import state_digest as state_digest
@@ -50,16 +51,13 @@ from game.engine.rng import ADVICE, AI, BELIEF, START, WHAT_IF, WORLD, check_see
 from game.engine.seats import Seat, Team
 from game.engine.turnreport import (
     Pending,
-    all_parts,
+    Resolved,
     branch_table,
-    for_viewer,
-    metric_changes,
-    move_reports,
-    turn_news,
+    build_reports,
+    shown_to,
 )
 from game.engine.views import (
     Advice,
-    EventReport,
     MetricView,
     NewsItem,
     NewsKind,
@@ -270,10 +268,6 @@ class Session:
     def turn_limit(self) -> int:
         return self.c.turn_limit
 
-    @property
-    def settings(self) -> AISettings:
-        return self.ai_settings
-
     def actor_name(self, actor: str) -> str:
         return self.scenario.actors[self.actor_index(actor)].name
 
@@ -309,10 +303,6 @@ class Session:
             if inj.turn == self.current_turn:
                 self.console.fire_inject(inj.id)
 
-    def record(self, kind: str, **fields: Any) -> int:
-        """Log an action of this turn; returns its inject-stream index (``actions.py``)."""
-        return self.turn_log.record(kind, self.current_turn, **fields)
-
     def changed(self) -> None:
         """The world changed outside a resolution: forecasts and advice are stale."""
         self._version += 1
@@ -327,12 +317,6 @@ class Session:
 
     # --- what a player sees ----------------------------------------------------------------------
 
-    def unavailable_reason(self, a: int, o: int) -> str:
-        """Why actor ``a`` cannot choose option ``o`` now, in words."""
-        if self.over:
-            return "the game is over"
-        return unavailable_reason(self.c, self.state, a, o)
-
     def options(self, actor: str) -> list[OptionView]:
         """The actor's options now, with availability and the reason when unavailable."""
         a = self.actor_index(actor)
@@ -346,7 +330,11 @@ class Session:
                 description=opt.description,
                 escalation=float(opt.escalation),
                 available=bool(ok[o]),
-                reason="" if ok[o] else self.unavailable_reason(a, o),
+                reason=""
+                if ok[o]
+                else "the game is over"
+                if self.over
+                else unavailable_reason(self.c, self.state, a, o),
                 covert=opt.covert,
                 hold=o == hold,
                 index=o,
@@ -355,10 +343,8 @@ class Session:
         ]
 
     def _estimates(self, a: int) -> tuple[F, F, NDArray[np.bool_]]:
-        est, err, mask = estimates(self.c, self.seed, self.current_turn, a, self.state.x[0])
-        if self.revealed:  # the teacher showed everyone the true values
-            return self.state.x[0].copy(), np.zeros_like(err), np.zeros_like(mask)
-        return est, err, mask
+        x = self.state.x[0]
+        return viewer_estimates(self.c, self.seed, self.current_turn, a, x, self.revealed)
 
     def view(self, actor: str) -> PlayerView:
         """What ``actor`` may see now. Other actors' private metrics are estimates only."""
@@ -514,7 +500,9 @@ class Session:
             opt = spec.options[best]
             out.append(Advice(adv.id, adv.name, adv.title, adv.stance, opt.id, opt.name, text))
         self._cache[key] = out
-        self.record("advice", actor=actor, advice=[[x.advisor, x.option] for x in out])
+        self.turn_log.record(
+            "advice", self.current_turn, actor=actor, advice=[[x.advisor, x.option] for x in out]
+        )
         return out
 
     # --- moves -----------------------------------------------------------------------------------
@@ -526,7 +514,8 @@ class Session:
         o = self.option_index(a, option)
         if not available(self.c, self.state)[0, a, o]:
             raise ValueError(
-                f"option {option!r} is not available to {actor}: {self.unavailable_reason(a, o)}"
+                f"option {option!r} is not available to {actor}: "
+                f"{unavailable_reason(self.c, self.state, a, o)}"
             )
         if a in self.classroom.locks and self.commits.get(a) != o:
             raise EngineError(f"{actor}'s choice is locked this turn")
@@ -547,41 +536,6 @@ class Session:
             if self.seats[aid].waits and a not in self.commits
         ]
 
-    def _machine_move(self, a: int, avail: NDArray[np.bool_]) -> int:
-        aid = self.c.actor_ids[a]
-        seat = self.seats[aid]
-        T = self.current_turn
-        if seat.kind == "fixed":
-            o = self.c.option_index(a, seat.option or "")
-            return o if avail[o] else int(self.c.hold[a])
-        if seat.kind == "random":
-            opts = np.flatnonzero(avail)
-            if not opts.size:
-                return int(self.c.hold[a])
-            return int(opts[stream(self.seed, AI, T, a, 0).integers(opts.size)])
-        d = ai_mod.decide(
-            self.c,
-            self._belief(a, self.ai_settings.worlds, AI),
-            a,
-            avail,
-            last_seen(self.c, self._moves_hist, a),
-            self.ai_settings,
-            lambda: stream(self.seed, AI, T, a),
-            stream(self.seed, AI, T, a, 0),
-        )
-        self.last_decisions[aid] = d
-        return d.option
-
-    def _shown(self, a: int, avail: NDArray[np.bool_]) -> dict[str, Any]:
-        """What actor ``a`` is shown at decision time (goes into the log)."""
-        est, err, mask = self._estimates(a)
-        return {
-            "options": [[oid, bool(avail[o])] for o, oid in enumerate(self.c.option_ids[a])],
-            "estimates": {
-                self.c.metric_ids[m]: [float(est[m]), float(err[m])] for m in np.flatnonzero(mask)
-            },
-        }
-
     def resolve(self, override: Mapping[int, int] | None = None) -> TurnReport:
         """Computer seats choose, then the turn resolves through the model.
 
@@ -598,7 +552,9 @@ class Session:
         c, st = self.c, self.state
         T = self.current_turn
         avail = available(c, st)[0]
-        shown = {aid: self._shown(a, avail[a]) for a, aid in enumerate(c.actor_ids)}
+        shown = {
+            aid: shown_to(c, a, avail[a], self._estimates(a)) for a, aid in enumerate(c.actor_ids)
+        }
         for aid in c.actor_ids:
             est = shown[aid]["estimates"]
             self._shown_hist[aid].append(
@@ -619,7 +575,20 @@ class Session:
             elif self.seats[aid].waits:
                 moves[0, a] = self.commits[a]
             else:
-                moves[0, a] = self._machine_move(a, avail[a])
+                o, d = ai_mod.machine_move(
+                    c,
+                    self.seats[aid],
+                    a,
+                    avail[a],
+                    self.seed,
+                    T,
+                    partial(self._belief, a, purpose=AI),
+                    last_seen(c, self._moves_hist, a),
+                    self.ai_settings,
+                )
+                moves[0, a] = o
+                if d is not None:
+                    self.last_decisions[aid] = d
         info = step(c, st, moves, stream(self.seed, WORLD, T), explain=True)
         assert info is not None
         happened = info.branches[0]
@@ -628,8 +597,31 @@ class Session:
             if happened[r] and c.br_exposes[r] and c.covert[ba, moves[0, ba]]:
                 exposed[ba] = True
         self._moves_hist.append((moves[0].copy(), exposed))
-        full = self._report(T, moves[0], info, exposed, shown)
+        q = int(st.outcome[0])
+        done = Resolved(
+            T,
+            self.date_of(T),
+            moves[0],
+            info,
+            exposed,
+            shown,
+            st.x[0],
+            int(st.stage[0]),
+            q if q >= 0 else None,
+        )
+        full, viewers, made = build_reports(
+            c,
+            self.scenario,
+            self._branches,
+            self.pending,
+            done,
+            [n for n in self.news if n.turn == T],
+            lambda v: self._estimates(v)[::2],  # (estimates, which are estimated)
+        )
+        self.news += made
         self.history.append(full)
+        for vid, rep in zip(c.actor_ids, viewers, strict=True):
+            self._reports[vid].append(rep)
         self.turn_log.close_turn(
             {
                 "turn": T,
@@ -660,52 +652,6 @@ class Session:
         self.changed()
         self._begin_turn()
         autosave(self)
-        return full
-
-    def _report(
-        self,
-        T: int,
-        moves: NDArray[np.int64],
-        info: Any,
-        exposed: NDArray[np.bool_],
-        shown: dict[str, Any],
-    ) -> TurnReport:
-        """The full report of turn ``T``, and each viewer's copy (``turnreport.py``)."""
-        c, scn, st = self.c, self.scenario, self.state
-        parts = all_parts(c, scn, self.pending, info, moves)
-        reports = move_reports(scn, self._branches, c.actor_ids, moves, info.branches[0], exposed)
-        events = list(self.pending.events) + [
-            EventReport(ev.id, ev.name, ev.headline, "model")
-            for e, ev in enumerate(scn.events)
-            if info.events[0, e]
-        ]
-        q = int(st.outcome[0])
-        made = turn_news(c, scn, T, self.date_of(T), moves, reports, events, q if q >= 0 else None)
-        self.news += made
-        s0, s1 = self.pending.stage0, int(st.stage[0])
-        full = TurnReport(
-            turn=T,
-            date=self.date_of(T),
-            viewer=None,
-            moves=reports,
-            metrics=metric_changes(scn, parts, self.pending.x0, st.x[0]),
-            events=events,
-            injects=list(self.pending.injects),
-            stage_before=c.stage_ids[s0],
-            stage_after=c.stage_ids[s1],
-            stage_before_name=scn.ladder[s0].name,
-            stage_after_name=scn.ladder[s1].name,
-            outcome=self.outcome,
-            outcome_name=self.outcome_name,
-            headlines=[n for n in self.news if n.turn == T],
-        )
-        for v, vid in enumerate(c.actor_ids):
-            after_est, _err, mask = estimates(c, self.seed, self.current_turn, v, st.x[0])
-            if self.revealed:
-                mask = np.zeros_like(mask)
-            self._reports[vid].append(
-                for_viewer(full, c, scn, v, parts, moves, exposed, shown[vid], (after_est, mask))
-            )
         return full
 
     # --- the log ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -253,3 +253,82 @@ def for_viewer(
         metrics=metrics,
         headlines=[n for n in full.headlines if n.visible_to in (None, vid)],
     )
+
+
+def shown_to(
+    c: Compiled,
+    a: int,
+    avail: NDArray[np.bool_],
+    estimate: tuple[F, F, NDArray[np.bool_]],
+) -> dict[str, Any]:
+    """What actor ``a`` is shown at decision time (goes into the log): which options were
+    available, and its estimates (value, error) of the metrics it cannot see exactly."""
+    est, err, mask = estimate
+    return {
+        "options": [[oid, bool(avail[o])] for o, oid in enumerate(c.option_ids[a])],
+        "estimates": {
+            c.metric_ids[m]: [float(est[m]), float(err[m])] for m in np.flatnonzero(mask)
+        },
+    }
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What the model did in a turn, as the report needs it."""
+
+    turn: int
+    date: dt.date
+    moves: NDArray[np.int64]  # [A]
+    info: Explanation
+    exposed: NDArray[np.bool_]  # [A]
+    shown: dict[str, Any]  # actor id -> ``shown_to``
+    x1: F  # the world once resolved
+    stage1: int
+    outcome: int | None
+
+
+def build_reports(
+    c: Compiled,
+    scn: Scenario,
+    branches: BranchTable,
+    pending: Pending,
+    r: Resolved,
+    earlier_news: list[NewsItem],
+    after: Callable[[int], tuple[F, NDArray[np.bool_]]],
+) -> tuple[TurnReport, list[TurnReport], list[NewsItem]]:
+    """(the full report, each actor's copy in actor order, the news the resolution made).
+
+    ``earlier_news``: the turn's news before it resolved (injects, the teacher's);
+    ``after(v)``: viewer v's estimates once resolved and which metrics are estimated.
+    """
+    parts = all_parts(c, scn, pending, r.info, r.moves)
+    reports = move_reports(scn, branches, c.actor_ids, r.moves, r.info.branches[0], r.exposed)
+    events = list(pending.events) + [
+        EventReport(ev.id, ev.name, ev.headline, "model")
+        for e, ev in enumerate(scn.events)
+        if r.info.events[0, e]
+    ]
+    made = turn_news(c, scn, r.turn, r.date, r.moves, reports, events, r.outcome)
+    s0, s1 = pending.stage0, r.stage1
+    q = r.outcome
+    full = TurnReport(
+        turn=r.turn,
+        date=r.date,
+        viewer=None,
+        moves=reports,
+        metrics=metric_changes(scn, parts, pending.x0, r.x1),
+        events=events,
+        injects=list(pending.injects),
+        stage_before=c.stage_ids[s0],
+        stage_after=c.stage_ids[s1],
+        stage_before_name=scn.ladder[s0].name,
+        stage_after_name=scn.ladder[s1].name,
+        outcome=c.outcome_ids[q] if q is not None else None,
+        outcome_name=scn.outcomes[q].name if q is not None else None,
+        headlines=earlier_news + made,
+    )
+    viewers = [
+        for_viewer(full, c, scn, v, parts, r.moves, r.exposed, r.shown[vid], after(v))
+        for v, vid in enumerate(c.actor_ids)
+    ]
+    return full, viewers, made
