@@ -426,21 +426,29 @@ def _apply_forecasts(s: Session, forecasts: Any) -> None:
         s.classroom.submit_forecast(f["team"], f["probs"], f["within"])
 
 
-def first_difference(saved: object, replayed: object, where: str = "log") -> str | None:
-    """Where two logs first differ, in words, or None if they are identical."""
+def first_difference(
+    saved: object, replayed: object, where: str = "log", *, extra_in_save: bool = False
+) -> str | None:
+    """Where two logs first differ, in words, or None if they are identical.
+
+    ``extra_in_save``: fields only the save has are not differences (a report reading a
+    newer engine's save takes those as they are; everything re-played must match).
+    """
     if isinstance(saved, dict) and isinstance(replayed, dict):
         for k in list(saved) + [k for k in replayed if k not in saved]:
             if k not in replayed:
+                if extra_in_save:
+                    continue
                 return f"{where}.{k}: in the save but not re-played"
             if k not in saved:
                 return f"{where}.{k}: re-played but not in the save"
-            d = first_difference(saved[k], replayed[k], f"{where}.{k}")
+            d = first_difference(saved[k], replayed[k], f"{where}.{k}", extra_in_save=extra_in_save)
             if d:
                 return d
         return None
     if isinstance(saved, list) and isinstance(replayed, list):
         for i, (a, b) in enumerate(zip(saved, replayed, strict=False)):
-            d = first_difference(a, b, f"{where}[{i}]")
+            d = first_difference(a, b, f"{where}[{i}]", extra_in_save=extra_in_save)
             if d:
                 return d
         if len(saved) != len(replayed):
@@ -451,10 +459,23 @@ def first_difference(saved: object, replayed: object, where: str = "log") -> str
     return None
 
 
-def _comparable(log: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(log)
+def comparable(log: Mapping[str, Any]) -> dict[str, Any]:
+    """A log without what a re-play need not reproduce: where the scenario file was, and
+    which version of the game wrote it (a newer version re-plays an older save)."""
+    out = {k: v for k, v in log.items() if k != "game_version"}
     out["scenario"] = {k: v for k, v in log["scenario"].items() if k != "path"}
     return out
+
+
+def replay_checked(
+    path: str | Path, log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False
+) -> Session:
+    """``replay``, with a log that cannot be re-played at all reported as a ``SaveError``."""
+    try:
+        return replay(log, loaded, rerun_ai=rerun_ai)
+    except (ValueError, KeyError, TypeError, EngineError) as e:
+        msg = e.args[0] if e.args else repr(e)
+        raise SaveError(path, f"the log does not re-play: {msg}") from None
 
 
 def replay_file(
@@ -465,12 +486,8 @@ def replay_file(
     path = Path(path)
     log = read_save(path)
     loaded = find_scenario(path, log, scenario)
-    try:
-        s = replay(log, loaded, rerun_ai=rerun_ai)
-    except (ValueError, KeyError, TypeError, EngineError) as e:
-        msg = e.args[0] if e.args else repr(e)
-        raise SaveError(path, f"the log does not re-play: {msg}") from None
-    diff = first_difference(_comparable(log), _comparable(s.log))
+    s = replay_checked(path, log, loaded, rerun_ai=rerun_ai)
+    diff = first_difference(comparable(log), comparable(s.log))
     return s, log, diff
 
 
