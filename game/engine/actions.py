@@ -10,9 +10,9 @@ inject, so old saves keep re-playing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from game.scenario.schema import Scenario
 
@@ -35,7 +35,14 @@ class ActionKind:
     words: Callable[[Action, Scenario], str]
 
 
-def _name(items: Any, ident: Any) -> str:
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+def _name(items: Iterable[_Named], ident: object) -> str:
     return next((x.name for x in items if x.id == ident), str(ident))
 
 

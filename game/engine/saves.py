@@ -416,7 +416,7 @@ def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Se
     return s
 
 
-def _apply_forecasts(s: Session, forecasts: Any) -> None:
+def _apply_forecasts(s: Session, forecasts: object) -> None:
     """Student forecasts of a turn (each made before its team committed)."""
     if not isinstance(forecasts, list):
         raise ValueError("a turn's 'forecasts' should be a list")

@@ -106,10 +106,10 @@ class Session:
                 self.option_index(c.actor_index(aid), seat.option or "")  # names a known option
         self.ai_settings = ai
         self.commits: dict[int, int] = {}  # actor index -> option index chosen this turn
-        self.classroom = Classroom(self, teams, settings)
+        self.classroom: Classroom = Classroom(self, teams, settings)
         self.teams: list[Team] = self.classroom.teams
-        self.console = Console(self)
-        self.turn_log = TurnLog()
+        self.console: Console = Console(self)
+        self.turn_log: TurnLog = TurnLog()
         self.revealed = False
         self.created = created
         self.state: State = initial_state(c, 1, stream(seed, START))
@@ -122,7 +122,9 @@ class Session:
         self._shown_hist: dict[str, list[list[float]]] = {a: [] for a in c.actor_ids}
         self._moves_hist: list[MoveRecord] = []
         self._version = 0
-        self._cache: dict[tuple[Any, ...], Any] = {}
+        # forecasts and advice of the world as it is (keyed by ``_version``)
+        self._what_if: dict[tuple[int, ...], Forecast] = {}
+        self._advice: dict[tuple[int, ...], list[Advice]] = {}
         self._branches = branch_table(self.scenario)
         self.pending = Pending(self.state.x[0].copy(), int(self.state.stage[0]))
         self.autosave_path: Path | None = None
@@ -306,7 +308,8 @@ class Session:
     def changed(self) -> None:
         """The world changed outside a resolution: forecasts and advice are stale."""
         self._version += 1
-        self._cache.clear()
+        self._what_if.clear()
+        self._advice.clear()
 
     def add_news(
         self, headline: str, kind: NewsKind, visible_to: str | None = None, actor: str | None = None
@@ -438,12 +441,12 @@ class Session:
         """
         a = self.actor_index(actor)
         o = self.option_index(a, option)
-        key = ("what_if", self._version, self.turn, a, o, int(worlds), int(horizon))
-        if key not in self._cache:
+        key = (self._version, self.turn, a, o, int(worlds), int(horizon))
+        if key not in self._what_if:
             start = self._belief(a, int(worlds), WHAT_IF)
             seen = last_seen(self.c, self._moves_hist, a)
             pol = ai_mod.policies(self.c, a, o, seen, self.ai_settings.persistence)
-            self._cache[key] = forecast(
+            self._what_if[key] = forecast(
                 self.c,
                 start,
                 pol,
@@ -451,8 +454,7 @@ class Session:
                 worlds=int(worlds),
                 horizon=int(horizon),
             )
-        result: Forecast = self._cache[key]
-        return result
+        return self._what_if[key]
 
     def advice(self, actor: str) -> list[Advice]:
         """Each advisor's recommendation with a one-line reason from the forecast."""
@@ -460,10 +462,9 @@ class Session:
         spec = self.scenario.actors[a]
         if not spec.advisors or self.over:
             return []
-        key = ("advice", self._version, self.turn, a)
-        if key in self._cache:
-            cached: list[Advice] = self._cache[key]
-            return cached
+        key = (self._version, self.turn, a)
+        if key in self._advice:
+            return self._advice[key]
         c, cfg = self.c, self.ai_settings
         start = self._belief(a, cfg.advice_worlds, ADVICE)
         avail = available(c, self.state)[0, a]
@@ -499,7 +500,7 @@ class Session:
                 text = ai_mod.reason(c, adv.objectives, best, hold, a, fcs, cfg.advice_horizon)
             opt = spec.options[best]
             out.append(Advice(adv.id, adv.name, adv.title, adv.stance, opt.id, opt.name, text))
-        self._cache[key] = out
+        self._advice[key] = out
         self.turn_log.record(
             "advice", self.current_turn, actor=actor, advice=[[x.advisor, x.option] for x in out]
         )
