@@ -292,7 +292,7 @@ def test_joining_by_class_code_gives_the_same_game_and_the_report_compares(
     first = Session.new(
         MINI, seed=9090, teams={"blue": ["Hawks"]}, timer=60, pin="1111", autosave=False
     )
-    code = first.class_code
+    code = first.classroom.class_code
     d = ui_app(seed=5)
     classroom_setup(d, {"blue": "Doves"}, "2222", code=code.lower())
     assert d.scene.name == "class_code"

@@ -69,7 +69,6 @@ from game.model import Compiled, Forecast, State, available, compile_scenario, i
 from game.model.compiled import unavailable_reason
 from game.model.forecast import forecast
 from game.scenario import Loaded, load_scenario
-from game.words import possessive as possessive
 
 __all__ = ["FORMAT_VERSION", "EngineError", "Session", "autosave_name", "state_digest"]
 
