@@ -110,7 +110,7 @@ def test_hot_seat_game_three_teams_two_actors_makes_a_report(ui_app, tmp_path) -
     g = d.app.game
     code = g.class_code
     assert code and code in d.scene.labels()
-    assert g.session.timer == 60 and [t.name for t in g.teams] == ["Red", "Green", "Gold"]
+    assert g.session.classroom.timer == 60 and [t.name for t in g.teams] == ["Red", "Green", "Gold"]
     d.key(pygame.K_RETURN)
     plan = {"blue": ["talk", "spy", "wait", "talk"], "red": ["talk", "wait", "mobilise", "wait"]}
     names = {o.name for a in g.scenario.actors for o in a.options}
@@ -282,7 +282,7 @@ def test_console_lock_reveal_and_timer_controls(ui_app) -> None:
     d.click_button("stop_timer")
     d.wait(lambda: d.scene.pending is None)
     d.key(pygame.K_F9)
-    assert g.session.timer == 180 and g.time_left() is None
+    assert g.session.classroom.timer == 180 and g.time_left() is None
     assert "Timer stopped" in [x for x in d.scene.labels()] or g.time_left() is None
 
 
@@ -296,12 +296,12 @@ def test_joining_by_class_code_gives_the_same_game_and_the_report_compares(
     first = Session.new(
         MINI, seed=9090, teams={"blue": ["Hawks"]}, timer=60, pin="1111", autosave=False
     )
-    code = first.class_code
+    code = first.classroom.class_code
     d = ui_app(seed=5)
     classroom_setup(d, {"blue": "Doves"}, "2222", code=code.lower())
     assert d.scene.name == "class_code"
     g = d.app.game
-    assert g.class_code == code and g.seed == 9090 and g.session.timer == 60
+    assert g.class_code == code and g.seed == 9090 and g.session.classroom.timer == 60
     d.key(pygame.K_RETURN)
     moves = ["talk", "spy"]
     for m in moves:
@@ -392,7 +392,7 @@ def test_a_classroom_game_continues_at_the_next_hand_over(ui_app) -> None:
     d2.click_button("continue")
     assert d2.scene.name == "handover" and "Team Gold" in d2.scene.labels()
     g = d2.app.game
-    assert g.session.committed("blue") == "talk" and len(g.session.forecasts()) == 1
+    assert g.session.committed("blue") == "talk" and len(g.session.classroom.forecasts()) == 1
     sit_down(d2)
     assert d2.scene.snap.actor == "red"
     d2.key(pygame.K_F9)

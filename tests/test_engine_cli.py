@@ -68,7 +68,7 @@ def test_replay_check_reports_the_first_difference(tmp_path: Path) -> None:
     s = Session.new(loaded, seed=1, ai=ai, autosave=False)
     red = s.c.actor_index("red")
     for forced in (first, "talk", "wait", "mobilise"):
-        s._resolve({red: s.c.option_index(red, forced)})
+        s.resolve({red: s.c.option_index(red, forced)})
     path = save_game(s, tmp_path / "forced.json")
     r = brink("replay", str(path), data=tmp_path)
     assert r.returncode == 0, r.stderr  # the recorded moves re-play

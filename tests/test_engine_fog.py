@@ -89,11 +89,11 @@ def test_views_never_contain_the_other_sides_true_private_values(path: Path) -> 
 def test_error_follows_the_viewers_intelligence(mini: Loaded) -> None:
     s = Session.new(mini, seed=3, ai=CHEAP, autosave=False)
     fog = mini.scenario.fog
-    s.set_metric("intel", 0.0)
+    s.console.set_metric("intel", 0.0)
     assert s.view("blue").metric("resolve").error == pytest.approx(fog.error_at_zero_intel * 100)
-    s.set_metric("intel", 100.0)
+    s.console.set_metric("intel", 100.0)
     assert s.view("blue").metric("resolve").error == pytest.approx(fog.error_at_full_intel * 100)
-    s.set_metric("intel", 50.0)
+    s.console.set_metric("intel", 50.0)
     mid = fog.error_at_full_intel + (fog.error_at_zero_intel - fog.error_at_full_intel) * 0.5
     assert s.view("blue").metric("resolve").error == pytest.approx(mid * 100)
     # red has no intelligence metric: always the zero-intelligence error

@@ -73,22 +73,24 @@ def classroom_log(scenario: Path, path: Path, seed: int = 7, turns: int = 8) -> 
     while not s.over and s.turn < turns:
         T = s.current_turn
         if T == 2:
-            s.add_inject("Oil tanker seized off the coast", "Control team inject")
+            s.console.add_inject("Oil tanker seized off the coast", "Control team inject")
         if T == 3:
-            s.pause()
-            s.fire_event(s.c.event_ids[0])
-            s.resume()
+            s.console.pause()
+            s.console.fire_event(s.c.event_ids[0])
+            s.console.resume()
         if T == 4:
-            s.set_metric("tension", 70.0)
+            s.console.set_metric("tension", 70.0)
         if T == 6:
-            s.add_inject("Regional summit called", "")
-        for team, _actor in s.goes():
+            s.console.add_inject("Regional summit called", "")
+        for team, _actor in s.classroom.goes():
             p_war = float(rng.uniform(0.05, 0.4))
             p_set = float(rng.uniform(0.1, 0.5))
-            s.submit_forecast(team, {"war": round(p_war, 2), "settlement": round(p_set, 2)}, 4)
+            s.classroom.submit_forecast(
+                team, {"war": round(p_war, 2), "settlement": round(p_set, 2)}, 4
+            )
         for actor, plan in (("usa", plan_us), ("ven", plan_ve)):
             if T == 5 and actor == "ven":
-                s.timer_expired("ven")  # Blue's time ran out: hold course
+                s.classroom.timer_expired("ven")  # Blue's time ran out: hold course
                 continue
             opts = {o.id for o in s.options(actor) if o.available}
             want = plan[(T - 1) % len(plan)]

@@ -31,7 +31,7 @@ def saved(mini: Loaded, tmp_path: Path) -> Path:
         s.advice("blue")
         s.commit("blue", "talk")
         s.resolve()
-    s.add_inject("A storm closes the ports")
+    s.console.add_inject("A storm closes the ports")
     return save_game(s, tmp_path / "game.json")
 
 
@@ -272,7 +272,7 @@ def make_golden() -> None:
     s = Session.new(
         loaded, seed=2025, seats={"blue": Seat.human(), "red": Seat.ai()}, ai=CHEAP, autosave=False
     )
-    s.fire_event("mediator")
+    s.console.fire_event("mediator")
     s.advice("blue")
     moves = ["talk", "spy", "wait", "talk", "talk", "wait", "talk", "talk", "wait", "talk"]
     while not s.over:

@@ -58,7 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from game.model.compiled import ChanceSet, Compiled, CondSet, MoveFilter
+from game.model.compiled import ChanceSet, Compiled, CondSet, MoveFilter, compare
 from game.model.state import State
 
 F = NDArray[np.float64]
@@ -277,15 +277,7 @@ class _Conds:
         for g, tests in self.groups:
             row = ok[g]
             for m, op, v in tests:
-                xm = x[m]
-                if op == 0:
-                    row &= xm < v
-                elif op == 1:
-                    row &= xm <= v
-                elif op == 2:
-                    row &= xm > v
-                else:
-                    row &= xm >= v
+                row &= compare(op, x[m], v)
 
 
 @dataclass

@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from game.engine.session import possessive
+from game.words import possessive
 
 OKABE_ITO = {
     "black": "#000000",

@@ -11,25 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from game.engine.ai import in_sentence
 from game.scenario import Loaded
 from game.scenario.schema import Actor, Basis, OutcomeKind, Scenario
-
-CATEGORY_NAMES = {
-    "talks": "Talks",
-    "covert": "Covert action",
-    "mobilization": "Mobilisation",
-    "show_of_force": "Show of force",
-    "sanctions": "Sanctions",
-    "legal": "Legal",
-    "strike": "Strike",
-    "invasion": "Invasion",
-    "de_escalation": "De-escalation",
-    "information": "Information",
-    "alliance": "Alliance",
-    "status_quo": "Hold course",
-    "concession": "Concession",
-}
+from game.words import in_sentence
 
 STATUS_NAMES = {
     "established": "established",
@@ -71,11 +55,6 @@ def pct(p: float | None, digits: int = 0) -> str:
     if v > 99.5 and digits == 0:
         return ">99%"
     return f"{v:.{digits}f}%"
-
-
-def category(cat: Any) -> str:
-    key = getattr(cat, "value", cat)
-    return CATEGORY_NAMES.get(str(key), str(key).replace("_", " ").capitalize())
 
 
 # --- objectives -----------------------------------------------------------------------------------

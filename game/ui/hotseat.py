@@ -76,7 +76,7 @@ class HotSeat(Game):
         self.pin_fails = 0
         self.pin_locked_until = 0.0
         self.names = {a.id: a.name for a in loaded.scenario.actors}
-        session_goes = session.goes()
+        session_goes = session.classroom.goes()
         first = session_goes[0][1] if session_goes else loaded.scenario.actors[0].id
         super().__init__(session, loaded, first, session.ai_settings.temperature_scale)
         self.full_resolutions = [self._resolution_of(None, t) for t in range(1, session.turn + 1)]
@@ -129,11 +129,11 @@ class HotSeat(Game):
         self.over = bool(s.over)
         self.goes_left = [
             Go(team, actor, self.names[actor])
-            for team, actor in s.goes()
+            for team, actor in s.classroom.goes()
             if s.committed(actor) is None and not self.over
         ]
         if self.go is not None:
-            self.limit = s.timer_for(self.go.actor)
+            self.limit = s.classroom.timer_for(self.go.actor)
         if self.over:
             cur = s.log["current"]
             if any(a.get("kind") == "end_game" for a in cur["actions"]):
@@ -144,7 +144,7 @@ class HotSeat(Game):
 
     @property
     def class_code(self) -> str | None:
-        return self.session.class_code
+        return self.session.classroom.class_code
 
     @property
     def teams(self) -> list[Any]:
@@ -185,7 +185,7 @@ class HotSeat(Game):
         wait = self.pin_locked(now)
         if wait > 0:
             return False, f"Too many wrong tries: wait {wait:.0f} s."
-        if self.session.check_pin(pin):
+        if self.session.classroom.check_pin(pin):
             self.pin_fails = 0
             return True, ""
         self.pin_fails += 1
@@ -259,7 +259,7 @@ class HotSeat(Game):
             s = self.session
             turn, date = self.snapshot.turn, self.snapshot.date
             if forecast:
-                s.submit_forecast(go.team, forecast, s.forecast_within)
+                s.classroom.submit_forecast(go.team, forecast, s.classroom.forecast_within)
             odds = self._compute_what_if((turn, option))
             s.commit(go.actor, option)
             self.decisions.append(Decision(turn + 1, date, option, odds))
@@ -275,10 +275,10 @@ class HotSeat(Game):
         def job() -> GoResult:
             assert go is not None
             s = self.session
-            if s.locked(go.actor) or s.over:
+            if s.classroom.locked(go.actor) or s.over:
                 self.go = None
                 return self._after_job("")
-            s.timer_expired(go.actor)
+            s.classroom.timer_expired(go.actor)
             self.go = None
             return self._after_job(f"Time ran out: {_team_label(go.team)} held course.")
 
@@ -296,7 +296,7 @@ class HotSeat(Game):
                 self.elapsed = 0.0
                 self.timer_done = False
             note = ""
-            if self.go is not None and s.locked(self.go.actor):
+            if self.go is not None and s.classroom.locked(self.go.actor):
                 note = f"The teacher locked {_team_label(self.go.team)}'s choice."
                 self.go = None
             if self.go is not None and not s.over:
@@ -343,7 +343,7 @@ class HotSeat(Game):
             ended = int(log["current"]["turn"])
         acc: dict[str, list[float]] = {t.name: [] for t in s.teams}
         counts: dict[str, int] = {t.name: 0 for t in s.teams}
-        for f in s.forecasts():
+        for f in s.classroom.forecasts():
             counts[f["team"]] = counts.get(f["team"], 0) + 1
             named = list(f["probs"])
             hit = scoring.realised(s.outcome, ended, f["turn"], f["within"], named, s.turn, s.over)

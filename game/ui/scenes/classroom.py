@@ -406,8 +406,8 @@ class ClassCodeScene(Scene):
                 p.text,
             ),
             (
-                f"{g.scenario.meta.title}  ·  turn timer: {timer_label(g.session.timer)}"
-                + (" per team" if g.session.timer else ""),
+                f"{g.scenario.meta.title}  ·  turn timer: {timer_label(g.session.classroom.timer)}"
+                + (" per team" if g.session.classroom.timer else ""),
                 p.dim,
             ),
             *[(line, p.text) for line in self.roster()],
@@ -550,7 +550,7 @@ class HandoverScene(Scene):
         )
         y += t.line_height(t.px(20)) + max(14, h // 25)
         lines = [f"Press Enter when {label} is ready. The screen stays hidden until then."]
-        limit = g.session.timer_for(go.actor) if not g.paused else None
+        limit = g.session.classroom.timer_for(go.actor) if not g.paused else None
         if limit:
             lines.append(f"{label} will have {fmt_clock(limit)} to choose; then it holds course.")
         if g.paused:
@@ -617,7 +617,7 @@ class TeamRoomScene(RoomScene):
         if not self.can_commit() or self.game.paused or self.game.go is None:
             return
         opt = self.snap.options[self.selected]
-        if not self.game.session.forecast_outcomes():
+        if not self.game.session.classroom.forecast_outcomes():
             self.send(opt.id, None)
             return
         self.app.push(ForecastScene(self.app, self, opt.id, opt.name))
@@ -730,7 +730,7 @@ class TeamRoomScene(RoomScene):
         g = self.game
         left = g.time_left()
         if left is None:
-            if g.session.timer and g.go is not None:
+            if g.session.classroom.timer and g.go is not None:
                 text, col = "Timer stopped", p.dim
             else:
                 return
@@ -779,7 +779,7 @@ class ForecastScene(Scene):
         self.game = room.game
         self.option, self.option_name = option, option_name
         scn = self.game.scenario
-        ids = self.game.session.forecast_outcomes()
+        ids = self.game.session.classroom.forecast_outcomes()
         self.outcomes = [o for o in scn.outcomes if o.id in ids]
         self.values = room.forecast_values
         for o in self.outcomes:
@@ -792,7 +792,7 @@ class ForecastScene(Scene):
 
     @property
     def within(self) -> int:
-        return int(self.game.session.forecast_within)
+        return int(self.game.session.classroom.forecast_within)
 
     def build_ui(self) -> None:
         L = layout.forecast_panel(self.app.size, len(self.outcomes))
@@ -1178,8 +1178,8 @@ class ConsoleScene(Scene):
     def lock_choices(self) -> list[tuple[str, str]]:
         g = self.game
         out = []
-        for team, actor in g.session.goes():  # the teams yet to choose this turn
-            if not g.session.locked(actor) and g.session.committed(actor) is None:
+        for team, actor in g.session.classroom.goes():  # the teams yet to choose this turn
+            if not g.session.classroom.locked(actor) and g.session.committed(actor) is None:
                 out.append((f"{g.team_label(team)} ({g.names[actor]})", actor))
         return out
 
@@ -1244,7 +1244,7 @@ class ConsoleScene(Scene):
         self.button(
             L["lock"], "Lock choice", self.lock, "lock", cls="@small_button", enabled=bool(locks)
         )
-        timer_on = bool(g.session.timer)
+        timer_on = bool(g.session.classroom.timer)
         self.button(
             L["extend30"],
             "+30 s",
@@ -1271,7 +1271,7 @@ class ConsoleScene(Scene):
         )
         self.button(
             L["timer_setting"],
-            f"Timer: {timer_label(g.session.timer)}  ›",
+            f"Timer: {timer_label(g.session.classroom.timer)}  ›",
             self.cycle_timer,
             "timer_setting",
             cls="@small_button",
@@ -1345,12 +1345,12 @@ class ConsoleScene(Scene):
 
     def toggle_pause(self) -> None:
         if self.game.session.paused:
-            self.run("Resumed: the clock runs again.", lambda s: s.resume())
+            self.run("Resumed: the clock runs again.", lambda s: s.console.resume())
         else:
-            self.run("Paused: the teams see 'Paused by the teacher'.", lambda s: s.pause())
+            self.run("Paused: the teams see 'Paused by the teacher'.", lambda s: s.console.pause())
 
     def reveal(self) -> None:
-        self.run("Revealed: every team now sees the true values.", lambda s: s.reveal())
+        self.run("Revealed: every team now sees the true values.", lambda s: s.console.reveal())
 
     def end(self) -> None:
         if not self.confirm_end:
@@ -1361,12 +1361,12 @@ class ConsoleScene(Scene):
         self.confirm_end = False
         oid = self.sel.get("end_outcome")
         name = next((lab for lab, v in self.outcomes if v == oid), oid)
-        self.run(f"The game is over: {name}.", lambda s: s.end_game(oid))
+        self.run(f"The game is over: {name}.", lambda s: s.console.end_game(oid))
 
     def fire(self) -> None:
         eid = self.sel.get("event")
         name = next((lab for lab, v in self.events if v == eid), eid)
-        self.run(f"Fired: {name}.", lambda s: s.fire_event(eid))
+        self.run(f"Fired: {name}.", lambda s: s.console.fire_event(eid))
 
     def set_metric(self) -> None:
         mid = self.sel.get("metric")
@@ -1377,7 +1377,7 @@ class ConsoleScene(Scene):
             self.status, self.status_ok = "Type the metric's new value first.", False
             return
         name = next((lab for lab, v in self.metrics if v == mid), mid)
-        self.run(f"{name} set to {value:g}.", lambda s: s.set_metric(mid, value))
+        self.run(f"{name} set to {value:g}.", lambda s: s.console.set_metric(mid, value))
 
     def inject(self) -> None:
         box = self.entries["inject"]
@@ -1386,7 +1386,7 @@ class ConsoleScene(Scene):
             self.status, self.status_ok = "Type the inject's headline first.", False
             return
         box.set_text("")
-        self.run(f"Inject sent: “{text}”.", lambda s: s.add_inject(text, ""))
+        self.run(f"Inject sent: “{text}”.", lambda s: s.console.add_inject(text, ""))
 
     def lock(self) -> None:
         actor = self.sel.get("lock_team")
@@ -1399,7 +1399,7 @@ class ConsoleScene(Scene):
         if mine and room is not None and room.selected is not None:
             option = room.snap.options[room.selected].id
         label = next((lab for lab, v in self.lock_choices() if v == actor), actor)
-        self.run(f"Locked: {label}.", lambda s: s.lock(actor, option))
+        self.run(f"Locked: {label}.", lambda s: s.classroom.lock(actor, option))
 
     def current_actor(self) -> str | None:
         go = self.game.go
@@ -1407,19 +1407,19 @@ class ConsoleScene(Scene):
 
     def extend(self, seconds: int) -> None:
         a = self.current_actor()
-        self.run(f"Timer extended by {seconds} s.", lambda s: s.extend_timer(seconds, a))
+        self.run(f"Timer extended by {seconds} s.", lambda s: s.classroom.extend_timer(seconds, a))
 
     def stop_timer(self) -> None:
         a = self.current_actor()
-        self.run("Timer stopped for this turn.", lambda s: s.stop_timer(a))
+        self.run("Timer stopped for this turn.", lambda s: s.classroom.stop_timer(a))
 
     def cycle_timer(self) -> None:
-        cur = self.game.session.timer
+        cur = self.game.session.classroom.timer
         i = TIMER_CHOICES.index(cur) if cur in TIMER_CHOICES else -1
         new = TIMER_CHOICES[(i + 1) % len(TIMER_CHOICES)]
         self.run(
             f"Timer set to {timer_label(new)} per team from now on.",
-            lambda s: s.set_timer(new),
+            lambda s: s.classroom.set_timer(new),
             restart=True,
         )
 
