@@ -23,9 +23,9 @@ lock's associated data is the game id and the KDF parameters. ``check`` is a sec
 part of the scrypt output: it tells a wrong PIN apart from an edited lock without being
 any easier to guess from than the wrapped key itself.
 
-What this cannot do (see docs/teaching.md, "What the PIN protects"): anyone can write a
-*new* sealed file with a PIN of their own; a running game holds K and the truth in
-memory; a short PIN can be guessed offline at the scrypt cost per guess.
+What this cannot do (docs/teaching.md, "What the PIN protects, and what it cannot"):
+anyone can write a *new* sealed file with a PIN of their own; a running game holds K and
+the truth in memory; a short PIN can be guessed offline at the scrypt cost per guess.
 
 The PIN lockout (``record_failure``, ``locked_until``, ``clear``, and ``unlock`` /
 ``guard_pin``, which use them) is a small JSON file in the user data directory, so it
