@@ -302,7 +302,9 @@ def test_release_needs_a_finished_game(game: Session, doc, key: S.GameKey, tmp_p
     assert e.value.reason == "not_over"
     s = play(2)
     s.end_game()
-    log = S.release(S.seal(s.log, key), PIN)
+    sealed = S.seal(s.log, key)
+    log = S.release(sealed, PIN)
+    assert S.release(sealed, S.unlock(sealed, PIN)) == log
     path = save_game(log, tmp_path / "debrief.json")  # a plain save again
     assert load_game(path).log["turns"] == s.log["turns"]
 

@@ -394,10 +394,11 @@ def public_header(doc: Mapping[str, Any]) -> dict[str, Any]:
     return dict(doc["public"])
 
 
-def release(doc: Mapping[str, Any], pin: str) -> dict[str, Any]:
-    """The log of a *finished* class game, opened with the teacher's PIN, for a plain save
-    (the debrief report). A game in progress stays sealed (``not_over``)."""
-    log = open_sealed(doc, pin)
+def release(doc: Mapping[str, Any], pin_or_key: str | GameKey) -> dict[str, Any]:
+    """The log of a *finished* class game, opened with the teacher's PIN (or the key from
+    ``unlock``), for a plain save (the debrief report). A game in progress stays sealed
+    (``not_over``)."""
+    log = open_sealed(doc, pin_or_key)
     summary = log.get("summary")
     if not (isinstance(summary, Mapping) and summary.get("over") is True):
         raise SealError(
