@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from game.engine import Session, load_game
 from game.engine import seal as S
@@ -286,6 +288,56 @@ def test_base64_must_be_spelled_canonically(doc, key: S.GameKey) -> None:
     with pytest.raises(S.SealError) as e:
         S.open_sealed(reseal(doc), key)
     assert e.value.reason == "malformed"
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(), kids, max_size=3),
+    max_leaves=6,
+)
+
+
+def _paths(obj: Any, here: tuple = ()) -> list[tuple]:
+    out = [here]
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out += _paths(v, (*here, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            out += _paths(v, (*here, i))
+    return out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_replaced_field_ends_in_a_seal_error(data, game: Session, key: S.GameKey) -> None:
+    doc = S.seal(game.log, key)
+    path = data.draw(st.sampled_from(_paths(doc)[1:]))
+    value = data.draw(JSON)
+    node = doc
+    for step in path[:-1]:
+        node = node[step]
+    original = node[path[-1]]
+    node[path[-1]] = value
+    unchanged = S.canonical(value) == S.canonical(original)
+    for candidate, fixed in ((doc, False), (reseal(doc), True)):
+        try:
+            log = S.open_sealed(candidate, key)
+        except S.SealError as e:
+            assert str(e)
+        else:  # only a no-op edit, or a new checksum that an editor recomputed, may open
+            assert unchanged or (fixed and path == ("checksum",)), path
+            assert log == game.log
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf")])
+def test_non_json_numbers_are_malformed(doc, key: S.GameKey, number: float) -> None:
+    doc["public"]["created"] = number  # what json.loads makes of NaN / Infinity
+    assert reason(doc, key) == "malformed"
 
 
 def test_a_damaged_copy_is_damaged_not_a_wrong_pin(doc) -> None:
