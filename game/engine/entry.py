@@ -43,9 +43,7 @@ def teams_from_text(typed: Mapping[str, str]) -> dict[str, list[str]]:
 def pin_problem(pin: str) -> str:
     """Why ``pin`` cannot be the teacher's PIN ("" when it can)."""
     if not PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS or not pin.isdigit():
-        return (
-            f"Set a teacher PIN of {PIN_MIN_DIGITS} or more digits: it opens the console (F9)."
-        )
+        return f"Set a teacher PIN of {PIN_MIN_DIGITS} or more digits: it opens the console (F9)."
     return ""
 
 

@@ -39,12 +39,14 @@ class Scene:
     name = "scene"
     overlay = False  # draw the scene below first (menus, help)
     pausable = True  # Esc opens the pause menu
+    esc_closes = False  # Esc (with no text box focused) closes the scene: ``close()``
     title = ""
 
     def __init__(self, app: App) -> None:
         self.app = app
         self.elements: list[Any] = []
-        self.actions: dict[Any, Callable[[], None]] = {}
+        self.entries: dict[str, pygame_gui.elements.UITextEntryLine] = {}
+        self.actions: dict[Any, Callable[[], object]] = {}
         self.focusables: list[Focusable] = []
         self.focus_index = -1
         self.paused = False
@@ -74,6 +76,7 @@ class Scene:
         for e in self.elements:
             e.kill()
         self.elements.clear()
+        self.entries.clear()
         self.actions.clear()
         self.focusables.clear()
 
@@ -94,7 +97,7 @@ class Scene:
         self,
         rect: pygame.Rect,
         text: str,
-        action: Callable[[], None],
+        action: Callable[[], object],
         object_id: str,
         tooltip: str | None = None,
         cls: str = "@menu_button",
@@ -126,6 +129,43 @@ class Scene:
     def add(self, element: Any) -> Any:
         self.elements.append(element)
         return element
+
+    def text_entry(
+        self,
+        name: str,
+        rect: pygame.Rect,
+        text: str = "",
+        limit: int | None = None,
+        object_id: str | None = None,
+        ring: bool = True,
+    ) -> pygame_gui.elements.UITextEntryLine:
+        """A one-line text box, kept in ``self.entries[name]``; ``ring``: in the focus ring."""
+        e = self.add(
+            pygame_gui.elements.UITextEntryLine(
+                rect, manager=self.app.manager, object_id=f"#{object_id or name}"
+            )
+        )
+        if limit is not None:
+            e.length_limit = limit
+        if text:
+            e.set_text(text)
+        self.entries[name] = e
+        if ring:
+            self.focusables.append(Focusable(name, lambda e=e: e.get_abs_rect(), e.focus))
+        return e
+
+    def focused_entry(self) -> str | None:
+        """The name of the text box being typed into, if any."""
+        return next((n for n, e in self.entries.items() if e.is_focused), None)
+
+    def entry_done(self, name: str) -> None:
+        """Enter in the text box ``name``: by default, on to the next item."""
+        self.entries[name].unfocus()
+        self.move_focus(1)
+
+    def close(self) -> None:
+        """What Esc does when ``esc_closes``: back to the scene below."""
+        self.app.pop()
 
     # ---- focus
     def focused(self) -> Focusable | None:
@@ -163,6 +203,12 @@ class Scene:
 
     # ---- events
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
+            name = next((n for n, e in self.entries.items() if e is event.ui_element), None)
+            if name is not None:
+                self.entry_done(name)
+                return None
+            return event
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             action = self.actions.get(event.ui_element)
             if action is not None:
@@ -178,6 +224,15 @@ class Scene:
 
     def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
         key = event.key
+        typing = self.focused_entry()
+        if typing is not None:
+            if key in (pygame.K_TAB, pygame.K_ESCAPE):
+                self.entries[typing].unfocus()  # Esc leaves the box, Tab moves on
+            if key != pygame.K_TAB:
+                return None  # typed into the box
+        elif key == pygame.K_ESCAPE and self.esc_closes:
+            self.close()
+            return None
         if key == pygame.K_TAB:
             self.keyboard_mode = True
             self.move_focus(-1 if event.mod & pygame.KMOD_SHIFT else 1)

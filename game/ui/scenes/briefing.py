@@ -46,6 +46,7 @@ def objectives_lines(scn, actor_id: str) -> list[tuple[str, str]]:
 class BriefingScene(Scene):
     name = "briefing"
     pausable = False
+    esc_closes = True
 
     def __init__(self, app, choice: SetupChoice) -> None:
         super().__init__(app)
@@ -99,7 +100,6 @@ class BriefingScene(Scene):
 
     def begin(self) -> None:
         from game.ui.scenes.overlays import MessageScene
-        from game.ui.scenes.room import RoomScene
 
         ch = self.choice
         try:
@@ -107,14 +107,7 @@ class BriefingScene(Scene):
         except Exception as e:
             self.app.push(MessageScene(self.app, "Cannot start", str(e)))
             return
-        self.app.set_game(game)
-        self.app.reset(RoomScene(self.app, game))
-
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
+        game.open(self.app)
 
     def default_action(self, event: pygame.event.Event) -> pygame.event.Event | None:
         self.begin()

@@ -11,7 +11,7 @@ from game.ui.backend import Game
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
-from game.ui.scenes.room import outcome_colour
+from game.ui.style import outcome_colour
 
 
 def report_available() -> bool:
@@ -58,12 +58,8 @@ class EndScene(Scene):
         self.app.push(SetupScene(self.app))
 
     def replay(self) -> None:
-        from game.ui.scenes.room import RoomScene
-
         g = self.game
-        new = Game.new(g.loaded.path, g.seed, g.actor, g.temperature)
-        self.app.set_game(new)
-        self.app.reset(RoomScene(self.app, new))
+        Game.new(g.loaded.path, g.seed, g.actor, g.temperature).open(self.app)
 
     def report(self) -> None:
         """Write the after-action report of this game (``brink report``) off the frame."""

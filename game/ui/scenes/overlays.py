@@ -27,6 +27,7 @@ class HelpScene(Scene):
     name = "help"
     overlay = True
     pausable = False
+    esc_closes = True
 
     def build_ui(self) -> None:
         w, h = self.app.size
@@ -36,12 +37,6 @@ class HelpScene(Scene):
         br = pygame.Rect(self.box.centerx - 90, self.box.bottom - 54, 180, 40)
         self.button(br, "Close (F1)", self.app.pop, "close_help")
         self.focus_named("close_help")
-
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
@@ -74,6 +69,7 @@ class PauseScene(Scene):
     name = "pause"
     overlay = True
     pausable = False
+    esc_closes = True
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -125,12 +121,6 @@ class PauseScene(Scene):
         self.app.game = None
         self.app.reset(TitleScene(self.app))
 
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
-
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         veil(surface, 185)
@@ -155,6 +145,7 @@ class LoadScene(Scene):
     name = "load"
     overlay = True
     pausable = False
+    esc_closes = True
 
     def build_ui(self) -> None:
         saves = list_saves()[:8]
@@ -175,20 +166,12 @@ class LoadScene(Scene):
             self.set_focus(0)
 
     def open(self, path) -> None:
-        from game.ui.scenes.classroom import open_game
-
         try:
             game = Game.load(path)
         except Exception as e:
             self.app.push(MessageScene(self.app, "Cannot load this save", str(e)))
             return
-        open_game(self.app, game)
-
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
+        game.open(self.app)
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
@@ -206,6 +189,7 @@ class MessageScene(Scene):
     name = "message"
     overlay = True
     pausable = False
+    esc_closes = True
 
     def __init__(self, app, title: str, body: str) -> None:
         super().__init__(app)
@@ -222,12 +206,6 @@ class MessageScene(Scene):
             "ok",
         )
         self.focus_named("ok")
-
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text

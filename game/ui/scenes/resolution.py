@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pygame_gui  # noqa: F401  (widgets come through Scene.button)
 
+from game.engine.views import MetricChange
 from game.ui import draw, layout
 from game.ui import palette as pal
-from game.ui.backend import Game, Resolution, WhyRow
+from game.ui.backend import Game, Resolution
 from game.ui.icons import icon
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
-from game.ui.scenes.room import escalation_colour, outcome_colour
+from game.ui.style import escalation_colour, outcome_colour
 
 
 def source_name(game: Game, key: str, label: str) -> str:
@@ -49,7 +50,7 @@ class ResolutionScene(Scene):
         self.proceed()
         return None
 
-    def key_metrics(self) -> list[WhyRow]:
+    def key_metrics(self) -> list[MetricChange]:
         """Metrics the player sees exactly, the biggest change first."""
         rows = [w for w in self.res.why if w.exact and w.sources]
         rows.sort(key=lambda w: -abs(w.after - w.before) / max(1e-9, self.span(w.metric)))
@@ -91,7 +92,7 @@ class ResolutionScene(Scene):
             if mv is not None:
                 o = next((x for x in a.options if x.id == mv.option), None)
                 ecol = escalation_colour(p, o.escalation if o else 0)
-                ic = icon(mv.category, lh - 4, ecol)
+                ic = icon(g.category(a.id, mv.option), lh - 4, ecol)
                 surface.blit(ic, (r.x + 20 + w, y + 2))
                 text = mv.option_name + (
                     "  (covert, exposed)" if mv.exposed else "  (covert)" if mv.covert else ""
@@ -227,7 +228,7 @@ class ResolutionScene(Scene):
         label_w = min(220, round(r.width * 0.36))
         higher = {m.id: str(m.higher_is) for m in g.scenario.metrics}
         for w in rows:
-            parts = [(k, lab, v) for k, lab, v in w.sources if abs(v) >= 0.05]
+            parts = [(sp.key, sp.label, sp.delta) for sp in w.sources if abs(sp.delta) >= 0.05]
             if not parts:
                 continue
             need = lh + (lh - 2) * min(len(parts), 3)

@@ -17,6 +17,7 @@ ROWS = ["Window size", "Fullscreen", "Text size", "Colours", "Sound"]
 class SettingsScene(Scene):
     name = "settings"
     pausable = False
+    esc_closes = True
 
     def build_ui(self) -> None:
         L = layout.form(self.app.size, len(ROWS), 1)
@@ -64,12 +65,6 @@ class SettingsScene(Scene):
             new = replace(s, sound=not s.sound)
         self.app.apply_settings(new)
         self.focus_named(key)
-
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text

@@ -13,7 +13,7 @@ from game.paths import default_scenario, scenario_files
 from game.scenario import Loaded, check_file
 from game.ui import layout
 from game.ui.pg import pygame
-from game.ui.scene import Focusable, Scene
+from game.ui.scene import Scene
 from game.ui.scenes.common import backdrop, top_bar
 
 CLASSROOM = "__classroom__"  # the "side" of a hot-seat classroom game
@@ -36,6 +36,7 @@ class SetupChoice:
 class SetupScene(Scene):
     name = "setup"
     pausable = False
+    esc_closes = True
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -131,17 +132,8 @@ class SetupScene(Scene):
         c = L["control[3]"]
         entry_r = pygame.Rect(c.x, c.y, round(c.width * 0.6), c.height)
         new_r = pygame.Rect(entry_r.right + 8, c.y, c.width - entry_r.width - 8, c.height)
-        self.seed_entry = self.add(
-            pygame_gui.elements.UITextEntryLine(
-                entry_r, manager=self.app.manager, object_id="#seed"
-            )
-        )
+        self.seed_entry = self.text_entry("seed", entry_r, str(self.seed), 9)
         self.seed_entry.set_allowed_characters("numbers")
-        self.seed_entry.length_limit = 9
-        self.seed_entry.set_text(str(self.seed))
-        self.focusables.append(
-            Focusable("seed", lambda: self.seed_entry.get_abs_rect(), self.seed_entry.focus)
-        )
         self.button(new_r, "New seed", self.reroll, "reroll", cls="@small_button")
         self.button(L["button[0]"], "Back", self.app.pop, "back")
         self.button(L["button[1]"], "Continue  ›", self.proceed, "continue", enabled=lo is not None)
@@ -191,19 +183,9 @@ class SetupScene(Scene):
 
         self.app.push(BriefingScene(self.app, ch))
 
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if self.seed_entry is not None and self.seed_entry.is_focused:
-            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_TAB, pygame.K_ESCAPE):
-                self.seed_entry.unfocus()
-                self.read_seed()
-                if event.key == pygame.K_ESCAPE:
-                    return None
-            else:
-                return None  # typed into the seed box
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
+    def entry_done(self, name: str) -> None:
+        self.read_seed()
+        super().entry_done(name)
 
     def default_action(self, event: pygame.event.Event) -> pygame.event.Event | None:
         self.proceed()
