@@ -11,13 +11,14 @@ from game.ui.style import outcome_colour
 
 
 class ForecastPanel(Panel):
+    title = "What if…"  # until an option is in view
     accent = "caution"
 
     def draw(self, surface: pygame.Surface, view: RoomView) -> None:
         p, t = self.app.palette, self.app.text
         i = view.option_in_view
         opt = view.snap.options[i] if i is not None else None
-        title = f"If you choose: {opt.name}" if opt else "What if…"
+        title = f"If you choose: {opt.name}" if opt else self.title
         if view.watching and opt:
             title = f"If {view.watching} chose: {opt.name}"
         self.frame(surface, title)
