@@ -15,13 +15,16 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from game.engine import Session
 from game.engine.views import Advice, MetricChange, MetricView, MoveReport, NewsItem, OptionView
 from game.scenario import Loaded, load_scenario
 
 if TYPE_CHECKING:
     from game.ui.app import App
+
+T = TypeVar("T")
 
 
 def data_dir() -> Path:
@@ -117,7 +120,7 @@ class Game:
 
     def __init__(
         self,
-        session: Any,
+        session: Session,
         loaded: Loaded,
         actor: str | None,
         temperature: float = 1.0,
@@ -243,7 +246,7 @@ class Game:
         )
 
     # ---- asynchronous jobs (one worker: they never overlap)
-    def _submit(self, fn: Callable[[], Any]) -> Future:
+    def _submit(self, fn: Callable[[], T]) -> Future[T]:
         return self.worker.submit(fn)
 
     def request_advice(self) -> None:

@@ -86,7 +86,8 @@ class ClassState:
         return self.goes_left[0] if self.goes_left else None
 
 
-def _team_label(team: str) -> str:
+def team_label(team: str) -> str:
+    """``Red`` -> ``Team Red`` (a name that says "team" already stays as it is)."""
     return team if team.lower().startswith("team") else f"Team {team}"
 
 
@@ -184,7 +185,7 @@ class HotSeat(Game):
             ended = int(cur["turn"])
         within = int(s.forecast_within)
         locks = tuple(
-            (f"{_team_label(team)} ({self.names[actor]})", actor)
+            (f"{team_label(team)} ({self.names[actor]})", actor)
             for team, actor in s.goes()
             if not s.locked(actor) and s.committed(actor) is None
         )
@@ -245,7 +246,7 @@ class HotSeat(Game):
         return self.state.next_go
 
     def team_label(self, team: str) -> str:
-        return _team_label(team)
+        return team_label(team)
 
     # ---- the clock (the frame's thread)
     def _elapsed(self) -> float:
@@ -331,9 +332,9 @@ class HotSeat(Game):
         for a in entries:
             team = a.get("team") or self.names.get(a.get("actor", ""), "a team")
             if a.get("kind") == "timer_expired":
-                out.append(f"Time ran out: {_team_label(team)} held course.")
+                out.append(f"Time ran out: {team_label(team)} held course.")
             elif a.get("kind") == "lock":
-                out.append(f"The teacher locked {_team_label(team)}'s choice.")
+                out.append(f"The teacher locked {team_label(team)}'s choice.")
         return out
 
     def commit_go(self, option: str, forecast: dict[str, float] | None) -> Future:
@@ -341,7 +342,7 @@ class HotSeat(Game):
         when it was the last side to choose."""
         go = self.state.go
 
-        def job() -> GoResult:
+        def job() -> GoResult | None:
             assert go is not None
             s = self.session
             turn, date = self.snapshot.turn, self.snapshot.date
@@ -351,7 +352,7 @@ class HotSeat(Game):
             s.commit(go.actor, option)
             self.decisions.append(Decision(turn + 1, date, option, odds))
             self._go = None
-            return self._after_job(f"{_team_label(go.team)} has sealed its orders.")
+            return self._after_job(f"{team_label(go.team)} has sealed its orders.")
 
         return self._submit(job)
 
@@ -367,7 +368,7 @@ class HotSeat(Game):
                 return self._after_job("")
             s.timer_expired(go.actor)
             self._go = None
-            return self._after_job(f"Time ran out: {_team_label(go.team)} held course.")
+            return self._after_job(f"Time ran out: {team_label(go.team)} held course.")
 
         return self._submit(job)
 
@@ -383,7 +384,7 @@ class HotSeat(Game):
                 self._clock += 1
             note = ""
             if self._go is not None and s.locked(self._go.actor):
-                note = f"The teacher locked {_team_label(self._go.team)}'s choice."
+                note = f"The teacher locked {team_label(self._go.team)}'s choice."
                 self._go = None
             if self._go is not None and not s.over:
                 self.snapshot = self._build_snapshot()

@@ -14,23 +14,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 import pygame_gui
+from pygame_gui.core import UIElement
 
 from game.ui.pg import pygame
 
 if TYPE_CHECKING:
     from game.ui.app import App
 
+E = TypeVar("E", bound=UIElement)
+
 
 @dataclass
 class Focusable:
     name: str
-    rect: Callable[[], pygame.Rect]
-    activate: Callable[[], None]
-    left: Callable[[], None] | None = None
-    right: Callable[[], None] | None = None
+    rect: Callable[[], pygame.Rect | pygame.FRect]
+    activate: Callable[[], object]
+    left: Callable[[], object] | None = None
+    right: Callable[[], object] | None = None
     enabled: Callable[[], bool] = lambda: True
     on_focus: Callable[[], None] | None = None
 
@@ -44,9 +47,9 @@ class Scene:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.elements: list[Any] = []
+        self.elements: list[UIElement] = []
         self.entries: dict[str, pygame_gui.elements.UITextEntryLine] = {}
-        self.actions: dict[Any, Callable[[], object]] = {}
+        self.actions: dict[UIElement, Callable[[], object]] = {}
         self.focusables: list[Focusable] = []
         self.focus_index = -1
         self.paused = False
@@ -119,14 +122,14 @@ class Scene:
             self.focusables.append(
                 Focusable(
                     object_id,
-                    lambda b=b: b.get_abs_rect(),
+                    b.get_abs_rect,
                     action,
-                    enabled=lambda b=b: b.is_enabled,
+                    enabled=lambda: bool(b.is_enabled),
                 )
             )
         return b
 
-    def add(self, element: Any) -> Any:
+    def add(self, element: E) -> E:
         self.elements.append(element)
         return element
 
@@ -151,7 +154,7 @@ class Scene:
             e.set_text(text)
         self.entries[name] = e
         if ring:
-            self.focusables.append(Focusable(name, lambda e=e: e.get_abs_rect(), e.focus))
+            self.focusables.append(Focusable(name, e.get_abs_rect, e.focus))
         return e
 
     def focused_entry(self) -> str | None:
@@ -295,7 +298,7 @@ class Scene:
                 out[f"{oid}:{i}"] = pygame.Rect(e.get_abs_rect())
         return out
 
-    def button_named(self, name: str) -> Any:
+    def button_named(self, name: str) -> UIElement | None:
         for e in self.elements:
             if e.most_specific_combined_id.split(".")[-1] == f"#{name}":
                 return e

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import pygame_gui
 
@@ -13,6 +14,9 @@ from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
 from game.ui.scenes.setup import SetupChoice
+
+if TYPE_CHECKING:
+    from game.ui.app import App
 
 STATUS = {
     "established": "established",
@@ -48,7 +52,7 @@ class BriefingScene(Scene):
     pausable = False
     esc_closes = True
 
-    def __init__(self, app, choice: SetupChoice) -> None:
+    def __init__(self, app: App, choice: SetupChoice) -> None:
         super().__init__(app)
         self.choice = choice
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.ui import layout
 from game.ui.backend import Game, list_saves
@@ -10,6 +14,9 @@ from game.ui.draw import panel
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import veil
+
+if TYPE_CHECKING:
+    from game.ui.app import App
 
 KEYS = [
     ("1 – 9", "choose an option (shows its forecast)"),
@@ -71,9 +78,10 @@ class PauseScene(Scene):
     pausable = False
     esc_closes = True
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: App) -> None:
         super().__init__(app)
         self.note = ""
+        self.pending: Future[Path] | None = None
 
     def build_ui(self) -> None:
         L = layout.menu(self.app.size, 5, title=False)
@@ -95,7 +103,7 @@ class PauseScene(Scene):
         self.note = "Saving…"
 
     def update(self, dt_: float) -> None:
-        f = getattr(self, "pending", None)
+        f = self.pending
         if f is not None and f.done():
             self.pending = None
             try:
@@ -157,7 +165,7 @@ class LoadScene(Scene):
             self.button(
                 L[f"button[{i}]"],
                 f"{p.stem}  ·  {when}",
-                lambda p=p: self.open(p),
+                partial(self.open, p),
                 f"save_{i}",
                 cls="@choice",
             )
@@ -191,7 +199,7 @@ class MessageScene(Scene):
     pausable = False
     esc_closes = True
 
-    def __init__(self, app, title: str, body: str) -> None:
+    def __init__(self, app: App, title: str, body: str) -> None:
         super().__init__(app)
         self.title, self.body = title, body
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame_gui  # noqa: F401  (widgets come through Scene.button)
 
 from game.engine.views import MetricChange
@@ -13,6 +15,9 @@ from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
 from game.ui.style import escalation_colour, outcome_colour
+
+if TYPE_CHECKING:
+    from game.ui.app import App
 
 
 def source_name(game: Game, key: str, label: str) -> str:
@@ -30,7 +35,7 @@ class ResolutionScene(Scene):
     name = "resolution"
     pausable = True
 
-    def __init__(self, app, game: Game, res: Resolution) -> None:
+    def __init__(self, app: App, game: Game, res: Resolution) -> None:
         super().__init__(app)
         self.game = game
         self.res = res

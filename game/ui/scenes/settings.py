@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from game.ui import layout
 from game.ui.palette import PALETTE_LABELS
@@ -35,11 +36,11 @@ class SettingsScene(Scene):
         keys = ["size", "fullscreen", "text", "palette", "sound"]
         for i, (k, v) in enumerate(zip(keys, values, strict=True)):
             self.button(
-                L[f"control[{i}]"], f"‹  {v}  ›", lambda k=k: self.change(k, 1), k, cls="@choice"
+                L[f"control[{i}]"], f"‹  {v}  ›", partial(self.change, k, 1), k, cls="@choice"
             )
             f = self.focusables[-1]
-            f.left = lambda k=k: self.change(k, -1)
-            f.right = lambda k=k: self.change(k, 1)
+            f.left = partial(self.change, k, -1)
+            f.right = partial(self.change, k, 1)
         self._pal_names = pal_names
         self.button(L["button[0]"], "Done", self.app.pop, "done")
         if self.focus_index < 0:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame_gui
 
@@ -15,6 +17,9 @@ from game.ui import layout
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import backdrop, top_bar
+
+if TYPE_CHECKING:
+    from game.ui.app import App
 
 CLASSROOM = "__classroom__"  # the "side" of a hot-seat classroom game
 DIFFICULTY = [
@@ -38,7 +43,7 @@ class SetupScene(Scene):
     pausable = False
     esc_closes = True
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: App) -> None:
         super().__init__(app)
         paths = list(scenario_files())
         if app.scenario_arg:
@@ -127,8 +132,8 @@ class SetupScene(Scene):
         )
         for name, fn in (("scenario", "scenario"), ("side", "side"), ("difficulty", "difficulty")):
             f = next(x for x in self.focusables if x.name == name)
-            f.left = lambda fn=fn: self.cycle(fn, -1)
-            f.right = lambda fn=fn: self.cycle(fn, 1)
+            f.left = partial(self.cycle, fn, -1)
+            f.right = partial(self.cycle, fn, 1)
         c = L["control[3]"]
         entry_r = pygame.Rect(c.x, c.y, round(c.width * 0.6), c.height)
         new_r = pygame.Rect(entry_r.right + 8, c.y, c.width - entry_r.width - 8, c.height)

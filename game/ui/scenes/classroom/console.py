@@ -137,9 +137,9 @@ class ConsoleScene(Scene):
     def dropdown(
         self, name: str, rect: pygame.Rect, options: list[tuple[str, str]]
     ) -> pygame_gui.elements.UIDropDownMenu:
-        labels = [lab for lab, _ in options]
+        labels: list[str | tuple[str, str]] = [lab for lab, _ in options]
         current = self.sel.get(name)
-        start = next((lab for lab, v in options if v == current), labels[0])
+        start = next((lab for lab, v in options if v == current), options[0][0])
         self.sel[name] = next(v for lab, v in options if lab == start)
         d = self.add(
             pygame_gui.elements.UIDropDownMenu(
@@ -208,12 +208,12 @@ class ConsoleScene(Scene):
         self.run(f"The game is over: {name}.", lambda s: s.end_game(oid))
 
     def fire(self) -> None:
-        eid = self.sel.get("event")
+        eid = self.sel.get("event", "")
         name = next((lab for lab, v in self.events if v == eid), eid)
         self.run(f"Fired: {name}.", lambda s: s.fire_event(eid))
 
     def set_metric(self) -> None:
-        mid = self.sel.get("metric")
+        mid = self.sel.get("metric", "")
         value = parse_metric_value(self.entries["value"].get_text())
         if value is None:
             self.status, self.status_ok = "Type the metric's new value first.", False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pygame_gui
@@ -67,10 +68,10 @@ class ForecastScene(Scene):
             self.focusables.append(
                 Focusable(
                     f"p_{o.id}",
-                    lambda i=i: self.L[f"slider[{i}]"],
+                    partial(self.L.__getitem__, f"slider[{i}]"),
                     self.submit,
-                    left=lambda oid=o.id: self.nudge(oid, -5),
-                    right=lambda oid=o.id: self.nudge(oid, 5),
+                    left=partial(self.nudge, o.id, -5),
+                    right=partial(self.nudge, o.id, 5),
                 )
             )
         self.button(L["button[0]"], "‹  Back  (Esc)", self.back, "back")
@@ -138,6 +139,8 @@ class ForecastScene(Scene):
                     return None
                 self.focus_named(f"p_{self.outcomes[0].id}")
                 f = self.focused()
+                if f is None:
+                    return None
             oid = f.name[2:]
             if self.typed_row != oid or self.app.time - self.typed_t > 1.5 or len(self.typed) >= 3:
                 self.typed = ""

@@ -42,6 +42,8 @@ class TeamRoomScene(RoomScene):
     def commit(self) -> None:
         if not self.can_commit() or self.game.paused or self.game.go is None:
             return
+        if self.selected is None:
+            return
         opt = self.snap.options[self.selected]
         if not self.game.state.forecast_outcomes:
             self.send(opt.id, None)

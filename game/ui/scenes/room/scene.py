@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pygame_gui
@@ -89,6 +90,9 @@ class RoomScene(Scene):
     def card_rects(self) -> list[pygame.Rect]:
         return self.cards.cards
 
+    def card_rect(self, i: int) -> pygame.Rect:
+        return self.cards.cards[i]
+
     # ---------------------------------------------------------------- widgets
     def build_ui(self) -> None:
         self.snap = self.game.snapshot
@@ -102,10 +106,10 @@ class RoomScene(Scene):
             self.focusables.append(
                 Focusable(
                     f"card_{opt.id}",
-                    lambda i=i: self.card_rects[i],
-                    lambda i=i: self.activate_card(i),
-                    left=lambda i=i: self.focus_card(i - 1),
-                    right=lambda i=i: self.focus_card(i + 1),
+                    partial(self.card_rect, i),
+                    partial(self.activate_card, i),
+                    left=partial(self.focus_card, i - 1),
+                    right=partial(self.focus_card, i + 1),
                 )
             )
         self.commit_button = self.button(
