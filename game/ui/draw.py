@@ -11,6 +11,11 @@ from game.ui.text import Text
 Colour = tuple[int, int, int]
 
 
+def header_height(text: Text) -> int:
+    """A panel header's height with the gap under it (where a text box below it starts)."""
+    return text.line_height(text.px(12), "bold") + 8
+
+
 def panel_inner(rect: pygame.Rect, text: Text, titled: bool = True) -> pygame.Rect:
     """The content rect of a panel drawn by ``panel`` (below its header, if titled)."""
     if not titled:

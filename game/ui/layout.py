@@ -114,8 +114,9 @@ def room(size: tuple[int, int], n_options: int) -> dict[str, Rect]:
     return out
 
 
-def menu(size: tuple[int, int], n: int, title: bool = True) -> dict[str, Rect]:
-    """A centred column of ``n`` buttons under a title block."""
+def menu(size: tuple[int, int], n: int, title: bool = True, head: int = 0) -> dict[str, Rect]:
+    """A centred column of ``n`` buttons under a title block; with ``head`` (a panel
+    header's height) also the ``frame`` of a titled panel around the buttons."""
     w, h = size
     m = margin(size)
     bw = _clamp(w * 0.3, 220, 420)
@@ -132,6 +133,10 @@ def menu(size: tuple[int, int], n: int, title: bool = True) -> dict[str, Rect]:
     out["panel"] = Rect(
         (w - bw) // 2 - 2 * m, y0 + title_h - 2 * m, bw + 4 * m, y - gap - (y0 + title_h) + 4 * m
     )
+    if head:
+        frame = out["panel"].inflate(0, head * 2 + 8)
+        frame.bottom = out["panel"].bottom + 4
+        out["frame"] = frame
     return out
 
 
@@ -401,3 +406,14 @@ def help_box(size: tuple[int, int]) -> dict[str, Rect]:
     bw, bh = min(w - 4 * m, 640), min(h - 4 * m, 430)
     box = Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
     return {"panel": box, "button[0]": Rect(box.centerx - 90, box.bottom - 54, 180, 40)}
+
+
+def below_header(rect: Rect, head: int) -> Rect:
+    """The part of a panel under its header of height ``head`` (a text box's place)."""
+    return Rect(rect.x, rect.y + head, rect.width, rect.height - head)
+
+
+def split_row(rect: Rect, share: float, gap: int) -> tuple[Rect, Rect]:
+    """A row cut in two side by side: the left ``share`` of its width, then the rest."""
+    left = Rect(rect.x, rect.y, round(rect.width * share), rect.height)
+    return left, Rect(left.right + gap, rect.y, rect.width - left.width - gap, rect.height)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, TypeVar
 import pygame_gui
 from pygame_gui.core import UIElement
 
+from game.ui import draw
+from game.ui.palette import Colour
 from game.ui.pg import pygame
 
 if TYPE_CHECKING:
@@ -263,6 +265,23 @@ class Scene:
         return event
 
     # ---- frame
+    def panel(
+        self,
+        surface: pygame.Surface,
+        rect: pygame.Rect,
+        title: str = "",
+        right: str = "",
+        accent: Colour | None = None,
+    ) -> pygame.Rect:
+        """A panel with its header (``draw.panel``); returns the content rect."""
+        return draw.panel(
+            surface, rect, self.app.palette, self.app.text, title, accent=accent, right=right
+        )
+
+    def header_height(self) -> int:
+        """A panel header's height with its gap, for layouts that frame a menu."""
+        return draw.header_height(self.app.text)
+
     def update(self, dt: float) -> None:
         """Advance animations, poll futures."""
 

@@ -9,7 +9,6 @@ import pygame_gui
 
 from game.ui import layout
 from game.ui.backend import Game
-from game.ui.draw import panel
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
@@ -85,9 +84,7 @@ class BriefingScene(Scene):
                 f"<b>{esc(f.get('id', ''))}</b> <i>{esc(date)} · {esc(status)}</i><br>"
                 f"{esc(f.get('statement', ''))}"
             )
-        fr = L["facts"]
-        head = self.app.text.line_height(self.app.text.px(12), "bold") + 8
-        facts_rect = pygame.Rect(fr.x, fr.y + head, fr.width, fr.height - head)
+        facts_rect = layout.below_header(L["facts"], self.header_height())
         self.add(
             pygame_gui.elements.UITextBox(
                 "<br><br>".join(rows) or "No fact sheet.",
@@ -122,11 +119,9 @@ class BriefingScene(Scene):
         surface.fill(p.bg)
         s = self.choice.loaded.scenario
         top_bar(self, surface, self.L["top"], "Briefing", f"seed {self.choice.seed}")
-        r = panel(
+        r = self.panel(
             surface,
             self.L["objectives"],
-            p,
-            t,
             "Your objectives" if self.choice.actor else "The sides",
         )
         y = r.y
@@ -163,11 +158,9 @@ class BriefingScene(Scene):
                     + 2
                 )
             y += 6
-        panel(
+        self.panel(
             surface,
             self.L["facts"],
-            p,
-            t,
             f"Facts as of {s.meta.facts_as_of.strftime('%d %b %Y')}",
             accent=p.caution,
         )

@@ -94,7 +94,7 @@ def busy_box(
     p, t = scene.app.palette, scene.app.text
     veil(surface, alpha)
     box = layout.notice(scene.app.size, *size)
-    r = draw.panel(surface, box, p, t, title, accent=p.caution)
+    r = scene.panel(surface, box, title, accent=p.caution)
     y = r.y + (4 if centred else 6)
     for text, px, colour, style in lines:
         if centred:

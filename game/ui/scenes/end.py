@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.ui import draw, layout
+from game.ui import layout
 from game.ui.backend import Game, data_dir
 from game.ui.hotseat import HotSeat, TeamScore, team_label
 from game.ui.pg import pygame
@@ -182,11 +182,9 @@ class EndScene(Scene):
         sides' moves under each turn; a ringed dot marks a turn in which an event fired."""
         p, t = self.app.palette, self.app.text
         g = self.game
-        r = draw.panel(
+        r = self.panel(
             surface,
             rect,
-            p,
-            t,
             "The path",
             right="stage after each turn (higher is worse) · your move / theirs",
         )
@@ -247,11 +245,9 @@ class EndScene(Scene):
     def draw_odds(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p, t = self.app.palette, self.app.text
         g = self.game
-        r = draw.panel(
+        r = self.panel(
             surface,
             rect,
-            p,
-            t,
             "The odds at each of your decisions",
             right="chance within the forecast horizon of the option chosen",
         )
@@ -329,11 +325,9 @@ class EndScene(Scene):
     def draw_scores(self, surface: pygame.Surface) -> None:
         """Each team's forecasts, scored: the mean Brier score (0 perfect, 2 worst)."""
         p, t = self.app.palette, self.app.text
-        r = draw.panel(
+        r = self.panel(
             surface,
             self.L["odds"],
-            p,
-            t,
             "Teams' forecasts: Brier score",
             right="lower is better · 0 perfect, 2 worst · the report compares with the model",
         )

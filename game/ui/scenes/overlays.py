@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from game.ui import layout
 from game.ui.backend import Game, list_saves
-from game.ui.draw import panel
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import veil
@@ -37,18 +36,15 @@ class HelpScene(Scene):
     esc_closes = True
 
     def build_ui(self) -> None:
-        w, h = self.app.size
-        m = layout.margin(self.app.size)
-        bw, bh = min(w - 4 * m, 640), min(h - 4 * m, 430)
-        self.box = pygame.Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
-        br = pygame.Rect(self.box.centerx - 90, self.box.bottom - 54, 180, 40)
-        self.button(br, "Close (F1)", self.app.pop, "close_help")
+        L = layout.help_box(self.app.size)
+        self.box = L["panel"]
+        self.button(L["button[0]"], "Close (F1)", self.app.pop, "close_help")
         self.focus_named("close_help")
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         veil(surface, 190)
-        r = panel(surface, self.box, p, t, "Keys", accent=p.caution)
+        r = self.panel(surface, self.box, "Keys", accent=p.caution)
         size = t.px(15)
         lh = t.line_height(size) + 6
         y = r.y + 4
@@ -84,7 +80,7 @@ class PauseScene(Scene):
         self.pending: Future[Path] | None = None
 
     def build_ui(self) -> None:
-        L = layout.menu(self.app.size, 5, title=False)
+        L = layout.menu(self.app.size, 5, title=False, head=self.header_height())
         self.L = L
         self.button(L["button[0]"], "Resume", self.app.pop, "resume")
         self.button(L["button[1]"], "Save", self.save, "save", enabled=self.app.game is not None)
@@ -132,11 +128,8 @@ class PauseScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         veil(surface, 185)
-        box = self.L["panel"]
-        head = t.line_height(t.px(12), "bold") + 8
-        r = box.inflate(0, head * 2 + 8)
-        r.bottom = box.bottom + 4
-        panel(surface, r, p, t, "Paused", accent=p.caution)
+        r = self.L["frame"]
+        self.panel(surface, r, "Paused", accent=p.caution)
         if self.note:
             t.blit(
                 surface,
@@ -158,7 +151,7 @@ class LoadScene(Scene):
     def build_ui(self) -> None:
         saves = list_saves()[:8]
         self.saves = saves
-        L = layout.menu(self.app.size, len(saves) + 1, title=False)
+        L = layout.menu(self.app.size, len(saves) + 1, title=False, head=self.header_height())
         self.L = L
         for i, p in enumerate(saves):
             when = dt.datetime.fromtimestamp(p.stat().st_mtime).strftime("%d %b %H:%M")
@@ -182,15 +175,10 @@ class LoadScene(Scene):
         game.open(self.app)
 
     def draw(self, surface: pygame.Surface) -> None:
-        p, t = self.app.palette, self.app.text
+        p = self.app.palette
         veil(surface, 200)
-        box = self.L["panel"]
-        head = t.line_height(t.px(12), "bold") + 8
-        r = box.inflate(0, head * 2 + 8)
-        r.bottom = box.bottom + 4
-        panel(
-            surface, r, p, t, "Load a game" if self.saves else "No saved games yet", accent=p.accent
-        )
+        title = "Load a game" if self.saves else "No saved games yet"
+        self.panel(surface, self.L["frame"], title, accent=p.accent)
 
 
 class MessageScene(Scene):
@@ -204,21 +192,15 @@ class MessageScene(Scene):
         self.title, self.body = title, body
 
     def build_ui(self) -> None:
-        w, h = self.app.size
-        bw, bh = min(w - 40, 620), min(h - 40, 280)
-        self.box = pygame.Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
-        self.button(
-            pygame.Rect(self.box.centerx - 80, self.box.bottom - 52, 160, 40),
-            "OK",
-            self.app.pop,
-            "ok",
-        )
+        L = layout.message(self.app.size)
+        self.box = L["panel"]
+        self.button(L["button[0]"], "OK", self.app.pop, "ok")
         self.focus_named("ok")
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         veil(surface, 200)
-        r = panel(surface, self.box, p, t, self.title, accent=p.danger)
+        r = self.panel(surface, self.box, self.title, accent=p.danger)
         t.blit_wrapped(
             surface, self.body, pygame.Rect(r.x, r.y, r.width, r.height - 56), t.px(14), p.text
         )

@@ -73,7 +73,7 @@ class ResolutionScene(Scene):
             self, surface, self.L["top"], f"Turn {res.turn} resolved", res.date.strftime("%d %b %Y")
         )
         # moves
-        r = draw.panel(surface, self.L["moves"], p, t, "Moves")
+        r = self.panel(surface, self.L["moves"], "Moves")
         y = r.y
         size = t.px(14)
         lh = max(t.line_height(size), 22)
@@ -125,7 +125,7 @@ class ResolutionScene(Scene):
                 )
             y += 8
         # events and headlines
-        r = draw.panel(surface, self.L["events"], p, t, "What happened", accent=p.caution)
+        r = self.panel(surface, self.L["events"], "What happened", accent=p.caution)
         y = r.y
         for note in res.notes:  # classroom: a timer ran out, the teacher locked a choice
             y += (
@@ -223,9 +223,7 @@ class ResolutionScene(Scene):
     def draw_why(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         g = self.game
-        r = draw.panel(
-            surface, self.L["why"], p, t, "Why it changed", right="bar per source of change"
-        )
+        r = self.panel(surface, self.L["why"], "Why it changed", right="bar per source of change")
         rows = self.key_metrics()
         size = t.px(13)
         lh = t.line_height(size)
@@ -280,11 +278,9 @@ class ResolutionScene(Scene):
         g, res = self.game, self.res
         if res.outcome:
             oc = next(o for o in g.scenario.outcomes if o.id == res.outcome)
-            r = draw.panel(
+            r = self.panel(
                 surface,
                 self.L["odds"],
-                p,
-                t,
                 "The crisis is over",
                 accent=outcome_colour(p, g.scenario, oc.id),
             )
@@ -306,11 +302,9 @@ class ResolutionScene(Scene):
             )
             return
         w = res.odds
-        r = draw.panel(
+        r = self.panel(
             surface,
             self.L["odds"],
-            p,
-            t,
             "The odds now",
             right=f"within {w.horizon} turns if you hold course · grey: what you expected"
             if w

@@ -134,9 +134,7 @@ class SetupScene(Scene):
             f = next(x for x in self.focusables if x.name == name)
             f.left = partial(self.cycle, fn, -1)
             f.right = partial(self.cycle, fn, 1)
-        c = L["control[3]"]
-        entry_r = pygame.Rect(c.x, c.y, round(c.width * 0.6), c.height)
-        new_r = pygame.Rect(entry_r.right + 8, c.y, c.width - entry_r.width - 8, c.height)
+        entry_r, new_r = layout.split_row(L["control[3]"], 0.6, 8)
         self.seed_entry = self.text_entry("seed", entry_r, str(self.seed), 9)
         self.seed_entry.set_allowed_characters("numbers")
         self.button(new_r, "New seed", self.reroll, "reroll", cls="@small_button")

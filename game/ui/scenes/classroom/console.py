@@ -10,7 +10,7 @@ import pygame_gui
 
 from game.engine import Session
 from game.engine.entry import next_timer, parse_metric_value
-from game.ui import draw, layout
+from game.ui import layout
 from game.ui.hotseat import HotSeat
 from game.ui.layout import CONSOLE_ROWS
 from game.ui.pg import pygame
@@ -269,7 +269,7 @@ class ConsoleScene(Scene):
         veil(surface, 225)
         L = self.L
         g = self.game
-        draw.panel(surface, L["panel"], p, t, "", accent=p.caution)
+        self.panel(surface, L["panel"], "", accent=p.caution)
         head = L["head"]
         t.blit(
             surface,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
-from game.ui import draw, layout
+from game.ui import layout
 from game.ui.pg import pygame
 from game.ui.scene import Focusable, Scene
 from game.ui.scenes.classroom.flow import clock_colour, fmt_clock
@@ -169,9 +169,7 @@ class ForecastScene(Scene):
         p, t = self.app.palette, self.app.text
         veil(surface, 215)
         L = self.L
-        r = draw.panel(
-            surface, L["panel"], p, t, "Before you commit: your forecast", accent=p.caution
-        )
+        r = self.panel(surface, L["panel"], "Before you commit: your forecast", accent=p.caution)
         head = L["head"]
         date = self.game.state.forecast_until
         y = max(head.y, r.y)

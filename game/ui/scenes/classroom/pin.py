@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pygame_gui
 
 from game.engine.entry import PIN_MAX_TYPED
-from game.ui import draw, layout
+from game.ui import layout
 from game.ui.hotseat import HotSeat
 from game.ui.pg import pygame
 from game.ui.scene import Scene
@@ -96,7 +96,7 @@ class PinScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         veil(surface, 220)
-        r = draw.panel(surface, self.box, p, t, "Teacher console: PIN", accent=p.caution)
+        r = self.panel(surface, self.box, "Teacher console: PIN", accent=p.caution)
         t.blit(
             surface,
             "Enter the teacher's PIN (set at the start of the class).",

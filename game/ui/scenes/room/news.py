@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from game.ui import draw, layout
 from game.ui.backend import Snapshot
 from game.ui.pg import pygame
 from game.ui.scenes.room.panel import Panel
@@ -32,6 +33,4 @@ class NewsPanel(Panel):
     @property
     def box(self) -> pygame.Rect:
         """Where the text box goes: the panel below its header."""
-        nr = self.rect
-        head = self.app.text.line_height(self.app.text.px(12), "bold") + 8
-        return pygame.Rect(nr.x, nr.y + head, nr.width, nr.height - head)
+        return layout.below_header(self.rect, draw.header_height(self.app.text))
