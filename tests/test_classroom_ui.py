@@ -425,3 +425,29 @@ def test_console_at_a_hand_over_pause_lock_and_resume(ui_app) -> None:
     assert g.session.log["turns"][0]["moves"]["red"] == "wait"
     sit_down(d)
     assert "The teacher locked Team Gold's choice." in g.full_resolutions[0].notes
+
+
+def test_the_worker_publishes_a_new_frozen_state_and_never_changes_a_held_one(ui_app) -> None:
+    import dataclasses
+
+    import pytest
+
+    d = ui_app()
+    classroom_setup(d, {"blue": "Red", "red": "Gold"}, "2468", timer_clicks=1)
+    d.key(pygame.K_RETURN)
+    g = d.app.game
+    before = g.state
+    seen = dataclasses.astuple(before)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        before.paused = True  # type: ignore[misc]
+    sit_down(d)  # the worker seats Team Red
+    after = g.state
+    assert after is not before and dataclasses.astuple(before) == seen
+    assert before.go is None and after.go is not None and after.go.team == "Red"
+    assert after.clock != before.clock  # Red's countdown starts from its full time
+    assert g.time_left() == pytest.approx(after.limit, abs=1.0)
+    open_console(d, "2468")
+    held = g.state
+    d.click_button("pause")
+    d.wait(lambda: d.scene.pending is None, what="the pause")
+    assert g.state.paused and not held.paused and g.paused

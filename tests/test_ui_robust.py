@@ -217,3 +217,40 @@ def test_what_if_is_computed_off_the_frame_and_cached(ui_app) -> None:
     w = game.what_if("talk")
     assert abs(sum(w.p.values()) - 1.0) < 1e-9
     assert game.session.log["summary"] == digest  # looking changed nothing
+
+
+def test_an_event_a_widget_takes_never_reaches_the_scene(ui_app) -> None:
+    d = ui_app()
+    for _ in range(3):
+        d.key(pygame.K_RETURN)
+    assert d.scene.name == "room"
+    seen: list[int] = []
+    room = d.scene
+    plain = room.handle_event
+
+    def spy(event: pygame.event.Event) -> pygame.event.Event | None:
+        seen.append(event.type)
+        return plain(event)
+
+    room.handle_event = spy  # type: ignore[method-assign]
+    d.click(room.button_named("menu").get_abs_rect().center)
+    assert d.scene.name == "pause"  # the button did its job...
+    assert pygame.MOUSEBUTTONDOWN not in seen  # ...and the room never saw the click
+    assert pygame_gui.UI_BUTTON_PRESSED in seen
+
+
+def test_esc_closes_the_overlays_that_say_so_and_pauses_the_rest(ui_app) -> None:
+    from game.ui.scenes.overlays import HelpScene, LoadScene, MessageScene, PauseScene
+
+    assert all(s.esc_closes for s in (HelpScene, LoadScene, MessageScene, PauseScene))
+    d = ui_app()
+    for _ in range(3):
+        d.key(pygame.K_RETURN)
+    assert d.scene.name == "room" and not d.scene.esc_closes
+    d.key(pygame.K_ESCAPE)
+    assert d.scene.name == "pause"
+    d.key(pygame.K_ESCAPE)
+    assert d.scene.name == "room"
+    d.key(pygame.K_F1)
+    d.key(pygame.K_ESCAPE)
+    assert d.scene.name == "room"

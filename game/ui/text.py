@@ -128,7 +128,7 @@ class Text:
         self,
         surface: pygame.Surface,
         text: str,
-        pos: tuple[int, int],
+        pos: tuple[float, float],
         size: int,
         colour: Colour,
         style: str = "regular",
