@@ -8,40 +8,12 @@ from game.engine.views import MetricView
 from game.scenario.schema import Scenario
 from game.ui import palette as pal
 from game.ui.palette import Colour
-
-CATEGORY_LABEL = {
-    "talks": "Talks",
-    "covert": "Covert",
-    "mobilization": "Mobilisation",
-    "show_of_force": "Show of force",
-    "sanctions": "Sanctions",
-    "legal": "Legal",
-    "strike": "Strike",
-    "invasion": "Invasion",
-    "de_escalation": "De-escalation",
-    "information": "Information",
-    "alliance": "Alliance",
-    "status_quo": "Hold",
-    "concession": "Concession",
-}
-
-
-def category_label(category: str) -> str:
-    """``show_of_force`` -> ``Show of force`` (an unknown category as it is)."""
-    return CATEGORY_LABEL.get(category, category)
+from game.words import format_value
 
 
 def fmt_value(m: MetricView) -> str:
-    """``42``, or ``~55 ±12`` for an estimate (kept within the metric's range)."""
-    span = m.hi - m.lo
-    digits = 0 if span >= 20 else 1
-    v = min(max(float(m.estimate), m.lo), m.hi)
-    text = f"{v:.{digits}f}"
-    if text.startswith("-") and float(text) == 0:
-        text = text[1:]
-    if m.exact:
-        return text
-    return f"~{text} ±{m.error:.{digits}f}"
+    """A metric row's value as the window shows it (one wording: ``game.words``)."""
+    return format_value(float(m.estimate), m.lo, m.hi, m.exact, float(m.error))
 
 
 _KIND_COLOUR = {

@@ -9,7 +9,8 @@ from game.engine.views import OptionView
 from game.ui.icons import icon
 from game.ui.pg import pygame
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
-from game.ui.style import category_label, escalation_colour
+from game.ui.style import escalation_colour
+from game.words import category_label
 
 if TYPE_CHECKING:
     from game.ui.app import App
