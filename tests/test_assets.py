@@ -227,6 +227,7 @@ def test_small_region_build_is_deterministic(build_map: ModuleType) -> None:
         (("lat: 25.13", "lat: 35.13"), "small.yaml:7: map.places.0: lies outside the bounds"),
         (("name: small-test", "name: Small Test"), "small.yaml:3: map.name: needs a file name"),
         (("map:", "region:"), "small.yaml:2: needs a 'map:' section"),
+        (("lon_min: 119.5,", "lon_min: 119.5,,"), "small.yaml:4: not valid YAML: expected"),
         (("id: zz_last", "id: aa_first"), "small.yaml:11: map.anchors.1: duplicate 'aa_first'"),
     ],
 )

@@ -353,7 +353,8 @@ def parse_spec(text: str, filename: str = "<spec>") -> MapSpec:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        raise SpecError(f"{filename}:{line}: not valid YAML ({e})") from None
+        problem = getattr(e, "problem", None) or str(e)
+        raise SpecError(f"{filename}:{line}: not valid YAML: {problem}") from None
 
     def fail(path: Sequence[str | int], message: str) -> SpecError:
         where = ".".join(str(p) for p in path)
@@ -394,7 +395,7 @@ def parse_spec(text: str, filename: str = "<spec>") -> MapSpec:
         )
 
     projection = spec.get("projection", DEFAULT_PROJECTION)
-    if projection not in PROJECTIONS:
+    if not isinstance(projection, str) or projection not in PROJECTIONS:
         raise fail(["map", "projection"], f"must be one of: {', '.join(sorted(PROJECTIONS))}")
 
     tolerance = _number(spec.get("tolerance", DEFAULT_TOLERANCE))
@@ -405,7 +406,7 @@ def parse_spec(text: str, filename: str = "<spec>") -> MapSpec:
     if not isinstance(kinds, dict):
         raise fail(["map", "place_kinds"], "needs a mapping of Natural Earth place name to kind")
     for key, kind in kinds.items():
-        if kind not in PLACE_KINDS:
+        if not isinstance(kind, str) or kind not in PLACE_KINDS:
             raise fail(["map", "place_kinds", key], f"kind must be one of {sorted(PLACE_KINDS)}")
 
     def points(section: str, need_kind: bool) -> tuple[dict[str, Any], ...]:
@@ -434,7 +435,8 @@ def parse_spec(text: str, filename: str = "<spec>") -> MapSpec:
                 raise fail([*path, "lat"], "needs a latitude in degrees (-90 to 90)")
             entry: dict[str, Any] = {"name": name_i.strip(), "lon": lon, "lat": lat}
             if need_kind:
-                if item.get("kind") not in PLACE_KINDS:
+                kind = item.get("kind")
+                if not isinstance(kind, str) or kind not in PLACE_KINDS:
                     raise fail([*path, "kind"], f"must be one of {sorted(PLACE_KINDS)}")
                 entry["kind"] = item["kind"]
             else:
