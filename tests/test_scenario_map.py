@@ -56,9 +56,7 @@ def _write(tmp_path: Path, extra: str) -> Path:
 
 
 def _state(moves: list[dict[str, tuple[str, str]]], stage: float = 0.0) -> MapState:
-    return MapState(
-        metrics={"tension": 0.8}, stage=stage, turn=len(moves), moves=moves, exposed=[]
-    )
+    return MapState(metrics={"tension": 0.8}, stage=stage, turn=len(moves), moves=moves, exposed=[])
 
 
 def test_markers_follow_the_scenario_map(tmp_path: Path) -> None:

@@ -404,7 +404,11 @@ def _history(scn: Scenario, fact_ids: set[str] | None) -> Iterator[Finding]:
         if ht.turn in seen:
             yield (*p, "turn"), f"turn {ht.turn} is listed twice", "error"
         elif ht.turn < last:
-            yield (*p, "turn"), f"turn {ht.turn} comes after turn {last}: list turns in order", "error"
+            yield (
+                (*p, "turn"),
+                f"turn {ht.turn} comes after turn {last}: list turns in order",
+                "error",
+            )
         seen.add(ht.turn)
         last = max(last, ht.turn)
         if ht.turn > scn.meta.turn_limit:

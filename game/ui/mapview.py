@@ -48,7 +48,9 @@ def region(scenario: Scenario | None) -> dict[str, Any]:
     for pl in m.places:  # places of an unbuilt (or older) map file
         pid = place_id(pl.name)
         if pid not in known:
-            places.append({"id": pid, "name": pl.name, "lon": pl.lon, "lat": pl.lat, "kind": pl.kind})
+            places.append(
+                {"id": pid, "name": pl.name, "lon": pl.lon, "lat": pl.lat, "kind": pl.kind}
+            )
     return {
         "bounds": bounds,
         "countries": doc.get("countries", []),

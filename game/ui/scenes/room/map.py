@@ -15,6 +15,7 @@ from game.ui.pg import pygame
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
 from game.ui.style import norm
 
+
 def focus_countries(scenario: Scenario) -> list[str]:
     """The countries drawn brighter: the scenario's own list, else its actors' names."""
     if scenario.map is not None and scenario.map.countries:
