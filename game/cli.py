@@ -18,23 +18,37 @@ from game import __version__
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from game.scenario import check_file
+    from game.scenario.load import check_fact_sheet, is_fact_sheet
+    from game.words import count_text
 
     failed = False
     for name in args.files:
-        loaded, problems = check_file(name)
+        sheet = is_fact_sheet(name)
+        if sheet:
+            facts, problems = check_fact_sheet(name)
+        else:
+            loaded, problems = check_file(name)
         for p in problems:
             print(p)
         errors = [p for p in problems if p.severity == "error"]
         warnings = [p for p in problems if p.severity != "error"]
         if errors or (args.strict and warnings):
             failed = True
-        elif loaded is not None:
+            continue
+        tail = f", {count_text(len(warnings), 'warning')}" if warnings else ""
+        if sheet and facts is not None:
+            print(
+                f"{name}: ok — fact sheet, {count_text(len(facts.facts), 'fact')}, "
+                f"{count_text(len(facts.sources), 'source')}" + tail
+            )
+        elif not sheet and loaded is not None:
             s = loaded.scenario
             n_opts = sum(len(a.options) for a in s.actors)
             print(
-                f"{name}: ok — {len(s.metrics)} metrics, {len(s.actors)} actors, {n_opts} options, "
-                f"{len(s.events)} events, {len(s.ladder)} stages, {len(s.outcomes)} outcomes"
-                + (f", {len(warnings)} warnings" if warnings else "")
+                f"{name}: ok — {count_text(len(s.metrics), 'metric')}, "
+                f"{count_text(len(s.actors), 'actor')}, {count_text(n_opts, 'option')}, "
+                f"{count_text(len(s.events), 'event')}, {count_text(len(s.ladder), 'stage')}, "
+                f"{count_text(len(s.outcomes), 'outcome')}" + tail
             )
     return 1 if failed else 0
 
@@ -119,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("replay", help="re-play a saved game")
     rep.add_argument("file", help="a saved game (JSON)")
     rep.add_argument("--check", action="store_true", help="exit 0 only if the replay is identical")
+    rep.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="the scenario file, when it has moved since the game was saved",
+    )
     rep.set_defaults(func=_lazy("game.engine.cli:replay"))
 
     report = sub.add_parser("report", help="after-action report (HTML) from saved games")
@@ -128,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--json", metavar="FILE", help="also write the data as JSON")
     report.add_argument(
         "--worlds", type=int, default=10_000, help="worlds for the luck-versus-judgment replay"
+    )
+    report.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="the scenario file, when it has moved since the games were saved",
     )
     report.set_defaults(func=_lazy("game.report.cli:report"))
 

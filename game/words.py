@@ -35,6 +35,26 @@ def category_label(category: str | Enum) -> str:
     return CATEGORY_LABELS.get(key, key.replace("_", " ").capitalize())
 
 
+# Plurals that do not just add an s.
+_PLURALS = {"analysis": "analyses", "country": "countries", "party": "parties"}
+
+
+def plural(word: str, n: int) -> str:
+    """``word`` for ``n`` things: ``turn`` -> ``turns`` unless n is 1."""
+    if n == 1:
+        return word
+    if word in _PLURALS:
+        return _PLURALS[word]
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def count_text(n: int, word: str) -> str:
+    """``1 warning``, ``2 warnings``, ``0 warnings``."""
+    return f"{n} {plural(word, n)}"
+
+
 def possessive(name: str) -> str:
     """``Venezuela's``, ``United States'``."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
@@ -44,9 +64,8 @@ def span_text(turns: int, turn_days: int) -> str:
     """``turns`` turns of ``turn_days`` days in words: ``4 weeks``, ``9 days``."""
     days = turns * turn_days
     if days % 7 == 0:
-        weeks = days // 7
-        return "1 week" if weeks == 1 else f"{weeks} weeks"
-    return "1 day" if days == 1 else f"{days} days"
+        return count_text(days // 7, "week")
+    return count_text(days, "day")
 
 
 def in_sentence(name: str, scn: Scenario) -> str:

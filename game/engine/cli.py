@@ -127,7 +127,9 @@ def replay(args: argparse.Namespace) -> int:
     """``brink replay FILE [--check]``: re-play a save; --check exits 0 only if identical."""
     check = bool(getattr(args, "check", False))
     try:
-        s, _log, diff = replay_file(args.file, rerun_ai=check)
+        s, _log, diff = replay_file(
+            args.file, scenario=getattr(args, "scenario", None), rerun_ai=check
+        )
     except SaveError as e:
         _err(str(e))
         return 1

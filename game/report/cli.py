@@ -39,7 +39,12 @@ def report(args: argparse.Namespace) -> int:
             print(msg, file=sys.stderr)
 
     try:
-        rep = build_report(list(args.logs), worlds=worlds, progress=progress)
+        rep = build_report(
+            list(args.logs),
+            worlds=worlds,
+            progress=progress,
+            scenario=getattr(args, "scenario", None),
+        )
     except SaveError as e:
         _err(str(e))
         return 1

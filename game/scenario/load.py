@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from game.scenario import crossref
-from game.scenario.schema import Scenario
+from game.scenario.schema import FactSheet, Scenario
 from game.scenario.yamlsafe import (
     Located,
     Path_,
@@ -44,6 +45,8 @@ class Loaded:
     facts: dict[str, dict[str, Any]]
     references: dict[str, dict[str, Any]]
     warnings: list[Problem]
+    # The fact sheet as validated (None for a scenario without one, in old callers).
+    fact_sheet: FactSheet | None = None
 
 
 _PATTERN_WORDS = {
@@ -124,6 +127,136 @@ def _sheet(
     return out, problems
 
 
+def _validation_problems(name: str, e: ValidationError, loc: Located, data: Any) -> list[Problem]:
+    out = []
+    for err in e.errors():
+        path_ = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+        if _under(path_, loc.dropped):
+            continue  # already reported by the YAML reader
+        m = loc.mark_for(path_)
+        msg = _pydantic_message(err)
+        if err["type"] == "missing":
+            msg, m = _missing(path_, data, loc, m)
+        out.append(Problem(name, m.line, m.col, _dotted(path_), msg))
+    return out
+
+
+def _missing(path_: Path_, data: Any, loc: Located, mark: Any) -> tuple[str, Any]:
+    """A missing field: point at a misspelt key standing in for it, if there is one."""
+    field = str(path_[-1])
+    parent: Any = data
+    for key in path_[:-1]:
+        try:
+            parent = parent[key]
+        except (KeyError, IndexError, TypeError):
+            parent = None
+            break
+    if isinstance(parent, dict):
+        keys = [str(k) for k in parent]
+        near = difflib.get_close_matches(field, keys, n=1, cutoff=0.6)
+        if near:
+            m = loc.mark_for((*path_[:-1], near[0]))
+            return f"missing field '{field}' (is {near[0]!r} meant to be '{field}'?)", m
+    return f"missing field '{field}'", mark
+
+
+def _fact_sheet(
+    scenario_path: Path, rel: str, loc: Located
+) -> tuple[FactSheet | None, dict[str, dict[str, Any]] | None, list[Problem]]:
+    path = (scenario_path.parent / rel).resolve()
+    if not path.is_file():
+        mark = loc.mark_for(("meta", "fact_sheet"))
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    str(scenario_path), mark.line, mark.col, "meta.fact_sheet", f"no file {rel!r}"
+                )
+            ],
+        )
+    return _read_fact_sheet(path)
+
+
+def check_fact_sheet(path: str | Path) -> tuple[FactSheet | None, list[Problem]]:
+    """Check a fact sheet on its own (``brink check`` on a ``*-facts.yaml``)."""
+    sheet, _, problems = _read_fact_sheet(Path(path))
+    return (None if any(p.severity == "error" for p in problems) else sheet), problems
+
+
+def is_fact_sheet(path: str | Path) -> bool:
+    """Does ``path`` hold a fact sheet (top-level ``facts`` or ``sources``, no ``meta``)?"""
+    try:
+        data = load_located(Path(path)).data
+    except (YamlError, OSError):
+        return False
+    return isinstance(data, dict) and "meta" not in data and ("facts" in data or "sources" in data)
+
+
+def _read_fact_sheet(
+    path: Path,
+) -> tuple[FactSheet | None, dict[str, dict[str, Any]] | None, list[Problem]]:
+    """Read and check a fact sheet: fields, statuses, duplicate ids, source ids."""
+    try:
+        sheet = load_located(path)
+    except YamlError as e:
+        return None, None, e.problems
+    except OSError as e:
+        return None, None, [Problem(str(path), 1, 1, "", f"cannot read: {e.strerror}")]
+    name = str(path)
+    if not isinstance(sheet.data, dict):
+        return None, None, [Problem(name, 1, 1, "", "a fact sheet must be a mapping")]
+    try:
+        fs = FactSheet.model_validate(sheet.data)
+    except ValidationError as e:
+        problems = _validation_problems(name, e, sheet, sheet.data)
+        return None, None, sorted(problems, key=lambda p: (p.line, p.col))
+    problems = []
+    known_sources = {s.id for s in fs.sources}
+    seen: set[str] = set()
+    for i, s in enumerate(fs.sources):
+        if s.id in seen:
+            m = sheet.mark_for(("sources", i, "id"))
+            problems.append(
+                Problem(name, m.line, m.col, f"sources[{i}].id", f"duplicate source id {s.id!r}")
+            )
+        seen.add(s.id)
+    seen = set()
+    for i, f in enumerate(fs.facts):
+        if f.id in seen:
+            m = sheet.mark_for(("facts", i, "id"))
+            problems.append(
+                Problem(name, m.line, m.col, f"facts[{i}].id", f"duplicate fact id {f.id!r}")
+            )
+        seen.add(f.id)
+        for j, sid in enumerate(f.sources):
+            if sid not in known_sources:
+                m = sheet.mark_for(("facts", i, "sources", j))
+                problems.append(
+                    Problem(
+                        name,
+                        m.line,
+                        m.col,
+                        f"facts[{i}].sources[{j}]",
+                        crossref._unknown("source id", sid, known_sources)
+                        + ("" if known_sources else " (list it under a top-level 'sources:')"),
+                    )
+                )
+        if f.known is not None and f.known < f.date:
+            m = sheet.mark_for(("facts", i, "known"))
+            problems.append(
+                Problem(
+                    name,
+                    m.line,
+                    m.col,
+                    f"facts[{i}].known",
+                    f"known ({f.known}) is before the fact's date ({f.date})",
+                )
+            )
+    raw = {f["id"]: f for f in sheet.data["facts"]}
+    return fs, raw, problems
+
+
 def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
     """Load ``path``; return the result (None if any error) and all problems, sorted."""
     path = Path(path)
@@ -155,15 +288,10 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
     try:
         scn = Scenario.model_validate(loc.data)
     except ValidationError as e:
-        for err in e.errors():
-            path_ = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
-            if _under(path_, loc.dropped):
-                continue  # already reported by the YAML reader
-            m = loc.mark_for(path_)
-            problems.append(Problem(name, m.line, m.col, _dotted(path_), _pydantic_message(err)))
+        problems += _validation_problems(name, e, loc, loc.data)
         return None, sorted(problems, key=lambda p: (p.line, p.col))
 
-    facts, fp = _sheet(path, scn.meta.fact_sheet, "facts", ("meta", "fact_sheet"), loc)
+    sheet, facts, fp = _fact_sheet(path, scn.meta.fact_sheet, loc)
     refs, rp = _sheet(path, scn.meta.references, "references", ("meta", "references"), loc)
     problems += fp + rp
     fact_ids = set(facts) if facts is not None else None
@@ -183,6 +311,7 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
         facts=facts or {},
         references=refs or {},
         warnings=problems,
+        fact_sheet=sheet,
     )
     return loaded, problems
 
