@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="ACTOR=POLICY",
-        help="OPTION, random, or mix:opt=0.5,opt2=0.5 (default: random)",
+        help="ACTOR=OPTION, random, mix:opt=0.5,opt2=0.5, line:opt,opt2,... (one option a "
+        "turn, then hold course) or history (the scenario's history line); a bare "
+        "'history' plays every side's line (default: random)",
     )
     sim.add_argument("--json", action="store_true", help="print one JSON object")
     sim.add_argument("--csv", metavar="FILE", help="also write tidy rows to FILE")
@@ -159,6 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("scenario", help="scenario file or name")
     brief.add_argument("--actor", required=True, help="the side to brief, e.g. usa")
     brief.add_argument("-o", "--output", default="briefing.html", help="HTML file to write")
+    brief.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="list only the facts known on this day, YYYY-MM-DD (default: the scenario's "
+        "facts_as_of)",
+    )
     brief.set_defaults(func=_lazy("game.report.cli:briefing"))
     return p
 

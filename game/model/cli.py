@@ -61,12 +61,20 @@ def _rng(seed: int, key: tuple[int, ...]) -> np.random.Generator:
 def _policies(c: Compiled, specs: list[str]) -> tuple[list[Policy], dict[str, str]]:
     given: dict[str, Policy] = {}
     text: dict[str, str] = {}
+    if "history" in [s.strip() for s in specs]:
+        # every actor plays its history line (hold course where it has none)
+        if c.scenario.history is None:
+            raise UsageError("--policy history: the scenario has no history line")
+        specs = [s for s in specs if s.strip() != "history"]
+        named = {s.partition("=")[0].strip() for s in specs}
+        specs += [f"{a}=history" for a in c.actor_ids if a not in named]
     for spec in specs:
         actor, sep, value = spec.partition("=")
         actor, value = actor.strip(), value.strip()
         if not sep or not actor or not value:
             raise UsageError(
-                f"--policy {spec!r} should look like ACTOR=OPTION|random|mix:a=0.5,b=0.5"
+                f"--policy {spec!r} should look like history or "
+                "ACTOR=OPTION|random|history|mix:a=0.5,b=0.5|line:a,b,c"
             )
         if actor not in c.actor_ids:
             raise UsageError(

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from game.model.compiled import Compiled
-from game.model.policy import Fixed, Mix, Policy, Then, Uniform, uniform_choices
+from game.model.policy import Fixed, Line, Mix, Policy, Then, Uniform, uniform_choices
 from game.model.state import State
 from game.model.step import (
     Live,
@@ -96,7 +96,7 @@ def choose(
 
 def _plain(pol: Policy) -> bool:
     """True for the built-in policies, which read nothing of the state but its size."""
-    if isinstance(pol, Fixed | Mix | Uniform):
+    if isinstance(pol, Fixed | Mix | Uniform | Line):
         return True
     if isinstance(pol, Then):
         return _plain(pol.first) and _plain(pol.rest)

@@ -43,8 +43,9 @@ import numpy as np
 from game.model.compiled import OP_CODE, compare
 from game.scenario.schema import Chance, Condition, Effect, Option, Scenario
 
-# A policy for the reference: "random", an option id, or {option id: weight}.
-RefPolicy = str | Mapping[str, float]
+# A policy for the reference: "random", an option id, {option id: weight}, or a tuple of
+# option ids, one per turn (a line; hold course after its end).
+RefPolicy = str | Mapping[str, float] | tuple[str, ...]
 
 
 @dataclass
@@ -150,6 +151,9 @@ def ref_choose(
     """An option id for ``actor`` under ``policy`` (hold course when nothing fits)."""
     a = next(a for a in scn.actors if a.id == actor)
     avail = ref_available(scn, w, actor)
+    if isinstance(policy, tuple):
+        want = policy[w.turn] if w.turn < len(policy) else a.hold_option
+        return want if want in avail else a.hold_option
     if isinstance(policy, str):
         if policy != "random":
             return policy if policy in avail else a.hold_option

@@ -671,8 +671,9 @@ def compare(games: Sequence[GameLog], groups: Sequence[dict]) -> dict:
 def debrief(g: GameLog) -> dict[str, Any]:
     loaded = g.loaded
     scn = loaded.scenario
-    facts = fact_rows(loaded)
-    known = {f["id"] for f in facts}
+    facts = fact_rows(loaded, known_by=scn.meta.facts_as_of)
+    later = fact_rows(loaded, known_after=scn.meta.facts_as_of)
+    known = {f["id"] for f in facts} | {f["id"] for f in later}
     refs = reference_rows(loaded)
     ref_ids = {r["id"] for r in refs}
     claims = {f["id"] for f in facts if f["claim"]}
@@ -696,6 +697,7 @@ def debrief(g: GameLog) -> dict[str, Any]:
     return {
         "questions": list(scn.debrief),
         "facts": facts,
+        "later": later,
         "facts_as_of": date_text(scn.meta.facts_as_of),
         "references": refs,
         "assumptions": items,
