@@ -112,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
         "turn, then hold course) or history (the scenario's history line); a bare "
         "'history' plays every side's line (default: random)",
     )
+    sim.add_argument(
+        "--injects",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="fire the scenario's scheduled injects at the start of their turn (default: on)",
+    )
     sim.add_argument("--json", action="store_true", help="print one JSON object")
     sim.add_argument("--csv", metavar="FILE", help="also write tidy rows to FILE")
     sim.set_defaults(func=_lazy("game.model.cli:simulate"))

@@ -117,6 +117,23 @@ def _add(delta: dict[str, float], effects: Mapping[str, Effect], rng: np.random.
         delta[mid] += e.mean + (e.sd * rng.standard_normal() if e.sd > 0 else 0.0)
 
 
+def ref_inject(scn: Scenario, w: RefWorld, rng: np.random.Generator) -> None:
+    """The injects scheduled for the turn about to be played (``w.turn + 1``), in place:
+    their effects and those of the event they fire, then that event's ladder change."""
+    for inj in scn.injects:
+        if inj.turn != w.turn + 1:
+            continue
+        delta = {m.id: 0.0 for m in scn.metrics}
+        _add(delta, inj.effects, rng)
+        ev = next((e for e in scn.events if e.id == inj.event), None)
+        if ev is not None:
+            _add(delta, ev.effects, rng)
+        w.x = _clip(scn, {k: v + delta[k] for k, v in w.x.items()})
+        if ev is not None:
+            w.fired.add(ev.id)
+            w.stage = min(len(scn.ladder) - 1, max(0, w.stage + ev.stage_change))
+
+
 def ref_initial(scn: Scenario, rng: np.random.Generator) -> RefWorld:
     """A world at turn 0 with its start drawn from the metrics' initial uncertainty."""
     x = {
@@ -296,6 +313,7 @@ def ref_forecast(
     rng: np.random.Generator,
     worlds: int,
     horizon: int,
+    injects: bool = False,
 ) -> RefForecast:
     """Play ``worlds`` copies of ``world`` (None: each its own ``ref_initial`` start)
     for ``horizon`` turns; ``policies`` by actor id (default "random")."""
@@ -309,6 +327,8 @@ def ref_forecast(
         w = ref_initial(scn, rng) if world is None else world.copy()
         for h in range(horizon + 1):
             if h and w.outcome is None:
+                if injects:
+                    ref_inject(scn, w, rng)
                 moves = {
                     a.id: ref_choose(scn, w, a.id, policies.get(a.id, "random"), rng)
                     for a in scn.actors
