@@ -1,4 +1,4 @@
-"""Command line: ``brink [play|check|schema|simulate|autoplay|replay|report|briefing]``.
+"""Command line: ``brink [play|check|schema|simulate|autoplay|replay|report|briefing|...]``.
 
 Each command's work lives in its own layer and is imported only when that
 command runs, so ``brink check`` and ``brink simulate`` never import pygame.
@@ -50,6 +50,57 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from game.paths import teachers_dir
+    from game.scenario import check_file
+    from game.scenario.discovery import discover
+
+    found = discover(args.paths)
+    width = max((len(f.source) for f in found), default=0)
+    for f in found:
+        loaded, problems = check_file(f.path)
+        if loaded is not None:
+            about = f"{loaded.scenario.meta.id} — {loaded.scenario.meta.title}"
+        else:
+            errors = [p for p in problems if p.severity == "error"]
+            about = f"INVALID ({len(errors)} errors; brink check {f.path})"
+        print(f"{f.source:<{width}}  {about}\n{'':<{width}}  {f.path}")
+    print(
+        f"\nTeachers' folder: {teachers_dir()}"
+        "\n(`brink new-scenario NAME` puts a starting scenario there.)"
+    )
+    return 0
+
+
+def _cmd_new_scenario(args: argparse.Namespace) -> int:
+    from game.scenario.discovery import NewScenarioError, new_scenario
+
+    try:
+        scen, facts = new_scenario(args.name, force=args.force)
+    except NewScenarioError as e:
+        print(f"brink new-scenario: {e}", file=sys.stderr)
+        return 1
+    print(f"Wrote {scen}\n  and its fact sheet {facts}")
+    print(
+        "Edit both, then run: brink check --strict "
+        f'"{scen}"\nThe game lists it under "teachers\' folder" (brink scenarios).'
+    )
+    return 0
+
+
+class _Version(argparse.Action):
+    """``--version``: the version, and where the shipped data and the player's data are."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kw: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and data folders")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        from game.paths import describe
+
+        print(f"brinkmanship {__version__}\n{describe()}")
+        parser.exit()
+
+
 def _lazy(target: str):
     module, func = target.split(":")
 
@@ -64,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="brink",
         description="Brinkmanship: a crisis-escalation game. With no command, opens the game.",
     )
-    p.add_argument("--version", action="version", version=f"brinkmanship {__version__}")
+    p.add_argument("--version", action=_Version)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     play = sub.add_parser("play", help="open the game window (default), or play in the terminal")
@@ -136,6 +187,19 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--actor", required=True, help="the side to brief, e.g. usa")
     brief.add_argument("-o", "--output", default="briefing.html", help="HTML file to write")
     brief.set_defaults(func=_lazy("game.report.cli:briefing"))
+
+    scn = sub.add_parser(
+        "scenarios", help="list the scenarios on offer: shipped, teachers' folder, given paths"
+    )
+    scn.add_argument("paths", nargs="*", help="more scenario files or folders to list")
+    scn.set_defaults(func=_cmd_scenarios)
+
+    new = sub.add_parser(
+        "new-scenario", help="copy a starting scenario into the teachers' folder as NAME.yaml"
+    )
+    new.add_argument("name", help="file name and scenario id, e.g. border-dispute")
+    new.add_argument("--force", action="store_true", help="overwrite NAME.yaml if it exists")
+    new.set_defaults(func=_cmd_new_scenario)
     return p
 
 
