@@ -20,6 +20,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from game.scenario import check_file
 
     failed = False
+    if not args.files:  # every scenario on this machine: shipped and the teachers' folder
+        from game.paths import scenario_files
+
+        args.files = [str(f) for f in scenario_files()]
     for name in args.files:
         loaded, problems = check_file(name)
         for p in problems:
@@ -110,6 +114,28 @@ def _lazy(target: str):
     return run
 
 
+def _scenario_arg(text: str) -> str:
+    """A scenario argument: a path as given, or the file a scenario name stands for."""
+    if Path(text).exists():
+        return text
+    from game.scenario.discovery import by_name
+
+    found = by_name(text)
+    return str(found) if found is not None else text  # unknown: the command names it
+
+
+def _resolve_scenarios(args: argparse.Namespace) -> None:
+    """Let scenario arguments be names (``venezuela-2025``), so commands work from any folder."""
+    if isinstance(getattr(args, "scenario", None), str):
+        args.scenario = _scenario_arg(args.scenario)
+    elif args.command in ("simulate", "autoplay"):
+        from game.paths import default_scenario
+
+        args.scenario = str(default_scenario())
+    if args.command == "check":
+        args.files = [_scenario_arg(f) for f in args.files]
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="brink",
@@ -127,7 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.set_defaults(func=_lazy("game.play:main"))
 
     chk = sub.add_parser("check", help="validate scenario files; exit 1 on any error")
-    chk.add_argument("files", nargs="+", help="scenario YAML files")
+    chk.add_argument(
+        "files", nargs="*", help="scenario files or names (default: every scenario on offer)"
+    )
     chk.add_argument("--strict", action="store_true", help="treat warnings as errors")
     chk.set_defaults(func=_cmd_check)
 
@@ -136,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     sch.set_defaults(func=_cmd_schema)
 
     sim = sub.add_parser("simulate", help="Monte Carlo: outcome odds over many worlds")
-    sim.add_argument("scenario", help="scenario file")
+    sim.add_argument("scenario", nargs="?", help="scenario file or name (default: venezuela-2025)")
     sim.add_argument("--runs", type=int, default=10_000, help="worlds to simulate")
     sim.add_argument("--turns", type=int, help="turns to run (default: the scenario's limit)")
     sim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -152,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.set_defaults(func=_lazy("game.model.cli:simulate"))
 
     auto = sub.add_parser("autoplay", help="computer against computer, turn by turn")
-    auto.add_argument("scenario", help="scenario file")
+    auto.add_argument("scenario", nargs="?", help="scenario file or name (default: venezuela-2025)")
     auto.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     auto.add_argument("--turns", type=int, help="stop after this many turns")
     auto.add_argument(
@@ -209,6 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["play", *(argv or [])])
+    _resolve_scenarios(args)
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -53,6 +53,19 @@ def discover(extra: Iterable[str | Path] = ()) -> list[Found]:
     return out
 
 
+def by_name(name: str) -> Path | None:
+    """The known scenario (shipped or teachers' folder) whose file is called ``name``.
+
+    ``venezuela-2025``, ``venezuela_2025`` and ``venezuela-2025.yaml`` all name
+    the same file, so an installed game's scenarios can be named from anywhere.
+    """
+    want = name.removesuffix(".yaml").replace("_", "-")
+    for p in paths.scenario_files():
+        if p.stem.replace("_", "-") == want:
+            return p
+    return None
+
+
 # The same rule as a scenario id (meta.id), which the name becomes.
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,47}")
 
