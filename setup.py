@@ -11,7 +11,7 @@ file, read at build time; nothing is duplicated in the repository.
 
 from pathlib import Path
 
-from setuptools import find_namespace_packages, setup
+from setuptools import find_namespace_packages, setup  # type: ignore[import-untyped]
 
 # package name inside the wheel -> folder in the repository
 DATA = {

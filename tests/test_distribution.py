@@ -92,6 +92,21 @@ def test_command_line_paths_are_discovered(tmp_path) -> None:
     assert [f.path for f in found].count(paths.default_scenario()) == 1
 
 
+def test_fact_sheets_beside_scenarios_are_not_offered(tmp_path) -> None:
+    # Teachers may drop a scenario and its fact sheet into the folder together.
+    paths.teachers_dir().mkdir(parents=True)
+    for name in ("mini.yaml", "mini-facts.yaml"):
+        shutil.copy(MINI.parent / name, paths.teachers_dir() / name)
+        shutil.copy(MINI.parent / name, tmp_path / name)
+    teachers = [f.path.name for f in discover() if f.source == TEACHERS]
+    assert teachers == ["mini.yaml"]
+    assert [f.path.name for f in discover([tmp_path]) if f.source == COMMAND_LINE] == ["mini.yaml"]
+    # Named on its own, a file is listed whatever it is (and then reported as invalid).
+    assert discover([tmp_path / "mini-facts.yaml"])[0].path.name == "mini-facts.yaml"
+    loaded = load_scenario(paths.teachers_dir() / "mini.yaml")
+    assert set(loaded.facts) == {"MF-01"}
+
+
 def test_brink_scenarios_lists_every_source(capsys) -> None:
     new_scenario("my-crisis")
     assert main(["scenarios", str(MINI)]) == 0

@@ -40,7 +40,7 @@ DATA = {
 def build(dist: Path, work: Path) -> Path:
     """Run PyInstaller; the path of the built program."""
     try:
-        import PyInstaller.__main__ as pyinstaller
+        import PyInstaller.__main__ as pyinstaller  # type: ignore[import-untyped]
     except ImportError:
         raise SystemExit("PyInstaller is missing: python -m pip install -e '.[bundle]'") from None
     sep = os.pathsep  # PyInstaller's SRC{sep}DEST separator is ';' on Windows, ':' elsewhere

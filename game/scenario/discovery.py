@@ -28,10 +28,28 @@ class Found:
     source: str
 
 
+_SHEET = re.compile(r"^(facts|references):", re.MULTILINE)
+_META = re.compile(r"^meta:", re.MULTILINE)
+
+
+def _is_sheet(path: Path) -> bool:
+    """A fact or reference sheet (a top-level ``facts:``/``references:``, no ``meta:``)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False  # listed, so that choosing it shows why it cannot be read
+    return bool(_SHEET.search(text)) and not _META.search(text)
+
+
+def _scenarios_in(files: Iterable[Path]) -> list[Path]:
+    # A fact sheet left beside the scenarios is not offered as a broken scenario.
+    return [f for f in files if not _is_sheet(f)]
+
+
 def _yaml_in(arg: str | Path) -> list[Path]:
     p = Path(arg).expanduser()
     if p.is_dir():
-        return sorted(f for f in p.glob("*.yaml") if f.is_file())
+        return _scenarios_in(sorted(f for f in p.glob("*.yaml") if f.is_file()))
     return [p]
 
 
@@ -42,7 +60,7 @@ def discover(extra: Iterable[str | Path] = ()) -> list[Found]:
     groups = [
         (COMMAND_LINE, [f for arg in extra for f in _yaml_in(arg)]),
         (SHIPPED, paths.shipped_scenarios()),
-        (TEACHERS, paths.teachers_scenarios()),
+        (TEACHERS, _scenarios_in(paths.teachers_scenarios())),
     ]
     for source, files in groups:
         for f in files:
