@@ -5,7 +5,7 @@ because pyproject.toml cannot both find the code's packages automatically and
 map extra folders into the package: ``scenarios/``, ``seeds/`` and ``assets/``
 stay the authors' working copies at the top of the repository, and a regular
 (non-editable) install puts them at ``game/_data/scenarios`` and so on, where
-``game/paths.py`` finds them through ``importlib.resources``. One copy of each
+``game/scenario/paths.py`` finds them through ``importlib.resources``. One copy of each
 file, read at build time; nothing is duplicated in the repository.
 """
 

@@ -21,7 +21,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     failed = False
     if not args.files:  # every scenario on this machine: shipped and the teachers' folder
-        from game.paths import scenario_files
+        from game.scenario.paths import scenario_files
 
         args.files = [str(f) for f in scenario_files()]
     for name in args.files:
@@ -55,9 +55,9 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
-    from game.paths import teachers_dir
     from game.scenario import check_file
     from game.scenario.discovery import discover
+    from game.scenario.paths import teachers_dir
 
     found = discover(args.paths)
     width = max((len(f.source) for f in found), default=0)
@@ -99,7 +99,7 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, help="show the version and data folders")
 
     def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
-        from game.paths import describe
+        from game.scenario.paths import describe
 
         print(f"brinkmanship {__version__}\n{describe()}")
         parser.exit()
@@ -129,7 +129,7 @@ def _resolve_scenarios(args: argparse.Namespace) -> None:
     if isinstance(getattr(args, "scenario", None), str):
         args.scenario = _scenario_arg(args.scenario)
     elif args.command in ("simulate", "autoplay"):
-        from game.paths import default_scenario
+        from game.scenario.paths import default_scenario
 
         args.scenario = str(default_scenario())
     if args.command == "check":

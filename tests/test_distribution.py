@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from game import __version__, paths
+from game import __version__
 from game.cli import main
-from game.scenario import check_file, load_scenario
+from game.scenario import check_file, load_scenario, paths
 from game.scenario.discovery import (
     COMMAND_LINE,
     SHIPPED,

@@ -8,7 +8,7 @@ PyInstaller builds for the system it runs on, so build on Windows for Windows
 and on macOS for macOS (the README says how). Copy the whole ``dist/brink``
 folder: the program inside it is ``brink`` and takes every ``brink`` command.
 The bundle carries the same data a wheel does, at the same place inside the
-package (``game/_data/...``, see setup.py), so ``game/paths.py`` finds it the
+package (``game/_data/...``, see setup.py), so ``game/scenario/paths.py`` finds it the
 same way.
 """
 

@@ -2,7 +2,7 @@
 
 Three sources, listed in this order: paths given on the command line (a file,
 or a folder of ``*.yaml``), the scenarios shipped with the game, and the
-teachers' folder in the user data directory (``game.paths.teachers_dir``).
+teachers' folder in the user data directory (``game.scenario.paths.teachers_dir``).
 The same file is listed once, under the first source that names it.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from game import paths
+from game.scenario import paths
 
 COMMAND_LINE = "command line"
 SHIPPED = "shipped"

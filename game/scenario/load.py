@@ -102,7 +102,7 @@ def _sheet(
     if not path.is_file():
         # A scenario outside the repository (the teachers' folder) may still
         # name the shipped sheets as ../seeds/NAME.yaml.
-        from game.paths import shipped_sheet
+        from game.scenario.paths import shipped_sheet
 
         path = shipped_sheet(rel) or path
     mark = loc.mark_for(where)

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
-from game.paths import default_scenario
 from game.scenario import Loaded, check_file
 from game.scenario.discovery import discover
+from game.scenario.paths import default_scenario
 from game.ui import layout
 from game.ui.pg import pygame
 from game.ui.scene import Scene

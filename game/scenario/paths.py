@@ -32,7 +32,7 @@ def _find_data_root() -> tuple[Path, str]:
     # scenario are opened by path (a zipped package is not supported).
     if isinstance(packaged, Path) and packaged.is_dir():
         return packaged.resolve(), INSTALLED
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]  # game/scenario/paths.py -> the repository
     if (checkout / "scenarios").is_dir():
         return checkout, CHECKOUT
     # Neither: keep the installed location so error messages name a real place.
