@@ -39,7 +39,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    from game.paths import default_scenario
+    from game.scenario.paths import default_scenario
     from game.ui.app import App
     from game.ui.pg import pygame
 
