@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from game.paths import ROOT, SCENARIOS
+from game.scenario.paths import ASSETS, SCENARIOS
 from game.scenario import check_file, load_scenario
 from game.ui.mapview import BLANK_BOUNDS, region
 from game.ui.markers import MapState, generic, markers_for, spots_of
 
 DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[1]
 MINI_TEXT = (DATA / "mini.yaml").read_text(encoding="utf-8")
 
 MAP = """
@@ -111,15 +112,15 @@ def test_venezuela_markers_live_in_its_scenario() -> None:
     assert scn.map is not None and scn.map.name == "caribbean"
     assert {m.id for m in scn.map.markers} >= {"naval_group", "militia", "talks"}
     assert "caracas" in scn.map.labels
-    assert not (ROOT / "assets" / "theme" / "markers.json").exists()
+    assert not (ASSETS / "theme" / "markers.json").exists()
 
 
 def test_no_region_is_hard_coded_in_the_game() -> None:
     """Place names belong to scenarios: none of these appears in the game's code."""
     banned = re.compile(r"caribbean|caracas|havana|kingston|port_of_spain|san_juan", re.I)
     hits = [
-        f"{path.relative_to(ROOT)}:{n}"
-        for path in sorted((ROOT / "game").rglob("*.py"))
+        f"{path.relative_to(REPO)}:{n}"
+        for path in sorted((REPO / "game").rglob("*.py"))
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if banned.search(line)
     ]

@@ -171,6 +171,11 @@ def _fact_sheet(
 ) -> tuple[FactSheet | None, dict[str, dict[str, Any]] | None, list[Problem]]:
     path = (scenario_path.parent / rel).resolve()
     if not path.is_file():
+        # as for the reference sheet (``_sheet``): the shipped sheets are found anywhere
+        from game.scenario.paths import shipped_sheet
+
+        path = shipped_sheet(rel) or path
+    if not path.is_file():
         mark = loc.mark_for(("meta", "fact_sheet"))
         return (
             None,
