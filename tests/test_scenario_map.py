@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from game.scenario.paths import ASSETS, SCENARIOS
 from game.scenario import check_file, load_scenario
+from game.scenario.paths import ASSETS, SCENARIOS
 from game.ui.mapview import BLANK_BOUNDS, region
 from game.ui.markers import MapState, generic, markers_for, spots_of
 

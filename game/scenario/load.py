@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from game.scenario import crossref
 from game.scenario.schema import FactSheet, Scenario
@@ -65,11 +67,105 @@ def _got(value: Any) -> str:
     return f", got a {'list' if isinstance(value, list) else 'mapping'}"
 
 
-def _pydantic_message(err: Mapping[str, Any]) -> str:
+# Scientific notation that YAML 1.1 leaves as text: it needs a dot and a signed exponent.
+_SCI_AS_TEXT = re.compile(r"^([-+]?(?:\d+\.?\d*|\.\d+))[eE]([-+]?)(\d+)$")
+
+
+def _inner(tp: Any) -> type[BaseModel] | None:
+    """The model class inside an annotation (``X | None``, ``list[X]``, ``dict[str, X]``)."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    for arg in typing.get_args(tp):
+        found = _inner(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _fields_of(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The valid field names where ``loc`` (an unknown field's path) is."""
+    model: type[BaseModel] | None = root
+    for key in loc[:-1]:
+        if model is None:
+            break
+        info = model.model_fields.get(str(key))
+        if info is None:
+            continue  # a list index or a dict key (an id): the item's model is already taken
+        model = _inner(info.annotation)
+    return list(model.model_fields) if model is not None else []
+
+
+def _unknown_field(root: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    name = str(loc[-1]) if loc else ""
+    valid = _fields_of(root, loc)
+    if not valid:
+        return "unknown field (check the spelling)"
+    near = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    return f"unknown field {name!r}{hint} (valid here: {', '.join(valid)})"
+
+
+def _number_text(value: Any) -> str | None:
+    """Advice when a number was expected but YAML gave text."""
+    if not isinstance(value, str):
+        return None
+    v = value.strip()
+    sci = _SCI_AS_TEXT.match(v)
+    if sci:
+        mant, sign, exp = sci.groups()
+        if "." not in mant:
+            mant += ".0"
+        elif mant.endswith("."):
+            mant += "0"
+        return (
+            f"should be a number, got the text {value!r}: YAML reads scientific notation "
+            f"as a number only with a dot and a signed exponent, so write "
+            f"{mant}e{sign or '+'}{exp}"
+        )
+    try:
+        float(v)
+    except ValueError:
+        return None
+    return f"should be a number, got the text {value!r}: remove the quotes"
+
+
+def _stage_change_message(err: Mapping[str, Any], loc: tuple[Any, ...]) -> str | None:
+    if not loc or loc[-1] != "stage_change":
+        return None
+    value = err.get("input")
+    absolute = " (to set a stage by name use stage_to)" if "stage_to" in _event_fields() else ""
+    if isinstance(value, str):
+        return (
+            f"stage_change is relative: a number of rungs up (1 to 3) or down (-1 to -3), "
+            f"got {value!r}{absolute}"
+        )
+    if isinstance(value, int) and err["type"] in ("less_than_equal", "greater_than_equal"):
+        return (
+            f"stage_change moves at most 3 rungs up or down from the current stage, got "
+            f"{value}{absolute}"
+        )
+    return None
+
+
+def _event_fields() -> list[str]:
+    from game.scenario.schema import Event
+
+    return list(Event.model_fields)
+
+
+def _pydantic_message(err: Mapping[str, Any], root: type[BaseModel] = Scenario) -> str:
     msg = str(err["msg"])
     kind = err["type"]
+    loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
     if kind == "extra_forbidden":
-        return "unknown field (check the spelling)"
+        return _unknown_field(root, loc)
+    special = _stage_change_message(err, loc)
+    if special is not None:
+        return special
+    if kind in ("float_type", "int_type", "float_parsing", "int_parsing", "bool_type"):
+        advice = _number_text(err.get("input"))
+        if advice is not None and kind != "bool_type":
+            return advice
     if kind == "model_type":
         cls = err.get("ctx", {}).get("class_name", "")
         if cls in _NUMBER_SHORTHANDS:
@@ -133,14 +229,16 @@ def _sheet(
     return out, problems
 
 
-def _validation_problems(name: str, e: ValidationError, loc: Located, data: Any) -> list[Problem]:
+def _validation_problems(
+    name: str, e: ValidationError, loc: Located, data: Any, root: type[BaseModel] = Scenario
+) -> list[Problem]:
     out = []
     for err in e.errors():
         path_ = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
         if _under(path_, loc.dropped):
             continue  # already reported by the YAML reader
         m = loc.mark_for(path_)
-        msg = _pydantic_message(err)
+        msg = _pydantic_message(err, root)
         if err["type"] == "missing":
             msg, m = _missing(path_, data, loc, m)
         out.append(Problem(name, m.line, m.col, _dotted(path_), msg))
@@ -220,7 +318,7 @@ def _read_fact_sheet(
     try:
         fs = FactSheet.model_validate(sheet.data)
     except ValidationError as e:
-        problems = _validation_problems(name, e, sheet, sheet.data)
+        problems = _validation_problems(name, e, sheet, sheet.data, FactSheet)
         return None, None, sorted(problems, key=lambda p: (p.line, p.col))
     problems = []
     known_sources = {s.id for s in fs.sources}

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from game.scenario.paths import ASSETS
 from game.scenario.crossref import place_id
+from game.scenario.paths import ASSETS
 from game.scenario.schema import Scenario
 from game.ui import palette as pal
 from game.ui.pg import pygame
