@@ -43,6 +43,7 @@ from game.model.compiled import Compiled, compile_scenario
 from game.model.forecast import Forecast, forecast, inject_table, wilson
 from game.model.policy import Policy, parse_policy, policies_for
 from game.model.state import initial_state
+from game.words import count_text, plural
 
 START_KEY = (0,)
 SIMULATE_KEY = (7,)
@@ -232,7 +233,8 @@ def print_table(s: Summary, file: Any = None) -> None:
     pol = ", ".join(f"{a}={p}" for a, p in s.policies.items())
     console.print(f"[bold]{s.title}[/bold] ({s.scenario_id}, sha256 {s.sha256[:12]})")
     console.print(
-        f"{s.runs:,} runs × {s.turns} turns, seed {s.seed}; policies: {pol}; "
+        f"{s.runs:,} {plural('run', s.runs)} × {count_text(s.turns, 'turn')}, seed {s.seed}; "
+        f"policies: {pol}; "
         f"injects {'applied' if s.injects else 'not applied'}"
     )
 

@@ -387,7 +387,9 @@ def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
     if not an.spreads:
         return {"empty": True}
     keys = [*c.outcome_ids, STILL_RUNNING]
-    labels = [o.name for o in scn.outcomes] + [f"No ending yet after {g.n_turns} turns"]
+    labels = [o.name for o in scn.outcomes] + [
+        f"No ending yet after {count_text(g.n_turns, 'turn')}"
+    ]
     by_teacher = g.ended_by_teacher
     # a game the teacher stopped was still running when it stopped: compare with that
     outcome = g.session.outcome

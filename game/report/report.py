@@ -15,6 +15,7 @@ from game.report.logdata import GameLog, load
 from game.report.render import render
 from game.report.words import date_text
 from game.scenario import ScenarioError, load_scenario
+from game.words import count_text
 
 
 class ReportError(Exception):
@@ -69,7 +70,7 @@ def build_report(
     analyses = []
     for g in games:
         if progress:
-            progress(f"analysing {g.path.name} ({g.n_turns} turns)…")
+            progress(f"analysing {g.path.name} ({count_text(g.n_turns, 'turn')})…")
         analyses.append(analyse(g, worlds))
     several = len(games) > 1
     groups = []

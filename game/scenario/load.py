@@ -259,8 +259,8 @@ def _missing(path_: Path_, data: Any, loc: Located, mark: Any) -> tuple[str, Any
         keys = [str(k) for k in parent]
         near = difflib.get_close_matches(field, keys, n=1, cutoff=0.6)
         if near:
-            key = (*path_[:-1], near[0])
-            m = loc.key_marks.get(key) or loc.mark_for(key)
+            there: Path_ = (*path_[:-1], near[0])
+            m = loc.key_marks.get(there) or loc.mark_for(there)
             return f"missing field '{field}' (is {near[0]!r} meant to be '{field}'?)", m
     return f"missing field '{field}'", mark
 
