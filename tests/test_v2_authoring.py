@@ -182,3 +182,32 @@ def test_counts_and_units_read_right() -> None:
     assert count_text(0, "fact") == "0 facts"
     assert plural("analysis", 3) == "analyses" and plural("match", 2) == "matches"
     assert span_text(2, 14) == "4 weeks" and span_text(1, 14) == "2 weeks"
+
+
+def test_sentences_for_three_sides_and_proper_names(tmp_path: Path) -> None:
+    from game.words import every_side, in_sentence, other_sides, others_verb
+
+    assert (other_sides(2), every_side(2)) == ("the other side", "both sides")
+    assert (other_sides(3), every_side(4)) == ("the other sides", "all sides")
+    assert others_verb(3, "sees", "see") == "the other sides see"
+    scn = load_scenario(SCENARIOS / "venezuela-2025.yaml").scenario
+    assert in_sentence("Caracas talks", scn) == "Caracas talks"  # a place of its map
+    assert in_sentence("Venezuela pressure", scn) == "Venezuela pressure"
+    assert in_sentence("War", scn) == "war"
+
+
+def test_no_scenario_phrasing_in_the_game_code() -> None:
+    """Sentences come from the scenario or from game.words: no crisis is named in code."""
+    import re
+
+    repo = Path(__file__).resolve().parents[1]
+    banned = re.compile(r"venezuela|maduro|washington|caracas|taiwan|beijing", re.I)
+    hits = []
+    for folder in ("engine", "report", "ui", "model"):
+        for path in sorted((repo / "game" / folder).rglob("*")):
+            if path.suffix not in (".py", ".j2"):
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if banned.search(line):
+                    hits.append(f"{path.relative_to(repo)}:{n}: {line.strip()}")
+    assert hits == []

@@ -15,7 +15,7 @@ from game.report.words import (
 )
 from game.scenario import Loaded
 from game.scenario.schema import Actor, Option, Scenario
-from game.words import category_label, in_sentence, span_text
+from game.words import category_label, in_sentence, others_verb, span_text
 
 
 class UnknownActor(ValueError):
@@ -31,7 +31,7 @@ def _limits(scn: Scenario, opt: Option) -> str:
     parts = []
     if opt.available.stages:
         names = [s.name for s in scn.ladder if s.id in opt.available.stages]
-        parts.append("only at " + ", ".join(names).lower())
+        parts.append("only at " + ", ".join(in_sentence(n, scn) for n in names))
     metrics = {m.id: m.name for m in scn.metrics}
     for cond in opt.available.conditions:
         parts.append(
@@ -106,6 +106,7 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
         "turn_limit": meta.turn_limit,
         "lang": meta.language,
         "playable": actor.playable,
+        "others_see": others_verb(len(scn.actors), "sees", "see"),
     }
 
 

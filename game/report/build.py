@@ -20,7 +20,7 @@ from game.report.words import (
     pct,
     reference_rows,
 )
-from game.words import category_label, count_text, possessive, span_text
+from game.words import category_label, count_text, in_sentence, possessive, span_text
 
 CALIBRATION_MIN = 20  # probability judgements needed before a calibration chart means much
 
@@ -374,7 +374,9 @@ def odds(g: GameLog, an: Analysis) -> dict[str, Any]:
         "horizon": an.horizon,
         "worlds": an.decision_worlds,
         "outcomes": [o.name for o in scn.outcomes],
-        "war_names": [scn.outcomes[c.index["outcome"][q]].name for q in an.war_ids],
+        "war_names": [
+            in_sentence(scn.outcomes[c.index["outcome"][q]].name, scn) for q in an.war_ids
+        ],
         "people": bool(g.human_actors),
         "actors": [names[a] for a in an.decision_actors],
     }

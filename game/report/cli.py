@@ -69,7 +69,7 @@ def report(args: argparse.Namespace) -> int:
 
 
 def _scenario_path(text: str) -> Path:
-    """A scenario file, or the name of a shipped one (``venezuela-2025``, its id)."""
+    """A scenario file, or the name of a shipped one (its file name without .yaml, or its id)."""
     p = Path(text)
     if p.exists():
         return p

@@ -15,7 +15,7 @@ from game.report.logdata import GameLog, load
 from game.report.render import render
 from game.report.words import date_text
 from game.scenario import ScenarioError, load_scenario
-from game.words import count_text
+from game.words import count_text, every_side, other_sides
 
 
 class ReportError(Exception):
@@ -85,6 +85,7 @@ def build_report(
         groups.append(gr)
     g0 = games[0]
     meta = g0.loaded.scenario.meta
+    n_actors = len(g0.loaded.scenario.actors)
     try:
         persistence = AISettings.from_dict(dict(g0.log.get("ai", {}))).persistence
     except (TypeError, ValueError):
@@ -99,6 +100,9 @@ def build_report(
         turn_limit=meta.turn_limit,
         several=several,
         groups=groups,
+        other_sides=other_sides(n_actors),
+        every_side=every_side(n_actors),
+        others_moves="the other side's move" if n_actors <= 2 else "the other sides' moves",
         compare=build.compare(games, groups),
         debrief=build.debrief(g0),
         persistence=persistence,
