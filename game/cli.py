@@ -14,6 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from game import __version__
+from game.scenario.paths import default_scenario
+
+# The scenario a command plays when none is named (one place: game/scenario/paths.py).
+_DEFAULT = default_scenario().stem
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -139,7 +143,8 @@ def _scenario_arg(text: str) -> str:
 
 
 def _resolve_scenarios(args: argparse.Namespace) -> None:
-    """Let scenario arguments be names (``venezuela-2025``), so commands work from any folder."""
+    """Let scenario arguments be names (a shipped file's name without .yaml), so commands
+    work from any folder."""
     if isinstance(getattr(args, "scenario", None), str):
         args.scenario = _scenario_arg(args.scenario)
     elif args.command in ("simulate", "autoplay"):
@@ -159,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     play = sub.add_parser("play", help="open the game window (default), or play in the terminal")
-    play.add_argument("scenario", nargs="?", help="scenario file (default: venezuela-2025)")
+    play.add_argument("scenario", nargs="?", help=f"scenario file (default: {_DEFAULT})")
     play.add_argument("--text", action="store_true", help="play in the terminal instead")
     play.add_argument("--as", dest="actor", help="actor to play (text mode)")
     play.add_argument("--seed", type=int, help="random seed (default: random, shown)")
@@ -178,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     sch.set_defaults(func=_cmd_schema)
 
     sim = sub.add_parser("simulate", help="Monte Carlo: outcome odds over many worlds")
-    sim.add_argument("scenario", nargs="?", help="scenario file or name (default: venezuela-2025)")
+    sim.add_argument("scenario", nargs="?", help=f"scenario file or name (default: {_DEFAULT})")
     sim.add_argument("--runs", type=int, default=10_000, help="worlds to simulate")
     sim.add_argument("--turns", type=int, help="turns to run (default: the scenario's limit)")
     sim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -202,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.set_defaults(func=_lazy("game.model.cli:simulate"))
 
     auto = sub.add_parser("autoplay", help="computer against computer, turn by turn")
-    auto.add_argument("scenario", nargs="?", help="scenario file or name (default: venezuela-2025)")
+    auto.add_argument("scenario", nargs="?", help=f"scenario file or name (default: {_DEFAULT})")
     auto.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     auto.add_argument("--turns", type=int, help="stop after this many turns")
     auto.add_argument(
@@ -244,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     brief = sub.add_parser("briefing", help="printable role briefing (HTML) for one side")
     brief.add_argument("scenario", help="scenario file or name")
-    brief.add_argument("--actor", required=True, help="the side to brief, e.g. usa")
+    brief.add_argument("--actor", required=True, help="the side to brief (an actor id)")
     brief.add_argument("-o", "--output", default="briefing.html", help="HTML file to write")
     brief.add_argument(
         "--as-of",

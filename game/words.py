@@ -71,7 +71,7 @@ def others_verb(n_actors: int, singular: str, plural_form: str) -> str:
 
 
 def possessive(name: str) -> str:
-    """``Venezuela's``, ``United States'``."""
+    """``Blueland's``, ``United States'``."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 

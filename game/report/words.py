@@ -205,7 +205,7 @@ def _label(item: BaseModel) -> str:
 
 def assumptions(scn: Scenario) -> list[Assumption]:
     """Every ``basis`` in the scenario, in file order, with the path of its item
-    (ids where items have them: ``actors.usa.options.strike_boats``)."""
+    (ids where items have them: ``actors.blue.options.strike``)."""
     out: list[Assumption] = []
 
     def walk(obj: Any, path: str) -> None:
