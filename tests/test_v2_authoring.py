@@ -130,7 +130,10 @@ def test_replay_and_report_find_a_moved_scenario(
 ) -> None:
     home = tmp_path / "first"
     home.mkdir()
-    path = _case(home, scenario=MINI_TEXT, facts=_with_sources())
+    history = (
+        "\nhistory:\n  turns:\n    - {turn: 1, moves: {blue: talk, red: talk}, facts: [MF-09]}\n"
+    )
+    path = _case(home, scenario=MINI_TEXT + history, facts=_with_sources())
     save = tmp_path / "game.json"
     assert main(["autoplay", str(path), "--seed", "2", "--save", str(save), "--quiet"]) == 0
     moved = tmp_path / "moved"
@@ -144,6 +147,7 @@ def test_replay_and_report_find_a_moved_scenario(
     assert main(args) == 0
     html = report.read_text(encoding="utf-8")
     assert "What we know now" in html and "Archives later showed" in html
+    assert "The game beside history" in html and 'href="#fact-MF-09"' in html
 
 
 # --------------------------------------------------------------------------- messages
