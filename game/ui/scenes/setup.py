@@ -197,6 +197,8 @@ class SetupScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
+        if self.loaded is not None:  # behind the menu: the chosen scenario's region
+            self.app.map.show(self.loaded.scenario)
         backdrop(self, surface, 200)
         top_bar(self, surface, self.L["top"], "New game")
         for i, lab in enumerate(("Scenario", "Your side", "Difficulty", "Seed")):
