@@ -92,9 +92,7 @@ def decide(s: Session, history: Sequence[tuple[NDArray, NDArray]], a: int) -> in
     T = s.current_turn
     seed = s.seed
     avail = available(c, s.state)[0, a]
-    belief = belief_worlds(
-        c, s.state, seed, T, a, settings.worlds, stream(seed, AI, T, a, BELIEF)
-    )
+    belief = belief_worlds(c, s.state, seed, T, a, settings.worlds, stream(seed, AI, T, a, BELIEF))
     d = ai_mod.decide(
         c,
         belief,
@@ -110,9 +108,7 @@ def decide(s: Session, history: Sequence[tuple[NDArray, NDArray]], a: int) -> in
 
 def decide_turn(games: Sequence[_Game]) -> list[list[int]]:
     """Every computer decision of every running game for the coming turn."""
-    return [
-        [decide(g.session, g.history, a) for a in range(g.session.c.n_actors)] for g in games
-    ]
+    return [[decide(g.session, g.history, a) for a in range(g.session.c.n_actors)] for g in games]
 
 
 def _resolve(g: _Game, moves: Sequence[int]) -> TurnReport:
