@@ -10,7 +10,7 @@ from pathlib import Path
 
 import game
 
-BELOW_UI = ("game.scenario", "game.model", "game.engine", "game.report", "game.cli")
+BELOW_UI = ("game.scenario", "game.model", "game.engine", "game.report", "game.lab", "game.cli")
 
 
 def _modules() -> list[str]:

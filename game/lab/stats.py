@@ -29,7 +29,8 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     d = 1.0 + z * z / n
     centre = (p + z * z / (2 * n)) / d
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # (rounding must not put the interval beside p, e.g. 1e-18 above p = 0)
+    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
 
 
 @dataclass

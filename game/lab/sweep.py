@@ -96,8 +96,10 @@ def _expand(data: dict[str, Any], parts: list[str]) -> list[str]:
     return parts
 
 
-def locate(data: dict[str, Any], path: str) -> tuple[Any, Any, float]:
-    """(container, key, current value) of the number at ``path``."""
+def locate(data: dict[str, Any], path: str) -> tuple[Any, Any, float, str | None]:
+    """(container, key, current value, short form) of the number at ``path``; the
+    short form is ``mean`` or ``p`` when the number is written bare and the path
+    names that field of it. ``data`` is not changed."""
     parts = _expand(data, _segments(path))
     node: Any = data
     parent: Any = None
@@ -105,14 +107,11 @@ def locate(data: dict[str, Any], path: str) -> tuple[Any, Any, float]:
     for i, seg in enumerate(parts):
         where = ".".join(parts[:i]) or "the scenario"
         if i == len(parts) - 1 and seg in _SHORTHAND and _is_number(node) and parent is not None:
-            # a short-form number: {mean: v} / {p: v} written as v
-            parent[key] = {seg: node}
-            parent, key, node = parent[key], seg, node
-            break
+            return parent, key, float(node), seg
         parent, (key, node) = node, _child(node, seg, where)
     if not _is_number(node):
         raise PathError(f"{path}: not a number ({type(node).__name__})")
-    return parent, key, float(node)
+    return parent, key, float(node), None
 
 
 def _is_number(v: Any) -> bool:
@@ -127,9 +126,9 @@ def with_values(
     whole numbers, such as cooldowns)."""
     out = copy.deepcopy(data)
     for path, v in values.items():
-        parent, key, _ = locate(out, path)
-        was_int = isinstance(parent[key], int)
-        parent[key] = round(v) if whole and was_int else float(v)
+        parent, key, _, short = locate(out, path)
+        value = round(v) if whole and isinstance(parent[key], int) else float(v)
+        parent[key] = {short: value} if short else value
     return out
 
 
@@ -362,7 +361,7 @@ def run_sweep(spec: SweepSpec, scheduler: str | None = None, workers: int = 2) -
         raise ValueError(f"{spec.scenario}: the scenario declares no calibration bands")
     data = load_located(loaded.path).data
     for v in spec.vary:
-        locate(copy.deepcopy(data), v.path)  # a clear message before any work
+        locate(data, v.path)  # a clear message before any work
     unit = design(spec)
     lows = np.array([v.low for v in spec.vary])
     highs = np.array([v.high for v in spec.vary])
