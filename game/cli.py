@@ -129,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--worlds", type=int, help="computer's forecast worlds (default: the game's, 2000)"
     )
     lab.add_argument("--horizon", type=int, help="computer's look-ahead in turns (default 6)")
+    lab.add_argument(
+        "--workers", type=int, default=1, help="processes of a local Dask cluster (default 1: none)"
+    )
+    lab.add_argument("--scheduler", metavar="ADDRESS", help="run the games on this Dask cluster")
     lab.add_argument("--json", action="store_true", help="print one JSON object")
     lab.add_argument(
         "--games-detail", action="store_true", help="with --json: every game's moves too"

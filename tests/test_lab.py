@@ -342,3 +342,15 @@ def test_sweep_command_reports_bad_paths(tmp_path: Path, capsys) -> None:
     code = main(["sweep", str(path), "--vary", "actors.blue.nothing=1:2", "--workers", "0"])
     assert code == 2
     assert "no key 'nothing'" in capsys.readouterr().err
+
+
+def test_lab_on_two_dask_workers_equals_one_process() -> None:
+    from game.lab.games import play_games_on_cluster
+
+    loaded = load_scenario(DATA / "mini.yaml")
+    settings = AISettings(worlds=80, horizon=3)
+    here = play_games(loaded, 7, 20, settings)
+    seen: list[int] = []
+    there = play_games_on_cluster(loaded, 7, 20, settings, workers=2, on_games=seen.append)
+    assert [r.to_dict() for r in there] == [r.to_dict() for r in here]
+    assert seen[-1] == 7 and seen == sorted(seen)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from game.engine.ai import AISettings
-from game.lab.games import GameRecord, play_games
+from game.lab.games import GameRecord, play_games, play_games_on_cluster
 from game.lab.stats import BandResult, Summary, armed_rule, had_armed, summarise
 
 # After this long a run shows a progress bar (on a terminal).
@@ -215,7 +215,19 @@ def lab(args: argparse.Namespace) -> int:
         return 2
     bar = Progress(args.games)
     try:
-        records = play_games(loaded, args.games, args.seed, settings, args.turns, on_turn=bar)
+        if args.workers > 1 or args.scheduler:
+            records = play_games_on_cluster(
+                loaded,
+                args.games,
+                args.seed,
+                settings,
+                args.turns,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                on_games=bar,
+            )
+        else:
+            records = play_games(loaded, args.games, args.seed, settings, args.turns, on_turn=bar)
     except ValueError as e:
         _err("lab", str(e))
         return 2

@@ -186,3 +186,51 @@ def play_games(
         if on_turn is not None:
             on_turn(done, len(running))
     return [r for r in records if r is not None]
+
+
+def _chunk(
+    loaded: Loaded,
+    start: int,
+    games: int,
+    seed: int,
+    settings: dict[str, Any],
+    turns: int | None,
+) -> list[GameRecord]:
+    """Games ``start .. start + games - 1`` of a run (a task on a worker)."""
+    records = play_games(loaded, games, seed + start, AISettings.from_dict(settings), turns)
+    for r in records:
+        r.index += start
+    return records
+
+
+def play_games_on_cluster(
+    loaded: Loaded,
+    games: int,
+    seed: int,
+    settings: AISettings | None = None,
+    turns: int | None = None,
+    workers: int = 2,
+    scheduler: str | None = None,
+    on_games: Callable[[int], None] | None = None,
+) -> list[GameRecord]:
+    """``play_games`` split into chunks of games run on Dask (the same records, in the
+    same order, whatever the number of workers). ``on_games(done)`` reports progress."""
+    from game.lab.cluster import run_tasks
+
+    if games < 1:
+        raise ValueError("the lab needs at least one game")
+    check_seed(seed)
+    check_seed(seed + games - 1)
+    cfg = (settings or AISettings()).to_dict()
+    size = max(1, min(25, -(-games // (4 * max(1, workers)))))
+    starts = list(range(0, games, size))
+    tasks = [(s, min(size, games - s), seed, cfg, turns) for s in starts]
+    done = [0]
+
+    def count(i: int) -> None:
+        done[0] += tasks[i][1]
+        if on_games is not None:
+            on_games(done[0])
+
+    chunks = run_tasks(_chunk, tasks, scheduler, workers, shared=loaded, on_done=count, name="lab")
+    return [r for chunk in chunks for r in chunk]

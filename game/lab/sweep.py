@@ -393,6 +393,10 @@ def run_sweep(spec: SweepSpec, scheduler: str | None = None, workers: int = 2) -
     )
 
 
+def _run_one(data: dict[str, Any], values: dict[str, float], *args: Any) -> dict[str, float]:
+    return run_sample(data, values, *args)
+
+
 def _on_dask(
     data: dict[str, Any],
     points: Sequence[dict[str, float]],
@@ -400,31 +404,11 @@ def _on_dask(
     scheduler: str | None,
     workers: int,
 ) -> list[dict[str, float]]:
-    from dask.distributed import Client, LocalCluster
+    from game.lab.cluster import run_tasks
 
-    if scheduler is not None:
-        client = Client(scheduler)
-        cluster = None
-    else:
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            host="127.0.0.1",
-        )
-        client = Client(cluster)
-    try:
-        shared = client.scatter(data, broadcast=True)
-        futures = [
-            client.submit(run_sample, shared, p, *args, key=f"brink-sweep-{i}", pure=False)
-            for i, p in enumerate(points)
-        ]
-        return list(client.gather(futures))
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    return run_tasks(
+        _run_one, [(p, *args) for p in points], scheduler, workers, shared=data, name="sweep"
+    )
 
 
 # --- output -----------------------------------------------------------------------------------
