@@ -259,7 +259,13 @@ def sweep(args: argparse.Namespace) -> int:
 
     try:
         spec = sw.SweepSpec.from_args(args)
-        result = sw.run_sweep(spec, scheduler=args.scheduler, workers=args.workers)
+        bar = Progress(spec.samples, "samples")
+        try:
+            result = sw.run_sweep(
+                spec, scheduler=args.scheduler, workers=args.workers, on_sample=bar
+            )
+        finally:
+            bar.close()
     except ScenarioError as e:
         for p in e.problems:
             print(p, file=sys.stderr)

@@ -30,7 +30,7 @@ def client_for(scheduler: str | None, workers: int) -> Iterator[Any]:
         n_workers=max(1, workers),
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",  # any free port, loopback only
         host="127.0.0.1",
     )
     client = Client(cluster)

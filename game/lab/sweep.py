@@ -32,7 +32,7 @@ import dataclasses
 import html
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -351,8 +351,14 @@ def rank(
     return out
 
 
-def run_sweep(spec: SweepSpec, scheduler: str | None = None, workers: int = 2) -> SweepResult:
-    """Every sample (on Dask unless ``workers`` is 0 and no scheduler is given), ranked."""
+def run_sweep(
+    spec: SweepSpec,
+    scheduler: str | None = None,
+    workers: int = 2,
+    on_sample: Callable[[int], None] | None = None,
+) -> SweepResult:
+    """Every sample (on Dask unless ``workers`` is 0 and no scheduler is given), ranked.
+    ``on_sample(done)`` reports progress."""
     from game.scenario.yamlsafe import load_located
 
     loaded = load_scenario(spec.scenario)
@@ -372,9 +378,13 @@ def run_sweep(spec: SweepSpec, scheduler: str | None = None, workers: int = 2) -
         scenario_with(data, p, spec.scenario)
     args = (spec.mode, spec.games, spec.runs, spec.seed, spec.ai.to_dict(), str(loaded.path))
     if scheduler is None and workers <= 0:
-        values = [run_sample(data, p, *args) for p in points]
+        values = []
+        for p in points:
+            values.append(run_sample(data, p, *args))
+            if on_sample is not None:
+                on_sample(len(values))
     else:
-        values = _on_dask(data, points, args, scheduler, workers)
+        values = _on_dask(data, points, args, scheduler, workers, on_sample)
     return SweepResult(
         scenario=scn.meta.id,
         spec={
@@ -403,11 +413,25 @@ def _on_dask(
     args: tuple[Any, ...],
     scheduler: str | None,
     workers: int,
+    on_sample: Callable[[int], None] | None,
 ) -> list[dict[str, float]]:
     from game.lab.cluster import run_tasks
 
+    done = [0]
+
+    def count(_i: int) -> None:
+        done[0] += 1
+        if on_sample is not None:
+            on_sample(done[0])
+
     return run_tasks(
-        _run_one, [(p, *args) for p in points], scheduler, workers, shared=data, name="sweep"
+        _run_one,
+        [(p, *args) for p in points],
+        scheduler,
+        workers,
+        shared=data,
+        on_done=count,
+        name="sweep",
     )
 
 
