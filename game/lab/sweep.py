@@ -486,31 +486,38 @@ def _svg(fig: Any) -> str:
     return text.replace("xlink:href=", "href=").strip()
 
 
-def tornado_svg(b: BandRanking, uid: str) -> str:
-    import matplotlib
+def tornado_figure(b: BandRanking) -> Any:
+    """A tornado chart of one band: a bar per number from the fitted statistic at its
+    LOW end (blue) to its HIGH end (orange, hatched), the band shaded."""
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
+    rows = b.ranking[::-1]  # the largest effect on top
+    fig = Figure(figsize=(7.0, 0.45 * len(rows) + 1.4), layout="constrained")
+    FigureCanvasSVG(fig)
+    ax = fig.add_subplot()
+    scale = 1.0 if b.statistic == "median_length" else 100.0
+    mid = b.at_mid * scale
+    for i, inf in enumerate(rows):
+        half = inf.effect * scale / 2
+        lo, hi = mid - half, mid + half
+        ax.barh(i, mid - lo, left=lo, color="#0072B2")
+        ax.barh(i, hi - mid, left=mid, color="#E69F00", hatch="//")
+    ax.axvline(mid, color="#333333", linewidth=0.8)
+    ax.axvspan(b.low * scale, b.high * scale, color="#009E73", alpha=0.12)
+    ax.set_yticks(range(len(rows)), [r.path for r in rows], fontsize=7.5)
+    unit = "turns" if b.statistic == "median_length" else "% of games"
+    ax.set_xlabel(f"{unit}; blue: at LOW, orange: at HIGH, green: the band")
+    ax.set_title(b.name)
+    return fig
+
+
+def tornado_svg(b: BandRanking, uid: str) -> str:
+    import matplotlib
+
     with matplotlib.rc_context({"svg.hashsalt": f"brink-sweep-{uid}", "svg.fonttype": "none"}):
-        rows = b.ranking[::-1]
-        fig = Figure(figsize=(7.0, 0.45 * len(rows) + 1.2), layout="constrained")
-        FigureCanvasSVG(fig)
-        ax = fig.add_subplot()
-        scale = 1.0 if b.statistic == "median_length" else 100.0
-        mid = b.at_mid * scale
-        for i, inf in enumerate(rows):
-            half = inf.effect * scale / 2
-            lo, hi = mid - half, mid + half
-            # LOW end in blue, HIGH end in orange (colour-blind-safe pair), hatched HIGH
-            ax.barh(i, mid - lo, left=lo, color="#0072B2")
-            ax.barh(i, hi - mid, left=mid, color="#E69F00", hatch="//")
-        ax.axvline(mid, color="#333333", linewidth=0.8)
-        ax.axvspan(b.low * scale, b.high * scale, color="#009E73", alpha=0.12, label="band")
-        ax.set_yticks(range(len(rows)), [r.path for r in rows], fontsize=7.5)
-        unit = "turns" if b.statistic == "median_length" else "% of games"
-        ax.set_xlabel(f"{b.name} ({unit}): LOW end blue, HIGH end orange; band shaded")
-        ax.set_title(b.name)
-        text = _svg(fig)
+        text = _svg(tornado_figure(b))
+    # ids unique per chart: several charts share one page
     text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{uid}-{m.group(1)}"', text)
     return re.sub(r'(url\(#|href="#)([^)"]+)', lambda m: f"{m.group(1)}{uid}-{m.group(2)}", text)
 
