@@ -462,8 +462,10 @@ class CalibrationBand(_Model):
         lo, hi = self.band
         if lo > hi:
             raise ValueError(f"band [{lo:g}, {hi:g}]: low is above high")
-        if self.statistic != Statistic.median_length and not (0.0 <= lo and hi <= 1.0):
+        if self.statistic != Statistic.median_length and (lo < 0.0 or hi > 1.0):
             raise ValueError(f"band [{lo:g}, {hi:g}]: a share lies in [0, 1]")
+        if lo < 0.0:
+            raise ValueError(f"band [{lo:g}, {hi:g}]: a length is not negative")
         needs = {
             Statistic.share: ("outcomes", bool(self.outcomes)),
             Statistic.stage_share: ("stage", self.stage is not None),
