@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from game.model.conditions import Index, Node, compile_all, compile_extra, describe
 from game.scenario.schema import (
     Chance,
     Comparison,
@@ -121,6 +122,33 @@ class MoveFilter:
 
 
 @dataclass(frozen=True)
+class V2:
+    """The parts of a format-v2 scenario that a v1 scenario never has (None on
+    ``Compiled`` then, so v1 scenarios step exactly as before).
+
+    Condition nodes are the non-metric items of each condition list (the metric
+    comparisons keep their fast tables); ``held`` are the inner conditions of the
+    ``held`` counters, one row of ``State.cheld`` each.
+    """
+
+    av: list[tuple[int, int, Node]]  # (actor, option, extra availability)
+    ev: list[tuple[int, Node]]  # (event, extra trigger condition)
+    oc: list[tuple[int, Node]]  # (outcome, extra trigger condition)
+    br: list[tuple[int, Node]]  # (branch, condition)
+    held: list[Node]
+    uses_last: bool  # some condition reads last turn's moves: State.last is kept
+    ev_stage_to: I  # [E] absolute stage, -1 none
+    br_stage_to: I  # [R]
+    sets_stage: bool
+    ch_src: I  # [L] chain links: the event that sets off ...
+    ch_dst: I  # [L] ... this one
+    ch_chance: ChanceSet  # [L]
+    trend: F  # [M] constant change per turn
+    metric_public: list[tuple[int, Node]]  # (metric, condition that makes it public)
+    stage_public: Node | None
+
+
+@dataclass(frozen=True)
 class Compiled:
     """The scenario as arrays. Shapes: M metrics, A actors, O options (padded), S stages,
     E events, Q outcomes, R branches, K interactions."""
@@ -187,6 +215,7 @@ class Compiled:
     limit_outcome: int
     turn_limit: int
     index: dict[str, dict[str, int]] = field(default_factory=dict)
+    v2: V2 | None = None
 
     @property
     def n_metrics(self) -> int:
@@ -248,6 +277,12 @@ def _chances(chs: list[Chance], mi: dict[str, int], si: dict[str, int], x0: F) -
     slope[fixed] = 0.0
     shift[fixed] = 0.0
     return ChanceSet(logit0, slope, shift, x0, bool(slope.any() or shift.any()))
+
+
+def _plain(conds: list[Any]) -> list[Condition]:
+    """The metric comparisons of a condition list (the other forms are compiled as
+    condition trees: ``V2``)."""
+    return [c for c in conds if isinstance(c, Condition)]
 
 
 def _conds(groups: list[list[Condition]], mi: dict[str, int]) -> CondSet:
@@ -340,7 +375,7 @@ def compile_scenario(scn: Scenario) -> Compiled:
                 avail_stage[a, o] = False
                 for sid in opt.available.stages:
                     avail_stage[a, o, si[sid]] = True
-            avail_groups[a * O + o] = list(opt.available.conditions)
+            avail_groups[a * O + o] = _plain(opt.available.conditions)
             covert[a, o] = opt.covert
             escalation[a, o] = opt.escalation
             for br in opt.branches:
@@ -373,7 +408,7 @@ def compile_scenario(scn: Scenario) -> Compiled:
         t = oc.trigger
         oc_trigger[q] = t is not None
         oc_chances.append(t.chance if t is not None else Chance(p=0.0))
-        oc_cond_groups.append(list(t.conditions) if t is not None else [])
+        oc_cond_groups.append(_plain(t.conditions) if t is not None else [])
         oc_move_groups.append(dict(t.moves) if t is not None else {})
         if t is not None:
             oc_hold[q] = t.hold_turns
@@ -433,7 +468,7 @@ def compile_scenario(scn: Scenario) -> Compiled:
         ix_var=ix_var,
         ev_chance=_chances([e.hazard for e in scn.events], mi, si, init_mean),
         ev_stage=ev_stage,
-        ev_cond=_conds([list(e.when.conditions) for e in scn.events], mi),
+        ev_cond=_conds([_plain(e.when.conditions) for e in scn.events], mi),
         ev_moves=_moves([e.when.moves for e in scn.events], ai, oi, O),
         ev_mean=ev_mean,
         ev_var=ev_var,
@@ -452,6 +487,84 @@ def compile_scenario(scn: Scenario) -> Compiled:
         limit_outcome=limit,
         turn_limit=scn.meta.turn_limit,
         index=index,
+        v2=_v2(scn, mi, si, init_mean, len(br_actor)),
+    )
+
+
+def _v2(scn: Scenario, mi: dict[str, int], si: dict[str, int], x0: F, n_br: int) -> V2 | None:
+    """The v2 parts of the scenario, or None when it uses none of them."""
+    ix = Index.of(scn)
+    av = []
+    br = []
+    br_stage_to = np.full(n_br, -1, dtype=np.int64)
+    r = 0
+    for a, actor in enumerate(scn.actors):
+        for o, opt in enumerate(actor.options):
+            node = compile_extra(opt.available.conditions, ix)
+            if node is not None:
+                av.append((a, o, node))
+            for b in opt.branches:
+                if b.condition is not None:
+                    br.append((r, compile_all([b.condition], ix) or Node("true")))
+                if b.stage_to is not None:
+                    br_stage_to[r] = si[b.stage_to]
+                r += 1
+    ev = []
+    for e, event in enumerate(scn.events):
+        node = compile_extra(event.when.conditions, ix)
+        if node is not None:
+            ev.append((e, node))
+    oc = []
+    for q, out in enumerate(scn.outcomes):
+        if out.trigger is not None:
+            node = compile_extra(out.trigger.conditions, ix)
+            if node is not None:
+                oc.append((q, node))
+    ev_stage_to = np.array(
+        [-1 if e.stage_to is None else si[e.stage_to] for e in scn.events], dtype=np.int64
+    )
+    ei = {e.id: k for k, e in enumerate(scn.events)}
+    links = [(k, ei[link.event], link.chance) for k, e in enumerate(scn.events) for link in e.then]
+    trend = np.array([m.trend for m in scn.metrics], dtype=np.float64)
+    metric_public = [
+        (k, compile_all([m.public_when], ix) or Node("true"))
+        for k, m in enumerate(scn.metrics)
+        if m.public_when is not None
+    ]
+    sv = scn.stage_visibility
+    stage_public = (
+        compile_all([sv.public_when], ix) if sv is not None and sv.public_when is not None else None
+    )
+    used = (
+        av
+        or br
+        or ev
+        or oc
+        or (ev_stage_to >= 0).any()
+        or (br_stage_to >= 0).any()
+        or links
+        or trend.any()
+        or metric_public
+        or stage_public is not None
+    )
+    if not used:
+        return None
+    return V2(
+        av=av,
+        ev=ev,
+        oc=oc,
+        br=br,
+        held=ix.held,
+        uses_last=ix.uses_last,
+        ev_stage_to=ev_stage_to,
+        br_stage_to=br_stage_to,
+        sets_stage=bool((ev_stage_to >= 0).any() or (br_stage_to >= 0).any()),
+        ch_src=np.array([k for k, _, _ in links], dtype=np.int64),
+        ch_dst=np.array([d for _, d, _ in links], dtype=np.int64),
+        ch_chance=_chances([ch for _, _, ch in links], mi, si, x0),
+        trend=trend,
+        metric_public=metric_public,
+        stage_public=stage_public,
     )
 
 
@@ -477,6 +590,13 @@ def unavailable_reason(c: Compiled, st: State, a: int, o: int, world: int = 0) -
         for m, op, v, grp in zip(cs.metric, cs.op, cs.value, cs.group, strict=True)
         if grp == g and not compare(int(op), st.x[world, int(m)], v)
     ]
+    if c.v2 is not None:
+        from game.model.step import state_ctx  # (step imports this module)
+
+        ctx = state_ctx(st.world(world))
+        for a2, o2, node in c.v2.av:
+            if (a2, o2) == (a, o) and not node.eval(ctx)[0]:
+                failing.append(describe(node, scn))
     if failing:
         return "needs " + " and ".join(failing)
     return "not available now"

@@ -58,7 +58,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from game.model.compiled import ChanceSet, Compiled, CondSet, MoveFilter, compare
+from game.model.compiled import V2, ChanceSet, Compiled, CondSet, MoveFilter, compare
+from game.model.conditions import Ctx, update_held
 from game.model.state import State
 
 F = NDArray[np.float64]
@@ -366,6 +367,7 @@ class _Tables:
     cd_val: NDArray  # [A*P] (opt_dtype)
     max_uses: NDArray  # [A*P] (held_dtype; its max: no limit)
     lims: list[tuple[int, int, int]]  # options with a use limit: (a * P + o, a * O + o, limit)
+    chains: _Chances | None  # v2 chain links' chances
 
 
 def tables(c: Compiled) -> _Tables:
@@ -439,6 +441,8 @@ def _build(c: Compiled) -> _Tables:
         mean += ix @ c.ix_mean
         var += ix @ c.ix_var
         mean -= eq_drift
+        if c.v2 is not None:
+            mean += c.v2.trend
         var += c.noise_var
         jt_ms = np.ascontiguousarray(np.concatenate([mean, np.sqrt(var[:, nrows])], axis=1).T)
         ev_ok = c.ev_moves.holds(grid)  # [J, E]
@@ -560,6 +564,7 @@ def _build(c: Compiled) -> _Tables:
         cd_val=cd_val.reshape(-1),
         max_uses=max_uses.reshape(-1),
         lims=lims,
+        chains=None if c.v2 is None or not c.v2.ch_src.size else _Chances.of(c.v2.ch_chance),
     )
 
 
@@ -587,6 +592,11 @@ class Live:
     fired: B
     free: NDArray[np.signedinteger]
     uses: NDArray[np.signedinteger]
+    # format v2, only when the scenario uses them: last [n, A] moves of the last turn,
+    # cheld [H, n] held-condition counters, pending [L, n] chain links set off
+    last: I | None = None
+    cheld: I | None = None
+    pending: B | None = None
 
     @property
     def n(self) -> int:
@@ -600,7 +610,43 @@ class Live:
             fired=_take(self.fired, idx, axis=1),
             free=_take(self.free, idx, axis=0),
             uses=_take(self.uses, idx, axis=0),
+            last=None if self.last is None else self.last.take(idx, axis=0),
+            cheld=None if self.cheld is None else self.cheld.take(idx, axis=1),
+            pending=None if self.pending is None else self.pending.take(idx, axis=1),
         )
+
+    def repeat(self, n: int) -> Live:
+        """n copies of a batch of one world."""
+        return Live(
+            x=np.repeat(self.x, n, axis=1),
+            stage=np.repeat(self.stage, n),
+            held=np.repeat(self.held, n, axis=1),
+            fired=np.repeat(self.fired, n, axis=1),
+            free=np.repeat(self.free, n, axis=0),
+            uses=np.repeat(self.uses, n, axis=0),
+            last=None if self.last is None else np.repeat(self.last, n, axis=0),
+            cheld=None if self.cheld is None else np.repeat(self.cheld, n, axis=1),
+            pending=None if self.pending is None else np.repeat(self.pending, n, axis=1),
+        )
+
+    def ctx(
+        self,
+        t: _Tables,
+        x: NDArray,
+        stage: I,
+        turn: int,
+        now: I | None,
+        cols: I | None = None,
+    ) -> Ctx:
+        """What conditions read in these worlds (``cols``: a subset of the columns,
+        with ``x``, ``stage`` and ``now`` already theirs), for turn number ``turn``."""
+        uses = self.uses.reshape(self.n, t.A, t.P)
+        last, cheld = self.last, self.cheld
+        if cols is not None:
+            uses = uses.take(cols, axis=0)
+            last = None if last is None else last.take(cols, axis=0)
+            cheld = None if cheld is None else cheld.take(cols, axis=1)
+        return Ctx(x=x, stage=stage, turn=turn, uses=uses, now=now, last=last, held=cheld)
 
 
 def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
@@ -628,6 +674,11 @@ def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
         fired=np.ascontiguousarray(np.take(st.fired, rows, axis=0).T),
         free=free,
         uses=uses,
+        last=None if st.last is None else np.take(st.last, rows, axis=0),
+        cheld=None if st.cheld is None else np.ascontiguousarray(np.take(st.cheld, rows, axis=0).T),
+        pending=None
+        if st.pending is None
+        else np.ascontiguousarray(np.take(st.pending, rows, axis=0).T),
     )
 
 
@@ -640,6 +691,12 @@ def put_back(c: Compiled, st: State, rows: I, lv: Live, turn: int) -> None:
     st.fired[rows] = lv.fired.T
     st.cooldown[rows] = live_cooldown(c, lv, turn)
     st.uses[rows] = lv.uses.reshape(lv.n, t.A, t.P)[:, :, : t.O]
+    if st.last is not None and lv.last is not None:
+        st.last[rows] = lv.last
+    if st.cheld is not None and lv.cheld is not None:
+        st.cheld[rows] = lv.cheld.T
+    if st.pending is not None and lv.pending is not None:
+        st.pending[rows] = lv.pending.T
 
 
 def live_cooldown(c: Compiled, lv: Live, turn: int) -> NDArray[np.signedinteger]:
@@ -659,6 +716,10 @@ def live_available(c: Compiled, lv: Live, turn: int, padded: bool = False) -> B:
     ok = _take(t.av_rows, lv.stage, axis=0)  # [n, A*P]: the stage allows it
     ok &= lv.free <= turn  # (cooldowns and use limits)
     t.av_conds.apply(ok.T, lv.x)
+    if c.v2 is not None and c.v2.av:
+        ctx = lv.ctx(t, lv.x, lv.stage, turn + 1, None)
+        for a, o, node in c.v2.av:
+            ok[:, a * t.P + o] &= node.eval(ctx)
     ok3 = ok.reshape(lv.n, t.A, t.P)
     return ok3 if padded else ok3[:, :, : t.O]
 
@@ -671,9 +732,26 @@ def available(c: Compiled, st: State) -> NDArray[np.bool_]:
     t.av_conds.apply(ok.T, st.x.T)
     for col, flat, most in t.lims:
         ok[:, col] &= st.uses.reshape(n, t.A * t.O)[:, flat] < most
+    if c.v2 is not None and c.v2.av:
+        ctx = state_ctx(st)
+        for a, o, node in c.v2.av:
+            ok[:, a * t.P + o] &= node.eval(ctx)
     out = np.ascontiguousarray(ok.reshape(n, t.A, t.P)[:, :, : t.O])
     out &= st.cooldown <= 0
     return out
+
+
+def state_ctx(st: State, now: I | None = None) -> Ctx:
+    """What conditions read in the worlds of ``st``, for the turn about to be played."""
+    return Ctx(
+        x=st.x.T,
+        stage=st.stage,
+        turn=st.turn + 1,
+        uses=st.uses,
+        now=now,
+        last=st.last,
+        held=None if st.cheld is None else st.cheld.T,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -753,6 +831,8 @@ def _move_terms(
     mean += ix @ c.ix_mean
     var += ix @ c.ix_var
     mean -= c.eq @ c.drift
+    if c.v2 is not None:
+        mean += c.v2.trend
     var += c.noise_var
     dt = nm.d1t.dtype
     sd = np.sqrt(var[:, t.noise_rows].T).astype(dt)
@@ -836,6 +916,55 @@ def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng)
     return fire
 
 
+def _v2_branches(
+    t: _Tables,
+    v2: V2,
+    lv: Live,
+    x: F,
+    stage0: I,
+    moves: I,
+    turn: int,
+    br: tuple[I, F],
+    absolute: I,
+) -> tuple[I, F]:
+    """Branch conditions (on the start-of-turn state, this turn's moves counting) and
+    absolute stage sets of the branches that happened."""
+    rows, h = br
+    if v2.br:
+        ctx = lv.ctx(t, x.take(rows, axis=1), stage0.take(rows), turn + 1, moves[rows], rows)
+        for r, node in v2.br:
+            h[r] *= node.eval(ctx)
+    if (v2.br_stage_to >= 0).any():
+        to = np.where(h > 0, v2.br_stage_to[:, None], -1).max(axis=0, initial=-1)
+        absolute[rows] = np.maximum(absolute[rows], to)
+    return rows, h
+
+
+def _v2_events(
+    t: _Tables,
+    v2: V2,
+    lv: Live,
+    y: F,
+    stage0: I,
+    moves: I,
+    turn: int,
+    fire: B,
+    rng: np.random.Generator,
+) -> None:
+    """Extra trigger conditions; then chains: a link set off last turn fires its event
+    with its chance (drawn in every world, on the clipped state at the start-of-turn
+    stage); then the links set off now are kept for the next turn."""
+    if v2.ev:
+        ctx = lv.ctx(t, y, stage0, turn + 1, moves)
+        for e, node in v2.ev:
+            fire[e] &= node.eval(ctx)
+    if lv.pending is not None and t.chains is not None:
+        go = _happen(rng, t.chains.z(y.astype(np.float32, copy=False), stage0))
+        go &= lv.pending
+        for k in range(v2.ch_dst.size):
+            fire[v2.ch_dst[k]] |= go[k]
+
+
 def advance(
     c: Compiled,
     lv: Live,
@@ -864,6 +993,12 @@ def advance(
     # 1-3. moves, branches, interactions, drift; one normal per noisy cell
     j, mean, sd, ev_ok, oc_ok = _move_terms(c, t, nm, moves)
     br = _branches(t, c, x, stage0, moves, j, rng)
+    v2 = c.v2
+    absolute = None  # v2: the highest absolute stage set this turn per world (-1: none)
+    if v2 is not None:
+        absolute = np.full(n, -1, dtype=np.int64)
+        if br is not None and br[0].size:
+            br = _v2_branches(t, v2, lv, x, stage0, moves, turn, br, absolute)
     if br is not None and br[0].size:
         hit, h = br
         mean[:, hit] += _mm(nm.br_mean_t, h)
@@ -893,8 +1028,12 @@ def advance(
         idx = None if j is None else stage0 * t.J + j
         fire = _events(t, y32, stage0, idx, ev_ok, rng)
         t.ev_conds.apply(fire, y)
+        if v2 is not None:
+            _v2_events(t, v2, lv, y, stage0, moves, turn, fire, rng)
         for e in t.ev_nonrep:
             fire[e] &= ~lv.fired[e]
+        if v2 is not None and lv.pending is not None:
+            lv.pending[:] = fire[v2.ch_src]
         ev_rows = np.flatnonzero(np.logical_or.reduce(fire, axis=0))
         if ev_rows.size:
             ff = _take(fire, ev_rows, axis=1).astype(y.dtype)
@@ -918,6 +1057,9 @@ def advance(
             if y32 is not y:
                 y32[:, ev_rows] = xr
             lv.fired |= fire
+            if absolute is not None and v2 is not None and v2.sets_stage:
+                to = np.where(ff > 0, v2.ev_stage_to[:, None], -1).max(axis=0, initial=-1)
+                absolute[ev_rows] = np.maximum(absolute[ev_rows], to)
             if t.ev_moves_stage:
                 st_r = stage.take(ev_rows)
                 st_r += (t.ev_dstage.astype(ff.dtype) @ ff).astype(np.int64)
@@ -943,8 +1085,18 @@ def advance(
     t_dn += t_up
     fall = v < t_dn
     fall &= ~climb
+    if absolute is not None:
+        # an absolute set wins over relative changes and the ladder's own step
+        set_ = absolute >= 0
+        if set_.any():
+            climb &= ~set_
+            fall &= ~set_
+            stage[set_] = absolute[set_]
     stage += climb
     stage -= fall
+    if v2 is not None and v2.held:
+        assert lv.cheld is not None  # kept when the scenario has held conditions
+        update_held(v2.held, lv.cheld, lv.ctx(t, y, stage, turn + 1, moves))
 
     # 7. outcomes on the final state at the new stage
     cond = np.empty((t.Q, n), dtype=bool)
@@ -959,6 +1111,10 @@ def advance(
             ok &= oc_ok[t.oc_mixed]
             cond[t.oc_mixed] = ok
     t.oc_conds.apply(cond, y)
+    if v2 is not None and v2.oc:
+        ctx = lv.ctx(t, y, stage, turn + 1, moves)
+        for q, node in v2.oc:
+            cond[q] &= node.eval(ctx)
     held = lv.held
     held += 1
     held *= cond.view(np.uint8)  # (0/1 without a cast)
@@ -1001,6 +1157,8 @@ def advance(
         done = used >= t.max_uses.take(k)
         if done.any():
             free[at[done]] += t.exhausted
+    if lv.last is not None:
+        lv.last[:] = moves
     stage0_copy = stage0.copy() if explain else None
     lv.stage[:] = stage
     lv.x = y
@@ -1078,6 +1236,8 @@ def _explain(
         on = ix[:, k : k + 1].astype(np.float64)
         delta[:, A + k] = on * (c.ix_mean[k] + c.ix_var[k] * share)
     delta[:, A + K] = (x0.T - c.eq) @ c.drift + c.noise_var * share
+    if c.v2 is not None:
+        delta[:, A + K] += c.v2.trend
     limits = (np.clip(x_pre, c.lo[:, None], c.hi[:, None]) - x_pre).T
     events = np.zeros((n, E), dtype=bool) if fire is None else np.ascontiguousarray(fire.T)
     if ev_rows is not None and ev_rows.size:
