@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from game.engine.rng import FOG, stream
 from game.model import Compiled, State
+from game.model.step import state_ctx
 
 
 def fogged(c: Compiled, viewer: int) -> NDArray[np.bool_]:
@@ -106,6 +107,40 @@ def _blind(c: Compiled, st: State, viewer: int, mask: NDArray[np.bool_]) -> Stat
             hidden[cond.group[mask[cond.metric]]] = True
             b.held[:, hidden] = 0
     return b
+
+
+def unveil(c: Compiled, st: State, metrics: NDArray[np.bool_]) -> bool:
+    """End of a turn: mark (in place) the metrics whose ``public_when`` holds now; they
+    stay public for the rest of the game. Returns whether the stage's ``public_when``
+    holds now."""
+    v = c.v2
+    if v is None:
+        return False
+    ctx = state_ctx(st.world(0))
+    for m, node in v.metric_public:
+        if node.eval(ctx)[0]:
+            metrics[m] = True
+    return v.stage_public is not None and bool(v.stage_public.eval(ctx)[0])
+
+
+def metric_shown(c: Compiled, viewer: int, unveiled: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """bool [M]: the metrics the viewer sees at all, exactly or as an estimate. A hidden
+    metric (engine-only state) and an ``actors`` metric the viewer is not listed for
+    never reach its views, until their ``public_when`` has held (``unveiled``)."""
+    me = c.actor_ids[viewer]
+    out = np.ones(c.n_metrics, dtype=bool)
+    for i, m in enumerate(c.scenario.metrics):
+        if m.visibility == "hidden":
+            out[i] = bool(unveiled[i])
+        elif m.visibility == "actors":
+            out[i] = me in m.visible_to or bool(unveiled[i])
+    return out
+
+
+def stage_shown(c: Compiled, viewer: int, unveiled: bool) -> bool:
+    """Whether the viewer sees the ladder stage (``stage_visibility``)."""
+    sv = c.scenario.stage_visibility
+    return sv is None or unveiled or c.actor_ids[viewer] in sv.visible_to
 
 
 MoveRecord = tuple[NDArray[np.int64], NDArray[np.bool_]]  # (moves [A], exposed [A]) of a turn

@@ -255,6 +255,21 @@ def for_viewer(
     )
 
 
+def restrict(rep: TurnReport, metrics: NDArray[np.bool_], stage: bool) -> TurnReport:
+    """A viewer's report without the metrics it may not see (and the stage, if hidden)."""
+    ids = {mid for mid, ok in zip([mc.metric for mc in rep.metrics], metrics, strict=True) if ok}
+    out = dataclasses.replace(rep, metrics=[mc for mc in rep.metrics if mc.metric in ids])
+    if not stage:
+        out = dataclasses.replace(
+            out,
+            stage_before="",
+            stage_after="",
+            stage_before_name="Unknown",
+            stage_after_name="Unknown",
+        )
+    return out
+
+
 def shown_to(
     c: Compiled,
     a: int,
