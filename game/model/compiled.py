@@ -595,8 +595,10 @@ def unavailable_reason(c: Compiled, st: State, a: int, o: int, world: int = 0) -
 
         ctx = state_ctx(st.world(world))
         for a2, o2, node in c.v2.av:
-            if (a2, o2) == (a, o) and not node.eval(ctx)[0]:
-                failing.append(describe(node, scn))
+            if (a2, o2) != (a, o):
+                continue
+            parts = node.kids if node.kind == "all" else (node,)
+            failing += [describe(k, scn) for k in parts if not k.eval(ctx)[0]]
     if failing:
         return "needs " + " and ".join(failing)
     return "not available now"

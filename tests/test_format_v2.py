@@ -1,0 +1,289 @@
+"""Format v2: each feature through the batched model and the reference model
+(distribution agreement), and through the engine where players see it.
+
+The scenario is tests/data/v2-features.yaml (mini.yaml plus every v2 feature).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import CHEAP
+from test_model_reference import _compare
+
+from game.engine import Session
+from game.model import available, compile_scenario, initial_state, step
+from game.model.reference import ref_available, ref_initial, ref_step
+from game.scenario import load_scenario
+from game.scenario.load import ScenarioError
+
+ROOT = Path(__file__).resolve().parents[1]
+V2 = ROOT / "tests" / "data" / "v2-features.yaml"
+MINI = ROOT / "tests" / "data" / "mini.yaml"
+
+
+@pytest.fixture(scope="module")
+def scn():
+    return load_scenario(V2).scenario
+
+
+def _moves(c, n: int, **by_actor: str) -> np.ndarray:
+    mv = np.array([c.hold.copy() for _ in range(n)], dtype=np.int64)
+    for aid, oid in by_actor.items():
+        a = c.actor_index(aid)
+        mv[:, a] = c.option_index(a, oid)
+    return mv
+
+
+def _ok(c, st, actor: str, option: str) -> np.ndarray:
+    a = c.actor_index(actor)
+    return available(c, st)[:, a, c.option_index(a, option)]
+
+
+# --------------------------------------------------------------------------------------
+# v1 scenarios take the v1 path
+
+
+def test_v1_scenarios_have_no_v2_parts() -> None:
+    for path in (MINI, ROOT / "scenarios" / "venezuela-2025.yaml"):
+        c = compile_scenario(load_scenario(path).scenario)
+        assert c.v2 is None
+        st = initial_state(c, 3, np.random.default_rng(0))
+        assert st.last is None and st.cheld is None and st.pending is None
+
+
+# --------------------------------------------------------------------------------------
+# conditions: turn ranges, last turn's moves, not / any, stage (batched and reference)
+
+
+def test_availability_conditions_in_both_models(scn) -> None:
+    c = compile_scenario(scn)
+    st = initial_state(c, 4, np.random.default_rng(1))
+    w = ref_initial(scn, np.random.default_rng(1))
+    # turn 1: the ultimatum needs turn >= 2; protest needs a strike last turn
+    assert not _ok(c, st, "blue", "ultimatum").any()
+    assert "ultimatum" not in ref_available(scn, w, "blue")
+    assert not _ok(c, st, "red", "protest").any()
+    assert "protest" not in ref_available(scn, w, "red")
+    # the strike needs the crisis stage: put every world there, then strike
+    st.stage[:] = 1
+    w.stage = 1
+    step(c, st, _moves(c, 4, blue="strike"), np.random.default_rng(2))
+    ref_step(scn, w, {"blue": "strike", "red": "wait"}, np.random.default_rng(2))
+    assert _ok(c, st, "red", "protest").all()
+    assert "protest" in ref_available(scn, w, "red")
+    # turn 2: the ultimatum is open where the stage is at most crisis or tension > 60
+    want = (st.stage <= 1) | (st.x[:, c.index["metric"]["tension"]] > 60)
+    assert (_ok(c, st, "blue", "ultimatum") == want).all()
+    # after an ultimatum, not the next turn (not + last_turn); protest closes again
+    st.stage[:] = 0
+    step(c, st, _moves(c, 4, blue="ultimatum"), np.random.default_rng(3))
+    assert not _ok(c, st, "blue", "ultimatum").any()
+    assert not _ok(c, st, "red", "protest").any()
+    w.stage = 0
+    ref_step(scn, w, {"blue": "ultimatum", "red": "wait"}, np.random.default_rng(3))
+    assert "ultimatum" not in ref_available(scn, w, "blue")
+    # the engine words the reason from the same condition tree
+    s = Session.new(V2, seed=1, seats={"blue": "human", "red": "wait"}, ai=CHEAP, autosave=False)
+    why = next(o.reason for o in s.options("blue") if o.id == "ultimatum")
+    assert why == "needs turns 2 to 8"
+
+
+def test_turn_range_closes_after_its_last_turn(scn) -> None:
+    c = compile_scenario(scn)
+    st = initial_state(c, 2, np.random.default_rng(4))
+    st.turn = 8  # the turn to play is 9: past at_most 8
+    assert not _ok(c, st, "blue", "ultimatum").any()
+    st.turn = 7
+    st.stage[:] = 0
+    assert _ok(c, st, "blue", "ultimatum").all()
+
+
+# --------------------------------------------------------------------------------------
+# trend: a constant change per turn, exact in both models
+
+
+def test_trend_is_a_constant_per_turn(scn) -> None:
+    c = compile_scenario(scn)
+    m = c.index["metric"]["alert"]
+    st = initial_state(c, 50, np.random.default_rng(5))
+    w = ref_initial(scn, np.random.default_rng(5))
+    rng, rrng = np.random.default_rng(6), np.random.default_rng(6)
+    for t in range(1, 5):
+        step(c, st, _moves(c, 50), rng)
+        ref_step(scn, w, {"blue": "wait", "red": "wait"}, rrng)
+        running = st.outcome < 0
+        assert np.all(st.x[running, m] == t)
+        if w.outcome is None:
+            assert w.x["alert"] == t
+
+
+# --------------------------------------------------------------------------------------
+# a branch's condition and an absolute stage set (stage_to)
+
+
+def test_branch_condition_and_stage_to(scn) -> None:
+    c = compile_scenario(scn)
+    clashes = c.index["stage"]["clashes"]
+    n = 4000
+    # red mobilises this turn: the branch (p 0.5) happens and the ladder jumps to clashes
+    st = initial_state(c, n, np.random.default_rng(7))
+    st.turn = 1
+    info = step(
+        c, st, _moves(c, n, blue="ultimatum", red="mobilise"), np.random.default_rng(8), True
+    )
+    assert info is not None
+    r = int(np.flatnonzero(c.br_option == c.option_index("blue", "ultimatum"))[0])
+    hit = info.branches[:, r]
+    assert 0.45 < hit.mean() < 0.55
+    assert (st.stage[hit] == clashes).all()  # an absolute set skips the ladder's own step
+    # elsewhere only the incident (one rung) and the ladder's step (one more) get there
+    assert (st.stage[~hit] == clashes).mean() < 0.05
+    # red talks instead: the branch can never happen
+    st = initial_state(c, n, np.random.default_rng(7))
+    st.turn = 1
+    info = step(c, st, _moves(c, n, blue="ultimatum", red="talk"), np.random.default_rng(8), True)
+    assert info is not None and not info.branches.any()
+    assert (st.stage == clashes).mean() < 0.05
+    # the reference: the same share at clashes
+    k = 0
+    for i in range(600):
+        w = ref_initial(scn, np.random.default_rng(100 + i))
+        w.turn = 1
+        ref_step(scn, w, {"blue": "ultimatum", "red": "mobilise"}, np.random.default_rng(i))
+        k += w.stage == clashes
+    assert abs(k / 600 - 0.5) < 4.5 * np.sqrt(0.25 / 600)
+
+
+# --------------------------------------------------------------------------------------
+# chains and held conditions: distribution agreement under fixed play
+
+
+def test_chain_and_stage_to_agree_between_models(scn) -> None:
+    # red mobilises every turn: from turn 2 on its second mobilisation, the stray patrol
+    # can fire; it sets off the firefight the next turn, which puts the ladder at war
+    _compare(scn, 20_000, 1_500, 8, seed=31, policies={"blue": "wait", "red": "mobilise"})
+    c = compile_scenario(scn)
+    st = initial_state(c, 5000, np.random.default_rng(9))
+    rng = np.random.default_rng(10)
+    ff = c.index["event"]["firefight"]
+    war = c.index["stage"]["war"]
+    seen_chain = 0
+    for _ in range(5):
+        before = st.fired[:, ff].copy()
+        info = step(c, st, _moves(c, st.n, red="mobilise"), rng, explain=True)
+        assert info is not None
+        new = info.events[:, ff] & ~before
+        seen_chain += int(new.sum())
+        assert (info.stage_after[new] == war).all()
+    assert seen_chain > 100  # the hazard of the firefight itself is 0: only the chain fires it
+
+
+def test_held_condition_agrees_between_models(scn) -> None:
+    _compare(scn, 20_000, 1_500, 6, seed=41, policies={"blue": "talk", "red": "talk"})
+    c = compile_scenario(scn)
+    q = c.outcome_ids.index("talks_hold")
+    st = initial_state(c, 3000, np.random.default_rng(11))
+    rng = np.random.default_rng(12)
+    for t in range(1, 5):
+        step(c, st, _moves(c, st.n, blue="talk", red="talk"), rng)
+        ended = st.outcome == q
+        if t < 3:
+            assert not ended.any()  # three turns in a row, this one included
+    assert (st.outcome == q).mean() > 0.5
+
+
+def test_random_play_agrees(scn) -> None:
+    _compare(scn, 20_000, 1_500, scn.meta.turn_limit, seed=51)
+
+
+# --------------------------------------------------------------------------------------
+# the loader
+
+
+@pytest.mark.parametrize(
+    ("patch", "says"),
+    [
+        ("- turn: {at_least: 2, at_most: 8}", "- {color: 2}"),
+        (
+            "- move: {actor: blue, options: [strike], when: last_turn}",
+            "- move: {actor: blue, options: [strike], when: this_turn}",
+        ),
+        ("- stage: {at_most: crisis}", "- stage: {at_most: crisiss}"),
+        ("    stage_to: war\n", "    stage_to: war\n    stage_change: 1\n"),
+    ],
+)
+def test_bad_v2_input_is_reported(tmp_path: Path, patch: str, says: str) -> None:
+    text = V2.read_text()
+    assert patch in text
+    bad = tmp_path / "v2.yaml"
+    bad.write_text(text.replace(patch, says, 1))
+    (tmp_path / "mini-facts.yaml").write_text((ROOT / "tests/data/mini-facts.yaml").read_text())
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(bad)
+    msg = str(err.value)
+    assert "v2.yaml" in msg
+    if "color" in says:
+        assert "a condition needs one of the keys" in msg
+    elif "this_turn" in says:
+        assert "this_turn cannot be known here" in msg
+    elif "crisiss" in says:
+        assert "did you mean 'crisis'" in msg
+    else:
+        assert "not both" in msg
+
+
+# --------------------------------------------------------------------------------------
+# the engine: what players see
+
+
+def _play(seats: dict[str, str], turns: int, seed: int = 3) -> Session:
+    s = Session.new(V2, seed=seed, seats=seats, ai=CHEAP, autosave=False)
+    for _ in range(turns):
+        if s.over:
+            break
+        for aid in s.waiting():
+            s.commit(aid, "wait")
+        s.resolve()
+    return s
+
+
+def test_hidden_metric_never_reaches_a_view() -> None:
+    s = _play({"blue": "ultimatum", "red": "mobilise"}, 4)
+    for actor in ("blue", "red"):
+        v = s.view(actor)
+        assert "alert" not in [m.id for m in v.metrics]
+        assert "Alert timer" not in json.dumps(v.to_dict(), default=str)
+        for t in range(1, s.turn + 1):
+            rep = s.report(actor, t)
+            assert rep is not None
+            assert "alert" not in [mc.metric for mc in rep.metrics]
+    # the engine itself keeps it (the timer counts turns)
+    assert s.state.x[0, s.c.index["metric"]["alert"]] == min(s.turn, 20)
+
+
+def test_actor_metric_and_its_public_when() -> None:
+    # ops is Blue's only, until Red has gone to talks twice
+    s = _play({"blue": "wait", "red": "talk"}, 1)
+    assert "ops" in [m.id for m in s.view("blue").metrics]
+    assert "ops" not in [m.id for m in s.view("red").metrics]
+    assert "ops" not in [mc.metric for mc in s.report("red").metrics]  # type: ignore[union-attr]
+    s.resolve()
+    assert "ops" in [m.id for m in s.view("red").metrics]
+
+
+def test_hidden_stage_until_public() -> None:
+    s = _play({"blue": "wait", "red": "wait"}, 1)
+    assert s.view("blue").stage == s.stage
+    red = s.view("red")
+    assert red.stage == "" and red.stage_name == "Unknown"
+    rep = s.report("red")
+    assert rep is not None and rep.stage_after == ""
+    # once the ladder reaches clashes, everyone sees it for the rest of the game
+    s.state.stage[0] = s.c.index["stage"]["clashes"]
+    s.resolve()
+    if not s.over:
+        assert s.view("red").stage == s.stage
