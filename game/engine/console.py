@@ -73,12 +73,15 @@ class Console:
             e = s.c.index["event"][inj.event]
             mean, var = mean + s.c.ev_mean[e], var + s.c.ev_var[e]
         self._apply(k, f"inject:{inj.id}", f"Inject: {inj.headline}", mean, var, e)
-        s.pending.injects.append(inj.headline)
-        s.add_news(inj.headline, "inject")
+        if inj.to is None:
+            s.pending.injects.append(inj.headline)
+        # an aimed inject (a private intelligence report) reaches its addressee only
+        s.add_news(inj.headline, "inject", visible_to=inj.to)
         if e is not None:
             ev = s.scenario.events[e]
-            s.pending.events.append(EventReport(ev.id, ev.name, ev.headline, "inject"))
-            s.add_news(ev.headline, "event")
+            if inj.to is None:
+                s.pending.events.append(EventReport(ev.id, ev.name, ev.headline, "inject"))
+            s.add_news(ev.headline, "event", visible_to=inj.to)
 
     def _drop_unavailable_commits(self) -> None:
         """After the teacher changed the world: a choice that is no longer available is

@@ -153,9 +153,18 @@ def seen_move(c: Compiled, history: list[MoveRecord], viewer: int, actor: int, t
     """
     moves, exposed = history[t]
     o = int(moves[actor])
-    if actor != viewer and c.covert[actor, o] and not exposed[actor]:
-        return int(c.hold[actor])
-    return o
+    return o if move_seen(c, viewer, actor, o, bool(exposed[actor])) else int(c.hold[actor])
+
+
+def move_seen(c: Compiled, viewer: int, actor: int, option: int, exposed: bool) -> bool:
+    """Whether ``viewer`` sees ``actor``'s move ``option``: its own always; another's
+    covert move only when exposed; a private move only as its addressee."""
+    if actor == viewer:
+        return True
+    if c.covert[actor, option]:
+        return exposed
+    to = c.scenario.actors[actor].options[option].private_to
+    return to is None or to == c.actor_ids[viewer]
 
 
 def last_seen(c: Compiled, history: list[MoveRecord], viewer: int) -> list[int]:

@@ -72,6 +72,7 @@ from game.engine.views import (
 from game.model import Compiled, Forecast, State, available, compile_scenario, initial_state, step
 from game.model.compiled import unavailable_reason
 from game.model.forecast import forecast
+from game.model.policy import scripted_moves
 from game.scenario import Loaded, load_scenario
 
 __all__ = ["FORMAT_VERSION", "EngineError", "Session", "autosave_name", "state_digest"]
@@ -103,7 +104,13 @@ class Session:
             raise ValueError(
                 f"unknown actor(s) {', '.join(unknown)} (known: {', '.join(c.actor_ids)})"
             )
-        self.seats: dict[str, Seat] = {a: seats.get(a, Seat.ai()) for a in c.actor_ids}
+        scripted = {a.id for a in self.scenario.actors if a.script is not None}
+        for aid in scripted & set(seats):
+            if seats[aid].kind != "scripted":
+                raise ValueError(f"{aid} is a scripted actor: it moves by its rules, not a seat")
+        self.seats: dict[str, Seat] = {
+            a: Seat("scripted") if a in scripted else seats.get(a, Seat.ai()) for a in c.actor_ids
+        }
         for aid, seat in self.seats.items():
             if seat.kind == "fixed":
                 self.option_index(c.actor_index(aid), seat.option or "")  # names a known option
@@ -584,6 +591,8 @@ class Session:
                 moves[0, a] = o
             elif self.seats[aid].waits:
                 moves[0, a] = self.commits[a]
+            elif self.seats[aid].kind == "scripted":
+                moves[0, a] = int(scripted_moves(c, st, a, avail[None])[0])
             else:
                 o, d = ai_mod.machine_move(
                     c,

@@ -146,6 +146,12 @@ class V2:
     trend: F  # [M] constant change per turn
     metric_public: list[tuple[int, Node]]  # (metric, condition that makes it public)
     stage_public: Node | None
+    # use windows: (actor, option, uses, turns); State.wuse keeps the turns of the last
+    # ``win_k`` uses of each (right-aligned, oldest first; -WIN_NONE: none)
+    win: list[tuple[int, int, int, int]]
+    win_k: int
+    # scripted actors: actor -> ([(rule condition, option)], option otherwise)
+    scripts: dict[int, tuple[list[tuple[Node, int]], int]]
 
 
 @dataclass(frozen=True)
@@ -531,6 +537,24 @@ def _v2(scn: Scenario, mi: dict[str, int], si: dict[str, int], x0: F, n_br: int)
         for k, m in enumerate(scn.metrics)
         if m.public_when is not None
     ]
+    win = [
+        (a, o, opt.window.uses, opt.window.turns)
+        for a, actor in enumerate(scn.actors)
+        for o, opt in enumerate(actor.options)
+        if opt.window is not None
+    ]
+    oi = [{o.id: j for j, o in enumerate(actor.options)} for actor in scn.actors]
+    scripts = {
+        a: (
+            [
+                (compile_all(r.when, ix) or Node("true"), oi[a][r.option])
+                for r in actor.script.rules
+            ],
+            oi[a][actor.script.otherwise],
+        )
+        for a, actor in enumerate(scn.actors)
+        if actor.script is not None
+    }
     sv = scn.stage_visibility
     stage_public = (
         compile_all([sv.public_when], ix) if sv is not None and sv.public_when is not None else None
@@ -546,6 +570,8 @@ def _v2(scn: Scenario, mi: dict[str, int], si: dict[str, int], x0: F, n_br: int)
         or trend.any()
         or metric_public
         or stage_public is not None
+        or win
+        or scripts
     )
     if not used:
         return None
@@ -565,6 +591,9 @@ def _v2(scn: Scenario, mi: dict[str, int], si: dict[str, int], x0: F, n_br: int)
         trend=trend,
         metric_public=metric_public,
         stage_public=stage_public,
+        win=win,
+        win_k=max((k for _, _, k, _ in win), default=0),
+        scripts=scripts,
     )
 
 
@@ -583,6 +612,10 @@ def unavailable_reason(c: Compiled, st: State, a: int, o: int, world: int = 0) -
     uses = int(st.uses[world, a, o])
     if uses >= c.max_uses[a, o]:
         return f"already used {uses} of {int(c.max_uses[a, o])} times"
+    if c.v2 is not None and st.wuse is not None:
+        for k, (a2, o2, most, turns) in enumerate(c.v2.win):
+            if (a2, o2) == (a, o) and st.wuse[world, k, c.v2.win_k - most] > st.turn + 1 - turns:
+                return f"at most {most} use{'s' if most > 1 else ''} in any {turns} turns"
     cs = c.avail_cond
     g = a * c.option_valid.shape[1] + o
     failing = [

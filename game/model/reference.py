@@ -53,7 +53,8 @@ import numpy as np
 from game.model.conditions import Ctx, Index, Node, compile_all, update_held
 from game.scenario.schema import Chance, Effect, Option, Scenario
 
-# A policy for the reference: "random", an option id, or {option id: weight}.
+# A policy for the reference: "random", an option id, {option id: weight}, or "script"
+# (a scripted actor's rules; its default).
 RefPolicy = str | Mapping[str, float]
 
 
@@ -73,6 +74,7 @@ class RefWorld:
     last: dict[str, str] = field(default_factory=dict)  # last turn's moves
     cheld: list[int] = field(default_factory=list)  # held-condition counters
     pending: set[int] = field(default_factory=set)  # chain links set off last turn
+    use_turns: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # for windows
 
     def copy(self) -> RefWorld:
         return RefWorld(
@@ -88,6 +90,7 @@ class RefWorld:
             last=dict(self.last),
             cheld=list(self.cheld),
             pending=set(self.pending),
+            use_turns={k: list(v) for k, v in self.use_turns.items()},
         )
 
 
@@ -235,6 +238,13 @@ def ref_available(scn: Scenario, w: RefWorld, actor: str) -> list[str]:
             continue
         if o.max_uses is not None and w.uses.get((a.id, o.id), 0) >= o.max_uses:
             continue
+        if o.window is not None:
+            # the uses in the window of ``turns`` turns that ends with the turn to play
+            recent = [
+                u for u in w.use_turns.get((a.id, o.id), []) if u > w.turn + 1 - o.window.turns
+            ]
+            if len(recent) >= o.window.uses:
+                continue
         out.append(o.id)
     return out
 
@@ -245,6 +255,13 @@ def ref_choose(
     """An option id for ``actor`` under ``policy`` (hold course when nothing fits)."""
     a = next(a for a in scn.actors if a.id == actor)
     avail = ref_available(scn, w, actor)
+    if a.script is not None and policy == "script":
+        ctx = _ctx(scn, w, w.x, w.stage, None)
+        ix = _conds(scn).ix
+        for rule in a.script.rules:
+            if rule.option in avail and _holds(compile_all(rule.when, ix), ctx):
+                return rule.option
+        return a.script.otherwise if a.script.otherwise in avail else a.hold_option
     if isinstance(policy, str):
         if policy != "random":
             return policy if policy in avail else a.hold_option
@@ -393,6 +410,8 @@ def ref_step(
         opt = _option(scn, actor.id, moves[actor.id])
         w.cooldown[(actor.id, opt.id)] = opt.cooldown
         w.uses[(actor.id, opt.id)] = w.uses.get((actor.id, opt.id), 0) + 1
+        if opt.window is not None:
+            w.use_turns.setdefault((actor.id, opt.id), []).append(w.turn + 1)
     w.last = dict(moves)
     w.x = x2
     w.stage = stage
@@ -433,7 +452,13 @@ def ref_forecast(
         for h in range(horizon + 1):
             if h and w.outcome is None:
                 moves = {
-                    a.id: ref_choose(scn, w, a.id, policies.get(a.id, "random"), rng)
+                    a.id: ref_choose(
+                        scn,
+                        w,
+                        a.id,
+                        policies.get(a.id, "script" if a.script is not None else "random"),
+                        rng,
+                    )
                     for a in scn.actors
                 }
                 ref_step(scn, w, moves, rng)

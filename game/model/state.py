@@ -29,6 +29,7 @@ class State:
     last: NDArray[np.int64] | None = None  # [N, A] the moves of the last turn (-1: none)
     cheld: NDArray[np.int64] | None = None  # [N, H] turns each held condition has held
     pending: NDArray[np.bool_] | None = None  # [N, L] chain links set off last turn
+    wuse: NDArray[np.int64] | None = None  # [N, W, K] turns of the last uses (use windows)
 
     @property
     def n(self) -> int:
@@ -99,4 +100,10 @@ def v2_fields(c: Compiled, n: int) -> dict[str, Any]:
         out["cheld"] = np.zeros((n, len(v.held)), dtype=np.int64)
     if v.ch_src.size:
         out["pending"] = np.zeros((n, v.ch_src.size), dtype=bool)
+    if v.win:
+        out["wuse"] = np.full((n, len(v.win), v.win_k), -WIN_NONE, dtype=np.int64)
     return out
+
+
+# "never used" in State.wuse: far before any turn
+WIN_NONE = 1 << 20

@@ -597,6 +597,7 @@ class Live:
     last: I | None = None
     cheld: I | None = None
     pending: B | None = None
+    wuse: I | None = None  # [n, W, K] (as State.wuse)
 
     @property
     def n(self) -> int:
@@ -613,6 +614,7 @@ class Live:
             last=None if self.last is None else self.last.take(idx, axis=0),
             cheld=None if self.cheld is None else self.cheld.take(idx, axis=1),
             pending=None if self.pending is None else self.pending.take(idx, axis=1),
+            wuse=None if self.wuse is None else self.wuse.take(idx, axis=0),
         )
 
     def repeat(self, n: int) -> Live:
@@ -627,6 +629,7 @@ class Live:
             last=None if self.last is None else np.repeat(self.last, n, axis=0),
             cheld=None if self.cheld is None else np.repeat(self.cheld, n, axis=1),
             pending=None if self.pending is None else np.repeat(self.pending, n, axis=1),
+            wuse=None if self.wuse is None else np.repeat(self.wuse, n, axis=0),
         )
 
     def ctx(
@@ -679,6 +682,7 @@ def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
         pending=None
         if st.pending is None
         else np.ascontiguousarray(np.take(st.pending, rows, axis=0).T),
+        wuse=None if st.wuse is None else np.take(st.wuse, rows, axis=0),
     )
 
 
@@ -697,6 +701,8 @@ def put_back(c: Compiled, st: State, rows: I, lv: Live, turn: int) -> None:
         st.cheld[rows] = lv.cheld.T
     if st.pending is not None and lv.pending is not None:
         st.pending[rows] = lv.pending.T
+    if st.wuse is not None and lv.wuse is not None:
+        st.wuse[rows] = lv.wuse
 
 
 def live_cooldown(c: Compiled, lv: Live, turn: int) -> NDArray[np.signedinteger]:
@@ -720,6 +726,8 @@ def live_available(c: Compiled, lv: Live, turn: int, padded: bool = False) -> B:
         ctx = lv.ctx(t, lv.x, lv.stage, turn + 1, None)
         for a, o, node in c.v2.av:
             ok[:, a * t.P + o] &= node.eval(ctx)
+    if c.v2 is not None and lv.wuse is not None:
+        _windows(c.v2, lv.wuse, turn, ok, t.P)
     ok3 = ok.reshape(lv.n, t.A, t.P)
     return ok3 if padded else ok3[:, :, : t.O]
 
@@ -736,9 +744,18 @@ def available(c: Compiled, st: State) -> NDArray[np.bool_]:
         ctx = state_ctx(st)
         for a, o, node in c.v2.av:
             ok[:, a * t.P + o] &= node.eval(ctx)
+    if c.v2 is not None and st.wuse is not None:
+        _windows(c.v2, st.wuse, st.turn, ok, t.P)
     out = np.ascontiguousarray(ok.reshape(n, t.A, t.P)[:, :, : t.O])
     out &= st.cooldown <= 0
     return out
+
+
+def _windows(v2: V2, wuse: I, turn: int, ok: B, P: int) -> None:
+    """Use windows, before turn number ``turn + 1``: an option with at most k uses in any
+    w turns is open when its k-th most recent use was at least w turns ago."""
+    for k, (a, o, most, turns) in enumerate(v2.win):
+        ok[:, a * P + o] &= wuse[:, k, v2.win_k - most] <= turn + 1 - turns
 
 
 def state_ctx(st: State, now: I | None = None) -> Ctx:
@@ -1159,6 +1176,13 @@ def advance(
             free[at[done]] += t.exhausted
     if lv.last is not None:
         lv.last[:] = moves
+    if lv.wuse is not None and v2 is not None:
+        for wi, (wa, wo, _most, _turns) in enumerate(v2.win):
+            chose = np.flatnonzero(moves[:, wa] == wo)
+            if chose.size:
+                recent = lv.wuse[chose, wi]
+                lv.wuse[chose, wi, :-1] = recent[:, 1:]
+                lv.wuse[chose, wi, -1] = turn + 1
     stage0_copy = stage0.copy() if explain else None
     lv.stage[:] = stage
     lv.x = y

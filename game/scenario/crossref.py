@@ -199,14 +199,16 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
             if aid not in actors:
                 yield (*p, "visible_to", j), _unknown("actor", aid, actors), "error"
         if m.public_when is not None:
-            yield from condition((*p, "public_when"), m.public_when)
+            yield from condition((*p, "public_when"), m.public_when, before_moves=True)
     if scn.stage_visibility is not None:
         p = ("stage_visibility",)
         for j, aid in enumerate(scn.stage_visibility.visible_to):
             if aid not in actors:
                 yield (*p, "visible_to", j), _unknown("actor", aid, actors), "error"
         if scn.stage_visibility.public_when is not None:
-            yield from condition((*p, "public_when"), scn.stage_visibility.public_when)
+            yield from condition(
+                (*p, "public_when"), scn.stage_visibility.public_when, before_moves=True
+            )
 
     # Actors and their options
     for i, a in enumerate(scn.actors):
@@ -259,6 +261,39 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                     )
             if o.max_uses is not None and o.id == a.hold_option:
                 yield (*q, "max_uses"), "the hold-course option cannot have a use limit", "error"
+            if o.window is not None and o.id == a.hold_option:
+                yield (*q, "window"), "the hold-course option cannot have a use limit", "error"
+            if o.private_to is not None:
+                if o.private_to not in actors:
+                    yield (*q, "private_to"), _unknown("actor", o.private_to, actors), "error"
+                elif o.private_to == a.id:
+                    yield (
+                        (*q, "private_to"),
+                        "a private move is addressed to another actor",
+                        "error",
+                    )
+        for oid in a.ai.bias:
+            if oid not in options[a.id]:
+                yield (*p, "ai", "bias", oid), _unknown("option", oid, options[a.id]), "error"
+        if a.script is not None:
+            sp = (*p, "script")
+            for k, rule in enumerate(a.script.rules):
+                if rule.option not in options[a.id]:
+                    yield (
+                        (*sp, "rules", k, "option"),
+                        _unknown("option", rule.option, options[a.id]),
+                        "error",
+                    )
+                yield from conditions((*sp, "rules", k, "when"), rule.when, before_moves=True)
+            if a.script.otherwise not in options[a.id]:
+                yield (
+                    (*sp, "otherwise"),
+                    _unknown("option", a.script.otherwise, options[a.id]),
+                    "error",
+                )
+
+    if sum(a.playable for a in scn.actors) < 1:
+        yield ("actors",), "no actor is playable", "error"
 
     # Interactions
     for i, it in enumerate(scn.interactions):
@@ -340,6 +375,8 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         p = ("injects", i)
         if inj.event is not None and inj.event not in events:
             yield (*p, "event"), _unknown("event", inj.event, events), "error"
+        if inj.to is not None and inj.to not in actors:
+            yield (*p, "to"), _unknown("actor", inj.to, actors), "error"
         yield from effects((*p, "effects"), inj.effects)
         if inj.turn > scn.meta.turn_limit:
             yield (*p, "turn"), f"turn {inj.turn} is after the turn limit", "error"

@@ -437,6 +437,17 @@ class Branch(_Model):
     )
 
 
+class UseWindow(_Model):
+    uses: Int = Field(ge=1, description="Uses allowed …")
+    turns: Int = Field(ge=1, description="… in any run of this many consecutive turns.")
+
+    @model_validator(mode="after")
+    def _fits(self) -> UseWindow:
+        if self.uses >= self.turns:
+            raise ValueError(f"{self.uses} uses in {self.turns} turns is no limit (one per turn)")
+        return self
+
+
 class Option(_Sourced):
     id: Id
     name: str = Field(min_length=1)
@@ -452,6 +463,14 @@ class Option(_Sourced):
     max_uses: Int | None = Field(default=None, ge=1, description="Uses per game (none: unlimited).")
     covert: Flag = Field(
         default=False, description="Hidden from the other side's news unless a branch exposes it."
+    )
+    private_to: Id | None = Field(
+        default=None,
+        description="A private move (a back-channel message): only this actor and the mover "
+        "see it; to everyone else it looks like holding course.",
+    )
+    window: UseWindow | None = Field(
+        default=None, description="At most this many uses in any run of this many turns."
     )
     headline: str = Field(
         description="Neutral wire headline when the move is public. {actor} is the actor's name."
@@ -477,6 +496,11 @@ class AIPersonality(_Model):
         le=1.0,
         description="0: judges an option by its bad tail (10th percentile); 1: by its mean.",
     )
+    bias: dict[Id, Num] = Field(
+        default_factory=dict,
+        description="Option id -> points added to that option's score before the softmax "
+        "(a leaning the objectives do not capture).",
+    )
 
 
 class Advisor(_Model):
@@ -485,6 +509,21 @@ class Advisor(_Model):
     title: str = Field(description="Role shown under the name, e.g. 'National Security Adviser'.")
     stance: str = Field(description="Short stance label, e.g. hawk or dove.")
     objectives: Objectives
+
+
+class ScriptRule(_Model):
+    when: Conditions = Field(min_length=1, description="Conditions that must all hold.")
+    option: Id = Field(description="The option played when they do.")
+
+
+class Script(_Model):
+    """How a scripted (non-playable) actor moves: the first rule whose conditions hold
+    and whose option is available wins; otherwise ``otherwise``."""
+
+    rules: list[ScriptRule] = Field(default_factory=list)
+    otherwise: Id = Field(
+        description="The option when no rule applies (hold course if it is not available)."
+    )
 
 
 class Actor(_Sourced):
@@ -506,6 +545,24 @@ class Actor(_Sourced):
     )
     advisors: list[Advisor] = Field(default_factory=list)
     options: list[Option] = Field(min_length=1)
+    script: Script | None = Field(
+        default=None,
+        description="A scripted third party: it moves by these rules, never by a player or "
+        "the computer's forecast (playable is then false).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scripted_not_playable(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("script") is not None and "playable" not in data:
+            return {**data, "playable": False}
+        return data
+
+    @model_validator(mode="after")
+    def _script_or_seat(self) -> Actor:
+        if self.script is not None and self.playable:
+            raise ValueError("a scripted actor cannot be playable (remove playable: true)")
+        return self
 
 
 class Interaction(_Sourced):
@@ -649,6 +706,11 @@ class Inject(_Model):
     event: Id | None = Field(default=None, description="Fire this event (its effects apply).")
     effects: Effects = Field(default_factory=dict)
     basis: Basis | None = None
+    to: Id | None = Field(
+        default=None,
+        description="Aimed at one actor (a private intelligence report): only it sees the "
+        "headline and the description.",
+    )
 
 
 class Meta(_Model):
