@@ -16,6 +16,7 @@ from test_model_reference import _compare
 
 from game.engine import Session
 from game.model import available, compile_scenario, initial_state, step
+from game.model.compiled import unavailable_reason
 from game.model.reference import ref_available, ref_initial, ref_step
 from game.scenario import load_scenario
 from game.scenario.load import ScenarioError
@@ -287,3 +288,141 @@ def test_hidden_stage_until_public() -> None:
     s.resolve()
     if not s.over:
         assert s.view("red").stage == s.stage
+
+
+# --------------------------------------------------------------------------------------
+# v2-actors.yaml: a scripted neighbour, a private move with a use window, an AI bias and
+# an inject aimed at one actor
+
+ACTORS = ROOT / "tests" / "data" / "v2-actors.yaml"
+
+
+@pytest.fixture(scope="module")
+def scn3():
+    return load_scenario(ACTORS).scenario
+
+
+def test_use_window_in_both_models(scn3) -> None:
+    # at most 1 use in any 3 turns: used in turn 1, open again in turn 4
+    c = compile_scenario(scn3)
+    st = initial_state(c, 3, np.random.default_rng(1))
+    w = ref_initial(scn3, np.random.default_rng(1))
+    rng, rrng = np.random.default_rng(2), np.random.default_rng(2)
+    open_b, open_r = [], []
+    for _ in range(5):
+        open_b.append(bool(_ok(c, st, "blue", "backchannel").all()))
+        open_r.append("backchannel" in ref_available(scn3, w, "blue"))
+        mv = "backchannel" if open_b[-1] else "wait"
+        step(c, st, _moves(c, 3, blue=mv, red="wait", green="wait"), rng)
+        ref_step(scn3, w, {"blue": mv, "red": "wait", "green": "wait"}, rrng)
+    assert open_b == open_r == [True, False, False, True, False]
+    why = unavailable_reason(c, st, c.actor_index("blue"), c.option_index("blue", "backchannel"))
+    assert why == "at most 1 use in any 3 turns"
+
+
+def test_scripted_actor_follows_its_rules_in_both_models(scn3) -> None:
+    from game.model import policies_for
+
+    c = compile_scenario(scn3)
+    g = c.actor_index("green")
+    pol = policies_for(c)  # the scripted actor gets its script, the others uniform play
+    n = 500
+    st = initial_state(c, n, np.random.default_rng(3))
+    st.stage[: n // 2] = c.index["stage"]["clashes"]
+    assert st.last is not None  # the script reads last turn's moves: the state keeps them
+    st.last[n // 2 : 3 * n // 4, c.actor_index("red")] = c.option_index("red", "mobilise")
+    avail = available(c, st)
+    got = pol[g](c, st, g, avail, np.random.default_rng(0), 0)
+    assert (got[: n // 2] == c.option_index("green", "side")).all()
+    assert (got[n // 2 : 3 * n // 4] == c.option_index("green", "mediate")).all()
+    assert (got[3 * n // 4 :] == c.option_index("green", "wait")).all()
+    # distribution agreement with the reference under random play for the two others
+    _compare(scn3, 20_000, 1_500, scn3.meta.turn_limit, seed=61)
+
+
+def test_scripted_actor_gets_no_seat_and_no_ai() -> None:
+    s = Session.new(
+        ACTORS, seed=2, seats={"blue": "human", "red": "mobilise"}, ai=CHEAP, autosave=False
+    )
+    assert s.seats["green"].kind == "scripted"
+    assert s.waiting() == ["blue"]
+    with pytest.raises(ValueError, match="scripted actor"):
+        Session.new(ACTORS, seed=2, seats={"green": "human"}, ai=CHEAP, autosave=False)
+    s.commit("blue", "wait")
+    s.resolve()  # red mobilised: the neighbour mediates next turn
+    s.commit("blue", "wait")
+    rep = s.resolve()
+    assert rep.moves["green"].option == "mediate"
+    assert "green" not in s.last_decisions  # no computer player behind it
+
+
+def test_private_move_reaches_its_addressee_only() -> None:
+    s = Session.new(
+        ACTORS, seed=4, seats={"blue": "backchannel", "red": "wait"}, ai=CHEAP, autosave=False
+    )
+    s.resolve()
+    text = "sends a private offer"
+    assert any(text in n.headline for n in s.view("red").news)
+    assert any(text in n.headline for n in s.view("blue").news)
+    assert not any(text in n.headline for n in s.view("green").news)
+    assert not any(text in n.headline for n in s.news_for(None))  # no public news
+    assert s.view("green").known_moves["blue"][0][1] == "wait"
+    assert s.view("red").known_moves["blue"][0][1] == "backchannel"
+    green = s.report("green")
+    assert green is not None and green.moves["blue"].option == "wait"
+    assert all(not p.label.startswith("Blue") for mc in green.metrics for p in mc.sources)
+
+
+def test_aimed_inject_reaches_one_actor() -> None:
+    s = Session.new(ACTORS, seed=5, seats={"blue": "wait", "red": "wait"}, ai=CHEAP, autosave=False)
+    s.resolve()  # the report is an inject of turn 2
+    head = "Intelligence report"
+    assert any(head in n.headline for n in s.view("blue").news)
+    for other in ("red", "green"):
+        assert not any(head in n.headline for n in s.view(other).news)
+    assert not any(head in n.headline for n in s.news_for(None))
+    s.resolve()
+    for other in ("red", "green"):
+        rep = s.report(other)
+        assert rep is not None and head not in json.dumps(rep.to_dict(), default=str)
+    blue = s.report("blue")
+    assert blue is not None and head in json.dumps(blue.to_dict(), default=str)
+
+
+def test_ai_bias_tilts_the_computer() -> None:
+    from game.engine.ai import decide
+
+    loaded = load_scenario(ACTORS)
+    c = compile_scenario(loaded.scenario)
+    st = initial_state(c, 16, np.random.default_rng(0))
+    a = c.actor_index("blue")
+    avail = available(c, st)[0, a]
+    settings = CHEAP
+    d = decide(
+        c,
+        st,
+        a,
+        avail,
+        [int(h) for h in c.hold],
+        settings,
+        lambda: np.random.default_rng(1),
+        np.random.default_rng(2),
+    )
+    unbiased = loaded.scenario.actors[a].ai.model_copy(update={"bias": {}})
+    actors = list(loaded.scenario.actors)
+    actors[a] = actors[a].model_copy(update={"ai": unbiased})
+    c0 = compile_scenario(loaded.scenario.model_copy(update={"actors": actors}))
+    d0 = decide(
+        c0,
+        st,
+        a,
+        avail,
+        [int(h) for h in c.hold],
+        settings,
+        lambda: np.random.default_rng(1),
+        np.random.default_rng(2),
+    )
+    k = d.options.index(c.option_index("blue", "talk"))
+    assert d.scores[k] == pytest.approx(d0.scores[k] + 3.0)
+    others = [i for i in range(len(d.options)) if i != k]
+    assert [d.scores[i] for i in others] == [d0.scores[i] for i in others]
