@@ -426,3 +426,43 @@ def test_ai_bias_tilts_the_computer() -> None:
     assert d.scores[k] == pytest.approx(d0.scores[k] + 3.0)
     others = [i for i in range(len(d.options)) if i != k]
     assert [d.scores[i] for i in others] == [d0.scores[i] for i in others]
+
+
+# --------------------------------------------------------------------------------------
+# the JSON Schema: an outside validator accepts the v2 files and the shipped scenarios
+
+
+@pytest.mark.parametrize(
+    "path",
+    [V2, ACTORS, *sorted((ROOT / "scenarios").glob("*.yaml"))],
+    ids=lambda p: p.name,
+)
+def test_json_schema_accepts_v2_files(path: Path) -> None:
+    import yaml
+    from test_schema_export import _errors
+
+    assert _errors(yaml.safe_load(path.read_text(encoding="utf-8"))) == []
+
+
+def test_json_schema_rejects_a_bad_condition() -> None:
+    import yaml
+    from test_schema_export import _errors
+
+    data = yaml.safe_load(V2.read_text(encoding="utf-8"))
+    opts = data["actors"][0]["options"]
+    ult = next(o for o in opts if o["id"] == "ultimatum")
+    ult["available"]["conditions"][0] = {"color": 2}
+    assert any("available/conditions/0" in e for e in _errors(data))
+
+
+def test_a_bare_stage_id_is_one_stage(tmp_path: Path) -> None:
+    text = V2.read_text().replace("- stage: {at_most: crisis}", "- stage: calm", 1)
+    path = tmp_path / "v2.yaml"
+    path.write_text(text)
+    (tmp_path / "mini-facts.yaml").write_text((ROOT / "tests/data/mini-facts.yaml").read_text())
+    c = compile_scenario(load_scenario(path).scenario)
+    st = initial_state(c, 2, np.random.default_rng(0))
+    st.turn = 2
+    st.x[:, c.index["metric"]["tension"]] = 10
+    st.stage[:] = [0, 1]
+    assert _ok(c, st, "blue", "ultimatum").tolist() == [True, False]
