@@ -466,3 +466,47 @@ def test_a_bare_stage_id_is_one_stage(tmp_path: Path) -> None:
     st.x[:, c.index["metric"]["tension"]] = 10
     st.stage[:] = [0, 1]
     assert _ok(c, st, "blue", "ultimatum").tolist() == [True, False]
+
+
+# --------------------------------------------------------------------------------------
+# modifiers that last N turns
+
+
+def test_event_modifier_multiplies_odds_for_n_turns(scn) -> None:
+    c = compile_scenario(scn)
+    k = 0  # the stray patrol's modifier: the incident's odds x4 for two turns
+    assert c.v2 is not None and c.v2.mod_turns[k] == 2
+    n = 20_000
+    inc = c.index["event"]["incident"]
+    rates = []
+    for active in (0, 2):
+        st = initial_state(c, n, np.random.default_rng(13))
+        assert st.mods is not None
+        st.mods[:, k] = active
+        info = step(c, st, _moves(c, n), np.random.default_rng(14), explain=True)
+        assert info is not None
+        rates.append(info.events[:, inc].mean())
+        if active:
+            assert (st.mods[st.outcome < 0, k] == 1).all()  # one turn used up
+    odds = [r / (1 - r) for r in rates]
+    assert 3.2 < odds[1] / odds[0] < 4.8
+    # the reference: the same rate with the modifier on
+    hits = 0
+    for i in range(2000):
+        w = ref_initial(scn, np.random.default_rng(200 + i))
+        w.mods = {k: 2}
+        hits += "incident" in ref_step(
+            scn, w, {"blue": "wait", "red": "wait"}, np.random.default_rng(i)
+        )
+    assert abs(hits / 2000 - rates[1]) < 4.5 * np.sqrt(
+        rates[1] * (1 - rates[1]) * (1 / 2000 + 1 / n)
+    )
+
+
+def test_inject_modifier_starts_in_the_engine() -> None:
+    s = Session.new(V2, seed=6, seats={"blue": "wait", "red": "wait"}, ai=CHEAP, autosave=False)
+    k = s.c.v2.inject_mods["summit"][0]  # type: ignore[union-attr]
+    s.resolve()
+    s.resolve()  # the summit is an inject of turn 3: it fires when turn 3 begins
+    if not s.over:
+        assert s.state.mods is not None and s.state.mods[0, k] == 3

@@ -73,6 +73,10 @@ class Console:
             e = s.c.index["event"][inj.event]
             mean, var = mean + s.c.ev_mean[e], var + s.c.ev_var[e]
         self._apply(k, f"inject:{inj.id}", f"Inject: {inj.headline}", mean, var, e)
+        st = s.state
+        if st.mods is not None and s.c.v2 is not None:
+            for mk in s.c.v2.inject_mods.get(inj.id, []):
+                st.mods[0, mk] = s.c.v2.mod_turns[mk]  # from this turn on
         if inj.to is None:
             s.pending.injects.append(inj.headline)
         # an aimed inject (a private intelligence report) reaches its addressee only

@@ -152,6 +152,13 @@ class V2:
     win_k: int
     # scripted actors: actor -> ([(rule condition, option)], option otherwise)
     scripts: dict[int, tuple[list[tuple[Node, int]], int]]
+    # modifiers (State.mods counts the turns each has left): the event it set off by
+    # (-1: an inject's), the event whose hazard it changes, log of the odds factor, turns
+    mod_src: I
+    mod_target: I
+    mod_logodds: F
+    mod_turns: I
+    inject_mods: dict[str, list[int]]
 
 
 @dataclass(frozen=True)
@@ -555,6 +562,13 @@ def _v2(scn: Scenario, mi: dict[str, int], si: dict[str, int], x0: F, n_br: int)
         for a, actor in enumerate(scn.actors)
         if actor.script is not None
     }
+    ei_ = {e.id: k for k, e in enumerate(scn.events)}
+    mods = [(k, m) for k, e in enumerate(scn.events) for m in e.modifiers]
+    inject_mods: dict[str, list[int]] = {}
+    for inj in scn.injects:
+        for m in inj.modifiers:
+            inject_mods.setdefault(inj.id, []).append(len(mods))
+            mods.append((-1, m))
     sv = scn.stage_visibility
     stage_public = (
         compile_all([sv.public_when], ix) if sv is not None and sv.public_when is not None else None
@@ -572,6 +586,7 @@ def _v2(scn: Scenario, mi: dict[str, int], si: dict[str, int], x0: F, n_br: int)
         or stage_public is not None
         or win
         or scripts
+        or mods
     )
     if not used:
         return None
@@ -594,6 +609,11 @@ def _v2(scn: Scenario, mi: dict[str, int], si: dict[str, int], x0: F, n_br: int)
         win=win,
         win_k=max((k for _, _, k, _ in win), default=0),
         scripts=scripts,
+        mod_src=np.array([k for k, _ in mods], dtype=np.int64),
+        mod_target=np.array([ei_[m.event] for _, m in mods], dtype=np.int64),
+        mod_logodds=np.array([np.log(m.hazard_odds) for _, m in mods], dtype=np.float64),
+        mod_turns=np.array([m.turns for _, m in mods], dtype=np.int64),
+        inject_mods=inject_mods,
     )
 
 

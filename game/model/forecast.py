@@ -350,7 +350,7 @@ def _fill(st: State, src: State, i: int) -> None:
     """Every world of st becomes a copy of world i of src."""
     for f in ("x", "stage", "outcome", "ended", "cooldown", "uses", "fired", "held"):
         getattr(st, f)[:] = getattr(src, f)[i]
-    for f in ("last", "cheld", "pending", "wuse"):
+    for f in ("last", "cheld", "pending", "wuse", "mods"):
         if getattr(st, f) is not None:
             getattr(st, f)[:] = getattr(src, f)[i]
 
@@ -381,4 +381,5 @@ def _view(c: Compiled, st: State, lv: Live, plain: bool) -> State:
         cheld=None if lv.cheld is None else lv.cheld.T.copy(),
         pending=None if lv.pending is None else lv.pending.T.copy(),
         wuse=None if lv.wuse is None else lv.wuse.copy(),
+        mods=None if lv.mods is None else lv.mods.T.copy(),
     )

@@ -75,6 +75,7 @@ class RefWorld:
     cheld: list[int] = field(default_factory=list)  # held-condition counters
     pending: set[int] = field(default_factory=set)  # chain links set off last turn
     use_turns: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # for windows
+    mods: dict[int, int] = field(default_factory=dict)  # modifier -> turns it has left
 
     def copy(self) -> RefWorld:
         return RefWorld(
@@ -91,6 +92,7 @@ class RefWorld:
             cheld=list(self.cheld),
             pending=set(self.pending),
             use_turns={k: list(v) for k, v in self.use_turns.items()},
+            mods=dict(self.mods),
         )
 
 
@@ -132,6 +134,7 @@ class _Conds:
     outcome: dict[str, Node | None]
     branch: dict[tuple[str, str, str], Node | None]
     links: list[tuple[str, str, Chance]]  # (source event, event set off, chance)
+    mods: list[tuple[str | None, str, float, int]]  # (source event, target, odds, turns)
 
 
 _CACHE: dict[int, tuple[Scenario, _Conds]] = {}
@@ -160,6 +163,8 @@ def _conds(scn: Scenario) -> _Conds:
             for b in o.branches
         },
         links=[(e.id, link.event, link.chance) for e in scn.events for link in e.then],
+        mods=[(e.id, m.event, m.hazard_odds, m.turns) for e in scn.events for m in e.modifiers]
+        + [(None, m.event, m.hazard_odds, m.turns) for i in scn.injects for m in i.modifiers],
     )
     _CACHE[id(scn)] = (scn, cs)
     return cs
@@ -335,7 +340,11 @@ def ref_step(
             continue
         if not e.repeatable and e.id in w.fired:
             continue
-        if rng.random() < chance(scn, e.hazard, x1, s0, ini):
+        p = chance(scn, e.hazard, x1, s0, ini)
+        for k, (_src, target, odds, _turns) in enumerate(cs.mods):
+            if target == e.id and w.mods.get(k, 0) > 0 and 0.0 < p < 1.0:
+                p = p * odds / (1.0 - p + p * odds)
+        if rng.random() < p:
             fired.append(e)
     # chains: links set off last turn
     by_id = {e.id: e for e in scn.events}
@@ -413,6 +422,10 @@ def ref_step(
         if opt.window is not None:
             w.use_turns.setdefault((actor.id, opt.id), []).append(w.turn + 1)
     w.last = dict(moves)
+    for k, (src, _target, _odds, turns) in enumerate(cs.mods):
+        w.mods[k] = max(w.mods.get(k, 0) - 1, 0)
+        if src is not None and src in fired_ids:
+            w.mods[k] = turns
     w.x = x2
     w.stage = stage
     w.turn += 1

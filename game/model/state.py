@@ -30,6 +30,7 @@ class State:
     cheld: NDArray[np.int64] | None = None  # [N, H] turns each held condition has held
     pending: NDArray[np.bool_] | None = None  # [N, L] chain links set off last turn
     wuse: NDArray[np.int64] | None = None  # [N, W, K] turns of the last uses (use windows)
+    mods: NDArray[np.int64] | None = None  # [N, K] turns each modifier has left
 
     @property
     def n(self) -> int:
@@ -100,6 +101,8 @@ def v2_fields(c: Compiled, n: int) -> dict[str, Any]:
         out["cheld"] = np.zeros((n, len(v.held)), dtype=np.int64)
     if v.ch_src.size:
         out["pending"] = np.zeros((n, v.ch_src.size), dtype=bool)
+    if v.mod_src.size:
+        out["mods"] = np.zeros((n, v.mod_src.size), dtype=np.int64)
     if v.win:
         out["wuse"] = np.full((n, len(v.win), v.win_k), -WIN_NONE, dtype=np.int64)
     return out

@@ -598,6 +598,7 @@ class Live:
     cheld: I | None = None
     pending: B | None = None
     wuse: I | None = None  # [n, W, K] (as State.wuse)
+    mods: I | None = None  # [K, n] turns each modifier has left
 
     @property
     def n(self) -> int:
@@ -615,6 +616,7 @@ class Live:
             cheld=None if self.cheld is None else self.cheld.take(idx, axis=1),
             pending=None if self.pending is None else self.pending.take(idx, axis=1),
             wuse=None if self.wuse is None else self.wuse.take(idx, axis=0),
+            mods=None if self.mods is None else self.mods.take(idx, axis=1),
         )
 
     def repeat(self, n: int) -> Live:
@@ -630,6 +632,7 @@ class Live:
             cheld=None if self.cheld is None else np.repeat(self.cheld, n, axis=1),
             pending=None if self.pending is None else np.repeat(self.pending, n, axis=1),
             wuse=None if self.wuse is None else np.repeat(self.wuse, n, axis=0),
+            mods=None if self.mods is None else np.repeat(self.mods, n, axis=1),
         )
 
     def ctx(
@@ -683,6 +686,7 @@ def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
         if st.pending is None
         else np.ascontiguousarray(np.take(st.pending, rows, axis=0).T),
         wuse=None if st.wuse is None else np.take(st.wuse, rows, axis=0),
+        mods=None if st.mods is None else np.ascontiguousarray(np.take(st.mods, rows, axis=0).T),
     )
 
 
@@ -703,6 +707,8 @@ def put_back(c: Compiled, st: State, rows: I, lv: Live, turn: int) -> None:
         st.pending[rows] = lv.pending.T
     if st.wuse is not None and lv.wuse is not None:
         st.wuse[rows] = lv.wuse
+    if st.mods is not None and lv.mods is not None:
+        st.mods[rows] = lv.mods.T
 
 
 def live_cooldown(c: Compiled, lv: Live, turn: int) -> NDArray[np.signedinteger]:
@@ -884,7 +890,9 @@ def _branches(t: _Tables, c: Compiled, x: F, stage: I, moves: I, j: I | None, rn
     return rows[hit], np.compress(hit, chosen, axis=1).astype(x.dtype)
 
 
-def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng) -> B:
+def _events(
+    t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng, zadd: F32 | None = None
+) -> B:
     """bool [E, n]: the events whose stage, moves and hazard (on y32 at ``stage``) say
     they fire; conditions and repeats are for the caller.
 
@@ -905,6 +913,8 @@ def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng)
                 z[k:] += _take(t.ev_zt, idx, axis=1)  # -inf where not allowed
             else:
                 z[k:] += t.ev_zs[dense[k:]].take(stage, axis=1)
+        if zadd is not None:
+            z += zadd[dense]
         hit = _happen(rng, z)
         if idx is None and k < dense.size:
             assert ev_ok is not None  # the plain path always has it
@@ -926,6 +936,8 @@ def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng)
         if ws.size:
             if t.ev_uses_x:
                 zs += t.ev_lin_s(y32, at=ws)
+            if zadd is not None:
+                zs += zadd[sparse][:, ws]
             cells = np.flatnonzero(zs != -np.inf)
             cells = cells[_happen(rng, zs.take(cells))]
             e, w = np.divmod(cells, ws.size)
@@ -1043,7 +1055,14 @@ def advance(
     fire = ev_rows = ev_noise = x_ev = None
     if t.E:
         idx = None if j is None else stage0 * t.J + j
-        fire = _events(t, y32, stage0, idx, ev_ok, rng)
+        zadd = None
+        if lv.mods is not None and v2 is not None:
+            # active modifiers multiply the odds of their events' hazards
+            zadd = np.zeros((t.E, n), dtype=np.float32)
+            for mk in range(v2.mod_src.size):
+                half = np.float32(0.5 * v2.mod_logodds[mk])
+                zadd[v2.mod_target[mk]] += (lv.mods[mk] > 0) * half
+        fire = _events(t, y32, stage0, idx, ev_ok, rng, zadd)
         t.ev_conds.apply(fire, y)
         if v2 is not None:
             _v2_events(t, v2, lv, y, stage0, moves, turn, fire, rng)
@@ -1176,6 +1195,12 @@ def advance(
             free[at[done]] += t.exhausted
     if lv.last is not None:
         lv.last[:] = moves
+    if lv.mods is not None and v2 is not None:
+        # a turn of each modifier has passed; the events fired now start theirs
+        np.maximum(lv.mods - 1, 0, out=lv.mods)
+        if fire is not None:
+            for src in np.flatnonzero(v2.mod_src >= 0):
+                lv.mods[src][fire[v2.mod_src[src]]] = v2.mod_turns[src]
     if lv.wuse is not None and v2 is not None:
         for wi, (wa, wo, _most, _turns) in enumerate(v2.win):
             chose = np.flatnonzero(moves[:, wa] == wo)

@@ -326,6 +326,9 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         yield from moves((*p, "when", "moves"), e.when.moves)
         yield from effects((*p, "effects"), e.effects)
         yield from stage_ref((*p, "stage_to"), e.stage_to)
+        for j, mod in enumerate(e.modifiers):
+            if mod.event not in events:
+                yield (*p, "modifiers", j, "event"), _unknown("event", mod.event, events), "error"
         for j, link in enumerate(e.then):
             if link.event not in events:
                 yield (*p, "then", j, "event"), _unknown("event", link.event, events), "error"
@@ -375,6 +378,9 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         p = ("injects", i)
         if inj.event is not None and inj.event not in events:
             yield (*p, "event"), _unknown("event", inj.event, events), "error"
+        for j, mod in enumerate(inj.modifiers):
+            if mod.event not in events:
+                yield (*p, "modifiers", j, "event"), _unknown("event", mod.event, events), "error"
         if inj.to is not None and inj.to not in actors:
             yield (*p, "to"), _unknown("actor", inj.to, actors), "error"
         yield from effects((*p, "effects"), inj.effects)

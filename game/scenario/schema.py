@@ -619,6 +619,18 @@ class ChainLink(_Model):
     )
 
 
+class Modifier(_Model):
+    """A change that lasts a few turns: the odds of an event's hazard multiplied."""
+
+    event: Id = Field(description="The event whose hazard changes.")
+    hazard_odds: Num = Field(
+        gt=0.0,
+        description="Multiplies the odds p/(1-p) of its hazard (2: about twice as likely "
+        "while the chance is small; a zero chance stays zero).",
+    )
+    turns: Int = Field(ge=1, le=200, description="How many turns it lasts.")
+
+
 class StageVisibility(_Model):
     """Who sees the ladder stage (default: everyone)."""
 
@@ -642,6 +654,10 @@ class Event(_Sourced):
     repeatable: Flag = True
     stage_to: Id | None = Field(
         default=None, description="Set the ladder to this stage when it fires (absolute)."
+    )
+    modifiers: list[Modifier] = Field(
+        default_factory=list,
+        description="Changes that last a few turns once it fires (from the next turn).",
     )
     then: list[ChainLink] = Field(
         default_factory=list,
@@ -706,6 +722,10 @@ class Inject(_Model):
     event: Id | None = Field(default=None, description="Fire this event (its effects apply).")
     effects: Effects = Field(default_factory=dict)
     basis: Basis | None = None
+    modifiers: list[Modifier] = Field(
+        default_factory=list,
+        description="Changes that last a few turns, from the turn it fires.",
+    )
     to: Id | None = Field(
         default=None,
         description="Aimed at one actor (a private intelligence report): only it sees the "
