@@ -60,6 +60,17 @@ class Console:
         if event is not None:
             st.fired[0, event] = True
             st.stage[0] = int(np.clip(st.stage[0] + c.ev_stage_change[event], 0, c.n_stages - 1))
+            v2 = c.v2
+            if v2 is not None:
+                # format v2: an absolute stage; its modifiers and chains start with the
+                # turn being prepared (as an inject's do)
+                if v2.ev_stage_to[event] >= 0:
+                    st.stage[0] = int(v2.ev_stage_to[event])
+                if st.mods is not None:
+                    for mk in np.flatnonzero(v2.mod_src == event):
+                        st.mods[0, mk] = v2.mod_turns[mk]
+                if st.pending is not None:
+                    st.pending[0, v2.ch_src == event] = True
         s.changed()
 
     def fire_inject(self, inject_id: str) -> None:

@@ -285,11 +285,16 @@ def _draw(
 
 
 def parse_policy(c: Compiled, actor: str, text: str) -> Policy:
-    """Read a policy from the command line: ``OPTION``, ``random`` or ``mix:a=0.5,b=0.5``."""
+    """Read a policy from the command line: ``OPTION``, ``random``, ``mix:a=0.5,b=0.5``
+    or, for a scripted actor, ``script`` (its rules; its default)."""
     a = c.actor_index(actor)
     text = text.strip()
     if text == "random":
         return Uniform()
+    if text == "script":
+        if c.v2 is None or a not in c.v2.scripts:
+            raise ValueError(f"{actor} has no script (only scripted actors play 'script')")
+        return Scripted()
     if text.startswith("mix:"):
         weights = [0.0] * len(c.option_ids[a])
         for part in text[4:].split(","):
