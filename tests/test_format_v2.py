@@ -283,8 +283,12 @@ def test_hidden_stage_until_public() -> None:
     assert red.stage == "" and red.stage_name == "Unknown"
     rep = s.report("red")
     assert rep is not None and rep.stage_after == ""
-    # once the ladder reaches clashes, everyone sees it for the rest of the game
-    s.state.stage[0] = s.c.index["stage"]["clashes"]
+    # once the ladder is at clashes or above at the end of a turn, everyone sees it for
+    # the rest of the game (from war it can only step down to clashes)
+    s.state.stage[0] = s.c.index["stage"]["war"]
+    s.resolve()
+    assert not s.over and s.view("red").stage == s.stage
+    s.state.stage[0] = 0
     s.resolve()
     if not s.over:
         assert s.view("red").stage == s.stage
@@ -510,3 +514,50 @@ def test_inject_modifier_starts_in_the_engine() -> None:
     s.resolve()  # the summit is an inject of turn 3: it fires when turn 3 begins
     if not s.over:
         assert s.state.mods is not None and s.state.mods[0, k] == 3
+
+
+# --------------------------------------------------------------------------------------
+# interactions with a chance; ladder steps gated by conditions
+
+
+def test_interaction_chance_in_both_models(scn) -> None:
+    c = compile_scenario(scn)
+    k = [it.id for it in scn.interactions].index("both_talk")
+    n = 20_000
+    st = initial_state(c, n, np.random.default_rng(15))
+    info = step(c, st, _moves(c, n, blue="talk", red="talk"), np.random.default_rng(16), True)
+    assert info is not None
+    rate = info.interactions[:, k].mean()
+    assert 0.55 < rate < 0.7  # p 0.6 at the start, a little more as tension is lower
+    # the explanation gives its part only where it applied
+    part = info.delta[:, info.labels.index("interaction:both_talk"), c.index["metric"]["tension"]]
+    assert (part[~info.interactions[:, k]] == 0).all() and (part[info.interactions[:, k]] < 0).all()
+    assert np.allclose(info.delta.sum(axis=1), info.x_after - info.x_before)
+    # no interaction without the moves
+    st = initial_state(c, 100, np.random.default_rng(15))
+    info = step(c, st, _moves(c, 100, blue="talk"), np.random.default_rng(16), True)
+    assert info is not None and not info.interactions.any()
+    _compare(scn, 20_000, 1_500, 4, seed=71, policies={"blue": "talk", "red": "talk"})
+
+
+def test_ladder_step_gated_by_condition(scn) -> None:
+    c = compile_scenario(scn)
+    clashes = c.index["stage"]["clashes"]
+    n = 5000
+    for turn, climbs in ((1, False), (4, True)):
+        st = initial_state(c, n, np.random.default_rng(17))
+        st.stage[:] = clashes
+        st.turn = turn - 1
+        info = step(c, st, _moves(c, n), np.random.default_rng(18), True)
+        assert info is not None
+        quiet = ~info.events.any(axis=1)  # no event moved the ladder
+        up = (info.stage_after > clashes) & quiet
+        assert up.any() == climbs
+        if not climbs:
+            assert (info.stage_after[quiet] < clashes).any()  # stepping down still works
+    w = ref_initial(scn, np.random.default_rng(19))
+    for i in range(300):
+        w2 = w.copy()
+        w2.stage = clashes
+        fired = ref_step(scn, w2, {"blue": "wait", "red": "wait"}, np.random.default_rng(i))
+        assert fired or w2.stage <= clashes

@@ -159,6 +159,14 @@ class V2:
     mod_logodds: F
     mod_turns: I
     inject_mods: dict[str, list[int]]
+    lad_up: list[tuple[int, Node]]  # (stage, condition for climbing from it)
+    lad_down: list[tuple[int, Node]]
+    # interactions with a chance (their rows of ix_mean and ix_var are zero: they
+    # apply through these, where the moves coincide and the chance says so)
+    ixc: I  # [Kc] interaction indices
+    ixc_chance: ChanceSet
+    ixc_mean: F  # [Kc, M]
+    ixc_var: F
 
 
 @dataclass(frozen=True)
@@ -402,6 +410,10 @@ def compile_scenario(scn: Scenario) -> Compiled:
     br_mean, br_var = _effects(br_effects, mi)
 
     ix_mean, ix_var = _effects([it.effects for it in scn.interactions], mi)
+    chanced = [k for k, it in enumerate(scn.interactions) if it.chance is not None]
+    ixc_mean, ixc_var = ix_mean[chanced].copy(), ix_var[chanced].copy()
+    ix_mean[chanced] = 0.0
+    ix_var[chanced] = 0.0
     ev_mean, ev_var = _effects([e.effects for e in scn.events], mi)
     ev_stage = np.ones((len(event_ids), S), dtype=bool)
     for k, e in enumerate(scn.events):
@@ -500,11 +512,18 @@ def compile_scenario(scn: Scenario) -> Compiled:
         limit_outcome=limit,
         turn_limit=scn.meta.turn_limit,
         index=index,
-        v2=_v2(scn, mi, si, init_mean, len(br_actor)),
+        v2=_v2(scn, mi, si, init_mean, len(br_actor), (chanced, ixc_mean, ixc_var)),
     )
 
 
-def _v2(scn: Scenario, mi: dict[str, int], si: dict[str, int], x0: F, n_br: int) -> V2 | None:
+def _v2(
+    scn: Scenario,
+    mi: dict[str, int],
+    si: dict[str, int],
+    x0: F,
+    n_br: int,
+    ixc: tuple[list[int], F, F],
+) -> V2 | None:
     """The v2 parts of the scenario, or None when it uses none of them."""
     ix = Index.of(scn)
     av = []
@@ -569,6 +588,9 @@ def _v2(scn: Scenario, mi: dict[str, int], si: dict[str, int], x0: F, n_br: int)
         for m in inj.modifiers:
             inject_mods.setdefault(inj.id, []).append(len(mods))
             mods.append((-1, m))
+    lad_up = [(s, n) for s, st in enumerate(scn.ladder) if (n := compile_all(st.up_when, ix))]
+    lad_down = [(s, n) for s, st in enumerate(scn.ladder) if (n := compile_all(st.down_when, ix))]
+    chanced, ixc_mean, ixc_var = ixc
     sv = scn.stage_visibility
     stage_public = (
         compile_all([sv.public_when], ix) if sv is not None and sv.public_when is not None else None
@@ -587,6 +609,9 @@ def _v2(scn: Scenario, mi: dict[str, int], si: dict[str, int], x0: F, n_br: int)
         or win
         or scripts
         or mods
+        or lad_up
+        or lad_down
+        or chanced
     )
     if not used:
         return None
@@ -614,6 +639,14 @@ def _v2(scn: Scenario, mi: dict[str, int], si: dict[str, int], x0: F, n_br: int)
         mod_logodds=np.array([np.log(m.hazard_odds) for _, m in mods], dtype=np.float64),
         mod_turns=np.array([m.turns for _, m in mods], dtype=np.int64),
         inject_mods=inject_mods,
+        lad_up=lad_up,
+        lad_down=lad_down,
+        ixc=np.array(chanced, dtype=np.int64),
+        ixc_chance=_chances(
+            [scn.interactions[k].chance or Chance(p=1.0) for k in chanced], mi, si, x0
+        ),
+        ixc_mean=ixc_mean,
+        ixc_var=ixc_var,
     )
 
 

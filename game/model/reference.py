@@ -135,6 +135,8 @@ class _Conds:
     branch: dict[tuple[str, str, str], Node | None]
     links: list[tuple[str, str, Chance]]  # (source event, event set off, chance)
     mods: list[tuple[str | None, str, float, int]]  # (source event, target, odds, turns)
+    ladder: list[tuple[Node | None, Node | None]]  # each stage's up_when, down_when
+    scripts: dict[str, list[tuple[Node | None, str]]]  # scripted actor -> its rules
 
 
 _CACHE: dict[int, tuple[Scenario, _Conds]] = {}
@@ -165,6 +167,12 @@ def _conds(scn: Scenario) -> _Conds:
         links=[(e.id, link.event, link.chance) for e in scn.events for link in e.then],
         mods=[(e.id, m.event, m.hazard_odds, m.turns) for e in scn.events for m in e.modifiers]
         + [(None, m.event, m.hazard_odds, m.turns) for i in scn.injects for m in i.modifiers],
+        ladder=[(compile_all(s.up_when, ix), compile_all(s.down_when, ix)) for s in scn.ladder],
+        scripts={
+            a.id: [(compile_all(r.when, ix), r.option) for r in a.script.rules]
+            for a in scn.actors
+            if a.script is not None
+        },
     )
     _CACHE[id(scn)] = (scn, cs)
     return cs
@@ -262,10 +270,9 @@ def ref_choose(
     avail = ref_available(scn, w, actor)
     if a.script is not None and policy == "script":
         ctx = _ctx(scn, w, w.x, w.stage, None)
-        ix = _conds(scn).ix
-        for rule in a.script.rules:
-            if rule.option in avail and _holds(compile_all(rule.when, ix), ctx):
-                return rule.option
+        for node, option in _conds(scn).scripts[a.id]:
+            if option in avail and _holds(node, ctx):
+                return option
         return a.script.otherwise if a.script.otherwise in avail else a.hold_option
     if isinstance(policy, str):
         if policy != "random":
@@ -312,9 +319,11 @@ def ref_step(
                 _add(delta, br.effects, rng)
                 if br.stage_to is not None:
                     absolute = max(absolute, stage_ids.index(br.stage_to))
-    # 2. interactions
+    # 2. interactions (one with a chance applies only when its draw says so)
     for it in scn.interactions:
-        if _moves_match(it.when, moves):
+        if _moves_match(it.when, moves) and (
+            it.chance is None or rng.random() < chance(scn, it.chance, x0, s0, ini)
+        ):
             _add(delta, it.effects, rng)
     # 3. drift, coupling, noise
     for m in scn.metrics:
@@ -373,6 +382,11 @@ def ref_step(
     top = len(scn.ladder) - 1
     p_up = chance(scn, scn.ladder[stage].up, x2, stage, ini) if stage < top else 0.0
     p_down = chance(scn, scn.ladder[stage].down, x2, stage, ini) if stage > 0 else 0.0
+    ctx_l = _ctx(scn, w, x2, stage, moves)
+    if not _holds(cs.ladder[stage][0], ctx_l):
+        p_up = 0.0
+    if not _holds(cs.ladder[stage][1], ctx_l):
+        p_down = 0.0
     if absolute >= 0:
         stage = absolute  # an absolute set wins: no relative change, no ladder step
     elif rng.random() < p_up:

@@ -368,6 +368,7 @@ class _Tables:
     max_uses: NDArray  # [A*P] (held_dtype; its max: no limit)
     lims: list[tuple[int, int, int]]  # options with a use limit: (a * P + o, a * O + o, limit)
     chains: _Chances | None  # v2 chain links' chances
+    ixc_ch: _Chances | None  # v2 chances of the interactions that have one
 
 
 def tables(c: Compiled) -> _Tables:
@@ -404,6 +405,8 @@ def _build(c: Compiled) -> _Tables:
         can_vary |= (c.ix_var > 0).any(axis=0)
     if c.br_var.size:
         can_vary |= (c.br_var > 0).any(axis=0)
+    if c.v2 is not None and c.v2.ixc.size:
+        can_vary |= (c.v2.ixc_var > 0).any(axis=0)
     nrows = np.flatnonzero(can_vary)
 
     br_has = []
@@ -565,6 +568,7 @@ def _build(c: Compiled) -> _Tables:
         max_uses=max_uses.reshape(-1),
         lims=lims,
         chains=None if c.v2 is None or not c.v2.ch_src.size else _Chances.of(c.v2.ch_chance),
+        ixc_ch=None if c.v2 is None or not c.v2.ixc.size else _Chances.of(c.v2.ixc_chance),
     )
 
 
@@ -969,6 +973,34 @@ def _v2_branches(
     return rows, h
 
 
+def _v2_interactions(
+    c: Compiled,
+    t: _Tables,
+    v2: V2,
+    x: F,
+    stage0: I,
+    moves: I,
+    mean: F,
+    sd: F,
+    rng: np.random.Generator,
+) -> B:
+    """Interactions with a chance: one uniform per such interaction and world (after the
+    branches' draws); where the moves coincide and the draw says so, their effects join
+    the turn's mean and spread (as a branch's do). Returns which applied [Kc, n]."""
+    assert t.ixc_ch is not None  # only called when there are such interactions
+    go = _happen(rng, t.ixc_ch.z(x.astype(np.float32, copy=False), stage0))
+    go &= c.ix_filter.holds(moves)[:, v2.ixc].T
+    rows = np.flatnonzero(np.logical_or.reduce(go, axis=0))
+    if rows.size:
+        h = go[:, rows].astype(mean.dtype)
+        mean[:, rows] += v2.ixc_mean.T.astype(mean.dtype) @ h
+        sd_h = sd[:, rows].astype(np.float64)
+        sd_h *= sd_h
+        sd_h += v2.ixc_var[:, t.noise_rows].T @ h
+        sd[:, rows] = np.sqrt(sd_h)
+    return go
+
+
 def _v2_events(
     t: _Tables,
     v2: V2,
@@ -1024,10 +1056,13 @@ def advance(
     br = _branches(t, c, x, stage0, moves, j, rng)
     v2 = c.v2
     absolute = None  # v2: the highest absolute stage set this turn per world (-1: none)
+    ixc_hit = None  # v2: [Kc, n] the interactions with a chance that applied
     if v2 is not None:
         absolute = np.full(n, -1, dtype=np.int64)
         if br is not None and br[0].size:
             br = _v2_branches(t, v2, lv, x, stage0, moves, turn, br, absolute)
+        if t.ixc_ch is not None:
+            ixc_hit = _v2_interactions(c, t, v2, x, stage0, moves, mean, sd, rng)
     if br is not None and br[0].size:
         hit, h = br
         mean[:, hit] += _mm(nm.br_mean_t, h)
@@ -1113,6 +1148,13 @@ def advance(
     # with v = 2u - 1 and t = tanh(half-logit) = 2p - 1 (see _happen): climb when
     # v < t_up; fall when u < p_up + (1 - p_up) p_down, i.e. v < t_up + (1 - t_up) p_down
     t_up, t_dn = np.tanh(z, out=z)
+    if v2 is not None and (v2.lad_up or v2.lad_down):
+        # a stage whose up_when (down_when) fails cannot be climbed from (stepped down from)
+        ctx = lv.ctx(t, y, stage, turn + 1, moves)
+        for s_, node in v2.lad_up:
+            t_up[(stage == s_) & ~node.eval(ctx)] = -1.0
+        for s_, node in v2.lad_down:
+            t_dn[(stage == s_) & ~node.eval(ctx)] = -1.0
     v = _signed_uniforms(rng, n)
     climb = v < t_up
     t_dn += 1.0
@@ -1217,7 +1259,21 @@ def advance(
     nr_noise = np.zeros((nr.size, n)) if noise is None else noise
     assert stage0_copy is not None and x_pre is not None  # both kept when explaining
     info = _explain(
-        c, t, moves, x, stage0_copy, br, sd, nr_noise, x_pre, fire, ev_rows, ev_noise, x_ev, lv
+        c,
+        t,
+        moves,
+        x,
+        stage0_copy,
+        br,
+        sd,
+        nr_noise,
+        x_pre,
+        fire,
+        ev_rows,
+        ev_noise,
+        x_ev,
+        lv,
+        ixc_hit,
     )
     return lv, end_rows, end_oc, info
 
@@ -1253,6 +1309,7 @@ def _explain(
     ev_noise: F | None,
     x_ev: F | None,
     lv: Live,
+    ixc_hit: B | None = None,
 ) -> Explanation:
     """Each source's part of each metric's change, in the API's [N, P, M] layout."""
     n, A = moves.shape
@@ -1281,9 +1338,15 @@ def _explain(
             v_a = v_a + mine @ c.br_var
         delta[:, a] = m_a + v_a * share
     ix = c.ix_filter.holds(moves)
+    ix_mean, ix_var = c.ix_mean, c.ix_var
+    if c.v2 is not None and c.v2.ixc.size:
+        ix_mean, ix_var = ix_mean.copy(), ix_var.copy()
+        ix_mean[c.v2.ixc] = c.v2.ixc_mean
+        ix_var[c.v2.ixc] = c.v2.ixc_var
+        ix[:, c.v2.ixc] = False if ixc_hit is None else ixc_hit.T
     for k in range(K):
         on = ix[:, k : k + 1].astype(np.float64)
-        delta[:, A + k] = on * (c.ix_mean[k] + c.ix_var[k] * share)
+        delta[:, A + k] = on * (ix_mean[k] + ix_var[k] * share)
     delta[:, A + K] = (x0.T - c.eq) @ c.drift + c.noise_var * share
     if c.v2 is not None:
         delta[:, A + K] += c.v2.trend

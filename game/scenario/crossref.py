@@ -301,6 +301,8 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         yield from basis(p, it.basis, f"interaction {it.id!r}")
         yield from moves((*p, "when"), it.when)
         yield from effects((*p, "effects"), it.effects)
+        if it.chance is not None:
+            yield from chance((*p, "chance"), it.chance)
 
     # Dynamics and fog
     for i, c in enumerate(scn.dynamics.coupling):
@@ -342,6 +344,8 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         yield from basis(p, s.basis, f"stage {s.id!r}")
         yield from chance((*p, "up"), s.up)
         yield from chance((*p, "down"), s.down)
+        yield from conditions((*p, "up_when"), s.up_when)
+        yield from conditions((*p, "down_when"), s.down_when)
     yield from _ladder(scn, stages)
 
     # Outcomes

@@ -572,6 +572,11 @@ class Interaction(_Sourced):
         description="Actor id -> options; applies when every listed actor picks one of its options."
     )
     effects: Effects
+    chance: Chance | None = Field(
+        default=None,
+        description="Chance that it applies when the moves coincide (none: always), read "
+        "at the start of the turn.",
+    )
 
     @field_validator("when")
     @classmethod
@@ -678,6 +683,14 @@ class Stage(_Sourced):
     description: str
     up: Chance = Field(description="Chance per turn of climbing to the next stage.")
     down: Chance = Field(description="Chance per turn of stepping down to the previous stage.")
+    up_when: Conditions = Field(
+        default_factory=list,
+        description="The ladder climbs from this stage only while these all hold.",
+    )
+    down_when: Conditions = Field(
+        default_factory=list,
+        description="The ladder steps down from this stage only while these all hold.",
+    )
 
 
 class OutcomeKind(StrEnum):
