@@ -561,3 +561,28 @@ def test_ladder_step_gated_by_condition(scn) -> None:
         w2.stage = clashes
         fired = ref_step(scn, w2, {"blue": "wait", "red": "wait"}, np.random.default_rng(i))
         assert fired or w2.stage <= clashes
+
+
+# --------------------------------------------------------------------------------------
+# saves: a v2 game replays exactly
+
+
+@pytest.mark.parametrize("path", [V2, ACTORS], ids=lambda p: p.name)
+def test_v2_game_replays_exactly(path: Path) -> None:
+    from game.engine.saves import replay
+
+    loaded = load_scenario(path)
+    s = Session.new(loaded, seed=9, seats={"blue": "human", "red": "ai"}, ai=CHEAP, autosave=False)
+    opts = ["talk", "wait", "spy", "talk", "backchannel" if path == ACTORS else "ultimatum"]
+    for t in range(6):
+        if s.over:
+            break
+        ok = {o.id for o in s.options("blue") if o.available}
+        s.commit("blue", opts[t % len(opts)] if opts[t % len(opts)] in ok else "wait")
+        s.resolve()
+    r = replay(s.log, loaded)
+    assert r.log == s.log
+    assert r.history == s.history
+    assert r.state.equals(s.state)
+    for actor in ("blue", "red"):
+        assert r.view(actor) == s.view(actor)
