@@ -586,3 +586,36 @@ def test_v2_game_replays_exactly(path: Path) -> None:
     assert r.state.equals(s.state)
     for actor in ("blue", "red"):
         assert r.view(actor) == s.view(actor)
+
+
+def test_effects_scale_modifier_in_both_models(scn) -> None:
+    c = compile_scenario(scn)
+    assert c.v2 is not None
+    k = int(np.flatnonzero(c.v2.mod_scale == 2.0)[0])  # the mediator's effects x2
+    med = c.index["event"]["mediator"]
+    tension = c.index["metric"]["tension"]
+    n = 20_000
+    st = initial_state(c, n, np.random.default_rng(20))
+    assert st.mods is not None
+    st.mods[:, k] = 2
+    info = step(c, st, _moves(c, n), np.random.default_rng(21), explain=True)
+    assert info is not None
+    fired = info.events[:, med]
+    assert fired.sum() > 500
+    part = info.delta[:, info.labels.index("event:mediator"), tension]
+    assert np.allclose(part[fired], -8.0) and (part[~fired] == 0).all()
+    assert np.allclose(info.delta.sum(axis=1), info.x_after - info.x_before)
+    # the reference, with and without the modifier, from the same draws
+    seen = 0
+    for i in range(300):
+        w = ref_initial(scn, np.random.default_rng(300 + i))
+        w.x["tension"] = 50.0
+        on, off = w.copy(), w.copy()
+        on.mods = {k: 2}
+        f_on = ref_step(scn, on, {"blue": "wait", "red": "wait"}, np.random.default_rng(i))
+        f_off = ref_step(scn, off, {"blue": "wait", "red": "wait"}, np.random.default_rng(i))
+        assert f_on == f_off
+        if "mediator" in f_on:
+            seen += 1
+            assert on.x["tension"] == pytest.approx(off.x["tension"] - 4.0)
+    assert seen > 10

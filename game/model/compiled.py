@@ -158,6 +158,7 @@ class V2:
     mod_target: I
     mod_logodds: F
     mod_turns: I
+    mod_scale: F  # [K] factor on the target event's effects
     inject_mods: dict[str, list[int]]
     lad_up: list[tuple[int, Node]]  # (stage, condition for climbing from it)
     lad_down: list[tuple[int, Node]]
@@ -638,6 +639,7 @@ def _v2(
         mod_target=np.array([ei_[m.event] for _, m in mods], dtype=np.int64),
         mod_logodds=np.array([np.log(m.hazard_odds) for _, m in mods], dtype=np.float64),
         mod_turns=np.array([m.turns for _, m in mods], dtype=np.int64),
+        mod_scale=np.array([m.effects_scale for _, m in mods], dtype=np.float64),
         inject_mods=inject_mods,
         lad_up=lad_up,
         lad_down=lad_down,

@@ -134,7 +134,8 @@ class _Conds:
     outcome: dict[str, Node | None]
     branch: dict[tuple[str, str, str], Node | None]
     links: list[tuple[str, str, Chance]]  # (source event, event set off, chance)
-    mods: list[tuple[str | None, str, float, int]]  # (source event, target, odds, turns)
+    # (source event, target, odds, turns, effects scale)
+    mods: list[tuple[str | None, str, float, int, float]]
     ladder: list[tuple[Node | None, Node | None]]  # each stage's up_when, down_when
     scripts: dict[str, list[tuple[Node | None, str]]]  # scripted actor -> its rules
 
@@ -165,8 +166,16 @@ def _conds(scn: Scenario) -> _Conds:
             for b in o.branches
         },
         links=[(e.id, link.event, link.chance) for e in scn.events for link in e.then],
-        mods=[(e.id, m.event, m.hazard_odds, m.turns) for e in scn.events for m in e.modifiers]
-        + [(None, m.event, m.hazard_odds, m.turns) for i in scn.injects for m in i.modifiers],
+        mods=[
+            (e.id, m.event, m.hazard_odds, m.turns, m.effects_scale)
+            for e in scn.events
+            for m in e.modifiers
+        ]
+        + [
+            (None, m.event, m.hazard_odds, m.turns, m.effects_scale)
+            for i in scn.injects
+            for m in i.modifiers
+        ],
         ladder=[(compile_all(s.up_when, ix), compile_all(s.down_when, ix)) for s in scn.ladder],
         scripts={
             a.id: [(compile_all(r.when, ix), r.option) for r in a.script.rules]
@@ -220,9 +229,14 @@ def _moves_match(want: Mapping[str, list[str]], moves: Mapping[str, str]) -> boo
     return all(moves[a] in opts for a, opts in want.items())
 
 
-def _add(delta: dict[str, float], effects: Mapping[str, Effect], rng: np.random.Generator) -> None:
+def _add(
+    delta: dict[str, float],
+    effects: Mapping[str, Effect],
+    rng: np.random.Generator,
+    scale: float = 1.0,
+) -> None:
     for mid, e in effects.items():
-        delta[mid] += e.mean + (e.sd * rng.standard_normal() if e.sd > 0 else 0.0)
+        delta[mid] += scale * (e.mean + (e.sd * rng.standard_normal() if e.sd > 0 else 0.0))
 
 
 def ref_initial(scn: Scenario, rng: np.random.Generator) -> RefWorld:
@@ -350,7 +364,7 @@ def ref_step(
         if not e.repeatable and e.id in w.fired:
             continue
         p = chance(scn, e.hazard, x1, s0, ini)
-        for k, (_src, target, odds, _turns) in enumerate(cs.mods):
+        for k, (_src, target, odds, _turns, _scale) in enumerate(cs.mods):
             if target == e.id and w.mods.get(k, 0) > 0 and 0.0 < p < 1.0:
                 p = p * odds / (1.0 - p + p * odds)
         if rng.random() < p:
@@ -370,7 +384,11 @@ def ref_step(
     if fired:
         d2 = {m.id: 0.0 for m in scn.metrics}
         for e in fired:
-            _add(d2, e.effects, rng)
+            scale = 1.0
+            for k, (_src, target, _odds, _turns, factor) in enumerate(cs.mods):
+                if target == e.id and w.mods.get(k, 0) > 0:
+                    scale *= factor
+            _add(d2, e.effects, rng, scale)
             w.fired.add(e.id)
             if e.stage_to is not None:
                 absolute = max(absolute, stage_ids.index(e.stage_to))
@@ -436,7 +454,7 @@ def ref_step(
         if opt.window is not None:
             w.use_turns.setdefault((actor.id, opt.id), []).append(w.turn + 1)
     w.last = dict(moves)
-    for k, (src, _target, _odds, turns) in enumerate(cs.mods):
+    for k, (src, _target, _odds, turns, _scale) in enumerate(cs.mods):
         w.mods[k] = max(w.mods.get(k, 0) - 1, 0)
         if src is not None and src in fired_ids:
             w.mods[k] = turns

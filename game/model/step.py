@@ -1057,6 +1057,7 @@ def advance(
     v2 = c.v2
     absolute = None  # v2: the highest absolute stage set this turn per world (-1: none)
     ixc_hit = None  # v2: [Kc, n] the interactions with a chance that applied
+    ev_scale = None  # v2: [E, len(ev_rows)] the fired events' effect scales
     if v2 is not None:
         absolute = np.full(n, -1, dtype=np.int64)
         if br is not None and br[0].size:
@@ -1109,9 +1110,18 @@ def advance(
         if ev_rows.size:
             ff = _take(fire, ev_rows, axis=1).astype(y.dtype)
             xr = _take(y, ev_rows, axis=1)
-            xr += _mm(nm.ev_mean_t, ff)
+            ff_mean = ff_var = ff
+            if v2 is not None and lv.mods is not None and (v2.mod_scale != 1.0).any():
+                # active modifiers scale their events' effects (the spread with them)
+                ev_scale = np.ones_like(ff)
+                for sk in np.flatnonzero(v2.mod_scale != 1.0):
+                    on = lv.mods[sk].take(ev_rows) > 0
+                    ev_scale[v2.mod_target[sk], on] *= v2.mod_scale[sk]
+                ff_mean = ff * ev_scale
+                ff_var = ff_mean * ev_scale
+            xr += _mm(nm.ev_mean_t, ff_mean)
             # noise only where a fired event has spread (most events touch few metrics)
-            var = _mm(nm.ev_var_t, ff)
+            var = _mm(nm.ev_var_t, ff_var)
             cells = np.flatnonzero(var > 0)  # (a bool mask: much faster than on floats)
             if cells.size:
                 dz = var.take(cells)
@@ -1274,6 +1284,7 @@ def advance(
         x_ev,
         lv,
         ixc_hit,
+        ev_scale,
     )
     return lv, end_rows, end_oc, info
 
@@ -1310,6 +1321,7 @@ def _explain(
     x_ev: F | None,
     lv: Live,
     ixc_hit: B | None = None,
+    ev_scale: F | None = None,
 ) -> Explanation:
     """Each source's part of each metric's change, in the API's [N, P, M] layout."""
     n, A = moves.shape
@@ -1354,12 +1366,13 @@ def _explain(
     events = np.zeros((n, E), dtype=bool) if fire is None else np.ascontiguousarray(fire.T)
     if ev_rows is not None and ev_rows.size:
         ff = events[ev_rows].astype(np.float64)  # [r, E]
-        ev_var = ff @ c.ev_var
+        sc = np.ones_like(ff) if ev_scale is None else ev_scale.T.astype(np.float64)
+        ev_var = (ff * sc * sc) @ c.ev_var
         ev_nz = np.zeros((ev_rows.size, M)) if ev_noise is None else ev_noise.T
         ev_share = np.divide(ev_nz, ev_var, out=np.zeros_like(ev_var), where=ev_var > 0)
         for e in range(E):
-            on = ff[:, e : e + 1]
-            delta[ev_rows, A + K + 1 + e] = on * (c.ev_mean[e] + c.ev_var[e] * ev_share)
+            on = ff[:, e : e + 1] * sc[:, e : e + 1]
+            delta[ev_rows, A + K + 1 + e] = on * c.ev_mean[e] + on * on * c.ev_var[e] * ev_share
         assert x_ev is not None  # kept with ev_rows when explaining
         limits[ev_rows] += (np.clip(x_ev, c.lo[:, None], c.hi[:, None]) - x_ev).T
     delta[:, -1] = limits

@@ -625,15 +625,28 @@ class ChainLink(_Model):
 
 
 class Modifier(_Model):
-    """A change that lasts a few turns: the odds of an event's hazard multiplied."""
+    """A change to one event that lasts a few turns: the odds of its hazard multiplied,
+    and/or its effects scaled."""
 
-    event: Id = Field(description="The event whose hazard changes.")
+    event: Id = Field(description="The event it changes.")
     hazard_odds: Num = Field(
+        default=1.0,
         gt=0.0,
         description="Multiplies the odds p/(1-p) of its hazard (2: about twice as likely "
         "while the chance is small; a zero chance stays zero).",
     )
+    effects_scale: Num = Field(
+        default=1.0,
+        ge=0.0,
+        description="Multiplies its effects (mean and spread) when it fires.",
+    )
     turns: Int = Field(ge=1, le=200, description="How many turns it lasts.")
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Modifier:
+        if self.hazard_odds == 1.0 and self.effects_scale == 1.0:
+            raise ValueError("a modifier needs hazard_odds or effects_scale (other than 1)")
+        return self
 
 
 class StageVisibility(_Model):
