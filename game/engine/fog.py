@@ -94,10 +94,17 @@ def belief_worlds(
 def _blind(c: Compiled, st: State, viewer: int, mask: NDArray[np.bool_]) -> State:
     """A copy of the true state without what the viewer cannot know of the others."""
     b = st.copy()
+    unseen = unseen_options(c, viewer)
+    if b.last is not None:
+        # format v2: last turn's moves the viewer could not see look like holding course
+        for a in range(c.n_actors):
+            if a != viewer and unseen[a].any():
+                hid = unseen[a][np.maximum(b.last[:, a], 0)] & (b.last[:, a] >= 0)
+                b.last[hid, a] = c.hold[a]
     if mask.any():
         for a in range(c.n_actors):
             if a != viewer:
-                covert = c.covert[a]
+                covert = unseen[a]
                 b.cooldown[:, a, covert] = 0
                 b.uses[:, a, covert] = 0
         # outcome counters whose conditions read a fogged metric are unknown: start afresh
@@ -107,6 +114,19 @@ def _blind(c: Compiled, st: State, viewer: int, mask: NDArray[np.bool_]) -> Stat
             hidden[cond.group[mask[cond.metric]]] = True
             b.held[:, hidden] = 0
     return b
+
+
+def unseen_options(c: Compiled, viewer: int) -> NDArray[np.bool_]:
+    """bool [A, O]: the other actors' options whose use the viewer cannot see (covert
+    ones, and private moves addressed to someone else)."""
+    out = c.covert.copy()
+    me = c.actor_ids[viewer]
+    for a, actor in enumerate(c.scenario.actors):
+        for o, opt in enumerate(actor.options):
+            if opt.private_to is not None and opt.private_to != me:
+                out[a, o] = True
+    out[viewer] = False
+    return out
 
 
 def unveil(c: Compiled, st: State, metrics: NDArray[np.bool_]) -> bool:
