@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from game.engine.rng import AI, stream
 from game.engine.seats import Seat
 from game.model import Compiled, Forecast, Mix, Policy, State, Then, forecast
-from game.model.policy import Fixed
+from game.model.policy import Fixed, Scripted
 from game.scenario.schema import Objectives
 from game.words import in_sentence, span_text
 
@@ -96,7 +96,9 @@ def policies(
     """
     out: list[Policy] = []
     for a in range(c.n_actors):
-        if a == actor:
+        if c.v2 is not None and a in c.v2.scripts:
+            out.append(Scripted())  # a scripted actor's moves are given by its rules
+        elif a == actor:
             out.append(Then(Fixed(option), persistent_mix(c, a, option, persistence)))
         else:
             out.append(persistent_mix(c, a, int(last_seen[a]), persistence))
@@ -207,6 +209,9 @@ def decide(
     scores = np.array(
         [score(utilities(c, fcs[o], start.x, actor_spec.objectives), risk) for o in options]
     )
+    if actor_spec.ai.bias:
+        ids = c.option_ids[actor]
+        scores = scores + np.array([actor_spec.ai.bias.get(ids[o], 0.0) for o in options])
     p = softmax(scores, actor_spec.ai.temperature * settings.temperature_scale)
     k = draw(p, draw_rng)
     return Decision(options[k], options, scores.tolist(), p.tolist())

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from game.model.compiled import Compiled
 from game.model.policy import Fixed, Line, Mix, Policy, Then, Uniform, uniform_choices
-from game.model.state import State
+from game.model.state import State, v2_fields
 from game.model.step import (
     Live,
     advance,
@@ -241,7 +241,7 @@ def forecast(
         if state.outcome[0] < 0:
             cloned = True
             rows = np.arange(worlds)
-            lv = _repeat(live_of(c, state, np.zeros(1, dtype=np.int64), XDTYPE), worlds)
+            lv = live_of(c, state, np.zeros(1, dtype=np.int64), XDTYPE).repeat(worlds)
         else:
             rows = np.zeros(0, dtype=np.int64)
             lv = live_of(c, state, rows, XDTYPE)
@@ -385,6 +385,7 @@ def _blank(c: Compiled, n: int, turn: int) -> State:
         fired=np.empty((n, t.E), dtype=bool),
         held=np.empty((n, t.Q), dtype=np.int64),
         turn=turn,
+        **v2_fields(c, n),
     )
 
 
@@ -392,18 +393,9 @@ def _fill(st: State, src: State, i: int) -> None:
     """Every world of st becomes a copy of world i of src."""
     for f in ("x", "stage", "outcome", "ended", "cooldown", "uses", "fired", "held"):
         getattr(st, f)[:] = getattr(src, f)[i]
-
-
-def _repeat(lv: Live, n: int) -> Live:
-    """n copies of a batch of one world."""
-    return Live(
-        x=np.repeat(lv.x, n, axis=1),
-        stage=np.repeat(lv.stage, n),
-        held=np.repeat(lv.held, n, axis=1),
-        fired=np.repeat(lv.fired, n, axis=1),
-        free=np.repeat(lv.free, n, axis=0),
-        uses=np.repeat(lv.uses, n, axis=0),
-    )
+    for f in ("last", "cheld", "pending", "wuse", "mods"):
+        if getattr(st, f) is not None:
+            getattr(st, f)[:] = getattr(src, f)[i]
 
 
 def _view(c: Compiled, st: State, lv: Live, plain: bool) -> State:
@@ -428,4 +420,9 @@ def _view(c: Compiled, st: State, lv: Live, plain: bool) -> State:
         fired=np.ascontiguousarray(lv.fired.T),
         held=lv.held.T.astype(np.int64),
         turn=st.turn,
+        last=None if lv.last is None else lv.last.copy(),
+        cheld=None if lv.cheld is None else lv.cheld.T.copy(),
+        pending=None if lv.pending is None else lv.pending.T.copy(),
+        wuse=None if lv.wuse is None else lv.wuse.copy(),
+        mods=None if lv.mods is None else lv.mods.T.copy(),
     )

@@ -21,6 +21,13 @@ def scenario_schema() -> dict[str, Any]:
             "description": obj.get("description", ""),
             "anyOf": [{"type": "number"}, {k: v for k, v in obj.items() if k != "description"}],
         }
+    # a bare stage id is short for {one_of: [id]}
+    if "StageTest" in defs:
+        obj = defs["StageTest"]
+        defs["StageTest"] = {
+            "title": obj.get("title", "StageTest"),
+            "anyOf": [{"type": "string"}, {k: v for k, v in obj.items() if k != "title"}],
+        }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Brinkmanship scenario",
