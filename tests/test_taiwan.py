@@ -151,10 +151,10 @@ def test_autoplay_replay_check_and_report(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stdout + r.stderr
     assert "identically" in r.stdout
     out = tmp_path / "tw.html"
-    r = brink("report", str(save), "-o", str(out), "--worlds", "64", data=tmp_path)
+    r = brink("report", str(save), "-o", str(out), "--worlds", "200", data=tmp_path)
     assert r.returncode == 0, r.stderr
     html = out.read_text(encoding="utf-8")
-    assert "Taiwan Strait" in html and "Taiwan" in html
+    assert "Taiwan Strait" in html
 
 
 @pytest.mark.slow
