@@ -619,3 +619,13 @@ def test_effects_scale_modifier_in_both_models(scn) -> None:
             seen += 1
             assert on.x["tension"] == pytest.approx(off.x["tension"] - 4.0)
     assert seen > 10
+
+
+def test_briefing_never_says_you_face_a_scripted_actor() -> None:
+    from game.report.briefing import briefing_html
+
+    html = briefing_html(load_scenario(ACTORS), "blue")
+    faced = html.split("you face:", 1)[1].split("</p>", 1)[0]
+    assert "Red" in faced
+    assert "also in play, by fixed rules: Green" in faced
+    assert "Green" not in faced.split("·", 1)[0]
