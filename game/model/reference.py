@@ -53,9 +53,10 @@ import numpy as np
 from game.model.conditions import Ctx, Index, Node, compile_all, update_held
 from game.scenario.schema import Chance, Effect, Option, Scenario
 
-# A policy for the reference: "random", an option id, {option id: weight}, or "script"
-# (a scripted actor's rules; its default).
-RefPolicy = str | Mapping[str, float]
+# A policy for the reference: "random", an option id, {option id: weight}, a tuple of
+# option ids, one per turn (a line; hold course after its end), or "script" (a scripted
+# actor's rules; its default).
+RefPolicy = str | Mapping[str, float] | tuple[str, ...]
 
 
 @dataclass
@@ -134,8 +135,8 @@ class _Conds:
     outcome: dict[str, Node | None]
     branch: dict[tuple[str, str, str], Node | None]
     links: list[tuple[str, str, Chance]]  # (source event, event set off, chance)
-    # (source event, target, odds, turns, effects scale)
-    mods: list[tuple[str | None, str, float, int, float]]
+    # (source: an event id or "inject:ID", target, odds, turns, effects scale)
+    mods: list[tuple[str, str, float, int, float]]
     ladder: list[tuple[Node | None, Node | None]]  # each stage's up_when, down_when
     scripts: dict[str, list[tuple[Node | None, str]]]  # scripted actor -> its rules
 
@@ -172,7 +173,7 @@ def _conds(scn: Scenario) -> _Conds:
             for m in e.modifiers
         ]
         + [
-            (None, m.event, m.hazard_odds, m.turns, m.effects_scale)
+            (f"inject:{i.id}", m.event, m.hazard_odds, m.turns, m.effects_scale)
             for i in scn.injects
             for m in i.modifiers
         ],
@@ -239,6 +240,32 @@ def _add(
         delta[mid] += scale * (e.mean + (e.sd * rng.standard_normal() if e.sd > 0 else 0.0))
 
 
+def ref_inject(scn: Scenario, w: RefWorld, rng: np.random.Generator) -> None:
+    """The injects scheduled for the turn about to be played (``w.turn + 1``), in place:
+    their effects and those of the event they fire, then that event's ladder change."""
+    for inj in scn.injects:
+        if inj.turn != w.turn + 1:
+            continue
+        delta = {m.id: 0.0 for m in scn.metrics}
+        _add(delta, inj.effects, rng)
+        ev = next((e for e in scn.events if e.id == inj.event), None)
+        if ev is not None:
+            _add(delta, ev.effects, rng)
+        w.x = _clip(scn, {k: v + delta[k] for k, v in w.x.items()})
+        if ev is not None:
+            w.fired.add(ev.id)
+            w.stage = min(len(scn.ladder) - 1, max(0, w.stage + ev.stage_change))
+            if ev.stage_to is not None:
+                w.stage = [s.id for s in scn.ladder].index(ev.stage_to)
+        # modifiers (the inject's and its event's) and chain links start with this turn
+        cs = _conds(scn)
+        for k, (src, _target, _odds, turns, _scale) in enumerate(cs.mods):
+            if src == f"inject:{inj.id}" or (ev is not None and src == ev.id):
+                w.mods[k] = turns
+        if ev is not None:
+            w.pending |= {k for k, (src, _d, _c) in enumerate(cs.links) if src == ev.id}
+
+
 def ref_initial(scn: Scenario, rng: np.random.Generator) -> RefWorld:
     """A world at turn 0 with its start drawn from the metrics' initial uncertainty."""
     x = {
@@ -288,6 +315,9 @@ def ref_choose(
             if option in avail and _holds(node, ctx):
                 return option
         return a.script.otherwise if a.script.otherwise in avail else a.hold_option
+    if isinstance(policy, tuple):
+        want = policy[w.turn] if w.turn < len(policy) else a.hold_option
+        return want if want in avail else a.hold_option
     if isinstance(policy, str):
         if policy != "random":
             return policy if policy in avail else a.hold_option
@@ -456,7 +486,7 @@ def ref_step(
     w.last = dict(moves)
     for k, (src, _target, _odds, turns, _scale) in enumerate(cs.mods):
         w.mods[k] = max(w.mods.get(k, 0) - 1, 0)
-        if src is not None and src in fired_ids:
+        if src in fired_ids:
             w.mods[k] = turns
     w.x = x2
     w.stage = stage
@@ -483,6 +513,7 @@ def ref_forecast(
     rng: np.random.Generator,
     worlds: int,
     horizon: int,
+    injects: bool = False,
 ) -> RefForecast:
     """Play ``worlds`` copies of ``world`` (None: each its own ``ref_initial`` start)
     for ``horizon`` turns; ``policies`` by actor id (default "random")."""
@@ -496,6 +527,8 @@ def ref_forecast(
         w = ref_initial(scn, rng) if world is None else world.copy()
         for h in range(horizon + 1):
             if h and w.outcome is None:
+                if injects:
+                    ref_inject(scn, w, rng)
                 moves = {
                     a.id: ref_choose(
                         scn,
