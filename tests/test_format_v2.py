@@ -619,3 +619,27 @@ def test_effects_scale_modifier_in_both_models(scn) -> None:
             seen += 1
             assert on.x["tension"] == pytest.approx(off.x["tension"] - 4.0)
     assert seen > 10
+
+
+def test_briefing_never_says_you_face_a_scripted_actor() -> None:
+    from game.report.briefing import briefing_html
+
+    html = briefing_html(load_scenario(ACTORS), "blue")
+    faced = html.split("you face:", 1)[1].split("</p>", 1)[0]
+    assert "Red" in faced
+    assert "also in play, by fixed rules: Green" in faced
+    assert "Green" not in faced.split("·", 1)[0]
+
+
+def test_loader_points_inside_a_condition(tmp_path: Path) -> None:
+    text = V2.read_text()
+    old = "- turn: {at_least: 2, at_most: 8}"
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if old in t)
+    bad = tmp_path / "v2.yaml"
+    bad.write_text(text.replace(old, "- turn: {at_least: -1, at_most: 8}", 1))
+    (tmp_path / "mini-facts.yaml").write_text((ROOT / "tests/data/mini-facts.yaml").read_text())
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(bad)
+    msg = str(err.value)
+    assert f"v2.yaml:{line}:" in msg
+    assert "available.conditions[0].turn.at_least:" in msg

@@ -302,8 +302,12 @@ def reason(
                 )
             best = (impact, text)
     m1, m0 = f1.final.x.mean(axis=0), f0.final.x.mean(axis=0)
+    me = c.actor_ids[actor]
     for mid in obj.metrics:
         m = c.index["metric"][mid]
+        met = scn.metrics[m]
+        if met.visibility == "hidden" or (met.visibility == "actors" and me not in met.visible_to):
+            continue  # (never named to a side that cannot see it)
         impact = abs(wm[m] * (m1[m] - m0[m]))
         if best is None or impact > best[0]:
             what = in_sentence(scn.metrics[m].name, scn)

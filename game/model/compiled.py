@@ -671,7 +671,7 @@ def unavailable_reason(c: Compiled, st: State, a: int, o: int, world: int = 0) -
     if c.v2 is not None and st.wuse is not None:
         for k, (a2, o2, most, turns) in enumerate(c.v2.win):
             if (a2, o2) == (a, o) and st.wuse[world, k, c.v2.win_k - most] > st.turn + 1 - turns:
-                return f"at most {most} use{'s' if most > 1 else ''} in any {turns} turns"
+                return f"at most {count_text(most, 'use')} in any {count_text(turns, 'turn')}"
     cs = c.avail_cond
     g = a * c.option_valid.shape[1] + o
     failing = [

@@ -156,7 +156,8 @@ XDTYPE = np.float32
 COMPACT_AT = 0.15
 
 
-InjectTable = dict[int, list[tuple[NDArray[np.float64], NDArray[np.float64], int | None]]]
+# turn -> [(mean, variance, event index or None, inject id)]
+InjectTable = dict[int, list[tuple[NDArray[np.float64], NDArray[np.float64], int | None, str]]]
 
 
 def inject_table(c: Compiled) -> InjectTable:
@@ -175,19 +176,33 @@ def inject_table(c: Compiled) -> InjectTable:
         if e is not None:
             mean += c.ev_mean[e]
             var += c.ev_var[e]
-        out.setdefault(inj.turn, []).append((mean, var, e))
+        out.setdefault(inj.turn, []).append((mean, var, e, inj.id))
     return out
 
 
 def _inject(c: Compiled, lv: Live, items: list, rng: np.random.Generator) -> None:
     """Apply this turn's injects to every world of the batch (before the moves)."""
-    for mean, var, e in items:
+    for mean, var, e, inj_id in items:
         z = rng.standard_normal((c.n_metrics, lv.n))
         x = lv.x + (mean[:, None] + np.sqrt(var)[:, None] * z).astype(lv.x.dtype)
         lv.x[...] = np.clip(x, c.lo[:, None], c.hi[:, None])
         if e is not None:
             lv.fired[e] = True
             lv.stage[...] = np.clip(lv.stage + c.ev_stage_change[e], 0, c.n_stages - 1)
+        v2 = c.v2
+        if v2 is not None:
+            # as the engine's console: an absolute stage; modifiers (the inject's, and
+            # the event's) and chain links start with this turn
+            if e is not None and v2.ev_stage_to[e] >= 0:
+                lv.stage[...] = v2.ev_stage_to[e]
+            if lv.mods is not None:
+                ks = list(v2.inject_mods.get(inj_id, []))
+                if e is not None:
+                    ks += [int(k) for k in np.flatnonzero(v2.mod_src == e)]
+                for k in ks:
+                    lv.mods[k] = v2.mod_turns[k]
+            if lv.pending is not None and e is not None:
+                lv.pending[v2.ch_src == e] = True
 
 
 def forecast(

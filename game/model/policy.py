@@ -328,6 +328,10 @@ def parse_policy(c: Compiled, actor: str, text: str) -> Policy:
     text = text.strip()
     if text == "random":
         return Uniform()
+    if text == "script":
+        if c.v2 is None or a not in c.v2.scripts:
+            raise ValueError(f"{actor} has no script (only scripted actors play 'script')")
+        return Scripted()
     if text == "history":
         return history_line(c, actor)
     if text.startswith("line:"):
@@ -335,10 +339,6 @@ def parse_policy(c: Compiled, actor: str, text: str) -> Policy:
         if not any(names):
             raise ValueError("a line needs at least one option, e.g. line:hold,talks,hold")
         return Line(tuple(c.option_index(a, n) if n else int(c.hold[a]) for n in names))
-    if text == "script":
-        if c.v2 is None or a not in c.v2.scripts:
-            raise ValueError(f"{actor} has no script (only scripted actors play 'script')")
-        return Scripted()
     if text.startswith("mix:"):
         weights = [0.0] * len(c.option_ids[a])
         for part in text[4:].split(","):

@@ -135,8 +135,8 @@ class _Conds:
     outcome: dict[str, Node | None]
     branch: dict[tuple[str, str, str], Node | None]
     links: list[tuple[str, str, Chance]]  # (source event, event set off, chance)
-    # (source event, target, odds, turns, effects scale)
-    mods: list[tuple[str | None, str, float, int, float]]
+    # (source: an event id or "inject:ID", target, odds, turns, effects scale)
+    mods: list[tuple[str, str, float, int, float]]
     ladder: list[tuple[Node | None, Node | None]]  # each stage's up_when, down_when
     scripts: dict[str, list[tuple[Node | None, str]]]  # scripted actor -> its rules
 
@@ -173,7 +173,7 @@ def _conds(scn: Scenario) -> _Conds:
             for m in e.modifiers
         ]
         + [
-            (None, m.event, m.hazard_odds, m.turns, m.effects_scale)
+            (f"inject:{i.id}", m.event, m.hazard_odds, m.turns, m.effects_scale)
             for i in scn.injects
             for m in i.modifiers
         ],
@@ -255,6 +255,15 @@ def ref_inject(scn: Scenario, w: RefWorld, rng: np.random.Generator) -> None:
         if ev is not None:
             w.fired.add(ev.id)
             w.stage = min(len(scn.ladder) - 1, max(0, w.stage + ev.stage_change))
+            if ev.stage_to is not None:
+                w.stage = [s.id for s in scn.ladder].index(ev.stage_to)
+        # modifiers (the inject's and its event's) and chain links start with this turn
+        cs = _conds(scn)
+        for k, (src, _target, _odds, turns, _scale) in enumerate(cs.mods):
+            if src == f"inject:{inj.id}" or (ev is not None and src == ev.id):
+                w.mods[k] = turns
+        if ev is not None:
+            w.pending |= {k for k, (src, _d, _c) in enumerate(cs.links) if src == ev.id}
 
 
 def ref_initial(scn: Scenario, rng: np.random.Generator) -> RefWorld:
@@ -300,15 +309,15 @@ def ref_choose(
     """An option id for ``actor`` under ``policy`` (hold course when nothing fits)."""
     a = next(a for a in scn.actors if a.id == actor)
     avail = ref_available(scn, w, actor)
-    if isinstance(policy, tuple):
-        want = policy[w.turn] if w.turn < len(policy) else a.hold_option
-        return want if want in avail else a.hold_option
     if a.script is not None and policy == "script":
         ctx = _ctx(scn, w, w.x, w.stage, None)
         for node, option in _conds(scn).scripts[a.id]:
             if option in avail and _holds(node, ctx):
                 return option
         return a.script.otherwise if a.script.otherwise in avail else a.hold_option
+    if isinstance(policy, tuple):
+        want = policy[w.turn] if w.turn < len(policy) else a.hold_option
+        return want if want in avail else a.hold_option
     if isinstance(policy, str):
         if policy != "random":
             return policy if policy in avail else a.hold_option
@@ -477,7 +486,7 @@ def ref_step(
     w.last = dict(moves)
     for k, (src, _target, _odds, turns, _scale) in enumerate(cs.mods):
         w.mods[k] = max(w.mods.get(k, 0) - 1, 0)
-        if src is not None and src in fired_ids:
+        if src in fired_ids:
             w.mods[k] = turns
     w.x = x2
     w.stage = stage

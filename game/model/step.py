@@ -32,6 +32,18 @@ Order within a turn (the design's), for each running world:
 
 Terminal worlds are left exactly as they were.
 
+Format v2 (``Compiled.v2``; None for a scenario that uses none of it, which then
+runs exactly the code above): conditions other than metric comparisons are trees
+of the shared evaluator (``game.model.conditions``), applied after the same
+draws; a branch's ``condition`` and ``stage_to`` in 1; each metric's ``trend``
+with the drift in 3; interactions with a chance draw one uniform each (after the
+branches) and join 1-3 like a branch; active modifiers add to their events'
+half-logits before the draws and scale their effects; chain links set off last
+turn draw after the events; in 6 the highest absolute ``stage_to`` of the turn
+wins over relative changes and the ladder's step, and ``up_when``/``down_when``
+block a step; the ``held`` counters update before 7; the moves become "last
+turn's", use windows and modifier counts update in 8.
+
 The explanation (``explain=True``) splits each metric's change by source. It is
 computed from the same draws, so asking for it never changes what happens:
 the noise of the combined draw is shared out in proportion to each source's

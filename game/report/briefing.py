@@ -57,7 +57,9 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
         raise UnknownActor(actor_id, [(a.id, a.name) for a in scn.actors])
     meta = scn.meta
     aims, want, avoid = outcome_goals(scn, actor)
-    others = [a for a in scn.actors if a.id != actor.id]
+    # the sides faced; scripted third parties act by rules, so they are named apart
+    others = [a for a in scn.actors if a.id != actor.id and a.script is None]
+    third = [a.name for a in scn.actors if a.id != actor.id and a.script is not None]
     own_private = [
         in_sentence(m.name, scn)
         for m in scn.metrics
@@ -86,6 +88,7 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
         "title": meta.title,
         "actor": actor,
         "others": [a.name for a in others],
+        "third": third,
         "summary": _paragraphs(meta.summary),
         "role": actor.role,
         "case": _paragraphs(actor.case),

@@ -197,13 +197,13 @@ class NotCondition(_Model):
     not_: CondItem = Field(alias="not", description="Holds when the item does not.")
 
 
-_COND_KEYS = ("metric", "all", "any", "not", "turn", "stage", "move", "held")
+COND_KEYS = ("metric", "all", "any", "not", "turn", "stage", "move", "held")
 
 
 def _cond_tag(v: Any) -> str | None:
     """The form of a condition: the first of its keys that names one."""
     if isinstance(v, dict):
-        for k in _COND_KEYS:
+        for k in COND_KEYS:
             if k in v:
                 return k
         return None
@@ -232,7 +232,7 @@ CondItem = Annotated[
     Discriminator(
         _cond_tag,
         custom_error_type="condition_form",
-        custom_error_message="a condition needs one of the keys: " + ", ".join(_COND_KEYS),
+        custom_error_message="a condition needs one of the keys: " + ", ".join(COND_KEYS),
     ),
 ]
 Conditions = list[CondItem]
@@ -1036,14 +1036,14 @@ class Scenario(_Model):
     outcomes: list[Outcome] = Field(min_length=2)
     injects: list[Inject] = Field(default_factory=list)
     debrief: list[str] = Field(default_factory=list, description="Discussion questions.")
+    stage_visibility: StageVisibility | None = Field(
+        default=None, description="Who sees the ladder stage (none: everyone)."
+    )
     map: ScenarioMap | None = Field(
         default=None, description="The region, its labels and markers (none: a blank sea)."
     )
     history: History | None = Field(
         default=None, description="What each side actually did, turn by turn."
-    )
-    stage_visibility: StageVisibility | None = Field(
-        default=None, description="Who sees the ladder stage (none: everyone)."
     )
     calibration: Calibration | None = Field(
         default=None, description="Calibration bands for the balance lab (brink lab)."
