@@ -29,6 +29,7 @@ from typing import Any
 from game.engine.ai import AISettings
 from game.engine.seats import Seat, Team
 from game.engine.session import FORMAT_VERSION, EngineError, Session, autosave_name
+from game.errors import BrinkError
 from game.scenario import Loaded, ScenarioError, load_scenario
 
 MAGIC = "brinkmanship-save"
@@ -37,13 +38,13 @@ KEEP_AUTOSAVES = 20
 _TMP_SUFFIX = ".tmp"
 
 
-class SaveError(Exception):
+class SaveError(BrinkError):
     """A save that cannot be written or loaded; the message names the file and the problem."""
 
-    def __init__(self, path: str | Path, problem: str) -> None:
+    def __init__(self, path: str | Path, problem: str, hint: str | None = None) -> None:
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{path}: {problem}", file=path, hint=hint)
 
 
 # --- where saves live ---------------------------------------------------------------------------

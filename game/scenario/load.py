@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from game.errors import BrinkError
 from game.scenario import crossref
 from game.scenario.schema import Scenario
 from game.scenario.yamlsafe import (
@@ -25,12 +27,18 @@ from game.scenario.yamlsafe import (
 _NUMBER_SHORTHANDS = {"Chance": "p", "Effect": "mean", "InitialValue": "mean"}
 
 
-class ScenarioError(Exception):
+class ScenarioError(BrinkError):
     """A scenario (or its fact sheet) has errors; ``problems`` lists them all."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        first = problems[0] if problems else None
+        super().__init__(
+            "\n".join(str(p) for p in problems),
+            file=first.file if first else None,
+            line=first.line if first else None,
+            hint="fix the scenario at the places named and run `brink check` again",
+        )
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,8 @@ _PATTERN_WORDS = {
 
 
 def _got(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return f", got a date ({value.isoformat()[:19]}; put text in quotes)"
     if isinstance(value, str | int | float | bool) or value is None:
         text = repr(value)
         return f", got {text if len(text) <= 60 else text[:57] + '...'}"
@@ -97,11 +107,16 @@ def _sheet(
 ) -> tuple[dict[str, dict[str, Any]] | None, list[Problem]]:
     if rel is None:
         return None, []
-    path = (scenario_path.parent / rel).resolve()
     mark = loc.mark_for(where)
-    if not path.is_file():
+    shown = rel if len(rel) <= 60 else rel[:57] + "..."
+    try:
+        path = (scenario_path.parent / rel).resolve()
+        found = path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a null byte
+        found = False
+    if not found:
         return None, [
-            Problem(str(scenario_path), mark.line, mark.col, _dotted(where), f"no file {rel!r}")
+            Problem(str(scenario_path), mark.line, mark.col, _dotted(where), f"no file {shown!r}")
         ]
     try:
         sheet = load_located(path)
