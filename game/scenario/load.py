@@ -177,6 +177,7 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
             problems.append(Problem(name, m.line, m.col, _dotted(path_), _pydantic_message(err)))
         return None, sorted(problems, key=lambda p: (p.line, p.col))
 
+    scn._source = (name, {_dotted(k): m.line for k, m in loc.marks.items() if k})
     facts, fp = _sheet(path, scn.meta.fact_sheet, "facts", ("meta", "fact_sheet"), loc)
     refs, rp = _sheet(path, scn.meta.references, "references", ("meta", "references"), loc)
     problems += fp + rp

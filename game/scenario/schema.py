@@ -16,6 +16,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     Strict,
     ValidationInfo,
     field_validator,
@@ -544,3 +545,17 @@ class Scenario(_Model):
     outcomes: list[Outcome] = Field(min_length=2)
     injects: list[Inject] = Field(default_factory=list)
     debrief: list[str] = Field(default_factory=list, description="Discussion questions.")
+    # Where each item stood in its file ("file", {dotted path: line}), filled in by the
+    # loader: lets a later error (a non-finite state) name the line that caused it.
+    _source: tuple[str, dict[str, int]] = PrivateAttr(default=("", {}))
+
+    def where(self, path: str) -> str:
+        """``file:line`` of the item at dotted ``path`` (or of its nearest parent), or ''."""
+        name, lines = self._source
+        p = path
+        while p:
+            if p in lines:
+                return f"{name}:{lines[p]}"
+            cut = max(p.rfind("."), p.rfind("["))
+            p = p[:cut] if cut > 0 else ""
+        return name
