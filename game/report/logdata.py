@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from game.engine.saves import SaveError, find_scenario, read_save, replay
-from game.engine.session import EngineError, Session
+from game.engine.saves import REPLAY_ERRORS, SaveError, find_scenario, read_save, replay
+from game.engine.session import Session
 from game.model import State
 from game.scenario import Loaded
 
@@ -183,7 +183,7 @@ def _without_path(log: Mapping[str, Any]) -> dict[str, Any]:
 def _replay(path: Path, log: Mapping[str, Any], loaded: Loaded) -> Session:
     try:
         return replay(log, loaded)
-    except (ValueError, KeyError, TypeError, EngineError) as e:
+    except REPLAY_ERRORS as e:
         msg = e.args[0] if e.args else repr(e)
         raise SaveError(path, f"the log does not re-play: {msg}") from None
 
