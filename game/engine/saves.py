@@ -106,18 +106,26 @@ def _saves_in(directory: Path) -> list[Path]:
 def latest_autosave(directory: str | Path | None = None, running_only: bool = False) -> Path | None:
     """The most recent autosave (for the title screen's "continue"), or None.
 
-    ``running_only``: skip games that have ended (and files that do not read as saves).
+    Files that do not read as saves (damaged, cut off) are skipped, so a corrupt
+    newest autosave never hides an older good one. ``running_only``: skip games
+    that have ended too.
     """
     files = _saves_in(Path(directory) if directory is not None else autosave_dir())
-    for p in sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True):
-        if not running_only:
-            return p
+    for p in sorted(files, key=_newest_first, reverse=True):
         try:
-            if not save_info(p).get("over", False):
-                return p
+            info = save_info(p)
         except SaveError:
             continue
+        if not running_only or not info.get("over", False):
+            return p
     return None
+
+
+def _newest_first(p: Path) -> tuple[int, str]:
+    try:
+        return (p.stat().st_mtime_ns, p.name)
+    except OSError:  # removed meanwhile
+        return (0, p.name)
 
 
 def prune_autosaves(directory: Path, keep: int = KEEP_AUTOSAVES) -> None:

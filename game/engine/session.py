@@ -1537,14 +1537,16 @@ class Session:
     def _autosave(self) -> None:
         if self.autosave_path is None:
             return
-        from game.engine.saves import prune_autosaves, save_game
+        from game.engine.saves import SaveError, prune_autosaves, save_game
 
         try:
             save_game(self, self.autosave_path)
             prune_autosaves(self.autosave_path.parent)
             self.autosave_error = None
-        except OSError as e:  # a full disk must not end the game
-            self.autosave_error = f"autosave to {self.autosave_path} failed: {e.strerror or e}"
+        except SaveError as e:  # a full disk must not end the game
+            self.autosave_error = f"autosave failed: {e}"
+        except (OSError, ValueError) as e:
+            self.autosave_error = f"autosave to {self.autosave_path} failed: {e}"
 
     def __repr__(self) -> str:
         seats = ", ".join(f"{a}={s.label}" for a, s in self.seats.items())
