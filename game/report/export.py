@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from game import csvsafe
 from game.report import scoring
 from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
 from game.report.logdata import GameLog
@@ -325,7 +326,7 @@ def write_csv(
             w = csv.DictWriter(fh, fieldnames=columns(name, rows, games), lineterminator="\n")
             w.writeheader()
             for row in rows:
-                w.writerow(row)
+                w.writerow(csvsafe.dict_row(row))
         written.append(path)
     return written
 
