@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from game import __version__
+from game.errors import BrinkError
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -44,10 +46,48 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
     text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as e:
+            print(f"brink schema: error: cannot write {args.output}: {e.strerror}", file=sys.stderr)
+            return 1
     else:
         sys.stdout.write(text)
     return 0
+
+
+# Bounds on command-line numbers: past them a command would run for days or run out
+# of memory rather than fail with a message.
+MAX_SEED = 2**63 - 1
+MAX_RUNS = 1_000_000
+MAX_TURNS = 200  # the schema's largest turn limit
+MAX_WORLDS = 1_000_000
+
+
+def _int_in(lo: int, hi: int):
+    """An argparse type: a whole number from ``lo`` to ``hi``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"should be from {lo:,} to {hi:,}, got {value:,}")
+        return value
+
+    return parse
+
+
+def _file_name(text: str) -> str:
+    """An argparse type: a file name that is not empty."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the file name is empty")
+    return text
+
+
+_SEED = _int_in(0, MAX_SEED)
+_TURNS = _int_in(1, MAX_TURNS)
 
 
 def _lazy(target: str):
@@ -71,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("scenario", nargs="?", help="scenario file (default: venezuela-2025)")
     play.add_argument("--text", action="store_true", help="play in the terminal instead")
     play.add_argument("--as", dest="actor", help="actor to play (text mode)")
-    play.add_argument("--seed", type=int, help="random seed (default: random, shown)")
+    play.add_argument("--seed", type=_SEED, help="random seed (default: random, shown)")
     play.add_argument("--size", help="window size, e.g. 1280x720")
     play.set_defaults(func=_lazy("game.play:main"))
 
@@ -81,14 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
     chk.set_defaults(func=_cmd_check)
 
     sch = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
-    sch.add_argument("-o", "--output", help="write to this file instead of stdout")
+    sch.add_argument("-o", "--output", type=_file_name, help="write to this file, not stdout")
     sch.set_defaults(func=_cmd_schema)
 
     sim = sub.add_parser("simulate", help="Monte Carlo: outcome odds over many worlds")
     sim.add_argument("scenario", help="scenario file")
-    sim.add_argument("--runs", type=int, default=10_000, help="worlds to simulate")
-    sim.add_argument("--turns", type=int, help="turns to run (default: the scenario's limit)")
-    sim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sim.add_argument("--runs", type=_int_in(1, MAX_RUNS), default=10_000, help="worlds to simulate")
+    sim.add_argument("--turns", type=_TURNS, help="turns to run (default: the scenario's limit)")
+    sim.add_argument("--seed", type=_SEED, default=0, help="random seed (default 0)")
     sim.add_argument(
         "--policy",
         action="append",
@@ -97,13 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="OPTION, random, or mix:opt=0.5,opt2=0.5 (default: random)",
     )
     sim.add_argument("--json", action="store_true", help="print one JSON object")
-    sim.add_argument("--csv", metavar="FILE", help="also write tidy rows to FILE")
+    sim.add_argument("--csv", type=_file_name, metavar="FILE", help="also write tidy rows to FILE")
     sim.set_defaults(func=_lazy("game.model.cli:simulate"))
 
     auto = sub.add_parser("autoplay", help="computer against computer, turn by turn")
     auto.add_argument("scenario", help="scenario file")
-    auto.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    auto.add_argument("--turns", type=int, help="stop after this many turns")
+    auto.add_argument("--seed", type=_SEED, default=0, help="random seed (default 0)")
+    auto.add_argument("--turns", type=_TURNS, help="stop after this many turns")
     auto.add_argument(
         "--as",
         dest="seats",
@@ -112,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ACTOR=ai|random|OPTION",
         help="who plays an actor (default: the computer)",
     )
-    auto.add_argument("--save", metavar="FILE", help="save the game's log to FILE")
+    auto.add_argument("--save", type=_file_name, metavar="FILE", help="save the log to FILE")
     auto.add_argument("--quiet", action="store_true", help="print only the outcome")
     auto.set_defaults(func=_lazy("game.engine.cli:autoplay"))
 
@@ -123,18 +163,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="after-action report (HTML) from saved games")
     report.add_argument("logs", nargs="+", help="saved games (several: compared side by side)")
-    report.add_argument("-o", "--output", default="report.html", help="HTML file to write")
-    report.add_argument("--csv", metavar="DIR", help="also write CSV tables to DIR")
-    report.add_argument("--json", metavar="FILE", help="also write the data as JSON")
     report.add_argument(
-        "--worlds", type=int, default=10_000, help="worlds for the luck-versus-judgment replay"
+        "-o", "--output", type=_file_name, default="report.html", help="HTML file to write"
+    )
+    report.add_argument("--csv", type=_file_name, metavar="DIR", help="also write CSV tables")
+    report.add_argument("--json", type=_file_name, metavar="FILE", help="also write the data")
+    report.add_argument(
+        "--worlds",
+        type=_int_in(1, MAX_WORLDS),
+        default=10_000,
+        help="worlds for the luck-versus-judgment replay",
     )
     report.set_defaults(func=_lazy("game.report.cli:report"))
 
     brief = sub.add_parser("briefing", help="printable role briefing (HTML) for one side")
     brief.add_argument("scenario", help="scenario file or name")
     brief.add_argument("--actor", required=True, help="the side to brief, e.g. usa")
-    brief.add_argument("-o", "--output", default="briefing.html", help="HTML file to write")
+    brief.add_argument(
+        "-o", "--output", type=_file_name, default="briefing.html", help="HTML file to write"
+    )
     brief.set_defaults(func=_lazy("game.report.cli:briefing"))
     return p
 
@@ -150,4 +197,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        _quiet_stdout()
         return 0
+    except BrinkError as e:  # a loader's error that a command did not report itself
+        print(f"brink: error: {e}", file=sys.stderr)
+        if e.hint:
+            print(f"  {e.hint}", file=sys.stderr)
+        return 1
+
+
+def _quiet_stdout() -> None:
+    """After the reader of our output has gone (``| head``), send the rest nowhere, so
+    that Python's final flush does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

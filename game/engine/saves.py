@@ -182,9 +182,12 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(e, OSError) and e.filename == str(tmp):
+            # say which file could not be written, not the temporary one
+            raise OSError(e.errno, e.strerror, str(path)) from e
         raise
     if hasattr(os, "O_DIRECTORY"):
         try:

@@ -284,14 +284,12 @@ def outcome_rows(g: GameLog, an: Analysis, group: int) -> list[dict[str, Any]]:
     return rows
 
 
+# the tables, in order; each is written as NAME.csv
+TABLES = ("turns", "decisions", "forecasts", "scores", "outcomes")
+
+
 def tables(games: Sequence[GameLog], analyses: Sequence[Analysis]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {
-        "turns": [],
-        "decisions": [],
-        "forecasts": [],
-        "scores": [],
-        "outcomes": [],
-    }
+    out: dict[str, list[dict]] = {name: [] for name in TABLES}
     for i, (g, an) in enumerate(zip(games, analyses, strict=True), start=1):
         out["turns"] += turns_rows(g, an, i)
         out["decisions"] += decision_rows(g, an, i)
