@@ -118,3 +118,16 @@ def ui_app(ui_data_dir: Path) -> Iterator[Callable[..., UIDriver]]:
     for app in made:
         if app.running:
             app.quit()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: long runs (fuzzing); run them with BRINK_SLOW=1")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("BRINK_SLOW"):
+        return
+    skip = pytest.mark.skip(reason="slow: set BRINK_SLOW=1 to run")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

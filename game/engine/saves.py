@@ -244,6 +244,7 @@ def _type_name(k: type) -> str:
     }.get(k, k.__name__)
 
 
+_OPTIONAL_FIELDS: dict[str, type] = {"summary": dict, "teams": list, "settings": dict}
 _TURN_FIELDS: dict[str, type | tuple[type, ...]] = {
     "turn": int,
     "actions": list,
@@ -372,6 +373,9 @@ def decode(path: str | Path, raw: bytes) -> dict[str, Any]:
     for i, t in enumerate(log["turns"]):
         _require(path, t, f"log.turns[{i}]", _TURN_FIELDS)
     _require(path, log["current"], "log.current", {"turn": int, "actions": list, "commits": dict})
+    for name, kind in _OPTIONAL_FIELDS.items():
+        if name in log and not isinstance(log[name], kind):
+            raise SaveError(path, f"the field 'log.{name}' should be {_type_name(kind)}")
     _check_bounds(path, log)
     if doc["checksum"] != checksum(log) or encode(log) != raw:
         raise SaveError(
