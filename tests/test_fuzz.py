@@ -32,7 +32,7 @@ def test_mutated_scenarios_are_refused_cleanly_or_play() -> None:
 
 
 def test_mutated_saves_are_refused_cleanly_or_load() -> None:
-    fuzz.save_property(max_examples=60, derandomize=True)()
+    fuzz.save_property(max_examples=200, derandomize=True)()
 
 
 @pytest.mark.slow

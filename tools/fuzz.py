@@ -74,7 +74,7 @@ AWKWARD_TEXT = [
     "",
     "$x^{$",
     "$\\alpha$",
-    "=HYPERLINK(\"http://example.com\")",
+    '=HYPERLINK("http://example.com")',
     "+1",
     "@cmd",
     "\t=1",
