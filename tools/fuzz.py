@@ -21,6 +21,7 @@ import json
 import sys
 import tempfile
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ from game.engine.saves import SaveError, encode, load_game, save_game, save_info
 from game.engine.seats import Seat  # noqa: E402
 from game.engine.session import Session  # noqa: E402
 from game.errors import BrinkError  # noqa: E402
+from game.report.logdata import load as report_load  # noqa: E402
 from game.scenario import Loaded, check_file, load_scenario  # noqa: E402
 
 MINI = ROOT / "tests" / "data" / "mini.yaml"
@@ -304,6 +306,9 @@ def check_save(raw: bytes, loaded: Loaded, workdir: Path) -> str:
     try:
         save_info(path)
         load_game(path, loaded)
+        # found by itself (the path the save records), and read as the report reads it
+        load_game(path)
+        report_load(path, loaded)
     except SaveError as e:
         assert str(e).startswith(str(path)), f"the message does not name the file: {e}"
         return "refused"
@@ -405,17 +410,27 @@ def save_case(case: tuple[str, list[Mutation], list[ByteEdit]], workdir: Path) -
     return outcome
 
 
-def scenario_property(max_examples: int, derandomize: bool, seed: int | None = None):
-    """A hypothesis test over mutated scenarios (call it to run)."""
-    workdir = _workdir()
-
-    @settings(
+def _settings(max_examples: int, derandomize: bool, shrink: bool) -> settings:
+    # (shrinking a failing game can take many minutes: long runs report the raw example)
+    phases = list(Phase) if shrink else [Phase.explicit, Phase.generate]
+    return settings(
         max_examples=max_examples,
         deadline=None,
         derandomize=derandomize,
         database=None,
         suppress_health_check=list(HealthCheck),
+        phases=phases,
+        print_blob=True,
     )
+
+
+def scenario_property(
+    max_examples: int, derandomize: bool, seed: int | None = None, shrink: bool = True
+):
+    """A hypothesis test over mutated scenarios (call it to run)."""
+    workdir = _workdir()
+
+    @_settings(max_examples, derandomize, shrink)
     @given(case=scenario_cases)
     def run(case: Any) -> None:
         scenario_case(case, workdir)
@@ -423,17 +438,13 @@ def scenario_property(max_examples: int, derandomize: bool, seed: int | None = N
     return _seeded(run, seed)
 
 
-def save_property(max_examples: int, derandomize: bool, seed: int | None = None):
+def save_property(
+    max_examples: int, derandomize: bool, seed: int | None = None, shrink: bool = True
+):
     """A hypothesis test over mutated saves (call it to run)."""
     workdir = _workdir()
 
-    @settings(
-        max_examples=max_examples,
-        deadline=None,
-        derandomize=derandomize,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @_settings(max_examples, derandomize, shrink)
     @given(case=save_cases)
     def run(case: Any) -> None:
         save_case(case, workdir)
@@ -454,18 +465,25 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, default=5.0, help="how long to run (default 5)")
     ap.add_argument("--seed", type=int, default=None, help="first hypothesis seed")
     ap.add_argument("--batch", type=int, default=100, help="examples per batch")
+    ap.add_argument("--only", choices=["scenarios", "saves"], help="fuzz one kind only")
     args = ap.parse_args()
+    makers = [
+        m
+        for m, kind in ((scenario_property, "scenarios"), (save_property, "saves"))
+        if args.only in (None, kind)
+    ]
     end = time.monotonic() + args.minutes * 60
     seed = args.seed if args.seed is not None else int(time.time())
     failures: list[str] = []
     batch = 0
     while time.monotonic() < end:
-        for make in (scenario_property, save_property):
+        for make in makers:
             try:
-                make(args.batch, derandomize=False, seed=seed + batch)()
+                make(args.batch, derandomize=False, seed=seed + batch, shrink=False)()
             except Exception as e:  # a failing example: keep it, go on
                 failures.append(f"{make.__name__} seed {seed + batch}: {type(e).__name__}: {e}")
-                print(failures[-1][:2000], file=sys.stderr)
+                print(failures[-1][:4000], file=sys.stderr)
+                traceback.print_exc(limit=-6)
             batch += 1
             if time.monotonic() >= end:
                 break

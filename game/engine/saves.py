@@ -427,10 +427,24 @@ def save_info(path: str | Path) -> dict[str, Any]:
 
 
 def _sha256_of(path: Path) -> str | None:
+    # (a save names its scenario's path: never read a device, a FIFO or a huge file for it)
+    from game.scenario.yamlsafe import MAX_BYTES
+
     try:
+        if not _is_file(path) or path.stat().st_size > MAX_BYTES:
+            return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+    except (OSError, ValueError):
         return None
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()`` for a path read from a save: a name too long or with a null
+    byte is simply not a file."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def find_scenario(
@@ -453,9 +467,9 @@ def find_scenario(
     recorded = Path(want["path"]) if isinstance(want.get("path"), str) else None
     candidates = ([recorded] if recorded else []) + scenario_files()
     for cand in candidates:
-        if cand.is_file() and _sha256_of(cand) == sha:
+        if _is_file(cand) and _sha256_of(cand) == sha:
             return _load(path, cand, sid)
-    if recorded is not None and recorded.is_file():
+    if recorded is not None and _is_file(recorded):
         raise SaveError(
             path,
             f"it was saved with a different version of scenario {sid!r}: {recorded} has "

@@ -138,7 +138,7 @@ class Chance(_Model):
     @classmethod
     def _bare_number(cls, data: Any) -> Any:
         if isinstance(data, int | float) and not isinstance(data, bool):
-            return {"p": float(data)}
+            return {"p": data}  # (a huge int is refused by the field, not here)
         return data
 
     def can_happen(self) -> bool:
@@ -159,7 +159,7 @@ class Effect(_Model):
     @classmethod
     def _bare_number(cls, data: Any) -> Any:
         if isinstance(data, int | float) and not isinstance(data, bool):
-            return {"mean": float(data)}
+            return {"mean": data}  # (a huge int is refused by the field, not here)
         return data
 
 
@@ -181,7 +181,7 @@ class InitialValue(_Model):
     @classmethod
     def _bare_number(cls, data: Any) -> Any:
         if isinstance(data, int | float) and not isinstance(data, bool):
-            return {"mean": float(data)}
+            return {"mean": data}  # (a huge int is refused by the field, not here)
         return data
 
 
