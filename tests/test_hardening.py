@@ -104,9 +104,6 @@ def test_out_of_scale_numbers_are_refused_at_their_line(
 def test_effects_slopes_and_counts_are_bounded_by_their_metric_and_the_turn_limit(
     tmp_path: Path,
 ) -> None:
-    text = MINI_TEXT
-    # find an option effect, a chance slope, a cooldown and a hold_turns to inflate
-    assert "slope: {tension: 0.05}" in text
     path = scenario(
         tmp_path,
         ("slope: {tension: 0.05}", "slope: {tension: 5}"),
@@ -114,16 +111,17 @@ def test_effects_slopes_and_counts_are_bounded_by_their_metric_and_the_turn_limi
     errors = errors_of(path)
     assert any("moves the logit by 500" in e for e in errors), errors
 
-    data_edits = [
-        ("cooldown", "cooldown: 11", "more than the turn limit"),
-        ("hold_turns", "hold_turns: 11", "more than the turn limit"),
-    ]
-    for key, new, words in data_edits:
-        if f"{key}:" not in text:
-            continue
-        old = next(line.strip() for line in text.splitlines() if line.strip().startswith(key))
-        path = scenario(tmp_path, (old, new), name=f"{key}.yaml")
-        assert any(words in e for e in errors_of(path)), (key, errors_of(path))
+    for old, new in (
+        ("cooldown: 1", "cooldown: 11"),
+        ("max_uses: 3", "max_uses: 11"),
+        ("hold_turns: 2}", "hold_turns: 11}"),
+    ):
+        path = scenario(tmp_path, (old, new), name="counts.yaml")
+        errors = errors_of(path)
+        line = line_of(path, new)
+        assert any(
+            e.startswith(f"{path}:{line}:") and "more than the turn limit (10)" in e for e in errors
+        ), errors
 
 
 def test_an_effect_far_beyond_its_metric_range_is_refused(tmp_path: Path) -> None:
