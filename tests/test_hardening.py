@@ -194,6 +194,21 @@ def test_check_reports_odd_values_without_raising(
     assert main(["check", str(path)]) == 1
 
 
+@pytest.mark.parametrize("loop", ["&x [1, *x]", "&x {b: *x}"])
+def test_an_alias_inside_its_own_value_is_refused_not_expanded_for_ever(
+    tmp_path: Path, loop: str
+) -> None:
+    path = scenario(tmp_path, ("debrief:", f"loop: {loop}\ndebrief:"))
+    (err,) = errors_of(path)
+    assert "an alias is used inside the value it names" in err, err
+    # the same in the fact sheet
+    path = scenario(tmp_path)
+    sheet = tmp_path / "mini-facts.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + f"loop: {loop}\n", encoding="utf-8")
+    errors = errors_of(path)
+    assert any(e.startswith(f"{sheet}:") and "(a loop)" in e for e in errors), errors
+
+
 def test_a_control_character_is_reported_where_it_is(tmp_path: Path) -> None:
     path = scenario(tmp_path, ("Two states argue", "Two\x00 states argue"))
     line = line_of(path, "Two\x00 states")

@@ -16,13 +16,17 @@ What is checked:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import json
+import resource
+import signal
 import sys
 import tempfile
 import time
 import traceback
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -375,6 +379,32 @@ save_cases = st.tuples(
 )
 
 
+# Set by main: a case that runs longer than this is a hang, and reported as one.
+CASE_TIMEOUT_S: float | None = None
+
+
+class Hang(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def watchdog() -> Iterator[None]:
+    if CASE_TIMEOUT_S is None:
+        yield
+        return
+
+    def fire(_sig: int, _frame: Any) -> None:
+        raise Hang(f"a case ran for more than {CASE_TIMEOUT_S:g} s")
+
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, CASE_TIMEOUT_S)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def scenario_case(case: tuple[int, list[Mutation], list[ByteEdit], bool], workdir: Path) -> str:
     fx = fixtures()
     idx, muts, edits, on_facts = case
@@ -433,7 +463,8 @@ def scenario_property(
     @_settings(max_examples, derandomize, shrink)
     @given(case=scenario_cases)
     def run(case: Any) -> None:
-        scenario_case(case, workdir)
+        with watchdog():
+            scenario_case(case, workdir)
 
     return _seeded(run, seed)
 
@@ -447,7 +478,8 @@ def save_property(
     @_settings(max_examples, derandomize, shrink)
     @given(case=save_cases)
     def run(case: Any) -> None:
-        save_case(case, workdir)
+        with watchdog():
+            save_case(case, workdir)
 
     return _seeded(run, seed)
 
@@ -466,7 +498,15 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=None, help="first hypothesis seed")
     ap.add_argument("--batch", type=int, default=100, help="examples per batch")
     ap.add_argument("--only", choices=["scenarios", "saves"], help="fuzz one kind only")
+    ap.add_argument(
+        "--case-timeout", type=float, default=120.0, help="seconds before a case is a hang"
+    )
+    ap.add_argument("--memory-gb", type=float, default=4.0, help="memory limit (a blow-up fails)")
     args = ap.parse_args()
+    global CASE_TIMEOUT_S
+    CASE_TIMEOUT_S = args.case_timeout
+    limit = int(args.memory_gb * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     makers = [
         m
         for m, kind in ((scenario_property, "scenarios"), (save_property, "saves"))

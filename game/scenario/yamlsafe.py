@@ -106,10 +106,18 @@ def _mark(node: yaml.Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+class _AliasLoop(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
 def _expanded_size(root: yaml.Node, limit: int) -> int:
     # Memoised on node identity: an alias is the same node object, so a DAG of
-    # aliases is measured without being expanded.
+    # aliases is measured without being expanded. A node met again while it is
+    # still open is its own ancestor: an alias inside the value it names (``&a
+    # [*a]``), which would expand for ever.
     memo: dict[int, int] = {}
+    open_: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -118,6 +126,10 @@ def _expanded_size(root: yaml.Node, limit: int) -> int:
         if isinstance(node, yaml.ScalarNode):
             memo[id(node)] = 1
             continue
+        if not done:
+            if id(node) in open_:
+                raise _AliasLoop(node)
+            open_.add(id(node))
         children = (
             [c for kv in node.value for c in kv]
             if isinstance(node, yaml.MappingNode)
@@ -267,7 +279,20 @@ def load_located(path: str | Path, text: str | None = None) -> Located:
             raise YamlError([_syntax_problem(name, text, e)]) from None
         if root is None:
             raise YamlError([Problem(name, 1, 1, "", "the file is empty")])
-        if _expanded_size(root, MAX_NODES) > MAX_NODES:
+        try:
+            size = _expanded_size(root, MAX_NODES)
+        except _AliasLoop as loop:
+            raise YamlError(
+                [
+                    Problem(
+                        name,
+                        *_xy(loop.node),
+                        "",
+                        "an alias is used inside the value it names (a loop): remove it",
+                    )
+                ]
+            ) from None
+        if size > MAX_NODES:
             raise YamlError(
                 [
                     Problem(
