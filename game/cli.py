@@ -189,9 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``brink`` and ``python -m game``."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["play", *(argv or [])])
+    try:  # (a usage error is an exit code like any other: 2)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args(["play", *(argv or [])])
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else 2
     try:
         return args.func(args)
     except KeyboardInterrupt:
