@@ -337,6 +337,9 @@ def test_continue_skips_a_damaged_newer_autosave(good_save: tuple[Path, bytes]) 
     os.utime(newer, ns=(2_000_000_000, 2_000_000_000))
     assert latest_autosave(d) == older
     assert latest_autosave(d, running_only=True) == older
+    older.unlink()  # only the damaged one: offered, so that "continue" can say why not
+    assert latest_autosave(d) == newer
+    assert latest_autosave(d, running_only=True) is None
 
 
 # --- (6) names that look like maths, (7) CSV injection -------------------------------------------

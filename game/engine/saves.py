@@ -107,18 +107,23 @@ def latest_autosave(directory: str | Path | None = None, running_only: bool = Fa
     """The most recent autosave (for the title screen's "continue"), or None.
 
     Files that do not read as saves (damaged, cut off) are skipped, so a corrupt
-    newest autosave never hides an older good one. ``running_only``: skip games
-    that have ended too.
+    newest autosave never hides an older good one; if none reads, the newest file
+    is returned all the same (so that "continue" can say what is wrong with it).
+    ``running_only``: only games still running, and never a damaged file.
     """
-    files = _saves_in(Path(directory) if directory is not None else autosave_dir())
-    for p in sorted(files, key=_newest_first, reverse=True):
+    files = sorted(
+        _saves_in(Path(directory) if directory is not None else autosave_dir()),
+        key=_newest_first,
+        reverse=True,
+    )
+    for p in files:
         try:
             info = save_info(p)
         except SaveError:
             continue
         if not running_only or not info.get("over", False):
             return p
-    return None
+    return files[0] if files and not running_only else None
 
 
 def _newest_first(p: Path) -> tuple[int, str]:
