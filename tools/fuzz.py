@@ -44,6 +44,7 @@ from game.engine.saves import SaveError, encode, load_game, save_game, save_info
 from game.engine.seats import Seat  # noqa: E402
 from game.engine.session import Session  # noqa: E402
 from game.errors import BrinkError  # noqa: E402
+from game.model.cli import run as simulate_run  # noqa: E402
 from game.report.logdata import load as report_load  # noqa: E402
 from game.scenario import Loaded, check_file, load_scenario  # noqa: E402
 
@@ -262,6 +263,9 @@ def play(loaded: Loaded, workdir: Path) -> None:
     path = save_game(s, workdir / "played.json")
     again = load_game(path, loaded)
     assert again.state.equals(s.state), "the saved game does not load back identically"
+    # and the Monte Carlo model (``brink simulate``), which steps in float32
+    _, summary = simulate_run(str(loaded.path), 64, None, 0, [], False)
+    assert all(np.isfinite(m["mean"]) for m in summary.metrics), "non-finite simulation"
 
 
 def check_scenario(raw: bytes, facts: bytes | None, source: Path, workdir: Path) -> str:
