@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from game.errors import BrinkError
 from game.scenario import crossref
+from game.scenario.errors import BrinkError
 from game.scenario.schema import Scenario
 from game.scenario.yamlsafe import (
     Located,

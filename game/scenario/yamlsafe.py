@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from game.errors import BrinkError
+from game.scenario.errors import BrinkError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
