@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -19,11 +18,16 @@ def main(args: argparse.Namespace) -> int:
         from game.engine.textplay import main as text_main
 
         return text_main(args)
-    if importlib.util.find_spec("game.ui.app") is None:
-        print(_OVERVIEW)
-        return 0
-    from game.ui.app import main as window_main
-
+    try:
+        from game.ui.app import main as window_main
+    except ImportError as e:  # pygame-ce or pygame_gui missing or broken on this machine
+        print(
+            f"The game window cannot open: {e}.\n"
+            "Install the game's packages (python -m pip install -e .), or play in the "
+            "terminal: brink play --text",
+            file=sys.stderr,
+        )
+        return 1
     return window_main(args)
 
 
@@ -46,12 +50,3 @@ def _cannot_open(name: str) -> str | None:
     except OSError as e:
         return f"cannot read {name}: {e.strerror or e}"
     return None
-
-
-_OVERVIEW = """Brinkmanship — a crisis-escalation game.
-
-The game window is not part of this build yet. Meanwhile:
-  brink check scenarios/venezuela-2025.yaml   validate a scenario
-  brink simulate scenarios/venezuela-2025.yaml --runs 20000 --seed 1
-  brink play --text                           play in the terminal
-  brink --help                                every command"""

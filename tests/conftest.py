@@ -1,7 +1,9 @@
-"""Shared test setup.
+"""Shared test setup: the mini scenario, cheap computer-player settings, a private
+data directory for every test, and the UI driver.
 
 UI tests run headless: the SDL dummy video and audio drivers are chosen here,
-before anything imports pygame.
+before anything imports pygame. Modules that need the constants outside a fixture
+(in helpers or parametrize lists) import them: ``from conftest import CHEAP, MINI_SCENARIO``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from typing import Any
 
 import pytest
 
-MINI_SCENARIO = Path(__file__).parent / "data" / "mini.yaml"
+from game.engine import AISettings
+from game.scenario import Loaded, load_scenario
+
+DATA = Path(__file__).parent / "data"
+MINI_SCENARIO = DATA / "mini.yaml"
+# Computer players that think little: the tests check rules and replay, not play quality
+# (the default settings are measured by benchmarks/bench_engine.py).
+CHEAP = AISettings(worlds=16, horizon=2, advice_worlds=16, advice_horizon=2)
 
 
 class UIDriver:
@@ -80,22 +89,24 @@ class UIDriver:
 
 
 @pytest.fixture(autouse=True)
-def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    # Tests never read or write the player's real saves: an old autosave there
-    # (or one a test leaves behind) must not change what a test sees.
-    monkeypatch.setenv("BRINK_DATA_DIR", str(tmp_path_factory.mktemp("brink-data")))
+def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh BRINK_DATA_DIR (autosaves, saves, settings) for every test.
 
-
-@pytest.fixture
-def ui_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh BRINK_DATA_DIR (autosaves, saves, settings) per test."""
-    d = tmp_path / "brink-data"
+    Tests never read or write the player's real saves: an old autosave there
+    (or one a test leaves behind) must not change what a test sees."""
+    d = tmp_path_factory.mktemp("brink-data")
     monkeypatch.setenv("BRINK_DATA_DIR", str(d))
     return d
 
 
+@pytest.fixture(scope="session")
+def mini() -> Loaded:
+    """tests/data/mini.yaml, loaded once."""
+    return load_scenario(MINI_SCENARIO)
+
+
 @pytest.fixture
-def ui_app(ui_data_dir: Path) -> Iterator[Callable[..., UIDriver]]:
+def ui_app(data_dir: Path) -> Iterator[Callable[..., UIDriver]]:
     """Factory: ``ui_app(size=(1280, 720), scenario=..., seed=...)`` -> a UIDriver at the title."""
     from game.ui.app import App
 
@@ -118,16 +129,3 @@ def ui_app(ui_data_dir: Path) -> Iterator[Callable[..., UIDriver]]:
     for app in made:
         if app.running:
             app.quit()
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: long runs (fuzzing); run them with BRINK_SLOW=1")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get("BRINK_SLOW"):
-        return
-    skip = pytest.mark.skip(reason="slow: set BRINK_SLOW=1 to run")
-    for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)

@@ -1,10 +1,12 @@
-"""Checks on the committed assets: the Caribbean map JSON and the bundled fonts."""
+"""Checks on the committed assets: the map JSON files, their specs, and the bundled fonts."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
 import os
+import re
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,7 +18,9 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-MAP_PATH = REPO_ROOT / "assets" / "map" / "caribbean.json"
+MAP_DIR = REPO_ROOT / "assets" / "map"
+MAP_PATH = MAP_DIR / "caribbean.json"
+TAIWAN_MAP_PATH = MAP_DIR / "taiwan-strait.json"
 FONTS_DIR = REPO_ROOT / "assets" / "fonts"
 BUILD_SCRIPT = REPO_ROOT / "tools" / "build_map.py"
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data" / "naturalearth"
@@ -45,6 +49,8 @@ def _load_build_script() -> ModuleType:
     spec = importlib.util.spec_from_file_location("build_map", BUILD_SCRIPT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    # dataclasses look their module up in sys.modules while the class is being built
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
@@ -109,6 +115,138 @@ def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
     out = tmp_path / "caribbean.json"
     assert build_map.main(["--src", str(SHARED_DATA), "--out", str(out)]) == 0
     assert out.read_bytes() == MAP_PATH.read_bytes()
+
+
+# --------------------------------------------------------------------------- map specs
+
+
+@pytest.fixture(scope="module")
+def build_map() -> ModuleType:
+    return _load_build_script()
+
+
+def _need_data() -> None:
+    # pyshp is in the test extra and the data sits next to the repo (../shared/data) in
+    # CI and on the dev machines: a missing piece is a broken setup, not a reason to skip.
+    import shapefile  # noqa: F401
+
+    assert (SHARED_DATA / "naturalearth_lowres.shp").is_file(), f"no Natural Earth at {SHARED_DATA}"
+
+
+def _specs() -> list[Path]:
+    return sorted(MAP_DIR.glob("*.spec.yaml"))
+
+
+@pytest.mark.parametrize("spec_path", _specs(), ids=lambda p: p.name)
+def test_each_spec_has_its_committed_map(spec_path: Path, build_map: ModuleType) -> None:
+    spec = build_map.load_spec(spec_path)
+    assert spec_path.name == f"{spec.name}.spec.yaml"
+    doc = json.loads((MAP_DIR / f"{spec.name}.json").read_text(encoding="utf-8"))
+    lon_min, lon_max, lat_min, lat_max = spec.window
+    assert doc["bounds"] == {
+        "lon_min": lon_min,
+        "lon_max": lon_max,
+        "lat_min": lat_min,
+        "lat_max": lat_max,
+    }
+    ids = [p["id"] for p in doc["places"]]
+    assert ids == sorted(ids) and len(ids) == len(set(ids))
+    for place in doc["places"]:
+        assert place["kind"] in build_map.PLACE_KINDS, place
+        assert _inside([place["lon"], place["lat"]], doc["bounds"]), place
+    for anchor in doc.get("anchors", []):
+        assert _inside([anchor["lon"], anchor["lat"]], doc["bounds"]), anchor
+
+
+@pytest.mark.parametrize("spec_path", _specs(), ids=lambda p: p.name)
+def test_each_map_rebuilds_byte_identical(
+    spec_path: Path, build_map: ModuleType, tmp_path: Path
+) -> None:
+    _need_data()
+    out = tmp_path / "out.json"
+    assert build_map.main([str(spec_path), "--src", str(SHARED_DATA), "--out", str(out)]) == 0
+    name = build_map.load_spec(spec_path).name
+    assert out.read_bytes() == (MAP_DIR / f"{name}.json").read_bytes()
+
+
+def test_taiwan_strait_map_contents() -> None:
+    doc = json.loads(TAIWAN_MAP_PATH.read_text(encoding="utf-8"))
+    assert {c["iso_a3"] for c in doc["countries"]} >= {"CHN", "TWN"}
+    places = {p["id"]: p for p in doc["places"]}
+    assert places["taipei"]["kind"] == "capital"  # from Natural Earth, not the spec
+    for pid in ("keelung", "kaohsiung", "fuzhou", "xiamen", "naha_okinawa"):
+        assert places[pid]["kind"] == "city", pid
+    for pid in ("kinmen", "matsu", "penghu", "pingtan_haitan", "yonaguni"):
+        assert places[pid]["kind"] == "island", pid
+    anchors = {a["id"] for a in doc["anchors"]}
+    assert {"closure_area_north", "closure_area_south", "carrier_station_east"} <= anchors
+    # No Caribbean leftovers in another region's file.
+    assert not {"caracas", "willemstad", "caribbean_sea_patrol_area"} & places.keys()
+
+
+SMALL_SPEC = """\
+# a small region around Taiwan, for the determinism test
+map:
+  name: small-test
+  bounds: {lon_min: 119.5, lon_max: 122.5, lat_min: 21.5, lat_max: 25.5}
+  tolerance: 0.01
+  places:
+    - {name: Keelung, lon: 121.74, lat: 25.13, kind: city}
+    - {name: Penghu, lon: 119.57, lat: 23.57, kind: island}
+  anchors:
+    - {id: zz_last, name: Last, lon: 122.0, lat: 22.0}
+    - {id: aa_first, name: First, lon: 120.0, lat: 24.0}
+"""
+
+
+def test_small_region_build_is_deterministic(build_map: ModuleType) -> None:
+    _need_data()
+    spec = build_map.parse_spec(SMALL_SPEC, "small.yaml")
+    first = build_map.dumps(build_map.build(SHARED_DATA, spec))
+    second = build_map.dumps(build_map.build(SHARED_DATA, build_map.parse_spec(SMALL_SPEC)))
+    assert first == second
+    doc = json.loads(first)
+    assert [c["iso_a3"] for c in doc["countries"]] == ["TWN"]  # the window holds Taiwan only
+    for ring in doc["countries"][0]["rings"]:
+        assert ring[0] == ring[-1] and len(ring) >= 4
+        assert all(_inside(pt, doc["bounds"]) for pt in ring)
+    assert [p["id"] for p in doc["places"]] == ["keelung", "penghu", "taipei"]
+    assert [a["id"] for a in doc["anchors"]] == ["aa_first", "zz_last"]
+    assert "projection" not in doc  # the default is left implicit, as in the first map
+
+
+@pytest.mark.parametrize(
+    ("edit", "wanted"),
+    [
+        (
+            ("tolerance: 0.01", "tolerence: 0.01"),
+            "small.yaml:5: map.tolerence: unknown field (did you mean 'tolerance'?)",
+        ),
+        (("lon_max: 122.5", "lon_max: 119"), "small.yaml:4: map.bounds: is empty"),
+        (("kind: island", "kind: volcano"), "small.yaml:8: map.places.1.kind: must be one of"),
+        (("lat: 25.13", "lat: 35.13"), "small.yaml:7: map.places.0: lies outside the bounds"),
+        (("name: small-test", "name: Small Test"), "small.yaml:3: map.name: needs a file name"),
+        (("map:", "region:"), "small.yaml:2: needs a 'map:' section"),
+        (("lon_min: 119.5,", "lon_min: 119.5,,"), "small.yaml:4: not valid YAML: expected"),
+        (("id: zz_last", "id: aa_first"), "small.yaml:11: map.anchors.1: duplicate 'aa_first'"),
+    ],
+)
+def test_bad_spec_message_names_file_line_and_field(
+    build_map: ModuleType, edit: tuple[str, str], wanted: str
+) -> None:
+    text = SMALL_SPEC.replace(*edit)
+    assert text != SMALL_SPEC
+    with pytest.raises(build_map.SpecError) as err:
+        build_map.parse_spec(text, "small.yaml")
+    assert str(err.value).startswith(wanted), str(err.value)
+
+
+def test_projection_other_than_the_ui_one_is_refused(build_map: ModuleType) -> None:
+    text = SMALL_SPEC.replace("tolerance: 0.01", "tolerance: 0.01\n  projection: mercator")
+    with pytest.raises(
+        build_map.SpecError, match=re.escape("map.projection: must be one of: equirectangular")
+    ):
+        build_map.parse_spec(text, "small.yaml")
 
 
 # --------------------------------------------------------------------------- fonts

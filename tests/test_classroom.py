@@ -42,8 +42,8 @@ def test_three_teams_on_two_actors_take_turns_and_the_log_says_who_decided(tmp_p
     assert s.seats["blue"].kind == "team" and s.seats["red"].kind == "team"
     deciders = []
     for _ in range(4):
-        deciders.append(s.goes())
-        for _team, actor in s.goes():
+        deciders.append(s.classroom.goes())
+        for _team, actor in s.classroom.goes():
             s.commit(actor, "wait")
         s.resolve()
     assert deciders == [
@@ -66,7 +66,7 @@ def test_three_teams_on_two_actors_take_turns_and_the_log_says_who_decided(tmp_p
     ]
     assert log["settings"]["timer"] == 0
     s2 = reload(s, tmp_path)
-    assert [s2.team_for("blue", t) for t in (1, 2, 3)] == ["Red", "Green", "Red"]
+    assert [s2.classroom.team_for("blue", t) for t in (1, 2, 3)] == ["Red", "Green", "Red"]
 
 
 def test_team_rosters_are_checked() -> None:
@@ -96,27 +96,27 @@ def test_a_plain_game_has_no_classroom_fields() -> None:
 
 def test_forecasts_are_validated_logged_and_replayed(tmp_path) -> None:
     s = new()
-    assert s.forecast_outcomes() == ["war", "deal", "red_folds"]  # not the turn-limit one
+    assert s.classroom.forecast_outcomes() == ["war", "deal", "red_folds"]  # not the turn-limit one
     with pytest.raises(ValueError, match="at most 1"):
-        s.submit_forecast("Red", {"war": 0.6, "deal": 0.5})
+        s.classroom.submit_forecast("Red", {"war": 0.6, "deal": 0.5})
     with pytest.raises(ValueError, match=r"in \[0, 1\]"):
-        s.submit_forecast("Red", {"war": -0.1})
+        s.classroom.submit_forecast("Red", {"war": -0.1})
     with pytest.raises(ValueError, match=r"in \[0, 1\]"):
-        s.submit_forecast("Red", {"war": 1.5})
+        s.classroom.submit_forecast("Red", {"war": 1.5})
     with pytest.raises(ValueError, match="must be a number"):
-        s.submit_forecast("Red", {"war": float("nan")})
+        s.classroom.submit_forecast("Red", {"war": float("nan")})
     with pytest.raises(ValueError, match="unknown outcome"):
-        s.submit_forecast("Red", {"peace": 0.1})
+        s.classroom.submit_forecast("Red", {"peace": 0.1})
     with pytest.raises(ValueError, match="unknown team"):
-        s.submit_forecast("Purple", {"war": 0.1})
+        s.classroom.submit_forecast("Purple", {"war": 0.1})
     with pytest.raises(ValueError, match="window"):
-        s.submit_forecast("Red", {"war": 0.1}, within=0)
-    s.submit_forecast("Red", {"war": 0.5})
-    s.submit_forecast("Red", {"deal": 0.3, "war": 0.2})  # replaces the first
+        s.classroom.submit_forecast("Red", {"war": 0.1}, within=0)
+    s.classroom.submit_forecast("Red", {"war": 0.5})
+    s.classroom.submit_forecast("Red", {"deal": 0.3, "war": 0.2})  # replaces the first
     s.commit("blue", "talk")
     with pytest.raises(EngineError, match="before committing"):
-        s.submit_forecast("Red", {"war": 0.1})
-    s.submit_forecast("Gold", {"war": 0.1, "deal": 0.4, "red_folds": 0.5}, within=2)
+        s.classroom.submit_forecast("Red", {"war": 0.1})
+    s.classroom.submit_forecast("Gold", {"war": 0.1, "deal": 0.4, "red_folds": 0.5}, within=2)
     assert s.log["current"]["forecasts"] == [
         {
             "turn": 1,
@@ -134,12 +134,12 @@ def test_forecasts_are_validated_logged_and_replayed(tmp_path) -> None:
         },
     ]
     s2 = reload(s, tmp_path, "mid.json")  # mid-turn: the forecasts re-play too
-    assert s2.forecasts() == s.forecasts()
+    assert s2.classroom.forecasts() == s.classroom.forecasts()
     s.commit("red", "wait")
     s.resolve()
     assert len(s.log["turns"][0]["forecasts"]) == 2
     assert "forecasts" not in s.log["current"]
-    assert reload(s, tmp_path).forecasts() == s.forecasts()
+    assert reload(s, tmp_path).classroom.forecasts() == s.classroom.forecasts()
 
 
 def test_brier_scores_by_hand() -> None:
@@ -157,15 +157,15 @@ def test_brier_scores_by_hand() -> None:
 
 def test_timer_runs_out_commits_hold_course_and_locks(tmp_path) -> None:
     s = new(timer=90)
-    assert s.timer_for("blue") == 90 and s.log["settings"]["timer"] == 90
+    assert s.classroom.timer_for("blue") == 90 and s.log["settings"]["timer"] == 90
     s.commit("blue", "talk")
-    assert s.timer_expired("red") == "wait"
-    assert s.committed("red") == "wait" and s.locked("red")
+    assert s.classroom.timer_expired("red") == "wait"
+    assert s.committed("red") == "wait" and s.classroom.locked("red")
     with pytest.raises(EngineError, match="locked"):
         s.commit("red", "talk")
     s.commit("red", "wait")  # the same choice again is fine
     with pytest.raises(EngineError, match="already locked"):
-        s.timer_expired("red")
+        s.classroom.timer_expired("red")
     s.resolve()
     acts = s.log["turns"][0]["actions"]
     assert {
@@ -175,29 +175,31 @@ def test_timer_runs_out_commits_hold_course_and_locks(tmp_path) -> None:
         "team": "Gold",
         "option": "wait",
     } in acts
-    assert not s.locked("red")  # a new turn
+    assert not s.classroom.locked("red")  # a new turn
     reload(s, tmp_path)
 
 
 def test_timer_controls(tmp_path) -> None:
     s = new(timer=60)
-    s.extend_timer(30, "blue")
-    s.extend_timer(15)
-    assert s.timer_for("blue") == 105 and s.timer_for("red") == 75
-    s.stop_timer("red")
-    assert s.timer_for("red") is None and s.timer_for("blue") == 105
-    s.set_timer(120)
-    assert s.timer == 120 and s.timer_for("red") == 120  # a new setting starts again
+    s.classroom.extend_timer(30, "blue")
+    s.classroom.extend_timer(15)
+    assert s.classroom.timer_for("blue") == 105 and s.classroom.timer_for("red") == 75
+    s.classroom.stop_timer("red")
+    assert s.classroom.timer_for("red") is None and s.classroom.timer_for("blue") == 105
+    s.classroom.set_timer(120)
+    assert (
+        s.classroom.timer == 120 and s.classroom.timer_for("red") == 120
+    )  # a new setting starts again
     with pytest.raises(ValueError):
-        s.set_timer(-5)
+        s.classroom.set_timer(-5)
     with pytest.raises(ValueError):
-        s.extend_timer(0)
-    s.set_timer(0)
-    assert s.timer_for("blue") is None
+        s.classroom.extend_timer(0)
+    s.classroom.set_timer(0)
+    assert s.classroom.timer_for("blue") is None
     kinds = [a["kind"] for a in s.log["current"]["actions"]]
     assert kinds == ["extend_timer", "extend_timer", "stop_timer", "set_timer", "set_timer"]
     s2 = reload(s, tmp_path)
-    assert s2.timer == 0 and s2.log["settings"]["timer"] == 60
+    assert s2.classroom.timer == 0 and s2.log["settings"]["timer"] == 60
 
 
 # --- the console ---------------------------------------------------------------------------------
@@ -205,30 +207,30 @@ def test_timer_controls(tmp_path) -> None:
 
 def test_every_console_action_is_logged_and_replayed(tmp_path) -> None:
     s = new(timer=60, pin="2468")
-    s.pause()
+    s.console.pause()
     with pytest.raises(EngineError, match="paused"):
         s.resolve()
-    s.resume()
-    s.add_inject("Tanker seized off the coast", "control team")
-    s.fire_event("incident")
-    s.set_metric("tension", 55.0)
-    s.lock("blue", "talk")
-    s.timer_expired("red")
+    s.console.resume()
+    s.console.add_inject("Tanker seized off the coast", "control team")
+    s.console.fire_event("incident")
+    s.console.set_metric("tension", 55.0)
+    s.classroom.lock("blue", "talk")
+    s.classroom.timer_expired("red")
     s.resolve()
-    s.reveal()
-    s.add_inject("Regional summit called")
-    s.lock("red")  # nothing chosen: hold course
+    s.console.reveal()
+    s.console.add_inject("Regional summit called")
+    s.classroom.lock("red")  # nothing chosen: hold course
     assert s.committed("red") == "wait"
-    s.extend_timer(30, "blue")
-    s.stop_timer()
-    s.set_timer(120)
-    s.submit_forecast("Green", {"war": 0.3, "deal": 0.2})
+    s.classroom.extend_timer(30, "blue")
+    s.classroom.stop_timer()
+    s.classroom.set_timer(120)
+    s.classroom.submit_forecast("Green", {"war": 0.3, "deal": 0.2})
     s2 = reload(s, tmp_path, "mid.json")
-    assert s2.revealed and s2.locked("red") and s2.timer == 120
-    s.end_game("deal")
+    assert s2.revealed and s2.classroom.locked("red") and s2.classroom.timer == 120
+    s.console.end_game("deal")
     assert s.over and s.outcome == "deal"
     with pytest.raises(EngineError, match="over"):
-        s.fire_event("incident")
+        s.console.fire_event("incident")
     s3 = reload(s, tmp_path, "ended.json")
     assert s3.over and s3.outcome == "deal" and s3.log["summary"]["outcome"] == "deal"
     kinds = [a["kind"] for t in s3.log["turns"] for a in t["actions"]]
@@ -254,7 +256,7 @@ def test_reveal_shows_true_values_to_everyone() -> None:
     s = new()
     fogged = [m for m in s.view("blue").metrics if not m.exact]
     assert fogged, "the mini scenario hides Red's resolve from Blue"
-    s.reveal()
+    s.console.reveal()
     v = s.view("blue")
     assert v.revealed and all(m.exact for m in v.metrics)
     true = dict(zip(s.c.metric_ids, s.state.x[0], strict=True))
@@ -268,17 +270,17 @@ def test_reveal_shows_true_values_to_everyone() -> None:
 
 def test_end_game_defaults_to_the_turn_limit_outcome() -> None:
     s = new()
-    s.end_game()
+    s.console.end_game()
     assert s.outcome == "standoff"
     assert s.log["current"]["actions"][-1] == {"kind": "end_game", "turn": 1, "outcome": "standoff"}
     with pytest.raises(ValueError, match="unknown outcome"):
-        new().end_game("peace")
+        new().console.end_game("peace")
 
 
 def test_lock_is_only_for_people() -> None:
     s = Session.new(MINI, seed=1, teams={"blue": ["Red"]}, autosave=False)
     with pytest.raises(ValueError, match="computer"):
-        s.lock("red")
+        s.classroom.lock("red")
 
 
 # --- the PIN -------------------------------------------------------------------------------------
@@ -289,7 +291,11 @@ def test_the_pin_is_kept_only_as_a_salted_hash() -> None:
     rec = s.log["settings"]["pin"]
     assert set(rec) == {"salt", "iterations", "pbkdf2_sha256"}
     assert "80417" not in json.dumps({k: v for k, v in rec.items() if k != "salt"})
-    assert s.check_pin("80417") and not s.check_pin("80418") and not s.check_pin("")
+    assert (
+        s.classroom.check_pin("80417")
+        and not s.classroom.check_pin("80418")
+        and not s.classroom.check_pin("")
+    )
     with pytest.raises(ValueError, match="4 or more digits"):
         new(pin="123")
     with pytest.raises(ValueError, match="4 or more digits"):
@@ -336,12 +342,17 @@ def test_same_class_code_same_moves_same_turns(tmp_path) -> None:
         pin="1234",
         teams={"blue": ["Hawks"]},
     )
-    code = a.class_code
+    code = a.classroom.class_code
     assert code is not None and code.startswith("MINI-")
     b = Session.from_class_code(
         code, MINI, teams={"blue": ["Doves", "Owls"]}, pin="9999", autosave=False
     )
-    assert (b.seed, b.timer, b.ai_settings, b.class_code) == (a.seed, 120, a.ai_settings, code)
+    assert (b.seed, b.classroom.timer, b.ai_settings, b.classroom.class_code) == (
+        a.seed,
+        120,
+        a.ai_settings,
+        code,
+    )
     assert b.seats["red"].kind == "ai"
     for s in (a, b):
         for move in ("talk", "spy", "wait"):
@@ -369,20 +380,20 @@ def test_same_class_code_same_moves_same_turns(tmp_path) -> None:
 
 def test_custom_ai_settings_have_no_class_code() -> None:
     s = new(ai=AISettings(worlds=50))
-    assert s.class_code is None and s.log["settings"]["class_code"] is None
+    assert s.classroom.class_code is None and s.log["settings"]["class_code"] is None
 
 
 def test_end_screen_brier_scores_by_hand() -> None:
     from game.ui.hotseat import HotSeat
 
     s = new(seed=5)
-    s.submit_forecast("Red", {"war": 0.2, "deal": 0.3})  # none = 0.5
-    s.submit_forecast("Gold", {"war": 0.1, "deal": 0.8, "red_folds": 0.1})  # none = 0
+    s.classroom.submit_forecast("Red", {"war": 0.2, "deal": 0.3})  # none = 0.5
+    s.classroom.submit_forecast("Gold", {"war": 0.1, "deal": 0.8, "red_folds": 0.1})  # none = 0
     s.commit("blue", "wait")
     s.commit("red", "wait")
     s.resolve()
-    s.submit_forecast("Green", {"deal": 1.0}, within=1)
-    s.end_game("deal")  # in turn 2: inside every window
+    s.classroom.submit_forecast("Green", {"deal": 1.0}, within=1)
+    s.console.end_game("deal")  # in turn 2: inside every window
     g = HotSeat(s, s.loaded)
     try:
         got = {x.team: x for x in g.team_scores()}
@@ -394,7 +405,7 @@ def test_end_screen_brier_scores_by_hand() -> None:
     assert (got["Red"].forecasts, got["Red"].scored) == (1, 1)
 
 
-def test_difficulty_is_an_ai_setting_not_an_edited_scenario(ui_data_dir) -> None:
+def test_difficulty_is_an_ai_setting_not_an_edited_scenario(data_dir) -> None:
     from game.scenario import load_scenario
     from game.ui.backend import Game
 

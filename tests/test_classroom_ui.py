@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from test_report import SECTIONS, check_html
 
 from game.cli import main
@@ -101,6 +102,7 @@ def console_inject(d, headline: str) -> None:
 # --- the whole classroom game ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_hot_seat_game_three_teams_two_actors_makes_a_report(ui_app, tmp_path) -> None:
     d = ui_app()
     classroom_setup(d, {"blue": "Red, Green", "red": "Gold"}, "2468", timer_clicks=1)
@@ -108,7 +110,7 @@ def test_hot_seat_game_three_teams_two_actors_makes_a_report(ui_app, tmp_path) -
     g = d.app.game
     code = g.class_code
     assert code and code in d.scene.labels()
-    assert g.session.timer == 60 and [t.name for t in g.teams] == ["Red", "Green", "Gold"]
+    assert g.session.classroom.timer == 60 and [t.name for t in g.teams] == ["Red", "Green", "Gold"]
     d.key(pygame.K_RETURN)
     plan = {"blue": ["talk", "spy", "wait", "talk"], "red": ["talk", "wait", "mobilise", "wait"]}
     names = {o.name for a in g.scenario.actors for o in a.options}
@@ -248,6 +250,7 @@ def test_f9_does_nothing_in_a_game_against_the_computer(ui_app) -> None:
     assert d.scene.name == "room"
 
 
+@pytest.mark.slow
 def test_console_lock_reveal_and_timer_controls(ui_app) -> None:
     d = ui_app()
     _to_room(d)
@@ -279,25 +282,26 @@ def test_console_lock_reveal_and_timer_controls(ui_app) -> None:
     d.click_button("stop_timer")
     d.wait(lambda: d.scene.pending is None)
     d.key(pygame.K_F9)
-    assert g.session.timer == 180 and g.time_left() is None
+    assert g.session.classroom.timer == 180 and g.time_left() is None
     assert "Timer stopped" in [x for x in d.scene.labels()] or g.time_left() is None
 
 
 # --- duplicate mode --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_joining_by_class_code_gives_the_same_game_and_the_report_compares(
     ui_app, tmp_path
 ) -> None:
     first = Session.new(
         MINI, seed=9090, teams={"blue": ["Hawks"]}, timer=60, pin="1111", autosave=False
     )
-    code = first.class_code
+    code = first.classroom.class_code
     d = ui_app(seed=5)
     classroom_setup(d, {"blue": "Doves"}, "2222", code=code.lower())
     assert d.scene.name == "class_code"
     g = d.app.game
-    assert g.class_code == code and g.seed == 9090 and g.session.timer == 60
+    assert g.class_code == code and g.seed == 9090 and g.session.classroom.timer == 60
     d.key(pygame.K_RETURN)
     moves = ["talk", "spy"]
     for m in moves:
@@ -333,6 +337,7 @@ def test_bad_classroom_setups_say_what_is_wrong(ui_app) -> None:
     assert d.scene.name == "classroom_setup" and "typo" in d.scene.message
 
 
+@pytest.mark.slow
 def test_classroom_scenes_fit_every_window_size(ui_app) -> None:
     from test_ui_resize import _check_scene
 
@@ -387,7 +392,7 @@ def test_a_classroom_game_continues_at_the_next_hand_over(ui_app) -> None:
     d2.click_button("continue")
     assert d2.scene.name == "handover" and "Team Gold" in d2.scene.labels()
     g = d2.app.game
-    assert g.session.committed("blue") == "talk" and len(g.session.forecasts()) == 1
+    assert g.session.committed("blue") == "talk" and len(g.session.classroom.forecasts()) == 1
     sit_down(d2)
     assert d2.scene.snap.actor == "red"
     d2.key(pygame.K_F9)
@@ -420,3 +425,29 @@ def test_console_at_a_hand_over_pause_lock_and_resume(ui_app) -> None:
     assert g.session.log["turns"][0]["moves"]["red"] == "wait"
     sit_down(d)
     assert "The teacher locked Team Gold's choice." in g.full_resolutions[0].notes
+
+
+def test_the_worker_publishes_a_new_frozen_state_and_never_changes_a_held_one(ui_app) -> None:
+    import dataclasses
+
+    import pytest
+
+    d = ui_app()
+    classroom_setup(d, {"blue": "Red", "red": "Gold"}, "2468", timer_clicks=1)
+    d.key(pygame.K_RETURN)
+    g = d.app.game
+    before = g.state
+    seen = dataclasses.astuple(before)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        before.paused = True  # type: ignore[misc]
+    sit_down(d)  # the worker seats Team Red
+    after = g.state
+    assert after is not before and dataclasses.astuple(before) == seen
+    assert before.go is None and after.go is not None and after.go.team == "Red"
+    assert after.clock != before.clock  # Red's countdown starts from its full time
+    assert g.time_left() == pytest.approx(after.limit, abs=1.0)
+    open_console(d, "2468")
+    held = g.state
+    d.click_button("pause")
+    d.wait(lambda: d.scene.pending is None, what="the pause")
+    assert g.state.paused and not held.paused and g.paused

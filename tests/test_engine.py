@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import CHEAP
 
 from game.engine import (
     AISettings,
@@ -18,20 +19,9 @@ from game.engine import (
     save_game,
 )
 from game.engine.saves import replay
-from game.scenario import Loaded, load_scenario
+from game.scenario import Loaded
 
 DATA = Path(__file__).parent / "data"
-CHEAP = AISettings(worlds=32, horizon=2, advice_worlds=64, advice_horizon=2)
-
-
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BRINK_DATA_DIR", str(tmp_path / "data"))
-
-
-@pytest.fixture(scope="module")
-def mini() -> Loaded:
-    return load_scenario(DATA / "mini.yaml")
 
 
 def new(mini: Loaded, seed: int = 1, **seats: Seat | str) -> Session:
@@ -246,23 +236,23 @@ def test_scripted_inject_fires_at_the_start_of_its_turn(mini: Loaded) -> None:
 def test_teacher_controls_apply_and_are_logged(mini: Loaded, tmp_path: Path) -> None:
     s = new(mini, seed=5, blue=Seat.human(), red=Seat.ai())
     stage0 = s.stage
-    s.fire_event("incident")
+    s.console.fire_event("incident")
     assert s.stage != stage0  # the incident climbs one rung
     assert s.news[-1].headline == "Shots fired at a border post"
-    s.set_metric("tension", 77)
+    s.console.set_metric("tension", 77)
     assert s.state.x[0, 0] == 77.0
     with pytest.raises(ValueError, match="within"):
-        s.set_metric("tension", 500)
+        s.console.set_metric("tension", 500)
     with pytest.raises(ValueError, match="unknown event"):
-        s.fire_event("alien_invasion")
-    s.add_inject("Floods hit the border region", "Both armies help with relief.")
+        s.console.fire_event("alien_invasion")
+    s.console.add_inject("Floods hit the border region", "Both armies help with relief.")
     assert s.news[-1].kind == "inject" and s.news[-1].visible_to is None
-    s.pause()
+    s.console.pause()
     s.commit("blue", "talk")
     with pytest.raises(EngineError, match="paused"):
         s.resolve()
     assert s.view("blue").paused
-    s.resume()
+    s.console.resume()
     kinds = [a["kind"] for a in s.log["current"]["actions"]]
     assert kinds == ["fire_event", "set_metric", "add_inject", "pause", "resume"]
     assert all(a["turn"] == 1 for a in s.log["current"]["actions"])
@@ -272,7 +262,7 @@ def test_teacher_controls_apply_and_are_logged(mini: Loaded, tmp_path: Path) -> 
     assert [e.source for e in rep.events][:1] == ["teacher"]
     _check_sums(rep)
     # mid-turn teacher actions and commits survive a save
-    s.set_metric("tension", 10)
+    s.console.set_metric("tension", 10)
     s.commit("blue", "talk")
     path = save_game(s, tmp_path / "t.json")
     s2 = load_game(path, mini)

@@ -9,24 +9,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import CHEAP
 
-from game.engine import AISettings, Seat, Session
+from game.engine import Seat, Session
 from game.engine.fog import belief_state, estimates
 from game.scenario import Loaded, check_file, load_scenario
 
 DATA = Path(__file__).parent / "data"
 VENEZUELA = Path(__file__).parent.parent / "scenarios" / "venezuela-2025.yaml"
-CHEAP = AISettings(worlds=16, horizon=2, advice_worlds=32, advice_horizon=2)
-
-
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BRINK_DATA_DIR", str(tmp_path / "data"))
-
-
-@pytest.fixture(scope="module")
-def mini() -> Loaded:
-    return load_scenario(DATA / "mini.yaml")
 
 
 def scenarios() -> list[Path]:
@@ -60,6 +50,7 @@ def hidden_truths(s: Session, viewer: str) -> set[float]:
     return {float(r[i]) for r in rows for i in idx} - bounds
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", scenarios(), ids=lambda p: p.stem)
 def test_views_never_contain_the_other_sides_true_private_values(path: Path) -> None:
     loaded = load_scenario(path)
@@ -98,11 +89,11 @@ def test_views_never_contain_the_other_sides_true_private_values(path: Path) -> 
 def test_error_follows_the_viewers_intelligence(mini: Loaded) -> None:
     s = Session.new(mini, seed=3, ai=CHEAP, autosave=False)
     fog = mini.scenario.fog
-    s.set_metric("intel", 0.0)
+    s.console.set_metric("intel", 0.0)
     assert s.view("blue").metric("resolve").error == pytest.approx(fog.error_at_zero_intel * 100)
-    s.set_metric("intel", 100.0)
+    s.console.set_metric("intel", 100.0)
     assert s.view("blue").metric("resolve").error == pytest.approx(fog.error_at_full_intel * 100)
-    s.set_metric("intel", 50.0)
+    s.console.set_metric("intel", 50.0)
     mid = fog.error_at_full_intel + (fog.error_at_zero_intel - fog.error_at_full_intel) * 0.5
     assert s.view("blue").metric("resolve").error == pytest.approx(mid * 100)
     # red has no intelligence metric: always the zero-intelligence error

@@ -6,27 +6,17 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import CHEAP
 
-from game.engine import AISettings, Session, load_game, save_game
+from game.engine import Session, load_game, save_game
 from game.engine.saves import replay_file
-from game.scenario import Loaded, check_file, load_scenario
+from game.scenario import Loaded, load_scenario
 
 DATA = Path(__file__).parent / "data"
 VENEZUELA = Path(__file__).parent.parent / "scenarios" / "venezuela-2025.yaml"
-# cheap settings keep 200 games quick; the defaults are measured by benchmarks/bench_engine.py
-CHEAP = AISettings(worlds=16, horizon=2, advice_worlds=16, advice_horizon=2)
 
 
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BRINK_DATA_DIR", str(tmp_path / "data"))
-
-
-@pytest.fixture(scope="module")
-def mini() -> Loaded:
-    return load_scenario(DATA / "mini.yaml")
-
-
+@pytest.mark.slow
 def test_200_ai_games_end_and_replay_identically_from_their_saves(
     mini: Loaded, tmp_path: Path
 ) -> None:
@@ -50,12 +40,12 @@ def test_200_ai_games_end_and_replay_identically_from_their_saves(
     assert len(outcomes) >= 2, outcomes  # games differ by seed
 
 
-def test_autosave_after_every_turn(mini: Loaded, tmp_path: Path) -> None:
+def test_autosave_after_every_turn(mini: Loaded, data_dir: Path) -> None:
     from game.engine import autosave_dir, latest_autosave, save_info
 
     s = Session.new(mini, seed=3, ai=CHEAP)
     assert s.autosave_path is not None and s.autosave_path.parent == autosave_dir()
-    assert str(tmp_path) in str(autosave_dir())
+    assert autosave_dir().is_relative_to(data_dir)
     assert latest_autosave() is None
     s.resolve()
     assert latest_autosave() == s.autosave_path
@@ -75,10 +65,7 @@ def test_autosave_after_every_turn(mini: Loaded, tmp_path: Path) -> None:
     assert not list(autosave_dir().glob(".*.tmp"))
 
 
-@pytest.mark.skipif(
-    not VENEZUELA.is_file() or check_file(VENEZUELA)[0] is None,
-    reason="the Venezuela scenario does not pass `brink check` yet",
-)
+@pytest.mark.slow
 def test_venezuela_games_replay_bit_for_bit(tmp_path: Path) -> None:
     loaded = load_scenario(VENEZUELA)
     for seed in range(3):

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 FACTS_PATH = REPO / "seeds" / "venezuela-2025-facts.yaml"
+TAIWAN_PATH = REPO / "seeds" / "taiwan-1995-facts.yaml"
 REFS_PATH = REPO / "seeds" / "reference-classes.yaml"
 
 # The sources live outside the repo; override with environment variables if they move.
@@ -28,6 +30,30 @@ REFERENCE_NOTES = Path(
 )
 
 FACT_ID = re.compile(r"^VE-(C)?\d{2}$")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One fact sheet and the id scheme its conventions header describes."""
+
+    path: Path
+    header_id: str
+    fact_id: re.Pattern[str]
+    # Prefix of public-record context facts, which must say so (None: no such class).
+    context_prefix: str | None = None
+    # Does every fact cite an entry of a top-level `sources:` list in its note?
+    cites_sources: bool = False
+
+
+SHEETS = {
+    "venezuela": Sheet(FACTS_PATH, "venezuela-2025-facts", FACT_ID, context_prefix="VE-C"),
+    "taiwan": Sheet(
+        TAIWAN_PATH, "taiwan-1995-facts", re.compile(r"^TW-(L)?\d{2}$"), cites_sources=True
+    ),
+}
+SOURCE_ID = re.compile(r"^S-[A-Z0-9-]+$")
+SOURCE_REF = re.compile(r"\[(S-[A-Z0-9-]+)\]")
+SOURCE_FIELDS = ("author", "title", "publisher")
 REF_ID = re.compile(r"^RC-[A-Z0-9-]+$")
 FACT_STATUSES = {"established", "official_statement", "claim", "report"}
 REF_CONFIDENCES = {"counted", "published", "unconfirmed", "suggested"}
@@ -79,6 +105,12 @@ def _is_iso_date(value: object) -> bool:
 # --------------------------------------------------------------------------- fixtures
 
 
+@pytest.fixture(scope="module", params=sorted(SHEETS))
+def sheet(request: pytest.FixtureRequest) -> tuple[Sheet, dict]:
+    spec = SHEETS[request.param]
+    return spec, _load(spec.path)
+
+
 @pytest.fixture(scope="module")
 def facts_doc() -> dict:
     return _load(FACTS_PATH)
@@ -89,12 +121,21 @@ def refs_doc() -> dict:
     return _load(REFS_PATH)
 
 
-@pytest.fixture(scope="module")
-def facts(facts_doc: dict) -> list[dict]:
-    items = facts_doc.get("facts")
+def _facts_of(doc: dict) -> list[dict]:
+    items = doc.get("facts")
     assert isinstance(items, list) and items, "facts: must be a non-empty list"
     assert all(isinstance(f, dict) for f in items)
     return items
+
+
+@pytest.fixture(scope="module")
+def facts(facts_doc: dict) -> list[dict]:
+    return _facts_of(facts_doc)
+
+
+@pytest.fixture(scope="module")
+def sheet_facts(sheet: tuple[Sheet, dict]) -> list[dict]:
+    return _facts_of(sheet[1])
 
 
 @pytest.fixture(scope="module")
@@ -111,28 +152,32 @@ def _source_grams(path: Path) -> set[tuple[str, ...]]:
     return ngrams(words(path.read_text(encoding="utf-8")))
 
 
-# --------------------------------------------------------------------------- facts sheet
+# --------------------------------------------------------------------------- every fact sheet
 
 
-def test_facts_header(facts_doc: dict) -> None:
-    assert facts_doc.get("id") == "venezuela-2025-facts"
-    assert isinstance(facts_doc.get("title"), str) and facts_doc["title"].strip()
-    source = facts_doc.get("source")
+def test_facts_header(sheet: tuple[Sheet, dict]) -> None:
+    spec, doc = sheet
+    assert doc.get("id") == spec.header_id
+    assert isinstance(doc.get("title"), str) and doc["title"].strip()
+    source = doc.get("source")
     assert isinstance(source, dict)
     assert isinstance(source.get("description"), str) and source["description"].strip()
     assert _is_iso_date(source.get("date"))
 
 
-def test_fact_ids_unique_and_well_formed(facts: list[dict]) -> None:
-    ids = [f.get("id") for f in facts]
-    bad = [i for i in ids if not isinstance(i, str) or not FACT_ID.match(i)]
+def test_fact_ids_unique_and_well_formed(
+    sheet: tuple[Sheet, dict], sheet_facts: list[dict]
+) -> None:
+    spec = sheet[0]
+    ids = [f.get("id") for f in sheet_facts]
+    bad = [i for i in ids if not isinstance(i, str) or not spec.fact_id.match(i)]
     assert not bad, f"malformed fact ids: {bad}"
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     assert not dupes, f"duplicate fact ids: {dupes}"
 
 
-def test_fact_fields(facts: list[dict]) -> None:
-    for fact in facts:
+def test_fact_fields(sheet_facts: list[dict]) -> None:
+    for fact in sheet_facts:
         fid = fact.get("id")
         for field in FACT_FIELDS:
             assert field in fact, f"{fid}: missing {field}"
@@ -144,12 +189,66 @@ def test_fact_fields(facts: list[dict]) -> None:
             assert isinstance(fact["note"], str) and fact["note"].strip(), f"{fid}: empty note"
 
 
-def test_context_facts_are_public_record(facts: list[dict]) -> None:
-    context = [f for f in facts if f["id"].startswith("VE-C")]
-    assert context, "expected public-record context facts (VE-Cnn)"
+def test_statements_are_never_established(sheet_facts: list[dict]) -> None:
+    # Any side's statement is recorded as what it is; no government's words become fact.
+    for fact in sheet_facts:
+        if re.search(r"\bstatement\b|\bstate press\b", fact["asserted_by"]):
+            assert fact["status"] != "established", fact["id"]
+
+
+def test_context_facts_are_public_record(
+    sheet: tuple[Sheet, dict], sheet_facts: list[dict]
+) -> None:
+    prefix = sheet[0].context_prefix
+    if prefix is None:
+        return
+    context = [f for f in sheet_facts if f["id"].startswith(prefix)]
+    assert context, f"expected public-record context facts ({prefix}nn)"
     for fact in context:
         assert fact["asserted_by"] == "public record", fact["id"]
         assert fact["status"] in {"established", "report"}, fact["id"]
+
+
+def test_fact_cross_references_resolve(sheet_facts: list[dict]) -> None:
+    ids = {f["id"] for f in sheet_facts}
+    for fact in sheet_facts:
+        for ref in re.findall(r"\b(?:VE-C?|TW-L?)\d{2}\b", fact.get("note", "")):
+            assert ref in ids, f"{fact['id']}: note refers to unknown fact {ref}"
+
+
+def test_every_fact_cites_a_listed_source(
+    sheet: tuple[Sheet, dict], sheet_facts: list[dict]
+) -> None:
+    spec, doc = sheet
+    if not spec.cites_sources:
+        return
+    sources = doc.get("sources")
+    assert isinstance(sources, list) and sources, "sources: must be a non-empty list"
+    ids = [s.get("id") for s in sources]
+    assert all(isinstance(i, str) and SOURCE_ID.match(i) for i in ids), ids
+    assert len(ids) == len(set(ids)), "duplicate source ids"
+    for src in sources:
+        for field in SOURCE_FIELDS:
+            assert isinstance(src.get(field), str) and src[field].strip(), (src["id"], field)
+        assert _is_iso_date(src.get("date")), src["id"]
+    cited: set[str] = set()
+    for fact in sheet_facts:
+        refs = SOURCE_REF.findall(fact.get("note", ""))
+        assert refs, f"{fact['id']}: note cites no [S-...] source"
+        unknown = sorted(set(refs) - set(ids))
+        assert not unknown, f"{fact['id']}: unknown sources {unknown}"
+        cited |= set(refs)
+    assert not set(ids) - cited, f"sources never cited: {sorted(set(ids) - cited)}"
+
+
+def test_statements_are_short_in_every_sheet(sheet_facts: list[dict]) -> None:
+    long = [
+        (f["id"], len(f["statement"])) for f in sheet_facts if len(f["statement"]) > MAX_STATEMENT
+    ]
+    assert not long, f"statements over {MAX_STATEMENT} characters: {long}"
+
+
+# --------------------------------------------------------------------------- Venezuela sheet
 
 
 def test_militia_claim_is_a_claim(facts: list[dict]) -> None:
@@ -165,11 +264,44 @@ def test_independent_militia_estimate_present(facts: list[dict]) -> None:
     )
 
 
-def test_fact_cross_references_resolve(facts: list[dict]) -> None:
-    ids = {f["id"] for f in facts}
-    for fact in facts:
-        for ref in re.findall(r"\bVE-C?\d{2}\b", fact.get("note", "")):
-            assert ref in ids, f"{fact['id']}: note refers to unknown fact {ref}"
+# --------------------------------------------------------------------------- Taiwan sheet
+
+
+@pytest.fixture(scope="module")
+def taiwan_facts() -> list[dict]:
+    return _facts_of(_load(TAIWAN_PATH))
+
+
+ELECTION_DAY = dt.date(1996, 3, 23)
+
+
+def _as_date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def test_later_facts_postdate_the_election(taiwan_facts: list[dict]) -> None:
+    # "What we know now": TW-Lnn came out after the crisis, TW-nn by its end.
+    for fact in taiwan_facts:
+        later = fact["id"].startswith("TW-L")
+        when = _as_date(fact["date"])
+        if later:
+            assert when > ELECTION_DAY, fact["id"]
+        else:
+            assert when <= dt.date(1996, 3, 31), fact["id"]
+
+
+def test_taiwan_election_result_recorded(taiwan_facts: list[dict]) -> None:
+    vote = [
+        f for f in taiwan_facts if _as_date(f["date"]) == ELECTION_DAY and "54" in f["statement"]
+    ]
+    assert vote and all(f["status"] == "established" for f in vote)
+
+
+def test_taiwan_sides_are_heard_alike(taiwan_facts: list[dict]) -> None:
+    # Each of the three governments has its own statements on record.
+    speakers = [f["asserted_by"] for f in taiwan_facts if f["status"] == "official_statement"]
+    for side in ("PRC", "US", "Taiwan"):
+        assert sum(side in s for s in speakers) >= 3, side
 
 
 # --------------------------------------------------------------------------- reference sheet
@@ -212,13 +344,8 @@ def test_five_cases_present(refs: list[dict]) -> None:
     assert "RC-CASE-HAITI-1994" in ids
 
 
-# --------------------------------------------------------------------------- both sheets
-
-
-@pytest.mark.parametrize("sheet", ["facts", "refs"])
-def test_statements_are_short(sheet: str, request: pytest.FixtureRequest) -> None:
-    items = request.getfixturevalue(sheet)
-    long = [(i["id"], len(i["statement"])) for i in items if len(i["statement"]) > MAX_STATEMENT]
+def test_reference_statements_are_short(refs: list[dict]) -> None:
+    long = [(i["id"], len(i["statement"])) for i in refs if len(i["statement"]) > MAX_STATEMENT]
     assert not long, f"statements over {MAX_STATEMENT} characters: {long}"
 
 

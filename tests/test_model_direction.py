@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from game.model import Fixed, compile_scenario, forecast, initial_state
-from game.scenario import ScenarioError, load_scenario
+from game.scenario import load_scenario
 from game.scenario.schema import Category
 
 VENEZUELA = Path(__file__).resolve().parents[1] / "scenarios" / "venezuela-2025.yaml"
@@ -21,12 +20,7 @@ WORLDS = 4000
 
 
 def test_escalation_never_lowers_p_war() -> None:
-    if not VENEZUELA.exists():
-        pytest.skip(f"{VENEZUELA} is not there yet")
-    try:
-        scn = load_scenario(VENEZUELA).scenario
-    except ScenarioError as e:
-        pytest.skip(f"{VENEZUELA} does not load yet: {e.problems[0]}")
+    scn = load_scenario(VENEZUELA).scenario
     c = compile_scenario(scn)
     war = c.outcomes_of_kind("war")
     assert war, "the scenario has no outcome of kind war"

@@ -23,7 +23,7 @@ from game.model.reference import (
     ref_step,
 )
 from game.model.synthetic import synthetic_scenario
-from game.scenario import ScenarioError, load_scenario
+from game.scenario import load_scenario
 from game.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,6 +86,7 @@ def _mix(text: str) -> dict[str, float]:
     return {k: float(v) for k, v in (part.split("=") for part in text[4:].split(","))}
 
 
+@pytest.mark.slow
 def test_mini_agrees() -> None:
     scn = load_scenario(MINI).scenario
     _compare(scn, 20_000, 2_500, scn.meta.turn_limit, seed=11)
@@ -114,19 +115,16 @@ SYNTHETIC = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("seed", "sizes"), SYNTHETIC, ids=[str(s) for s, _ in SYNTHETIC])
 def test_generated_scenarios_agree(seed: int, sizes: dict[str, int]) -> None:
     scn = synthetic_scenario(seed, **sizes)
     _compare(scn, 20_000, 1_500, scn.meta.turn_limit, seed=seed)
 
 
+@pytest.mark.slow
 def test_venezuela_agrees() -> None:
-    if not VENEZUELA.exists():
-        pytest.skip(f"{VENEZUELA} is not there yet")
-    try:
-        scn = load_scenario(VENEZUELA).scenario
-    except ScenarioError as e:
-        pytest.skip(f"{VENEZUELA} does not load yet: {e.problems[0]}")
+    scn = load_scenario(VENEZUELA).scenario
     _compare(scn, 20_000, 1_500, scn.meta.turn_limit, seed=21)
 
 

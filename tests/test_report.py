@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -74,22 +73,24 @@ def classroom_log(scenario: Path, path: Path, seed: int = 7, turns: int = 8) -> 
     while not s.over and s.turn < turns:
         T = s.current_turn
         if T == 2:
-            s.add_inject("Oil tanker seized off the coast", "Control team inject")
+            s.console.add_inject("Oil tanker seized off the coast", "Control team inject")
         if T == 3:
-            s.pause()
-            s.fire_event(s.c.event_ids[0])
-            s.resume()
+            s.console.pause()
+            s.console.fire_event(s.c.event_ids[0])
+            s.console.resume()
         if T == 4:
-            s.set_metric("tension", 70.0)
+            s.console.set_metric("tension", 70.0)
         if T == 6:
-            s.add_inject("Regional summit called", "")
-        for team, _actor in s.goes():
+            s.console.add_inject("Regional summit called", "")
+        for team, _actor in s.classroom.goes():
             p_war = float(rng.uniform(0.05, 0.4))
             p_set = float(rng.uniform(0.1, 0.5))
-            s.submit_forecast(team, {"war": round(p_war, 2), "settlement": round(p_set, 2)}, 4)
+            s.classroom.submit_forecast(
+                team, {"war": round(p_war, 2), "settlement": round(p_set, 2)}, 4
+            )
         for actor, plan in (("usa", plan_us), ("ven", plan_ve)):
             if T == 5 and actor == "ven":
-                s.timer_expired("ven")  # Blue's time ran out: hold course
+                s.classroom.timer_expired("ven")  # Blue's time ran out: hold course
                 continue
             opts = {o.id for o in s.options(actor) if o.available}
             want = plan[(T - 1) % len(plan)]
@@ -103,10 +104,18 @@ def classroom_log(scenario: Path, path: Path, seed: int = 7, turns: int = 8) -> 
 
 
 @pytest.fixture(scope="module")
-def logs(scenario_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def auto_log(scenario_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One computer game (alone, so that the quick tests need not wait for the rest)."""
+    return computer_log(scenario_copy, tmp_path_factory.mktemp("auto") / "auto7.json", 7)
+
+
+@pytest.fixture(scope="module")
+def logs(
+    scenario_copy: Path, auto_log: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("logs")
     return {
-        "auto": computer_log(scenario_copy, d / "auto7.json", 7),
+        "auto": auto_log,
         "dup1": computer_log(scenario_copy, d / "dup1.json", 11),
         "dup2": computer_log(scenario_copy, d / "dup2.json", 11, {"usa": "talks"}),
         "class": classroom_log(scenario_copy, d / "class.json"),
@@ -220,17 +229,16 @@ def check_html(html: str) -> _Balance:
 # --- the report from one log ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_report_from_one_computer_log(
     logs: dict[str, Path], tmp_path: Path, brink: Callable[..., Run]
 ) -> None:
     out = tmp_path / "report.html"
     csv_dir = tmp_path / "csv"
     js = tmp_path / "report.json"
-    t0 = time.perf_counter()
     args = ["report", str(logs["auto"]), "-o", str(out), "--csv", str(csv_dir), "--json", str(js)]
-    r = brink_process(*args, "--worlds", WORLDS)
+    r = brink_process(*args, "--worlds", WORLDS)  # (its time: benchmarks/bench_files.py)
     assert r.returncode == 0, r.stderr
-    assert time.perf_counter() - t0 < 30
     html = out.read_text(encoding="utf-8")
     p = check_html(html)
     for sec in SECTIONS:
@@ -275,6 +283,7 @@ def test_report_from_one_computer_log(
     assert list(csv.DictReader((csv_dir / "forecasts.csv").open(encoding="utf-8"))) == []
 
 
+@pytest.mark.slow
 def test_classroom_log_shows_teams_console_and_forecasts(
     logs: dict[str, Path], tmp_path: Path, brink: Callable[..., Run]
 ) -> None:
@@ -319,6 +328,7 @@ def test_classroom_log_shows_teams_console_and_forecasts(
 # --- several logs (duplicate mode) ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_report_from_two_logs_with_the_same_seed(
     logs: dict[str, Path], tmp_path: Path, brink: Callable[..., Run]
 ) -> None:
@@ -350,6 +360,7 @@ def test_report_from_two_logs_with_the_same_seed(
     assert re.search(rf"Turn <strong>{first}</strong>", html)
 
 
+@pytest.mark.slow
 def test_logs_of_different_scenarios_are_refused(
     logs: dict[str, Path], tmp_path: Path, brink: Callable[..., Run]
 ) -> None:
@@ -375,10 +386,10 @@ def test_logs_of_different_scenarios_are_refused(
     ],
 )
 def test_a_bad_log_gives_the_engine_message_and_exit_1(
-    logs: dict[str, Path], tmp_path: Path, damage: Any, words: str, brink: Callable[..., Run]
+    auto_log: Path, tmp_path: Path, damage: Any, words: str, brink: Callable[..., Run]
 ) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_bytes(damage(logs["auto"].read_bytes()))
+    bad.write_bytes(damage(auto_log.read_bytes()))
     out = tmp_path / "r.html"
     r = brink("report", str(bad), "-o", str(out), "--worlds", WORLDS)
     assert r.returncode == 1
@@ -388,11 +399,11 @@ def test_a_bad_log_gives_the_engine_message_and_exit_1(
 
 
 def test_a_missing_log_and_bad_worlds(
-    tmp_path: Path, logs: dict[str, Path], brink: Callable[..., Run]
+    tmp_path: Path, auto_log: Path, brink: Callable[..., Run]
 ) -> None:
     r = brink("report", str(tmp_path / "nope.json"), "-o", str(tmp_path / "r.html"))
     assert r.returncode == 1 and "no such file" in r.stderr
-    r = brink("report", str(logs["auto"]), "--worlds", "5", "-o", str(tmp_path / "r.html"))
+    r = brink("report", str(auto_log), "--worlds", "5", "-o", str(tmp_path / "r.html"))
     assert r.returncode == 2 and "--worlds" in r.stderr
 
 
@@ -405,6 +416,7 @@ def test_the_report_package_does_not_import_pygame() -> None:
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_a_game_saved_before_its_first_turn_and_one_saved_mid_game(
     scenario_copy: Path, tmp_path: Path, brink: Callable[..., Run]
 ) -> None:

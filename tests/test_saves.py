@@ -13,24 +13,14 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CHEAP
 
-from game.engine import AISettings, SaveError, Seat, Session, load_game, read_save, save_game
+from game.engine import SaveError, Seat, Session, load_game, read_save, save_game
 from game.engine.saves import checksum, encode, write_atomic
 from game.scenario import Loaded, load_scenario
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = DATA / "saves"
-CHEAP = AISettings(worlds=16, horizon=2, advice_worlds=16, advice_horizon=2)
-
-
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BRINK_DATA_DIR", str(tmp_path / "data"))
-
-
-@pytest.fixture(scope="module")
-def mini() -> Loaded:
-    return load_scenario(DATA / "mini.yaml")
 
 
 @pytest.fixture
@@ -41,7 +31,7 @@ def saved(mini: Loaded, tmp_path: Path) -> Path:
         s.advice("blue")
         s.commit("blue", "talk")
         s.resolve()
-    s.add_inject("A storm closes the ports")
+    s.console.add_inject("A storm closes the ports")
     return save_game(s, tmp_path / "game.json")
 
 
@@ -193,6 +183,7 @@ def test_save_bytes_are_deterministic(saved: Path, mini: Loaded) -> None:
 # --- crash safety --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
 def test_killed_while_autosaving_the_last_complete_turn_always_loads(
     mini: Loaded, tmp_path: Path
@@ -263,10 +254,10 @@ def test_golden_saves_still_load(path: Path) -> None:
     log = read_save(path)  # the format is still read
     assert log["format_version"] == facts["format_version"]
     assert log["seed"] == facts["seed"]
+    # each golden save keeps a copy of the scenario it was played on, byte for byte
     scenario = DATA / facts["scenario_file"]
     loaded = load_scenario(scenario)
-    if loaded.sha256 != log["scenario"]["sha256"]:
-        pytest.skip(f"{scenario.name} changed since {path.name} was made; regenerate it")
+    assert loaded.sha256 == log["scenario"]["sha256"], f"{scenario} is not the one {path.name} used"
     s = load_game(path, loaded)  # and re-plays bit for bit
     assert s.turn == facts["turn"]
     assert s.outcome == facts["outcome"]
@@ -281,7 +272,7 @@ def make_golden() -> None:
     s = Session.new(
         loaded, seed=2025, seats={"blue": Seat.human(), "red": Seat.ai()}, ai=CHEAP, autosave=False
     )
-    s.fire_event("mediator")
+    s.console.fire_event("mediator")
     s.advice("blue")
     moves = ["talk", "spy", "wait", "talk", "talk", "wait", "talk", "talk", "wait", "talk"]
     while not s.over:
@@ -294,13 +285,15 @@ def make_golden() -> None:
     write_atomic(path, encode(log))
     facts = {
         "format_version": FORMAT_VERSION,
-        "scenario_file": "mini.yaml",
+        "scenario_file": f"{GOLDEN.name}/{path.stem}.yaml",
         "seed": s.seed,
         "turn": s.turn,
         "outcome": s.outcome,
         "moves": [t["moves"] for t in log["turns"]],
     }
     path.with_suffix(".facts").write_text(json.dumps(facts, indent=1) + "\n", encoding="utf-8")
+    shutil.copy(DATA / "mini.yaml", path.with_suffix(".yaml"))  # the scenario, as played
+    shutil.copy(DATA / "mini-facts.yaml", GOLDEN / "mini-facts.yaml")
     print(f"wrote {path}")
 
 

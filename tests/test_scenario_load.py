@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
@@ -426,18 +425,16 @@ def test_python_name_tag_file(capsys: pytest.CaptureFixture[str]) -> None:
     )
 
 
-def test_alias_bomb_is_refused_quickly(capsys: pytest.CaptureFixture[str]) -> None:
+def test_alias_bomb_is_refused_early(capsys: pytest.CaptureFixture[str]) -> None:
+    # (its time: benchmarks/bench_files.py; memory says it was not expanded)
     path = BAD / "alias-bomb.yaml"
     tracemalloc.start()
     try:
-        t0 = time.perf_counter()
         loaded, problems = check_file(path)
-        elapsed = time.perf_counter() - t0
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert loaded is None
-    assert elapsed < 5.0, f"took {elapsed:.2f} s"
     assert peak < 50 * 2**20, f"peak memory {peak / 2**20:.1f} MB"
     p = find(problems, "aliases expand to more than")
     assert p.line == 4

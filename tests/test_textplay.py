@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from game.engine import latest_autosave, load_game
 from game.engine.textplay import play
 
@@ -19,19 +17,14 @@ DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.yaml"
 
 
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BRINK_DATA_DIR", str(tmp_path / "data"))
-
-
 def run(text: str, *args, **kwargs) -> tuple[int, str]:
     out = io.StringIO()
     rc = play(*args, inp=io.StringIO(text), out=out, **kwargs)
     return rc, out.getvalue()
 
 
-def test_play_to_the_end_in_a_subprocess(tmp_path: Path) -> None:
-    env = {**os.environ, "BRINK_DATA_DIR": str(tmp_path / "data"), "OPENBLAS_NUM_THREADS": "1"}
+def test_play_to_the_end_in_a_subprocess(data_dir: Path) -> None:
+    env = {**os.environ, "BRINK_DATA_DIR": str(data_dir), "OPENBLAS_NUM_THREADS": "1"}
     r = subprocess.run(
         [sys.executable, "-m", "game", "play", "--text", str(MINI), "--as", "blue", "--seed", "5"],
         input="2\n" * 30,
@@ -51,7 +44,7 @@ def test_play_to_the_end_in_a_subprocess(tmp_path: Path) -> None:
     assert "Why it changed" in out and "Drift" in out
     assert "The end" in out and re.search(r"Outcome after \d+ turns", out)
     assert "\x1b[" not in out  # no colour codes when piped: nothing lives only in colour
-    saves = list((tmp_path / "data" / "autosave").glob("*.json"))
+    saves = list((data_dir / "autosave").glob("*.json"))
     assert len(saves) == 1 and load_game(saves[0]).over
 
 

@@ -58,3 +58,38 @@ def test_grid_and_column_helpers() -> None:
         assert not a.colliderect(b)
     col = layout.column(pygame.Rect(0, 0, 100, 200), [50, 0, 30], 10)
     assert [r.height for r in col] == [50, 100, 30]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_classroom_and_dialog_layouts(size: tuple[int, int]) -> None:
+    _check(layout.class_code(size), size)
+    _check(layout.handover(size), size)
+    pin = layout.pin(size)
+    _check(_leaves(pin, ("panel",)), size)
+    message, help_box = layout.message(size), layout.help_box(size)
+    for L in (pin, message, help_box):
+        assert not layout.inside(L.values(), size)
+        for k, r in L.items():
+            if k != "panel":  # the box holds its entry and buttons
+                assert L["panel"].contains(r), k
+    menu = layout.menu(size, 5, title=False, head=24)
+    assert menu["frame"].contains(menu["panel"].inflate(0, -8))
+    assert menu["frame"].bottom == menu["panel"].bottom + 4
+    _check(_leaves(layout.console(size), ("panel", "head")), size)
+    _check(_leaves(layout.forecast_panel(size, 4), ("panel", "head")), size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_notice_boxes_are_centred_and_inside(size: tuple[int, int]) -> None:
+    for w, h in ((520, 110), (560, 120)):
+        box = layout.notice(size, w, h)
+        assert box.center == (size[0] // 2, size[1] // 2)
+        assert not layout.inside([box], size) and box.width <= w
+
+
+def test_row_split_and_text_box_below_a_header() -> None:
+    left, right = layout.split_row(pygame.Rect(10, 20, 300, 40), 0.6, 8)
+    assert (left.width, right.x, right.right) == (180, 198, 310)
+    assert not left.colliderect(right)
+    box = layout.below_header(pygame.Rect(0, 100, 200, 300), 30)
+    assert (box.y, box.bottom) == (130, 400)

@@ -22,6 +22,7 @@ def _pick(scene) -> tuple[int, str]:
     return o.index, o.id
 
 
+@pytest.mark.slow
 def test_whole_game_by_keyboard_only(ui_app) -> None:
     d = ui_app()
     assert d.scene.name == "title"
@@ -70,6 +71,7 @@ def test_whole_game_by_keyboard_only(ui_app) -> None:
     assert d.scene.name == "title"
 
 
+@pytest.mark.slow
 def test_whole_game_by_mouse_only(ui_app) -> None:
     d = ui_app()
     d.click_button("new_game")
@@ -122,7 +124,7 @@ def test_watch_mode_advances_with_enter(ui_app) -> None:
     assert d.app.game.session.turn == 1
 
 
-def test_closing_mid_turn_autosaves_and_continue_resumes(ui_app, ui_data_dir) -> None:
+def test_closing_mid_turn_autosaves_and_continue_resumes(ui_app, data_dir) -> None:
     d = ui_app()
     for _ in range(3):
         d.key(pygame.K_RETURN)
@@ -136,7 +138,7 @@ def test_closing_mid_turn_autosaves_and_continue_resumes(ui_app, ui_data_dir) ->
     pygame.event.post(pygame.event.Event(pygame.QUIT))
     d.frames(1)
     assert not d.app.running
-    saves = sorted((ui_data_dir / "autosave").glob("*.json"))
+    saves = sorted((data_dir / "autosave").glob("*.json"))
     assert saves, "closing the window must autosave"
     doc = json.loads(saves[-1].read_text(encoding="utf-8"))
     assert doc["log"]["summary"]["turn"] == 1
@@ -149,7 +151,7 @@ def test_closing_mid_turn_autosaves_and_continue_resumes(ui_app, ui_data_dir) ->
     assert d2.app.game.session.log["turns"][0]["moves"]["blue"] == "talk"
 
 
-def test_help_and_pause_menu_save_load_settings(ui_app, ui_data_dir) -> None:
+def test_help_and_pause_menu_save_load_settings(ui_app, data_dir) -> None:
     d = ui_app()
     d.key(pygame.K_F1)
     assert d.scene.name == "help" and "Keys" in d.scene.labels()
@@ -163,7 +165,7 @@ def test_help_and_pause_menu_save_load_settings(ui_app, ui_data_dir) -> None:
     assert d.app.stack[-2].name == "room" and d.app.stack[-2].paused
     d.click_button("save")
     d.wait(lambda: "Saved" in d.scene.note, what="the save")
-    assert list((ui_data_dir / "saves").glob("save-mini-*.json"))
+    assert list((data_dir / "saves").glob("save-mini-*.json"))
     d.click_button("settings")
     assert d.scene.name == "settings"
     d.click_button("text")  # text size 100% -> 115%: the whole UI is rebuilt
@@ -181,8 +183,8 @@ def test_help_and_pause_menu_save_load_settings(ui_app, ui_data_dir) -> None:
     assert d.scene.name == "title" and d.app.game is None
 
 
-def test_a_corrupt_autosave_gets_a_message_not_a_crash(ui_app, ui_data_dir) -> None:
-    bad = ui_data_dir / "autosave" / "mini-broken.json"
+def test_a_corrupt_autosave_gets_a_message_not_a_crash(ui_app, data_dir) -> None:
+    bad = data_dir / "autosave" / "mini-broken.json"
     bad.parent.mkdir(parents=True)
     bad.write_text('{"format": "brinkmanship-save", "log": ', encoding="utf-8")
     d = ui_app()
@@ -194,7 +196,7 @@ def test_a_corrupt_autosave_gets_a_message_not_a_crash(ui_app, ui_data_dir) -> N
     assert bad.read_text(encoding="utf-8").startswith('{"format"')  # nothing overwritten
 
 
-def test_brink_play_opens_the_title_screen(ui_data_dir) -> None:
+def test_brink_play_opens_the_title_screen(data_dir) -> None:
     import argparse
 
     from game.ui import app as app_mod

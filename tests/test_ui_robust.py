@@ -9,8 +9,11 @@ import warnings
 from unittest.mock import Mock
 
 import pygame_gui
+import pytest
 
-from game.paths import ASSETS
+from game.engine import save_game
+from game.engine.saves import replay_file
+from game.scenario.paths import ASSETS
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.text import has_glyphs
@@ -63,12 +66,16 @@ def _back_to_room(d) -> None:
     assert d.scene.name == "room", d.scene.name
 
 
-def test_monkey_5000_random_events_in_the_room(ui_app) -> None:
+@pytest.mark.slow
+def test_monkey_5000_random_events_in_the_room(ui_app, tmp_path) -> None:
+    """Random keys, clicks and resizes: no crash, no error message on screen, and every
+    game the monkey played still re-plays identically from its save."""
     rng = random.Random(20251118)
     d = ui_app()
     for _ in range(3):
         d.key(pygame.K_RETURN)
     assert d.scene.name == "room"
+    games: list = []  # every game the monkey played, in order
     sizes = [(800, 600), (1024, 768), (1280, 720), (1920, 1080), (900, 650)]
     posted = 0
     while posted < 5000:
@@ -106,12 +113,20 @@ def test_monkey_5000_random_events_in_the_room(ui_app) -> None:
                 )
             posted += 1
         d.frames(1)
+        if d.app.game is not None and all(g is not d.app.game for g in games):
+            games.append(d.app.game)
+        assert d.scene.name != "message", f"{d.scene.title}: {d.scene.body}"
         if not d.app.running:  # the monkey found "Quit": start again
             d = ui_app()
             for _ in range(3):
                 d.key(pygame.K_RETURN)
         _back_to_room(d)
-    assert posted >= 5000
+    assert any(g.session.turn > 0 for g in games), "the monkey never finished a turn"
+    for i, g in enumerate(games):
+        g.close(autosave=False)  # (waits for its worker: the session is still from now on)
+        path = save_game(g.session, tmp_path / f"monkey-{i}.json")
+        _s, _log, diff = replay_file(path, g.loaded, rerun_ai=True)
+        assert diff is None, f"game {i} (seed {g.seed}) does not re-play: {diff}"
 
 
 def test_scene_stack_lifecycle(ui_app) -> None:
@@ -202,3 +217,40 @@ def test_what_if_is_computed_off_the_frame_and_cached(ui_app) -> None:
     w = game.what_if("talk")
     assert abs(sum(w.p.values()) - 1.0) < 1e-9
     assert game.session.log["summary"] == digest  # looking changed nothing
+
+
+def test_an_event_a_widget_takes_never_reaches_the_scene(ui_app) -> None:
+    d = ui_app()
+    for _ in range(3):
+        d.key(pygame.K_RETURN)
+    assert d.scene.name == "room"
+    seen: list[int] = []
+    room = d.scene
+    plain = room.handle_event
+
+    def spy(event: pygame.event.Event) -> pygame.event.Event | None:
+        seen.append(event.type)
+        return plain(event)
+
+    room.handle_event = spy  # type: ignore[method-assign]
+    d.click(room.button_named("menu").get_abs_rect().center)
+    assert d.scene.name == "pause"  # the button did its job...
+    assert pygame.MOUSEBUTTONDOWN not in seen  # ...and the room never saw the click
+    assert pygame_gui.UI_BUTTON_PRESSED in seen
+
+
+def test_esc_closes_the_overlays_that_say_so_and_pauses_the_rest(ui_app) -> None:
+    from game.ui.scenes.overlays import HelpScene, LoadScene, MessageScene, PauseScene
+
+    assert all(s.esc_closes for s in (HelpScene, LoadScene, MessageScene, PauseScene))
+    d = ui_app()
+    for _ in range(3):
+        d.key(pygame.K_RETURN)
+    assert d.scene.name == "room" and not d.scene.esc_closes
+    d.key(pygame.K_ESCAPE)
+    assert d.scene.name == "pause"
+    d.key(pygame.K_ESCAPE)
+    assert d.scene.name == "room"
+    d.key(pygame.K_F1)
+    d.key(pygame.K_ESCAPE)
+    assert d.scene.name == "room"

@@ -1,40 +1,52 @@
-"""Build the Caribbean map asset (``assets/map/caribbean.json``) from Natural Earth.
+"""Build a scenario's map asset (``assets/map/<name>.json``) from Natural Earth.
 
 Why this exists: the game draws its theatre map (country outlines and labelled
 places) from a small, committed JSON file so that neither the game nor its tests
 need shapefile readers or the raw Natural Earth data at run time. This script is
-the single, reproducible way that file is made: it reads the 1:110m admin-0
+the single, reproducible way such a file is made: it reads the 1:110m admin-0
 countries (``naturalearth_lowres.shp``) and the populated places
-(``naturalearth_cities.shp``), clips every polygon ring to a lon/lat window,
-simplifies it with Douglas-Peucker, rounds coordinates to 3 decimals and writes
-sorted, compact JSON, so rebuilding gives byte-identical output.
+(``naturalearth_cities.shp``), clips every polygon ring to the region's lon/lat
+window, simplifies it with Douglas-Peucker, rounds coordinates to 3 decimals and
+writes sorted, compact JSON, so rebuilding gives byte-identical output.
+
+Nothing about a region lives in this file. The region comes from a map spec: a
+``map:`` section in YAML, kept for now in ``assets/map/<name>.spec.yaml`` (a
+scenario file with a ``map:`` section is read the same way). The spec gives the
+output name, the window, the projection, the simplification tolerance, the
+places the 1:110m data lacks, kind overrides for Natural Earth places, and named
+marker anchors. See ``assets/map/README.md`` for the fields.
 
 Coordinates stay in lon/lat degrees; the UI projects them (equirectangular with
 cos(lat0) scaling is enough at this size).
 
 Rebuild (from the repo root; needs ``pip install pyshp``)::
 
-    python tools/build_map.py
-    python tools/build_map.py --window -90 -55 5 30 --tolerance 0.05 \\
-        --src ../shared/data/naturalearth --out assets/map/caribbean.json
+    python tools/build_map.py                                   # the Caribbean
+    python tools/build_map.py assets/map/taiwan-strait.spec.yaml
+    python tools/build_map.py SPEC --src ../shared/data/naturalearth --out OUT.json
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import itertools
 import json
 import math
+import re
 import sys
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SRC = REPO_ROOT.parent / "shared" / "data" / "naturalearth"
-DEFAULT_OUT = REPO_ROOT / "assets" / "map" / "caribbean.json"
-DEFAULT_WINDOW: tuple[float, float, float, float] = (-90.0, -55.0, 5.0, 30.0)
+MAP_DIR = REPO_ROOT / "assets" / "map"
+DEFAULT_SPEC = MAP_DIR / "caribbean.spec.yaml"
 DEFAULT_TOLERANCE = 0.05
 SHAPEFILE_ENCODING = "ISO-8859-1"
 DECIMALS = 3
@@ -47,27 +59,23 @@ Ring = list[Point]
 Window = tuple[float, float, float, float]  # lon_min, lon_max, lat_min, lat_max
 
 # Natural Earth marks a few countries' iso_a3 as "-99"; give them their ISO code.
+# (A fact about the data set, not about any region.)
 ISO_FIXES: dict[str, str] = {"France": "FRA", "Norway": "NOR", "Kosovo": "XKX"}
 
-# naturalearth_cities has only a "name" field and is almost all national
-# capitals; the few large non-capital cities it holds are listed here.
-NON_CAPITAL_CITIES: frozenset[str] = frozenset({"Miami"})
-
-# Places the 1:110m data lacks but the scenario needs. Coordinates are public,
-# well-known positions (city centres), rounded to two decimals. An entry is used
-# only when the Natural Earth data has no place with the same id.
-# Willemstad, Oranjestad and San Juan are seats of non-sovereign territories,
-# hence kind "city" rather than "capital".
-EXTRA_PLACES: tuple[dict[str, Any], ...] = (
-    {"name": "Caracas", "lon": -66.90, "lat": 10.48, "kind": "capital"},
-    {"name": "Willemstad", "lon": -68.93, "lat": 12.11, "kind": "city"},
-    {"name": "Oranjestad", "lon": -70.03, "lat": 12.52, "kind": "city"},
-    {"name": "Port of Spain", "lon": -61.51, "lat": 10.66, "kind": "capital"},
-    {"name": "San Juan", "lon": -66.11, "lat": 18.47, "kind": "city"},
-    {"name": "Bridgetown", "lon": -59.61, "lat": 13.10, "kind": "capital"},
-    {"name": "Caribbean Sea patrol area", "lon": -66.5, "lat": 13.5, "kind": "sea"},
+PLACE_KINDS: frozenset[str] = frozenset({"capital", "city", "island", "sea"})
+# The UI draws exactly this projection; a spec naming another is refused, not ignored.
+PROJECTIONS: frozenset[str] = frozenset({"equirectangular"})
+DEFAULT_PROJECTION = "equirectangular"
+NAME_RE = r"^[a-z0-9][a-z0-9_-]*$"
+SPEC_FIELDS = (
+    "name",
+    "bounds",
+    "projection",
+    "tolerance",
+    "place_kinds",
+    "places",
+    "anchors",
 )
-PLACE_KINDS: frozenset[str] = frozenset({"capital", "city", "sea"})
 
 
 # --------------------------------------------------------------------------- geometry
@@ -251,8 +259,19 @@ def load_countries(src: Path, window: Window, tolerance: float) -> list[dict[str
     return countries
 
 
-def load_places(src: Path, window: Window) -> list[dict[str, Any]]:
-    """Capitals (and listed cities) in the window plus EXTRA_PLACES, sorted by id."""
+def load_places(
+    src: Path,
+    window: Window,
+    place_kinds: dict[str, str] | None = None,
+    extra_places: Sequence[dict[str, Any]] = (),
+) -> list[dict[str, Any]]:
+    """Natural Earth places in the window plus the spec's extra places, sorted by id.
+
+    ``naturalearth_cities`` has only a "name" field and is almost all national
+    capitals, so each place counts as a capital unless ``place_kinds`` names it.
+    An extra place is used only when the data has no place with the same id.
+    """
+    place_kinds = place_kinds or {}
     places: dict[str, dict[str, Any]] = {}
     with _reader(src, "naturalearth_cities") as reader:
         for shape_rec in reader.iterShapeRecords():
@@ -262,20 +281,18 @@ def load_places(src: Path, window: Window) -> list[dict[str, Any]]:
             if not _inside(lon, lat, window):
                 continue
             name = str(shape_rec.record.as_dict()["name"]).strip()
-            kind = "city" if name in NON_CAPITAL_CITIES else "capital"
             pid = _slug(name)
             places[pid] = {
                 "id": pid,
                 "name": name,
                 "lon": _round(lon),
                 "lat": _round(lat),
-                "kind": kind,
+                "kind": place_kinds.get(name, "capital"),
             }
-    for extra in EXTRA_PLACES:
+    for extra in extra_places:
         pid = _slug(extra["name"])
         if pid in places or not _inside(extra["lon"], extra["lat"], window):
             continue
-        assert extra["kind"] in PLACE_KINDS, extra
         places[pid] = {
             "id": pid,
             "name": extra["name"],
@@ -286,16 +303,185 @@ def load_places(src: Path, window: Window) -> list[dict[str, Any]]:
     return [places[k] for k in sorted(places)]
 
 
-def build(
-    src: Path = DEFAULT_SRC,
-    window: Window = DEFAULT_WINDOW,
-    tolerance: float = DEFAULT_TOLERANCE,
-) -> dict[str, Any]:
-    """Return the map document (not yet serialised)."""
-    lon_min, lon_max, lat_min, lat_max = window
+# --------------------------------------------------------------------------- map spec
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """One region: what a scenario's ``map:`` section says."""
+
+    name: str
+    window: Window
+    projection: str = DEFAULT_PROJECTION
+    tolerance: float = DEFAULT_TOLERANCE
+    place_kinds: dict[str, str] = field(default_factory=dict)
+    places: tuple[dict[str, Any], ...] = ()
+    anchors: tuple[dict[str, Any], ...] = ()
+
+
+class SpecError(ValueError):
+    """A map spec is wrong; the message names the file, line and field."""
+
+
+def _line_of(root: Any, path: Sequence[str | int]) -> int:
+    """1-based line of the YAML node at ``path`` (or of its deepest existing parent)."""
+    node, line = root, 1
+    for key in path:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            child = node.value[key]
+        node = child
+    return node.start_mark.line + 1 if node is not None else line
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def parse_spec(text: str, filename: str = "<spec>") -> MapSpec:
+    """Read the ``map:`` section of a YAML document; raise SpecError naming file:line: field."""
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(e, "problem", None) or str(e)
+        raise SpecError(f"{filename}:{line}: not valid YAML: {problem}") from None
+
+    def fail(path: Sequence[str | int], message: str) -> SpecError:
+        where = ".".join(str(p) for p in path)
+        prefix = f"{filename}:{_line_of(root, path)}: "
+        return SpecError(f"{prefix}{where}: {message}" if where else prefix + message)
+
+    if not isinstance(data, dict) or not isinstance(data.get("map"), dict):
+        raise fail([], "needs a 'map:' section (a mapping)")
+    spec = data["map"]
+    for key in spec:
+        if key not in SPEC_FIELDS:
+            near = difflib.get_close_matches(str(key), SPEC_FIELDS, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise fail(["map", key], f"unknown field{hint}; valid: {', '.join(SPEC_FIELDS)}")
+
+    name = spec.get("name")
+    if not isinstance(name, str) or not re.match(NAME_RE, name):
+        raise fail(["map", "name"], "needs a file name such as 'taiwan-strait' (a-z, 0-9, - _)")
+
+    bounds = spec.get("bounds")
+    if not isinstance(bounds, dict):
+        raise fail(["map", "bounds"], "needs lon_min, lon_max, lat_min, lat_max in degrees")
+    window_list: list[float] = []
+    for key, lo, hi in (
+        ("lon_min", -180, 180),
+        ("lon_max", -180, 180),
+        ("lat_min", -90, 90),
+        ("lat_max", -90, 90),
+    ):
+        v = _number(bounds.get(key))
+        if v is None or not lo <= v <= hi:
+            raise fail(["map", "bounds", key], f"needs a number from {lo} to {hi}")
+        window_list.append(v)
+    window: Window = (window_list[0], window_list[1], window_list[2], window_list[3])
+    if not (window[0] < window[1] and window[2] < window[3]):
+        raise fail(
+            ["map", "bounds"], "is empty: lon_min must be below lon_max, lat_min below lat_max"
+        )
+
+    projection = spec.get("projection", DEFAULT_PROJECTION)
+    if not isinstance(projection, str) or projection not in PROJECTIONS:
+        raise fail(["map", "projection"], f"must be one of: {', '.join(sorted(PROJECTIONS))}")
+
+    tolerance = _number(spec.get("tolerance", DEFAULT_TOLERANCE))
+    if tolerance is None or not 0 < tolerance < 1:
+        raise fail(["map", "tolerance"], "needs a number of degrees between 0 and 1")
+
+    kinds = spec.get("place_kinds", {}) or {}
+    if not isinstance(kinds, dict):
+        raise fail(["map", "place_kinds"], "needs a mapping of Natural Earth place name to kind")
+    for key, kind in kinds.items():
+        if not isinstance(kind, str) or kind not in PLACE_KINDS:
+            raise fail(["map", "place_kinds", key], f"kind must be one of {sorted(PLACE_KINDS)}")
+
+    def points(section: str, need_kind: bool) -> tuple[dict[str, Any], ...]:
+        items = spec.get(section, []) or []
+        if not isinstance(items, list):
+            raise fail(["map", section], "needs a list")
+        out = []
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            path: list[str | int] = ["map", section, i]
+            if not isinstance(item, dict):
+                raise fail(path, "needs a mapping with name, lon, lat")
+            allowed = {"name", "lon", "lat", "kind", "note"} | (
+                {"id"} if section == "anchors" else set()
+            )
+            extra = sorted(set(item) - allowed)
+            if extra:
+                raise fail([*path, extra[0]], f"unknown field; valid: {', '.join(sorted(allowed))}")
+            name_i = item.get("name")
+            if not isinstance(name_i, str) or not name_i.strip():
+                raise fail([*path, "name"], "needs a name")
+            lon, lat = _number(item.get("lon")), _number(item.get("lat"))
+            if lon is None or not -180 <= lon <= 180:
+                raise fail([*path, "lon"], "needs a longitude in degrees (-180 to 180)")
+            if lat is None or not -90 <= lat <= 90:
+                raise fail([*path, "lat"], "needs a latitude in degrees (-90 to 90)")
+            entry: dict[str, Any] = {"name": name_i.strip(), "lon": lon, "lat": lat}
+            if need_kind:
+                kind = item.get("kind")
+                if not isinstance(kind, str) or kind not in PLACE_KINDS:
+                    raise fail([*path, "kind"], f"must be one of {sorted(PLACE_KINDS)}")
+                entry["kind"] = item["kind"]
+            else:
+                aid = item.get("id", _slug(name_i))
+                if not isinstance(aid, str) or not re.match(r"^[a-z0-9_]+$", aid):
+                    raise fail([*path, "id"], "needs a snake_case id")
+                entry["id"] = aid
+            key = entry.get("id", _slug(entry["name"]))
+            if key in seen:
+                raise fail(path, f"duplicate {key!r}")
+            seen.add(key)
+            if not _inside(lon, lat, window):
+                raise fail(path, "lies outside the bounds")
+            out.append(entry)
+        return tuple(out)
+
+    return MapSpec(
+        name=name,
+        window=window,
+        projection=str(projection),
+        tolerance=tolerance,
+        place_kinds={str(k): str(v) for k, v in kinds.items()},
+        places=points("places", need_kind=True),
+        anchors=points("anchors", need_kind=False),
+    )
+
+
+def load_spec(path: Path) -> MapSpec:
+    return parse_spec(path.read_text(encoding="utf-8"), str(path))
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build(src: Path, spec: MapSpec) -> dict[str, Any]:
+    """Return the map document (not yet serialised).
+
+    Keys beyond those the first map had (``projection`` when not the default,
+    ``anchors`` when the spec lists any) are added only when they carry
+    something, so a spec that needs neither rebuilds its old file exactly.
+    """
+    lon_min, lon_max, lat_min, lat_max = spec.window
     if not (lon_min < lon_max and lat_min < lat_max):
-        raise ValueError(f"empty window: {window}")
-    return {
+        raise ValueError(f"empty window: {spec.window}")
+    doc: dict[str, Any] = {
         "source": SOURCE,
         "built_by": BUILT_BY,
         "bounds": {
@@ -304,9 +490,20 @@ def build(
             "lat_min": lat_min,
             "lat_max": lat_max,
         },
-        "countries": load_countries(src, window, tolerance),
-        "places": load_places(src, window),
+        "countries": load_countries(src, spec.window, spec.tolerance),
+        "places": load_places(src, spec.window, spec.place_kinds, spec.places),
     }
+    if spec.projection != DEFAULT_PROJECTION:
+        doc["projection"] = spec.projection
+    if spec.anchors:
+        doc["anchors"] = sorted(
+            (
+                {"id": a["id"], "name": a["name"], "lon": _round(a["lon"]), "lat": _round(a["lat"])}
+                for a in spec.anchors
+            ),
+            key=lambda a: a["id"],
+        )
+    return doc
 
 
 def dumps(doc: dict[str, Any]) -> bytes:
@@ -316,7 +513,14 @@ def dumps(doc: dict[str, Any]) -> bytes:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "spec",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_SPEC,
+        help="YAML file with a 'map:' section (default: assets/map/caribbean.spec.yaml)",
+    )
     parser.add_argument(
         "--src",
         type=Path,
@@ -327,22 +531,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--out",
         type=Path,
-        default=DEFAULT_OUT,
-        help="output JSON (default: assets/map/caribbean.json in the repo)",
+        default=None,
+        help="output JSON (default: assets/map/<name>.json in the repo, name from the spec)",
     )
     parser.add_argument(
         "--window",
         type=float,
         nargs=4,
         metavar=("LON_MIN", "LON_MAX", "LAT_MIN", "LAT_MAX"),
-        default=list(DEFAULT_WINDOW),
-        help="clip window in degrees (default: -90 -55 5 30)",
+        default=None,
+        help="override the spec's bounds (degrees)",
     )
     parser.add_argument(
         "--tolerance",
         type=float,
-        default=DEFAULT_TOLERANCE,
-        help="Douglas-Peucker tolerance in degrees (default: 0.05)",
+        default=None,
+        help="override the spec's Douglas-Peucker tolerance (degrees)",
     )
     args = parser.parse_args(argv)
 
@@ -351,16 +555,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not (src / f"{stem}.shp").is_file():
             print(f"build_map: {src / stem}.shp not found (use --src)", file=sys.stderr)
             return 2
-    window: Window = tuple(args.window)  # type: ignore[assignment]
-    doc = build(src, window, args.tolerance)
+    try:
+        spec = load_spec(args.spec)
+    except OSError as e:
+        print(f"build_map: cannot read {args.spec}: {e.strerror}", file=sys.stderr)
+        return 2
+    except SpecError as e:
+        print(f"build_map: {e}", file=sys.stderr)
+        return 2
+    if args.window is not None:
+        spec = replace(spec, window=tuple(args.window))
+    if args.tolerance is not None:
+        spec = replace(spec, tolerance=args.tolerance)
+    try:
+        doc = build(src, spec)
+    except ValueError as e:
+        print(f"build_map: {e}", file=sys.stderr)
+        return 2
     data = dumps(doc)
-    out: Path = args.out
+    out: Path = args.out if args.out is not None else MAP_DIR / f"{spec.name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     n_points = sum(len(r) for c in doc["countries"] for r in c["rings"])
     print(
         f"build_map: wrote {out} ({len(data)} bytes, {len(doc['countries'])} countries, "
-        f"{n_points} points, {len(doc['places'])} places)"
+        f"{n_points} points, {len(doc['places'])} places, {len(doc.get('anchors', []))} anchors)"
     )
     return 0
 

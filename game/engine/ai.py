@@ -28,9 +28,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from game.engine.rng import AI, stream
+from game.engine.seats import Seat
 from game.model import Compiled, Forecast, Mix, Policy, State, Then, forecast
 from game.model.policy import Fixed
-from game.scenario.schema import Objectives, Scenario
+from game.scenario.schema import Objectives
+from game.words import in_sentence, span_text
 
 
 @dataclass(frozen=True)
@@ -209,24 +212,43 @@ def decide(
     return Decision(options[k], options, scores.tolist(), p.tolist())
 
 
+def machine_move(
+    c: Compiled,
+    seat: Seat,
+    actor: int,
+    avail: NDArray[np.bool_],
+    seed: int,
+    turn: int,
+    belief: Callable[[int], State],
+    last_seen: Sequence[int],
+    settings: AISettings,
+) -> tuple[int, Decision | None]:
+    """The move of a computer seat in ``turn``: a fixed option (hold course when it is not
+    available), a random one (stream AI, turn, actor, 0), or the AI's ``decide`` from
+    ``belief(n)``, n worlds the actor believes possible. Returns (option, the AI's
+    decision or None)."""
+    if seat.kind == "fixed":
+        o = c.option_index(actor, seat.option or "")
+        return (o if avail[o] else int(c.hold[actor])), None
+    if seat.kind == "random":
+        opts = np.flatnonzero(avail)
+        if not opts.size:
+            return int(c.hold[actor]), None
+        return int(opts[stream(seed, AI, turn, actor, 0).integers(opts.size)]), None
+    d = decide(
+        c,
+        belief(settings.worlds),
+        actor,
+        avail,
+        last_seen,
+        settings,
+        lambda: stream(seed, AI, turn, actor),
+        stream(seed, AI, turn, actor, 0),
+    )
+    return d.option, d
+
+
 # --- advisors' words ----------------------------------------------------------------------------
-
-
-def span_text(turns: int, turn_days: int) -> str:
-    days = turns * turn_days
-    if days % 7 == 0:
-        weeks = days // 7
-        return "1 week" if weeks == 1 else f"{weeks} weeks"
-    return "1 day" if days == 1 else f"{days} days"
-
-
-def in_sentence(name: str, scn: Scenario) -> str:
-    """A name as it reads mid-sentence: 'War' -> 'war', but proper names keep capitals."""
-    first = name.split(" ", 1)[0]
-    proper = {w for a in scn.actors for w in (a.name + " " + (a.short_name or "")).split()}
-    if first in proper or (len(first) > 1 and first[1:].lower() != first[1:]):
-        return name
-    return name[:1].lower() + name[1:]
 
 
 def _pct(p: float) -> str:

@@ -106,3 +106,37 @@ def _blind(c: Compiled, st: State, viewer: int, mask: NDArray[np.bool_]) -> Stat
             hidden[cond.group[mask[cond.metric]]] = True
             b.held[:, hidden] = 0
     return b
+
+
+MoveRecord = tuple[NDArray[np.int64], NDArray[np.bool_]]  # (moves [A], exposed [A]) of a turn
+
+
+def seen_move(c: Compiled, history: list[MoveRecord], viewer: int, actor: int, t: int) -> int:
+    """The move ``viewer`` saw ``actor`` make in turn index ``t`` (0-based).
+
+    Another side's covert move that was not exposed looks like holding course.
+    """
+    moves, exposed = history[t]
+    o = int(moves[actor])
+    if actor != viewer and c.covert[actor, o] and not exposed[actor]:
+        return int(c.hold[actor])
+    return o
+
+
+def last_seen(c: Compiled, history: list[MoveRecord], viewer: int) -> list[int]:
+    """Every actor's last move as ``viewer`` saw it (before the first turn: holding course)."""
+    if not history:
+        return [int(h) for h in c.hold]
+    t = len(history) - 1
+    return [seen_move(c, history, viewer, a, t) for a in range(c.n_actors)]
+
+
+def viewer_estimates(
+    c: Compiled, seed: int, turn: int, viewer: int, x: NDArray[np.float64], revealed: bool
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """``estimates`` as the game shows them: exact for everyone once the teacher revealed
+    the true values."""
+    est, err, mask = estimates(c, seed, turn, viewer, x)
+    if revealed:
+        return x.copy(), np.zeros_like(err), np.zeros_like(mask)
+    return est, err, mask

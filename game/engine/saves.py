@@ -28,9 +28,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from game.engine.actions import replay_action
 from game.engine.ai import AISettings
+from game.engine.errors import EngineError
+from game.engine.log import FORMAT_VERSION, autosave_name
 from game.engine.seats import Seat, Team
-from game.engine.session import FORMAT_VERSION, EngineError, Session, autosave_name
+from game.engine.session import Session
 from game.errors import BrinkError
 from game.scenario import Loaded, ScenarioError, load_scenario
 
@@ -467,7 +470,7 @@ def find_scenario(
                 f"(save: sha256 {sha[:12]}…; {loaded.path}: {loaded.sha256[:12]}…)",
             )
         return loaded
-    from game.paths import scenario_files
+    from game.scenario.paths import scenario_files
 
     recorded = Path(want["path"]) if isinstance(want.get("path"), str) else None
     candidates = ([recorded] if recorded else []) + scenario_files()
@@ -493,44 +496,11 @@ def _load(path: Path, scenario_path: Path, sid: str) -> Loaded:
         raise SaveError(path, f"cannot read scenario {scenario_path}: {e}") from None
 
 
-def _apply_actions(s: Session, actions: list[Any], rerun: bool) -> None:
+def _apply_actions(s: Session, actions: object, rerun: bool) -> None:
+    if not isinstance(actions, list):
+        raise ValueError("a turn's 'actions' should be a list")
     for act in actions:
-        if not isinstance(act, dict) or not isinstance(act.get("kind"), str):
-            raise ValueError(f"an action should be a mapping with a 'kind', got {act!r}")
-        kind = act["kind"]
-        if kind == "inject":
-            continue  # scenario injects fire by themselves at the start of their turn
-        if kind == "fire_event":
-            s.fire_event(act["event"])
-        elif kind == "set_metric":
-            s.set_metric(act["metric"], act["value"])
-        elif kind == "add_inject":
-            s.add_inject(act["headline"], act.get("text", ""))
-        elif kind == "pause":
-            s.pause()
-        elif kind == "resume":
-            s.resume()
-        elif kind == "reveal":
-            s.reveal()
-        elif kind == "lock":
-            s.lock(act["actor"], act.get("option"))
-        elif kind == "timer_expired":
-            s.timer_expired(act["actor"])
-        elif kind == "set_timer":
-            s.set_timer(act["seconds"])
-        elif kind == "extend_timer":
-            s.extend_timer(act["seconds"], act.get("actor"))
-        elif kind == "stop_timer":
-            s.stop_timer(act.get("actor"))
-        elif kind == "end_game":
-            s.end_game(act.get("outcome"))
-        elif kind == "advice":
-            if rerun:
-                s.advice(act["actor"])
-            else:
-                s._actions.append(dict(act))
-        else:
-            raise ValueError(f"unknown action {kind!r}")
+        replay_action(s, act, rerun)
 
 
 def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Session:
@@ -575,7 +545,7 @@ def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Se
                 override[a] = c.option_index(a, oid)
         if s.paused:
             raise ValueError(f"turn {entry['turn']} resolved while the game was paused")
-        s._resolve(override)
+        s.resolve(override)
     cur = log["current"]
     _apply_forecasts(s, cur.get("forecasts", []))
     _apply_actions(s, cur["actions"], rerun_ai)
@@ -585,31 +555,39 @@ def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Se
     return s
 
 
-def _apply_forecasts(s: Session, forecasts: Any) -> None:
+def _apply_forecasts(s: Session, forecasts: object) -> None:
     """Student forecasts of a turn (each made before its team committed)."""
     if not isinstance(forecasts, list):
         raise ValueError("a turn's 'forecasts' should be a list")
     for f in forecasts:
         if not isinstance(f, dict):
             raise ValueError(f"a forecast should be a mapping, got {f!r}")
-        s.submit_forecast(f["team"], f["probs"], f["within"])
+        s.classroom.submit_forecast(f["team"], f["probs"], f["within"])
 
 
-def first_difference(saved: Any, replayed: Any, where: str = "log") -> str | None:
-    """Where two logs first differ, in words, or None if they are identical."""
+def first_difference(
+    saved: object, replayed: object, where: str = "log", *, extra_in_save: bool = False
+) -> str | None:
+    """Where two logs first differ, in words, or None if they are identical.
+
+    ``extra_in_save``: fields only the save has are not differences (a report reading a
+    newer engine's save takes those as they are; everything re-played must match).
+    """
     if isinstance(saved, dict) and isinstance(replayed, dict):
         for k in list(saved) + [k for k in replayed if k not in saved]:
             if k not in replayed:
+                if extra_in_save:
+                    continue
                 return f"{where}.{k}: in the save but not re-played"
             if k not in saved:
                 return f"{where}.{k}: re-played but not in the save"
-            d = first_difference(saved[k], replayed[k], f"{where}.{k}")
+            d = first_difference(saved[k], replayed[k], f"{where}.{k}", extra_in_save=extra_in_save)
             if d:
                 return d
         return None
     if isinstance(saved, list) and isinstance(replayed, list):
         for i, (a, b) in enumerate(zip(saved, replayed, strict=False)):
-            d = first_difference(a, b, f"{where}[{i}]")
+            d = first_difference(a, b, f"{where}[{i}]", extra_in_save=extra_in_save)
             if d:
                 return d
         if len(saved) != len(replayed):
@@ -620,10 +598,23 @@ def first_difference(saved: Any, replayed: Any, where: str = "log") -> str | Non
     return None
 
 
-def _comparable(log: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(log)
+def comparable(log: Mapping[str, Any]) -> dict[str, Any]:
+    """A log without what a re-play need not reproduce: where the scenario file was, and
+    which version of the game wrote it (a newer version re-plays an older save)."""
+    out = {k: v for k, v in log.items() if k != "game_version"}
     out["scenario"] = {k: v for k, v in log["scenario"].items() if k != "path"}
     return out
+
+
+def replay_checked(
+    path: str | Path, log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False
+) -> Session:
+    """``replay``, with a log that cannot be re-played at all reported as a ``SaveError``."""
+    try:
+        return replay(log, loaded, rerun_ai=rerun_ai)
+    except REPLAY_ERRORS as e:
+        msg = e.args[0] if e.args else repr(e)
+        raise SaveError(path, f"the log does not re-play: {msg}") from None
 
 
 def replay_file(
@@ -634,12 +625,8 @@ def replay_file(
     path = Path(path)
     log = read_save(path)
     loaded = find_scenario(path, log, scenario)
-    try:
-        s = replay(log, loaded, rerun_ai=rerun_ai)
-    except REPLAY_ERRORS as e:
-        msg = e.args[0] if e.args else repr(e)
-        raise SaveError(path, f"the log does not re-play: {msg}") from None
-    diff = first_difference(_comparable(log), _comparable(s.log))
+    s = replay_checked(path, log, loaded, rerun_ai=rerun_ai)
+    diff = first_difference(comparable(log), comparable(s.log))
     return s, log, diff
 
 

@@ -122,7 +122,7 @@ class Team:
         return {"name": self.name, "actor": self.actor}
 
     @classmethod
-    def from_dict(cls, d: Any) -> Team:
+    def from_dict(cls, d: object) -> Team:
         if not isinstance(d, dict) or set(d) != {"name", "actor"}:
             raise ValueError(f"a team must be a mapping with 'name' and 'actor', got {d!r}")
         return cls(str(d["name"]), str(d["actor"]))

@@ -7,6 +7,7 @@ an array entry here, so the step itself contains no scenario numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,11 +22,16 @@ from game.scenario.schema import (
     Scenario,
 )
 
+if TYPE_CHECKING:
+    from game.model.state import State
+
 F = NDArray[np.float64]
 B = NDArray[np.bool_]
 I = NDArray[np.int64]  # noqa: E741
 
-_OPS = {Comparison.lt: 0, Comparison.le: 1, Comparison.gt: 2, Comparison.ge: 3}
+# A condition's comparison as a code in the compiled tables, and back as text.
+OP_CODE = {Comparison.lt: 0, Comparison.le: 1, Comparison.gt: 2, Comparison.ge: 3}
+OP_TEXT = ("<", "<=", ">", ">=")
 # Past this a logit is certainty in float64; keeps sigmoid free of overflow.
 _LOGIT_CAP = 40.0
 
@@ -58,6 +64,24 @@ class ChanceSet:
         return float(sigmoid(np.asarray(z)))
 
 
+def compare(op: Any, v: Any, value: Any) -> Any:
+    """``v <op> value`` for an op code of ``OP_CODE`` (the one home of the comparisons):
+    scalars, arrays, or an array of op codes (one per column of ``v``)."""
+    if isinstance(op, np.ndarray):
+        return np.where(
+            op == 0,
+            v < value,
+            np.where(op == 1, v <= value, np.where(op == 2, v > value, v >= value)),
+        )
+    if op == 0:
+        return v < value
+    if op == 1:
+        return v <= value
+    if op == 2:
+        return v > value
+    return v >= value
+
+
 @dataclass(frozen=True)
 class CondSet:
     """Conditions grouped into G groups; a group holds when all its conditions hold."""
@@ -74,16 +98,7 @@ class CondSet:
         n = x.shape[0]
         if self.metric.size == 0:
             return np.ones((n, self.n_groups), dtype=bool)
-        v = x[:, self.metric]
-        ok = np.where(
-            self.op == 0,
-            v < self.value,
-            np.where(
-                self.op == 1,
-                v <= self.value,
-                np.where(self.op == 2, v > self.value, v >= self.value),
-            ),
-        )
+        ok = compare(self.op, x[:, self.metric], self.value)
         # a matrix product counts each group's failed conditions in one pass
         return ((~ok).astype(np.float64) @ self.member) == 0
 
@@ -241,7 +256,7 @@ def _conds(groups: list[list[Condition]], mi: dict[str, int]) -> CondSet:
     for g, conds in enumerate(groups):
         for c in conds:
             metric.append(mi[c.metric])
-            op.append(_OPS[c.op])
+            op.append(OP_CODE[c.op])
             value.append(c.value)
             group.append(g)
     member = np.zeros((len(group), len(groups)))
@@ -439,6 +454,33 @@ def compile_scenario(scn: Scenario) -> Compiled:
         turn_limit=scn.meta.turn_limit,
         index=index,
     )
+
+
+def unavailable_reason(c: Compiled, st: State, a: int, o: int, world: int = 0) -> str:
+    """Why actor ``a`` cannot choose option ``o`` in ``world`` of ``st``, in words, read
+    from the same tables ``available`` uses: the stage, the cooldown, the uses left, then
+    the conditions that fail."""
+    scn = c.scenario
+    stage = int(st.stage[world])
+    if not c.avail_stage[a, o, stage]:
+        names = [scn.ladder[s].name for s in np.flatnonzero(c.avail_stage[a, o])]
+        return "only at stage: " + ", ".join(names)
+    cd = int(st.cooldown[world, a, o])
+    if cd > 0:
+        return f"available again in {cd} turn{'s' if cd > 1 else ''}"
+    uses = int(st.uses[world, a, o])
+    if uses >= c.max_uses[a, o]:
+        return f"already used {uses} of {int(c.max_uses[a, o])} times"
+    cs = c.avail_cond
+    g = a * c.option_valid.shape[1] + o
+    failing = [
+        f"{scn.metrics[int(m)].name} {OP_TEXT[int(op)]} {float(v):g}"
+        for m, op, v, grp in zip(cs.metric, cs.op, cs.value, cs.group, strict=True)
+        if grp == g and not compare(int(op), st.x[world, int(m)], v)
+    ]
+    if failing:
+        return "needs " + " and ".join(failing)
+    return "not available now"
 
 
 class NonFiniteState(BrinkError):

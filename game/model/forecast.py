@@ -368,11 +368,12 @@ def _view(c: Compiled, st: State, lv: Live, plain: bool) -> State:
     n = lv.n
     running = np.full(n, -1, dtype=np.int64)
     if plain:
-        # the built-in policies read only the number of worlds
+        # the built-in policies read only the number of worlds (so ``held`` may stay
+        # a view in the batch's small counter type)
         empty = np.zeros((n, 0, 0), dtype=np.int64)
-        return State(
-            lv.x.T, lv.stage, running, running, empty, empty, lv.fired.T, lv.held.T, st.turn
-        )
+        held = lv.held.T
+        fired = lv.fired.T
+        return State(lv.x.T, lv.stage, running, running, empty, empty, fired, held, st.turn)  # type: ignore[arg-type]
     t = _tables(c)
     return State(
         x=np.ascontiguousarray(lv.x.T),

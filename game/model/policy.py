@@ -12,6 +12,7 @@ import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -197,12 +198,13 @@ def _exact_uniform(
     where none is."""
     k, r = av.shape
     dt = np.int8 if k < 127 else np.int32
-    cum = np.empty((k, r), dtype=dt)
-    acc = np.zeros(r, dtype=dt)
+    cum: NDArray[np.signedinteger[Any]] = np.empty((k, r), dtype=dt)
+    acc: NDArray[np.signedinteger[Any]] = np.zeros(r, dtype=dt)
     for o in range(k):
         np.add(acc, av[o], out=acc, casting="unsafe")
         cum[o] = acc
-    pick = (u * acc).astype(dt)  # floor of u * count: the running count to pass
+    # floor of u * count: the running count to pass
+    pick: NDArray[np.signedinteger[Any]] = (u * acc).astype(dt)
     choice = np.add.reduce(cum <= pick, axis=0, dtype=np.int32).astype(np.int64)
     return np.where(acc > 0, choice, c.hold[actor])
 
@@ -222,7 +224,7 @@ def _draw(
     """
     k = int(c.n_options[actor])
     av = avail[:, actor, :k].T  # [k, n]
-    n = av.shape[1]
+    n = int(av.shape[1])
     if w is None:
         dt = np.int8 if k < 127 else np.int32
         cum = np.empty((k, n), dtype=dt)

@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from game.scenario.schema import Chance, Comparison, Condition, Effect, Option, Scenario
+from game.model.compiled import OP_CODE, compare
+from game.scenario.schema import Chance, Condition, Effect, Option, Scenario
 
 # A policy for the reference: "random", an option id, or {option id: weight}.
 RefPolicy = str | Mapping[str, float]
@@ -103,14 +104,7 @@ def chance(
 
 
 def _holds(cond: Condition, x: Mapping[str, float]) -> bool:
-    v = x[cond.metric]
-    if cond.op is Comparison.lt:
-        return v < cond.value
-    if cond.op is Comparison.le:
-        return v <= cond.value
-    if cond.op is Comparison.gt:
-        return v > cond.value
-    return v >= cond.value
+    return bool(compare(OP_CODE[cond.op], x[cond.metric], cond.value))
 
 
 def _moves_match(want: Mapping[str, list[str]], moves: Mapping[str, str]) -> bool:
@@ -156,9 +150,9 @@ def ref_choose(
     """An option id for ``actor`` under ``policy`` (hold course when nothing fits)."""
     a = next(a for a in scn.actors if a.id == actor)
     avail = ref_available(scn, w, actor)
-    if isinstance(policy, str) and policy != "random":
-        return policy if policy in avail else a.hold_option
-    if policy == "random":
+    if isinstance(policy, str):
+        if policy != "random":
+            return policy if policy in avail else a.hold_option
         weights = {o: 1.0 for o in avail}
     else:
         weights = {o: float(policy.get(o, 0.0)) for o in avail}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,36 +34,23 @@ class State:
         return self.outcome < 0
 
     def copy(self) -> State:
-        return State(
-            **{
-                f.name: (v.copy() if isinstance(v := getattr(self, f.name), np.ndarray) else v)
-                for f in fields(self)
-            }
-        )
+        return self._each(lambda v: v.copy())
 
     def repeat(self, n: int) -> State:
         """``n`` copies of world 0: the start of a forecast from the true state."""
-        return State(
-            **{
-                f.name: (
-                    np.repeat(v[:1], n, axis=0).copy()
-                    if isinstance(v := getattr(self, f.name), np.ndarray)
-                    else v
-                )
-                for f in fields(self)
-            }
-        )
+        return self._each(lambda v: np.repeat(v[:1], n, axis=0).copy())
 
     def world(self, i: int) -> State:
         """World ``i`` alone, as a state of one world."""
-        return State(
-            **{
-                f.name: (
-                    v[i : i + 1].copy() if isinstance(v := getattr(self, f.name), np.ndarray) else v
-                )
-                for f in fields(self)
-            }
-        )
+        return self._each(lambda v: v[i : i + 1].copy())
+
+    def _each(self, fn: Callable[[NDArray[Any]], NDArray[Any]]) -> State:
+        """A new state with ``fn`` applied to every per-world array (``turn`` is kept)."""
+        values: dict[str, Any] = {
+            f.name: fn(v) if isinstance(v := getattr(self, f.name), np.ndarray) else v
+            for f in fields(self)
+        }
+        return State(**values)
 
     def equals(self, other: State) -> bool:
         """Bit-for-bit equality (used by determinism tests and replay checks)."""

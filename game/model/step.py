@@ -58,7 +58,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from game.model.compiled import ChanceSet, Compiled, CondSet, MoveFilter, non_finite_error
+from game.model.compiled import (
+    ChanceSet,
+    Compiled,
+    CondSet,
+    MoveFilter,
+    compare,
+    non_finite_error,
+)
 from game.model.state import State
 
 F = NDArray[np.float64]
@@ -277,15 +284,7 @@ class _Conds:
         for g, tests in self.groups:
             row = ok[g]
             for m, op, v in tests:
-                xm = x[m]
-                if op == 0:
-                    row &= xm < v
-                elif op == 1:
-                    row &= xm <= v
-                elif op == 2:
-                    row &= xm > v
-                else:
-                    row &= xm >= v
+                row &= compare(op, x[m], v)
 
 
 @dataclass
@@ -622,9 +621,9 @@ def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
         or st.turn > np.iinfo(t.held_dtype).max
     ):
         raise ValueError(f"turn {st.turn} is past the range of the model's bookkeeping")
-    free = np.zeros((k, t.A, t.P), dtype=t.opt_dtype)
+    free: NDArray[np.signedinteger] = np.zeros((k, t.A, t.P), dtype=t.opt_dtype)
     free[:, :, : t.O] = np.take(st.cooldown, rows, axis=0) + st.turn
-    uses = np.zeros((k, t.A, t.P), dtype=t.held_dtype)
+    uses: NDArray[np.signedinteger] = np.zeros((k, t.A, t.P), dtype=t.held_dtype)
     uses[:, :, : t.O] = np.take(st.uses, rows, axis=0)
     free = free.reshape(k, t.A * t.P)
     uses = uses.reshape(k, t.A * t.P)
@@ -741,7 +740,9 @@ def _widen(info: Explanation, idx: I, n: int) -> Explanation:
 # the kernel
 
 
-def _move_terms(c: Compiled, t: _Tables, nm: _Num, moves: I) -> tuple[I | None, F, F, B, B]:
+def _move_terms(
+    c: Compiled, t: _Tables, nm: _Num, moves: I
+) -> tuple[I | None, F, F, B | None, B | None]:
     """(joint index or None, mean [M, n] (options, interactions, minus eq @ drift),
     sd [Mn, n] of all three, and which events [E, n] and outcomes [Q, n] the moves
     allow, when there is no joint index)."""
@@ -816,6 +817,7 @@ def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng)
                 z[k:] += t.ev_zs[dense[k:]].take(stage, axis=1)
         hit = _happen(rng, z)
         if idx is None and k < dense.size:
+            assert ev_ok is not None  # the plain path always has it
             hit[k:] &= t.ev_elig[dense[k:]].take(stage, axis=1)
             hit[k:] &= ev_ok[dense[k:]]
         fire[dense] = hit
@@ -825,6 +827,7 @@ def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng)
             ws = np.flatnonzero(_take(t.sp_any, idx))
             zs = _take(t.sp_zt, idx.take(ws), axis=1)  # -inf where not allowed
         else:
+            assert ev_ok is not None  # the plain path always has it
             ok = t.ev_elig[sparse].take(stage, axis=1)
             ok &= ev_ok[sparse]
             ws = np.flatnonzero(np.logical_or.reduce(ok, axis=0))
@@ -859,8 +862,8 @@ def advance(
     t = tables(c)
     n = lv.n
     if n == 0:
-        e = np.zeros(0, dtype=np.int64)
-        return lv, e, e, (_empty_explanation(c) if explain else None)
+        none = np.zeros(0, dtype=np.int64)
+        return lv, none, none, (_empty_explanation(c) if explain else None)
     x = lv.x
     nm = t.num[x.dtype]
     stage0 = lv.stage
@@ -958,6 +961,7 @@ def advance(
         if j is not None:
             cond[t.oc_mixed] = _take(t.oc_elig, stage * t.J + j, axis=1)
         else:
+            assert oc_ok is not None  # no joint index: the moves' own table
             ok = t.oc_elig[t.oc_mixed].take(stage, axis=1)
             ok &= oc_ok[t.oc_mixed]
             cond[t.oc_mixed] = ok
@@ -1014,6 +1018,7 @@ def advance(
     if not explain:
         return lv, end_rows, end_oc, None
     nr_noise = np.zeros((nr.size, n)) if noise is None else noise
+    assert stage0_copy is not None and x_pre is not None  # both kept when explaining
     info = _explain(
         c, t, moves, x, stage0_copy, br, sd, nr_noise, x_pre, fire, ev_rows, ev_noise, x_ev, lv
     )
@@ -1044,7 +1049,7 @@ def _explain(
     stage0: I,
     br,
     sd_nr: F,
-    noise_nr: F,
+    noise_nr: NDArray[np.floating],
     x_pre: F,
     fire: B | None,
     ev_rows: I | None,
@@ -1093,6 +1098,7 @@ def _explain(
         for e in range(E):
             on = ff[:, e : e + 1]
             delta[ev_rows, A + K + 1 + e] = on * (c.ev_mean[e] + c.ev_var[e] * ev_share)
+        assert x_ev is not None  # kept with ev_rows when explaining
         limits[ev_rows] += (np.clip(x_ev, c.lo[:, None], c.hi[:, None]) - x_ev).T
     delta[:, -1] = limits
     return Explanation(

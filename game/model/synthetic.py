@@ -80,7 +80,7 @@ def synthetic_dict(
             }
         )
 
-    actor_list = []
+    actor_list: list[dict[str, Any]] = []
     for a in aids:
         opts = [
             {
@@ -195,7 +195,7 @@ def synthetic_dict(
         )
 
     kinds = ["war", "settlement", "capitulation", "regime_change", "other"]
-    outcome_list = []
+    outcome_list: list[dict[str, Any]] = []
     for k in range(max(1, outcomes - 1)):
         trig: dict[str, Any] = {
             "hold_turns": int(r.integers(1, max_hold + 1)),

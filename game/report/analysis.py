@@ -190,8 +190,8 @@ def turning_points(p_war: list[float], n: int = 3, min_change: float = 0.02) -> 
 def _apply_actions(g: GameLog, turn: int, st: State, rng: np.random.Generator) -> None:
     """The injects and console actions of ``turn`` in every running world.
 
-    Mirrors the engine's ``Session._apply`` (effects drawn as mean + sd·z, clipped
-    to the range; an event is marked fired and moves the ladder) and
+    Mirrors the engine's console (``engine/console.py``: effects drawn as mean + sd·z,
+    clipped to the range; an event is marked fired and moves the ladder) and
     ``set_metric``; free-text injects, pauses and advice change nothing.
     """
     c = g.session.c

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from game.engine.ai import in_sentence, span_text
 from game.report.render import render
 from game.report.words import (
-    category,
     date_text,
     fact_rows,
     facts_of_actor,
@@ -16,6 +14,7 @@ from game.report.words import (
 )
 from game.scenario import Loaded
 from game.scenario.schema import Actor, Option, Scenario
+from game.words import category_label, in_sentence, span_text
 
 
 class UnknownActor(ValueError):
@@ -70,7 +69,7 @@ def context(loaded: Loaded, actor_id: str) -> dict[str, Any]:
     options = [
         {
             "name": o.name,
-            "category": category(o.category),
+            "category": category_label(o.category),
             "escalation": f"{o.escalation:g}",
             "description": o.description,
             "covert": o.covert,

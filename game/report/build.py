@@ -8,20 +8,19 @@ from typing import Any
 
 import numpy as np
 
-from game.engine.ai import span_text
-from game.engine.session import possessive
+from game.engine.actions import describe
 from game.model.forecast import wilson
 from game.report import charts, scoring
 from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
 from game.report.logdata import GameLog
 from game.report.words import (
     assumptions,
-    category,
     date_text,
     fact_rows,
     pct,
     reference_rows,
 )
+from game.words import category_label, possessive, span_text
 
 CALIBRATION_MIN = 20  # probability judgements needed before a calibration chart means much
 
@@ -39,48 +38,8 @@ def _option(g: GameLog, actor: str, option: str) -> Any:
 
 
 def console_text(g: GameLog, act: Mapping[str, Any]) -> str:
-    """A console action (or any other logged action) as one line."""
-    scn = g.loaded.scenario
-    kind = str(act.get("kind", "?"))
-    names = _actor_names(g)
-    who = act.get("team") or names.get(str(act.get("actor", "")), act.get("actor"))
-    if kind == "fire_event":
-        ev = next((e for e in scn.events if e.id == act.get("event")), None)
-        return f"Teacher fired the event “{ev.name if ev else act.get('event')}”"
-    if kind == "set_metric":
-        m = next((m for m in scn.metrics if m.id == act.get("metric")), None)
-        return f"Teacher set {m.name if m else act.get('metric')} to {float(act['value']):g}"
-    if kind == "add_inject":
-        text = act.get("text") or ""
-        return f"Teacher inject: “{act.get('headline', '')}”" + (f" — {text}" if text else "")
-    if kind == "pause":
-        return "Teacher paused the game"
-    if kind == "resume":
-        return "Teacher resumed the game"
-    if kind in ("timeout", "timer_expired", "timer_ran_out"):
-        opt = act.get("option")
-        tail = f" ({opt})" if opt else ""
-        return f"Timer ran out for {who or 'a team'}: hold course committed{tail}"
-    if kind in ("reveal", "reveal_truth"):
-        return "Teacher revealed the true values to everyone"
-    if kind in ("lock", "lock_choice"):
-        return f"Teacher locked {who or 'a team'}'s choice"
-    if kind in ("timer", "set_timer"):
-        secs = act.get("seconds", act.get("value"))
-        return f"Teacher set the turn timer to {secs} s" if secs else "Teacher set the turn timer"
-    if kind in ("extend_timer", "timer_extend"):
-        secs = act.get("seconds", act.get("value"))
-        return f"Teacher extended the timer by {secs} s" if secs else "Teacher extended the timer"
-    if kind in ("stop_timer", "timer_stop"):
-        return "Teacher stopped the timer"
-    if kind in ("end", "end_game", "stop"):
-        oc = next((o for o in scn.outcomes if o.id == act.get("outcome")), None)
-        return "Teacher ended the game" + (f": {oc.name}" if oc else "")
-    rest = ", ".join(f"{k} {v}" for k, v in act.items() if k not in ("kind", "turn"))
-    return f"{kind.replace('_', ' ').capitalize()}" + (f": {rest}" if rest else "")
-
-
-TIMEOUT_KINDS = ("timeout", "timer_expired", "timer_ran_out")
+    """A console action (or any other logged action) as one line (``engine/actions.py``)."""
+    return describe(act, g.loaded.scenario)
 
 
 # --- one game ------------------------------------------------------------------------------------
@@ -116,7 +75,7 @@ def stage_path(g: GameLog) -> list[int]:
 
 def timeline(g: GameLog) -> list[dict[str, Any]]:
     names = _actor_names(g)
-    console = {}
+    console: dict[int | None, list[dict[str, Any]]] = {}
     for act in g.console:
         console.setdefault(act.get("turn"), []).append(act)
     rows = []
@@ -125,7 +84,7 @@ def timeline(g: GameLog) -> list[dict[str, Any]]:
         entry = g.turns[T - 1]
         acts = console.get(T, [])
         timed_out = {
-            str(a.get("actor")) for a in acts if a.get("kind") in TIMEOUT_KINDS and a.get("actor")
+            str(a.get("actor")) for a in acts if a.get("kind") == "timer_expired" and a.get("actor")
         }
         moves = []
         for aid, mr in r.moves.items():
@@ -136,7 +95,7 @@ def timeline(g: GameLog) -> list[dict[str, Any]]:
                     "actor_name": mr.actor_name,
                     "option": mr.option,
                     "option_name": mr.option_name,
-                    "category": category(opt.category),
+                    "category": category_label(opt.category),
                     "escalation": f"{opt.escalation:g}",
                     "covert": mr.covert,
                     "exposed": mr.exposed,
@@ -154,16 +113,11 @@ def timeline(g: GameLog) -> list[dict[str, Any]]:
             else:
                 note = f"what {names.get(n.visible_to, n.visible_to)} was told"
             headlines.append({"text": n.headline, "kind": n.kind, "note": note})
-        advice = []
-        for a in entry["actions"]:
-            if a.get("kind") == "advice" and isinstance(a.get("advice"), list):
-                actor = names.get(a.get("actor"), a.get("actor"))
-                recs = []
-                spec = g.loaded.scenario.actors[g.session.c.actor_index(a["actor"])]
-                advisors = {x.id: x.name for x in spec.advisors}
-                for adv, opt in a["advice"]:
-                    recs.append(f"{advisors.get(adv, adv)}: {_option(g, a['actor'], opt).name}")
-                advice.append(f"{actor} consulted the advisors — " + "; ".join(recs))
+        advice = [
+            describe(a, g.loaded.scenario)
+            for a in entry["actions"]
+            if a.get("kind") == "advice" and isinstance(a.get("advice"), list)
+        ]
         rows.append(
             {
                 "turn": T,
@@ -251,13 +205,16 @@ def header(g: GameLog, an: Analysis | None = None) -> dict[str, Any]:
     }
 
 
-def metric_charts(g: GameLog, an: Analysis) -> tuple[list[dict[str, Any]], str | None]:
-    """One chart per metric, and whose bands are shown (None: the model's, re-computed)."""
+def metric_charts(
+    g: GameLog, an: Analysis
+) -> tuple[list[dict[str, Any]], str | None, list[tuple[str, str, str]]]:
+    """One chart per metric, whose bands are shown (None: the model's, re-computed), and
+    the legend of the estimate markers (label, colour, marker)."""
     s = g.session
     c = s.c
     scn = g.loaded.scenario
     names = _actor_names(g)
-    out = []
+    out: list[dict[str, Any]] = []
     shown_by = None
     people = g.human_actors
     # bands the players saw, if the log carries them for every turn (shown[actor].bands)
@@ -433,7 +390,8 @@ def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
     labels = [o.name for o in scn.outcomes] + [f"No ending yet after {g.n_turns} turns"]
     by_teacher = g.ended_by_teacher
     # a game the teacher stopped was still running when it stopped: compare with that
-    actual = g.session.outcome if g.session.over and not by_teacher else STILL_RUNNING
+    outcome = g.session.outcome
+    actual = outcome if outcome is not None and g.session.over and not by_teacher else STILL_RUNNING
     ai = keys.index(actual)
     sp = an.spreads[0]
     p_actual = sp.share[actual]
@@ -580,9 +538,9 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
     svg = None
     if n_pairs >= CALIBRATION_MIN:
         series = []
-        for team, ps in pairs.items():
+        for team_name, ps in pairs.items():
             bins = scoring.calibration(ps)
-            series.append((team, [(b.mean_p, b.freq, b.n) for b in bins]))
+            series.append((team_name, [(b.mean_p, b.freq, b.n) for b in bins]))
         svg = charts.calibration_chart(series)
     return {
         "recorded": True,
@@ -651,7 +609,7 @@ def compare(games: Sequence[GameLog], groups: Sequence[dict]) -> dict:
     longest = max(g.n_turns for g in games)
     grid = []
     for T in range(1, longest + 1):
-        cells = []
+        cells: list[list[str] | None] = []
         for g in games:
             if g.n_turns >= T:
                 mv = g.turns[T - 1]["moves"]

@@ -12,13 +12,14 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from game.engine.session import possessive
+from game.words import possessive
 
 OKABE_ITO = {
     "black": "#000000",
@@ -36,7 +37,10 @@ LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), 
 ESTIMATE_MARKERS = ["o", "s", "^", "D"]
 HATCHES = ["", "///", "...", "xx", "\\\\", "++", "oo"]
 
-RC = {
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "brinkmanship-report",
     "svg.fonttype": "none",  # text stays text: smaller, sharper, selectable
     # Names come from scenario files and saves: "$...$" in them is text, never maths

@@ -19,16 +19,21 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from game.engine.saves import REPLAY_ERRORS, SaveError, find_scenario, read_save, replay
+from game.engine.actions import CONSOLE_KINDS
+from game.engine.saves import (
+    SaveError,
+    comparable,
+    find_scenario,
+    first_difference,
+    read_save,
+    replay_checked,
+)
 from game.engine.session import Session
 from game.model import State
 from game.scenario import Loaded
 
-# Action kinds that are not the teacher's: scheduled injects fire by themselves,
-# advice is a player asking the advisors.
-NOT_CONSOLE = {"inject", "advice"}
 # the teacher's console can also end the game before a turn resolves
-END_KINDS = {"end_game", "end"}
+END_KINDS = {"end_game"}
 
 
 @dataclass(frozen=True)
@@ -149,52 +154,13 @@ class GameLog:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _superset_diff(saved: Any, replayed: Any, where: str = "log") -> str | None:
-    """First difference between a saved log and its re-play, ignoring fields that only
-    the save has (a newer engine's classroom fields, e.g. forecasts): the report
-    reads those as they are, and every field the engine re-plays must match."""
-    if isinstance(saved, dict) and isinstance(replayed, dict):
-        for k, v in replayed.items():
-            if k not in saved:
-                return f"{where}.{k}: re-played but not in the save"
-            d = _superset_diff(saved[k], v, f"{where}.{k}")
-            if d:
-                return d
-        return None
-    if isinstance(saved, list) and isinstance(replayed, list):
-        if len(saved) != len(replayed):
-            return f"{where}: {len(saved)} items saved, {len(replayed)} re-played"
-        for i, (a, b) in enumerate(zip(saved, replayed, strict=True)):
-            d = _superset_diff(a, b, f"{where}[{i}]")
-            if d:
-                return d
-        return None
-    if type(saved) is not type(replayed) or saved != replayed:
-        return f"{where}: saved {saved!r}, re-played {replayed!r}"
-    return None
-
-
-def _without_path(log: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(log)
-    out["scenario"] = {k: v for k, v in log["scenario"].items() if k != "path"}
-    return out
-
-
-def _replay(path: Path, log: Mapping[str, Any], loaded: Loaded) -> Session:
-    try:
-        return replay(log, loaded)
-    except REPLAY_ERRORS as e:
-        msg = e.args[0] if e.args else repr(e)
-        raise SaveError(path, f"the log does not re-play: {msg}") from None
-
-
 def load(path: str | Path, scenario: Loaded | None = None) -> GameLog:
     """Read, check and re-play a save; ``SaveError`` with the engine's message otherwise."""
     path = Path(path)
     log = read_save(path)
     loaded = find_scenario(path, log, scenario)
-    s = _replay(path, log, loaded)
-    diff = _superset_diff(_without_path(log), _without_path(s.log))
+    s = replay_checked(path, log, loaded)
+    diff = first_difference(comparable(log), comparable(s.log), extra_in_save=True)
     if diff is not None:
         raise SaveError(
             path,
@@ -206,7 +172,7 @@ def load(path: str | Path, scenario: Loaded | None = None) -> GameLog:
         part = dict(log)
         part["turns"] = log["turns"][:k]
         part["current"] = {"turn": k + 1, "actions": entry["actions"], "commits": {}}
-        states.append(_replay(path, part, loaded).state.copy())
+        states.append(replay_checked(path, part, loaded).state.copy())
     if s.history:
         x_start = np.array([m.before for m in s.history[0].metrics])
     else:
@@ -311,7 +277,7 @@ def read_console(log: Mapping[str, Any]) -> list[dict[str, Any]]:
         entries.append((None, log["console"]))
     for turn, actions in entries:
         for a in actions:
-            if not isinstance(a, Mapping) or a.get("kind") in NOT_CONSOLE:
+            if not isinstance(a, Mapping) or a.get("kind") not in CONSOLE_KINDS:
                 continue
             item = dict(a)
             item.setdefault("turn", turn)

@@ -11,25 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from game.engine.ai import in_sentence
 from game.scenario import Loaded
 from game.scenario.schema import Actor, Basis, OutcomeKind, Scenario
-
-CATEGORY_NAMES = {
-    "talks": "Talks",
-    "covert": "Covert action",
-    "mobilization": "Mobilisation",
-    "show_of_force": "Show of force",
-    "sanctions": "Sanctions",
-    "legal": "Legal",
-    "strike": "Strike",
-    "invasion": "Invasion",
-    "de_escalation": "De-escalation",
-    "information": "Information",
-    "alliance": "Alliance",
-    "status_quo": "Hold course",
-    "concession": "Concession",
-}
+from game.words import in_sentence
 
 STATUS_NAMES = {
     "established": "established",
@@ -51,7 +35,7 @@ def date_text(d: dt.date | str | None) -> str:
         return ""
     if isinstance(d, str):
         try:
-            d = dt.date.fromisoformat(d)
+            return date_text(dt.date.fromisoformat(d))
         except ValueError:
             return d
     return f"{d.day} {d:%b %Y}"
@@ -71,11 +55,6 @@ def pct(p: float | None, digits: int = 0) -> str:
     if v > 99.5 and digits == 0:
         return ">99%"
     return f"{v:.{digits}f}%"
-
-
-def category(cat: Any) -> str:
-    key = getattr(cat, "value", cat)
-    return CATEGORY_NAMES.get(str(key), str(key).replace("_", " ").capitalize())
 
 
 # --- objectives -----------------------------------------------------------------------------------
@@ -187,9 +166,9 @@ def _label(item: BaseModel) -> str:
         if isinstance(v, str):
             return v
     if hasattr(item, "source") and hasattr(item, "target"):
-        return f"{item.source} → {item.target}"  # type: ignore[attr-defined]
+        return f"{item.source} → {item.target}"
     if hasattr(item, "headline"):
-        return str(item.headline)  # type: ignore[attr-defined]
+        return str(item.headline)
     return ""
 
 

@@ -170,6 +170,7 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                     )
 
     # Metrics
+    p: tuple[str | int, ...]  # where in the file; every section below reuses it
     for i, m in enumerate(scn.metrics):
         p = ("metrics", i)
         yield from basis(p, m.basis, f"metric {m.id!r}")
@@ -293,18 +294,18 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                 f"exactly one outcome can have at_turn_limit: true (found {len(limit)}: {names})",
                 "error",
             )
-    for i, o in enumerate(scn.outcomes):
+    for i, out in enumerate(scn.outcomes):
         p = ("outcomes", i)
-        yield from basis(p, o.basis, f"outcome {o.id!r}")
-        if o.trigger is None:
-            if not o.at_turn_limit:
+        yield from basis(p, out.basis, f"outcome {out.id!r}")
+        if out.trigger is None:
+            if not out.at_turn_limit:
                 yield (
                     p,
-                    f"outcome {o.id!r} has no trigger and is not the turn-limit outcome",
+                    f"outcome {out.id!r} has no trigger and is not the turn-limit outcome",
                     "error",
                 )
             continue
-        t = o.trigger
+        t = out.trigger
         if t.hold_turns > scn.meta.turn_limit:
             yield (
                 (*p, "trigger", "hold_turns"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ def _got(value: Any) -> str:
     return f", got a {'list' if isinstance(value, list) else 'mapping'}"
 
 
-def _pydantic_message(err: dict[str, Any]) -> str:
+def _pydantic_message(err: Mapping[str, Any]) -> str:
     msg = str(err["msg"])
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -111,6 +112,12 @@ def _sheet(
     shown = rel if len(rel) <= 60 else rel[:57] + "..."
     try:
         path = (scenario_path.parent / rel).resolve()
+        if not path.is_file():
+            # A scenario outside the repository (the teachers' folder) may still
+            # name the shipped sheets as ../seeds/NAME.yaml.
+            from game.scenario.paths import shipped_sheet
+
+            path = shipped_sheet(rel) or path
         found = path.is_file()
     except (OSError, ValueError):  # a name too long, or with a null byte
         found = False

@@ -16,7 +16,7 @@ from typing import Any
 
 import pygame_gui
 
-from game.paths import ASSETS
+from game.scenario.paths import ASSETS
 from game.ui import palette as pal
 from game.ui.backend import Game, data_dir
 from game.ui.mapview import MapRenderer
@@ -218,15 +218,9 @@ class App:
             if (event.x, event.y) != self.size:
                 self.resize((event.x, event.y))
             return
-        if (
-            event.type == pygame.KEYDOWN
-            and event.key == pygame.K_F9
-            and getattr(self.game, "classroom", False)
-        ):
-            from game.ui.scenes.classroom import toggle_console
-
-            toggle_console(self)  # the teacher console, behind the PIN
-            return
+        is_f9 = event.type == pygame.KEYDOWN and event.key == pygame.K_F9
+        if is_f9 and self.game is not None and self.game.toggle_console(self):
+            return  # a game with a teacher console
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F1:
             from game.ui.scenes.overlays import HelpScene
 
@@ -235,17 +229,15 @@ class App:
             else:
                 self.push(HelpScene(self))
             return
-        self.manager.process_events(event)
+        if self.manager.process_events(event):
+            return  # a widget took it (a click on a button, a key typed into a box)
         rest = self.scene.handle_event(event)
         if rest is None:
             return
-        if rest.type == pygame.KEYDOWN and rest.key == pygame.K_ESCAPE:
+        if rest.type == pygame.KEYDOWN and rest.key == pygame.K_ESCAPE and self.scene.pausable:
             from game.ui.scenes.overlays import PauseScene
 
-            if self.scene.pausable:
-                self.push(PauseScene(self))
-            elif self.scene.overlay:
-                self.pop()
+            self.push(PauseScene(self))
 
     def tick(self, dt: float | None = None) -> bool:
         """One frame. Returns False once the app has quit."""
@@ -259,10 +251,8 @@ class App:
             if not self.running:
                 return False
         self.manager.update(dt)
-        if getattr(self.game, "classroom", False):
-            from game.ui.scenes.classroom import tick_classroom
-
-            tick_classroom(self, dt)  # the turn timer of a hot-seat game
+        if self.game is not None:
+            self.game.frame(self, dt)  # e.g. a classroom game's turn timer
         if not self.running or not self.stack:
             return False
         # only the top scene acts (it may push or pop); the others wait paused

@@ -2,8 +2,9 @@
 
 Every call that touches the session (what-if forecasts, advice, commit and
 resolve, saving) runs on a single worker thread, so they never race and no
-frame ever waits on one. Scenes read plain dataclasses (``Snapshot``,
-``WhatIf``, ``Resolution``) built on that thread.
+frame ever waits on one. Scenes read frozen dataclasses built on that thread:
+``Snapshot``, ``WhatIf`` and ``Resolution`` here, holding the engine's own display
+records (``engine/views.py``: metrics, options, news, advice, moves, changes).
 """
 
 from __future__ import annotations
@@ -14,9 +15,16 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from game.engine import Session
+from game.engine.views import Advice, MetricChange, MetricView, MoveReport, NewsItem, OptionView
 from game.scenario import Loaded, load_scenario
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+T = TypeVar("T")
 
 
 def data_dir() -> Path:
@@ -52,58 +60,6 @@ def latest_autosave() -> Path | None:
 
 
 @dataclass(frozen=True)
-class MetricRow:
-    id: str
-    name: str
-    short: str
-    description: str
-    value: float  # the value, or the estimate under fog
-    error: float  # 0 when exact
-    exact: bool
-    lo: float
-    hi: float
-    higher_is: str
-    history: tuple[float, ...] = ()  # as shown at each turn, ending with now
-
-    @property
-    def norm(self) -> float:
-        v = min(max(self.value, self.lo), self.hi)
-        return (v - self.lo) / (self.hi - self.lo) if self.hi > self.lo else 0.0
-
-
-@dataclass(frozen=True)
-class OptionCard:
-    index: int
-    id: str
-    name: str
-    category: str
-    description: str
-    escalation: float
-    available: bool
-    reason: str
-    covert: bool
-    hold: bool = False
-
-
-@dataclass(frozen=True)
-class AdviceRow:
-    name: str
-    title: str
-    stance: str
-    option_id: str
-    option_name: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class NewsRow:
-    turn: int
-    date: dt.date | None
-    headline: str
-    kind: str
-
-
-@dataclass(frozen=True)
 class Snapshot:
     """What the player may see at the start of a turn."""
 
@@ -113,9 +69,9 @@ class Snapshot:
     date: dt.date
     stage: str
     stage_index: int
-    metrics: tuple[MetricRow, ...]
-    options: tuple[OptionCard, ...]
-    news: tuple[NewsRow, ...]  # newest first
+    metrics: tuple[MetricView, ...]
+    options: tuple[OptionView, ...]
+    news: tuple[NewsItem, ...]  # newest first
     over: bool
     outcome: str | None
 
@@ -130,34 +86,13 @@ class WhatIf:
 
 
 @dataclass(frozen=True)
-class MoveRow:
-    actor: str
-    actor_name: str
-    option: str
-    option_name: str
-    category: str
-    covert: bool
-    exposed: bool
-
-
-@dataclass(frozen=True)
-class WhyRow:
-    metric: str
-    name: str
-    before: float
-    after: float
-    exact: bool
-    sources: tuple[tuple[str, str, float], ...]  # (key, label, change)
-
-
-@dataclass(frozen=True)
 class Resolution:
     turn: int  # 1-based number of the turn resolved
     date: dt.date
-    moves: dict[str, MoveRow]  # as the player may know them
+    moves: dict[str, MoveReport]  # as the player may know them
     events: tuple[tuple[str, str, str], ...]  # (id, name, headline)
     headlines: tuple[tuple[str, str], ...]  # (kind, headline)
-    why: tuple[WhyRow, ...]
+    why: tuple[MetricChange, ...]
     stage_before: str
     stage_after: str
     outcome: str | None
@@ -185,7 +120,7 @@ class Game:
 
     def __init__(
         self,
-        session: Any,
+        session: Session,
         loaded: Loaded,
         actor: str | None,
         temperature: float = 1.0,
@@ -206,6 +141,9 @@ class Game:
         self.decisions: list[Decision] = []
         self.resolutions: list[Resolution] = []
         self.closed = False
+        self.categories = {
+            (a.id, o.id): str(o.category) for a in self.scenario.actors for o in a.options
+        }
         self.snapshot = self._build_snapshot()
         self.request_advice()
 
@@ -250,42 +188,28 @@ class Game:
         g.resolutions = [g._resolution_of(actor, t) for t in range(1, session.turn + 1)]
         return g
 
+    # ---- hooks: what the App asks of the game in play (a classroom game answers more)
+    def open(self, app: App) -> None:
+        """Show this game (new, loaded or continued) in place of every scene."""
+        from game.ui.scenes.room import RoomScene
+
+        app.set_game(self)
+        app.reset(RoomScene(app, self))
+
+    def frame(self, app: App, dt: float) -> None:
+        """Every frame, before the top scene updates (a classroom game runs its clock)."""
+
+    def toggle_console(self, app: App) -> bool:
+        """F9: open or close a teacher console; False when the game has none."""
+        return False
+
     # ---- reads, on whichever thread owns the session at the time
     def _build_snapshot(self) -> Snapshot:
         s = self.session
         view = s.view(self.viewer)
-        metrics = tuple(
-            MetricRow(
-                m.id,
-                m.name,
-                m.short,
-                m.description,
-                float(m.estimate),
-                float(m.error),
-                bool(m.exact),
-                float(m.lo),
-                float(m.hi),
-                str(m.higher_is),
-                (*map(float, m.history), float(m.estimate)),
-            )
-            for m in view.metrics
-        )
-        options = tuple(
-            OptionCard(
-                o.index,
-                o.id,
-                o.name,
-                o.category,
-                o.description,
-                float(o.escalation),
-                bool(o.available),
-                o.reason,
-                bool(o.covert),
-                bool(o.hold),
-            )
-            for o in view.options
-        )
-        news = tuple(NewsRow(n.turn, n.date, n.headline, n.kind) for n in reversed(view.news))
+        metrics = tuple(view.metrics)
+        options = tuple(view.options)
+        news = tuple(reversed(view.news))
         stage_ids = [st.id for st in self.scenario.ladder]
         return Snapshot(
             actor=self.viewer,
@@ -305,30 +229,9 @@ class Game:
         self, actor: str | None, turn: int, odds: WhatIf | None = None
     ) -> Resolution:
         rep = self.session.report(actor, turn)
-        cats = {a.id: {o.id: str(o.category) for o in a.options} for a in self.scenario.actors}
-        moves = {
-            aid: MoveRow(
-                aid,
-                m.actor_name,
-                m.option,
-                m.option_name,
-                cats[aid].get(m.option, ""),
-                bool(m.covert),
-                bool(m.exposed),
-            )
-            for aid, m in rep.moves.items()
-        }
-        why = tuple(
-            WhyRow(
-                mc.metric,
-                mc.name,
-                float(mc.before),
-                float(mc.after),
-                bool(mc.exact),
-                tuple((sp.key, sp.label, float(sp.delta)) for sp in mc.sources),
-            )
-            for mc in rep.metrics
-        )
+        assert rep is not None, f"turn {turn} has not been resolved"
+        moves = dict(rep.moves)
+        why = tuple(rep.metrics)
         return Resolution(
             turn=int(rep.turn),
             date=rep.date,
@@ -343,7 +246,7 @@ class Game:
         )
 
     # ---- asynchronous jobs (one worker: they never overlap)
-    def _submit(self, fn: Callable[[], Any]) -> Future:
+    def _submit(self, fn: Callable[[], T]) -> Future[T]:
         return self.worker.submit(fn)
 
     def request_advice(self) -> None:
@@ -352,13 +255,10 @@ class Game:
             return
         self.advice_future = self._submit(self._advice_rows)
 
-    def _advice_rows(self) -> list[AdviceRow]:
-        return [
-            AdviceRow(a.name, a.title, a.stance, a.option, a.option_name, a.reason)
-            for a in self.session.advice(self.viewer)
-        ]
+    def _advice_rows(self) -> list[Advice]:
+        return list(self.session.advice(self.viewer))
 
-    def advice(self) -> list[AdviceRow] | None:
+    def advice(self) -> list[Advice] | None:
         """The advisors' recommendations, or None while they are being worked out."""
         f = self.advice_future
         if f is None:
@@ -401,6 +301,10 @@ class Game:
         w = WhatIf(key[1], p, int(f.horizon), int(f.worlds), time.perf_counter() - t0)
         self._whatif[key] = w
         return w
+
+    def category(self, actor: str, option: str) -> str:
+        """The category of one of an actor's options ("" for an unknown option)."""
+        return self.categories.get((actor, option), "")
 
     def hold_option(self) -> str:
         return next(a.hold_option for a in self.scenario.actors if a.id == self.viewer)

@@ -11,6 +11,19 @@ from game.ui.text import Text
 Colour = tuple[int, int, int]
 
 
+def header_height(text: Text) -> int:
+    """A panel header's height with the gap under it (where a text box below it starts)."""
+    return text.line_height(text.px(12), "bold") + 8
+
+
+def panel_inner(rect: pygame.Rect, text: Text, titled: bool = True) -> pygame.Rect:
+    """The content rect of a panel drawn by ``panel`` (below its header, if titled)."""
+    if not titled:
+        return rect.inflate(-12, -12)
+    hh = text.line_height(text.px(12), "bold") + 6
+    return pygame.Rect(rect.x + 8, rect.y + 1 + hh + 6, rect.width - 16, rect.height - hh - 12)
+
+
 def panel(
     surface: pygame.Surface,
     rect: pygame.Rect,
@@ -51,7 +64,7 @@ def panel(
             "midright",
             max_width=max(0, rect.right - r.right - 20),
         )
-    return pygame.Rect(rect.x + 8, head.bottom + 6, rect.width - 16, rect.height - hh - 12)
+    return panel_inner(rect, text)
 
 
 def sparkline(

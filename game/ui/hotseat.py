@@ -3,26 +3,32 @@
 ``HotSeat`` is a ``Game`` whose viewer changes with each team's go. Within a turn
 the teams of the different sides play one after the other (``Session.goes``); the
 turn resolves when every side has chosen. Like ``Game``, every call that touches
-the session runs on the one worker thread; the scenes read plain data.
+the session runs on the one worker thread, and the scenes read plain data: after
+each job the worker publishes a new frozen ``ClassState`` (whose go it is, paused,
+over, the clock's limit…) in one assignment, and never changes one the draw loop holds.
 
-The turn timer is kept here (the UI's clock, ``tick``); the engine only records
-what the clock caused (``timer_expired``) and what the teacher did to it.
-No pygame here.
+The turn timer is kept here (the UI's clock, ``tick``, on the frame's thread); the
+engine only records what the clock caused (``timer_expired``) and what the teacher
+did to it. No pygame here: the hooks the App calls hand over to the classroom scenes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from game.ui.backend import Decision, Game, Resolution
+from game.engine import Session
+from game.engine.entry import PinGuard
+from game.scenario import Loaded
+from game.ui.backend import Decision, Game, Resolution, WhatIf
 
-PIN_TRIES = 3  # wrong PINs before the console locks
-PIN_LOCK_SECONDS = 30.0
-TIMER_CHOICES = (0, 60, 120, 180)
+if TYPE_CHECKING:
+    from game.engine import Team
+    from game.ui.app import App
 
 
 @dataclass(frozen=True)
@@ -53,31 +59,57 @@ class TeamScore:
     brier: float | None  # mean Brier score of the scored forecasts (lower is better)
 
 
-def _team_label(team: str) -> str:
+@dataclass(frozen=True)
+class ClassState:
+    """What the classroom scenes may read, as of the worker's last job."""
+
+    turn: int  # the turn being played (1-based)
+    turn_limit: int
+    date: dt.date
+    timer: int  # seconds per team and turn (0: no timer)
+    paused: bool
+    over: bool
+    revealed: bool
+    go: Go | None  # the team at the keyboard
+    goes_left: tuple[Go, ...]  # the teams still to choose this turn, in order
+    limit: int | None  # seconds of the team at the keyboard (None: no countdown)
+    next_limit: int | None  # seconds the next team will have
+    lock_choices: tuple[tuple[str, str], ...]  # (label, actor) the teacher may lock
+    forecast_outcomes: tuple[str, ...]  # the endings the teams forecast
+    forecast_within: int  # turns a forecast looks ahead
+    forecast_until: dt.date  # the last day a forecast made now covers
+    ended_by_teacher: int | None  # the turn in which the teacher ended the game
+    clock: int = 0  # changes whenever the countdown starts again
+
+    @property
+    def next_go(self) -> Go | None:
+        return self.goes_left[0] if self.goes_left else None
+
+
+def team_label(team: str) -> str:
+    """``Red`` -> ``Team Red`` (a name that says "team" already stays as it is)."""
     return team if team.lower().startswith("team") else f"Team {team}"
 
 
 class HotSeat(Game):
     classroom = True
 
-    def __init__(self, session: Any, loaded: Any) -> None:
-        self.goes_left: list[Go] = []
-        self.go: Go | None = None
+    def __init__(self, session: Session, loaded: Loaded) -> None:
+        self._go: Go | None = None  # the worker's own; the scenes read ``state.go``
+        self._clock = 0
         self.go_resolution: Resolution | None = None
-        self.elapsed = 0.0
-        self.limit: int | None = None
+        self.elapsed = 0.0  # the frame thread's: seconds of the countdown used
         self.timer_done = False
-        self.paused = bool(session.paused)
-        self.over = bool(session.over)
+        self._clock_seen = 0
         self.full_resolutions: list[Resolution] = []
         self.by_actor: dict[str, list[Decision]] = {}
         self.pending_result: GoResult | None = None
-        self.ended_by_teacher: int | None = None  # the turn in which the teacher ended it
-        self.pin_fails = 0
-        self.pin_locked_until = 0.0
+        self.pin_guard = PinGuard()
         self.names = {a.id: a.name for a in loaded.scenario.actors}
-        session_goes = session.goes()
+        session_goes = session.classroom.goes()
         first = session_goes[0][1] if session_goes else loaded.scenario.actors[0].id
+        self.session = session
+        self.state = self._state()
         super().__init__(session, loaded, first, session.ai_settings.temperature_scale)
         self.full_resolutions = [self._resolution_of(None, t) for t in range(1, session.turn + 1)]
         self._refresh()
@@ -93,7 +125,7 @@ class HotSeat(Game):
         pin: str,
         temperature: float = 1.0,
     ) -> HotSeat:
-        from game.engine import AISettings, Session
+        from game.engine import AISettings
         from game.scenario import load_scenario
 
         loaded = load_scenario(scenario_path)
@@ -114,63 +146,133 @@ class HotSeat(Game):
         code: str,
         teams: dict[str, list[str]] | None,
         pin: str,
-        scenario: Any = None,
+        scenario: Loaded | None = None,
     ) -> HotSeat:
         """Duplicate mode: the game a class code describes."""
-        from game.engine import Session
-
         session = Session.from_class_code(code, scenario, teams=teams, pin=pin, autosave=True)
         return cls(session, session.loaded)
 
-    # ---- state the scenes read (refreshed on the worker after each job)
-    def _refresh(self) -> None:
+    # ---- hooks the App calls
+    def open(self, app: App) -> None:
+        from game.ui.scenes.classroom import flow
+
+        flow.show(app, self)
+
+    def frame(self, app: App, dt: float) -> None:
+        from game.ui.scenes.classroom import flow
+
+        flow.run_clock(app, self, dt)
+
+    def toggle_console(self, app: App) -> bool:
+        from game.ui.scenes.classroom import flow
+
+        flow.toggle_console(app, self)
+        return True
+
+    # ---- the state the scenes read (published by the worker after each job)
+    def _state(self) -> ClassState:
         s = self.session
-        self.paused = bool(s.paused)
-        self.over = bool(s.over)
-        self.goes_left = [
+        over = bool(s.over)
+        goes = tuple(
             Go(team, actor, self.names[actor])
-            for team, actor in s.goes()
-            if s.committed(actor) is None and not self.over
-        ]
-        if self.go is not None:
-            self.limit = s.timer_for(self.go.actor)
-        if self.over:
-            cur = s.log["current"]
-            if any(a.get("kind") == "end_game" for a in cur["actions"]):
-                self.ended_by_teacher = int(cur["turn"])
+            for team, actor in s.classroom.goes()
+            if s.committed(actor) is None and not over
+        )
+        go = self._go
+        cur = s.log["current"]
+        ended = None
+        if over and any(a.get("kind") == "end_game" for a in cur["actions"]):
+            ended = int(cur["turn"])
+        within = int(s.classroom.forecast_within)
+        locks = tuple(
+            (f"{team_label(team)} ({self.names[actor]})", actor)
+            for team, actor in s.classroom.goes()
+            if not s.classroom.locked(actor) and s.committed(actor) is None
+        )
+        return ClassState(
+            turn=int(s.current_turn),
+            turn_limit=int(s.turn_limit),
+            date=s.date,
+            timer=int(s.classroom.timer),
+            paused=bool(s.paused),
+            over=over,
+            revealed=bool(s.revealed),
+            go=go,
+            goes_left=goes,
+            limit=s.classroom.timer_for(go.actor) if go is not None else None,
+            next_limit=s.classroom.timer_for(goes[0].actor) if goes else None,
+            lock_choices=locks,
+            forecast_outcomes=tuple(s.classroom.forecast_outcomes()),
+            forecast_within=within,
+            forecast_until=s.date_of(s.current_turn + within - 1),
+            ended_by_teacher=ended,
+            clock=self._clock,
+        )
+
+    def _refresh(self) -> None:
+        """On the worker, after each job: publish the new state in one assignment."""
+        self.state = self._state()
+        if self.state.over:
             self.resolutions = list(self.full_resolutions)
             if not self.snapshot.over:
                 self.snapshot = self._build_snapshot()
 
     @property
-    def class_code(self) -> str | None:
-        return self.session.class_code
+    def go(self) -> Go | None:
+        return self.state.go
 
     @property
-    def teams(self) -> list[Any]:
+    def paused(self) -> bool:
+        return self.state.paused
+
+    @property
+    def over(self) -> bool:
+        return self.state.over
+
+    @property
+    def ended_by_teacher(self) -> int | None:
+        return self.state.ended_by_teacher
+
+    @property
+    def class_code(self) -> str | None:
+        return self.session.classroom.class_code
+
+    @property
+    def teams(self) -> list[Team]:
         return list(self.session.teams)
 
     @property
     def next_go(self) -> Go | None:
-        return self.goes_left[0] if self.goes_left else None
+        return self.state.next_go
 
     def team_label(self, team: str) -> str:
-        return _team_label(team)
+        return team_label(team)
 
-    # ---- the clock
+    # ---- the clock (the frame's thread)
+    def _elapsed(self) -> float:
+        """Seconds used of the countdown; a countdown started again by the worker (a new
+        go, the teacher's new timer) starts from zero."""
+        if self._clock_seen != self.state.clock:
+            self._clock_seen = self.state.clock
+            self.elapsed = 0.0
+            self.timer_done = False
+        return self.elapsed
+
     def time_left(self) -> float | None:
         """Seconds left for the team at the keyboard (None: no countdown)."""
-        if self.go is None or self.limit is None:
+        st = self.state
+        if st.go is None or st.limit is None:
             return None
-        return max(0.0, self.limit - self.elapsed)
+        return max(0.0, st.limit - self._elapsed())
 
     def tick(self, dt: float) -> bool:
         """Advance the countdown by ``dt``; True when it has just run out."""
         left = self.time_left()
-        if left is None or self.timer_done or self.paused:
+        if left is None or self.timer_done or self.state.paused:
             return False
         self.elapsed += dt
-        if self.limit is not None and self.elapsed >= self.limit:
+        limit = self.state.limit
+        if limit is not None and self.elapsed >= limit:
             self.timer_done = True
             return True
         return False
@@ -178,26 +280,13 @@ class HotSeat(Game):
     # ---- the PIN (the console's door)
     def pin_locked(self, now: float) -> float:
         """Seconds until the PIN may be tried again (0: it may)."""
-        return max(0.0, self.pin_locked_until - now)
+        return self.pin_guard.wait(now)
 
     def try_pin(self, pin: str, now: float) -> tuple[bool, str]:
         """(opened, message). A few wrong tries lock the PIN entry for a while."""
-        wait = self.pin_locked(now)
-        if wait > 0:
-            return False, f"Too many wrong tries: wait {wait:.0f} s."
-        if self.session.check_pin(pin):
-            self.pin_fails = 0
-            return True, ""
-        self.pin_fails += 1
-        if self.pin_fails >= PIN_TRIES:
-            self.pin_fails = 0
-            self.pin_locked_until = now + PIN_LOCK_SECONDS
-            return False, f"Wrong PIN. Too many wrong tries: locked for {PIN_LOCK_SECONDS:.0f} s."
-        left = PIN_TRIES - self.pin_fails
-        return (
-            False,
-            f"Wrong PIN: the console stays closed ({left} {'try' if left == 1 else 'tries'} left).",
-        )
+        right = self.pin_guard.wait(now) <= 0 and self.session.classroom.check_pin(pin)
+        self.pin_guard, opened, msg = self.pin_guard.attempt(right, now)
+        return opened, msg
 
     # ---- jobs
     def start_go(self) -> Future:
@@ -205,10 +294,11 @@ class HotSeat(Game):
 
         def job() -> Go | None:
             self._refresh()
-            go = self.next_go
+            go = self.state.next_go
             if go is None:
                 return None
-            self.go = go
+            self._go = go
+            self._clock += 1
             self.actor = self.viewer = go.actor
             self.watch = False
             for f in self._pending.values():
@@ -216,8 +306,6 @@ class HotSeat(Game):
             self._pending.clear()
             self._whatif.clear()
             self.decisions = self.by_actor.setdefault(go.actor, [])
-            self.elapsed = 0.0
-            self.timer_done = False
             s = self.session
             self.snapshot = self._build_snapshot()
             self.go_resolution = None
@@ -230,9 +318,9 @@ class HotSeat(Game):
 
         return self._submit(job)
 
-    def _resolution_of(self, actor: str | None, turn: int, odds: Any = None) -> Resolution:
-        from dataclasses import replace
-
+    def _resolution_of(
+        self, actor: str | None, turn: int, odds: WhatIf | None = None
+    ) -> Resolution:
         res = super()._resolution_of(actor, turn, odds)
         return replace(res, notes=tuple(self.notes_for(turn)))
 
@@ -244,62 +332,61 @@ class HotSeat(Game):
         for a in entries:
             team = a.get("team") or self.names.get(a.get("actor", ""), "a team")
             if a.get("kind") == "timer_expired":
-                out.append(f"Time ran out: {_team_label(team)} held course.")
+                out.append(f"Time ran out: {team_label(team)} held course.")
             elif a.get("kind") == "lock":
-                out.append(f"The teacher locked {_team_label(team)}'s choice.")
+                out.append(f"The teacher locked {team_label(team)}'s choice.")
         return out
 
     def commit_go(self, option: str, forecast: dict[str, float] | None) -> Future:
         """The team at the keyboard forecasts (optional) and commits; the turn resolves
         when it was the last side to choose."""
-        go = self.go
+        go = self.state.go
 
-        def job() -> GoResult:
+        def job() -> GoResult | None:
             assert go is not None
             s = self.session
             turn, date = self.snapshot.turn, self.snapshot.date
             if forecast:
-                s.submit_forecast(go.team, forecast, s.forecast_within)
+                s.classroom.submit_forecast(go.team, forecast, s.classroom.forecast_within)
             odds = self._compute_what_if((turn, option))
             s.commit(go.actor, option)
             self.decisions.append(Decision(turn + 1, date, option, odds))
-            self.go = None
-            return self._after_job(f"{_team_label(go.team)} has sealed its orders.")
+            self._go = None
+            return self._after_job(f"{team_label(go.team)} has sealed its orders.")
 
         return self._submit(job)
 
     def expire_go(self) -> Future:
         """The timer ran out: hold course is committed for the team at the keyboard."""
-        go = self.go
+        go = self.state.go
 
-        def job() -> GoResult:
+        def job() -> GoResult | None:
             assert go is not None
             s = self.session
-            if s.locked(go.actor) or s.over:
-                self.go = None
+            if s.classroom.locked(go.actor) or s.over:
+                self._go = None
                 return self._after_job("")
-            s.timer_expired(go.actor)
-            self.go = None
-            return self._after_job(f"Time ran out: {_team_label(go.team)} held course.")
+            s.classroom.timer_expired(go.actor)
+            self._go = None
+            return self._after_job(f"Time ran out: {team_label(go.team)} held course.")
 
         return self._submit(job)
 
-    def console(self, action: Callable[[Any], Any], restart_clock: bool = False) -> Future:
+    def console(self, action: Callable[[Session], object], restart_clock: bool = False) -> Future:
         """A teacher console action on the session (it goes into the log). The future
         gives (message from the action or "", GoResult or None)."""
 
-        def job() -> tuple[Any, GoResult | None]:
+        def job() -> tuple[object, GoResult | None]:
             s = self.session
             out = action(s)
             self._whatif.clear()
             if restart_clock:
-                self.elapsed = 0.0
-                self.timer_done = False
+                self._clock += 1
             note = ""
-            if self.go is not None and s.locked(self.go.actor):
-                note = f"The teacher locked {_team_label(self.go.team)}'s choice."
-                self.go = None
-            if self.go is not None and not s.over:
+            if self._go is not None and s.classroom.locked(self._go.actor):
+                note = f"The teacher locked {team_label(self._go.team)}'s choice."
+                self._go = None
+            if self._go is not None and not s.over:
                 self.snapshot = self._build_snapshot()
             res = self._after_job(note)
             if res is not None:
@@ -314,12 +401,12 @@ class HotSeat(Game):
         res: GoResult | None = None
         if s.over:
             res = GoResult(over=True, note=note)
-        elif self.go is None and not s.waiting() and not s.paused:
+        elif self._go is None and not s.waiting() and not s.paused:
             turn = s.current_turn
             s.resolve()
             self.full_resolutions.append(self._resolution_of(None, turn))
             res = GoResult(resolved=True, over=s.over, turn=turn, note=note)
-        elif self.go is None and note:
+        elif self._go is None and note:
             res = GoResult(note=note)
         self._refresh()
         return res
@@ -343,7 +430,7 @@ class HotSeat(Game):
             ended = int(log["current"]["turn"])
         acc: dict[str, list[float]] = {t.name: [] for t in s.teams}
         counts: dict[str, int] = {t.name: 0 for t in s.teams}
-        for f in s.forecasts():
+        for f in s.classroom.forecasts():
             counts[f["team"]] = counts.get(f["team"], 0) + 1
             named = list(f["probs"])
             hit = scoring.realised(s.outcome, ended, f["turn"], f["within"], named, s.turn, s.over)

@@ -114,8 +114,9 @@ def room(size: tuple[int, int], n_options: int) -> dict[str, Rect]:
     return out
 
 
-def menu(size: tuple[int, int], n: int, title: bool = True) -> dict[str, Rect]:
-    """A centred column of ``n`` buttons under a title block."""
+def menu(size: tuple[int, int], n: int, title: bool = True, head: int = 0) -> dict[str, Rect]:
+    """A centred column of ``n`` buttons under a title block; with ``head`` (a panel
+    header's height) also the ``frame`` of a titled panel around the buttons."""
     w, h = size
     m = margin(size)
     bw = _clamp(w * 0.3, 220, 420)
@@ -132,6 +133,10 @@ def menu(size: tuple[int, int], n: int, title: bool = True) -> dict[str, Rect]:
     out["panel"] = Rect(
         (w - bw) // 2 - 2 * m, y0 + title_h - 2 * m, bw + 4 * m, y - gap - (y0 + title_h) + 4 * m
     )
+    if head:
+        frame = out["panel"].inflate(0, head * 2 + 8)
+        frame.bottom = out["panel"].bottom + 4
+        out["frame"] = frame
     return out
 
 
@@ -335,3 +340,80 @@ def console(size: tuple[int, int]) -> dict[str, Rect]:
     bw = _clamp(inner.width * 0.3, 160, 300)
     out["close"] = Rect(inner.centerx - bw // 2, inner.bottom - btn_h, bw, btn_h)
     return out
+
+
+def notice(size: tuple[int, int], width: int = 520, height: int = 110) -> Rect:
+    """A small box in the middle of the window ("Resolving the turn…", "Paused")."""
+    w, h = size
+    box = Rect(0, 0, min(width, w - 40), height)
+    box.center = (w // 2, h // 2)
+    return box
+
+
+def button_at_foot(
+    size: tuple[int, int], width: int, height_share: float, lo: int, hi: int, lift: int
+) -> Rect:
+    """One wide button centred at the foot of the window, ``lift`` margins above the edge."""
+    w, h = size
+    m = margin(size)
+    bw, bh = min(width, w - 4 * m), _clamp(h * height_share, lo, hi)
+    return Rect((w - bw) // 2, h - bh - lift * m, bw, bh)
+
+
+def class_code(size: tuple[int, int]) -> dict[str, Rect]:
+    """The class code screen: the top bar and the button that starts the first go."""
+    return {"top": top_bar(size), "begin": button_at_foot(size, 360, 0.075, 36, 56, 2)}
+
+
+def handover(size: tuple[int, int]) -> dict[str, Rect]:
+    """The hand-over screen: the top bar and the Ready button."""
+    return {"top": top_bar(size), "ready": button_at_foot(size, 420, 0.08, 40, 60, 3)}
+
+
+def dialog(size: tuple[int, int], width: int, height: int, n_buttons: int) -> dict[str, Rect]:
+    """A centred box with a row of ``n_buttons`` 40 px buttons along its foot."""
+    w, h = size
+    m = margin(size)
+    bw, bh = min(w - 40, width), min(h - 40, height)
+    box = Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
+    out = {"panel": box}
+    if n_buttons == 1:
+        out["button[0]"] = Rect(box.centerx - 80, box.bottom - 52, 160, 40)
+    else:
+        cw = (bw - 10 * m) // 2
+        out["button[0]"] = Rect(box.x + 4 * m, box.bottom - 52, cw, 40)
+        out["button[1]"] = Rect(box.right - 4 * m - cw, box.bottom - 52, cw, 40)
+    return out
+
+
+def pin(size: tuple[int, int]) -> dict[str, Rect]:
+    """The PIN prompt: a box, the masked entry, Cancel and Open."""
+    out = dialog(size, 520, 250, 2)
+    box, m = out["panel"], margin(size)
+    out["entry"] = Rect(box.x + 4 * m, box.y + 70, box.width - 8 * m, 44)
+    return out
+
+
+def message(size: tuple[int, int]) -> dict[str, Rect]:
+    """A message box with its OK button."""
+    return dialog(size, 620, 280, 1)
+
+
+def help_box(size: tuple[int, int]) -> dict[str, Rect]:
+    """The keys help: a box and its Close button."""
+    w, h = size
+    m = margin(size)
+    bw, bh = min(w - 4 * m, 640), min(h - 4 * m, 430)
+    box = Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
+    return {"panel": box, "button[0]": Rect(box.centerx - 90, box.bottom - 54, 180, 40)}
+
+
+def below_header(rect: Rect, head: int) -> Rect:
+    """The part of a panel under its header of height ``head`` (a text box's place)."""
+    return Rect(rect.x, rect.y + head, rect.width, rect.height - head)
+
+
+def split_row(rect: Rect, share: float, gap: int) -> tuple[Rect, Rect]:
+    """A row cut in two side by side: the left ``share`` of its width, then the rest."""
+    left = Rect(rect.x, rect.y, round(rect.width * share), rect.height)
+    return left, Rect(left.right + gap, rect.y, rect.width - left.width - gap, rect.height)

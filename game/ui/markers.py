@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from game.paths import ASSETS
+from game.scenario.paths import ASSETS
+from game.scenario.schema import Scenario
 
 MARKERS_FILE = ASSETS / "theme" / "markers.json"
 
@@ -86,8 +87,8 @@ def driver(spec: Any, ms: MapState) -> float:
         return min(1.0, total * float(spec.get("scale", 1.0)))
     if "exposed" in spec:
         total, w = 0.0, 1.0
-        for turn in reversed(ms.exposed):
-            if spec["exposed"] in turn:
+        for seen in reversed(ms.exposed):
+            if spec["exposed"] in seen:
                 total += w
             w *= decay
         return min(1.0, total)
@@ -103,7 +104,7 @@ def spec_for(scenario_id: str) -> dict[str, Any]:
     return {}
 
 
-def markers_for(scenario: Any, ms: MapState) -> list[Marker]:
+def markers_for(scenario: Scenario, ms: MapState) -> list[Marker]:
     entry = spec_for(scenario.meta.id) or generic(scenario)
     out = []
     for m in entry.get("markers", []):
@@ -133,10 +134,10 @@ def markers_for(scenario: Any, ms: MapState) -> list[Marker]:
 _HOMES = [(-68.5, 15.0), (-66.9, 10.5), (-76.8, 18.0), (-82.4, 23.1)]
 
 
-def generic(scenario: Any) -> dict[str, Any]:
+def generic(scenario: Scenario) -> dict[str, Any]:
     """Markers from the actors' moves alone: forces, strikes and exposures."""
     actors = [a.id for a in scenario.actors]
-    markers = []
+    markers: list[dict[str, Any]] = []
     for i, aid in enumerate(actors):
         home = _HOMES[i % len(_HOMES)]
         other = _HOMES[(i + 1) % min(len(actors), len(_HOMES))]

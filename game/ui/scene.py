@@ -14,23 +14,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 import pygame_gui
+from pygame_gui.core import UIElement
 
+from game.ui import draw
+from game.ui.palette import Colour
 from game.ui.pg import pygame
 
 if TYPE_CHECKING:
     from game.ui.app import App
 
+E = TypeVar("E", bound=UIElement)
+
 
 @dataclass
 class Focusable:
     name: str
-    rect: Callable[[], pygame.Rect]
-    activate: Callable[[], None]
-    left: Callable[[], None] | None = None
-    right: Callable[[], None] | None = None
+    rect: Callable[[], pygame.Rect | pygame.FRect]
+    activate: Callable[[], object]
+    left: Callable[[], object] | None = None
+    right: Callable[[], object] | None = None
     enabled: Callable[[], bool] = lambda: True
     on_focus: Callable[[], None] | None = None
 
@@ -39,12 +44,14 @@ class Scene:
     name = "scene"
     overlay = False  # draw the scene below first (menus, help)
     pausable = True  # Esc opens the pause menu
+    esc_closes = False  # Esc (with no text box focused) closes the scene: ``close()``
     title = ""
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.elements: list[Any] = []
-        self.actions: dict[Any, Callable[[], None]] = {}
+        self.elements: list[UIElement] = []
+        self.entries: dict[str, pygame_gui.elements.UITextEntryLine] = {}
+        self.actions: dict[UIElement, Callable[[], object]] = {}
         self.focusables: list[Focusable] = []
         self.focus_index = -1
         self.paused = False
@@ -74,6 +81,7 @@ class Scene:
         for e in self.elements:
             e.kill()
         self.elements.clear()
+        self.entries.clear()
         self.actions.clear()
         self.focusables.clear()
 
@@ -94,7 +102,7 @@ class Scene:
         self,
         rect: pygame.Rect,
         text: str,
-        action: Callable[[], None],
+        action: Callable[[], object],
         object_id: str,
         tooltip: str | None = None,
         cls: str = "@menu_button",
@@ -116,16 +124,53 @@ class Scene:
             self.focusables.append(
                 Focusable(
                     object_id,
-                    lambda b=b: b.get_abs_rect(),
+                    b.get_abs_rect,
                     action,
-                    enabled=lambda b=b: b.is_enabled,
+                    enabled=lambda: bool(b.is_enabled),
                 )
             )
         return b
 
-    def add(self, element: Any) -> Any:
+    def add(self, element: E) -> E:
         self.elements.append(element)
         return element
+
+    def text_entry(
+        self,
+        name: str,
+        rect: pygame.Rect,
+        text: str = "",
+        limit: int | None = None,
+        object_id: str | None = None,
+        ring: bool = True,
+    ) -> pygame_gui.elements.UITextEntryLine:
+        """A one-line text box, kept in ``self.entries[name]``; ``ring``: in the focus ring."""
+        e = self.add(
+            pygame_gui.elements.UITextEntryLine(
+                rect, manager=self.app.manager, object_id=f"#{object_id or name}"
+            )
+        )
+        if limit is not None:
+            e.length_limit = limit
+        if text:
+            e.set_text(text)
+        self.entries[name] = e
+        if ring:
+            self.focusables.append(Focusable(name, e.get_abs_rect, e.focus))
+        return e
+
+    def focused_entry(self) -> str | None:
+        """The name of the text box being typed into, if any."""
+        return next((n for n, e in self.entries.items() if e.is_focused), None)
+
+    def entry_done(self, name: str) -> None:
+        """Enter in the text box ``name``: by default, on to the next item."""
+        self.entries[name].unfocus()
+        self.move_focus(1)
+
+    def close(self) -> None:
+        """What Esc does when ``esc_closes``: back to the scene below."""
+        self.app.pop()
 
     # ---- focus
     def focused(self) -> Focusable | None:
@@ -163,6 +208,12 @@ class Scene:
 
     # ---- events
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
+            name = next((n for n, e in self.entries.items() if e is event.ui_element), None)
+            if name is not None:
+                self.entry_done(name)
+                return None
+            return event
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             action = self.actions.get(event.ui_element)
             if action is not None:
@@ -178,6 +229,15 @@ class Scene:
 
     def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
         key = event.key
+        typing = self.focused_entry()
+        if typing is not None:
+            if key in (pygame.K_TAB, pygame.K_ESCAPE):
+                self.entries[typing].unfocus()  # Esc leaves the box, Tab moves on
+            if key != pygame.K_TAB:
+                return None  # typed into the box
+        elif key == pygame.K_ESCAPE and self.esc_closes:
+            self.close()
+            return None
         if key == pygame.K_TAB:
             self.keyboard_mode = True
             self.move_focus(-1 if event.mod & pygame.KMOD_SHIFT else 1)
@@ -205,6 +265,23 @@ class Scene:
         return event
 
     # ---- frame
+    def panel(
+        self,
+        surface: pygame.Surface,
+        rect: pygame.Rect,
+        title: str = "",
+        right: str = "",
+        accent: Colour | None = None,
+    ) -> pygame.Rect:
+        """A panel with its header (``draw.panel``); returns the content rect."""
+        return draw.panel(
+            surface, rect, self.app.palette, self.app.text, title, accent=accent, right=right
+        )
+
+    def header_height(self) -> int:
+        """A panel header's height with its gap, for layouts that frame a menu."""
+        return draw.header_height(self.app.text)
+
     def update(self, dt: float) -> None:
         """Advance animations, poll futures."""
 
@@ -240,7 +317,7 @@ class Scene:
                 out[f"{oid}:{i}"] = pygame.Rect(e.get_abs_rect())
         return out
 
-    def button_named(self, name: str) -> Any:
+    def button_named(self, name: str) -> UIElement | None:
         for e in self.elements:
             if e.most_specific_combined_id.split(".")[-1] == f"#{name}":
                 return e

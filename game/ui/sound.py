@@ -28,7 +28,9 @@ class Sound:
                 self.ok = False
 
     def _tone(self, freq: float, secs: float, vol: float, slide: float = 1.0) -> object:
-        rate, _, channels = pygame.mixer.get_init()
+        init = pygame.mixer.get_init()
+        assert init is not None, "the mixer is not initialised"
+        rate, _, channels = init
         n = int(rate * secs)
         t = np.arange(n) / rate
         f = freq * np.linspace(1.0, slide, n)

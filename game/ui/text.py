@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from game.paths import ASSETS
+from game.scenario.paths import ASSETS
 from game.ui.pg import pygame
 
 FONT_DIR = ASSETS / "fonts"
@@ -128,7 +128,7 @@ class Text:
         self,
         surface: pygame.Surface,
         text: str,
-        pos: tuple[int, int],
+        pos: tuple[float, float],
         size: int,
         colour: Colour,
         style: str = "regular",

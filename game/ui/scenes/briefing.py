@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import pygame_gui
 
 from game.ui import layout
 from game.ui.backend import Game
-from game.ui.draw import panel
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
 from game.ui.scenes.setup import SetupChoice
+
+if TYPE_CHECKING:
+    from game.ui.app import App
 
 STATUS = {
     "established": "established",
@@ -46,8 +49,9 @@ def objectives_lines(scn, actor_id: str) -> list[tuple[str, str]]:
 class BriefingScene(Scene):
     name = "briefing"
     pausable = False
+    esc_closes = True
 
-    def __init__(self, app, choice: SetupChoice) -> None:
+    def __init__(self, app: App, choice: SetupChoice) -> None:
         super().__init__(app)
         self.choice = choice
 
@@ -80,9 +84,7 @@ class BriefingScene(Scene):
                 f"<b>{esc(f.get('id', ''))}</b> <i>{esc(date)} · {esc(status)}</i><br>"
                 f"{esc(f.get('statement', ''))}"
             )
-        fr = L["facts"]
-        head = self.app.text.line_height(self.app.text.px(12), "bold") + 8
-        facts_rect = pygame.Rect(fr.x, fr.y + head, fr.width, fr.height - head)
+        facts_rect = layout.below_header(L["facts"], self.header_height())
         self.add(
             pygame_gui.elements.UITextBox(
                 "<br><br>".join(rows) or "No fact sheet.",
@@ -99,7 +101,6 @@ class BriefingScene(Scene):
 
     def begin(self) -> None:
         from game.ui.scenes.overlays import MessageScene
-        from game.ui.scenes.room import RoomScene
 
         ch = self.choice
         try:
@@ -107,14 +108,7 @@ class BriefingScene(Scene):
         except Exception as e:
             self.app.push(MessageScene(self.app, "Cannot start", str(e)))
             return
-        self.app.set_game(game)
-        self.app.reset(RoomScene(self.app, game))
-
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
+        game.open(self.app)
 
     def default_action(self, event: pygame.event.Event) -> pygame.event.Event | None:
         self.begin()
@@ -125,11 +119,9 @@ class BriefingScene(Scene):
         surface.fill(p.bg)
         s = self.choice.loaded.scenario
         top_bar(self, surface, self.L["top"], "Briefing", f"seed {self.choice.seed}")
-        r = panel(
+        r = self.panel(
             surface,
             self.L["objectives"],
-            p,
-            t,
             "Your objectives" if self.choice.actor else "The sides",
         )
         y = r.y
@@ -166,11 +158,9 @@ class BriefingScene(Scene):
                     + 2
                 )
             y += 6
-        panel(
+        self.panel(
             surface,
             self.L["facts"],
-            p,
-            t,
             f"Facts as of {s.meta.facts_as_of.strftime('%d %b %Y')}",
             accent=p.caution,
         )

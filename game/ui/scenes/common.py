@@ -1,8 +1,9 @@
-"""Pieces several scenes share: the top bar and the backdrop."""
+"""Pieces several scenes share: the top bar, the backdrop, the veil and the busy box."""
 
 from __future__ import annotations
 
-from game.ui import draw
+from game.ui import draw, layout
+from game.ui.palette import Colour
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 
@@ -74,4 +75,33 @@ def backdrop(scene: Scene, surface: pygame.Surface, alpha: int = 150) -> None:
     veil(surface, alpha)
 
 
-__all__ = ["backdrop", "draw", "top_bar", "veil"]
+def dots(time: float) -> str:
+    """One to three dots, cycling three times a second: work in progress."""
+    return "." * (1 + int(time * 3) % 3)
+
+
+def busy_box(
+    scene: Scene,
+    surface: pygame.Surface,
+    title: str,
+    lines: list[tuple[str, int, Colour, str]],
+    alpha: int,
+    size: tuple[int, int] = (520, 110),
+    centred: bool = False,
+) -> None:
+    """The screen veiled, and a box in the middle saying what is going on; ``lines``
+    are (text, font px, colour, style), top to bottom."""
+    p, t = scene.app.palette, scene.app.text
+    veil(surface, alpha)
+    box = layout.notice(scene.app.size, *size)
+    r = scene.panel(surface, box, title, accent=p.caution)
+    y = r.y + (4 if centred else 6)
+    for text, px, colour, style in lines:
+        if centred:
+            t.blit(surface, text, (r.centerx, y), t.px(px), colour, style, "midtop", r.width)
+        else:
+            t.blit(surface, text, (r.x, y), t.px(px), colour, style, max_width=r.width)
+        y += t.line_height(t.px(px))
+
+
+__all__ = ["backdrop", "busy_box", "dots", "draw", "top_bar", "veil"]

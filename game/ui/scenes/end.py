@@ -3,33 +3,53 @@
 from __future__ import annotations
 
 import importlib.util
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.ui import draw, layout
-from game.ui.backend import Game
+from game.ui import layout
+from game.ui.backend import Game, data_dir
+from game.ui.hotseat import HotSeat, TeamScore, team_label
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
-from game.ui.scenes.room import outcome_colour
+from game.ui.style import outcome_colour
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+
+REPORT_WORLDS = 1000  # futures per decision: enough for the debrief, quick to write
 
 
 def report_available() -> bool:
+    """Whether the report package (and so its template engine) can be imported."""
     try:
-        return importlib.util.find_spec("game.report.cli") is not None
+        return importlib.util.find_spec("game.report.report") is not None
     except (ImportError, ValueError):
         return False
+
+
+def write_report(log: Path, out: Path) -> Path:
+    """The after-action report of one saved game, written to ``out`` (off the frame)."""
+    from game.report.report import build_report, write
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return write(build_report([log], worlds=REPORT_WORLDS), out)
 
 
 class EndScene(Scene):
     name = "end"
     pausable = False
 
-    def __init__(self, app, game: Game) -> None:
+    def __init__(self, app: App, game: Game) -> None:
         super().__init__(app)
         self.game = game
         self.note = ""
-        self.report_future = None
+        self.report_future: Future[Path] | None = None
+        self._scores: list[TeamScore] | None = None
 
     def build_ui(self) -> None:
         buttons = [("New game", self.new_game, "new_game")]
@@ -46,8 +66,13 @@ class EndScene(Scene):
             self.focus_named("new_game")
 
     @property
+    def hot(self) -> HotSeat | None:
+        """The classroom game, when it is one (its teams' scores, its class code)."""
+        return self.game if isinstance(self.game, HotSeat) else None
+
+    @property
     def classroom(self) -> bool:
-        return bool(getattr(self.game, "classroom", False))
+        return self.hot is not None
 
     def new_game(self) -> None:
         from game.ui.scenes.setup import SetupScene
@@ -58,42 +83,24 @@ class EndScene(Scene):
         self.app.push(SetupScene(self.app))
 
     def replay(self) -> None:
-        from game.ui.scenes.room import RoomScene
-
         g = self.game
-        new = Game.new(g.loaded.path, g.seed, g.actor, g.temperature)
-        self.app.set_game(new)
-        self.app.reset(RoomScene(self.app, new))
+        Game.new(g.loaded.path, g.seed, g.actor, g.temperature).open(self.app)
 
     def report(self) -> None:
-        """Write the after-action report of this game (``brink report``) off the frame."""
-        import argparse
-        from concurrent.futures import ThreadPoolExecutor
-
-        from game.ui.backend import data_dir
-
+        """Write the after-action report of this game off the frame."""
         if self.report_future is not None:
             return
         g = self.game
         path = getattr(g.session, "autosave_path", None)
         if path is None or not path.exists():
             path = g.autosave_now()
+        if path is None:
+            self.note = "Could not write the report: the game could not be saved."
+            return
         out = data_dir() / "reports" / f"report-{g.scenario.meta.id}-{g.seed}.html"
         self.note = "Writing the after-action report…"
-
-        def job() -> object:
-            from game.report.cli import report
-
-            out.parent.mkdir(parents=True, exist_ok=True)
-            ns = argparse.Namespace(
-                logs=[str(path)], output=str(out), csv=None, json=None, worlds=1000, quiet=True
-            )
-            if report(ns) != 0:
-                raise RuntimeError("brink report failed (see the terminal)")
-            return out
-
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="brink-report")
-        self.report_future = self._pool.submit(job)
+        self.report_future = self._pool.submit(write_report, path, out)
 
     def update(self, dt: float) -> None:
         f = self.report_future
@@ -116,7 +123,7 @@ class EndScene(Scene):
         g = self.game
         snap = g.snapshot
         surface.fill(p.bg)
-        code = getattr(g, "class_code", None) if self.classroom else None
+        code = self.hot.class_code if self.hot is not None else None
         right = f"seed {g.seed}"
         if code:
             right = f"class code {code}" if self.app.size[0] >= 1000 else code
@@ -138,7 +145,7 @@ class EndScene(Scene):
         y = r.y + 4 + t.line_height(big, "bold")
         sub = f"{oc.headline}  ·  " if oc else ""
         sub += f"turn {snap.turn} of {snap.turn_limit}  ·  {snap.date.strftime('%d %b %Y')}"
-        by_teacher = getattr(g, "ended_by_teacher", None)
+        by_teacher = self.hot.ended_by_teacher if self.hot is not None else None
         if by_teacher:  # the outcome's own headline speaks of the turn limit
             sub = f"Ended by the teacher in turn {by_teacher}  ·  {snap.date.strftime('%d %b %Y')}"
         t.blit(
@@ -175,11 +182,9 @@ class EndScene(Scene):
         sides' moves under each turn; a ringed dot marks a turn in which an event fired."""
         p, t = self.app.palette, self.app.text
         g = self.game
-        r = draw.panel(
+        r = self.panel(
             surface,
             rect,
-            p,
-            t,
             "The path",
             right="stage after each turn (higher is worse) · your move / theirs",
         )
@@ -240,11 +245,9 @@ class EndScene(Scene):
     def draw_odds(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p, t = self.app.palette, self.app.text
         g = self.game
-        r = draw.panel(
+        r = self.panel(
             surface,
             rect,
-            p,
-            t,
             "The odds at each of your decisions",
             right="chance within the forecast horizon of the option chosen",
         )
@@ -294,7 +297,7 @@ class EndScene(Scene):
         for oid, name, _kind in outs:
             col = outcome_colour(p, g.scenario, oid)
             pts = [
-                (xs[k], chart.bottom - d.odds.p.get(oid, 0.0) * chart.height)
+                (xs[k], chart.bottom - (d.odds.p.get(oid, 0.0) if d.odds else 0.0) * chart.height)
                 for k, d in enumerate(decs)
             ]
             if len(pts) >= 2:
@@ -313,20 +316,18 @@ class EndScene(Scene):
                 )
                 ly += t.line_height(size) + 2
 
-    def scores(self) -> list:
+    def scores(self) -> list[TeamScore]:
         """Each team's scored forecasts (worked out once)."""
-        if getattr(self, "_scores", None) is None:
-            self._scores = self.game.team_scores()
+        if self._scores is None:
+            self._scores = self.hot.team_scores() if self.hot is not None else []
         return self._scores
 
     def draw_scores(self, surface: pygame.Surface) -> None:
         """Each team's forecasts, scored: the mean Brier score (0 perfect, 2 worst)."""
         p, t = self.app.palette, self.app.text
-        r = draw.panel(
+        r = self.panel(
             surface,
             self.L["odds"],
-            p,
-            t,
             "Teams' forecasts: Brier score",
             right="lower is better · 0 perfect, 2 worst · the report compares with the model",
         )
@@ -351,7 +352,7 @@ class EndScene(Scene):
             bs = f"{s.brier:.3f}" if s.brier is not None else "—"
             t.blit(
                 surface,
-                self.game.team_label(s.team),
+                team_label(s.team),
                 (cols[0], y),
                 size,
                 p.text,
@@ -378,7 +379,7 @@ class EndScene(Scene):
             out.append("Teams' forecasts: Brier score")
             for s in self.scores():
                 bs = f"{s.brier:.3f}" if s.brier is not None else "—"
-                out.append(f"{self.game.team_label(s.team)}: {bs}")
+                out.append(f"{team_label(s.team)}: {bs}")
         return out
 
     def _labels(self) -> list[str]:

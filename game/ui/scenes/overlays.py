@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.ui import layout
 from game.ui.backend import Game, list_saves
-from game.ui.draw import panel
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import veil
+
+if TYPE_CHECKING:
+    from game.ui.app import App
 
 KEYS = [
     ("1 – 9", "choose an option (shows its forecast)"),
@@ -27,26 +33,18 @@ class HelpScene(Scene):
     name = "help"
     overlay = True
     pausable = False
+    esc_closes = True
 
     def build_ui(self) -> None:
-        w, h = self.app.size
-        m = layout.margin(self.app.size)
-        bw, bh = min(w - 4 * m, 640), min(h - 4 * m, 430)
-        self.box = pygame.Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
-        br = pygame.Rect(self.box.centerx - 90, self.box.bottom - 54, 180, 40)
-        self.button(br, "Close (F1)", self.app.pop, "close_help")
+        L = layout.help_box(self.app.size)
+        self.box = L["panel"]
+        self.button(L["button[0]"], "Close (F1)", self.app.pop, "close_help")
         self.focus_named("close_help")
-
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         veil(surface, 190)
-        r = panel(surface, self.box, p, t, "Keys", accent=p.caution)
+        r = self.panel(surface, self.box, "Keys", accent=p.caution)
         size = t.px(15)
         lh = t.line_height(size) + 6
         y = r.y + 4
@@ -74,13 +72,15 @@ class PauseScene(Scene):
     name = "pause"
     overlay = True
     pausable = False
+    esc_closes = True
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: App) -> None:
         super().__init__(app)
         self.note = ""
+        self.pending: Future[Path] | None = None
 
     def build_ui(self) -> None:
-        L = layout.menu(self.app.size, 5, title=False)
+        L = layout.menu(self.app.size, 5, title=False, head=self.header_height())
         self.L = L
         self.button(L["button[0]"], "Resume", self.app.pop, "resume")
         self.button(L["button[1]"], "Save", self.save, "save", enabled=self.app.game is not None)
@@ -99,7 +99,7 @@ class PauseScene(Scene):
         self.note = "Saving…"
 
     def update(self, dt_: float) -> None:
-        f = getattr(self, "pending", None)
+        f = self.pending
         if f is not None and f.done():
             self.pending = None
             try:
@@ -125,20 +125,11 @@ class PauseScene(Scene):
         self.app.game = None
         self.app.reset(TitleScene(self.app))
 
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
-
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         veil(surface, 185)
-        box = self.L["panel"]
-        head = t.line_height(t.px(12), "bold") + 8
-        r = box.inflate(0, head * 2 + 8)
-        r.bottom = box.bottom + 4
-        panel(surface, r, p, t, "Paused", accent=p.caution)
+        r = self.L["frame"]
+        self.panel(surface, r, "Paused", accent=p.caution)
         if self.note:
             t.blit(
                 surface,
@@ -155,18 +146,19 @@ class LoadScene(Scene):
     name = "load"
     overlay = True
     pausable = False
+    esc_closes = True
 
     def build_ui(self) -> None:
         saves = list_saves()[:8]
         self.saves = saves
-        L = layout.menu(self.app.size, len(saves) + 1, title=False)
+        L = layout.menu(self.app.size, len(saves) + 1, title=False, head=self.header_height())
         self.L = L
         for i, p in enumerate(saves):
             when = dt.datetime.fromtimestamp(p.stat().st_mtime).strftime("%d %b %H:%M")
             self.button(
                 L[f"button[{i}]"],
                 f"{p.stem}  ·  {when}",
-                lambda p=p: self.open(p),
+                partial(self.open, p),
                 f"save_{i}",
                 cls="@choice",
             )
@@ -175,64 +167,40 @@ class LoadScene(Scene):
             self.set_focus(0)
 
     def open(self, path) -> None:
-        from game.ui.scenes.classroom import open_game
-
         try:
             game = Game.load(path)
         except Exception as e:
             self.app.push(MessageScene(self.app, "Cannot load this save", str(e)))
             return
-        open_game(self.app, game)
-
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
+        game.open(self.app)
 
     def draw(self, surface: pygame.Surface) -> None:
-        p, t = self.app.palette, self.app.text
+        p = self.app.palette
         veil(surface, 200)
-        box = self.L["panel"]
-        head = t.line_height(t.px(12), "bold") + 8
-        r = box.inflate(0, head * 2 + 8)
-        r.bottom = box.bottom + 4
-        panel(
-            surface, r, p, t, "Load a game" if self.saves else "No saved games yet", accent=p.accent
-        )
+        title = "Load a game" if self.saves else "No saved games yet"
+        self.panel(surface, self.L["frame"], title, accent=p.accent)
 
 
 class MessageScene(Scene):
     name = "message"
     overlay = True
     pausable = False
+    esc_closes = True
 
-    def __init__(self, app, title: str, body: str) -> None:
+    def __init__(self, app: App, title: str, body: str) -> None:
         super().__init__(app)
         self.title, self.body = title, body
 
     def build_ui(self) -> None:
-        w, h = self.app.size
-        bw, bh = min(w - 40, 620), min(h - 40, 280)
-        self.box = pygame.Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
-        self.button(
-            pygame.Rect(self.box.centerx - 80, self.box.bottom - 52, 160, 40),
-            "OK",
-            self.app.pop,
-            "ok",
-        )
+        L = layout.message(self.app.size)
+        self.box = L["panel"]
+        self.button(L["button[0]"], "OK", self.app.pop, "ok")
         self.focus_named("ok")
-
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         veil(surface, 200)
-        r = panel(surface, self.box, p, t, self.title, accent=p.danger)
+        r = self.panel(surface, self.box, self.title, accent=p.danger)
         t.blit_wrapped(
             surface, self.body, pygame.Rect(r.x, r.y, r.width, r.height - 56), t.px(14), p.text
         )

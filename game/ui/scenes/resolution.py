@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame_gui  # noqa: F401  (widgets come through Scene.button)
 
+from game.engine.views import MetricChange
 from game.ui import draw, layout
 from game.ui import palette as pal
-from game.ui.backend import Game, Resolution, WhyRow
+from game.ui.backend import Game, Resolution
 from game.ui.icons import icon
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
-from game.ui.scenes.room import escalation_colour, outcome_colour
+from game.ui.style import escalation_colour, outcome_colour
+
+if TYPE_CHECKING:
+    from game.ui.app import App
 
 
 def source_name(game: Game, key: str, label: str) -> str:
@@ -29,7 +35,7 @@ class ResolutionScene(Scene):
     name = "resolution"
     pausable = True
 
-    def __init__(self, app, game: Game, res: Resolution) -> None:
+    def __init__(self, app: App, game: Game, res: Resolution) -> None:
         super().__init__(app)
         self.game = game
         self.res = res
@@ -49,7 +55,7 @@ class ResolutionScene(Scene):
         self.proceed()
         return None
 
-    def key_metrics(self) -> list[WhyRow]:
+    def key_metrics(self) -> list[MetricChange]:
         """Metrics the player sees exactly, the biggest change first."""
         rows = [w for w in self.res.why if w.exact and w.sources]
         rows.sort(key=lambda w: -abs(w.after - w.before) / max(1e-9, self.span(w.metric)))
@@ -67,7 +73,7 @@ class ResolutionScene(Scene):
             self, surface, self.L["top"], f"Turn {res.turn} resolved", res.date.strftime("%d %b %Y")
         )
         # moves
-        r = draw.panel(surface, self.L["moves"], p, t, "Moves")
+        r = self.panel(surface, self.L["moves"], "Moves")
         y = r.y
         size = t.px(14)
         lh = max(t.line_height(size), 22)
@@ -91,7 +97,7 @@ class ResolutionScene(Scene):
             if mv is not None:
                 o = next((x for x in a.options if x.id == mv.option), None)
                 ecol = escalation_colour(p, o.escalation if o else 0)
-                ic = icon(mv.category, lh - 4, ecol)
+                ic = icon(g.category(a.id, mv.option), lh - 4, ecol)
                 surface.blit(ic, (r.x + 20 + w, y + 2))
                 text = mv.option_name + (
                     "  (covert, exposed)" if mv.exposed else "  (covert)" if mv.covert else ""
@@ -119,7 +125,7 @@ class ResolutionScene(Scene):
                 )
             y += 8
         # events and headlines
-        r = draw.panel(surface, self.L["events"], p, t, "What happened", accent=p.caution)
+        r = self.panel(surface, self.L["events"], "What happened", accent=p.caution)
         y = r.y
         for note in res.notes:  # classroom: a timer ran out, the teacher locked a choice
             y += (
@@ -217,9 +223,7 @@ class ResolutionScene(Scene):
     def draw_why(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         g = self.game
-        r = draw.panel(
-            surface, self.L["why"], p, t, "Why it changed", right="bar per source of change"
-        )
+        r = self.panel(surface, self.L["why"], "Why it changed", right="bar per source of change")
         rows = self.key_metrics()
         size = t.px(13)
         lh = t.line_height(size)
@@ -227,7 +231,7 @@ class ResolutionScene(Scene):
         label_w = min(220, round(r.width * 0.36))
         higher = {m.id: str(m.higher_is) for m in g.scenario.metrics}
         for w in rows:
-            parts = [(k, lab, v) for k, lab, v in w.sources if abs(v) >= 0.05]
+            parts = [(sp.key, sp.label, sp.delta) for sp in w.sources if abs(sp.delta) >= 0.05]
             if not parts:
                 continue
             need = lh + (lh - 2) * min(len(parts), 3)
@@ -274,11 +278,9 @@ class ResolutionScene(Scene):
         g, res = self.game, self.res
         if res.outcome:
             oc = next(o for o in g.scenario.outcomes if o.id == res.outcome)
-            r = draw.panel(
+            r = self.panel(
                 surface,
                 self.L["odds"],
-                p,
-                t,
                 "The crisis is over",
                 accent=outcome_colour(p, g.scenario, oc.id),
             )
@@ -300,11 +302,9 @@ class ResolutionScene(Scene):
             )
             return
         w = res.odds
-        r = draw.panel(
+        r = self.panel(
             surface,
             self.L["odds"],
-            p,
-            t,
             "The odds now",
             right=f"within {w.horizon} turns if you hold course · grey: what you expected"
             if w

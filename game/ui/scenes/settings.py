@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from game.ui import layout
 from game.ui.palette import PALETTE_LABELS
@@ -17,6 +18,7 @@ ROWS = ["Window size", "Fullscreen", "Text size", "Colours", "Sound"]
 class SettingsScene(Scene):
     name = "settings"
     pausable = False
+    esc_closes = True
 
     def build_ui(self) -> None:
         L = layout.form(self.app.size, len(ROWS), 1)
@@ -34,11 +36,11 @@ class SettingsScene(Scene):
         keys = ["size", "fullscreen", "text", "palette", "sound"]
         for i, (k, v) in enumerate(zip(keys, values, strict=True)):
             self.button(
-                L[f"control[{i}]"], f"‹  {v}  ›", lambda k=k: self.change(k, 1), k, cls="@choice"
+                L[f"control[{i}]"], f"‹  {v}  ›", partial(self.change, k, 1), k, cls="@choice"
             )
             f = self.focusables[-1]
-            f.left = lambda k=k: self.change(k, -1)
-            f.right = lambda k=k: self.change(k, 1)
+            f.left = partial(self.change, k, -1)
+            f.right = partial(self.change, k, 1)
         self._pal_names = pal_names
         self.button(L["button[0]"], "Done", self.app.pop, "done")
         if self.focus_index < 0:
@@ -64,12 +66,6 @@ class SettingsScene(Scene):
             new = replace(s, sound=not s.sound)
         self.app.apply_settings(new)
         self.focus_named(key)
-
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame_gui
 
-from game.paths import default_scenario, scenario_files
 from game.scenario import Loaded, check_file
+from game.scenario.discovery import discover
+from game.scenario.paths import default_scenario
 from game.ui import layout
 from game.ui.pg import pygame
-from game.ui.scene import Focusable, Scene
+from game.ui.scene import Scene
 from game.ui.scenes.common import backdrop, top_bar
+
+if TYPE_CHECKING:
+    from game.ui.app import App
 
 CLASSROOM = "__classroom__"  # the "side" of a hot-seat classroom game
 DIFFICULTY = [
@@ -36,14 +42,14 @@ class SetupChoice:
 class SetupScene(Scene):
     name = "setup"
     pausable = False
+    esc_closes = True
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: App) -> None:
         super().__init__(app)
-        paths = list(scenario_files())
-        if app.scenario_arg:
-            extra = Path(app.scenario_arg).resolve()
-            if extra not in [p.resolve() for p in paths]:
-                paths.insert(0, extra)
+        # Command line, shipped, teachers' folder (game.scenario.discovery), each with its source.
+        found = discover([app.scenario_arg] if app.scenario_arg else [])
+        paths = [f.path for f in found]
+        self.sources = {f.path: f.source for f in found}
         self.paths = paths
         self._loaded: dict[Path, Loaded | str] = {}
         want = (
@@ -126,22 +132,11 @@ class SetupScene(Scene):
         )
         for name, fn in (("scenario", "scenario"), ("side", "side"), ("difficulty", "difficulty")):
             f = next(x for x in self.focusables if x.name == name)
-            f.left = lambda fn=fn: self.cycle(fn, -1)
-            f.right = lambda fn=fn: self.cycle(fn, 1)
-        c = L["control[3]"]
-        entry_r = pygame.Rect(c.x, c.y, round(c.width * 0.6), c.height)
-        new_r = pygame.Rect(entry_r.right + 8, c.y, c.width - entry_r.width - 8, c.height)
-        self.seed_entry = self.add(
-            pygame_gui.elements.UITextEntryLine(
-                entry_r, manager=self.app.manager, object_id="#seed"
-            )
-        )
+            f.left = partial(self.cycle, fn, -1)
+            f.right = partial(self.cycle, fn, 1)
+        entry_r, new_r = layout.split_row(L["control[3]"], 0.6, 8)
+        self.seed_entry = self.text_entry("seed", entry_r, str(self.seed), 9)
         self.seed_entry.set_allowed_characters("numbers")
-        self.seed_entry.length_limit = 9
-        self.seed_entry.set_text(str(self.seed))
-        self.focusables.append(
-            Focusable("seed", lambda: self.seed_entry.get_abs_rect(), self.seed_entry.focus)
-        )
         self.button(new_r, "New seed", self.reroll, "reroll", cls="@small_button")
         self.button(L["button[0]"], "Back", self.app.pop, "back")
         self.button(L["button[1]"], "Continue  ›", self.proceed, "continue", enabled=lo is not None)
@@ -191,19 +186,9 @@ class SetupScene(Scene):
 
         self.app.push(BriefingScene(self.app, ch))
 
-    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if self.seed_entry is not None and self.seed_entry.is_focused:
-            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_TAB, pygame.K_ESCAPE):
-                self.seed_entry.unfocus()
-                self.read_seed()
-                if event.key == pygame.K_ESCAPE:
-                    return None
-            else:
-                return None  # typed into the seed box
-        if event.key == pygame.K_ESCAPE:
-            self.app.pop()
-            return None
-        return super().handle_key(event)
+    def entry_done(self, name: str) -> None:
+        self.read_seed()
+        super().entry_done(name)
 
     def default_action(self, event: pygame.event.Event) -> pygame.event.Event | None:
         self.proceed()
@@ -229,6 +214,8 @@ class SetupScene(Scene):
         s = lo.scenario
         actor = self.sides()[min(self.side, len(self.sides()) - 1)][0]
         lines = [s.meta.summary.split("\n\n")[0]]
+        path = self.paths[self.si]
+        lines.append(f"From: {self.sources.get(path, 'command line')} — {path}")
         if actor == CLASSROOM:
             lines.append(
                 "Classroom: teams take turns at this screen, each seeing only its side. "

@@ -45,7 +45,6 @@ class TitleScene(Scene):
     def continue_game(self) -> None:
         if self.autosave is None:
             return
-        from game.ui.scenes.classroom import open_game
         from game.ui.scenes.overlays import MessageScene
 
         try:
@@ -53,7 +52,7 @@ class TitleScene(Scene):
         except Exception as e:  # a corrupt save gets a message, not a crash
             self.app.push(MessageScene(self.app, "Cannot continue", str(e)))
             return
-        open_game(self.app, game)
+        game.open(self.app)
 
     def load(self) -> None:
         from game.ui.scenes.overlays import LoadScene

@@ -1,0 +1,117 @@
+"""What a classroom may type: team names, the teacher's PIN, a class code, the timer.
+
+Pure functions and one frozen record, so every front end (the window, a terminal,
+a test) applies the same rules and words the same refusals. The session checks
+again what it is given; these rules say it first, in the teacher's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from game.engine.classcode import ClassCode
+
+MAX_TEAMS_PER_SIDE = 6
+MAX_TEAM_NAME = 40  # characters
+MAX_TEAMS_TYPED = 80  # characters typed for one side's teams
+MAX_CLASS_CODE = 40  # characters typed (hyphens and spaces included)
+PIN_MIN_DIGITS = 4
+PIN_MAX_DIGITS = 8  # a PIN the teacher sets
+PIN_MAX_TYPED = 12  # characters the PIN box takes at the console's door
+PIN_TRIES = 3  # wrong PINs before the console locks
+PIN_LOCK_SECONDS = 30.0
+TIMER_CHOICES = (0, 60, 120, 180)  # seconds per team and turn (0: no timer)
+
+
+def parse_team_names(text: str) -> list[str]:
+    """Team names typed with commas, e.g. ``Red, Green`` -> ``["Red", "Green"]``."""
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def teams_from_text(typed: Mapping[str, str]) -> dict[str, list[str]]:
+    """``{actor: "Red, Green"}`` -> ``{actor: ["Red", "Green"]}``; sides left empty drop out
+    (the computer plays them)."""
+    out = {}
+    for actor, text in typed.items():
+        names = parse_team_names(text)
+        if names:
+            out[actor] = names
+    return out
+
+
+def pin_problem(pin: str) -> str:
+    """Why ``pin`` cannot be the teacher's PIN ("" when it can)."""
+    if not PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS or not pin.isdigit():
+        return f"Set a teacher PIN of {PIN_MIN_DIGITS} or more digits: it opens the console (F9)."
+    return ""
+
+
+def setup_problem(teams: Mapping[str, Sequence[str]], pin: str, code: str) -> str:
+    """What stops a class from starting ("" when nothing): the rosters and the PIN; a
+    class code alone (joining another group's game) may come without teams."""
+    if not teams and not code.strip():
+        return "Name at least one team (a side left empty is played by the computer)."
+    names = [n.casefold() for ns in teams.values() for n in ns]
+    if len(names) != len(set(names)):
+        return "Two teams have the same name: give every team its own."
+    if any(len(ns) > MAX_TEAMS_PER_SIDE for ns in teams.values()):
+        return f"At most {MAX_TEAMS_PER_SIDE} teams take turns on one side."
+    if any(len(n) > MAX_TEAM_NAME for ns in teams.values() for n in ns):
+        return f"A team name is at most {MAX_TEAM_NAME} characters."
+    return pin_problem(pin)
+
+
+def teams_for_code(
+    code: ClassCode, actor_ids: Sequence[str], teams: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """The typed teams of the sides a class code gives to people (the others are the
+    computer's in that game, whatever was typed for them)."""
+    people = {actor_ids[a] for a in code.people if a < len(actor_ids)}
+    return {a: list(ns) for a, ns in teams.items() if a in people}
+
+
+def next_timer(current: int, step: int = 1) -> int:
+    """The timer choice ``step`` places after ``current`` (round the list)."""
+    i = TIMER_CHOICES.index(current) if current in TIMER_CHOICES else -1
+    return TIMER_CHOICES[(i + step) % len(TIMER_CHOICES)]
+
+
+def parse_metric_value(text: str) -> float | None:
+    """A metric value typed at the console (None when it is not a number)."""
+    try:
+        return float(text.strip())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class PinGuard:
+    """The console's door: wrong tries so far, and until when it stays locked."""
+
+    fails: int = 0
+    locked_until: float = 0.0
+
+    def wait(self, now: float) -> float:
+        """Seconds until the PIN may be tried again (0: it may)."""
+        return max(0.0, self.locked_until - now)
+
+    def attempt(self, correct: bool, now: float) -> tuple[PinGuard, bool, str]:
+        """One try: (the guard after it, opened, message). A few wrong tries lock the
+        door for a while; a right one resets the count."""
+        wait = self.wait(now)
+        if wait > 0:
+            return self, False, f"Too many wrong tries: wait {wait:.0f} s."
+        if correct:
+            return PinGuard(), True, ""
+        fails = self.fails + 1
+        if fails >= PIN_TRIES:
+            msg = f"Wrong PIN. Too many wrong tries: locked for {PIN_LOCK_SECONDS:.0f} s."
+            return PinGuard(0, now + PIN_LOCK_SECONDS), False, msg
+        left = PIN_TRIES - fails
+        tries = "try" if left == 1 else "tries"
+        return (
+            PinGuard(fails, self.locked_until),
+            False,
+            f"Wrong PIN: the console stays closed ({left} {tries} left).",
+        )

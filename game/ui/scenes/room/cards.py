@@ -1,0 +1,127 @@
+"""The option cards: number, icon, name, category and a line of description each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from game.engine.views import OptionView
+from game.ui.icons import icon
+from game.ui.pg import pygame
+from game.ui.scenes.room.panel import Panel, RoomView, Tip
+from game.ui.style import escalation_colour
+from game.words import category_label
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+
+class CardsPanel(Panel):
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.cards: list[pygame.Rect] = []
+
+    def layout(self, rect: pygame.Rect, cards: Sequence[pygame.Rect] = ()) -> None:
+        super().layout(rect)
+        self.cards = [pygame.Rect(r) for r in cards]
+
+    def card_at(self, pos: tuple[int, int]) -> int | None:
+        return next((i for i, r in enumerate(self.cards) if r.collidepoint(pos)), None)
+
+    def columns(self) -> int:
+        rs = self.cards
+        return max(1, sum(1 for r in rs if r.y == rs[0].y)) if rs else 1
+
+    def draw(self, surface: pygame.Surface, view: RoomView) -> None:
+        p, t = self.app.palette, self.app.text
+        for i, (r, opt) in enumerate(zip(self.cards, view.snap.options, strict=False)):
+            self.draw_card(surface, r, opt, i, view)
+        if view.error:
+            ca = self.rect
+            t.blit(
+                surface,
+                view.error,
+                (ca.x + 4, ca.bottom - 2),
+                t.px(12),
+                p.danger,
+                "bold",
+                "bottomleft",
+                max_width=ca.width - 8,
+            )
+
+    def draw_card(
+        self, surface: pygame.Surface, r: pygame.Rect, opt: OptionView, i: int, view: RoomView
+    ) -> None:
+        p, t = self.app.palette, self.app.text
+        selected, hovered = i == view.selected, i == view.hovered
+        avail = opt.available
+        bg = p.panel_hi if (hovered or i == view.in_view) and avail else p.panel
+        pygame.draw.rect(surface, bg, r, border_radius=5)
+        edge = p.caution if selected else (p.accent if hovered or i == view.focused else p.edge)
+        pygame.draw.rect(surface, edge, r, 3 if selected else 1, border_radius=5)
+        ecol = escalation_colour(p, opt.escalation)
+        pygame.draw.rect(surface, ecol if avail else p.faint, (r.x + 1, r.y + 4, 3, r.height - 8))
+        pad = 6
+        size = t.px(14 if r.height >= 50 else 13)
+        small = t.px(11)
+        lh, slh = t.line_height(size), t.line_height(small)
+        txt_col = p.text if avail else p.faint
+        x = r.x + pad + 2
+        if i < 10:
+            badge = pygame.Rect(x, r.y + pad, t.px(17), t.px(17))
+            pygame.draw.rect(surface, p.bg, badge, border_radius=3)
+            pygame.draw.rect(surface, edge if selected else p.edge, badge, 1, border_radius=3)
+            num = "0" if i == 9 else str(i + 1)
+            colour = p.caution if selected else p.dim
+            t.blit(surface, num, badge.center, t.px(12), colour, "bold", "center")
+            x = badge.right + 5
+        ic = max(12, min(t.px(20), r.height - 2 * pad))
+        surface.blit(icon(opt.category, ic, ecol if avail else p.faint), (x, r.y + pad))
+        tx = x + ic + 6
+        tw = r.right - pad - tx
+        room = r.height - 2 * pad + 2
+        # the name gets two lines when it needs them and there is room; then the category
+        lines = t.wrap(opt.name, size, tw, "bold")
+        max_name = 2 if room >= 2 * lh else 1
+        if len(lines) > max_name:
+            lines = [
+                *lines[: max_name - 1],
+                t.fit(" ".join(lines[max_name - 1 :]), size, tw, "bold"),
+            ]
+        y = r.y + pad - 3
+        for line in lines:
+            t.blit(surface, line, (tx, y), size, txt_col, "bold")
+            y += lh
+        tag = category_label(opt.category)
+        if opt.covert and opt.category != "covert":
+            tag += "  ·  covert"
+        if not avail:
+            tag = "Unavailable: " + (opt.reason or "not now")
+        if y + slh <= r.bottom - 2:
+            style = "bold" if avail else "regular"
+            t.blit(surface, tag, (tx, y), small, ecol if avail else p.faint, style, max_width=tw)
+            y += slh
+        if y + t.line_height(t.px(12)) <= r.bottom - 3 and avail:
+            t.blit_wrapped(
+                surface,
+                opt.description,
+                pygame.Rect(tx, y, tw, r.bottom - 3 - y),
+                t.px(12),
+                p.dim,
+                max_lines=2,
+            )
+
+    def hit(self, pos: tuple[int, int], view: RoomView) -> Tip | None:
+        i = self.card_at(pos)
+        if i is None or i >= len(view.snap.options):
+            return None
+        o = view.snap.options[i]
+        lines = [
+            o.name,
+            o.description,
+            f"{category_label(o.category)} · escalation {o.escalation:+g}"
+            + (" · covert" if o.covert else ""),
+        ]
+        if not o.available:
+            lines.append(f"Not available: {o.reason}")
+        return (o.id, lines)

@@ -1,0 +1,36 @@
+"""The news feed, newest first: a scrolling text box under the panel's header."""
+
+from __future__ import annotations
+
+import html
+
+from game.ui import draw, layout
+from game.ui.backend import Snapshot
+from game.ui.pg import pygame
+from game.ui.scenes.room.panel import Panel
+
+NEWS_COLOUR = {"event": "#E69F00", "outcome": "#D55E00", "inject": "#F0E442"}
+MOVE_COLOUR = "#56B4E9"
+MAX_ITEMS = 60
+
+
+def news_html(snap: Snapshot) -> str:
+    """The feed as the text box's HTML."""
+    if not snap.news:
+        return "<i>No news yet. The wires are quiet.</i>"
+    rows = []
+    for n in snap.news[:MAX_ITEMS]:
+        date = n.date.strftime("%d %b") if n.date else f"T{n.turn}"
+        colour = NEWS_COLOUR.get(n.kind, MOVE_COLOUR)
+        rows.append(f"<font color='{colour}'>{date}</font>  {html.escape(n.headline, quote=False)}")
+    return "<br>".join(rows)
+
+
+class NewsPanel(Panel):
+    title = "News  (newest first)"
+    accent = "caution"
+
+    @property
+    def box(self) -> pygame.Rect:
+        """Where the text box goes: the panel below its header."""
+        return layout.below_header(self.rect, draw.header_height(self.app.text))

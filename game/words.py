@@ -1,0 +1,71 @@
+"""English used by several layers: possessives, spans of time, names mid-sentence,
+metric values and option-category labels.
+
+It sits below the engine, the report and the UI (it imports only scenario types), so
+every layer words these things the same way, and a translation has one place to start.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from game.scenario.schema import Scenario
+
+# One label per option category (``OptionCategory`` in the scenario schema).
+CATEGORY_LABELS = {
+    "talks": "Talks",
+    "covert": "Covert action",
+    "mobilization": "Mobilisation",
+    "show_of_force": "Show of force",
+    "sanctions": "Sanctions",
+    "legal": "Legal",
+    "strike": "Strike",
+    "invasion": "Invasion",
+    "de_escalation": "De-escalation",
+    "information": "Information",
+    "alliance": "Alliance",
+    "status_quo": "Hold course",
+    "concession": "Concession",
+}
+
+
+def category_label(category: str | Enum) -> str:
+    """An option category as shown to players: ``show_of_force`` -> ``Show of force``."""
+    key = str(category.value if isinstance(category, Enum) else category)
+    return CATEGORY_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def possessive(name: str) -> str:
+    """``Venezuela's``, ``United States'``."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def span_text(turns: int, turn_days: int) -> str:
+    """``turns`` turns of ``turn_days`` days in words: ``4 weeks``, ``9 days``."""
+    days = turns * turn_days
+    if days % 7 == 0:
+        weeks = days // 7
+        return "1 week" if weeks == 1 else f"{weeks} weeks"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def in_sentence(name: str, scn: Scenario) -> str:
+    """A name as it reads mid-sentence: 'War' -> 'war', but proper names keep capitals."""
+    first = name.split(" ", 1)[0]
+    proper = {w for a in scn.actors for w in (a.name + " " + (a.short_name or "")).split()}
+    if first in proper or (len(first) > 1 and first[1:].lower() != first[1:]):
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def format_value(value: float, lo: float, hi: float, exact: bool = True, error: float = 0.0) -> str:
+    """A metric's value: ``42``, or ``~55 ±12`` for an estimate. Kept within the metric's
+    range; a decimal only for metrics whose range is narrower than 20."""
+    digits = 0 if hi - lo >= 20 else 1
+    v = min(max(value, lo), hi)
+    text = f"{v:.{digits}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    if exact:
+        return text
+    return f"~{text} ±{error:.{digits}f}"
