@@ -289,6 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             args = parser.parse_args(["play", *(argv or [])])
     except SystemExit as e:
+        if e.code in (0, None):  # --help, --version: they end the program as usual
+            raise
         return e.code if isinstance(e.code, int) else 2
     _resolve_scenarios(args)
     try:
