@@ -133,6 +133,10 @@ def cases(d: Path) -> list[Case]:
         Case("report --worlds 10**12", ["report", str(save), "--worlds", "1000000000000"]),
         Case("report a FIFO", ["report", str(fifo_json)]),
         Case("briefing -o ''", ["briefing", str(mini), "--actor", "blue", "-o", ""]),
+        Case("check a 300-character name", ["check", "a" * 300]),
+        Case("scenarios with a 300-character name", ["scenarios", "a" * 300], ok=True),
+        Case("scenarios with a FIFO and a device", ["scenarios", str(fifo), "/dev/zero"], ok=True),
+        Case("new-scenario with a bad name", ["new-scenario", "../x"]),
         Case("play a missing scenario", ["play", str(d / "missing.yaml")]),
         Case("play --seed -1", ["play", str(mini), "--seed", "-1"]),
     ]
