@@ -1,4 +1,4 @@
-"""Command line: ``brink [play|check|schema|simulate|autoplay|replay|report|briefing|...]``.
+"""Command line: ``brink [play|check|simulate|autoplay|lab|sweep|replay|report|...]``.
 
 Each command's work lives in its own layer and is imported only when that
 command runs, so ``brink check`` and ``brink simulate`` never import pygame.
@@ -90,8 +90,13 @@ def _file_name(text: str) -> str:
     return text
 
 
+MAX_GAMES = 1_000_000
 _SEED = _int_in(0, MAX_SEED)
 _TURNS = _int_in(1, MAX_TURNS)
+# (the same limits as a save's AI settings: game/engine/saves.py)
+_AI_WORLDS = _int_in(1, 100_000)
+_AI_HORIZON = _int_in(1, 50)
+_WORKERS = _int_in(0, 256)
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
@@ -237,6 +242,70 @@ def build_parser() -> argparse.ArgumentParser:
     auto.add_argument("--save", type=_file_name, metavar="FILE", help="save the log to FILE")
     auto.add_argument("--quiet", action="store_true", help="print only the outcome")
     auto.set_defaults(func=_lazy("game.engine.cli:autoplay"))
+
+    lab = sub.add_parser(
+        "lab", help="many computer-against-computer games: outcome shares and calibration bands"
+    )
+    lab.add_argument("scenario", help="scenario file")
+    lab.add_argument(
+        "--games", type=_int_in(1, MAX_GAMES), default=1000, help="games to play (default 1000)"
+    )
+    lab.add_argument(
+        "--seed", type=_SEED, default=0, help="game k plays as autoplay --seed SEED+k (default 0)"
+    )
+    lab.add_argument("--turns", type=_TURNS, help="stop every game after this many turns")
+    lab.add_argument(
+        "--worlds", type=_AI_WORLDS, help="computer's forecast worlds (default: the game's, 2000)"
+    )
+    lab.add_argument(
+        "--horizon", type=_AI_HORIZON, help="computer's look-ahead in turns (default 6)"
+    )
+    lab.add_argument(
+        "--workers",
+        type=_WORKERS,
+        default=1,
+        help="processes of a local Dask cluster (default 1: none)",
+    )
+    lab.add_argument("--scheduler", metavar="ADDRESS", help="run the games on this Dask cluster")
+    lab.add_argument("--json", action="store_true", help="print one JSON object")
+    lab.add_argument(
+        "--games-detail", action="store_true", help="with --json: every game's moves too"
+    )
+    lab.add_argument("--csv", metavar="FILE", help="also write one row per game and turn")
+    lab.set_defaults(func=_lazy("game.lab.cli:lab"))
+
+    sw = sub.add_parser("sweep", help="sensitivity: which numbers move the calibration bands")
+    sw.add_argument("scenario", help="scenario file")
+    sw.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="PATH=LOW:HIGH",
+        help="a number of the YAML and its range, e.g. options.strike_boats.effects.tension.mean",
+    )
+    sw.add_argument(
+        "--samples", type=_int_in(1, 10_000), default=16, help="parameter sets (default 16)"
+    )
+    sw.add_argument("--method", choices=["lhs", "sobol"], default="lhs", help="sampling design")
+    sw.add_argument(
+        "--mode", choices=["lab", "simulate"], default="lab", help="run the lab or simulate"
+    )
+    sw.add_argument(
+        "--games", type=_int_in(1, MAX_GAMES), default=50, help="lab games per sample (default 50)"
+    )
+    sw.add_argument(
+        "--runs", type=_int_in(1, MAX_RUNS), default=5000, help="simulate worlds per sample"
+    )
+    sw.add_argument("--worlds", type=_AI_WORLDS, help="computer's forecast worlds (lab mode)")
+    sw.add_argument("--horizon", type=_AI_HORIZON, help="computer's look-ahead (lab mode)")
+    sw.add_argument("--seed", type=_SEED, default=0, help="seed of the design and the games")
+    sw.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler")
+    sw.add_argument(
+        "--workers", type=_WORKERS, default=2, help="local cluster processes (default 2; 0: serial)"
+    )
+    sw.add_argument("--html", metavar="FILE", help="write the tornado chart page to FILE")
+    sw.add_argument("--json", action="store_true", help="print one JSON object")
+    sw.set_defaults(func=_lazy("game.lab.cli:sweep"))
 
     rep = sub.add_parser("replay", help="re-play a saved game")
     rep.add_argument("file", help="a saved game (JSON)")

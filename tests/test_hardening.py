@@ -557,3 +557,36 @@ def test_the_command_line_audit_passes() -> None:
         timeout=600,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("bounds", ["0:inf", "-inf:1", "0:nan", "0:1e999"])
+def test_sweep_ranges_must_be_finite(bounds: str) -> None:
+    from game.lab.sweep import Vary
+
+    with pytest.raises(ValueError, match=r"finite|LOW must be below HIGH"):
+        Vary.parse(f"metrics.tension.noise_sd={bounds}")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lab", "MINI", "--games", "1000000000000"],
+        ["lab", "MINI", "--worlds", "1000000000"],
+        ["lab", "MINI", "--workers", "100000"],
+        ["sweep", "MINI", "--vary", "x=0:1", "--samples", "0"],
+        ["sweep", "MINI", "--vary", "x=0:1", "--runs", "1000000000000"],
+    ],
+)
+def test_lab_and_sweep_numbers_are_bounded(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [str(DATA / "mini.yaml") if a == "MINI" else a for a in argv]
+    assert main(argv) == 2
+    assert "should be from" in capsys.readouterr().err
+
+
+def test_the_lab_csv_uses_the_one_helper() -> None:
+    from game.lab.cli import safe_cell
+
+    assert safe_cell("-2+3") == cell("-2+3") == "'-2+3"
+    assert safe_cell("-3") == "-3"  # a number written as text is data

@@ -137,6 +137,15 @@ def cases(d: Path) -> list[Case]:
         Case("scenarios with a 300-character name", ["scenarios", "a" * 300], ok=True),
         Case("scenarios with a FIFO and a device", ["scenarios", str(fifo), "/dev/zero"], ok=True),
         Case("new-scenario with a bad name", ["new-scenario", "../x"]),
+        Case("lab --games 0", ["lab", str(mini), "--games", "0"]),
+        Case("lab --games 10**12", ["lab", str(mini), "--games", "1000000000000"]),
+        Case("lab --worlds 10**9", ["lab", str(mini), "--worlds", "1000000000"]),
+        Case("lab --seed -1", ["lab", str(mini), "--seed", "-1"]),
+        Case("sweep --samples 0", ["sweep", str(mini), "--vary", "x=0:1", "--samples", "0"]),
+        Case(
+            "sweep --vary x=0:inf",
+            ["sweep", str(mini), "--vary", "metrics.tension.noise_sd=0:inf", "--workers", "0"],
+        ),
         Case("play a missing scenario", ["play", str(d / "missing.yaml")]),
         Case("play --seed -1", ["play", str(mini), "--seed", "-1"]),
     ]
