@@ -30,6 +30,7 @@ from game.engine import EngineError, Session, load_game, save_game
 from game.engine import seal
 from game.engine.saves import write_atomic
 from game.scenario import Loaded, load_scenario
+from game.words import category_label
 
 LESSON_FILE = "lesson.json"
 MODES = ("turns", "vote")  # several teams on one side: take turns, or vote
@@ -699,11 +700,11 @@ class Lesson:
                 {
                     "id": o.id,
                     "name": o.name,
-                    "category": o.category,
+                    "category": category_label(o.category),
                     "description": o.description,
                     "available": o.available,
                     "reason": o.reason,
-                    "covert": o.covert,
+                    "covert": o.covert and o.category != "covert",
                     "hold": o.hold,
                     "odds": odds.get(o.id),
                 }
