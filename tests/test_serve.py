@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-from html import unescape
 import warnings
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from game.serve.lesson import Lesson, ServeError, parse_forecast
 
 SCENARIO = Path(__file__).parent / "data" / "mini.yaml"
 PIN = "4321"
-
 
 
 def _lesson(tmp_path: Path, **kw: Any) -> Lesson:
@@ -211,7 +210,13 @@ def test_forecasts_come_before_the_choice_and_blind_hides_the_odds(tmp_path: Pat
 def test_the_forecast_form_is_checked() -> None:
     outcomes = ["war", "deal"]
     assert parse_forecast({"p_war": "20", "p_deal": ""}, outcomes) == {"war": 0.2}
-    for bad in ({"p_war": "abc"}, {"p_war": "120"}, {"p_war": "nan"}, {"p_war": "60", "p_deal": "60"}, {}):
+    for bad in (
+        {"p_war": "abc"},
+        {"p_war": "120"},
+        {"p_war": "nan"},
+        {"p_war": "60", "p_deal": "60"},
+        {},
+    ):
         with pytest.raises(ServeError):
             parse_forecast(bad, outcomes)
 
@@ -348,13 +353,17 @@ def test_pause_set_metric_and_lesson_length(client: TestClient, lesson: Lesson) 
     client.post("/teacher/control", data={"action": "resume", "group": "1"})
     assert g.session.turn == 1
     r = client.post(
-        "/teacher/control", data={"action": "set_metric", "group": "2", "metric": "tension", "value": "77"},
+        "/teacher/control",
+        data={"action": "set_metric", "group": "2", "metric": "tension", "value": "77"},
         follow_redirects=False,
     )
     assert r.status_code == 303, unescape(r.text)
     s2 = lesson.groups[1].session
     assert float(s2.state.x[0, s2.c.index["metric"]["tension"]]) == 77.0
-    r = client.post("/teacher/control", data={"action": "set_metric", "group": "2", "metric": "tension", "value": "9999"})
+    r = client.post(
+        "/teacher/control",
+        data={"action": "set_metric", "group": "2", "metric": "tension", "value": "9999"},
+    )
     assert r.status_code == 400 and "Group 2" in unescape(r.text)
     r = client.post("/teacher/length", data={"turns": "1"}, follow_redirects=False)
     assert r.status_code == 303

@@ -94,7 +94,7 @@ def _play_turn(dev: Device, turn: int, forecast: bool) -> None:
     # the last side to choose sees the next turn (or the end) at once
     page.locator(
         f"p.ok:has-text('Your side has chosen'), p.facts:has-text('Turn {turn + 1} of'), "
-        "h2:has-text(\"Time's up\")"
+        'h2:has-text("Time\'s up")'
     ).first.wait_for()
 
 

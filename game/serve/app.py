@@ -138,7 +138,11 @@ class Server:
     """The lesson behind the web routes."""
 
     def __init__(
-        self, lesson: Lesson, join_url: str, qr_svg: str = "", on_close: Callable[[], None] | None = None
+        self,
+        lesson: Lesson,
+        join_url: str,
+        qr_svg: str = "",
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         self.lesson = lesson
         self.join_url = join_url
@@ -171,9 +175,7 @@ class Server:
     def teacher_main(self, error: str = "", note: str = "") -> str:
         with self.lesson.lock:
             ctx = self.lesson.teacher_context()
-        return self.render(
-            "teacher_main.html.j2", d=ctx, error=error, note=note, now=time.time()
-        )
+        return self.render("teacher_main.html.j2", d=ctx, error=error, note=note, now=time.time())
 
     def render_all(self, clients: list[Client]) -> dict[Client, str | None]:
         """Each socket's page; viewers who see the same thing share one rendering."""
@@ -283,7 +285,9 @@ def create_app(server: Server) -> Starlette:
         me = _me(request)
         if me is None:
             return server.page(
-                "join.html.j2", 401 if request.method == "POST" else 200, code="",
+                "join.html.j2",
+                401 if request.method == "POST" else 200,
+                code="",
                 error="Join your team first: type the class code from the board.",
             )
         main = await run(server.team_main, me[0], me[1], error)
@@ -318,7 +322,10 @@ def create_app(server: Server) -> Starlette:
     async def board(request: Request) -> Response:
         main = await run(server.board_main)
         return server.page(
-            "board.html.j2", main=main, code=lesson.class_code, qr=server.qr_svg,
+            "board.html.j2",
+            main=main,
+            code=lesson.class_code,
+            qr=server.qr_svg,
             title=lesson.loaded.scenario.meta.title,
         )
 
@@ -327,7 +334,9 @@ def create_app(server: Server) -> Starlette:
     def _teacher(request: Request) -> bool:
         return lesson.is_teacher(request.cookies.get(TEACHER_COOKIE))
 
-    async def teacher_page(request: Request, error: str = "", note: str = "", status: int = 200) -> Response:
+    async def teacher_page(
+        request: Request, error: str = "", note: str = "", status: int = 200
+    ) -> Response:
         if not _teacher(request):
             return server.page("login.html.j2", status if error else 200, error=error)
         main = await run(server.teacher_main, error, note)
@@ -350,27 +359,26 @@ def create_app(server: Server) -> Starlette:
         if not _teacher(request):
             return server.page("login.html.j2", 401, error="Type the teacher's PIN first.")
         what = request.path_params["what"]
-        note = ""
         try:
             form = await _form(request)
             which = form.get("group", "all")
             if what == "control":
                 args = {k: v for k, v in form.items() if k not in ("action", "group")}
-                note = await run(lambda: lesson.control(form.get("action", ""), which, **args))
+                await run(lambda: lesson.control(form.get("action", ""), which, **args))
             elif what == "length":
                 await run(lesson.set_length, form.get("turns", ""))
-                note = "lesson length set"
             elif what == "setting":
                 await run(lesson.set_option, form.get("name", ""), form.get("value", ""))
-                note = "setting changed"
             elif what == "end":
                 await run(lesson.end_lesson)
-                note = "the lesson has ended"
             elif what == "close":
                 if server.on_close is not None:
                     server.on_close()
-                return server.page("message.html.j2", title="The server is closing",
-                                   message="The lesson's saves stay in " + str(lesson.directory))
+                return server.page(
+                    "message.html.j2",
+                    title="The server is closing",
+                    message="The lesson's saves stay in " + str(lesson.directory),
+                )
             else:
                 raise ServeError(f"unknown control {what[:30]!r}", 404)
         except ServeError as e:
@@ -434,7 +442,9 @@ def create_app(server: Server) -> Starlette:
             server.hub.clients.discard(client)
 
     async def health(request: Request) -> Response:
-        return JSONResponse({"ok": True, "version": lesson.version, "clients": len(server.hub.clients)})
+        return JSONResponse(
+            {"ok": True, "version": lesson.version, "clients": len(server.hub.clients)}
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

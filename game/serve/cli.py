@@ -44,6 +44,7 @@ def serve(args: argparse.Namespace) -> int:
         print(f"brink serve: {pin_problem(pin)}", file=sys.stderr)
         return 2
     try:
+        lesson: Lesson | None = None
         if Lesson.exists(directory) and not args.new:
             lesson = Lesson.resume(directory)
             if lesson.ended:
@@ -51,10 +52,8 @@ def serve(args: argparse.Namespace) -> int:
                 lesson = None
             else:
                 print(f"Resuming the lesson saved in {directory} (start afresh with --new).")
-        else:
-            if Lesson.exists(directory):
-                _archive(directory)
-            lesson = None
+        elif Lesson.exists(directory):
+            _archive(directory)
         if lesson is None:
             if pin is None:
                 pin = f"{secrets.randbelow(10**6):06d}"
@@ -78,17 +77,23 @@ def serve(args: argparse.Namespace) -> int:
     shown = lan_address() if host in ("0.0.0.0", "") else host
     url = f"http://{shown}:{args.port}/"
     join = f"{url}?code={lesson.class_code}"
-    config = uvicorn.Config(
-        None, host=host, port=args.port, log_level="warning", ws_max_size=4096, lifespan="on"
-    )
-    srv: uvicorn.Server
+    closing: list[uvicorn.Server] = []
 
-    def close() -> None:
-        srv.should_exit = True
+    def close() -> None:  # the dashboard's "Close the server"
+        for srv in closing:
+            srv.should_exit = True
 
     server = Server(lesson, url, qr.svg(join), on_close=close)
-    config.app = create_app(server)
+    config = uvicorn.Config(
+        create_app(server),
+        host=host,
+        port=args.port,
+        log_level="warning",
+        ws_max_size=4096,
+        lifespan="on",
+    )
     srv = uvicorn.Server(config)
+    closing.append(srv)
     print(qr.terminal(join))
     print(f"Students join at {url}  with the class code {lesson.class_code}")
     print(f"Board (projector): {url}board   Teacher: {url}teacher")

@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.engine import EngineError, Session, load_game, save_game
-from game.engine import seal
+from game.engine import EngineError, Session, load_game, save_game, seal
 from game.engine.saves import write_atomic
 from game.scenario import Loaded, load_scenario
 from game.words import category_label
@@ -469,7 +468,9 @@ class Lesson:
             self._maybe_resolve(g)
             return "resumed"
         if action == "inject":
-            s.console.add_inject(str(args.get("headline", ""))[:200], str(args.get("text", ""))[:1000])
+            s.console.add_inject(
+                str(args.get("headline", ""))[:200], str(args.get("text", ""))[:1000]
+            )
             return "inject sent"
         if action == "set_metric":
             value = _number(args.get("value"))
@@ -496,7 +497,9 @@ class Lesson:
                 try:
                     length = int(str(turns))
                 except ValueError:
-                    raise ServeError(f"the lesson length is a number of turns, got {turns!r}") from None
+                    raise ServeError(
+                        f"the lesson length is a number of turns, got {turns!r}"
+                    ) from None
             try:
                 check_length(length, limit)
             except ValueError as e:
@@ -577,7 +580,9 @@ class Lesson:
             "date": s.date.isoformat(),
             "stage": s.stage,
             "stage_name": s.stage_name,
-            "ladder": [{"id": st.id, "name": st.name, "now": st.id == s.stage} for st in scn.ladder],
+            "ladder": [
+                {"id": st.id, "name": st.name, "now": st.id == s.stage} for st in scn.ladder
+            ],
             "status": self._status(g),
             "over": s.over,
             "times_up": s.times_up,
@@ -648,17 +653,13 @@ class Lesson:
         whose = s.classroom.team_for(actor)
         my_vote = g.votes.get(team)
         side_votes = {t.name: g.votes.get(t.name) for t in s.classroom.teams_of(actor)}
-        can_choose = running and mine is None and (
-            self.settings.mode == "vote" or whose == team
-        )
+        can_choose = running and mine is None and (self.settings.mode == "vote" or whose == team)
         rep = v.last_report
         last = None
         if rep is not None:
             last = {
                 "turn": rep.turn,
-                "moves": [
-                    f"{m.actor_name}: {m.option_name}" for m in rep.moves.values()
-                ],
+                "moves": [f"{m.actor_name}: {m.option_name}" for m in rep.moves.values()],
                 "events": [e.headline for e in rep.events],
                 "changes": [
                     {
@@ -693,9 +694,7 @@ class Lesson:
                 for oc in scn.outcomes
                 if oc.id in s.classroom.forecast_outcomes()
             ],
-            my_forecast=next(
-                (f["probs"] for f in s.classroom.pending if f["team"] == team), None
-            ),
+            my_forecast=next((f["probs"] for f in s.classroom.pending if f["team"] == team), None),
             options=[
                 {
                     "id": o.id,
@@ -738,8 +737,12 @@ class Lesson:
             s = g.session
             ctx = self._common(g)
             ctx["true_metrics"] = [
-                {"id": m.id, "name": m.name, "value": f"{float(s.state.x[0, i]):.1f}",
-                 "visibility": str(m.visibility.value)}
+                {
+                    "id": m.id,
+                    "name": m.name,
+                    "value": f"{float(s.state.x[0, i]):.1f}",
+                    "visibility": str(m.visibility.value),
+                }
                 for i, m in enumerate(s.scenario.metrics)
             ]
             teams = []
