@@ -76,6 +76,7 @@ class Client:
     role: str  # team | board | teacher
     group: int = 0
     team: str = ""
+    stamp: Any = None  # what the page it holds was rendered from
 
 
 def _env() -> Environment:
@@ -103,32 +104,51 @@ class Hub:
         self.server = server
         self.clients: set[Client] = set()
         self.wake = asyncio.Event()
+        self.warm_wake = asyncio.Event()
+        self.busy = False  # a quick push is on its way
         self.sent = 0
 
     def notify(self) -> None:
         self.wake.set()
 
     async def run(self) -> None:
+        """Push what happened at once; the advisors and odds follow (``warmer``), so one
+        group's slow new turn never delays another group's news."""
         while True:
             await self.wake.wait()
             self.wake.clear()
             await asyncio.sleep(0.01)  # let a burst of changes land as one update
-            await self.push()
+            self.busy = True
+            try:
+                await self.push(quick=True)
+            finally:
+                self.busy = False
+            self.warm_wake.set()
 
-    async def push(self) -> None:
+    async def warmer(self) -> None:
+        while True:
+            await self.warm_wake.wait()
+            self.warm_wake.clear()
+            for key in self.server.to_warm(list(self.clients)):
+                while self.busy or self.wake.is_set():  # news first, then the slow part
+                    await asyncio.sleep(0.005)
+                await anyio.to_thread.run_sync(self.server.warm, key)
+            await self.push(quick=False)
+
+    async def push(self, quick: bool = False) -> None:
         clients = list(self.clients)
         if not clients:
             return
-        pages = await anyio.to_thread.run_sync(self.server.render_all, clients)
-        await asyncio.gather(*(self._send(c, pages[c]) for c in clients))
+        pages = await anyio.to_thread.run_sync(self.server.render_all, clients, quick)
+        version = self.server.lesson.version
+        await asyncio.gather(*(self._send(c, page, version) for c, page in pages.items()))
 
-    async def _send(self, c: Client, page: str | None) -> None:
-        if page is None:
-            return
+    async def _send(self, c: Client, page: tuple[str, Any], version: int) -> None:
         try:
             await c.ws.send_text(
-                json.dumps({"type": "update", "version": self.server.lesson.version, "html": page})
+                json.dumps({"type": "update", "version": version, "html": page[0]})
             )
+            c.stamp = page[1]
             self.sent += 1
         except Exception:  # a closed socket: its handler removes it
             self.clients.discard(c)
@@ -158,43 +178,79 @@ class Server:
         return self.env.get_template(name).render(**ctx)
 
     def page(self, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-        html = self.render(name, join_url=self.join_url, now=time.time(), **ctx)
+        html = self.render(
+            name, join_url=self.join_url, now=time.time(), version=self.lesson.version, **ctx
+        )
         return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
 
-    def team_main(self, group: int, team: str, error: str = "", note: str = "") -> str:
-        lesson = self.lesson
-        with lesson.lock:
-            ctx = lesson.team_context(lesson.group(group), team)
-        return self.render("team_main.html.j2", t=ctx, error=error, note=note, now=time.time())
+    def team_main(
+        self, group: int, team: str, error: str = "", note: str = "", quick: bool = False
+    ) -> tuple[str, tuple[int, bool]]:
+        """A team's ``<main>`` and its stamp (the group's version, complete or not)."""
+        g = self.lesson.group(group)
+        with g.lock:
+            ctx = self.lesson.team_context(g, team, quick=quick)
+            stamp = (g.version, not ctx["thinking"])
+        html = self.render("team_main.html.j2", t=ctx, error=error, note=note, now=time.time())
+        return html, stamp
 
     def board_main(self) -> str:
-        with self.lesson.lock:
-            ctx = self.lesson.board_context()
+        ctx = self.lesson.board_context()
         return self.render("board_main.html.j2", b=ctx, now=time.time())
 
     def teacher_main(self, error: str = "", note: str = "") -> str:
-        with self.lesson.lock:
-            ctx = self.lesson.teacher_context()
+        ctx = self.lesson.teacher_context()
         return self.render("teacher_main.html.j2", d=ctx, error=error, note=note, now=time.time())
 
-    def render_all(self, clients: list[Client]) -> dict[Client, str | None]:
-        """Each socket's page; viewers who see the same thing share one rendering."""
-        done: dict[tuple[str, int, str], str | None] = {}
-        out: dict[Client, str | None] = {}
+    def render_all(self, clients: list[Client], quick: bool) -> dict[Client, tuple[str, Any]]:
+        """The page of each socket whose view changed since it was last sent one, with
+        its stamp; viewers who see the same thing share one rendering. ``quick``: team
+        pages without advice and odds when those are not ready (``Hub.push``)."""
+        done: dict[tuple[str, int, str], tuple[str, Any] | None] = {}
+        out: dict[Client, tuple[str, Any]] = {}
+        version = self.lesson.version
         for c in clients:
             key = (c.role, c.group, c.team)
             if key not in done:
                 try:
                     if c.role == "team":
-                        done[key] = self.team_main(c.group, c.team)
+                        g = self.lesson.group(c.group)
+                        if c.stamp == (g.version, True) or (
+                            quick and c.stamp == (g.version, False)
+                        ):
+                            done[key] = None  # nothing new for this team
+                        else:
+                            done[key] = self.team_main(c.group, c.team, quick=quick)
+                    elif c.stamp == version:
+                        done[key] = None
                     elif c.role == "board":
-                        done[key] = self.board_main()
+                        done[key] = (self.board_main(), version)
                     else:
-                        done[key] = self.teacher_main()
+                        done[key] = (self.teacher_main(), version)
                 except ServeError:
                     done[key] = None
-            out[c] = done[key]
+            page = done[key]
+            if page is not None and page[1] != c.stamp:
+                out[c] = page
         return out
+
+    def to_warm(self, clients: list[Client]) -> list[tuple[int, str]]:
+        """(group, actor) whose advice and odds a connected team page still lacks."""
+        out: list[tuple[int, str]] = []
+        for c in clients:
+            if c.role != "team":
+                continue
+            g = self.lesson.group(c.group)
+            try:
+                actor = g.session.classroom.team(c.team).actor
+            except ValueError:
+                continue
+            if (g.index, actor) not in out and not self.lesson.ready(g, actor):
+                out.append((g.index, actor))
+        return out
+
+    def warm(self, key: tuple[int, str]) -> None:
+        self.lesson.warm(self.lesson.group(key[0]), key[1])
 
 
 # --- request helpers ------------------------------------------------------------------------------
@@ -290,7 +346,7 @@ def create_app(server: Server) -> Starlette:
                 code="",
                 error="Join your team first: type the class code from the board.",
             )
-        main = await run(server.team_main, me[0], me[1], error)
+        main, _stamp = await run(server.team_main, me[0], me[1], error)
         return server.page("team.html.j2", status, main=main, team=me[1], group=me[0])
 
     async def team_get(request: Request) -> Response:
@@ -412,6 +468,7 @@ def create_app(server: Server) -> Starlette:
             await ws.close(code=4401)
             return
         server.hub.clients.add(client)
+        server.hub.notify()  # a (re)connected page gets what it missed
         try:
             while True:
                 text = await ws.receive_text()
@@ -454,7 +511,8 @@ def create_app(server: Server) -> Starlette:
                 if await run(lesson.tick):
                     server.hub.notify()
 
-        tasks = [asyncio.create_task(server.hub.run()), asyncio.create_task(ticker())]
+        hub = server.hub
+        tasks = [asyncio.create_task(x) for x in (hub.run(), hub.warmer(), ticker())]
         try:
             yield
         finally:

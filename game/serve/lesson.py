@@ -35,7 +35,7 @@ LESSON_FILE = "lesson.json"
 MODES = ("turns", "vote")  # several teams on one side: take turns, or vote
 MAX_GROUPS = 12
 MAX_TEAMS_PER_SIDE = 6
-ODDS_WORLDS = 600  # worlds behind the odds shown on a team's page
+ODDS_WORLDS = 400  # worlds behind the odds shown on a team's page (±2.5 points)
 
 
 class ServeError(Exception):
@@ -68,6 +68,14 @@ class Group:
     votes: dict[str, str] = field(default_factory=dict)  # team -> option id (vote mode)
     deadlines: dict[str, float] = field(default_factory=dict)  # actor -> epoch seconds
     left_when_paused: dict[str, float] = field(default_factory=dict)
+    # every change to this group's game happens under its own lock, so one group's
+    # slow work (advisors, odds) never holds up another group's moves
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    version: int = 0  # bumped by every change: its pages re-render
+    world: int = 0  # bumped when the true world changes: advice and odds are stale
+    heavy: dict[str, tuple[int, list[Any], dict[str, list[float]]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def label(self) -> str:
@@ -101,8 +109,10 @@ class Lesson:
         self.lesson_id = lesson_id
         self.tokens: dict[str, dict[str, Any]] = tokens or {}
         self.ended = ended
-        self.version = 0  # bumped by every change: pages re-render
-        self.lock = threading.RLock()
+        # bumped by every change; it starts from the clock so that it only grows across a
+        # restart (a page compares it with what it last showed)
+        self.version = int(time.time() * 1000)
+        self.lock = threading.RLock()  # tokens, settings and lesson.json (after a group's)
 
     # --- construction and files --------------------------------------------------------------
 
@@ -217,13 +227,13 @@ class Lesson:
             "ended": self.ended,
             "groups": [
                 {
-                    "votes": g.votes,
-                    "deadlines": g.deadlines,
-                    "left_when_paused": g.left_when_paused,
+                    "votes": dict(g.votes),
+                    "deadlines": dict(g.deadlines),
+                    "left_when_paused": dict(g.left_when_paused),
                 }
                 for g in self.groups
             ],
-            "tokens": self.tokens,
+            "tokens": dict(self.tokens),
         }
         data = json.dumps(meta, indent=1, sort_keys=True) + "\n"
         write_atomic(self.directory / LESSON_FILE, data.encode("utf-8"))
@@ -232,10 +242,14 @@ class Lesson:
         save_game(g.session, g.path)
 
     def _changed(self, *groups: Group) -> None:
+        """Save what changed (lock order: a group's lock, then the lesson's)."""
         for g in groups:
-            self._save_group(g)
-        self._save_meta()
-        self.version += 1
+            with g.lock:
+                self._save_group(g)
+                g.version += 1
+        with self.lock:
+            self._save_meta()
+            self.version += 1
 
     # --- who is who ------------------------------------------------------------------------------
 
@@ -322,8 +336,8 @@ class Lesson:
         """Run the clocks: a side whose time ran out holds course. True if anything changed."""
         now = time.time() if now is None else now
         changed = False
-        with self.lock:
-            for g in self.groups:
+        for g in self.groups:
+            with g.lock:
                 s = g.session
                 if s.paused or s.over or s.times_up:
                     continue
@@ -356,7 +370,7 @@ class Lesson:
             raise ServeError("time's up: the lesson has ended", 409)
 
     def forecast(self, g: Group, team: str, probs: Mapping[str, float]) -> None:
-        with self.lock:
+        with g.lock:
             actor, s = self._team(g, team)
             self._running(s)
             if s.committed(actor) is not None:
@@ -373,7 +387,7 @@ class Lesson:
     def commit(self, g: Group, team: str, option: str) -> str:
         """A team's choice (turns mode: the team whose go it is; vote mode: its vote).
         The same choice again changes nothing; another one after the side chose is refused."""
-        with self.lock:
+        with g.lock:
             actor, s = self._team(g, team)
             self._running(s)
             a = s.actor_index(actor)
@@ -422,6 +436,7 @@ class Lesson:
         if s.over or s.times_up or s.paused or s.waiting():
             return
         s.resolve()
+        g.world += 1
         g.votes = {}
         if self.settings.length is not None and s.turn >= self.settings.length and not s.over:
             s.console.times_up()
@@ -437,13 +452,13 @@ class Lesson:
 
     def control(self, action: str, which: object = "all", **args: Any) -> str:
         """One of the teacher's controls for one group or all; returns what was done."""
-        with self.lock:
-            if self.ended and action != "report":
-                raise ServeError("the lesson has ended", 409)
-            gs = self.targets(which)
-            now = time.time()
-            done = []
-            for g in gs:
+        if self.ended:
+            raise ServeError("the lesson has ended", 409)
+        gs = self.targets(which)
+        now = time.time()
+        done = []
+        for g in gs:
+            with g.lock:
                 s = g.session
                 if s.over or s.times_up:
                     continue
@@ -451,8 +466,9 @@ class Lesson:
                     done.append(self._control(g, action, now, **args))
                 except (ValueError, EngineError) as e:
                     raise ServeError(f"{g.label}: {e}") from None
-            self._changed(*gs)
-            return done[0] if done else "nothing to do: those games have ended"
+                finally:
+                    self._changed(g)
+        return done[0] if done else "nothing to do: those games have ended"
 
     def _control(self, g: Group, action: str, now: float, **args: Any) -> str:
         s = g.session
@@ -475,6 +491,7 @@ class Lesson:
         if action == "set_metric":
             value = _number(args.get("value"))
             s.console.set_metric(str(args.get("metric", "")), value)
+            g.world += 1
             return "metric set"
         if action == "extend":
             secs = int(_number(args.get("seconds", 60)))
@@ -489,64 +506,60 @@ class Lesson:
         raise ValueError(f"unknown control {action!r}")
 
     def set_length(self, turns: object) -> None:
-        with self.lock:
-            limit = self.loaded.scenario.meta.turn_limit
-            if str(turns).strip() in ("", "0", "none"):
-                length = None
-            else:
-                try:
-                    length = int(str(turns))
-                except ValueError:
-                    raise ServeError(
-                        f"the lesson length is a number of turns, got {turns!r}"
-                    ) from None
+        limit = self.loaded.scenario.meta.turn_limit
+        if str(turns).strip() in ("", "0", "none"):
+            length = None
+        else:
             try:
-                check_length(length, limit)
-            except ValueError as e:
-                raise ServeError(str(e)) from None
-            self.settings.length = length
-            changed = []
-            for g in self.groups:
+                length = int(str(turns))
+            except ValueError:
+                raise ServeError(f"the lesson length is a number of turns, got {turns!r}") from None
+        try:
+            check_length(length, limit)
+        except ValueError as e:
+            raise ServeError(str(e)) from None
+        self.settings.length = length
+        for g in self.groups:
+            with g.lock:
                 s = g.session
                 if length is not None and s.turn >= length and not (s.over or s.times_up):
                     s.console.times_up()
-                    changed.append(g)
-            self._changed(*changed)
+                    g.deadlines = {}
+        self._changed(*self.groups)
 
     def set_option(self, name: str, value: str) -> None:
-        with self.lock:
-            if name == "blind":
-                self.settings.blind = value in ("1", "on", "true", "yes")
-            elif name == "mode":
-                if value not in MODES:
-                    raise ServeError(f"mode: one of {', '.join(MODES)}")
-                self.settings.mode = value
-                for g in self.groups:
+        if name == "blind":
+            self.settings.blind = value in ("1", "on", "true", "yes")
+        elif name == "mode":
+            if value not in MODES:
+                raise ServeError(f"mode: one of {', '.join(MODES)}")
+            for g in self.groups:
+                with g.lock:
                     g.votes = {}
-            else:
-                raise ServeError(f"unknown setting {name!r}")
-            self._changed()
+            self.settings.mode = value
+        else:
+            raise ServeError(f"unknown setting {name!r}")
+        self._changed(*self.groups)
 
     def end_lesson(self) -> None:
         """Time's up for every game still running; the lesson is over."""
-        with self.lock:
-            for g in self.groups:
+        for g in self.groups:
+            with g.lock:
                 s = g.session
                 if not (s.over or s.times_up):
                     s.console.times_up()
                 g.deadlines = {}
-            self.ended = True
-            self._changed(*self.groups)
+        self.ended = True
+        self._changed(*self.groups)
 
     def report_html(self, worlds: int = 2000) -> str:
         """The after-action report of every group (``game.report``)."""
         from game.report.report import build_report
 
-        with self.lock:
-            paths = [g.path for g in self.groups]
-            for g in self.groups:
+        for g in self.groups:
+            with g.lock:
                 self._save_group(g)
-        return build_report(paths, worlds=worlds).html
+        return build_report([g.path for g in self.groups], worlds=worlds).html
 
     # --- what the pages show ---------------------------------------------------------------------
 
@@ -606,19 +619,45 @@ class Lesson:
         """Public information only: what the whole room may see."""
         out = []
         for g in self.groups:
-            s = g.session
-            ctx = self._common(g)
-            ctx["news"] = [
-                {"turn": n.turn, "date": n.date.isoformat(), "headline": n.headline}
-                for n in reversed(s.news_for(None)[-8:])
-            ]
-            for side in ctx["sides"]:
-                side["voted"] = sorted(t for t in g.votes if t in side["teams"])
+            with g.lock:
+                s = g.session
+                ctx = self._common(g)
+                ctx["news"] = [
+                    {"turn": n.turn, "date": n.date.isoformat(), "headline": n.headline}
+                    for n in reversed(s.news_for(None)[-8:])
+                ]
+                for side in ctx["sides"]:
+                    side["voted"] = sorted(t for t in g.votes if t in side["teams"])
             out.append(ctx)
         return {"groups": out, "title": self.loaded.scenario.meta.title, "ended": self.ended}
 
-    def team_context(self, g: Group, team: str) -> dict[str, Any]:
-        """A team's page: only what its side may see (the engine's fogged view)."""
+    def ready(self, g: Group, actor: str) -> bool:
+        """True when the advisors' advice and the odds of ``actor``'s options are at hand."""
+        return g.heavy.get(actor, (-1, [], {}))[0] == g.world
+
+    def warm(self, g: Group, actor: str) -> None:
+        """Ask the advisors and forecast every available option (the slow part of a team's
+        page; kept until the world changes)."""
+        with g.lock:
+            s = g.session
+            if self.ready(g, actor) or s.over or s.times_up:
+                return
+            within = s.classroom.forecast_within
+            odds = {
+                o.id: [
+                    float(p)
+                    for p in s.what_if(actor, o.id, worlds=ODDS_WORLDS, horizon=within).p_by_turn[
+                        -1
+                    ]
+                ]
+                for o in s.options(actor)
+                if o.available
+            }
+            g.heavy[actor] = (g.world, list(s.advice(actor)), odds)
+
+    def team_context(self, g: Group, team: str, quick: bool = False) -> dict[str, Any]:
+        """A team's page: only what its side may see (the engine's fogged view).
+        ``quick``: without the advice and odds when they are not at hand yet."""
         actor, s = self._team(g, team)
         v = s.view(actor)
         scn = s.scenario
@@ -627,29 +666,35 @@ class Lesson:
         show_odds = (not self.settings.blind) or forecast_in
         running = not (s.over or s.times_up or self.ended)
         mine = s.committed(actor)
-        odds: dict[str, list[dict[str, str]]] = {}
         within = s.classroom.forecast_within
-        if running and show_odds and mine is None:
-            for o in v.options:
-                if o.available:
-                    fc = s.what_if(actor, o.id, worlds=ODDS_WORLDS, horizon=within)
-                    row = fc.p_by_turn[-1]
-                    odds[o.id] = [
-                        {"name": oc.name, "p": _pct(float(row[q]))}
-                        for q, oc in enumerate(scn.outcomes)
-                        if not oc.at_turn_limit and row[q] >= 0.005
-                    ]
+        thinking = False
+        odds: dict[str, list[dict[str, str]]] = {}
         advice = []
         if running and mine is None:
-            advice = [
-                {
-                    "name": a.name,
-                    "title": a.title,
-                    "option": a.option_name,
-                    "reason": a.reason if show_odds else "",
-                }
-                for a in s.advice(actor)
-            ]
+            if not self.ready(g, actor) and not quick:
+                self.warm(g, actor)
+            if self.ready(g, actor):
+                _w, said, chances = g.heavy[actor]
+                if show_odds:
+                    odds = {
+                        oid: [
+                            {"name": oc.name, "p": _pct(row[q])}
+                            for q, oc in enumerate(scn.outcomes)
+                            if not oc.at_turn_limit and row[q] >= 0.005
+                        ]
+                        for oid, row in chances.items()
+                    }
+                advice = [
+                    {
+                        "name": a.name,
+                        "title": a.title,
+                        "option": a.option_name,
+                        "reason": a.reason if show_odds else "",
+                    }
+                    for a in said
+                ]
+            else:
+                thinking = True
         whose = s.classroom.team_for(actor)
         my_vote = g.votes.get(team)
         side_votes = {t.name: g.votes.get(t.name) for t in s.classroom.teams_of(actor)}
@@ -688,6 +733,7 @@ class Lesson:
             side_votes=side_votes,
             forecast_in=forecast_in,
             show_odds=show_odds,
+            thinking=thinking,
             within=within,
             forecast_outcomes=[
                 {"id": oc.id, "name": oc.name}
@@ -729,48 +775,52 @@ class Lesson:
         )
         return ctx
 
+    def _teacher_group(self, g: Group, now: float) -> dict[str, Any]:
+        s = g.session
+        ctx = self._common(g)
+        ctx["true_metrics"] = [
+            {
+                "id": m.id,
+                "name": m.name,
+                "value": f"{float(s.state.x[0, i]):.1f}",
+                "visibility": str(m.visibility.value),
+            }
+            for i, m in enumerate(s.scenario.metrics)
+        ]
+        teams = []
+        for t in s.classroom.teams:
+            clock = self._clock(g, t.actor)
+            left = None
+            if clock is not None:
+                left = clock["left"] if clock["paused"] else max(0.0, clock["deadline"] - now)
+            devices = sum(
+                1
+                for rec in list(self.tokens.values())
+                if rec.get("group") == g.index and rec.get("team") == t.name
+            )
+            teams.append(
+                {
+                    "name": t.name,
+                    "side": s.actor_name(t.actor),
+                    "chosen": s.committed(t.actor),
+                    "vote": g.votes.get(t.name),
+                    "forecast": self.has_forecast(g, t.name),
+                    "whose_go": s.classroom.team_for(t.actor) == t.name,
+                    "devices": devices,
+                    "left": None if left is None else math.ceil(left),
+                }
+            )
+        ctx["teams"] = teams
+        ctx["news"] = [n.headline for n in reversed(s.news[-5:])]
+        return ctx
+
     def teacher_context(self) -> dict[str, Any]:
         """Everything, true values included: for the teacher's dashboard only."""
         out = []
         now = time.time()
         for g in self.groups:
-            s = g.session
-            ctx = self._common(g)
-            ctx["true_metrics"] = [
-                {
-                    "id": m.id,
-                    "name": m.name,
-                    "value": f"{float(s.state.x[0, i]):.1f}",
-                    "visibility": str(m.visibility.value),
-                }
-                for i, m in enumerate(s.scenario.metrics)
-            ]
-            teams = []
-            for t in s.classroom.teams:
-                clock = self._clock(g, t.actor)
-                left = None
-                if clock is not None:
-                    left = clock["left"] if clock["paused"] else max(0.0, clock["deadline"] - now)
-                devices = sum(
-                    1
-                    for rec in self.tokens.values()
-                    if rec.get("group") == g.index and rec.get("team") == t.name
-                )
-                teams.append(
-                    {
-                        "name": t.name,
-                        "side": s.actor_name(t.actor),
-                        "chosen": s.committed(t.actor),
-                        "vote": g.votes.get(t.name),
-                        "forecast": self.has_forecast(g, t.name),
-                        "whose_go": s.classroom.team_for(t.actor) == t.name,
-                        "devices": devices,
-                        "left": None if left is None else math.ceil(left),
-                    }
-                )
-            ctx["teams"] = teams
-            ctx["news"] = [n.headline for n in reversed(s.news[-5:])]
-            out.append(ctx)
+            with g.lock:
+                out.append(self._teacher_group(g, now))
         return {
             "groups": out,
             "title": self.loaded.scenario.meta.title,

@@ -8,7 +8,8 @@
   var offset = parseFloat(body.getAttribute("data-server-now")) * 1000 - Date.now();
   var pending = null;
   var dirty = false;
-  var version = -1;
+  var version = parseInt(body.getAttribute("data-version"), 10);
+  if (isNaN(version)) { version = -1; }
 
   function main() { return document.getElementById("main"); }
 
@@ -76,8 +77,6 @@
         show(msg.html);
       } else if (msg.type === "pong") {
         offset = msg.now * 1000 - Date.now();
-        if (version >= 0 && msg.version > version) { location.reload(); }
-        version = Math.max(version, msg.version);
       } else if (msg.type === "error") {
         conn.textContent = msg.message;
       }
