@@ -10,13 +10,14 @@ import segno
 
 def svg(url: str) -> str:
     """An inline ``<svg>`` element (no XML declaration, no external references)."""
+    code = segno.make(url, error="m")
+    w, h = code.symbol_size(scale=1, border=2)
     buf = io.BytesIO()
-    segno.make(url, error="m").save(
-        buf, kind="svg", xmldecl=False, svgns=True, scale=4, border=2, title="Join address"
-    )
+    code.save(buf, kind="svg", xmldecl=False, svgns=True, scale=1, border=2, title="Join address")
     text = buf.getvalue().decode("utf-8")
-    # sized by the page's CSS: keep the viewBox, drop the fixed size
-    return re.sub(r'\s(width|height)="[^"]*"', "", text, count=2)
+    # sized by the page's CSS: a viewBox instead of a fixed size
+    text = re.sub(r'\s(width|height)="[^"]*"', "", text, count=2)
+    return text.replace("<svg ", f'<svg viewBox="0 0 {w} {h}" ', 1)
 
 
 def terminal(url: str) -> str:
