@@ -176,7 +176,6 @@ async def run(turns: int) -> dict[str, Any]:
             "commit_p50_ms": round(statistics.median(commits), 1),
             "commit_p99_ms": round(p99, 1),
             "resolve_after_last_commit_ms": round(max(resolves), 1),
-            "resolve_ms_all": [round(x) for x in resolves],
             "server_rss_mb": round(max(rss), 1),
             "dropped_messages": dropped,
         }

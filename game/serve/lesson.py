@@ -113,6 +113,7 @@ class Lesson:
         # restart (a page compares it with what it last showed)
         self.version = int(time.time() * 1000)
         self.lock = threading.RLock()  # tokens, settings and lesson.json (after a group's)
+        self._meta_written = ""
 
     # --- construction and files --------------------------------------------------------------
 
@@ -236,7 +237,9 @@ class Lesson:
             "tokens": dict(self.tokens),
         }
         data = json.dumps(meta, indent=1, sort_keys=True) + "\n"
-        write_atomic(self.directory / LESSON_FILE, data.encode("utf-8"))
+        if data != self._meta_written:  # most moves change only the group's save
+            write_atomic(self.directory / LESSON_FILE, data.encode("utf-8"))
+            self._meta_written = data
 
     def _save_group(self, g: Group) -> None:
         save_game(g.session, g.path)
@@ -637,23 +640,26 @@ class Lesson:
 
     def warm(self, g: Group, actor: str) -> None:
         """Ask the advisors and forecast every available option (the slow part of a team's
-        page; kept until the world changes)."""
+        page; kept until the world changes). The group's lock is held for one forecast at
+        a time, so a team's move never waits for the whole of it."""
         with g.lock:
             s = g.session
             if self.ready(g, actor) or s.over or s.times_up:
                 return
+            world = g.world
             within = s.classroom.forecast_within
-            odds = {
-                o.id: [
-                    float(p)
-                    for p in s.what_if(actor, o.id, worlds=ODDS_WORLDS, horizon=within).p_by_turn[
-                        -1
-                    ]
-                ]
-                for o in s.options(actor)
-                if o.available
-            }
-            g.heavy[actor] = (g.world, list(s.advice(actor)), odds)
+            todo = [o.id for o in s.options(actor) if o.available]
+        odds: dict[str, list[float]] = {}
+        for oid in todo:
+            with g.lock:
+                if g.world != world or s.over or s.times_up:
+                    return  # the world moved on: the next push asks again
+                fc = s.what_if(actor, oid, worlds=ODDS_WORLDS, horizon=within)
+                odds[oid] = [float(p) for p in fc.p_by_turn[-1]]
+        with g.lock:
+            if g.world != world or s.over or s.times_up:
+                return
+            g.heavy[actor] = (world, list(s.advice(actor)), odds)
 
     def team_context(self, g: Group, team: str, quick: bool = False) -> dict[str, Any]:
         """A team's page: only what its side may see (the engine's fogged view).
