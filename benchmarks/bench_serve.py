@@ -104,7 +104,7 @@ async def run(turns: int) -> dict[str, Any]:
     )
     server.start()
     try:
-        code = re.search(r"class code (\S+)", server.output)
+        code = re.search(r"join code (\S+)", server.output)
         assert code, server.output
         base = server.url
         teams = [(g, name) for g in range(1, GROUPS + 1) for name in ("US", "Venezuela")]

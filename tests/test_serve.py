@@ -47,7 +47,7 @@ def client(lesson: Lesson) -> Iterator[TestClient]:
 def _join(c: TestClient, lesson: Lesson, team: str, group: int = 1) -> None:
     r = c.post(
         "/join",
-        data={"code": lesson.class_code, "group": str(group), "team": team},
+        data={"code": lesson.join_code, "group": str(group), "team": team},
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
@@ -72,7 +72,7 @@ def _log(lesson: Lesson, group: int = 1) -> dict[str, Any]:
 def test_join_lists_the_teams_then_the_device_keeps_its_team(
     client: TestClient, lesson: Lesson
 ) -> None:
-    r = client.post("/join", data={"code": lesson.class_code.lower()})
+    r = client.post("/join", data={"code": lesson.join_code.lower()})
     assert r.status_code == 200
     assert re.findall(r'name="team" value="([^"]+)"', r.text) == ["Blue", "Red"] * 2
     _join(client, lesson, "Red", group=2)
@@ -85,13 +85,11 @@ def test_join_lists_the_teams_then_the_device_keeps_its_team(
     assert token and token not in json.dumps(meta)  # only its hash is kept
 
 
-def test_wrong_class_codes_are_refused_then_rate_limited(
-    client: TestClient, lesson: Lesson
-) -> None:
+def test_wrong_join_codes_are_refused_then_rate_limited(client: TestClient, lesson: Lesson) -> None:
     for _ in range(8):
         r = client.post("/join", data={"code": "ABCD-EFGH"})
-        assert r.status_code == 403 and "not this lesson's class code" in unescape(r.text)
-    r = client.post("/join", data={"code": lesson.class_code})
+        assert r.status_code == 403 and "not this lesson's join code" in unescape(r.text)
+    r = client.post("/join", data={"code": lesson.join_code})
     assert r.status_code == 429 and "too many wrong codes" in unescape(r.text)
     assert not lesson.tokens
 
@@ -99,9 +97,9 @@ def test_wrong_class_codes_are_refused_then_rate_limited(
 def test_joining_a_team_that_does_not_exist_changes_nothing(
     client: TestClient, lesson: Lesson
 ) -> None:
-    r = client.post("/join", data={"code": lesson.class_code, "group": "1", "team": "Green"})
+    r = client.post("/join", data={"code": lesson.join_code, "group": "1", "team": "Green"})
     assert r.status_code == 400 and "no team" in unescape(r.text)
-    r = client.post("/join", data={"code": lesson.class_code, "group": "9", "team": "Blue"})
+    r = client.post("/join", data={"code": lesson.join_code, "group": "9", "team": "Blue"})
     assert r.status_code == 400 and "no group 9" in unescape(r.text)
     assert not lesson.tokens
 
@@ -327,6 +325,9 @@ def test_team_pages_and_the_board_never_hold_a_hidden_true_value(
         for text in (page, pushed, board):
             assert f"{x:.1f}" not in text and repr(x) not in text  # ... nobody else does
     assert "True values" not in board + page + pushed
+    # nor the class code, which carries the seed (and so the hidden values)
+    assert lesson.class_code in teacher
+    assert lesson.class_code not in board + page + pushed + client.get("/").text
 
 
 def test_text_from_the_room_is_escaped(client: TestClient, lesson: Lesson) -> None:
@@ -416,13 +417,13 @@ def test_a_restarted_server_resumes_the_lesson(tmp_path: Path) -> None:
     lesson.commit(g, "Blue 1", "talk")
     lesson.commit(g, "Blue 2", "talk")
     lesson.commit(g, "Red 1", "wait")
-    token = lesson.join(lesson.class_code, 2, "Red 2")
+    token = lesson.join(lesson.join_code, 2, "Red 2")
     again = Lesson.resume(lesson.directory)
     assert [x.session.log for x in again.groups] == [x.session.log for x in lesson.groups]
     assert again.groups[0].votes == {"Blue 1": "talk", "Blue 2": "talk", "Red 1": "wait"}
     who = again.who(token)
     assert who is not None and who[0].index == 2 and who[1] == "Red 2"
-    assert again.class_code == lesson.class_code
+    assert again.join_code == lesson.join_code and again.class_code == lesson.class_code
     again.commit(again.groups[0], "Red 2", "wait")
     assert again.groups[0].session.turn == 1
 

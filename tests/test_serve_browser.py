@@ -107,7 +107,7 @@ def test_a_whole_lesson_in_the_browser(tmp_path: Path) -> None:
     server.start()
     meta = json.loads((lesson_dir / "lesson.json").read_text())
     assert meta["settings"] == {"blind": True, "length": 3, "mode": "turns"}
-    code = re.search(r"class code (\S+)", server.output)
+    code = re.search(r"join code (\S+)", server.output)
     assert code, server.output
     code_text = code.group(1)
     try:

@@ -40,7 +40,7 @@ def main() -> int:
         "--timer", "300", "--turns", "6",
     )  # fmt: skip
     server.start()
-    m = re.search(r"class code (\S+)", server.output)
+    m = re.search(r"join code (\S+)", server.output)
     assert m, server.output
     code = m.group(1)
     try:

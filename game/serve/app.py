@@ -36,7 +36,7 @@ DEVICE_COOKIE = "brink_device"
 TEACHER_COOKIE = "brink_teacher"
 MAX_BODY = 8 * 1024  # bytes of a form post: the largest real one is well under 1 KB
 MAX_WS_MESSAGE = 1024  # a client only ever sends a short ping
-CODE_TRIES = 8  # wrong class codes per address ...
+CODE_TRIES = 8  # wrong join codes per address ...
 CODE_WINDOW = 300.0  # ... per this many seconds
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -307,7 +307,7 @@ def create_app(server: Server) -> Starlette:
             code = form.get("code", "")[:40]
             if not lesson.code_matches(code):
                 server.codes.fail(key)
-                raise ServeError("that is not this lesson's class code: check the board", 403)
+                raise ServeError("that is not this lesson's join code: check the board", 403)
         except ServeError as e:
             return server.page("join.html.j2", e.status, code="", error=e.message)
         if "team" not in form:
@@ -344,7 +344,7 @@ def create_app(server: Server) -> Starlette:
                 "join.html.j2",
                 401 if request.method == "POST" else 200,
                 code="",
-                error="Join your team first: type the class code from the board.",
+                error="Join your team first: type the join code from the board.",
             )
         main, _stamp = await run(server.team_main, me[0], me[1], error)
         return server.page("team.html.j2", status, main=main, team=me[1], group=me[0])
@@ -380,7 +380,7 @@ def create_app(server: Server) -> Starlette:
         return server.page(
             "board.html.j2",
             main=main,
-            code=lesson.class_code,
+            code=lesson.join_code,
             qr=server.qr_svg,
             title=lesson.loaded.scenario.meta.title,
         )

@@ -76,7 +76,7 @@ def serve(args: argparse.Namespace) -> int:
     host = args.host
     shown = lan_address() if host in ("0.0.0.0", "") else host
     url = f"http://{shown}:{args.port}/"
-    join = f"{url}?code={lesson.class_code}"
+    join = f"{url}?code={lesson.join_code}"
     closing: list[uvicorn.Server] = []
 
     def close() -> None:  # the dashboard's "Close the server"
@@ -95,7 +95,7 @@ def serve(args: argparse.Namespace) -> int:
     srv = uvicorn.Server(config)
     closing.append(srv)
     print(qr.terminal(join))
-    print(f"Students join at {url}  with the class code {lesson.class_code}")
+    print(f"Students join at {url}  with the join code {lesson.join_code}")
     print(f"Board (projector): {url}board   Teacher: {url}teacher")
     print(f"Saves: {directory}   Stop: Ctrl+C or 'Close the server' on the dashboard")
     sys.stdout.flush()

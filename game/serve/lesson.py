@@ -101,6 +101,7 @@ class Lesson:
         lesson_id: str,
         tokens: dict[str, dict[str, Any]] | None = None,
         ended: bool = False,
+        join_code: str | None = None,
     ) -> None:
         self.directory = directory
         self.loaded = loaded
@@ -109,6 +110,9 @@ class Lesson:
         self.lesson_id = lesson_id
         self.tokens: dict[str, dict[str, Any]] = tokens or {}
         self.ended = ended
+        # what students type to join: random, not the class code (which carries the seed,
+        # and with it the hidden values)
+        self.join_code = join_code or new_join_code()
         # bumped by every change; it starts from the clock so that it only grows across a
         # restart (a page compares it with what it last showed)
         self.version = int(time.time() * 1000)
@@ -208,6 +212,7 @@ class Lesson:
             str(meta["lesson_id"]),
             tokens=dict(meta.get("tokens", {})),
             ended=bool(meta.get("ended", False)),
+            join_code=str(meta["join_code"]),
         )
 
     @staticmethod
@@ -219,6 +224,7 @@ class Lesson:
             "format": "brinkmanship-lesson",
             "version": 1,
             "lesson_id": self.lesson_id,
+            "join_code": self.join_code,
             "scenario": self.loaded.scenario.meta.id,
             "settings": {
                 "mode": self.settings.mode,
@@ -258,13 +264,14 @@ class Lesson:
 
     @property
     def class_code(self) -> str:
+        """The duplicate-mode class code (teacher only: it carries the game's seed)."""
         code = self.groups[0].session.classroom.class_code
         return code or self.lesson_id[:8].upper()
 
     def code_matches(self, typed: str) -> bool:
-        """True if ``typed`` is this lesson's class code (case, spaces and hyphens aside)."""
+        """True if ``typed`` is this lesson's join code (case, spaces and hyphens aside)."""
         norm = "".join(ch for ch in str(typed).upper() if ch.isalnum())
-        want = "".join(ch for ch in self.class_code.upper() if ch.isalnum())
+        want = "".join(ch for ch in self.join_code if ch.isalnum())
         return bool(norm) and secrets.compare_digest(norm, want)
 
     def group(self, index: object) -> Group:
@@ -280,7 +287,7 @@ class Lesson:
         """A device joins a team; returns its device token (kept in a cookie)."""
         with self.lock:
             if not self.code_matches(code):
-                raise ServeError("that is not this lesson's class code", 403)
+                raise ServeError("that is not this lesson's join code", 403)
             g = self.group(group)
             try:
                 t = g.session.classroom.team(str(team))
@@ -834,8 +841,18 @@ class Lesson:
             "settings": self.settings,
             "ended": self.ended,
             "class_code": self.class_code,
+            "join_code": self.join_code,
             "turn_limit": self.loaded.scenario.meta.turn_limit,
         }
+
+
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # nothing to misread (no O/0, I/1/L)
+
+
+def new_join_code() -> str:
+    """Six random characters, e.g. ``K7M-Q2X`` (about 700 million codes)."""
+    c = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(6))
+    return f"{c[:3]}-{c[3:]}"
 
 
 def check_length(length: int | None, turn_limit: int) -> None:
