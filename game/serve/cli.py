@@ -94,6 +94,9 @@ def serve(args: argparse.Namespace) -> int:
     )
     srv = uvicorn.Server(config)
     closing.append(srv)
+    # the advisors' forecasts run in a worker thread: hand the interpreter back to the
+    # event loop often, so moves and news are not kept waiting behind them
+    sys.setswitchinterval(0.001)
     print(qr.terminal(join))
     print(f"Students join at {url}  with the join code {lesson.join_code}")
     print(f"Board (projector): {url}board   Teacher: {url}teacher")

@@ -35,7 +35,7 @@ LESSON_FILE = "lesson.json"
 MODES = ("turns", "vote")  # several teams on one side: take turns, or vote
 MAX_GROUPS = 12
 MAX_TEAMS_PER_SIDE = 6
-ODDS_WORLDS = 400  # worlds behind the odds shown on a team's page (±2.5 points)
+ODDS_WORLDS = 300  # worlds behind the odds shown on a team's page (±3 points at most)
 
 
 class ServeError(Exception):
