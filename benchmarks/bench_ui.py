@@ -65,7 +65,7 @@ def measure_frames(frames: int = 600, size: tuple[int, int] = (1280, 720)) -> di
     _env()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["BRINK_DATA_DIR"] = tmp
-        from game.paths import default_scenario
+        from game.scenario.paths import default_scenario
         from game.ui.app import App
         from game.ui.pg import pygame
 

@@ -1,4 +1,4 @@
-"""Command line: ``brink [play|check|schema|simulate|autoplay|replay|report|briefing|serve]``.
+"""Command line: ``brink [play|check|simulate|autoplay|lab|sweep|replay|report|serve|...]``.
 
 Each command's work lives in its own layer and is imported only when that
 command runs, so ``brink check`` and ``brink simulate`` never import pygame.
@@ -20,6 +20,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from game.scenario import check_file
 
     failed = False
+    if not args.files:  # every scenario on this machine: shipped and the teachers' folder
+        from game.scenario.paths import scenario_files
+
+        args.files = [str(f) for f in scenario_files()]
     for name in args.files:
         loaded, problems = check_file(name)
         for p in problems:
@@ -50,6 +54,57 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from game.scenario import check_file
+    from game.scenario.discovery import discover
+    from game.scenario.paths import teachers_dir
+
+    found = discover(args.paths)
+    width = max((len(f.source) for f in found), default=0)
+    for f in found:
+        loaded, problems = check_file(f.path)
+        if loaded is not None:
+            about = f"{loaded.scenario.meta.id} — {loaded.scenario.meta.title}"
+        else:
+            errors = [p for p in problems if p.severity == "error"]
+            about = f"INVALID ({len(errors)} errors; brink check {f.path})"
+        print(f"{f.source:<{width}}  {about}\n{'':<{width}}  {f.path}")
+    print(
+        f"\nTeachers' folder: {teachers_dir()}"
+        "\n(`brink new-scenario NAME` puts a starting scenario there.)"
+    )
+    return 0
+
+
+def _cmd_new_scenario(args: argparse.Namespace) -> int:
+    from game.scenario.discovery import NewScenarioError, new_scenario
+
+    try:
+        scen, facts = new_scenario(args.name, force=args.force)
+    except NewScenarioError as e:
+        print(f"brink new-scenario: {e}", file=sys.stderr)
+        return 1
+    print(f"Wrote {scen}\n  and its fact sheet {facts}")
+    print(
+        "Edit both, then run: brink check --strict "
+        f'"{scen}"\nThe game lists it under "teachers\' folder" (brink scenarios).'
+    )
+    return 0
+
+
+class _Version(argparse.Action):
+    """``--version``: the version, and where the shipped data and the player's data are."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kw: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and data folders")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        from game.scenario.paths import describe
+
+        print(f"brinkmanship {__version__}\n{describe()}")
+        parser.exit()
+
+
 def _lazy(target: str):
     module, func = target.split(":")
 
@@ -59,12 +114,34 @@ def _lazy(target: str):
     return run
 
 
+def _scenario_arg(text: str) -> str:
+    """A scenario argument: a path as given, or the file a scenario name stands for."""
+    if Path(text).exists():
+        return text
+    from game.scenario.discovery import by_name
+
+    found = by_name(text)
+    return str(found) if found is not None else text  # unknown: the command names it
+
+
+def _resolve_scenarios(args: argparse.Namespace) -> None:
+    """Let scenario arguments be names (``venezuela-2025``), so commands work from any folder."""
+    if isinstance(getattr(args, "scenario", None), str):
+        args.scenario = _scenario_arg(args.scenario)
+    elif args.command in ("simulate", "autoplay"):
+        from game.scenario.paths import default_scenario
+
+        args.scenario = str(default_scenario())
+    if args.command == "check":
+        args.files = [_scenario_arg(f) for f in args.files]
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="brink",
         description="Brinkmanship: a crisis-escalation game. With no command, opens the game.",
     )
-    p.add_argument("--version", action="version", version=f"brinkmanship {__version__}")
+    p.add_argument("--version", action=_Version)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     play = sub.add_parser("play", help="open the game window (default), or play in the terminal")
@@ -76,7 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.set_defaults(func=_lazy("game.play:main"))
 
     chk = sub.add_parser("check", help="validate scenario files; exit 1 on any error")
-    chk.add_argument("files", nargs="+", help="scenario YAML files")
+    chk.add_argument(
+        "files", nargs="*", help="scenario files or names (default: every scenario on offer)"
+    )
     chk.add_argument("--strict", action="store_true", help="treat warnings as errors")
     chk.set_defaults(func=_cmd_check)
 
@@ -85,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     sch.set_defaults(func=_cmd_schema)
 
     sim = sub.add_parser("simulate", help="Monte Carlo: outcome odds over many worlds")
-    sim.add_argument("scenario", help="scenario file")
+    sim.add_argument("scenario", nargs="?", help="scenario file or name (default: venezuela-2025)")
     sim.add_argument("--runs", type=int, default=10_000, help="worlds to simulate")
     sim.add_argument("--turns", type=int, help="turns to run (default: the scenario's limit)")
     sim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -101,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.set_defaults(func=_lazy("game.model.cli:simulate"))
 
     auto = sub.add_parser("autoplay", help="computer against computer, turn by turn")
-    auto.add_argument("scenario", help="scenario file")
+    auto.add_argument("scenario", nargs="?", help="scenario file or name (default: venezuela-2025)")
     auto.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     auto.add_argument("--turns", type=int, help="stop after this many turns")
     auto.add_argument(
@@ -115,6 +194,57 @@ def build_parser() -> argparse.ArgumentParser:
     auto.add_argument("--save", metavar="FILE", help="save the game's log to FILE")
     auto.add_argument("--quiet", action="store_true", help="print only the outcome")
     auto.set_defaults(func=_lazy("game.engine.cli:autoplay"))
+
+    lab = sub.add_parser(
+        "lab", help="many computer-against-computer games: outcome shares and calibration bands"
+    )
+    lab.add_argument("scenario", help="scenario file")
+    lab.add_argument("--games", type=int, default=1000, help="games to play (default 1000)")
+    lab.add_argument(
+        "--seed", type=int, default=0, help="game k plays as autoplay --seed SEED+k (default 0)"
+    )
+    lab.add_argument("--turns", type=int, help="stop every game after this many turns")
+    lab.add_argument(
+        "--worlds", type=int, help="computer's forecast worlds (default: the game's, 2000)"
+    )
+    lab.add_argument("--horizon", type=int, help="computer's look-ahead in turns (default 6)")
+    lab.add_argument(
+        "--workers", type=int, default=1, help="processes of a local Dask cluster (default 1: none)"
+    )
+    lab.add_argument("--scheduler", metavar="ADDRESS", help="run the games on this Dask cluster")
+    lab.add_argument("--json", action="store_true", help="print one JSON object")
+    lab.add_argument(
+        "--games-detail", action="store_true", help="with --json: every game's moves too"
+    )
+    lab.add_argument("--csv", metavar="FILE", help="also write one row per game and turn")
+    lab.set_defaults(func=_lazy("game.lab.cli:lab"))
+
+    sw = sub.add_parser("sweep", help="sensitivity: which numbers move the calibration bands")
+    sw.add_argument("scenario", help="scenario file")
+    sw.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="PATH=LOW:HIGH",
+        help="a number of the YAML and its range, e.g. options.strike_boats.effects.tension.mean",
+    )
+    sw.add_argument("--samples", type=int, default=16, help="parameter sets (default 16)")
+    sw.add_argument("--method", choices=["lhs", "sobol"], default="lhs", help="sampling design")
+    sw.add_argument(
+        "--mode", choices=["lab", "simulate"], default="lab", help="run the lab or simulate"
+    )
+    sw.add_argument("--games", type=int, default=50, help="lab games per sample (default 50)")
+    sw.add_argument("--runs", type=int, default=5000, help="simulate worlds per sample")
+    sw.add_argument("--worlds", type=int, help="computer's forecast worlds (lab mode)")
+    sw.add_argument("--horizon", type=int, help="computer's look-ahead (lab mode)")
+    sw.add_argument("--seed", type=int, default=0, help="seed of the design and the games")
+    sw.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler")
+    sw.add_argument(
+        "--workers", type=int, default=2, help="local cluster processes (default 2; 0: serial)"
+    )
+    sw.add_argument("--html", metavar="FILE", help="write the tornado chart page to FILE")
+    sw.add_argument("--json", action="store_true", help="print one JSON object")
+    sw.set_defaults(func=_lazy("game.lab.cli:sweep"))
 
     rep = sub.add_parser("replay", help="re-play a saved game")
     rep.add_argument("file", help="a saved game (JSON)")
@@ -136,6 +266,19 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--actor", required=True, help="the side to brief, e.g. usa")
     brief.add_argument("-o", "--output", default="briefing.html", help="HTML file to write")
     brief.set_defaults(func=_lazy("game.report.cli:briefing"))
+
+    scn = sub.add_parser(
+        "scenarios", help="list the scenarios on offer: shipped, teachers' folder, given paths"
+    )
+    scn.add_argument("paths", nargs="*", help="more scenario files or folders to list")
+    scn.set_defaults(func=_cmd_scenarios)
+
+    new = sub.add_parser(
+        "new-scenario", help="copy a starting scenario into the teachers' folder as NAME.yaml"
+    )
+    new.add_argument("name", help="file name and scenario id, e.g. border-dispute")
+    new.add_argument("--force", action="store_true", help="overwrite NAME.yaml if it exists")
+    new.set_defaults(func=_cmd_new_scenario)
 
     srv = sub.add_parser("serve", help="the classroom on students' own devices (a browser each)")
     srv.add_argument("scenario", help="scenario file or name, e.g. venezuela-2025")
@@ -166,6 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["play", *(argv or [])])
+    _resolve_scenarios(args)
     try:
         return args.func(args)
     except KeyboardInterrupt:

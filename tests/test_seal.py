@@ -32,7 +32,7 @@ def play(turns: int) -> Session:
         MINI, seed=SEED, teams={"blue": ["Red", "Green"], "red": ["Gold"]}, pin=PIN, autosave=False
     )
     for _ in range(turns):
-        for _team, actor in s.goes():
+        for _team, actor in s.classroom.goes():
             s.commit(actor, next(o.id for o in s.view(actor).options if o.available))
         s.resolve()
     return s
@@ -41,7 +41,7 @@ def play(turns: int) -> Session:
 @pytest.fixture(scope="module")
 def game() -> Session:
     s = play(3)
-    s.reveal()  # a console action in the current turn, so the log holds one
+    s.console.reveal()  # a console action in the current turn, so the log holds one
     return s
 
 
@@ -358,7 +358,7 @@ def test_release_needs_a_finished_game(game: Session, doc, key: S.GameKey, tmp_p
         S.release(doc, PIN)
     assert e.value.reason == "not_over"
     s = play(2)
-    s.end_game()
+    s.console.end_game()
     sealed = S.seal(s.log, key)
     log = S.release(sealed, PIN)
     assert S.release(sealed, S.unlock(sealed, PIN)) == log

@@ -81,7 +81,7 @@ def test_every_scene_fits_after_resize(ui_app, size) -> None:
 
 
 def test_room_fits_the_real_scenario_at_both_sizes(ui_app) -> None:
-    from game.paths import default_scenario
+    from game.scenario.paths import default_scenario
 
     d = ui_app(scenario=default_scenario(), seed=3)
     for _ in range(3):

@@ -13,7 +13,7 @@ import pytest
 
 from game.engine import save_game
 from game.engine.saves import replay_file
-from game.paths import ASSETS
+from game.scenario.paths import ASSETS
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.text import has_glyphs

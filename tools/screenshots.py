@@ -37,7 +37,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    from game.paths import default_scenario
+    from game.scenario.paths import default_scenario
     from game.ui.app import App
     from game.ui.pg import pygame
 

@@ -104,7 +104,7 @@ def scenario_for_code(cc: classcode.ClassCode, scenario: Loaded | str | Path | N
                 "(every machine needs the same scenario file)"
             )
         return loaded
-    from game.paths import scenario_files
+    from game.scenario.paths import scenario_files
 
     for path in scenario_files():
         try:

@@ -331,7 +331,7 @@ def find_scenario(
                 f"(save: sha256 {sha[:12]}…; {loaded.path}: {loaded.sha256[:12]}…)",
             )
         return loaded
-    from game.paths import scenario_files
+    from game.scenario.paths import scenario_files
 
     recorded = Path(want["path"]) if isinstance(want.get("path"), str) else None
     candidates = ([recorded] if recorded else []) + scenario_files()

@@ -396,7 +396,7 @@ def play(
     inp = inp or sys.stdin
     out = out or sys.stdout
     con = Console(file=out, highlight=False, emoji=False, soft_wrap=True)
-    from game.paths import default_scenario
+    from game.scenario.paths import default_scenario
 
     path = Path(scenario) if scenario else default_scenario()
     if path.suffix.lower() == ".json":

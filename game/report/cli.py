@@ -67,7 +67,7 @@ def _scenario_path(text: str) -> Path:
     p = Path(text)
     if p.exists():
         return p
-    from game.paths import scenario_files
+    from game.scenario.paths import scenario_files
 
     for f in scenario_files():
         if text in (f.stem, f.stem.replace("-", "_"), f.name):

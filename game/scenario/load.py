@@ -99,6 +99,12 @@ def _sheet(
     if rel is None:
         return None, []
     path = (scenario_path.parent / rel).resolve()
+    if not path.is_file():
+        # A scenario outside the repository (the teachers' folder) may still
+        # name the shipped sheets as ../seeds/NAME.yaml.
+        from game.scenario.paths import shipped_sheet
+
+        path = shipped_sheet(rel) or path
     mark = loc.mark_for(where)
     if not path.is_file():
         return None, [

@@ -33,7 +33,7 @@ def serve(args: argparse.Namespace) -> int:
     from game.serve.lesson import Lesson
 
     try:
-        loaded = load_scenario(_scenario_path(args.scenario))
+        loaded = load_scenario(args.scenario)  # a name is resolved by game.cli
     except (ScenarioError, OSError, ValueError) as e:
         print(f"brink serve: {e}", file=sys.stderr)
         return 2
@@ -104,18 +104,6 @@ def serve(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     srv.run()
     return 0
-
-
-def _scenario_path(name: str) -> Path:
-    p = Path(name)
-    if p.exists() or p.suffix:
-        return p
-    from game.paths import scenario_files
-
-    for f in scenario_files():
-        if Path(f).stem == name:
-            return Path(f)
-    return p
 
 
 def _archive(directory: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pygame_gui
 
-from game.paths import ASSETS
+from game.scenario.paths import ASSETS
 from game.ui import palette as pal
 from game.ui.backend import Game, data_dir
 from game.ui.mapview import MapRenderer

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from game.paths import ASSETS
+from game.scenario.paths import ASSETS
 from game.ui import palette as pal
 from game.ui.pg import pygame
 from game.ui.text import Text

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from game.paths import ASSETS
+from game.scenario.paths import ASSETS
 from game.scenario.schema import Scenario
 
 MARKERS_FILE = ASSETS / "theme" / "markers.json"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from game.paths import ASSETS
+from game.scenario.paths import ASSETS
 from game.ui.pg import pygame
 
 FONT_DIR = ASSETS / "fonts"

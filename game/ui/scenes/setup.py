@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
-from game.paths import default_scenario, scenario_files
 from game.scenario import Loaded, check_file
+from game.scenario.discovery import discover
+from game.scenario.paths import default_scenario
 from game.ui import layout
 from game.ui.pg import pygame
 from game.ui.scene import Scene
@@ -45,11 +46,10 @@ class SetupScene(Scene):
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
-        paths = list(scenario_files())
-        if app.scenario_arg:
-            extra = Path(app.scenario_arg).resolve()
-            if extra not in [p.resolve() for p in paths]:
-                paths.insert(0, extra)
+        # Command line, shipped, teachers' folder (game.scenario.discovery), each with its source.
+        found = discover([app.scenario_arg] if app.scenario_arg else [])
+        paths = [f.path for f in found]
+        self.sources = {f.path: f.source for f in found}
         self.paths = paths
         self._loaded: dict[Path, Loaded | str] = {}
         want = (
@@ -214,6 +214,8 @@ class SetupScene(Scene):
         s = lo.scenario
         actor = self.sides()[min(self.side, len(self.sides()) - 1)][0]
         lines = [s.meta.summary.split("\n\n")[0]]
+        path = self.paths[self.si]
+        lines.append(f"From: {self.sources.get(path, 'command line')} — {path}")
         if actor == CLASSROOM:
             lines.append(
                 "Classroom: teams take turns at this screen, each seeing only its side. "
