@@ -441,3 +441,22 @@ def test_the_pin_lockout_survives_a_restart(tmp_path: Path) -> None:
         r = c.post("/teacher/login", data={"pin": PIN})
         assert r.status_code == 429 and "too many wrong PINs" in unescape(r.text)
         assert c.get("/teacher").text.count("True values") == 0
+
+
+def test_close_the_server_from_the_dashboard(lesson: Lesson) -> None:
+    closed: list[bool] = []
+    server = Server(lesson, "http://room/", on_close=lambda: closed.append(True))
+    with TestClient(create_app(server)) as c:
+        assert c.post("/teacher/close").status_code == 401 and not closed
+        _teacher(c)
+        r = c.post("/teacher/close")
+        assert r.status_code == 200 and "closing" in r.text and closed == [True]
+
+
+def test_more_time_for_every_team(tmp_path: Path) -> None:
+    lesson = _lesson(tmp_path, timer=60)
+    g = lesson.groups[0]
+    before = dict(g.deadlines)
+    lesson.control("extend", "all", seconds="60")
+    assert {a: t - before[a] for a, t in g.deadlines.items()} == {"blue": 60.0, "red": 60.0}
+    assert g.session.classroom.timer_for("blue") == 120

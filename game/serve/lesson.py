@@ -821,6 +821,7 @@ class Lesson:
                     "whose_go": s.classroom.team_for(t.actor) == t.name,
                     "devices": devices,
                     "left": None if left is None else math.ceil(left),
+                    "deadline": None if clock is None else clock.get("deadline"),
                 }
             )
         ctx["teams"] = teams
