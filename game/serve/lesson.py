@@ -118,6 +118,7 @@ class Lesson:
         self.version = int(time.time() * 1000)
         self.lock = threading.RLock()  # tokens, settings and lesson.json (after a group's)
         self._meta_written = ""
+        self._report: tuple[Any, str] | None = None
 
     # --- construction and files --------------------------------------------------------------
 
@@ -562,14 +563,18 @@ class Lesson:
         self.ended = True
         self._changed(*self.groups)
 
-    def report_html(self, worlds: int = 2000) -> str:
-        """The after-action report of every group (``game.report``)."""
+    def report_html(self, worlds: int = 1000) -> str:
+        """The after-action report of every group (``game.report``), built once for each
+        state of the games (a second click is instant)."""
         from game.report.report import build_report
 
         for g in self.groups:
             with g.lock:
                 self._save_group(g)
-        return build_report([g.path for g in self.groups], worlds=worlds).html
+        key = (tuple(g.version for g in self.groups), worlds)
+        if self._report is None or self._report[0] != key:
+            self._report = (key, build_report([g.path for g in self.groups], worlds=worlds).html)
+        return self._report[1]
 
     # --- what the pages show ---------------------------------------------------------------------
 
