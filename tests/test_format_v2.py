@@ -643,3 +643,27 @@ def test_loader_points_inside_a_condition(tmp_path: Path) -> None:
     msg = str(err.value)
     assert f"v2.yaml:{line}:" in msg
     assert "available.conditions[0].turn.at_least:" in msg
+
+
+def test_simulated_injects_start_their_modifiers(scn) -> None:
+    from game.model import forecast, policies_for
+    from game.model.forecast import inject_table
+
+    c = compile_scenario(scn)
+    assert c.v2 is not None
+    k = c.v2.inject_mods["summit"][0]  # the summit (turn 3): incident odds x0.5, 3 turns
+    st = initial_state(c, 1, np.random.default_rng(0))
+    pol = policies_for(c, {"blue": _fixed(c, "blue", "wait"), "red": _fixed(c, "red", "wait")})
+    f = forecast(
+        c, st, pol, np.random.default_rng(1), worlds=200, horizon=3, injects=inject_table(c)
+    )
+    fin = f.final
+    assert fin.mods is not None
+    running = fin.outcome < 0
+    assert running.any() and (fin.mods[running, k] == 2).all()  # set to 3, one turn used
+
+
+def _fixed(c, actor: str, option: str):
+    from game.model.policy import Fixed
+
+    return Fixed(c.option_index(actor, option))

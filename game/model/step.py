@@ -70,7 +70,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from game.model.compiled import V2, ChanceSet, Compiled, CondSet, MoveFilter, compare
+from game.model.compiled import (
+    V2,
+    ChanceSet,
+    Compiled,
+    CondSet,
+    MoveFilter,
+    compare,
+    non_finite_error,
+)
 from game.model.conditions import Ctx, update_held
 from game.model.state import State
 
@@ -1273,6 +1281,9 @@ def advance(
                 lv.wuse[chose, wi, :-1] = recent[:, 1:]
                 lv.wuse[chose, wi, -1] = turn + 1
     stage0_copy = stage0.copy() if explain else None
+    if not np.isfinite(y).all():
+        # (the schema's bounds should make this impossible: this is the guard behind them)
+        raise non_finite_error(c, y, turn + 1)
     lv.stage[:] = stage
     lv.x = y
 
