@@ -94,6 +94,8 @@ def test_history_line_lands_in_its_bands(capsys) -> None:
     p = {oid: o["p"] for oid, o in doc["outcomes"].items()}
     assert p["war"] + p["limited_war"] <= 0.03
     assert p["wind_down"] + p["understanding"] >= 0.60
+    assert 0.03 <= doc["stages"]["incident"]["reached"] <= 0.15
+    assert doc["stages"]["exercises"]["reached"] >= 0.70
     assert doc["policies"]["twn"] == "script" and doc["policies"]["jpn"] == "script"
 
 
