@@ -55,13 +55,14 @@ def test_a_briefing_for_each_actor_has_its_options_and_facts(path: Path, tmp_pat
 def test_objectives_in_words() -> None:
     loaded = load_scenario(SCENARIOS[0])
     text = _text(briefing_html(loaded, "usa"))
-    assert "Avoid war" in text
+    # the US ranks a drawdown below war, so its headline aim names the drawdown
+    assert "Avoid US operation scaled back" in text and "Avoid war" not in text
     assert "Keep US domestic support for the operation high" in text
     assert "Keep civilian harm low" in text
     assert "Endings you want, best first: Negotiated departure" in text
     ven = _text(briefing_html(loaded, "ven"))
-    assert "Keep Venezuelan regime cohesion high" in ven
-    assert "Only you know the true Venezuelan regime cohesion" in ven
+    assert "Keep Venezuelan government cohesion high" in ven
+    assert "Only you know the true Venezuelan government cohesion" in ven
 
 
 def test_unknown_actor_lists_the_actors_and_exits_2(

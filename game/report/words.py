@@ -95,9 +95,14 @@ def outcome_goals(scn: Scenario, actor: Actor) -> tuple[list[str], list[str], li
     want = sorted((q for q, u in util.items() if u > 0), key=lambda q: (-util[q], q))
     avoid = sorted((q for q, u in util.items() if u < 0), key=lambda q: (util[q], q))
     aims = []
-    wars = [q for q in avoid if by_id[q].kind == OutcomeKind.war]
-    if wars:
-        aims.append("Avoid war")
+    # the headline names the side's own worst ending: "Avoid war" only when its ranking
+    # puts no other ending below war (a side that fears a change of government more
+    # than war is told so, not given a peace aim it does not hold)
+    if avoid:
+        worst = by_id[avoid[0]]
+        aims.append(
+            "Avoid war" if worst.kind == OutcomeKind.war else f"Avoid {in_sentence(worst.name, scn)}"
+        )
     if want:
         aims.append(f"Aim for {in_sentence(by_id[want[0]].name, scn)}")
     return (
