@@ -68,8 +68,11 @@ def test_the_list_covers_the_scenario_text() -> None:
 
 def test_no_loaded_terms_in_player_facing_text() -> None:
     scn = load_scenario(VENEZUELA).scenario
-    hits = [(p, m.group(0)) for p, t in player_text(scn.model_dump(mode="json"))
-            if (m := LOADED.search(t))]
+    hits = [
+        (p, m.group(0))
+        for p, t in player_text(scn.model_dump(mode="json"))
+        if (m := LOADED.search(t))
+    ]
     assert hits == []
 
 
@@ -128,7 +131,7 @@ def test_avoid_war_only_when_war_is_the_sides_worst_ending(path: Path) -> None:
     kinds = {o.id: o.kind for o in scn.outcomes}
     for actor in scn.actors:
         util = actor.objectives.outcomes
-        aims, _, avoid = outcome_goals(scn, actor)
+        aims = outcome_goals(scn, actor)[0]
         worst = min(util, key=lambda q: (util[q], q)) if util else None
         war_is_worst = worst is not None and kinds[worst] == OutcomeKind.war and util[worst] < 0
         assert ("Avoid war" in aims) == war_is_worst, actor.id

@@ -100,9 +100,8 @@ def outcome_goals(scn: Scenario, actor: Actor) -> tuple[list[str], list[str], li
     # than war is told so, not given a peace aim it does not hold)
     if avoid:
         worst = by_id[avoid[0]]
-        aims.append(
-            "Avoid war" if worst.kind == OutcomeKind.war else f"Avoid {in_sentence(worst.name, scn)}"
-        )
+        name = "war" if worst.kind == OutcomeKind.war else in_sentence(worst.name, scn)
+        aims.append(f"Avoid {name}")
     if want:
         aims.append(f"Aim for {in_sentence(by_id[want[0]].name, scn)}")
     return (
