@@ -232,8 +232,22 @@ KINDS: dict[str, ActionKind] = {
             (),
             stream=False,
             console=True,
-            replay=lambda s, a, r: s.console.times_up(),
+            # a lesson length calls time by itself after the resolution that reaches it
+            replay=lambda s, a, r: None if s.times_up else s.console.times_up(),
             words=lambda a, scn: "Time's up: the teacher's lesson length was reached (no outcome)",
+        ),
+        ActionKind(
+            "set_lesson_length",
+            ("turns",),
+            (),
+            stream=False,
+            console=True,
+            replay=lambda s, a, r: s.console.set_lesson_length(a["turns"]),
+            words=lambda a, scn: (
+                f"Teacher set the lesson length to {a['turns']} turns"
+                if a.get("turns")
+                else "Teacher removed the lesson length"
+            ),
         ),
         ActionKind(
             "advice",

@@ -149,6 +149,7 @@ class Session:
         teams: TeamsArg = None,
         timer: int = 0,
         pin: str | None = None,
+        lesson_turns: int = 0,
     ) -> Session:
         """A new game. ``seed`` None: a random one (``s.seed`` shows it).
 
@@ -161,7 +162,8 @@ class Session:
         ``Team(name, actor)``); several teams on one actor take turns, the first
         playing turn 1, the next turn 2, and so on. ``timer``: seconds per team and
         turn (0: off); ``pin``: the teacher console's PIN (4 or more digits), kept in
-        the log only as a salted hash.
+        the log only as a salted hash. ``lesson_turns``: end the lesson after that many
+        turns with a neutral "time's up" (no outcome, nothing scored as one); 0: off.
         """
         loaded = scenario if isinstance(scenario, Loaded) else load_scenario(scenario)
         seed = new_seed() if seed is None else check_seed(seed)
@@ -174,6 +176,8 @@ class Session:
             if t.actor not in parsed:
                 parsed[t.actor] = Seat.team(first.name)
         settings: dict[str, Any] = {"timer": check_timer(timer)}
+        if lesson_turns:
+            settings["lesson_turns"] = lesson_turns
         if pin is not None:
             settings["pin"] = hash_pin(pin)
         if not roster and (timer or pin is not None):
@@ -187,7 +191,9 @@ class Session:
             autosave,
             created,
             teams=roster,
-            settings=settings if roster else None,
+            settings=settings
+            if roster
+            else ({"lesson_turns": lesson_turns} if lesson_turns else None),
         )
 
     @classmethod
@@ -655,6 +661,7 @@ class Session:
         self.changed()
         self._begin_turn()
         autosave(self)
+        self.console.check_lesson_length()
         return full
 
     # --- the log ---------------------------------------------------------------------------------
