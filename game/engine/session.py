@@ -183,6 +183,7 @@ class Session:
         if not roster and (timer or pin is not None):
             raise ValueError("a turn timer and a console PIN need teams (a classroom game)")
         created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        settings_alone = {"lesson_turns": lesson_turns} if lesson_turns else {}
         return cls(
             loaded,
             seed,
@@ -191,9 +192,7 @@ class Session:
             autosave,
             created,
             teams=roster,
-            settings=settings
-            if roster
-            else ({"lesson_turns": lesson_turns} if lesson_turns else None),
+            settings=settings if roster else (settings_alone or None),
         )
 
     @classmethod
