@@ -37,7 +37,14 @@ def fill(d, entry, text: str) -> None:
     assert entry.get_text() == text
 
 
-def classroom_setup(d, teams: dict[str, str], pin: str, timer_clicks: int = 0, code: str = ""):
+def classroom_setup(
+    d,
+    teams: dict[str, str],
+    pin: str,
+    timer_clicks: int = 0,
+    code: str = "",
+    lesson_clicks: int = 0,
+):
     d.click_button("new_game")
     assert d.scene.name == "setup"
     while "Classroom" not in d.scene.button_named("side").text:
@@ -48,6 +55,8 @@ def classroom_setup(d, teams: dict[str, str], pin: str, timer_clicks: int = 0, c
         fill(d, d.scene.entries[f"team_{actor}"], names)
     for _ in range(timer_clicks):
         d.click_button("timer")
+    for _ in range(lesson_clicks):
+        d.click_button("lesson")
     if pin:
         fill(d, d.scene.entries["pin"], pin)
     if code:

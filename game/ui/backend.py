@@ -72,8 +72,9 @@ class Snapshot:
     metrics: tuple[MetricView, ...]
     options: tuple[OptionView, ...]
     news: tuple[NewsItem, ...]  # newest first
-    over: bool
+    over: bool  # ended: by an outcome, or by the lesson's time running out
     outcome: str | None
+    times_up: bool = False  # the lesson length was reached: no outcome, nothing scored
 
 
 @dataclass(frozen=True)
@@ -221,8 +222,9 @@ class Game:
             metrics=metrics,
             options=options,
             news=news,
-            over=bool(view.over),
+            over=bool(view.over or s.times_up),
             outcome=view.outcome,
+            times_up=bool(s.times_up),
         )
 
     def _resolution_of(

@@ -134,7 +134,7 @@ class EndScene(Scene):
         big = t.px(min(44, max(24, r.height * 0.34)))
         t.blit(
             surface,
-            (oc.name if oc else "Unfinished").upper(),
+            (oc.name if oc else "Time's up" if snap.times_up else "Unfinished").upper(),
             (r.centerx, r.y + 4),
             big,
             col,
@@ -146,6 +146,11 @@ class EndScene(Scene):
         sub = f"{oc.headline}  ·  " if oc else ""
         sub += f"turn {snap.turn} of {snap.turn_limit}  ·  {snap.date.strftime('%d %b %Y')}"
         by_teacher = self.hot.ended_by_teacher if self.hot is not None else None
+        if snap.times_up and not oc:  # a lesson length: neutral, and no ending to score
+            sub = (
+                f"The lesson ended after turn {snap.turn}: no outcome is decided or scored  ·  "
+                f"{snap.date.strftime('%d %b %Y')}"
+            )
         if by_teacher:  # the outcome's own headline speaks of the turn limit
             sub = f"Ended by the teacher in turn {by_teacher}  ·  {snap.date.strftime('%d %b %Y')}"
         t.blit(
@@ -384,7 +389,6 @@ class EndScene(Scene):
 
     def _labels(self) -> list[str]:
         snap = self.game.snapshot
-        oc = next(
-            (o.name for o in self.game.scenario.outcomes if o.id == snap.outcome), "Unfinished"
-        )
+        unfinished = "Time's up" if snap.times_up else "Unfinished"
+        oc = next((o.name for o in self.game.scenario.outcomes if o.id == snap.outcome), unfinished)
         return [oc, f"turn {snap.turn} of {snap.turn_limit}", "The path", *super().labels()]
