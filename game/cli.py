@@ -200,6 +200,18 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--check", action="store_true", help="exit 0 only if the replay is identical")
     rep.set_defaults(func=_lazy("game.engine.cli:replay"))
 
+    br = sub.add_parser(
+        "branch", help="what if: restart a saved game at a turn, with the same luck"
+    )
+    br.add_argument("file", help="a saved game (JSON)")
+    br.add_argument("--turn", type=int, required=True, help="the turn to play again (1 = start)")
+    br.add_argument(
+        "-o",
+        "--output",
+        help="where to save the branch (default: the autosave folder, so Continue opens it)",
+    )
+    br.set_defaults(func=_lazy("game.engine.cli:branch"))
+
     report = sub.add_parser("report", help="after-action report (HTML) from saved games")
     report.add_argument("logs", nargs="+", help="saved games (several: compared side by side)")
     report.add_argument("-o", "--output", default="report.html", help="HTML file to write")

@@ -110,6 +110,8 @@ class Session:
         self.console: Console = Console(self)
         self.turn_log: TurnLog = TurnLog()
         self.revealed = False
+        # a what-if branch: {"file", "created", "checksum", "turn"} of the game it left at "turn"
+        self.parent: dict[str, Any] | None = None
         self.times_up = False  # the lesson's time ran out: play stops, no outcome is scored
         self.created = created
         self.state: State = initial_state(c, 1, stream(seed, START))
