@@ -103,3 +103,31 @@ def test_brink_branch_writes_a_save_that_replays(tmp_path: Path, capsys) -> None
     assert main(["replay", str(out), "--check"]) == 0
     assert main(["branch", str(path), "--turn", "40", "-o", str(out)]) == 1
     assert "1-" in capsys.readouterr().err
+
+
+def test_what_if_from_the_end_screen_by_keys(ui_app, tmp_path: Path) -> None:
+    from game.ui.backend import Game
+    from game.ui.pg import pygame
+    from game.ui.scenes.end import EndScene
+
+    mini = Path(__file__).parent / "data" / "mini.yaml"
+    s = Session.new(mini, seed=5, ai=CHEAP, autosave=False, seats={"blue": Seat.human()})
+    while not s.over:
+        s.commit("blue", "wait")
+        s.resolve()
+    assert s.turn >= 3
+    d = ui_app()
+    g = Game.load(save_game(s, tmp_path / "done.json"))
+    d.app.set_game(g)
+    d.app.reset(EndScene(d.app, g))
+    d.frames(2)
+    while d.scene.focused_name() != "what_if":
+        d.key(pygame.K_TAB, frames=1)
+    d.key(pygame.K_RIGHT)
+    d.key(pygame.K_RIGHT)
+    assert d.scene.button_named("what_if").text == "What if… from turn 3"
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "room"
+    b = d.app.game.session
+    assert b.current_turn == 3 and b.parent is not None and b.parent["turn"] == 3
+    assert b.log["turns"] == s.log["turns"][:2]
