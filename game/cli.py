@@ -215,7 +215,19 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="after-action report (HTML) from saved games")
     report.add_argument("logs", nargs="+", help="saved games (several: compared side by side)")
     report.add_argument("-o", "--output", default="report.html", help="HTML file to write")
-    report.add_argument("--csv", metavar="DIR", help="also write CSV tables to DIR")
+    report.add_argument(
+        "--csv",
+        metavar="DIR",
+        help="also write CSV tables to DIR (UTF-8 with a byte-order mark, for Excel)",
+    )
+    report.add_argument(
+        "--no-bom", action="store_true", help="CSV without the byte-order mark (plain UTF-8)"
+    )
+    report.add_argument(
+        "--roster",
+        metavar="CSV",
+        help="a class roster (columns team, student): the gradebook gets a row per student",
+    )
     report.add_argument("--json", metavar="FILE", help="also write the data as JSON")
     report.add_argument(
         "--worlds", type=int, default=10_000, help="worlds for the luck-versus-judgment replay"

@@ -131,3 +131,23 @@ def test_what_if_from_the_end_screen_by_keys(ui_app, tmp_path: Path) -> None:
     b = d.app.game.session
     assert b.current_turn == 3 and b.parent is not None and b.parent["turn"] == 3
     assert b.log["turns"] == s.log["turns"][:2]
+
+
+def test_the_report_puts_a_branch_beside_its_parent(tmp_path: Path) -> None:
+    s, path = _played(tmp_path)
+    b = branch_game(path, 3)
+    b.commit("usa", "reinforce")
+    b.resolve()
+    while not b.over and b.turn < s.turn:
+        b.commit("usa", "hold")
+        b.resolve()
+    bpath = save_game(b, tmp_path / "what-if.json")
+    out = tmp_path / "r.html"
+    assert main(["report", str(path), str(bpath), "-o", str(out), "--worlds", "200"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "7. What if: the timelines side by side" in html
+    assert "What if, from turn 3" in html and "went back to turn 3 of parent.json" in html
+    assert html.count("Odds of war (4 turns)") == 2  # a column for each timeline
+    # turns 1-2 are the same game in both; turn 3 differs
+    assert '<td>3 <span class="badge up">DIFFER</span>' in html
+    assert '<td>2 <span class="badge up">DIFFER</span>' not in html

@@ -487,11 +487,22 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
         model = (
             scoring.normalise(model_probs(base, named, f.within), c.outcome_ids) if base else None
         )
+        view = an.shown.get((f.turn, f.within, f.actor))
+        seen = (
+            scoring.normalise(model_probs(view, named, f.within), c.outcome_ids) if view else None
+        )
         team = per_team.setdefault(
             f.team,
-            {"team": f.team, "actor": names[f.actor], "scores": [], "model": [], "pending": 0},
+            {
+                "team": f.team,
+                "actor": names[f.actor],
+                "scores": [],
+                "model": [],
+                "shown": [],
+                "pending": 0,
+            },
         )
-        bs = bm = None
+        bs = bm = bv = None
         if hit is None:
             team["pending"] += 1
         else:
@@ -501,6 +512,9 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
             if model is not None:
                 bm = scoring.brier(model, hit)
                 team["model"].append(bm)
+            if seen is not None:
+                bv = scoring.brier(seen, hit)
+                team["shown"].append(bv)
         rows.append(
             {
                 "turn": f.turn,
@@ -514,6 +528,7 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
                 "happened": onames.get(hit, hit) if hit else "window still open",
                 "brier": f"{bs:.3f}" if bs is not None else "—",
                 "model": f"{bm:.3f}" if bm is not None else "—",
+                "shown_model": f"{bv:.3f}" if bv is not None else "—",
                 "better": bs is not None and bm is not None and bs < bm,
             }
         )
@@ -521,6 +536,7 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
     for t in per_team.values():
         mb = scoring.mean(t["scores"])
         mm = scoring.mean(t["model"])
+        mv = scoring.mean(t["shown"])
         teams.append(
             {
                 "team": t["team"],
@@ -531,6 +547,8 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
                 "model": f"{mm:.3f}" if mm is not None else "—",
                 "brier_value": mb,
                 "beat_model": None if mb is None or mm is None else mb < mm,
+                "shown_model": f"{mv:.3f}" if mv is not None else "—",
+                "beat_shown_model": None if mb is None or mv is None else mb < mv,
             }
         )
     teams.sort(key=lambda t: (t["brier_value"] is None, t["brier_value"] or 0.0, t["team"]))
@@ -577,9 +595,22 @@ def group(g: GameLog, an: Analysis, index: int, prefix: str) -> dict[str, Any]:
 # --- several games (duplicate mode) ---------------------------------------------------------------
 
 
-def compare(games: Sequence[GameLog], groups: Sequence[dict]) -> dict:
+def compare(
+    games: Sequence[GameLog], groups: Sequence[dict], analyses: Sequence[Analysis] = ()
+) -> dict:
     if len(games) < 2:
         return {"several": False}
+    p_war = [list(an.p_war) for an in analyses] or [[] for _ in games]
+    # a what-if and its parent: the branch's log names the turn it left the parent's at
+    branches = [
+        {
+            "label": g.label,
+            "turn": int(g.log["parent"].get("turn", 0)),
+            "file": g.log["parent"].get("file", ""),
+        }
+        for g in games
+        if isinstance(g.log.get("parent"), dict)
+    ]
     first = games[0]
     scn = first.loaded.scenario
     same_seed = len({g.seed for g in games}) == 1
@@ -610,14 +641,17 @@ def compare(games: Sequence[GameLog], groups: Sequence[dict]) -> dict:
     grid = []
     for T in range(1, longest + 1):
         cells: list[list[str] | None] = []
-        for g in games:
+        odds_t: list[str] = []
+        for k, g in enumerate(games):
             if g.n_turns >= T:
                 mv = g.turns[T - 1]["moves"]
                 cells.append([_option(g, a, o).name for a, o in mv.items()])
             else:
                 cells.append(None)
+            pw = p_war[k]
+            odds_t.append(pct(pw[T - 1]) if len(pw) > T - 1 else "")
         present = [tuple(x) for x in cells if x is not None]
-        grid.append({"turn": T, "cells": cells, "same": len(set(present)) <= 1})
+        grid.append({"turn": T, "cells": cells, "same": len(set(present)) <= 1, "p_war": odds_t})
     rows = []
     for g, gr in zip(games, groups, strict=True):
         sp = gr["spread"]
@@ -651,6 +685,7 @@ def compare(games: Sequence[GameLog], groups: Sequence[dict]) -> dict:
     )
     return {
         "several": True,
+        "branches": branches,
         "same_seed": same_seed,
         "same_start": same_start,
         "seeds": sorted({g.seed for g in games}),
