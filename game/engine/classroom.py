@@ -163,7 +163,7 @@ class Classroom:
         self._s = s
         self.teams: list[Team] = self._check_teams(teams)
         settings = dict(settings or {})
-        extra = set(settings) - {"class_code", "timer", "pin", "lesson_turns"}
+        extra = set(settings) - {"class_code", "timer", "pin", "lesson_turns", "blind_forecasts"}
         if extra:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(extra))}")
         self.timer_setting = check_timer(settings.get("timer", 0))
@@ -174,6 +174,12 @@ class Classroom:
             settings.get("lesson_turns", 0), s.scenario.meta.turn_limit
         )
         self.lesson_turns_setting = self.lesson_turns  # as set up (the console may change it)
+        # blind forecasting: a team sees no model odds or advisors' figures this turn until
+        # its forecast is in (the screens keep to it; the log records the setting)
+        blind = settings.get("blind_forecasts", False)
+        if not isinstance(blind, bool):
+            raise ValueError(f"blind_forecasts is true or false, got {blind!r}")
+        self.blind_forecasts = blind
         self.locks: set[int] = set()  # actor indices whose choice is locked this turn
         self.pending: list[dict[str, Any]] = []  # this turn's forecasts
         self._timer_turn: dict[str, dict[str, Any]] = {}
@@ -285,6 +291,8 @@ class Classroom:
             settings["pin"] = dict(self.pin)
         if self.lesson_turns_setting:
             settings["lesson_turns"] = self.lesson_turns_setting
+        if self.blind_forecasts:
+            settings["blind_forecasts"] = True
         return {"teams": [t.to_dict() for t in self.teams], "settings": settings}
 
     # --- locks -----------------------------------------------------------------------------------
@@ -400,6 +408,11 @@ class Classroom:
         """The scenario's main outcomes, the ones a forecast names (the outcome reached only
         at the turn limit is left to "none of these within the window")."""
         return [o.id for o in self._s.scenario.outcomes if not o.at_turn_limit]
+
+    def forecast_in(self, team: str) -> bool:
+        """Whether ``team`` has given its forecast this turn (blind forecasting shows the
+        odds only after it)."""
+        return any(f.get("team") == team for f in self.pending)
 
     def submit_forecast(
         self, team: str, probs: Mapping[str, float], within: int | None = None

@@ -190,6 +190,10 @@ class Console:
         s.changed()
         self.check_lesson_length()
 
+    def timed_out(self) -> bool:
+        """Whether the lesson's time has run out (play stopped with no outcome)."""
+        return bool(self._s.times_up)
+
     def check_lesson_length(self) -> None:
         """Time's up once the lesson's turns are played (called after every resolution)."""
         s = self._s

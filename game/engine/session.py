@@ -152,6 +152,7 @@ class Session:
         timer: int = 0,
         pin: str | None = None,
         lesson_turns: int = 0,
+        blind_forecasts: bool = False,
     ) -> Session:
         """A new game. ``seed`` None: a random one (``s.seed`` shows it).
 
@@ -166,6 +167,8 @@ class Session:
         turn (0: off); ``pin``: the teacher console's PIN (4 or more digits), kept in
         the log only as a salted hash. ``lesson_turns``: end the lesson after that many
         turns with a neutral "time's up" (no outcome, nothing scored as one); 0: off.
+        ``blind_forecasts``: teams see no model odds or advisors' figures until their
+        forecast of the turn is in (needs teams).
         """
         loaded = scenario if isinstance(scenario, Loaded) else load_scenario(scenario)
         seed = new_seed() if seed is None else check_seed(seed)
@@ -180,6 +183,10 @@ class Session:
         settings: dict[str, Any] = {"timer": check_timer(timer)}
         if lesson_turns:
             settings["lesson_turns"] = lesson_turns
+        if blind_forecasts:
+            if not roster:
+                raise ValueError("blind forecasting needs teams (a classroom game)")
+            settings["blind_forecasts"] = True
         if pin is not None:
             settings["pin"] = hash_pin(pin)
         if not roster and (timer or pin is not None):

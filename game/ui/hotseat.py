@@ -81,6 +81,8 @@ class ClassState:
     ended_by_teacher: int | None  # the turn in which the teacher ended the game
     clock: int = 0  # changes whenever the countdown starts again
     lesson_turns: int = 0  # turns the lesson lasts (0: the scenario's own limit)
+    blind: bool = False  # blind forecasting: no odds for a team before its forecast
+    forecast_in: bool = False  # the team at the keyboard has forecast this turn
     times_up: bool = False  # the lesson's time ran out: play stopped with no outcome
 
     @property
@@ -127,6 +129,7 @@ class HotSeat(Game):
         pin: str,
         temperature: float = 1.0,
         lesson_turns: int = 0,
+        blind_forecasts: bool = False,
     ) -> HotSeat:
         from game.engine import AISettings
         from game.scenario import load_scenario
@@ -141,6 +144,7 @@ class HotSeat(Game):
             timer=timer,
             pin=pin,
             lesson_turns=lesson_turns,
+            blind_forecasts=blind_forecasts,
         )
         return cls(session, loaded)
 
@@ -212,6 +216,8 @@ class HotSeat(Game):
             ended_by_teacher=ended,
             clock=self._clock,
             lesson_turns=int(s.classroom.lesson_turns),
+            blind=bool(s.classroom.blind_forecasts),
+            forecast_in=go is not None and s.classroom.forecast_in(go.team),
             times_up=bool(s.times_up),
         )
 
@@ -359,6 +365,20 @@ class HotSeat(Game):
             self.decisions.append(Decision(turn + 1, date, option, odds))
             self._go = None
             return self._after_job(f"{team_label(go.team)} has sealed its orders.")
+
+        return self._submit(job)
+
+    def forecast_go(self, forecast: dict[str, float]) -> Future:
+        """Blind forecasting: the team at the keyboard forecasts before it sees the odds
+        (it commits later, without a second forecast)."""
+        go = self.state.go
+
+        def job() -> None:
+            assert go is not None
+            self.session.classroom.submit_forecast(
+                go.team, forecast, self.session.classroom.forecast_within
+            )
+            self._refresh()
 
         return self._submit(job)
 
