@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from game.scenario import Loaded
-from game.scenario.schema import Actor, Basis, OutcomeKind, Scenario
+from game.scenario.schema import Actor, Advisor, Basis, OutcomeKind, Scenario
 from game.words import in_sentence
 
 STATUS_NAMES = {
@@ -72,8 +72,9 @@ def _importance(w: float, top: float) -> str:
     return "high" if r >= 0.75 else "medium" if r >= 0.4 else "low"
 
 
-def metric_goals(scn: Scenario, actor: Actor) -> list[Goal]:
-    """Each weighted metric as a goal in words, most important first."""
+def metric_goals(scn: Scenario, actor: Actor | Advisor) -> list[Goal]:
+    """Each weighted metric as a goal in words, most important first (a side's, or an
+    advisor's: their objectives have the same shape)."""
     names = {m.id: m.name for m in scn.metrics}
     weights = actor.objectives.metrics
     top = max((abs(w) for w in weights.values()), default=0.0)
@@ -87,7 +88,7 @@ def metric_goals(scn: Scenario, actor: Actor) -> list[Goal]:
     return out
 
 
-def outcome_goals(scn: Scenario, actor: Actor) -> tuple[list[str], list[str], list[str]]:
+def outcome_goals(scn: Scenario, actor: Actor | Advisor) -> tuple[list[str], list[str], list[str]]:
     """(headline aims such as "Avoid war", endings wanted best first, endings to avoid worst
     first), from the actor's outcome utilities."""
     util = actor.objectives.outcomes
