@@ -700,6 +700,86 @@ def compare(
     }
 
 
+# --- projector slides -----------------------------------------------------------------------------
+
+
+def slides(games: Sequence[GameLog], analyses: Sequence[Analysis]) -> list[dict[str, str]]:
+    """The debrief on a projector: one large chart a screen (drawn again in large type),
+    the class's endings across groups and, for a what-if, both timelines' odds."""
+    out: list[dict[str, str]] = []
+    several = len(games) > 1
+    with charts.projector():
+        if several:
+            scn = games[0].loaded.scenario
+            ids = [o.id for o in scn.outcomes]
+            names = [o.name for o in scn.outcomes] + ["Time's up / no ending yet"]
+            counts = [0] * (len(ids) + 1)
+            expected = [0.0] * (len(ids) + 1)
+            for g, an in zip(games, analyses, strict=True):
+                q = g.session.outcome if g.session.over else None
+                counts[ids.index(q) if q in ids else len(ids)] += 1
+                if an.spreads:
+                    for i, oid in enumerate([*ids, STILL_RUNNING]):
+                        expected[i] += an.spreads[0].share.get(oid, 0.0) / len(games)
+            out.append(
+                {
+                    "title": "Endings across the class",
+                    "svg": charts.endings_chart(names, counts, expected, len(games)),
+                    "note": "Bars: how many groups reached each ending. Diamonds: how many "
+                    "the model expected from each group's own choices.",
+                }
+            )
+            branched = [g for g in games if isinstance(g.log.get("parent"), dict)]
+            if branched:
+                turn = int(branched[0].log["parent"].get("turn", 0)) or None
+                series = [(g.label, list(an.p_war)) for g, an in zip(games, analyses, strict=True)]
+                out.append(
+                    {
+                        "title": "What if: the odds of war in each timeline",
+                        "svg": charts.timelines_chart(
+                            series,
+                            f"within {span_text(analyses[0].horizon, scn.meta.turn_days)}",
+                            turn,
+                        ),
+                        "note": "The same luck in every timeline; only the choices differ "
+                        "after the turn they went back to.",
+                    }
+                )
+        for g, an in zip(games, analyses, strict=True):
+            who = f" — {g.label}" if several else ""
+            o = odds(g, an)
+            if o.get("svg"):
+                out.append(
+                    {
+                        "title": f"The odds of war at each decision{who}",
+                        "svg": o["svg"],
+                        "note": "Black line: as played. Bars: each side's range over its "
+                        "options; markers: what it chose. Square-root scale: small odds get room.",
+                    }
+                )
+            sp = spread(g, an)
+            if sp.get("svg"):
+                out.append(
+                    {
+                        "title": f"Luck or judgment? The same choices in many worlds{who}",
+                        "svg": sp["svg"],
+                        "note": "Share of worlds ending each way: as played, holding course, "
+                        "and at random.",
+                    }
+                )
+            scn = g.loaded.scenario
+            out.append(
+                {
+                    "title": f"The escalation ladder, turn by turn{who}",
+                    "svg": charts.stage_chart(
+                        [st.name for st in scn.ladder], [(g.label, stage_path(g))], " "
+                    ),
+                    "note": "Where the crisis stood at the end of each turn.",
+                }
+            )
+    return out
+
+
 # --- the scenario's debrief material --------------------------------------------------------------
 
 

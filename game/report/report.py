@@ -95,6 +95,7 @@ def build_report(
         several=several,
         groups=groups,
         compare=build.compare(games, groups, analyses),
+        slides=build.slides(games, analyses),
         debrief=build.debrief(g0),
         persistence=persistence,
     )
