@@ -36,6 +36,7 @@ from typing import Any
 from game.report import scoring
 from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
 from game.report.logdata import GameLog
+from game.words import count_text
 
 P_DIGITS = 3  # probabilities and Brier scores: 0.1 of a percentage point
 X_DIGITS = 1  # metrics and objective scores (0-100 scales)
@@ -324,8 +325,8 @@ def ending_text(g: GameLog) -> str:
     if s.over:
         return next((o.name for o in g.loaded.scenario.outcomes if o.id == s.outcome), "")
     if getattr(s, "times_up", False):
-        return f"Time's up after {g.n_turns} turns (no outcome)"
-    return f"No ending yet after {g.n_turns} turns"
+        return f"Time's up after {count_text(g.n_turns, 'turn')} (no outcome)"
+    return f"No ending yet after {count_text(g.n_turns, 'turn')}"
 
 
 def gradebook_rows(
@@ -363,10 +364,11 @@ def outcome_rows(g: GameLog, an: Analysis, group: int) -> list[dict[str, Any]]:
     actual = g.session.outcome if g.session.over else STILL_RUNNING
     rows = []
     items = [(o.id, o.name, o.kind.value) for o in scn.outcomes]
+    n = count_text(g.n_turns, "turn")
     still = (
-        f"Time's up after {g.n_turns} turns (no outcome)"
+        f"Time's up after {n} (no outcome)"
         if getattr(g.session, "times_up", False)
-        else f"No ending yet after {g.n_turns} turns"
+        else f"No ending yet after {n}"
     )
     items.append((STILL_RUNNING, still, ""))
     for q, name, kind in items:
