@@ -74,7 +74,8 @@ def test_a_six_turn_lesson_exports_a_gradebook_per_student(tmp_path: Path) -> No
     cats = ("war", "settlement", "none")
     assert any(r[f"model_p_{k}"] != r[f"shown_p_{k}"] for r in fc for k in cats)
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "Time&#39;s up" in html or "Time's up" in html
+    assert "Time&#39;s up (no outcome)" in html or "Time's up (no outcome)" in html
+    assert "brink branch lesson.json --turn 6" in html  # what if, from the report
 
 
 def test_no_bom_flag_and_a_bad_roster(tmp_path: Path) -> None:

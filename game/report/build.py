@@ -191,6 +191,7 @@ def header(g: GameLog, an: Analysis | None = None) -> dict[str, Any]:
         "teams_recorded": bool(g.teams),
         "outcome": outcome,
         "over": s.over,
+        "times_up": bool(getattr(s, "times_up", False)),
         "turns": n,
         "turn_limit": s.turn_limit,
         "first_date": date_text(g.session.date_of(1)),
