@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from game import csvsafe
 from game.report import scoring
 from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
 from game.report.logdata import GameLog
@@ -391,20 +392,16 @@ def outcome_rows(g: GameLog, an: Analysis, group: int) -> list[dict[str, Any]]:
     return rows
 
 
+# the tables, in order; each is written as NAME.csv
+TABLES = ("turns", "decisions", "forecasts", "scores", "sides", "gradebook", "outcomes")
+
+
 def tables(
     games: Sequence[GameLog],
     analyses: Sequence[Analysis],
     roster: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {
-        "turns": [],
-        "decisions": [],
-        "forecasts": [],
-        "scores": [],
-        "sides": [],
-        "gradebook": [],
-        "outcomes": [],
-    }
+    out: dict[str, list[dict]] = {name: [] for name in TABLES}
     for i, (g, an) in enumerate(zip(games, analyses, strict=True), start=1):
         out["turns"] += turns_rows(g, an, i)
         out["decisions"] += decision_rows(g, an, i)
@@ -479,7 +476,7 @@ def write_csv(
             w = csv.DictWriter(fh, fieldnames=columns(name, rows, games), lineterminator="\n")
             w.writeheader()
             for row in rows:
-                w.writerow(row)
+                w.writerow(csvsafe.dict_row(row))
         written.append(path)
     return written
 
