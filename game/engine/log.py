@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1
 
 
-def autosave_name(scenario_id: str, created: str, seed: int) -> str:
-    """``mini-20251124T101500-7-3fa2.json``: scenario, start time, seed, a random tag."""
+def autosave_name(scenario_id: str, created: str, seed: int | str) -> str:
+    """``mini-20251124T101500-7-3fa2.json``: scenario, start time, seed (a sealed class
+    game's id instead: its seed is secret), a random tag."""
     stamp = created.replace(":", "").replace("-", "")[:15]
     return f"{scenario_id}-{stamp}-{seed}-{secrets.token_hex(2)}.json"
 
@@ -104,11 +105,13 @@ def autosave(s: Session) -> None:
     """Write the session's autosave, if it has one; a failure is kept in ``autosave_error``."""
     if s.autosave_path is None:
         return
-    from game.engine.saves import prune_autosaves, save_game
+    from game.engine.saves import SaveError, prune_autosaves, save_game
 
     try:
         save_game(s, s.autosave_path)
         prune_autosaves(s.autosave_path.parent)
         s.autosave_error = None
-    except OSError as e:  # a full disk must not end the game
+    except SaveError as e:  # a full disk, a log JSON cannot hold: the game goes on
+        s.autosave_error = f"autosave failed: {e}"
+    except OSError as e:
         s.autosave_error = f"autosave to {s.autosave_path} failed: {e.strerror or e}"

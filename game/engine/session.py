@@ -15,6 +15,7 @@ re-plays it (``saves.py``, through the table of ``actions.py``).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -24,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from game.engine import ai as ai_mod
-from game.engine import classcode
+from game.engine import classcode, seal
 from game.engine.ai import AISettings, Decision
 from game.engine.classroom import (
     Classroom,
@@ -127,12 +128,21 @@ class Session:
         self._advice: dict[tuple[int, ...], list[Advice]] = {}
         self._branches = branch_table(self.scenario)
         self.pending = Pending(self.state.x[0].copy(), int(self.state.stage[0]))
+        # A class game with a PIN: its saves are sealed with ``seal_key`` (seal.py). The key
+        # is made at the first save (scrypt is slow on purpose); ``game_id`` keys the
+        # persistent PIN lockout and names the autosave (the seed must not show).
+        self.game_id: str | None = None
+        self._seal_key: seal.GameKey | None = None
+        self._seal_pin: str | None = None
         self.autosave_path: Path | None = None
+        self._autosave_where: Path | None = None
         if autosave:
             from game.engine.saves import autosave_dir
 
-            where = autosave_dir() if autosave is True else Path(autosave)
-            self.autosave_path = where / autosave_name(self.scenario.meta.id, created, seed)
+            self._autosave_where = autosave_dir() if autosave is True else Path(autosave)
+            self.autosave_path = self._autosave_where / autosave_name(
+                self.scenario.meta.id, created, seed
+            )
         self._begin_turn()
 
     # --- construction ----------------------------------------------------------------------------
@@ -179,7 +189,7 @@ class Session:
         if not roster and (timer or pin is not None):
             raise ValueError("a turn timer and a console PIN need teams (a classroom game)")
         created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        return cls(
+        s = cls(
             loaded,
             seed,
             parsed,
@@ -189,6 +199,11 @@ class Session:
             teams=roster,
             settings=settings if roster else None,
         )
+        if pin is not None:
+            s._seal_pin = str(pin)
+            s.game_id = secrets.token_hex(16)  # random, as seal.wrap_key expects
+            s._rename_autosave()
+        return s
 
     @classmethod
     def from_class_code(
@@ -218,6 +233,39 @@ class Session:
             timer=cc.timer,
             pin=pin,
         )
+
+    # --- the seal of a class game ----------------------------------------------------------------
+
+    @property
+    def sealed(self) -> bool:
+        """True for a class game whose saves are sealed (it has a PIN and a game id)."""
+        return self.game_id is not None
+
+    @property
+    def seal_key(self) -> seal.GameKey | None:
+        """The game key its saves are sealed with (None: plain saves). Made on first use."""
+        if self._seal_key is None and self._seal_pin is not None and self.game_id is not None:
+            self._seal_key = seal.wrap_key(seal.new_key(), self._seal_pin, self.game_id)
+            self._seal_pin = None  # the wrapped key remembers it; the PIN need not stay
+        return self._seal_key
+
+    def use_seal_key(self, key: seal.GameKey) -> None:
+        """Keep sealing with the key of the save this game was loaded from."""
+        self._seal_key = key
+        self._seal_pin = None
+        self.game_id = key.game_id
+        self._rename_autosave()
+
+    @property
+    def save_tag(self) -> int | str:
+        """What an autosave's name carries: the seed, or a sealed game's id (never its seed)."""
+        return self.seed if self.game_id is None else self.game_id
+
+    def _rename_autosave(self) -> None:
+        if self._autosave_where is not None:
+            self.autosave_path = self._autosave_where / autosave_name(
+                self.scenario.meta.id, self.created, self.save_tag
+            )
 
     # --- where the game stands -------------------------------------------------------------------
 
