@@ -155,6 +155,16 @@ def _resolve_scenarios(args: argparse.Namespace) -> None:
         args.files = [_scenario_arg(f) for f in args.files]
 
 
+def _pin_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--pin",
+        nargs="?",
+        const="",
+        metavar="PIN",
+        help=f"the teacher's PIN: {what} (--pin alone asks for it without showing it)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="brink",
@@ -169,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--as", dest="actor", help="actor to play (text mode)")
     play.add_argument("--seed", type=int, help="random seed (default: random, shown)")
     play.add_argument("--size", help="window size, e.g. 1280x720")
+    _pin_option(play, "continue a sealed class game's save (text mode)")
     play.set_defaults(func=_lazy("game.play:main"))
 
     chk = sub.add_parser("check", help="validate scenario files; exit 1 on any error")
@@ -281,7 +292,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the scenario file, when it has moved since the game was saved",
     )
+    _pin_option(rep, "open a sealed class game's save")
     rep.set_defaults(func=_lazy("game.engine.cli:replay"))
+
+    rel = sub.add_parser(
+        "release", help="a finished class game's sealed save as a plain save, for the report"
+    )
+    rel.add_argument("file", help="the class game's (sealed) save")
+    rel.add_argument("-o", "--output", required=True, help="the plain save to write")
+    _pin_option(rel, "required")
+    rel.set_defaults(func=_lazy("game.engine.cli:release"))
 
     report = sub.add_parser("report", help="after-action report (HTML) from saved games")
     report.add_argument("logs", nargs="+", help="saved games (several: compared side by side)")
@@ -296,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the scenario file, when it has moved since the games were saved",
     )
+    _pin_option(report, "open sealed class-game saves")
     report.set_defaults(func=_lazy("game.report.cli:report"))
 
     brief = sub.add_parser("briefing", help="printable role briefing (HTML) for one side")

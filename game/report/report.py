@@ -35,16 +35,19 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def load_logs(paths: Sequence[str | Path], scenario: str | Path | None = None) -> list[GameLog]:
+def load_logs(
+    paths: Sequence[str | Path], scenario: str | Path | None = None, pin: str | None = None
+) -> list[GameLog]:
     """Load every log (``SaveError`` for the first bad one); all must be one scenario.
-    ``scenario``: the scenario file, when it is no longer where the games were saved."""
+    ``scenario``: the scenario file, when it is no longer where the games were saved;
+    ``pin``: the teacher's PIN, for sealed class-game saves."""
     loaded = None
     if scenario is not None:
         try:
             loaded = load_scenario(scenario)
         except (ScenarioError, OSError) as e:
             raise SaveError(Path(scenario), f"the scenario does not load: {e}") from None
-    games = [load(p, loaded) for p in paths]
+    games = [load(p, loaded, pin) for p in paths]
     ids = {g.log["scenario"]["id"] for g in games}
     if len(ids) > 1:
         raise ReportError(
@@ -64,8 +67,9 @@ def build_report(
     worlds: int = 10_000,
     progress: Callable[[str], None] | None = None,
     scenario: str | Path | None = None,
+    pin: str | None = None,
 ) -> Report:
-    games = load_logs(paths, scenario)
+    games = load_logs(paths, scenario, pin)
     charts.reset_ids()
     analyses = []
     for g in games:
