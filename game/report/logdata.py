@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from game.engine.actions import CONSOLE_KINDS
 from game.engine.saves import (
+    PinArg,
     SaveError,
     comparable,
     find_scenario,
@@ -154,7 +155,7 @@ class GameLog:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def load(path: str | Path, scenario: Loaded | None = None, pin: str | None = None) -> GameLog:
+def load(path: str | Path, scenario: Loaded | None = None, pin: PinArg = None) -> GameLog:
     """Read, check and re-play a save; ``SaveError`` with the engine's message otherwise.
     A sealed class-game save needs the teacher's ``pin``."""
     path = Path(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from game.engine.ai import AISettings
-from game.engine.saves import SaveError
+from game.engine.saves import PinArg, SaveError
 from game.report import build, charts, export
 from game.report.analysis import Analysis, analyse
 from game.report.logdata import GameLog, load
@@ -36,7 +36,7 @@ def _ordinal(n: int) -> str:
 
 
 def load_logs(
-    paths: Sequence[str | Path], scenario: str | Path | None = None, pin: str | None = None
+    paths: Sequence[str | Path], scenario: str | Path | None = None, pin: PinArg = None
 ) -> list[GameLog]:
     """Load every log (``SaveError`` for the first bad one); all must be one scenario.
     ``scenario``: the scenario file, when it is no longer where the games were saved;
@@ -67,7 +67,7 @@ def build_report(
     worlds: int = 10_000,
     progress: Callable[[str], None] | None = None,
     scenario: str | Path | None = None,
-    pin: str | None = None,
+    pin: PinArg = None,
 ) -> Report:
     games = load_logs(paths, scenario, pin)
     charts.reset_ids()
