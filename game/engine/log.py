@@ -111,7 +111,7 @@ def autosave(s: Session) -> None:
         save_game(s, s.autosave_path)
         prune_autosaves(s.autosave_path.parent)
         s.autosave_error = None
-    except SaveError as e:  # a full disk, a log JSON cannot hold: the game goes on
+    except SaveError as e:  # a full disk must not end the game (save_game says SaveError)
         s.autosave_error = f"autosave failed: {e}"
-    except OSError as e:
-        s.autosave_error = f"autosave to {s.autosave_path} failed: {e.strerror or e}"
+    except (OSError, ValueError) as e:
+        s.autosave_error = f"autosave to {s.autosave_path} failed: {e}"
