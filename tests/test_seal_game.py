@@ -258,3 +258,12 @@ def test_continue_of_a_sealed_game_asks_the_pin_and_shows_its_header(ui_app) -> 
     d2.key(pygame.K_RETURN)
     assert d2.scene.name in ("handover", "team_room")
     assert d2.app.game.session.game_id == g.session.game_id
+
+
+def test_an_unsealed_pin_game_still_loads_and_keeps_one_lockout_id(tmp_path: Path) -> None:
+    s = Session.new(MINI, seed=31, teams=TEAMS, pin=PIN, autosave=False)
+    old = save_game(s.log, tmp_path / "before-sealing.json")  # a plain save, as before
+    a, b = load_game(old), load_game(old)
+    assert not a.sealed and a.seal_key is None and a.log == s.log
+    assert a.pin_lock_id is not None and a.pin_lock_id == b.pin_lock_id
+    assert s.pin_lock_id == s.game_id  # a sealed game's lockout is its game id's

@@ -15,6 +15,7 @@ re-plays it (``saves.py``, through the table of ``actions.py``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from functools import partial
@@ -255,6 +256,19 @@ class Session:
         self._seal_pin = None
         self.game_id = key.game_id
         self._rename_autosave()
+
+    @property
+    def pin_lock_id(self) -> str | None:
+        """What keys this game's persistent PIN lockout (``seal.guard_pin``): its game id,
+        or for a PIN game from an unsealed save one derived from its PIN record, so that
+        the count survives a restart too. None: the game has no PIN."""
+        if self.game_id is not None:
+            return self.game_id
+        rec = self.classroom.pin
+        if rec is None:
+            return None
+        digest = hashlib.sha256(f"{self.created}|{rec.get('salt')}".encode())
+        return digest.hexdigest()[:32]
 
     @property
     def save_tag(self) -> int | str:

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.engine import Session, seal
-from game.engine.entry import PinGuard
 from game.scenario import Loaded
 from game.ui.backend import Decision, Game, Resolution, WhatIf
 
@@ -105,7 +104,6 @@ class HotSeat(Game):
         self.full_resolutions: list[Resolution] = []
         self.by_actor: dict[str, list[Decision]] = {}
         self.pending_result: GoResult | None = None
-        self.pin_guard = PinGuard()  # a class game without a game id (an older save)
         self._epoch0: tuple[float, float] | None = None
         self._pin_until: float | None = None  # the lockout file's answer, read on first use
         self.names = {a.id: a.name for a in loaded.scenario.actors}
@@ -302,9 +300,9 @@ class HotSeat(Game):
 
     def pin_locked(self, now: float) -> float:
         """Seconds until the PIN may be tried again (0: it may)."""
-        gid = self.session.game_id
+        gid = self.session.pin_lock_id
         if gid is None:
-            return self.pin_guard.wait(now)
+            return 0.0
         t = self._epoch(now)
         if self._pin_until is None:  # once per game: the lock of an earlier run counts
             self._pin_until = seal.locked_until(gid, now=t) or 0.0
@@ -313,11 +311,9 @@ class HotSeat(Game):
     def try_pin(self, pin: str, now: float) -> tuple[bool, str]:
         """(opened, message). A few wrong tries lock the PIN entry for a while; the count
         is kept on disk for the game (``seal.guard_pin``), so quitting does not reset it."""
-        gid = self.session.game_id
+        gid = self.session.pin_lock_id
         if gid is None:
-            right = self.pin_guard.wait(now) <= 0 and self.session.classroom.check_pin(pin)
-            self.pin_guard, opened, msg = self.pin_guard.attempt(right, now)
-            return opened, msg
+            return False, "This game has no teacher's PIN."
         t = self._epoch(now)
         try:
             seal.guard_pin(gid, pin, self.session.classroom.check_pin, now=t)
