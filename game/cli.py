@@ -1,4 +1,4 @@
-"""Command line: ``brink [play|check|simulate|autoplay|lab|sweep|replay|report|...]``.
+"""Command line: ``brink [play|check|simulate|autoplay|lab|sweep|replay|report|serve|...]``.
 
 Each command's work lives in its own layer and is imported only when that
 command runs, so ``brink check`` and ``brink simulate`` never import pygame.
@@ -411,6 +411,27 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("name", help="file name and scenario id, e.g. border-dispute")
     new.add_argument("--force", action="store_true", help="overwrite NAME.yaml if it exists")
     new.set_defaults(func=_cmd_new_scenario)
+
+    srv = sub.add_parser("serve", help="the classroom on students' own devices (a browser each)")
+    srv.add_argument("scenario", help="scenario file or name, e.g. venezuela-2025")
+    srv.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    srv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    srv.add_argument("--groups", type=int, default=1, help="identical games side by side")
+    srv.add_argument("--teams-per-side", type=int, default=1, help="teams on each side")
+    srv.add_argument("--pin", help="teacher's PIN, 4-8 digits (default: a random one, printed)")
+    srv.add_argument(
+        "--mode",
+        choices=["turns", "vote"],
+        default="turns",
+        help="several teams on one side take turns (default) or vote",
+    )
+    srv.add_argument("--blind", action="store_true", help="blind forecasting: odds after forecast")
+    srv.add_argument("--turns", type=int, help="end the lesson after this many turns (time's up)")
+    srv.add_argument("--timer", type=int, default=0, help="seconds per turn (0: no clock)")
+    srv.add_argument("--seed", type=int, help="random seed (default: random, kept in the saves)")
+    srv.add_argument("--lesson-dir", help="where the lesson is saved (default: the data dir)")
+    srv.add_argument("--new", action="store_true", help="start afresh instead of resuming")
+    srv.set_defaults(func=_lazy("game.serve.cli:serve"))
     return p
 
 
