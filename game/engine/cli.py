@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from game.engine.saves import SaveError, release_file, replay_file, save_game
+from game.engine.saves import SaveError, branch_game, release_file, replay_file, save_game
 from game.engine.seats import Seat
 from game.engine.session import EngineError, Session
 from game.engine.views import TurnReport
@@ -218,4 +218,22 @@ def release(args: argparse.Namespace) -> int:
         _err(str(e))
         return 1
     print(f"Wrote {out}: the plain save of the finished class game (brink report {out})")
+    return 0
+
+
+def branch(args: argparse.Namespace) -> int:
+    """``brink branch SAVE --turn T``: the game restarted at turn T with the same luck."""
+    try:
+        s = branch_game(args.file, args.turn, autosave=args.output is None, pin=ask_pin(args))
+        out = save_game(s, args.output or s.autosave_path or "branch.json")
+    except SaveError as e:
+        _err(save_error_text(e))
+        return 1
+    except ScenarioError as e:
+        _err(str(e))
+        return 1
+    print(
+        f"Branch of {args.file} at turn {args.turn} (seed {s.seed}, the same luck) saved to {out}."
+    )
+    print("Open it with Continue or Load in the game window, then choose differently.")
     return 0

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from game.engine.classroom import check_lesson_turns
 from game.engine.log import autosave
 from game.engine.rng import INJECT, stream
 from game.engine.views import EventReport
@@ -177,6 +178,28 @@ class Console:
         s.add_news("Time's up: the lesson ends here, with no outcome decided", "inject")
         s.changed()
         autosave(s)
+
+    def set_lesson_length(self, turns: int) -> None:
+        """End the lesson after ``turns`` turns (0: play to the scenario's own limit). If
+        that many turns are already played, time is up now."""
+        s = self._s
+        s.check_running()
+        turns = check_lesson_turns(turns, s.scenario.meta.turn_limit)
+        self._record("set_lesson_length", turns=turns)
+        s.classroom.lesson_turns = turns
+        s.changed()
+        self.check_lesson_length()
+
+    def timed_out(self) -> bool:
+        """Whether the lesson's time has run out (play stopped with no outcome)."""
+        return bool(self._s.times_up)
+
+    def check_lesson_length(self) -> None:
+        """Time's up once the lesson's turns are played (called after every resolution)."""
+        s = self._s
+        n = s.classroom.lesson_turns
+        if n and s.turn >= n and not (s.over or s.times_up):
+            self.times_up()
 
     def end_game(self, outcome: str | None = None) -> None:
         """End the game now, before this turn resolves: with ``outcome`` (an outcome id),

@@ -83,6 +83,7 @@ def session_log(s: Session) -> dict[str, Any]:
         "ai": s.ai_settings.to_dict(),
         "created": s.created,
         **s.classroom.to_log(),
+        **({"parent": dict(s.parent)} if s.parent else {}),
         "turns": [dict(t) for t in s.turn_log.turns],
         "current": {
             "turn": s.current_turn,

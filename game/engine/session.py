@@ -112,6 +112,8 @@ class Session:
         self.console: Console = Console(self)
         self.turn_log: TurnLog = TurnLog()
         self.revealed = False
+        # a what-if branch: {"file", "created", "checksum", "turn"} of the game it left at "turn"
+        self.parent: dict[str, Any] | None = None
         self.times_up = False  # the lesson's time ran out: play stops, no outcome is scored
         self.created = created
         self.state: State = initial_state(c, 1, stream(seed, START))
@@ -160,6 +162,8 @@ class Session:
         teams: TeamsArg = None,
         timer: int = 0,
         pin: str | None = None,
+        lesson_turns: int = 0,
+        blind_forecasts: bool = False,
     ) -> Session:
         """A new game. ``seed`` None: a random one (``s.seed`` shows it).
 
@@ -172,7 +176,10 @@ class Session:
         ``Team(name, actor)``); several teams on one actor take turns, the first
         playing turn 1, the next turn 2, and so on. ``timer``: seconds per team and
         turn (0: off); ``pin``: the teacher console's PIN (4 or more digits), kept in
-        the log only as a salted hash.
+        the log only as a salted hash. ``lesson_turns``: end the lesson after that many
+        turns with a neutral "time's up" (no outcome, nothing scored as one); 0: off.
+        ``blind_forecasts``: teams see no model odds or advisors' figures until their
+        forecast of the turn is in (needs teams).
         """
         loaded = scenario if isinstance(scenario, Loaded) else load_scenario(scenario)
         seed = new_seed() if seed is None else check_seed(seed)
@@ -185,11 +192,18 @@ class Session:
             if t.actor not in parsed:
                 parsed[t.actor] = Seat.team(first.name)
         settings: dict[str, Any] = {"timer": check_timer(timer)}
+        if lesson_turns:
+            settings["lesson_turns"] = lesson_turns
+        if blind_forecasts:
+            if not roster:
+                raise ValueError("blind forecasting needs teams (a classroom game)")
+            settings["blind_forecasts"] = True
         if pin is not None:
             settings["pin"] = hash_pin(pin)
         if not roster and (timer or pin is not None):
             raise ValueError("a turn timer and a console PIN need teams (a classroom game)")
         created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        settings_alone = {"lesson_turns": lesson_turns} if lesson_turns else {}
         s = cls(
             loaded,
             seed,
@@ -198,7 +212,7 @@ class Session:
             autosave,
             created,
             teams=roster,
-            settings=settings if roster else None,
+            settings=settings if roster else (settings_alone or None),
         )
         if pin is not None:
             s._seal_pin = str(pin)
@@ -717,6 +731,7 @@ class Session:
         self.changed()
         self._begin_turn()
         autosave(self)
+        self.console.check_lesson_length()
         return full
 
     # --- the log ---------------------------------------------------------------------------------

@@ -156,7 +156,10 @@ def turn_news(
         if not opt.covert:
             add(fill(opt.headline, actor.name), "move", None, aid)
         else:
-            add("Covert: " + fill(opt.headline, actor.name), "move", aid, aid)
+            # the owner's own line names the move, never its public headline: that one
+            # may say the move "comes to light", which is only true once it is exposed
+            secret = "" if mr.exposed else " (not exposed)"
+            add(f"Covert: {actor.name} — {opt.name}{secret}", "move", aid, aid)
             if not mr.exposed:
                 # to everyone else it looks like holding course
                 hold = actor.options[int(c.hold[a])]

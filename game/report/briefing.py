@@ -83,7 +83,31 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
     ]
     as_of = as_of or meta.facts_as_of
     facts = fact_rows(loaded, facts_of_actor(scn, actor), known_by=as_of)
+    cards = []
+    for adv in actor.advisors:
+        a_aims, a_want, a_avoid = outcome_goals(scn, adv)
+        cards.append(
+            {
+                "name": adv.name,
+                "title": adv.title,
+                "stance": adv.stance,
+                "aims": a_aims,
+                "want": a_want,
+                "avoid": a_avoid,
+                "goals": [g.text for g in metric_goals(scn, adv)[:4]],
+            }
+        )
+    ladder = [
+        {"name": st.name, "description": st.description, "start": st.id == scn.initial_stage}
+        for st in scn.ladder
+    ]
+    forecast = [o.name for o in scn.outcomes if not o.at_turn_limit]
     return {
+        "cards": cards,
+        "ladder": ladder,
+        "forecast_outcomes": forecast,
+        "worksheet_turns": list(range(1, min(meta.turn_limit, 8) + 1)),
+        "glossary": GLOSSARY,
         "title": meta.title,
         "actor": actor,
         "others": [a.name for a in others],
@@ -108,6 +132,17 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
         "playable": actor.playable,
         "others_see": others_verb(len(scn.actors), "sees", "see"),
     }
+
+
+# Terms a student meets in the briefing and the game, in plain words.
+GLOSSARY = [
+    ("Escalation ladder", "the crisis's stages; moves and accidents move it"),
+    ("Escalation score", "−2 (steps down) to +28 (violent), Rivera et al. 2024"),
+    ("Hold course (DEFAULT)", "no new move; committed if the timer runs out"),
+    ("Covert move", "hidden from the other side unless exposed"),
+    ("Estimate ± margin", "your belief about a number the other side hides"),
+    ("CLAIM", "an interested party's assertion no one independent confirmed"),
+]
 
 
 def briefing_html(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> str:

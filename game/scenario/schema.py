@@ -86,6 +86,13 @@ class Basis(_Model):
     assumption: str | None = Field(
         default=None, description="The assumption in words, where facts are silent."
     )
+    tuning: str | None = Field(
+        default=None,
+        description=(
+            "A designer's balance note (how and why a number was tuned): kept for maintainers "
+            "and the teacher's notes, never shown to players as part of the basis."
+        ),
+    )
 
     @model_validator(mode="after")
     def _not_empty(self) -> Basis:
@@ -460,9 +467,15 @@ class OutcomeKind(StrEnum):
     war = "war"
     settlement = "settlement"
     regime_change = "regime_change"
-    capitulation = "capitulation"
+    # a leadership agrees to leave under a deal; "capitulation" was its old, one-sided name
+    negotiated_exit = "negotiated_exit"
     standoff = "standoff"
     other = "other"
+
+    @classmethod
+    def _missing_(cls, value: object) -> OutcomeKind | None:
+        # old scenarios and saves still load: the retired name reads as its successor
+        return cls.negotiated_exit if value == "capitulation" else None
 
 
 class OutcomeTrigger(_Model):

@@ -9,6 +9,8 @@ from game.scenario.schema import Scenario
 # These models also accept a bare number (see their "before" validators); the
 # generated schema only knows the object form, so editors would flag valid files.
 _NUMBER_SHORTHANDS = {"Chance", "Effect", "InitialValue"}
+# Retired enum values the loader still reads (as their successors): editors accept them too.
+_RETIRED = {"OutcomeKind": ["capitulation"]}
 
 
 def scenario_schema() -> dict[str, Any]:
@@ -21,6 +23,9 @@ def scenario_schema() -> dict[str, Any]:
             "description": obj.get("description", ""),
             "anyOf": [{"type": "number"}, {k: v for k, v in obj.items() if k != "description"}],
         }
+    for name, old in _RETIRED.items():
+        if name in defs and "enum" in defs[name]:
+            defs[name]["enum"] = [*defs[name]["enum"], *old]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Brinkmanship scenario",

@@ -72,8 +72,9 @@ class Snapshot:
     metrics: tuple[MetricView, ...]
     options: tuple[OptionView, ...]
     news: tuple[NewsItem, ...]  # newest first
-    over: bool
+    over: bool  # ended: by an outcome, or by the lesson's time running out
     outcome: str | None
+    times_up: bool = False  # the lesson length was reached: no outcome, nothing scored
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,11 @@ class Game:
         teacher's ``pin`` (``SaveError`` with reason ``sealed`` without it)."""
         from game.engine import load_game
 
-        session = load_game(path, autosave=True, pin=pin)
+        return cls.of_session(load_game(path, autosave=True, pin=pin))
+
+    @classmethod
+    def of_session(cls, session: Session) -> Game:
+        """A loaded (or branched) session as the game the window shows."""
         if getattr(session, "classroom", False):
             from game.ui.hotseat import HotSeat
 
@@ -188,6 +193,13 @@ class Game:
         g = cls(session, session.loaded, actor, session.ai_settings.temperature_scale)
         g.resolutions = [g._resolution_of(actor, t) for t in range(1, session.turn + 1)]
         return g
+
+    def branch(self, turn: int) -> Game:
+        """What if: this game restarted at ``turn`` with the same luck (the first turns
+        re-played from its log), autosaved as a new game linked to this one."""
+        from game.engine import branch_session
+
+        return Game.of_session(branch_session(self.session, turn, autosave=True))
 
     # ---- hooks: what the App asks of the game in play (a classroom game answers more)
     def open(self, app: App) -> None:
@@ -228,8 +240,9 @@ class Game:
             metrics=metrics,
             options=options,
             news=news,
-            over=bool(view.over),
+            over=bool(view.over or s.times_up),
             outcome=view.outcome,
+            times_up=bool(s.times_up),
         )
 
     def _resolution_of(
