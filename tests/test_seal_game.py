@@ -267,3 +267,16 @@ def test_an_unsealed_pin_game_still_loads_and_keeps_one_lockout_id(tmp_path: Pat
     assert not a.sealed and a.seal_key is None and a.log == s.log
     assert a.pin_lock_id is not None and a.pin_lock_id == b.pin_lock_id
     assert s.pin_lock_id == s.game_id  # a sealed game's lockout is its game id's
+
+
+def test_a_sealed_game_branches_only_with_the_pin_and_stays_sealed(game, tmp_path) -> None:
+    from game.engine import branch_game
+
+    s, path = game
+    with pytest.raises(SaveError) as e:
+        branch_game(path, 2)
+    assert e.value.reason == "sealed"
+    b = branch_game(path, 2, pin=PIN)
+    assert b.sealed and b.turn == 1
+    out = save_game(b, tmp_path / "branch.json")
+    assert save_info(out)["sealed"] and read_save(out, pin=PIN) == b.log
