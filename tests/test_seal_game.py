@@ -272,7 +272,7 @@ def test_an_unsealed_pin_game_still_loads_and_keeps_one_lockout_id(tmp_path: Pat
 def test_a_sealed_game_branches_only_with_the_pin_and_stays_sealed(game, tmp_path) -> None:
     from game.engine import branch_game
 
-    s, path = game
+    _s, path = game
     with pytest.raises(SaveError) as e:
         branch_game(path, 2)
     assert e.value.reason == "sealed"
