@@ -44,7 +44,10 @@ from game.engine.fog import (
     belief_worlds,
     intel_level,
     last_seen,
+    metric_shown,
     seen_move,
+    stage_shown,
+    unveil,
     viewer_estimates,
 )
 from game.engine.log import FORMAT_VERSION, TurnLog, autosave, autosave_name, session_log
@@ -56,6 +59,7 @@ from game.engine.turnreport import (
     Resolved,
     branch_table,
     build_reports,
+    restrict,
     shown_to,
 )
 from game.engine.views import (
@@ -70,6 +74,7 @@ from game.engine.views import (
 from game.model import Compiled, Forecast, State, available, compile_scenario, initial_state, step
 from game.model.compiled import unavailable_reason
 from game.model.forecast import forecast
+from game.model.policy import scripted_moves
 from game.scenario import Loaded, load_scenario
 
 __all__ = ["FORMAT_VERSION", "EngineError", "Session", "autosave_name", "state_digest"]
@@ -101,7 +106,13 @@ class Session:
             raise ValueError(
                 f"unknown actor(s) {', '.join(unknown)} (known: {', '.join(c.actor_ids)})"
             )
-        self.seats: dict[str, Seat] = {a: seats.get(a, Seat.ai()) for a in c.actor_ids}
+        scripted = {a.id for a in self.scenario.actors if a.script is not None}
+        for aid in scripted & set(seats):
+            if seats[aid].kind != "scripted":
+                raise ValueError(f"{aid} is a scripted actor: it moves by its rules, not a seat")
+        self.seats: dict[str, Seat] = {
+            a: Seat("scripted") if a in scripted else seats.get(a, Seat.ai()) for a in c.actor_ids
+        }
         for aid, seat in self.seats.items():
             if seat.kind == "fixed":
                 self.option_index(c.actor_index(aid), seat.option or "")  # names a known option
@@ -131,6 +142,9 @@ class Session:
         self._advice: dict[tuple[int, ...], list[Advice]] = {}
         self._branches = branch_table(self.scenario)
         self.pending = Pending(self.state.x[0].copy(), int(self.state.stage[0]))
+        # format v2: metrics and the stage made public once their public_when held
+        self.unveiled = np.zeros(c.n_metrics, dtype=bool)
+        self.stage_unveiled = unveil(c, self.state, self.unveiled)
         # A class game with a PIN: its saves are sealed with ``seal_key`` (seal.py). The key
         # is made at the first save (scrypt is slow on purpose); ``game_id`` keys the
         # persistent PIN lockout and names the autosave (the seed must not show).
@@ -434,6 +448,8 @@ class Session:
         x = self.state.x[0]
         est, err, mask = self._estimates(a)
         hist = self._shown_hist[actor]
+        visible = metric_shown(c, a, self.unveiled)
+        stage_ok = stage_shown(c, a, self.stage_unveiled)
         metrics = [
             MetricView(
                 id=m.id,
@@ -452,6 +468,7 @@ class Session:
                 history=[h[i] for h in hist],
             )
             for i, m in enumerate(scn.metrics)
+            if visible[i]
         ]
         opts = scn.actors[a].options
         own = [
@@ -471,8 +488,8 @@ class Session:
             actor_name=scn.actors[a].name,
             turn=self.turn,
             date=self.date,
-            stage=self.stage,
-            stage_name=self.stage_name,
+            stage=self.stage if stage_ok else "",
+            stage_name=self.stage_name if stage_ok else "Unknown",
             over=self.over,
             outcome=self.outcome,
             outcome_name=self.outcome_name,
@@ -653,6 +670,8 @@ class Session:
                 moves[0, a] = o
             elif self.seats[aid].waits:
                 moves[0, a] = self.commits[a]
+            elif self.seats[aid].kind == "scripted":
+                moves[0, a] = int(scripted_moves(c, st, a, avail[None])[0])
             else:
                 o, d = ai_mod.machine_move(
                     c,
@@ -699,8 +718,13 @@ class Session:
         )
         self.news += made
         self.history.append(full)
-        for vid, rep in zip(c.actor_ids, viewers, strict=True):
-            self._reports[vid].append(rep)
+        self.stage_unveiled |= unveil(c, st, self.unveiled)
+        for a, (vid, rep) in enumerate(zip(c.actor_ids, viewers, strict=True)):
+            self._reports[vid].append(
+                restrict(
+                    rep, metric_shown(c, a, self.unveiled), stage_shown(c, a, self.stage_unveiled)
+                )
+            )
         self.turn_log.close_turn(
             {
                 "turn": T,

@@ -19,6 +19,7 @@ from game.engine.ai import AISettings, objective_weights, persistent_mix
 from game.engine.rng import stream
 from game.model import Compiled, Fixed, Forecast, Policy, State, Then, Uniform, available, step
 from game.model.forecast import forecast, wilson
+from game.model.policy import Scripted
 from game.report import scoring
 from game.report.logdata import GameLog
 from game.scenario.schema import OutcomeKind
@@ -123,8 +124,13 @@ def _persistence(g: GameLog) -> float:
 def _policies(c: Compiled, first: Sequence[int], persistence: float) -> list[Policy]:
     """Each actor plays ``first[a]`` now, then keeps broadly to it (the engine's
     continuation mix: repeat with probability ``persistence``, else any option)."""
+    scripted = {} if c.v2 is None else c.v2.scripts
     return [
-        Then(Fixed(int(o)), persistent_mix(c, a, int(o), persistence)) for a, o in enumerate(first)
+        Then(
+            Fixed(int(o)),
+            Scripted() if a in scripted else persistent_mix(c, a, int(o), persistence),
+        )
+        for a, o in enumerate(first)
     ]
 
 
@@ -290,8 +296,10 @@ def spreads(g: GameLog, worlds: int) -> list[Spread]:
         return choose
 
     def random(T: int, st: State, avail: NDArray[np.bool_], rng: np.random.Generator):
-        u = Uniform()
-        return np.stack([u(c, st, a, avail, rng, 0) for a in range(c.n_actors)], axis=1)
+        # (a scripted actor follows its rules: nobody chooses its moves)
+        scripted = {} if c.v2 is None else c.v2.scripts
+        pols = [Scripted() if a in scripted else Uniform() for a in range(c.n_actors)]
+        return np.stack([p(c, st, a, avail, rng, 0) for a, p in enumerate(pols)], axis=1)
 
     who = " and ".join(names)
     others = [scn_a.name for a, scn_a in enumerate(g.loaded.scenario.actors) if a not in people]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from game.model.conditions import Index, compile_one, describe
 from game.report.render import render
 from game.report.words import (
     date_text,
@@ -32,11 +33,9 @@ def _limits(scn: Scenario, opt: Option) -> str:
     if opt.available.stages:
         names = [s.name for s in scn.ladder if s.id in opt.available.stages]
         parts.append("only at " + ", ".join(in_sentence(n, scn) for n in names))
-    metrics = {m.id: m.name for m in scn.metrics}
+    ix = Index.of(scn)
     for cond in opt.available.conditions:
-        parts.append(
-            f"needs {metrics.get(cond.metric, cond.metric)} {cond.op.value} {cond.value:g}"
-        )
+        parts.append("needs " + describe(compile_one(cond, ix), scn))
     if opt.cooldown:
         parts.append(f"then not for {opt.cooldown} turn{'s' if opt.cooldown > 1 else ''}")
     if opt.max_uses:
@@ -58,7 +57,9 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
         raise UnknownActor(actor_id, [(a.id, a.name) for a in scn.actors])
     meta = scn.meta
     aims, want, avoid = outcome_goals(scn, actor)
-    others = [a for a in scn.actors if a.id != actor.id]
+    # the sides faced; scripted third parties act by rules, so they are named apart
+    others = [a for a in scn.actors if a.id != actor.id and a.script is None]
+    third = [a.name for a in scn.actors if a.id != actor.id and a.script is not None]
     own_private = [
         in_sentence(m.name, scn)
         for m in scn.metrics
@@ -111,6 +112,7 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
         "title": meta.title,
         "actor": actor,
         "others": [a.name for a in others],
+        "third": third,
         "summary": _paragraphs(meta.summary),
         "role": actor.role,
         "case": _paragraphs(actor.case),

@@ -26,6 +26,13 @@ def scenario_schema() -> dict[str, Any]:
     for name, old in _RETIRED.items():
         if name in defs and "enum" in defs[name]:
             defs[name]["enum"] = [*defs[name]["enum"], *old]
+    # a bare stage id is short for {one_of: [id]}
+    if "StageTest" in defs:
+        obj = defs["StageTest"]
+        defs["StageTest"] = {
+            "title": obj.get("title", "StageTest"),
+            "anyOf": [{"type": "string"}, {k: v for k, v in obj.items() if k != "title"}],
+        }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Brinkmanship scenario",

@@ -236,7 +236,7 @@ class Game:
             turn_limit=int(s.turn_limit),
             date=view.date,
             stage=view.stage,
-            stage_index=stage_ids.index(view.stage),
+            stage_index=stage_ids.index(view.stage) if view.stage in stage_ids else 0,
             metrics=metrics,
             options=options,
             news=news,
