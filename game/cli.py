@@ -203,6 +203,16 @@ def _resolve_scenarios(args: argparse.Namespace) -> None:
         args.files = [_scenario_arg(f) for f in args.files]
 
 
+def _pin_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--pin",
+        nargs="?",
+        const="",
+        metavar="PIN",
+        help=f"the teacher's PIN: {what} (--pin alone asks for it without showing it)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="brink",
@@ -217,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--as", dest="actor", help="actor to play (text mode)")
     play.add_argument("--seed", type=_SEED, help="random seed (default: random, shown)")
     play.add_argument("--size", help="window size, e.g. 1280x720")
+    _pin_option(play, "continue a sealed class game's save (text mode)")
     play.set_defaults(func=_lazy("game.play:main"))
 
     chk = sub.add_parser("check", help="validate scenario files; exit 1 on any error")
@@ -342,7 +353,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the scenario file, when it has moved since the game was saved",
     )
+    _pin_option(rep, "open a sealed class game's save")
     rep.set_defaults(func=_lazy("game.engine.cli:replay"))
+
+    rel = sub.add_parser(
+        "release", help="a finished class game's sealed save as a plain save, for the report"
+    )
+    rel.add_argument("file", help="the class game's (sealed) save")
+    rel.add_argument("-o", "--output", required=True, help="the plain save to write")
+    _pin_option(rel, "required")
+    rel.set_defaults(func=_lazy("game.engine.cli:release"))
 
     br = sub.add_parser(
         "branch", help="what if: restart a saved game at a turn, with the same luck"
@@ -354,6 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         help="where to save the branch (default: the autosave folder, so Continue opens it)",
     )
+    _pin_option(br, "branch a sealed class game's save")
     br.set_defaults(func=_lazy("game.engine.cli:branch"))
 
     report = sub.add_parser("report", help="after-action report (HTML) from saved games")
@@ -388,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the scenario file, when it has moved since the games were saved",
     )
+    _pin_option(report, "open sealed class-game saves")
     report.set_defaults(func=_lazy("game.report.cli:report"))
 
     brief = sub.add_parser("briefing", help="printable role briefing (HTML) for one side")

@@ -399,8 +399,10 @@ def play(
     inp: TextIO | None = None,
     out: TextIO | None = None,
     autosave: bool | str | Path = True,
+    pin: str | None = None,
 ) -> int:
-    """Play in the terminal. ``scenario`` may also be a save (.json) to continue."""
+    """Play in the terminal. ``scenario`` may also be a save (.json) to continue; a sealed
+    class game's save needs the teacher's ``pin``."""
     inp = inp or sys.stdin
     out = out or sys.stdout
     con = Console(file=out, highlight=False, emoji=False, soft_wrap=True)
@@ -409,9 +411,11 @@ def play(
     path = Path(scenario) if scenario else default_scenario()
     if path.suffix.lower() == ".json":
         try:
-            s = load_game(path, autosave=autosave)
+            s = load_game(path, autosave=autosave, pin=pin)
         except SaveError as e:
-            con.print(escape(f"Cannot continue the saved game: {e}"))
+            from game.engine.cli import save_error_text
+
+            con.print(escape(f"Cannot continue the saved game: {save_error_text(e)}"))
             return 1
         humans = [a for a, seat in s.seats.items() if seat.waits]
         if actor is None:
@@ -449,6 +453,11 @@ def play(
 
 def main(args: argparse.Namespace) -> int:
     """Entry of ``brink play --text [SCENARIO] [--as ACTOR] [--seed S]``."""
+    from game.engine.cli import ask_pin
+
     return play(
-        getattr(args, "scenario", None), getattr(args, "actor", None), getattr(args, "seed", None)
+        getattr(args, "scenario", None),
+        getattr(args, "actor", None),
+        getattr(args, "seed", None),
+        pin=ask_pin(args),
     )

@@ -243,9 +243,12 @@ class App:
         if rest is None:
             return
         if rest.type == pygame.KEYDOWN and rest.key == pygame.K_ESCAPE and self.scene.pausable:
-            from game.ui.scenes.overlays import PauseScene
+            if self.game is not None:
+                self.game.open_menu(self)
+            else:
+                from game.ui.scenes.overlays import PauseScene
 
-            self.push(PauseScene(self))
+                self.push(PauseScene(self))
 
     def tick(self, dt: float | None = None) -> bool:
         """One frame. Returns False once the app has quit."""

@@ -173,12 +173,13 @@ class Game:
         return cls(session, loaded, actor, temperature)
 
     @classmethod
-    def load(cls, path: str | Path) -> Game:
+    def load(cls, path: str | Path, pin: str | None = None) -> Game:
         """Re-play a save (``SaveError`` with a clear message if it cannot be). A classroom
-        save (with teams) comes back as a ``HotSeat`` game."""
+        save (with teams) comes back as a ``HotSeat`` game; a sealed one needs the
+        teacher's ``pin`` (``SaveError`` with reason ``sealed`` without it)."""
         from game.engine import load_game
 
-        return cls.of_session(load_game(path, autosave=True))
+        return cls.of_session(load_game(path, autosave=True, pin=pin))
 
     @classmethod
     def of_session(cls, session: Session) -> Game:
@@ -214,6 +215,12 @@ class Game:
     def toggle_console(self, app: App) -> bool:
         """F9: open or close a teacher console; False when the game has none."""
         return False
+
+    def open_menu(self, app: App) -> None:
+        """Esc: the menu (resume, save, load, settings, quit); a class game asks its PIN."""
+        from game.ui.scenes.overlays import PauseScene
+
+        app.push(PauseScene(app))
 
     # ---- reads, on whichever thread owns the session at the time
     def _build_snapshot(self) -> Snapshot:

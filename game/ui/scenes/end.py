@@ -18,6 +18,7 @@ from game.ui.scenes.common import top_bar
 from game.ui.style import outcome_colour
 
 if TYPE_CHECKING:
+    from game.engine.seal import GameKey
     from game.ui.app import App
 
 
@@ -32,12 +33,13 @@ def report_available() -> bool:
         return False
 
 
-def write_report(log: Path, out: Path) -> Path:
-    """The after-action report of one saved game, written to ``out`` (off the frame)."""
+def write_report(log: Path, out: Path, key: GameKey | None = None) -> Path:
+    """The after-action report of one saved game, written to ``out`` (off the frame).
+    ``key``: the running class game's key, which opens its sealed autosave."""
     from game.report.report import build_report, write
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    return write(build_report([log], worlds=REPORT_WORLDS), out)
+    return write(build_report([log], worlds=REPORT_WORLDS, pin=key), out)
 
 
 class EndScene(Scene):
@@ -121,7 +123,8 @@ class EndScene(Scene):
         out = data_dir() / "reports" / f"report-{g.scenario.meta.id}-{g.seed}.html"
         self.note = "Writing the after-action report…"
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="brink-report")
-        self.report_future = self._pool.submit(write_report, path, out)
+        key = g.session.seal_key  # the game is over: its own report may show the truth
+        self.report_future = self._pool.submit(write_report, path, out, key)
 
     def update(self, dt: float) -> None:
         f = self.report_future

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.ui import layout
-from game.ui.backend import Game, list_saves
+from game.ui.backend import list_saves
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import veil
@@ -142,6 +142,22 @@ class PauseScene(Scene):
             )
 
 
+def _save_label(path: Path) -> str:
+    """A load-list line: the file's name; a sealed class game shows its public header."""
+    from game.engine import SaveError, save_info
+
+    try:
+        info = save_info(path)
+    except SaveError:
+        return path.stem
+    if not info.get("sealed"):
+        return path.stem
+    turn = info.get("turn")
+    at = f", turn {int(turn) + 1}" if isinstance(turn, int) and not info.get("over") else ""
+    end = " (ended)" if info.get("over") else ""
+    return f"{info['scenario_title']}{at}{end}  ·  class game (PIN)"
+
+
 class LoadScene(Scene):
     name = "load"
     overlay = True
@@ -157,7 +173,7 @@ class LoadScene(Scene):
             when = dt.datetime.fromtimestamp(p.stat().st_mtime).strftime("%d %b %H:%M")
             self.button(
                 L[f"button[{i}]"],
-                f"{p.stem}  ·  {when}",
+                f"{_save_label(p)}  ·  {when}",
                 partial(self.open, p),
                 f"save_{i}",
                 cls="@choice",
@@ -167,12 +183,9 @@ class LoadScene(Scene):
             self.set_focus(0)
 
     def open(self, path) -> None:
-        try:
-            game = Game.load(path)
-        except Exception as e:
-            self.app.push(MessageScene(self.app, "Cannot load this save", str(e)))
-            return
-        game.open(self.app)
+        from game.ui.scenes.classroom.pin import open_save
+
+        open_save(self.app, path)
 
     def draw(self, surface: pygame.Surface) -> None:
         p = self.app.palette

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from game import __version__
 from game.ui import layout
-from game.ui.backend import Game, latest_autosave
+from game.ui.backend import latest_autosave
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import backdrop
@@ -45,14 +45,9 @@ class TitleScene(Scene):
     def continue_game(self) -> None:
         if self.autosave is None:
             return
-        from game.ui.scenes.overlays import MessageScene
+        from game.ui.scenes.classroom.pin import open_save
 
-        try:
-            game = Game.load(self.autosave)
-        except Exception as e:  # a corrupt save gets a message, not a crash
-            self.app.push(MessageScene(self.app, "Cannot continue", str(e)))
-            return
-        game.open(self.app)
+        open_save(self.app, self.autosave, "Cannot continue")
 
     def load(self) -> None:
         from game.ui.scenes.overlays import LoadScene

@@ -192,9 +192,7 @@ class RoomScene(Scene):
         self.refresh_commit()
 
     def open_menu(self) -> None:
-        from game.ui.scenes.overlays import PauseScene
-
-        self.app.push(PauseScene(self.app))
+        self.game.open_menu(self.app)
 
     def resume(self) -> None:
         super().resume()
