@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from game.scenario.schema import Scenario
+from game.scenario.schema import Outcome, Scenario
 
 # One label per option category (``OptionCategory`` in the scenario schema).
 CATEGORY_LABELS = {
@@ -69,3 +69,8 @@ def format_value(value: float, lo: float, hi: float, exact: bool = True, error: 
     if exact:
         return text
     return f"~{text} ±{error:.{digits}f}"
+
+
+def short_name(outcome: Outcome) -> str:
+    """An outcome's short name for tight places (its ``short_name``, else its name)."""
+    return outcome.short_name or outcome.name

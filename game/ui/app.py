@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pygame_gui
@@ -204,6 +206,18 @@ class App:
         if self.game is not None and self.game is not game:
             self.game.close(autosave=False)
         self.game = game
+
+    def open_file(self, path: Path) -> bool:
+        """Open a file (the report) in the web browser; False when none could be opened.
+        ``BRINK_NO_BROWSER`` set (tests, kiosks) keeps the browser closed."""
+        if os.environ.get("BRINK_NO_BROWSER"):
+            return False
+        import webbrowser
+
+        try:
+            return bool(webbrowser.open(path.resolve().as_uri()))
+        except (webbrowser.Error, OSError):
+            return False
 
     # ---- frame
     def handle(self, event: pygame.event.Event) -> None:

@@ -194,6 +194,11 @@ class Game:
         from game.ui.scenes.room import RoomScene
 
         app.set_game(self)
+        if self.snapshot.over:  # a finished game (Continue, Load) opens at its verdict
+            from game.ui.scenes.end import EndScene
+
+            app.reset(EndScene(app, self))
+            return
         app.reset(RoomScene(app, self))
 
     def frame(self, app: App, dt: float) -> None:

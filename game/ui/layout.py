@@ -214,8 +214,11 @@ def end(size: tuple[int, int], n_buttons: int) -> dict[str, Rect]:
     top = top_bar(size)
     bh = _clamp(h * 0.075, 36, 60)
     body = Rect(m, top.bottom + m, w - 2 * m, h - top.bottom - bh - 3 * m)
-    head, timeline, odds = column(body, [_clamp(body.height * 0.22, 70, 200), 0, 0], m)
-    out = {"top": top, "headline": head, "timeline": timeline, "odds": odds}
+    head, mid, timeline = column(
+        body, [_clamp(body.height * 0.2, 70, 180), round(body.height * 0.46), 0], m
+    )
+    verdict, odds = split_row(mid, 0.56, m)
+    out = {"top": top, "headline": head, "verdict": verdict, "odds": odds, "timeline": timeline}
     bw = min(_clamp(w * 0.2, 150, 300), (w - (n_buttons + 1) * m) // max(1, n_buttons))
     x0 = (w - (n_buttons * bw + (n_buttons - 1) * m)) // 2
     for i in range(n_buttons):

@@ -1,4 +1,5 @@
-"""End: the outcome, the turn reached, the path as a timeline, the odds at each decision."""
+"""End: the outcome and the verdict (each objective met or missed, the score and what it
+means, luck against judgment), the path as a timeline, the odds at each decision."""
 
 from __future__ import annotations
 
@@ -15,7 +16,12 @@ from game.ui.hotseat import HotSeat, TeamScore, team_label
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
+from game.ui.scroll import Line, ScrollLines
 from game.ui.style import outcome_colour
+from game.words import short_name
+
+if TYPE_CHECKING:
+    from game.report.verdict import Verdict
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -30,6 +36,13 @@ def report_available() -> bool:
         return importlib.util.find_spec("game.report.report") is not None
     except (ImportError, ValueError):
         return False
+
+
+def compute_verdict(log: Path, whose: str) -> Verdict:
+    """The verdict of the saved game (off the frame: it runs a few thousand worlds)."""
+    from game.report.verdict import verdict
+
+    return verdict(log, whose=whose)
 
 
 def write_report(log: Path, out: Path) -> Path:
@@ -49,21 +62,66 @@ class EndScene(Scene):
         self.game = game
         self.note = ""
         self.report_future: Future[Path] | None = None
+        self.report_path: Path | None = None
+        self._pool: ThreadPoolExecutor | None = None
         self._scores: list[TeamScore] | None = None
+        self.verdict: Verdict | None = None
+        self.verdict_note = "Working out the verdict…"
+        self.verdict_future: Future[Verdict] | None = None
+        self.scroller = ScrollLines()
+
+    def startup(self) -> None:
+        super().startup()
+        self.start_verdict()
+
+    def pool(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="brink-end")
+        return self._pool
+
+    def save_path(self) -> Path | None:
+        g = self.game
+        path = getattr(g.session, "autosave_path", None)
+        if path is None or not path.exists():
+            path = g.autosave_now()
+        return path
+
+    def start_verdict(self) -> None:
+        if not report_available():
+            self.verdict_note = "The verdict needs the report package, which is not installed."
+            return
+        path = self.save_path()
+        if path is None:
+            self.verdict_note = "No verdict: the game could not be saved."
+            return
+        whose = "the sides'" if self.game.watch else "your"
+        self.verdict_future = self.pool().submit(compute_verdict, path, whose)
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        super().shutdown()
 
     def build_ui(self) -> None:
-        buttons = [("New game", self.new_game, "new_game")]
+        # no button has the focus at first: Enter, pressed to advance the last turn,
+        # must not start a new game or leave the verdict unread
+        buttons = []
+        if report_available():
+            buttons.append(("Open the report", self.report, "report"))
         if not self.classroom:
             buttons.append(("Replay (same seed)", self.replay, "replay"))
-        if report_available():
-            buttons.append(("After-action report", self.report, "report"))
+        buttons.append(("New game", self.new_game, "new_game"))
         buttons.append(("Title", self.to_title, "title"))
         L = layout.end(self.app.size, len(buttons))
         self.L = L
+        tips = {"report": "The after-action report, in your web browser"}
         for i, (text, fn, oid) in enumerate(buttons):
-            self.button(L[f"button[{i}]"], text, fn, oid)
-        if self.focus_index < 0:
-            self.focus_named("new_game")
+            self.button(L[f"button[{i}]"], text, fn, oid, tooltip=tips.get(oid))
+
+    def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if self.scroller.handle(event):
+            return None
+        return super().handle_event(event)
 
     @property
     def hot(self) -> HotSeat | None:
@@ -87,30 +145,42 @@ class EndScene(Scene):
         Game.new(g.loaded.path, g.seed, g.actor, g.temperature).open(self.app)
 
     def report(self) -> None:
-        """Write the after-action report of this game off the frame."""
+        """Write the after-action report of this game off the frame, then open it."""
         if self.report_future is not None:
             return
+        if self.report_path is not None and self.report_path.exists():
+            self.open_report(self.report_path)
+            return
         g = self.game
-        path = getattr(g.session, "autosave_path", None)
-        if path is None or not path.exists():
-            path = g.autosave_now()
+        path = self.save_path()
         if path is None:
             self.note = "Could not write the report: the game could not be saved."
             return
         out = data_dir() / "reports" / f"report-{g.scenario.meta.id}-{g.seed}.html"
-        self.note = "Writing the after-action report…"
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="brink-report")
-        self.report_future = self._pool.submit(write_report, path, out)
+        self.note = "Writing the after-action report (a few seconds)…"
+        self.report_future = self.pool().submit(write_report, path, out)
+
+    def open_report(self, path: Path) -> None:
+        opened = self.app.open_file(path)
+        self.note = f"Report {'opened in your browser' if opened else 'written'}: {path}"
 
     def update(self, dt: float) -> None:
         f = self.report_future
         if f is not None and f.done():
             self.report_future = None
-            self._pool.shutdown(wait=False)
             try:
-                self.note = f"Report written: {f.result()}"
+                self.report_path = f.result()
             except Exception as e:
                 self.note = f"Could not write the report: {e}"
+            else:
+                self.open_report(self.report_path)
+        v = self.verdict_future
+        if v is not None and v.done():
+            self.verdict_future = None
+            try:
+                self.verdict = v.result()
+            except Exception as e:
+                self.verdict_note = f"No verdict: {e}"
 
     def to_title(self) -> None:
         from game.ui.scenes.title import TitleScene
@@ -143,15 +213,17 @@ class EndScene(Scene):
             max_width=r.width,
         )
         y = r.y + 4 + t.line_height(big, "bold")
+        # the date of the last turn played, as its resolution screen gave it
+        date = (g.resolutions[-1].date if g.resolutions else snap.date).strftime("%d %b %Y")
         sub = f"{oc.headline}  ·  " if oc else ""
-        sub += f"turn {snap.turn} of {snap.turn_limit}  ·  {snap.date.strftime('%d %b %Y')}"
+        sub += f"turn {snap.turn} of {snap.turn_limit}  ·  {date}"
         by_teacher = self.hot.ended_by_teacher if self.hot is not None else None
         if by_teacher:  # the outcome's own headline speaks of the turn limit
-            sub = f"Ended by the teacher in turn {by_teacher}  ·  {snap.date.strftime('%d %b %Y')}"
-        t.blit(
-            surface, sub, (r.centerx, y), t.px(15), p.text, "regular", "midtop", max_width=r.width
-        )
-        y += t.line_height(t.px(15)) + 2
+            sub = f"Ended by the teacher in turn {by_teacher}  ·  {date}"
+        for part in t.wrap(sub, t.px(15), r.width):
+            t.blit(surface, part, (r.centerx, y), t.px(15), p.text, "regular", "midtop")
+            y += t.line_height(t.px(15))
+        y += 2
         if oc and not by_teacher:
             t.blit_wrapped(
                 surface,
@@ -161,6 +233,7 @@ class EndScene(Scene):
                 p.dim,
                 max_lines=2,
             )
+        self.draw_verdict(surface, self.L["verdict"])
         self.draw_timeline(surface, self.L["timeline"])
         if self.classroom:
             self.draw_scores(surface)
@@ -176,6 +249,31 @@ class EndScene(Scene):
                 anchor="midbottom",
                 max_width=self.app.size[0] - 20,
             )
+
+    def verdict_lines(self) -> list[Line]:
+        """The verdict as lines: the ending's odds, then for each side shown its objectives
+        met or missed (the ending's own first), its score and luck against judgment."""
+        p = self.app.palette
+        v = self.verdict
+        if v is None:
+            return [Line(self.verdict_note, p.dim, 14, "italic")]
+        out = [Line(v.odds_line(), p.text, 13)]
+        shown = [s for s in v.sides if s.actor == self.game.actor] or list(v.sides)
+        for side in shown:
+            head = "Your objectives" if side.actor == self.game.actor else side.name
+            out.append(Line(head, p.text, 15, "bold", gap=8))
+            objs = sorted(side.objectives, key=lambda o: o.detail != "it happened")
+            for o in objs:
+                word = {True: "Met", False: "Missed", None: "Unchanged"}[o.met]
+                col = {True: p.calm, False: p.danger, None: p.dim}[o.met]
+                out.append(Line(f"{word}: {o.text} — {o.detail}", p.text, 13, mark=col))
+            out.append(Line(side.meaning(), p.text, 13, gap=4))
+            out.append(Line(side.luck_line(), p.dim, 13))
+        return out
+
+    def draw_verdict(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        r = self.panel(surface, rect, "The verdict", right="green met · red missed")
+        self.scroller.draw(surface, r, self.verdict_lines(), self.app.text, self.app.palette)
 
     def draw_timeline(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         """The path: the ladder stage after each turn as a line (higher is worse), with both
@@ -242,79 +340,72 @@ class EndScene(Scene):
                 t.blit(surface, text, (x, yy), size, c, "regular", "midtop", max_width=cw)
                 yy += lh
 
+    def odds_series(self) -> tuple[str, list[tuple[int, dict[str, float]]]]:
+        """The chart's title and its points: the odds of the option chosen at each of the
+        player's decisions, or, when watching, the odds after each turn."""
+        g = self.game
+        if g.watch:
+            pts = [(r.turn + 1, r.odds.p) for r in g.resolutions if r.odds is not None]
+            return "Odds after each turn", pts
+        decs = [(d.turn, d.odds.p) for d in g.decisions if d.odds is not None]
+        return "Odds at your decisions", decs
+
     def draw_odds(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p, t = self.app.palette, self.app.text
         g = self.game
-        r = self.panel(
-            surface,
-            rect,
-            "The odds at each of your decisions",
-            right="chance within the forecast horizon of the option chosen",
-        )
-        decs = [d for d in g.decisions if d.odds is not None]
-        if not decs:
-            t.blit(
-                surface,
-                "You watched: no decisions of yours to chart."
-                if g.watch
-                else "No decisions recorded.",
-                (r.x, r.y),
-                t.px(13),
-                p.dim,
-                "italic",
-            )
-            return
-        outs = [(o.id, o.name, str(o.kind)) for o in g.scenario.outcomes]
-        legend_w = min(200, r.width // 4)
-        chart = pygame.Rect(r.x + 34, r.y + 4, r.width - legend_w - 44, r.height - 24)
+        title, pts_in = self.odds_series()
+        r = self.panel(surface, rect, title)
         size = t.px(11)
+        lh = t.line_height(size)
+        note = "chance of each ending within 4 turns"
+        if not pts_in:
+            t.blit_wrapped(surface, "No decisions recorded.", r, t.px(13), p.dim, "italic")
+            return
+        outs = [o for o in g.scenario.outcomes if any(pp.get(o.id, 0.0) > 0 for _, pp in pts_in)]
+        outs = outs or list(g.scenario.outcomes)
+        # the legend: short names in as many columns as fit under the chart
+        names = [short_name(o) for o in outs]
+        cell = max(t.width(n, size) for n in names) + 22
+        cols = max(1, r.width // cell)
+        legend_h = -(-len(outs) // cols) * lh
+        t.blit(surface, t.fit(note, size, r.width), (r.x, r.y), size, p.dim)
+        top = r.y + lh + 4
+        chart = pygame.Rect(
+            r.x + t.width("100%", size) + 8, top, 10, r.bottom - top - legend_h - lh - 6
+        )
+        chart.width = r.right - chart.x - 8
+        if chart.height < 20:
+            chart.height = 20
         for frac in (0.0, 0.5, 1.0):
             yy = chart.bottom - frac * chart.height
             pygame.draw.line(surface, p.edge, (chart.x, yy), (chart.right, yy))
             t.blit(
-                surface,
-                f"{frac * 100:.0f}%",
-                (chart.x - 4, yy),
-                size,
-                p.faint,
-                "regular",
-                "midright",
+                surface, f"{frac * 100:.0f}%", (chart.x - 4, yy), size, p.dim, "regular", "midright"
             )
-        n = len(decs)
+        n = len(pts_in)
         xs = [chart.x + (chart.width * (k + 0.5) / n) for k in range(n)]
-        for k, d in enumerate(decs):
-            if n <= 16 or k % 2 == 0:
+        every = max(1, -(-n * (t.width("T16", size) + 6) // max(1, chart.width)))
+        for k, (turn, _) in enumerate(pts_in):
+            if k % every == 0:
                 t.blit(
-                    surface,
-                    f"T{d.turn}",
-                    (xs[k], chart.bottom + 2),
-                    size,
-                    p.faint,
-                    "regular",
-                    "midtop",
+                    surface, f"T{turn}", (xs[k], chart.bottom + 2), size, p.dim, "regular", "midtop"
                 )
-        ly = r.y
-        for oid, name, _kind in outs:
-            col = outcome_colour(p, g.scenario, oid)
+        for o in outs:
+            col = outcome_colour(p, g.scenario, o.id)
             pts = [
-                (xs[k], chart.bottom - (d.odds.p.get(oid, 0.0) if d.odds else 0.0) * chart.height)
-                for k, d in enumerate(decs)
+                (xs[k], chart.bottom - pp.get(o.id, 0.0) * chart.height)
+                for k, (_, pp) in enumerate(pts_in)
             ]
             if len(pts) >= 2:
                 pygame.draw.lines(surface, col, False, pts, 2)
             for pt in pts:
                 pygame.draw.circle(surface, col, pt, 3)
-            if ly + t.line_height(size) <= r.bottom:
-                pygame.draw.rect(surface, col, (r.right - legend_w + 4, ly + 4, 10, 10))
-                t.blit(
-                    surface,
-                    name,
-                    (r.right - legend_w + 20, ly),
-                    size,
-                    p.text,
-                    max_width=legend_w - 22,
-                )
-                ly += t.line_height(size) + 2
+        ly = chart.bottom + lh + 4
+        for i, (o, name) in enumerate(zip(outs, names, strict=True)):
+            x = r.x + (i % cols) * cell
+            y = ly + (i // cols) * lh
+            pygame.draw.rect(surface, outcome_colour(p, g.scenario, o.id), (x, y + 4, 10, 10))
+            t.blit(surface, name, (x + 14, y), size, p.text)
 
     def scores(self) -> list[TeamScore]:
         """Each team's scored forecasts (worked out once)."""
