@@ -89,8 +89,8 @@ def room(size: tuple[int, int], n_options: int) -> dict[str, Rect]:
     map_r, cards_area = column(centre, [map_h, 0], m)
 
     commit_h = _clamp(h * 0.075, 36, 60)
-    fc_h = _clamp(body.height * 0.31, 130, 320)
-    adv_h = _clamp(body.height * 0.27, 96, 300)
+    fc_h = _clamp(body.height * 0.36, 150, 380)
+    adv_h = _clamp(body.height * 0.25, 96, 300)
     forecast, advisors, news, commit = column(right, [fc_h, adv_h, 0, commit_h], m)
 
     out = {

@@ -7,6 +7,7 @@ the events it does not use itself (``handle``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from game.ui.palette import Colour, Palette
@@ -106,3 +107,36 @@ class ScrollLines:
             h = max(20, round(rect.height * rect.height / self.content_h))
             y0 = rect.y + round((rect.height - h) * self.offset / max(1, self.max_offset()))
             pygame.draw.rect(surface, p.dim, (bar.x, y0, self.BAR, h), border_radius=4)
+
+
+class ScrollArea(ScrollLines):
+    """Any drawing taller than its rect: ``draw_fn(surface, rect)`` draws the content from
+    the top of a tall scratch surface and returns its height; the area shows a window of
+    it, scrolled like ``ScrollLines``."""
+
+    def draw_content(
+        self,
+        surface: pygame.Surface,
+        rect: pygame.Rect,
+        draw_fn: Callable[[pygame.Surface, pygame.Rect], int],
+        p: Palette,
+        bg: Colour,
+    ) -> None:
+        self.rect = pygame.Rect(rect)
+        tall = max(rect.height, 4 * rect.height)
+        scratch = self._scratch
+        if scratch is None or scratch.get_size() != (rect.width, tall):
+            scratch = self._scratch = pygame.Surface((rect.width, tall))
+        scratch.fill(bg)
+        inner = pygame.Rect(0, 0, rect.width - self.BAR - 6, tall)
+        self.content_h = draw_fn(scratch, inner)
+        self.offset = min(self.offset, self.max_offset())
+        surface.blit(scratch, rect.topleft, pygame.Rect(0, self.offset, rect.width, rect.height))
+        if self.overflows:
+            bar = pygame.Rect(rect.right - self.BAR, rect.y, self.BAR, rect.height)
+            pygame.draw.rect(surface, p.panel_hi, bar, border_radius=4)
+            h = max(20, round(rect.height * rect.height / self.content_h))
+            y0 = rect.y + round((rect.height - h) * self.offset / max(1, self.max_offset()))
+            pygame.draw.rect(surface, p.dim, (bar.x, y0, self.BAR, h), border_radius=4)
+
+    _scratch: pygame.Surface | None = None

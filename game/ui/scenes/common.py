@@ -40,27 +40,36 @@ def top_bar(
         surface, p.caution, (rect.x, rect.bottom - 1), (rect.right, rect.bottom - 1), 2
     )
     size = t.px(min(20, max(14, rect.height * 0.42)))
-    r = t.blit(
-        surface, "BRINKMANSHIP", (rect.x + 14, rect.centery), size, p.caution, "bold", "midleft"
-    )
+    note = t.px(14)
+    if right and t.width(right, note) > rect.width // 3:
+        note = t.size_to_fit(right, note, rect.width // 3)
     if title_until is None:
-        title_until = rect.right - 14 - (t.width(right, t.px(14)) + 24 if right else 0)
-    t.blit(
-        surface,
-        title,
-        (r.right + 16, rect.centery),
-        size,
-        p.text,
-        "regular",
-        "midleft",
-        max_width=max(0, title_until - r.right - 32),
-    )
+        title_until = rect.right - 14 - (t.width(right, note) + 24 if right else 0)
+    brand = t.width("BRINKMANSHIP", size, "bold") + 30
+    # the game's name gives way to the screen's title when both do not fit
+    x = rect.x + 14
+    if t.width(title, size) <= title_until - x - brand or not title:
+        r = t.blit(surface, "BRINKMANSHIP", (x, rect.centery), size, p.caution, "bold", "midleft")
+        x = r.right + 16
+    room = max(0, title_until - x - 16)
+    ts = t.size_to_fit(title, size, room)
+    lines = [title]
+    if t.width(title, ts) > room:  # two lines, at a size at which two fit the bar
+        ts = max(8, min(ts, (rect.height - 4) // 2 * 10 // 12))
+        lines = t.wrap(title, ts, room)
+    lh = t.line_height(ts)
+    y = rect.centery - lh * len(lines) // 2
+    for line in lines[:2]:
+        t.blit(surface, line, (x, y), ts, p.text, max_width=room)
+        y += lh
+    if len(lines) > 2:
+        t.cuts.append(title)
     if right:
         t.blit(
             surface,
             right,
             (rect.right - 14, rect.centery),
-            t.px(14),
+            note,
             p.dim,
             "regular",
             "midright",

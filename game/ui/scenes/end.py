@@ -13,11 +13,12 @@ import numpy as np
 from game.ui import layout
 from game.ui.backend import Game, data_dir
 from game.ui.hotseat import HotSeat, TeamScore, team_label
+from game.ui.icons import icon
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
 from game.ui.scroll import Line, ScrollLines
-from game.ui.style import outcome_colour
+from game.ui.style import escalation_colour, outcome_colour
 from game.words import short_name
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class EndScene(Scene):
         self.verdict_note = "Working out the verdict…"
         self.verdict_future: Future[Verdict] | None = None
         self.scroller = ScrollLines()
+        self.options = {(a.id, o.id): o for a in game.scenario.actors for o in a.options}
 
     def startup(self) -> None:
         super().startup()
@@ -284,7 +286,9 @@ class EndScene(Scene):
             surface,
             rect,
             "The path",
-            right="stage after each turn (higher is worse) · your move / theirs",
+            right="stage after each turn, higher is worse · icons: the moves, "
+            + ("first side above" if g.watch else "yours above")
+            + " · ring: an event",
         )
         res = g.resolutions
         if not res:
@@ -294,8 +298,13 @@ class EndScene(Scene):
         n_st = len(ids)
         size = t.px(11)
         lh = t.line_height(size)
-        text_h = lh * 4 + 4
-        band = pygame.Rect(r.x + 110, r.y + 6, r.width - 110, max(24, r.height - text_h - 10))
+        ic = max(12, lh)
+        text_h = lh + 2 * (ic + 2) + 4
+        ss = t.px(10)
+        label_w = min(max(t.width(st.name, ss) for st in g.scenario.ladder) + 10, r.width // 4)
+        band = pygame.Rect(
+            r.x + label_w, r.y + 6, r.width - label_w, max(24, r.height - text_h - 10)
+        )
         for k, st in enumerate(g.scenario.ladder):
             y = band.bottom - k * band.height / max(1, n_st - 1)
             pygame.draw.line(surface, p.panel_hi, (band.x, y), (band.right, y))
@@ -303,11 +312,11 @@ class EndScene(Scene):
                 surface,
                 st.name,
                 (band.x - 8, y),
-                t.px(10),
+                t.size_to_fit(st.name, ss, label_w - 10),
                 p.risk(k / max(1, n_st - 1)),
                 "regular",
                 "midright",
-                max_width=100,
+                max_width=label_w - 10,
             )
         step = band.width / max(1, len(res))
         pts = []
@@ -319,26 +328,26 @@ class EndScene(Scene):
         if len(pts) >= 2:
             pygame.draw.lines(surface, p.dim, False, pts, 2)
         other = [a.id for a in g.scenario.actors if a.id != g.viewer]
-        every = max(1, int(np.ceil(95 / step))) if step < 95 else 1
+        every = max(1, int(np.ceil((t.width("T16", size) + 8) / step)))
         for k, (rr, (x, y)) in enumerate(zip(res, pts, strict=True)):
             si = ids.index(rr.stage_after) if rr.stage_after in ids else 0
             col = p.risk(si / max(1, n_st - 1))
             pygame.draw.circle(surface, col, (x, y), 5)
             if rr.events:
                 pygame.draw.circle(surface, p.caution, (x, y), 9, 1)
-            if k % every:
-                continue
-            cw = int(step * every) - 6
             yy = band.bottom + 8
-            t.blit(surface, f"T{rr.turn}", (x, yy), size, p.dim, "bold", "midtop")
+            if k % every == 0:
+                t.blit(surface, f"T{rr.turn}", (x, yy), size, p.dim, "bold", "midtop")
             yy += lh
-            mine = rr.moves[g.viewer].option_name if g.viewer in rr.moves else ""
-            theirs = rr.moves[other[0]].option_name if other and other[0] in rr.moves else ""
-            for text, c in ((mine, p.text), (theirs, p.dim)):
-                if yy + lh > r.bottom + 4:
-                    break
-                t.blit(surface, text, (x, yy), size, c, "regular", "midtop", max_width=cw)
-                yy += lh
+            # each side's move as its category's icon (the names: hover, and the report)
+            for aid in (g.viewer, *other[:1]):
+                mv = rr.moves.get(aid)
+                if mv is None or ic > step - 2 or yy + ic > r.bottom + 4:
+                    continue
+                opt = self.options.get((aid, mv.option))
+                ecol = escalation_colour(p, opt.escalation if opt else 0)
+                surface.blit(icon(g.category(aid, mv.option), ic, ecol), (x - ic // 2, yy))
+                yy += ic + 2
 
     def odds_series(self) -> tuple[str, list[tuple[int, dict[str, float]]]]:
         """The chart's title and its points: the odds of the option chosen at each of the

@@ -14,7 +14,9 @@ from game.ui.icons import icon
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
+from game.ui.scroll import Line, ScrollArea, ScrollLines
 from game.ui.style import escalation_colour, outcome_colour
+from game.words import short_name
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -39,6 +41,8 @@ class ResolutionScene(Scene):
         super().__init__(app)
         self.game = game
         self.res = res
+        self.events_scroll = ScrollLines()
+        self.why_scroll = ScrollArea()
 
     def build_ui(self) -> None:
         L = layout.resolution(self.app.size)
@@ -114,32 +118,24 @@ class ResolutionScene(Scene):
                 )
             y += lh
             o = next((x for x in a.options if x.id == mv.option), None) if mv else None
-            if o is not None and y + t.line_height(t.px(12)) <= r.bottom:
-                y += t.blit_wrapped(
-                    surface,
-                    o.description,
-                    pygame.Rect(r.x + 10, y, r.width - 10, r.bottom - y),
-                    t.px(12),
-                    p.dim,
-                    max_lines=2,
-                )
+            if o is not None:  # the description when it fits whole
+                ds = t.px(12)
+                desc = t.wrap(o.description, ds, r.width - 10)
+                if y + len(desc) * t.line_height(ds) <= r.bottom:
+                    for line in desc:
+                        t.blit(surface, line, (r.x + 10, y), ds, p.dim)
+                        y += t.line_height(ds)
             y += 8
-        # events and headlines
+        # events and headlines: a scrolling list
         r = self.panel(surface, self.L["events"], "What happened", accent=p.caution)
-        y = r.y
-        for note in res.notes:  # classroom: a timer ran out, the teacher locked a choice
-            y += (
-                t.blit_wrapped(
-                    surface,
-                    note,
-                    pygame.Rect(r.x, y, r.width, r.bottom - y),
-                    t.px(15),
-                    p.caution,
-                    "bold",
-                    max_lines=2,
-                )
-                + 6
-            )
+        self.events_scroll.draw(surface, r, self.event_lines(), t, p)
+        self.draw_why(surface)
+        self.draw_odds(surface)
+
+    def event_lines(self) -> list[Line]:
+        p = self.app.palette
+        g, res = self.game, self.res
+        out = [Line(note, p.caution, 15, "bold", gap=4) for note in res.notes]
         ladder = {s.id: s for s in g.scenario.ladder}
         if res.stage_before and res.stage_after and res.stage_before != res.stage_after:
             ids = [s.id for s in g.scenario.ladder]
@@ -148,130 +144,95 @@ class ResolutionScene(Scene):
                 f"{'Escalation' if up else 'De-escalation'}: {ladder[res.stage_before].name} to "
                 f"{ladder[res.stage_after].name}"
             )
-            y += (
-                t.blit_wrapped(
-                    surface,
-                    text,
-                    pygame.Rect(r.x, y, r.width, r.bottom - y),
-                    t.px(15),
-                    p.danger if up else p.calm,
-                    "bold",
-                )
-                + 6
-            )
-        else:
-            st = ladder.get(res.stage_after)
-            if st is not None:
-                t.blit(
-                    surface,
-                    f"Stage unchanged: {st.name}",
-                    (r.x, y),
-                    t.px(14),
-                    p.dim,
-                    "bold",
-                    max_width=r.width,
-                )
-                y += t.line_height(t.px(14)) + 6
+            out.append(Line(text, p.danger if up else p.calm, 15, "bold"))
+        elif (st := ladder.get(res.stage_after)) is not None:
+            out.append(Line(f"Stage unchanged: {st.name}", p.dim, 14, "bold"))
         for _eid, name, headline in res.events:
-            if y >= r.bottom:
-                break
-            y += (
-                t.blit_wrapped(
-                    surface,
-                    name.upper(),
-                    pygame.Rect(r.x, y, r.width, r.bottom - y),
-                    t.px(12),
-                    p.caution,
-                    "bold",
-                )
-                + 1
-            )
-            y += (
-                t.blit_wrapped(
-                    surface, headline, pygame.Rect(r.x, y, r.width, r.bottom - y), t.px(14), p.text
-                )
-                + 6
-            )
+            out.append(Line(name.upper(), p.caution, 12, "bold", gap=6))
+            out.append(Line(headline, p.text, 14))
         evheads = {h for _, _, h in res.events}
         for kind, h in res.headlines:
-            if h in evheads or y >= r.bottom:
+            if h in evheads:
                 continue
             col = {"exposed": p.danger, "outcome": p.danger, "inject": p.focus}.get(kind, p.accent)
-            pygame.draw.rect(surface, col, (r.x, y + 7, 5, 5))
-            y += (
-                t.blit_wrapped(
-                    surface,
-                    h,
-                    pygame.Rect(r.x + 12, y, r.width - 12, r.bottom - y),
-                    t.px(14),
-                    p.dim,
-                )
-                + 4
-            )
+            out.append(Line(h, p.text, 14, gap=4, mark=col))
         if not res.events and not res.headlines:
-            t.blit(
-                surface,
-                "A quiet turn: nothing public happened.",
-                (r.x, y),
-                t.px(14),
-                p.dim,
-                "italic",
-            )
-        self.draw_why(surface)
-        self.draw_odds(surface)
+            out.append(Line("A quiet turn: nothing public happened.", p.dim, 14, "italic", gap=6))
+        return out
+
+    def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if self.events_scroll.handle(event) or self.why_scroll.handle(event):
+            return None
+        return super().handle_event(event)
 
     def draw_why(self, surface: pygame.Surface) -> None:
+        p = self.app.palette
+        r = self.panel(
+            surface,
+            self.L["why"],
+            "Why it changed",
+            right="one scale for every bar · green calming, red escalating",
+        )
+        self.why_scroll.draw_content(surface, r, self.draw_why_rows, p, p.panel)
+
+    def draw_why_rows(self, surface: pygame.Surface, r: pygame.Rect) -> int:
+        """Each metric that moved, with a bar per source of change, then the estimates the
+        turn revised; returns the height drawn."""
         p, t = self.app.palette, self.app.text
         g = self.game
-        r = self.panel(surface, self.L["why"], "Why it changed", right="bar per source of change")
         rows = self.key_metrics()
-        size = t.px(13)
+        size, ss = t.px(13), t.px(12)
         lh = t.line_height(size)
         y = r.y
+        # one scale for every bar on the screen, so that bars compare across metrics
+        every = [abs(sp.delta) for w in rows for sp in w.sources if abs(sp.delta) >= 0.05]
+        scale = max(every, default=1.0)
         label_w = min(220, round(r.width * 0.36))
+        num_w = t.width("+00.0", ss) + 6
         higher = {m.id: str(m.higher_is) for m in g.scenario.metrics}
         for w in rows:
             parts = [(sp.key, sp.label, sp.delta) for sp in w.sources if abs(sp.delta) >= 0.05]
             if not parts:
                 continue
-            need = lh + (lh - 2) * min(len(parts), 3)
-            if y + need > r.bottom:
-                break
             total = w.after - w.before
             hi = higher.get(w.metric, "neutral")
             col = p.for_direction(hi, total)
-            t.blit(
-                surface,
-                f"{w.name}: {w.before:.0f} to {w.after:.0f}",
-                (r.x, y),
-                size,
-                p.text,
-                "bold",
-                max_width=r.width - 90,
-            )
-            t.blit(surface, f"{total:+.1f}", (r.right, y), size, col, "bold", "topright")
-            y += lh
-            scale = max(abs(v) for _, _, v in parts) or 1.0
+            head = f"{w.name}: {w.before:.0f} to {w.after:.0f}"
+            tw = r.width - t.width("+00.0", size, "bold") - 8
+            for line in t.wrap(head, size, tw, "bold"):
+                t.blit(surface, line, (r.x, y), size, p.text, "bold")
+                y += lh
+            t.blit(surface, f"{total:+.1f}", (r.right, y - lh), size, col, "bold", "topright")
             parts.sort(key=lambda kv: -abs(kv[2]))
             for k, lab, v in parts:
-                if y + lh - 2 > r.bottom:
-                    break
-                t.blit(
-                    surface,
-                    source_name(g, k, lab),
-                    (r.x + 10, y),
-                    t.px(12),
-                    p.dim,
-                    max_width=label_w - 12,
-                )
-                bar = pygame.Rect(r.x + label_w, y + 2, r.width - label_w - 56, lh - 6)
+                name = source_name(g, k, lab)
+                ns = t.size_to_fit(name, ss, label_w - 12)
+                if t.width(name, ns) > label_w - 12:  # a long name on its own line(s)
+                    for line in t.wrap(name, ss, r.width - 10):
+                        t.blit(surface, line, (r.x + 10, y), ss, p.dim)
+                        y += lh - 2
+                    ns, name = ss, ""
+                t.blit(surface, name, (r.x + 10, y), ns, p.dim)
+                bar = pygame.Rect(r.x + label_w, y + 2, r.width - label_w - num_w, lh - 6)
                 bcol = p.for_direction(hi, v) if hi != "neutral" else p.accent
                 draw.signed_bar(surface, bar, v, scale, bcol, p.edge)
-                t.blit(surface, f"{v:+.1f}", (r.right, y), t.px(12), p.dim, "regular", "topright")
+                t.blit(surface, f"{v:+.1f}", (r.right, y), ss, p.dim, "regular", "topright")
                 y += lh - 2
             y += 6
+        # what you learnt: estimates of hidden metrics revised by this turn's intelligence
+        revised = [w for w in self.res.why if not w.exact and abs(w.after - w.before) >= 0.5]
+        if revised:
+            t.blit(surface, "Your estimates, revised", (r.x, y), size, p.text, "bold")
+            y += lh
+            for w in revised:
+                line = f"{w.name}: about {w.before:.0f}, now about {w.after:.0f}"
+                for part in t.wrap(line, ss, r.width - 10):
+                    t.blit(surface, part, (r.x + 10, y), ss, p.dim)
+                    y += lh - 2
         if y == r.y:
             t.blit(surface, "Nothing you can see moved.", (r.x, y), size, p.dim, "italic")
+            y += lh
+        return y - r.y
 
     def draw_odds(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
@@ -312,7 +273,7 @@ class ResolutionScene(Scene):
         )
         if w is None:
             return
-        rows = [(o.id, o.name, str(o.kind)) for o in g.scenario.outcomes]
+        rows = [(o.id, short_name(o), str(o.kind)) for o in g.scenario.outcomes]
         dec = next((d for d in g.decisions if d.turn == res.turn), None)
         before = dec.odds if dec is not None else None
         n = len(rows)

@@ -230,14 +230,19 @@ class SetupScene(Scene):
             f"{DIFFICULTY[self.di][0]}: {DIFFICULTY[self.di][2]}. Same seed, same moves: same game."
         )
         y = info.y + 8
+        size = t.px(14)
+        lh = t.line_height(size)
+        # the summary's first sentences (the briefing has it all), then the notes whole
+        rest = sum(len(t.wrap(x, size, info.width)) * lh + 8 for x in lines[1:])
+        room = max(1, (info.height - 8 - rest) // lh)
+        lines[0] = t.sentences(lines[0], size, info.width, min(4, room))
         for i, line in enumerate(lines):
             h = t.blit_wrapped(
                 surface,
                 line,
                 pygame.Rect(info.x, y, info.width, info.bottom - y),
-                t.px(14),
+                size,
                 p.text if i == 0 else p.dim,
-                max_lines=4 if i == 0 else 3,
             )
             y += h + 8
 

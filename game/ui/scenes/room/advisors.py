@@ -43,7 +43,6 @@ class AdvisorsPanel(Panel):
         size = t.px(12)
         lh = t.line_height(size)
         per = self.per_row(len(view.advice))
-        lines = max(1, (per - 4) // lh)
         for row, a in self.rows(view):
             y = row.y
             stance_col = {"hawk": p.danger, "dove": p.calm}.get(a.stance.lower(), p.accent)
@@ -55,27 +54,23 @@ class AdvisorsPanel(Panel):
             idx = next((o.index for o in view.snap.options if o.id == a.option), None)
             num = f"[{'0' if idx == 9 else idx + 1}] " if idx is not None and idx < 10 else ""
             x = cr.right + 6
-            nw = t.blit(
-                surface, a.name, (x, y), size, p.text, "bold", max_width=round((r.right - x) * 0.45)
-            ).width
-            t.blit(
-                surface,
-                f"› {num}{a.option_name}",
-                (x + nw + 6, y),
-                size,
-                p.caution,
-                "bold",
-                max_width=r.right - x - nw - 6,
-            )
-            if lines >= 2:
-                t.blit_wrapped(
-                    surface,
-                    a.reason,
-                    pygame.Rect(r.x + 4, y + lh, r.width - 4, per - lh - 2),
-                    size,
-                    p.dim,
-                    max_lines=lines - 1,
-                )
+            rec = f"› {num}{a.option_name}"
+            name_w = t.width(a.name, size, "bold")
+            nw = t.blit(surface, a.name, (x, y), size, p.text, "bold", max_width=r.right - x).width
+            yy = y
+            if name_w + 6 + t.width(rec, size, "bold") <= r.right - x:
+                t.blit(surface, rec, (x + nw + 6, y), size, p.caution, "bold")
+            else:  # the recommendation on its own line(s) under the name
+                for line in t.wrap(rec, size, r.width - 4, "bold"):
+                    yy += lh
+                    t.blit(surface, line, (r.x + 4, yy), size, p.caution, "bold")
+            yy += lh
+            # the reason when it fits whole (hover or focus shows it always)
+            reason = t.wrap(a.reason, size, r.width - 4)
+            if yy + len(reason) * lh <= y + per - 2:
+                for line in reason:
+                    t.blit(surface, line, (r.x + 4, yy), size, p.dim)
+                    yy += lh
 
     def hit(self, pos: tuple[int, int], view: RoomView) -> Tip | None:
         for row, a in self.rows(view):

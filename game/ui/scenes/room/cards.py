@@ -64,7 +64,7 @@ class CardsPanel(Panel):
         pad = 6
         size = t.px(14 if r.height >= 50 else 13)
         small = t.px(11)
-        lh, slh = t.line_height(size), t.line_height(small)
+        slh = t.line_height(small)
         txt_col = p.text if avail else p.faint
         x = r.x + pad + 2
         if i < 10:
@@ -80,36 +80,51 @@ class CardsPanel(Panel):
         tx = x + ic + 6
         tw = r.right - pad - tx
         room = r.height - 2 * pad + 2
-        # the name gets two lines when it needs them and there is room; then the category
-        lines = t.wrap(opt.name, size, tw, "bold")
-        max_name = 2 if room >= 2 * lh else 1
-        if len(lines) > max_name:
-            lines = [
-                *lines[: max_name - 1],
-                t.fit(" ".join(lines[max_name - 1 :]), size, tw, "bold"),
-            ]
-        y = r.y + pad - 3
-        for line in lines:
-            t.blit(surface, line, (tx, y), size, txt_col, "bold")
-            y += lh
         tag = category_label(opt.category)
         if opt.covert and opt.category != "covert":
             tag += "  ·  covert"
         if not avail:
-            tag = "Unavailable: " + (opt.reason or "not now")
-        if y + slh <= r.bottom - 2:
+            # the reason in full when it fits; else in the details (focus or hover)
+            why = "Unavailable: " + (opt.reason or "not now")
+            tag = why if t.width(why, small) <= tw else "Unavailable"
+        # the name on as many lines as it needs, at a size that lets it fit whole: first
+        # with its category under it, then without (the details show the category too)
+        y0 = r.y + pad - 3
+        lines: list[str] = [opt.name]
+        show_tag = False
+        for with_tag in (True, False):
+            for sz in range(size, max(8, size - 3) - 1, -1):
+                lines = t.wrap(opt.name, sz, tw, "bold")
+                need = len(lines) * t.line_height(sz, "bold") + (slh if with_tag else 0)
+                if need <= room and not any(line.endswith("…") for line in lines):
+                    size, show_tag = sz, with_tag
+                    break
+            else:
+                continue
+            break
+        else:
+            size = max(8, size - 3)
+            lines = t.wrap(opt.name, size, tw, "bold")
+            fit_n = max(1, room // t.line_height(size, "bold"))
+            if len(lines) > fit_n:
+                t.cuts.append(opt.name)
+                lines = [*lines[: fit_n - 1], t._fit(" ".join(lines[fit_n - 1 :]), size, tw)]
+        lh = t.line_height(size, "bold")
+        y = y0
+        for line in lines:
+            t.blit(surface, line, (tx, y), size, txt_col, "bold")
+            y += lh
+        if show_tag:
             style = "bold" if avail else "regular"
             t.blit(surface, tag, (tx, y), small, ecol if avail else p.faint, style, max_width=tw)
             y += slh
-        if y + t.line_height(t.px(12)) <= r.bottom - 3 and avail:
-            t.blit_wrapped(
-                surface,
-                opt.description,
-                pygame.Rect(tx, y, tw, r.bottom - 3 - y),
-                t.px(12),
-                p.dim,
-                max_lines=2,
-            )
+        # the description only when it fits whole (the details always show it)
+        ds = t.px(12)
+        desc = t.wrap(opt.description, ds, tw)
+        if avail and y + len(desc) * t.line_height(ds) <= r.bottom - 3:
+            for line in desc:
+                t.blit(surface, line, (tx, y), ds, p.dim)
+                y += t.line_height(ds)
 
     def hit(self, pos: tuple[int, int], view: RoomView) -> Tip | None:
         i = self.card_at(pos)
