@@ -68,6 +68,9 @@ def format_value(value: float, lo: float, hi: float, exact: bool = True, error: 
         text = text[1:]
     if exact:
         return text
+    if v - error < lo or v + error > hi:  # the band at the range's edge: say where it lies
+        a, b = max(lo, v - error), min(hi, v + error)
+        return f"~{text} ({a:.{digits}f}–{b:.{digits}f})"
     return f"~{text} ±{error:.{digits}f}"
 
 

@@ -13,7 +13,6 @@ from conftest import CHEAP
 from game.engine import Seat, Session, save_game
 from game.scenario import load_scenario
 from game.scenario.paths import default_scenario
-from game.ui.pg import pygame
 
 SIZES = [(800, 600), (1280, 720), (1920, 1080)]
 SCALES = [1.0, 1.3, 2.0]

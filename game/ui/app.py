@@ -31,6 +31,14 @@ from game.ui.text import FONT_FILES, Text
 THEME_FILE = ASSETS / "theme" / "theme.json"
 FPS = 60
 MIN_SIZE = (800, 600)  # the layouts are tested down to this
+MAX_TEXT_SCALE = 2.0
+
+
+def text_scale_for(size: tuple[int, int], setting: float) -> float:
+    """The text scale drawn: the player's setting, times a window factor (text grows on
+    large windows: 1 up to 1280×720, up to 1.5 at 1920×1080), at most 2×."""
+    window = min(max(1.0, min(size[0] / 1280, size[1] / 720)), 1.5)
+    return round(min(MAX_TEXT_SCALE, setting * window), 2)
 
 
 def _scaled_theme(scale: float) -> dict[str, Any]:
@@ -99,8 +107,9 @@ class App:
         self.window = self._set_mode(self.settings.size, self.settings.fullscreen)
         self.size = self.window.get_size()
         self.palette = pal.get(self.settings.palette)
-        self.text = Text(self.settings.text_scale)
-        self.manager = make_manager(self.size, self.settings.text_scale)
+        self.text_scale = text_scale_for(self.size, self.settings.text_scale)
+        self.text = Text(self.text_scale)
+        self.manager = make_manager(self.size, self.text_scale)
         self.map = MapRenderer(self.text)
         self.sound = Sound(self.settings.sound)
         self.clock = pygame.time.Clock()
@@ -131,9 +140,21 @@ class App:
             fullscreen = self.settings.fullscreen
         self.window = self._set_mode(size, fullscreen)
         self.size = self.window.get_size()
-        self.manager.set_window_resolution(self.size)
+        if text_scale_for(self.size, self.settings.text_scale) != self.text_scale:
+            self._rescale_text()
+        else:
+            self.manager.set_window_resolution(self.size)
         for scene in self.stack:
             scene.recreate_ui()
+
+    def _rescale_text(self) -> None:
+        """New fonts for the window and the text setting (the widgets are rebuilt after)."""
+        self.text_scale = text_scale_for(self.size, self.settings.text_scale)
+        self.text = Text(self.text_scale)
+        self.map = MapRenderer(self.text)
+        for scene in self.stack:
+            scene.clear_ui()
+        self.manager = make_manager(self.size, self.text_scale)
 
     def apply_settings(self, settings: Settings) -> None:
         """Apply changed settings: size, fullscreen, text size, palette, sound."""
@@ -142,11 +163,7 @@ class App:
         self.palette = pal.get(settings.palette)
         self.sound.enabled = settings.sound
         if settings.text_scale != old.text_scale:
-            self.text = Text(settings.text_scale)
-            self.map = MapRenderer(self.text)
-            for scene in self.stack:
-                scene.clear_ui()
-            self.manager = make_manager(self.size, settings.text_scale)
+            self._rescale_text()
         if settings.size != self.size or settings.fullscreen != old.fullscreen:
             self.resize(settings.size, settings.fullscreen)
         else:

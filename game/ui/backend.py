@@ -13,7 +13,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -83,6 +83,8 @@ class WhatIf:
     horizon: int
     worlds: int
     seconds: float
+    # the median of each metric the player sees exactly, at the horizon (metric id -> value)
+    metrics: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -303,7 +305,14 @@ class Game:
         f = self.session.what_if(self.viewer, key[1])
         p = {oid: f.p(oid) for oid in f.outcome_ids}
         p["unresolved"] = f.p("unresolved")
-        w = WhatIf(key[1], p, int(f.horizon), int(f.worlds), time.perf_counter() - t0)
+        med = 2  # the quantile index of the median (game.model QUANTILES)
+        seen = {m.id for m in self.snapshot.metrics if m.exact}
+        metrics = {
+            mid: float(f.bands[int(f.horizon), med, k])
+            for k, mid in enumerate(self.session.c.metric_ids)
+            if mid in seen
+        }
+        w = WhatIf(key[1], p, int(f.horizon), int(f.worlds), time.perf_counter() - t0, metrics)
         self._whatif[key] = w
         return w
 

@@ -141,8 +141,9 @@ def tooltip(
     p: pal.Palette,
     width: int = 320,
 ) -> pygame.Rect:
-    """A tooltip box near ``anchor``, kept inside the window."""
+    """A tooltip box near ``anchor``, kept inside the window (wider with larger text)."""
     size = text.px(13)
+    width = min(round(width * max(1.0, text.scale)), surface.get_width() - 8)
     wrapped: list[tuple[str, str]] = []
     for i, line in enumerate(lines):
         for w in text.wrap(line, size, width - 20, "bold" if i == 0 else "regular"):

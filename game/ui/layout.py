@@ -68,15 +68,16 @@ def card_columns(area: Rect, n: int, gap: int) -> int:
     return best
 
 
-def room(size: tuple[int, int], n_options: int) -> dict[str, Rect]:
+def room(size: tuple[int, int], n_options: int, text_scale: float = 1.0) -> dict[str, Rect]:
     """The situation room: top bar, metrics + ladder | map + option cards | what-if,
-    advisors, news, commit."""
+    advisors, news, commit. Larger text (``text_scale``) takes room from the map."""
     w, h = size
     m = margin(size)
     top = top_bar(size)
     body = Rect(m, top.bottom + m, w - 2 * m, h - top.bottom - 2 * m)
-    left_w = _clamp(w * 0.22, 180, 380)
-    right_w = _clamp(w * 0.27, 220, 460)
+    grow = max(0.0, text_scale - 1.0)
+    left_w = _clamp(w * (0.22 + 0.06 * grow), 180, 380 + 200 * grow)
+    right_w = _clamp(w * (0.27 + 0.08 * grow), 220, 460 + 240 * grow)
     centre_w = body.width - left_w - right_w - 2 * m
     left = Rect(body.x, body.y, left_w, body.height)
     centre = Rect(left.right + m, body.y, centre_w, body.height)
@@ -85,11 +86,11 @@ def room(size: tuple[int, int], n_options: int) -> dict[str, Rect]:
     ladder_h = _clamp(body.height * 0.30, 120, 250)
     metrics, ladder = column(left, [0, ladder_h], m)
 
-    map_h = round(centre.height * (0.56 if h >= 700 else 0.5))
+    map_h = round(centre.height * (0.56 if h >= 700 else 0.5) / (1 + 1.2 * grow))
     map_r, cards_area = column(centre, [map_h, 0], m)
 
     commit_h = _clamp(h * 0.075, 36, 60)
-    fc_h = _clamp(body.height * 0.36, 150, 380)
+    fc_h = _clamp(body.height * 0.36 * (1 + 0.3 * grow), 150, 380 + 300 * grow)
     adv_h = _clamp(body.height * 0.25, 96, 300)
     forecast, advisors, news, commit = column(right, [fc_h, adv_h, 0, commit_h], m)
 

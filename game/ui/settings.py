@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 SIZES = [(800, 600), (1024, 768), (1280, 720), (1600, 900), (1920, 1080)]
-TEXT_SCALES = [0.9, 1.0, 1.15, 1.3]
+TEXT_SCALES = [0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0]
 
 
 @dataclass

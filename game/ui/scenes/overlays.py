@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from game.ui.app import App
 
 KEYS = [
-    ("1 – 9", "choose an option (shows its forecast)"),
+    ("1 – 9, 0", "choose option 1 to 10 (its details and forecast show)"),
+    ("Q W E R…", "choose option 11, 12, 13…"),
     ("Enter", "commit the chosen option / press the focused button"),
     ("Tab / Shift+Tab", "move the keyboard focus"),
     ("Arrow keys", "move between options; change a setting"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from game.engine.views import Advice
 from game.ui.pg import pygame
 from game.ui.scenes.common import dots
+from game.ui.scenes.room.cards import option_key
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
 
 
@@ -52,19 +53,31 @@ class AdvisorsPanel(Panel):
             pygame.draw.rect(surface, stance_col, cr, border_radius=3)
             surface.blit(chip, chip.get_rect(center=cr.center))
             idx = next((o.index for o in view.snap.options if o.id == a.option), None)
-            num = f"[{'0' if idx == 9 else idx + 1}] " if idx is not None and idx < 10 else ""
+            num = f"[{option_key(idx)}] " if idx is not None and option_key(idx) else ""
             x = cr.right + 6
             rec = f"› {num}{a.option_name}"
             name_w = t.width(a.name, size, "bold")
-            nw = t.blit(surface, a.name, (x, y), size, p.text, "bold", max_width=r.right - x).width
             yy = y
             if name_w + 6 + t.width(rec, size, "bold") <= r.right - x:
-                t.blit(surface, rec, (x + nw + 6, y), size, p.caution, "bold")
-            else:  # the recommendation on its own line(s) under the name
-                for line in t.wrap(rec, size, r.width - 4, "bold"):
+                t.blit(surface, a.name, (x, y), size, p.text, "bold")
+                t.blit(surface, rec, (x + name_w + 6, y), size, p.caution, "bold")
+                yy += lh
+            else:
+                # the recommendation first: beside the stance, else on the lines under it
+                # with the name beside the stance (the name is in the details too)
+                lines = t.wrap(rec, size, r.right - x, "bold")
+                while len(lines) * lh > per - 2 and size > t.px(9):  # smaller, not cut
+                    size -= 1
+                    lh = t.line_height(size)
+                    lines = t.wrap(rec, size, r.right - x, "bold")
+                if per >= (len(lines) + 1) * lh and name_w <= r.right - x:
+                    t.blit(surface, a.name, (x, y), size, p.text, "bold")
                     yy += lh
-                    t.blit(surface, line, (r.x + 4, yy), size, p.caution, "bold")
-            yy += lh
+                    lines = t.wrap(rec, size, r.width - 4, "bold")
+                    x = r.x + 4
+                for line in lines:
+                    t.blit(surface, line, (x, yy), size, p.caution, "bold")
+                    yy += lh
             # the reason when it fits whole (hover or focus shows it always)
             reason = t.wrap(a.reason, size, r.width - 4)
             if yy + len(reason) * lh <= y + per - 2:

@@ -16,6 +16,18 @@ if TYPE_CHECKING:
     from game.ui.app import App
 
 
+SECOND_ROW = "QWERTYUIOP"  # the keys of options 11 to 20
+
+
+def option_key(i: int) -> str:
+    """The key that chooses the ``i``-th option (0-based): 1–9, 0, then Q, W, E…"""
+    if i < 9:
+        return str(i + 1)
+    if i == 9:
+        return "0"
+    return SECOND_ROW[i - 10] if i - 10 < len(SECOND_ROW) else ""
+
+
 class CardsPanel(Panel):
     def __init__(self, app: App) -> None:
         super().__init__(app)
@@ -61,17 +73,17 @@ class CardsPanel(Panel):
         pygame.draw.rect(surface, edge, r, 3 if selected else 1, border_radius=5)
         ecol = escalation_colour(p, opt.escalation)
         pygame.draw.rect(surface, ecol if avail else p.faint, (r.x + 1, r.y + 4, 3, r.height - 8))
-        pad = 6
+        pad = 6 if r.height >= 44 else 4
         size = t.px(14 if r.height >= 50 else 13)
         small = t.px(11)
         slh = t.line_height(small)
         txt_col = p.text if avail else p.faint
         x = r.x + pad + 2
-        if i < 10:
+        num = option_key(i)
+        if num:
             badge = pygame.Rect(x, r.y + pad, t.px(17), t.px(17))
             pygame.draw.rect(surface, p.bg, badge, border_radius=3)
             pygame.draw.rect(surface, edge if selected else p.edge, badge, 1, border_radius=3)
-            num = "0" if i == 9 else str(i + 1)
             colour = p.caution if selected else p.dim
             t.blit(surface, num, badge.center, t.px(12), colour, "bold", "center")
             x = badge.right + 5
@@ -108,7 +120,8 @@ class CardsPanel(Panel):
             fit_n = max(1, room // t.line_height(size, "bold"))
             if len(lines) > fit_n:
                 t.cuts.append(opt.name)
-                lines = [*lines[: fit_n - 1], t._fit(" ".join(lines[fit_n - 1 :]), size, tw)]
+                rest = " ".join(lines[fit_n - 1 :])
+                lines = [*lines[: fit_n - 1], t._fit(rest, size, tw, "bold")]
         lh = t.line_height(size, "bold")
         y = y0
         for line in lines:
@@ -139,4 +152,20 @@ class CardsPanel(Panel):
         ]
         if not o.available:
             lines.append(f"Not available: {o.reason}")
+        w, hold = view.what_if, view.hold
+        if w is not None and hold is not None and w.option == o.id and w.metrics:
+            # the expected effect on each metric, against holding course
+            names = {m.id: m.name for m in view.snap.metrics}
+            base = hold.metrics
+            moves = [
+                f"{names.get(mid, mid)} about {v:.0f} (holding course {base.get(mid, v):.0f})"
+                for mid, v in w.metrics.items()
+                if abs(v - base.get(mid, v)) >= 0.5
+            ]
+            days = w.horizon * view.scenario.meta.turn_days
+            lines.append(
+                f"In {days} days, the likeliest values: " + "; ".join(moves) + "."
+                if moves
+                else f"In {days} days: no metric you can see differs from holding course."
+            )
         return (o.id, lines)

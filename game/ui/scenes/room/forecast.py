@@ -66,7 +66,13 @@ class ForecastPanel(Panel):
             f"Chance of each ending within {w.horizon} turns · bar: this option, "
             "whisker: its 95% interval · tick: holding course"
         )
-        for line in t.wrap(cap, small, r.width)[:2]:
+        caps = t.wrap(cap, small, r.width)
+        rows_h = (len(view.scenario.outcomes) + 2) * slh
+        if len(caps) * slh + rows_h > r.height:  # tight: the short legend (details: hover)
+            caps = t.wrap(f"Within {w.horizon} turns · tick: holding course", small, r.width)
+        if len(caps) * slh + rows_h > r.height:
+            caps = []
+        for line in caps:
             t.blit(surface, line, (r.x, r.y), small, p.dim, max_width=r.width)
             r = pygame.Rect(r.x, r.y + slh, r.width, r.bottom - r.y - slh)
         rows = [(o.id, short_name(o), str(o.kind)) for o in view.scenario.outcomes]

@@ -19,7 +19,7 @@ from game.ui.pg import pygame
 from game.ui.scene import Focusable, Scene
 from game.ui.scenes.common import busy_box, dots, top_bar
 from game.ui.scenes.room.advisors import AdvisorsPanel
-from game.ui.scenes.room.cards import CardsPanel
+from game.ui.scenes.room.cards import SECOND_ROW, CardsPanel
 from game.ui.scenes.room.forecast import ForecastPanel
 from game.ui.scenes.room.indicators import IndicatorsPanel
 from game.ui.scenes.room.ladder import LadderPanel
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 NUMBER_KEYS = {getattr(pygame, f"K_{i}"): i - 1 for i in range(1, 10)} | {pygame.K_0: 9}
 NUMBER_KEYS |= {getattr(pygame, f"K_KP{i}"): i - 1 for i in range(1, 10)}
+NUMBER_KEYS |= {pygame.K_KP0: 9}
+# options 11 to 20: the row of letters under the numbers
+NUMBER_KEYS |= {getattr(pygame, f"K_{c}"): 10 + k for k, c in enumerate(SECOND_ROW.lower())}
 
 StatusPart = tuple[int, str, Colour, str]  # (reading order, text, colour, style)
 
@@ -60,6 +63,7 @@ class RoomScene(Scene):
         self.result: Resolution | None = None
         self.error = ""
         self.tip: Tip | None = None
+        self.tip_anchor: tuple[int, int] = (0, 0)
         self.hover_t = 0.0
         self.last_mouse = (-1, -1)
         self.news_count = len(self.snap.news)
@@ -97,7 +101,7 @@ class RoomScene(Scene):
     def build_ui(self) -> None:
         self.snap = self.game.snapshot
         n = len(self.snap.options)
-        L = layout.room(self.app.size, n)
+        L = layout.room(self.app.size, n, self.app.text.scale)
         self.L = L
         for name, panel in self.panels.items():
             panel.layout(L[name])
@@ -137,12 +141,16 @@ class RoomScene(Scene):
         if self.game.watch:
             return "Next turn  (Enter)"
         if self.selected is None:
-            return "Choose an option (1–9)"
+            return "Choose an option"
         t = self.app.text
         size = round(18 * t.scale)
-        room = self.L["commit"].width - t.width("Commit:   (Enter)", size, "bold") - 28
-        name = t.fit(self.snap.options[self.selected].name, size, room, "bold")
-        return f"Commit: {name}  (Enter)" if name else "Commit  (Enter)"
+        room = self.L["commit"].width - 28
+        name = self.snap.options[self.selected].name
+        # the longest wording that fits whole (the card shows which option is chosen)
+        for text in (f"Commit: {name}  (Enter)", f"Commit: {name}", "Commit  (Enter)"):
+            if t.width(text, size, "bold") <= room:
+                return text
+        return "Commit"
 
     def can_commit(self) -> bool:
         if self.resolving is not None or self.snap.over:
@@ -327,6 +335,13 @@ class RoomScene(Scene):
             self.game.what_if(self.snap.options[i].id)
             self.game.what_if(self.game.hold_option())
         self.tip = self.tip_at(mouse) if self.hover_t > 0.35 else None
+        self.tip_anchor = mouse
+        f = self.focused()
+        if self.keyboard_mode and f is not None and f.name.startswith("card_"):
+            # the keyboard's focus shows the details the mouse's hover shows
+            r = self.card_rect(self.focus_index)
+            self.tip = self.cards.hit(r.center, self.view())
+            self.tip_anchor = (r.x, r.bottom - 12)
         if self.resolving is not None and self.resolving.done():
             fut, self.resolving = self.resolving, None
             try:
@@ -410,7 +425,7 @@ class RoomScene(Scene):
     def draw_over(self, surface: pygame.Surface) -> None:
         super().draw_over(surface)
         if self.tip is not None:
-            draw.tooltip(surface, self.last_mouse, self.tip[1], self.app.text, self.app.palette)
+            draw.tooltip(surface, self.tip_anchor, self.tip[1], self.app.text, self.app.palette)
         self.draw_extra(surface)
         n = self.busy_notice()
         if n is not None:
