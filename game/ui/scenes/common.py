@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from game.ui import draw, layout
 from game.ui.palette import Colour
 from game.ui.pg import pygame
@@ -114,3 +116,25 @@ def busy_box(
 
 
 __all__ = ["backdrop", "busy_box", "dots", "draw", "top_bar", "veil"]
+
+
+def selector(
+    scene: Scene,
+    rect: pygame.Rect,
+    name: str,
+    text: str,
+    back: Callable[[], object],
+    forward: Callable[[], object],
+    tooltip: str | None = None,
+) -> None:
+    """A choice with its arrows: "‹" steps back, "›" and the choice itself step forward;
+    in the focus ring, Left and Right step back and forward."""
+    aw = rect.height
+    left = pygame.Rect(rect.x, rect.y, aw, rect.height)
+    right = pygame.Rect(rect.right - aw, rect.y, aw, rect.height)
+    mid = pygame.Rect(left.right + 4, rect.y, rect.width - 2 * aw - 8, rect.height)
+    scene.button(left, "‹", back, f"{name}_back", focus=False, tooltip="previous")
+    scene.button(mid, text, forward, name, tooltip=tooltip, cls="@choice")
+    f = scene.focusables[-1]
+    f.left, f.right = back, forward
+    scene.button(right, "›", forward, f"{name}_next", focus=False, tooltip="next")

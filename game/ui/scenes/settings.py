@@ -9,7 +9,7 @@ from game.ui import layout
 from game.ui.palette import PALETTE_LABELS
 from game.ui.pg import pygame
 from game.ui.scene import Scene
-from game.ui.scenes.common import backdrop, top_bar
+from game.ui.scenes.common import backdrop, selector, top_bar
 from game.ui.settings import SIZES, TEXT_SCALES
 
 ROWS = ["Window size", "Fullscreen", "Text size", "Colours", "Sound"]
@@ -35,12 +35,8 @@ class SettingsScene(Scene):
         ]
         keys = ["size", "fullscreen", "text", "palette", "sound"]
         for i, (k, v) in enumerate(zip(keys, values, strict=True)):
-            self.button(
-                L[f"control[{i}]"], f"‹  {v}  ›", partial(self.change, k, 1), k, cls="@choice"
-            )
-            f = self.focusables[-1]
-            f.left = partial(self.change, k, -1)
-            f.right = partial(self.change, k, 1)
+            back, fwd = partial(self.change, k, -1), partial(self.change, k, 1)
+            selector(self, L[f"control[{i}]"], k, v, back, fwd)
         self._pal_names = pal_names
         self.button(L["button[0]"], "Done", self.app.pop, "done")
         if self.focus_index < 0:

@@ -17,16 +17,16 @@ from game.scenario.paths import default_scenario
 from game.ui import layout
 from game.ui.pg import pygame
 from game.ui.scene import Scene
-from game.ui.scenes.common import backdrop, top_bar
+from game.ui.scenes.common import backdrop, selector, top_bar
 
 if TYPE_CHECKING:
     from game.ui.app import App
 
 CLASSROOM = "__classroom__"  # the "side" of a hot-seat classroom game
 DIFFICULTY = [
-    ("Relaxed", 2.0, "the computer plays loosely (AI temperature ×2)"),
-    ("Normal", 1.0, "the computer plays as the scenario describes (temperature ×1)"),
-    ("Sharp", 0.5, "the computer rarely errs (temperature ×0.5)"),
+    ("Relaxed", 2.0, "the computer often picks a weaker move"),
+    ("Normal", 1.0, "the computer plays as the scenario's sides are described"),
+    ("Sharp", 0.5, "the computer rarely picks a weaker move"),
 ]
 
 
@@ -112,28 +112,11 @@ class SetupScene(Scene):
         )
         side = self.sides()[min(self.side, len(self.sides()) - 1)][1]
         diff = DIFFICULTY[self.di]
-        self.button(
-            L["control[0]"],
-            f"‹  {title}  ›",
-            lambda: self.cycle("scenario", 1),
-            "scenario",
-            cls="@choice",
-        )
-        self.button(
-            L["control[1]"], f"‹  {side}  ›", lambda: self.cycle("side", 1), "side", cls="@choice"
-        )
-        self.button(
-            L["control[2]"],
-            f"‹  {diff[0]}  ›",
-            lambda: self.cycle("difficulty", 1),
-            "difficulty",
-            tooltip=diff[2],
-            cls="@choice",
-        )
-        for name, fn in (("scenario", "scenario"), ("side", "side"), ("difficulty", "difficulty")):
-            f = next(x for x in self.focusables if x.name == name)
-            f.left = partial(self.cycle, fn, -1)
-            f.right = partial(self.cycle, fn, 1)
+        for k, (what, text, tip) in enumerate(
+            (("scenario", title, None), ("side", side, None), ("difficulty", diff[0], diff[2]))
+        ):
+            back, fwd = partial(self.cycle, what, -1), partial(self.cycle, what, 1)
+            selector(self, L[f"control[{k}]"], what, text, back, fwd, tip)
         entry_r, new_r = layout.split_row(L["control[3]"], 0.6, 8)
         self.seed_entry = self.text_entry("seed", entry_r, str(self.seed), 9)
         self.seed_entry.set_allowed_characters("numbers")

@@ -1,0 +1,91 @@
+"""Keyboard parity: with keys alone a player reads the whole briefing, every option's
+details (the same lines the mouse's hover shows), chooses options past the tenth, steps
+the setup's choices both ways and is not thrown off the end screen by Enter."""
+
+from __future__ import annotations
+
+from conftest import MINI_SCENARIO
+
+from game.scenario.paths import default_scenario
+from game.ui.pg import pygame
+
+
+def test_the_whole_briefing_scrolls_by_keyboard(ui_app) -> None:
+    d = ui_app(size=(800, 600), scenario=default_scenario())
+    d.key(pygame.K_RETURN)
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "briefing"
+    box = d.scene.boxes()[0]
+    assert box.scroll_bar is not None, "the briefing should overflow at 800x600"
+    assert d.scene.scroll_share(box) < 1.0
+    for _ in range(400):
+        if d.scene.scroll_share(box) >= 1.0:
+            break
+        d.key(pygame.K_DOWN, frames=1)
+    assert d.scene.scroll_share(box) >= 1.0, "Down never reached the end of the briefing"
+    d.key(pygame.K_PAGEUP, frames=1)
+    assert d.scene.scroll_share(box) < 1.0
+    facts = d.scene.boxes()[1]
+    if facts.scroll_bar is not None:  # Shift scrolls the facts
+        before = facts.scroll_bar.start_percentage
+        d.key(pygame.K_DOWN, mod=pygame.KMOD_SHIFT, frames=1)
+        assert facts.scroll_bar.start_percentage > before
+
+
+def test_every_option_reads_and_chooses_by_keyboard(ui_app) -> None:
+    d = ui_app(scenario=default_scenario())
+    for _ in range(3):
+        d.key(pygame.K_RETURN)
+    room = d.scene
+    assert room.name == "room"
+    opts = room.snap.options
+    assert len(opts) > 10  # the shipped scenario: options past the tenth need keys too
+    keys = [*[getattr(pygame, f"K_{k}") for k in "1234567890"], pygame.K_q, pygame.K_w]
+    keys += [pygame.K_e, pygame.K_r, pygame.K_t]
+    for i, o in enumerate(opts):
+        d.key(keys[i])
+        assert room.focus_index == i and room.keyboard_mode
+        if o.available:
+            assert room.selected == i
+        # the focus shows the details the hover shows: name, description, category
+        assert room.tip is not None, o.name
+        assert room.tip[1][:2] == [o.name, o.description]
+        hover = room.cards.hit(room.card_rect(i).center, room.view())
+        assert hover is not None and room.tip[1] == hover[1]
+
+
+def test_setup_arrows_step_both_ways(ui_app) -> None:
+    d = ui_app(scenario=MINI_SCENARIO)
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "setup"
+    first = d.scene.button_named("side").text
+    d.click_button("side_next")
+    second = d.scene.button_named("side").text
+    assert second != first
+    d.click_button("side_back")
+    assert d.scene.button_named("side").text == first
+    while d.scene.focused_name() != "side":
+        d.key(pygame.K_TAB, frames=1)
+    d.key(pygame.K_LEFT)
+    d.key(pygame.K_RIGHT)
+    assert d.scene.button_named("side").text == first
+
+
+def test_enter_on_the_end_screen_starts_nothing(ui_app) -> None:
+    d = ui_app(scenario=MINI_SCENARIO)
+    for _ in range(3):
+        d.key(pygame.K_RETURN)
+    game = d.app.game
+    while d.scene.name != "end":
+        if d.scene.name == "room":
+            d.scene.select(0)
+        d.key(pygame.K_RETURN)
+        d.wait(lambda: d.scene.name != "room" or d.scene.resolving is None, what="the turn")
+    assert d.scene.focused_name() is None
+    for _ in range(3):
+        d.key(pygame.K_RETURN)
+    assert d.scene.name == "end" and d.app.game is game
+    d.wait(lambda: d.scene.verdict is not None, timeout=60, what="the verdict")
+    labels = " ".join(line.text for line in d.scene.verdict_lines())
+    assert "Your objectives" in labels and ("Met:" in labels or "Missed:" in labels)
+    assert "Luck" in labels
