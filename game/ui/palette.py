@@ -70,12 +70,13 @@ OKABE = Palette(
     panel_hi=(32, 41, 54),
     edge=(52, 64, 80),
     text=(226, 232, 238),
-    dim=(150, 162, 176),
-    faint=(92, 104, 120),
+    dim=(172, 182, 194),
+    faint=(140, 150, 164),  # the faintest text still reads at 4.5:1 on every panel
     accent=OKABE_ITO["sky_blue"],
-    calm=OKABE_ITO["bluish_green"],
+    # bluish green and vermillion a shade lighter, so that text in them reads at 4.5:1
+    calm=(0, 175, 128),
     caution=OKABE_ITO["orange"],
-    danger=OKABE_ITO["vermillion"],
+    danger=(236, 112, 30),
     severe=OKABE_ITO["reddish_purple"],
     ocean=(14, 30, 46),
     ocean_grid=(24, 44, 64),
@@ -102,13 +103,13 @@ CLASSIC = Palette(
     panel_hi=(36, 42, 44),
     edge=(60, 70, 72),
     text=(232, 236, 232),
-    dim=(160, 168, 160),
-    faint=(100, 108, 100),
+    dim=(172, 180, 172),
+    faint=(146, 156, 150),
     accent=(120, 190, 255),
     calm=(80, 200, 100),
     caution=(255, 190, 40),
-    danger=(235, 60, 50),
-    severe=(200, 40, 140),
+    danger=(245, 95, 85),
+    severe=(225, 95, 185),
     ocean=(12, 28, 40),
     ocean_grid=(22, 42, 58),
     land=(46, 54, 48),
@@ -141,3 +142,19 @@ def mix(a: Colour, b: Colour, t: float) -> Colour:
         round(a[1] + (b[1] - a[1]) * t),
         round(a[2] + (b[2] - a[2]) * t),
     )
+
+
+def luminance(c: Colour) -> float:
+    """Relative luminance (WCAG 2)."""
+
+    def channel(v: int) -> float:
+        x = v / 255
+        return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2])
+
+
+def contrast(a: Colour, b: Colour) -> float:
+    """The WCAG contrast ratio of two colours, 1 to 21."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
