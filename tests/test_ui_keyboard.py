@@ -89,3 +89,33 @@ def test_enter_on_the_end_screen_starts_nothing(ui_app) -> None:
     labels = " ".join(line.text for line in d.scene.verdict_lines())
     assert "Your objectives" in labels and ("Met:" in labels or "Missed:" in labels)
     assert "Luck" in labels
+
+
+def test_load_lists_every_save_by_what_it_is_and_deletes_one(ui_app, data_dir) -> None:
+    from game.engine import Seat, Session, save_game
+    from game.scenario import load_scenario
+
+    loaded = load_scenario(default_scenario())
+    saves = data_dir / "saves"
+    for k in range(12):  # more than a page holds at 800x600
+        seats = {a.id: Seat.human() if a.id == "usa" else Seat.ai() for a in loaded.scenario.actors}
+        s = Session.new(loaded, seed=k + 1, seats=seats)
+        save_game(s, saves / f"save-{k:02d}.json")
+    d = ui_app(size=(800, 600))
+    from game.ui.scenes.overlays import LoadScene
+
+    d.app.push(LoadScene(d.app))
+    d.frames(2)
+    load = d.scene
+    every, page0 = list(load.saves), list(load.shown)
+    assert len(every) == 12 and len(page0) < 12
+    first = load.button_named("save_0").text
+    assert "United States" in first and "turn 0" in first and "in progress" in first
+    d.key(pygame.K_PAGEDOWN)
+    assert d.scene.page == 1 and d.scene.shown == every[len(page0) :][: len(d.scene.shown)]
+    d.key(pygame.K_PAGEUP)
+    victim = d.scene.shown[0]
+    d.key(pygame.K_DELETE)  # armed: a second press deletes
+    assert victim.exists() and "again" in d.scene.note
+    d.key(pygame.K_DELETE)
+    assert not victim.exists() and len(d.scene.saves) == 11

@@ -249,6 +249,39 @@ def overlaps(
     return bad
 
 
+def load_list(size: tuple[int, int], head: int, n: int) -> dict[str, Rect]:
+    """The Load box: a page of save rows (each with its delete button), then a row of
+    paging and back buttons (``load_rows``: how many rows a page holds)."""
+    w = size[0]
+    m = margin(size)
+    box, inner, bh, rows = _load_box(size, head)
+    out = {"panel": box}
+    dw = _clamp(w * 0.08, 70, 110)
+    for i in range(min(n, rows)):
+        y = inner.y + i * (bh + m // 2)
+        out[f"row[{i}]"] = Rect(inner.x, y, inner.width - dw - m, bh)
+        out[f"delete[{i}]"] = Rect(inner.right - dw, y, dw, bh)
+    bw = (inner.width - 2 * m) // 3
+    for k in range(3):
+        out[f"button[{k}]"] = Rect(inner.x + k * (bw + m), inner.bottom - bh, bw, bh)
+    return out
+
+
+def _load_box(size: tuple[int, int], head: int) -> tuple[Rect, Rect, int, int]:
+    h = size[1]
+    m = margin(size)
+    box = centred_box(size, 0.7, 0.86, (560, 420), (1100, 900))
+    bh = _clamp(h * 0.06, 32, 52)
+    inner = Rect(box.x + 2 * m, box.y + head + m, box.width - 4 * m, box.height - head - 2 * m)
+    rows = max(1, (inner.height - bh - m) // (bh + m // 2))
+    return box, inner, bh, rows
+
+
+def load_rows(size: tuple[int, int], head: int) -> int:
+    """How many saves a page of the Load box holds."""
+    return _load_box(size, head)[3]
+
+
 def centred_box(size: tuple[int, int], w_share: float, h_share: float, min_wh, max_wh) -> Rect:
     w, h = size
     m = margin(size)

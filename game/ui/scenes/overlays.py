@@ -143,29 +143,145 @@ class PauseScene(Scene):
             )
 
 
+def save_label(info: dict, names: dict[str, str]) -> str:
+    """A save as a player knows it: scenario, side, turn, date and outcome."""
+    title = str(info.get("scenario_title", info.get("scenario_id", "?"))).split(":")[0]
+    humans = [a for a, seat in (info.get("seats") or {}).items() if seat.get("kind") != "ai"]
+    side = ", ".join(names.get(a, a) for a in humans) if humans else "watched"
+    out = f"{title} · {side} · turn {info.get('turn', 0)}"
+    if info.get("date"):
+        out += f" · {dt.date.fromisoformat(str(info['date'])).strftime('%d %b %Y')}"
+    if info.get("over"):
+        oc = info.get("outcome")
+        out += f" · ended: {names.get(f'outcome:{oc}', oc or 'no outcome')}"
+    else:
+        out += " · in progress"
+    return out
+
+
+def scenario_names(scenario_id: str) -> dict[str, str]:
+    """Actor and outcome names of a shipped scenario (empty if it is not found)."""
+    from game.scenario import load_scenario
+    from game.scenario.paths import scenario_files
+
+    for path in scenario_files():
+        if path.stem == scenario_id or scenario_id in path.stem:
+            try:
+                scn = load_scenario(path).scenario
+            except Exception:
+                continue
+            if scn.meta.id != scenario_id:
+                continue
+            out = {a.id: a.name for a in scn.actors}
+            out |= {f"outcome:{o.id}": o.name for o in scn.outcomes}
+            return out
+    return {}
+
+
 class LoadScene(Scene):
+    """Every save, newest first, a page at a time: scenario, side, turn, date, outcome;
+    Delete (the key, or the row's button, pressed twice) removes one."""
+
     name = "load"
     overlay = True
     pausable = False
     esc_closes = True
 
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.page = 0
+        self.armed: Path | None = None  # the save a second Delete removes
+        self.note = ""
+        self._names: dict[str, dict[str, str]] = {}
+        self._infos: dict[Path, str] = {}
+
+    def label(self, path: Path) -> str:
+        got = self._infos.get(path)
+        if got is None:
+            from game.engine import save_info
+
+            try:
+                info = save_info(path)
+            except Exception as e:  # listed all the same: opening it says what is wrong
+                got = f"{path.stem} (unreadable: {e})"
+            else:
+                sid = str(info.get("scenario_id", ""))
+                if sid not in self._names:
+                    self._names[sid] = scenario_names(sid)
+                got = save_label(info, self._names[sid])
+            self._infos[path] = got
+        return got
+
     def build_ui(self) -> None:
-        saves = list_saves()[:8]
-        self.saves = saves
-        L = layout.menu(self.app.size, len(saves) + 1, title=False, head=self.header_height())
+        self.saves = list_saves()
+        L = layout.load_list(self.app.size, self.header_height(), max(1, len(self.saves)))
         self.L = L
-        for i, p in enumerate(saves):
-            when = dt.datetime.fromtimestamp(p.stat().st_mtime).strftime("%d %b %H:%M")
+        per = layout.load_rows(self.app.size, self.header_height())
+        pages = max(1, -(-len(self.saves) // per))
+        self.page = min(self.page, pages - 1)
+        shown = self.saves[self.page * per : (self.page + 1) * per]
+        self.shown = shown
+        t = self.app.text
+        for i, p in enumerate(shown):
+            r = L[f"row[{i}]"]
+            text = self.label(p)
+            size = round(16 * t.scale)
+            if t.width(text, size) > r.width - 16:  # the date and outcome matter most
+                text = text.split(" · ", 1)[-1]
+            self.button(r, text, partial(self.open, p), f"save_{i}", cls="@choice")
+            sure = self.armed == p
             self.button(
-                L[f"button[{i}]"],
-                f"{p.stem}  ·  {when}",
-                partial(self.open, p),
-                f"save_{i}",
-                cls="@choice",
+                L[f"delete[{i}]"],
+                "Sure?" if sure else "Delete",
+                partial(self.delete, p),
+                f"delete_{i}",
+                cls="@small_button",
+                focus=False,
+                tooltip="Delete this save (press again to confirm)",
             )
-        self.button(L[f"button[{len(saves)}]"], "Back", self.app.pop, "back")
+        self.button(
+            L["button[0]"], "‹ Newer", partial(self.turn_page, -1), "newer", enabled=self.page > 0
+        )
+        self.button(
+            L["button[1]"],
+            "Older ›",
+            partial(self.turn_page, 1),
+            "older",
+            enabled=self.page < pages - 1,
+        )
+        self.button(L["button[2]"], "Back", self.app.pop, "back")
         if self.focus_index < 0:
             self.set_focus(0)
+
+    def turn_page(self, step: int) -> None:
+        self.page = max(0, self.page + step)
+        self.focus_index = -1
+        self.recreate_ui()
+
+    def delete(self, path: Path) -> None:
+        if self.armed != path:
+            self.armed = path
+            self.note = f"Press Delete again to delete {self.label(path)}"
+            self.recreate_ui()
+            return
+        try:
+            path.unlink()
+            self.note = "Deleted."
+        except OSError as e:
+            self.note = f"Could not delete it: {e.strerror or e}"
+        self.armed = None
+        self._infos.pop(path, None)
+        self.recreate_ui()
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        name = self.focused_name() or ""
+        if event.key == pygame.K_DELETE and name.startswith("save_"):
+            self.delete(self.shown[int(name[5:])])
+            return None
+        if event.key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
+            self.turn_page(1 if event.key == pygame.K_PAGEDOWN else -1)
+            return None
+        return super().handle_key(event)
 
     def open(self, path) -> None:
         try:
@@ -176,10 +292,23 @@ class LoadScene(Scene):
         game.open(self.app)
 
     def draw(self, surface: pygame.Surface) -> None:
-        p = self.app.palette
+        p, t = self.app.palette, self.app.text
         veil(surface, 200)
-        title = "Load a game" if self.saves else "No saved games yet"
-        self.panel(surface, self.L["frame"], title, accent=p.accent)
+        per = layout.load_rows(self.app.size, self.header_height())
+        n = len(self.saves)
+        title = "Load a game" if n else "No saved games yet"
+        right = f"{self.page * per + 1}–{min(n, (self.page + 1) * per)} of {n}" if n else ""
+        r = self.panel(surface, self.L["panel"], title, accent=p.accent, right=right)
+        if self.note:
+            t.blit(
+                surface,
+                self.note,
+                (r.centerx, self.L["panel"].bottom + 6),
+                t.px(14),
+                p.caution,
+                anchor="midtop",
+                max_width=self.app.size[0] - 20,
+            )
 
 
 class MessageScene(Scene):
