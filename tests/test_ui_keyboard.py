@@ -51,7 +51,11 @@ def test_every_option_reads_and_chooses_by_keyboard(ui_app) -> None:
         assert room.tip is not None, o.name
         assert room.tip[1][:2] == [o.name, o.description]
         hover = room.cards.hit(room.card_rect(i).center, room.view())
-        assert hover is not None and room.tip[1] == hover[1]
+        assert hover is not None and room.tip[1][:3] == hover[1][:3]
+        # and, once estimated, each metric's expected value against holding course
+        d.wait(lambda o=o: d.app.game.cached_what_if(o.id) is not None, what="the forecast")
+        d.frames(1)
+        assert room.tip is not None and "days" in room.tip[1][-1], room.tip[1]
 
 
 def test_setup_arrows_step_both_ways(ui_app) -> None:
