@@ -123,3 +123,29 @@ def test_load_lists_every_save_by_what_it_is_and_deletes_one(ui_app, data_dir) -
     assert victim.exists() and "again" in d.scene.note
     d.key(pygame.K_DELETE)
     assert not victim.exists() and len(d.scene.saves) == 11
+
+
+def test_watching_shows_true_values_and_advances_by_itself(ui_app) -> None:
+    d = ui_app(scenario=MINI_SCENARIO)
+    d.key(pygame.K_RETURN)
+    while "Watch" not in d.scene.button_named("side").text:
+        d.click_button("side_next")
+    d.click_button("continue")
+    d.click_button("begin")
+    game = d.app.game
+    assert d.scene.name == "room" and game.watch
+    assert all(m.exact for m in game.snapshot.metrics)  # the observer sees true values
+    assert game.session.turn == 0
+    for _ in range(4):
+        d.key(pygame.K_PLUS, unicode="+")
+    assert game.auto_delay == 0.6
+    assert "auto" in d.scene.commit_button.text
+    d.wait(lambda: game.session.turn >= 2 and d.scene.name == "room", what="two turns")
+    d.key(pygame.K_MINUS)
+    d.key(pygame.K_MINUS)
+    d.key(pygame.K_MINUS)
+    d.key(pygame.K_MINUS)
+    assert game.auto_delay is None
+    turn = game.session.turn
+    d.frames(120)
+    assert game.session.turn == turn  # by hand again: nothing moves

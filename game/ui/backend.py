@@ -135,6 +135,7 @@ class Game:
         self.seed = int(session.seed)
         self.temperature = temperature
         self.watch = actor is None
+        self.auto_delay: float | None = None  # watching: seconds per turn, None: by hand
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brink-engine")
         self._whatif: dict[tuple[int, str], WhatIf] = {}
         self._pending: dict[tuple[int, str], Future] = {}
@@ -215,6 +216,12 @@ class Game:
         s = self.session
         view = s.view(self.viewer)
         metrics = tuple(view.metrics)
+        if self.watch:  # the observer sees true values: each metric as a side that knows it
+            views = [s.view(a.id) for a in self.scenario.actors]
+            metrics = tuple(
+                next((v.metrics[k] for v in views if v.metrics[k].exact), m)
+                for k, m in enumerate(metrics)
+            )
         options = tuple(view.options)
         news = tuple(reversed(view.news))
         stage_ids = [st.id for st in self.scenario.ladder]

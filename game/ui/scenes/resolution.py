@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pygame_gui  # noqa: F401  (widgets come through Scene.button)
 
 from game.engine.views import MetricChange
-from game.ui import draw, layout
+from game.ui import draw, layout, watch
 from game.ui import palette as pal
 from game.ui.backend import Game, Resolution
 from game.ui.icons import icon
@@ -43,6 +43,7 @@ class ResolutionScene(Scene):
         self.res = res
         self.events_scroll = ScrollLines()
         self.why_scroll = ScrollArea()
+        self.shown_for = 0.0
 
     def build_ui(self) -> None:
         L = layout.resolution(self.app.size)
@@ -54,6 +55,19 @@ class ResolutionScene(Scene):
 
     def proceed(self) -> None:
         self.app.pop()
+
+    def update(self, dt: float) -> None:
+        self.shown_for += dt
+        if watch.due(self.game, self.shown_for):
+            self.shown_for = -1e9  # once
+            self.proceed()
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if self.game.watch and watch.speed_step(event):
+            watch.change_speed(self.game, watch.speed_step(event))
+            self.shown_for = 0.0
+            return None
+        return super().handle_key(event)
 
     def default_action(self, event: pygame.event.Event) -> pygame.event.Event | None:
         self.proceed()
@@ -263,13 +277,20 @@ class ResolutionScene(Scene):
             )
             return
         w = res.odds
+        viewer = next((a for a in g.scenario.actors if a.id == g.viewer), None)
+        side = (viewer.short_name or viewer.name) if viewer else "the first side"
+        who = f"{side} holds course" if g.watch else "you hold course"
         r = self.panel(
             surface,
             self.L["odds"],
             "The odds now",
-            right=f"within {w.horizon} turns if you hold course · grey: what you expected"
-            if w
-            else "",
+            right=(
+                f"within {w.horizon} turns if {who} · grey: what you expected"
+                if w and not g.watch
+                else f"within {w.horizon} turns if {who}"
+                if w
+                else ""
+            ),
         )
         if w is None:
             return

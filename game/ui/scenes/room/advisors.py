@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from game.engine.views import Advice
+from game.ui import draw
 from game.ui.pg import pygame
 from game.ui.scenes.common import dots
 from game.ui.scenes.room.cards import option_key
@@ -32,6 +33,15 @@ class AdvisorsPanel(Panel):
 
     def draw(self, surface: pygame.Surface, view: RoomView) -> None:
         p, t = self.app.palette, self.app.text
+        if view.watching:  # the observer: no side's advisors, the watch's own controls
+            r = draw.panel(surface, self.rect, p, t, "Watching")
+            text = (
+                "You watch both sides. The indicators show true values, which the sides "
+                "see only through their intelligence. Enter: next turn; + and −: "
+                "auto-advance speed."
+            )
+            t.blit_wrapped(surface, text, r, t.px(13), p.text)
+            return
         self.frame(surface)
         r = self.inner
         if view.advice is None:

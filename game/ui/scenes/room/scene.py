@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
-from game.ui import draw, layout
+from game.ui import draw, layout, watch
 from game.ui.backend import Game, Resolution
 from game.ui.markers import Marker
 from game.ui.palette import Colour
@@ -64,6 +64,7 @@ class RoomScene(Scene):
         self.error = ""
         self.tip: Tip | None = None
         self.tip_anchor: tuple[int, int] = (0, 0)
+        self.shown_for = 0.0  # seconds this turn has been on screen (watching: auto-advance)
         self.hover_t = 0.0
         self.last_mouse = (-1, -1)
         self.news_count = len(self.snap.news)
@@ -139,7 +140,8 @@ class RoomScene(Scene):
 
     def commit_text(self) -> str:
         if self.game.watch:
-            return "Next turn  (Enter)"
+            d = self.game.auto_delay
+            return "Next turn  (Enter)" if d is None else f"Next turn  (auto, {d:g} s)"
         if self.selected is None:
             return "Choose an option"
         t = self.app.text
@@ -205,6 +207,7 @@ class RoomScene(Scene):
 
     def resume(self) -> None:
         super().resume()
+        self.shown_for = 0.0
         if self.result is not None:  # back from the resolution screen: the new turn
             self.result = None
             self.selected = None
@@ -222,6 +225,11 @@ class RoomScene(Scene):
 
     # ---------------------------------------------------------------- events
     def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if self.game.watch and watch.speed_step(event):
+            watch.change_speed(self.game, watch.speed_step(event))
+            self.shown_for = 0.0
+            self.refresh_commit()
+            return None
         if self.resolving is not None:
             return event if event.key == pygame.K_ESCAPE else None
         k = event.key
@@ -322,6 +330,10 @@ class RoomScene(Scene):
         )
 
     def update(self, dt: float) -> None:
+        self.shown_for += dt
+        if self.resolving is None and watch.due(self.game, self.shown_for):
+            self.shown_for = 0.0
+            self.commit()
         mouse = pygame.mouse.get_pos()
         if mouse != self.last_mouse:
             self.last_mouse = mouse
