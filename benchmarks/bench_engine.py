@@ -2,12 +2,13 @@
 
     python benchmarks/bench_engine.py            # human-readable table
     python benchmarks/bench_engine.py --json     # one JSON object
-    python benchmarks/bench_engine.py --games 100 --jobs 2
+    python benchmarks/bench_engine.py --games 100
 
 ``ai_move_ms`` is the median time of one AI decision at the default settings on
 one core (thread pools are pinned to one thread before numpy is imported).
 ``outcome_shares`` is each outcome's share over ``--games`` AI-against-AI games,
-seeds 0..games-1 (in parallel worker processes, each single-threaded).
+seeds 0..games-1, played by the balance lab (``brink lab``: the same games as
+``brink autoplay --seed 0..games-1``, in one process).
 Floors (issue 5): ai_move_ms ≤ 300; no outcome above 80%; every outcome ≥ 2%.
 """
 
@@ -30,7 +31,6 @@ import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
-from concurrent.futures import ProcessPoolExecutor  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,33 +106,17 @@ def time_ai_moves(path: str, moves: int, worlds: int | None, horizon: int | None
     return times[:moves]
 
 
-def _play(job: tuple[str, int, int | None, int | None]) -> tuple[int, str, int]:
-    path, seed, worlds, horizon = job
-    from game.engine import Session
-
-    s = Session.new(
-        _loaded(path), seed=seed, seats={}, ai=_settings(worlds, horizon), autosave=False
-    )
-    while not s.over:
-        s.resolve()
-    return seed, s.outcome or "", s.turn
-
-
 def outcome_shares(
-    path: str, games: int, jobs: int, worlds: int | None, horizon: int | None
+    path: str, games: int, worlds: int | None, horizon: int | None
 ) -> tuple[dict[str, float], dict[str, float]]:
-    from game.scenario import load_scenario
+    from game.lab.games import play_games
 
-    outcomes = [o.id for o in load_scenario(path).scenario.outcomes]
-    work = [(path, seed, worlds, horizon) for seed in range(games)]
-    if jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as ex:
-            results = list(ex.map(_play, work, chunksize=4))
-    else:
-        results = [_play(w) for w in work]
-    counts = Counter(o for _seed, o, _t in results)
+    loaded = _loaded(path)
+    records = play_games(loaded, games, 0, _settings(worlds, horizon))
+    outcomes = [o.id for o in loaded.scenario.outcomes]
+    counts = Counter(r.outcome for r in records)
     shares = {o: counts.get(o, 0) / games for o in outcomes}
-    turns = [t for _s, _o, t in results]
+    turns = [r.length for r in records]
     return shares, {"mean_turns": statistics.fmean(turns), "max_turns": max(turns)}
 
 
@@ -144,7 +128,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--games", type=int, default=1000, help="AI-vs-AI games for the shares")
     p.add_argument("--moves", type=int, default=60, help="AI decisions to time")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     p.add_argument("--worlds", type=int, help="override AISettings.worlds (default: engine's)")
     p.add_argument("--horizon", type=int, help="override AISettings.horizon")
     args = p.parse_args(argv)
@@ -157,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         os.sched_setaffinity(0, before)
     ai_ms = statistics.median(times)
     t0 = time.perf_counter()
-    shares, turns = outcome_shares(args.scenario, args.games, args.jobs, args.worlds, args.horizon)
+    shares, turns = outcome_shares(args.scenario, args.games, args.worlds, args.horizon)
     elapsed = time.perf_counter() - t0
     cfg = _settings(args.worlds, args.horizon)
     floors = {
@@ -176,7 +159,6 @@ def main(argv: list[str] | None = None) -> int:
         "ai_settings": cfg.to_dict(),
         "default_settings": cfg == AISettings(),
         "games_seconds": round(elapsed, 1),
-        "jobs": args.jobs,
         "floors_met": floors,
     }
     if args.json:

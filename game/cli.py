@@ -1,4 +1,4 @@
-"""Command line: ``brink [play|check|schema|simulate|autoplay|replay|report|briefing|...]``.
+"""Command line: ``brink [play|check|simulate|autoplay|lab|sweep|replay|report|...]``.
 
 Each command's work lives in its own layer and is imported only when that
 command runs, so ``brink check`` and ``brink simulate`` never import pygame.
@@ -194,6 +194,57 @@ def build_parser() -> argparse.ArgumentParser:
     auto.add_argument("--save", metavar="FILE", help="save the game's log to FILE")
     auto.add_argument("--quiet", action="store_true", help="print only the outcome")
     auto.set_defaults(func=_lazy("game.engine.cli:autoplay"))
+
+    lab = sub.add_parser(
+        "lab", help="many computer-against-computer games: outcome shares and calibration bands"
+    )
+    lab.add_argument("scenario", help="scenario file")
+    lab.add_argument("--games", type=int, default=1000, help="games to play (default 1000)")
+    lab.add_argument(
+        "--seed", type=int, default=0, help="game k plays as autoplay --seed SEED+k (default 0)"
+    )
+    lab.add_argument("--turns", type=int, help="stop every game after this many turns")
+    lab.add_argument(
+        "--worlds", type=int, help="computer's forecast worlds (default: the game's, 2000)"
+    )
+    lab.add_argument("--horizon", type=int, help="computer's look-ahead in turns (default 6)")
+    lab.add_argument(
+        "--workers", type=int, default=1, help="processes of a local Dask cluster (default 1: none)"
+    )
+    lab.add_argument("--scheduler", metavar="ADDRESS", help="run the games on this Dask cluster")
+    lab.add_argument("--json", action="store_true", help="print one JSON object")
+    lab.add_argument(
+        "--games-detail", action="store_true", help="with --json: every game's moves too"
+    )
+    lab.add_argument("--csv", metavar="FILE", help="also write one row per game and turn")
+    lab.set_defaults(func=_lazy("game.lab.cli:lab"))
+
+    sw = sub.add_parser("sweep", help="sensitivity: which numbers move the calibration bands")
+    sw.add_argument("scenario", help="scenario file")
+    sw.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="PATH=LOW:HIGH",
+        help="a number of the YAML and its range, e.g. options.strike_boats.effects.tension.mean",
+    )
+    sw.add_argument("--samples", type=int, default=16, help="parameter sets (default 16)")
+    sw.add_argument("--method", choices=["lhs", "sobol"], default="lhs", help="sampling design")
+    sw.add_argument(
+        "--mode", choices=["lab", "simulate"], default="lab", help="run the lab or simulate"
+    )
+    sw.add_argument("--games", type=int, default=50, help="lab games per sample (default 50)")
+    sw.add_argument("--runs", type=int, default=5000, help="simulate worlds per sample")
+    sw.add_argument("--worlds", type=int, help="computer's forecast worlds (lab mode)")
+    sw.add_argument("--horizon", type=int, help="computer's look-ahead (lab mode)")
+    sw.add_argument("--seed", type=int, default=0, help="seed of the design and the games")
+    sw.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler")
+    sw.add_argument(
+        "--workers", type=int, default=2, help="local cluster processes (default 2; 0: serial)"
+    )
+    sw.add_argument("--html", metavar="FILE", help="write the tornado chart page to FILE")
+    sw.add_argument("--json", action="store_true", help="print one JSON object")
+    sw.set_defaults(func=_lazy("game.lab.cli:sweep"))
 
     rep = sub.add_parser("replay", help="re-play a saved game")
     rep.add_argument("file", help="a saved game (JSON)")

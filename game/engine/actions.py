@@ -227,6 +227,15 @@ KINDS: dict[str, ActionKind] = {
             ),
         ),
         ActionKind(
+            "times_up",
+            (),
+            (),
+            stream=False,
+            console=True,
+            replay=lambda s, a, r: s.console.times_up(),
+            words=lambda a, scn: "Time's up: the teacher's lesson length was reached (no outcome)",
+        ),
+        ActionKind(
             "advice",
             ("actor", "advice"),
             (),

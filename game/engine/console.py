@@ -162,6 +162,22 @@ class Console:
         s.revealed = True
         s.changed()
 
+    def times_up(self) -> None:
+        """The lesson's time ran out: play stops before this turn resolves, with no outcome.
+
+        Unlike ``end_game`` nothing is decided: the game is not ``over`` and has no outcome,
+        so the report scores no forecast whose window was still open (the game reads as
+        stopped while running)."""
+        s = self._s
+        s.check_running()
+        self._record("times_up")
+        s.times_up = True
+        s.commits.clear()
+        s.classroom.locks.clear()
+        s.add_news("Time's up: the lesson ends here, with no outcome decided", "inject")
+        s.changed()
+        autosave(s)
+
     def end_game(self, outcome: str | None = None) -> None:
         """End the game now, before this turn resolves: with ``outcome`` (an outcome id),
         by default the scenario's turn-limit outcome (e.g. a frozen standoff)."""

@@ -110,6 +110,7 @@ class Session:
         self.console: Console = Console(self)
         self.turn_log: TurnLog = TurnLog()
         self.revealed = False
+        self.times_up = False  # the lesson's time ran out: play stops, no outcome is scored
         self.created = created
         self.state: State = initial_state(c, 1, stream(seed, START))
         self.news: list[NewsItem] = []
@@ -293,6 +294,8 @@ class Session:
     def check_running(self) -> None:
         if self.over:
             raise EngineError("the game is over")
+        if self.times_up:
+            raise EngineError("time's up: the lesson has ended")
 
     # --- what happens between resolutions --------------------------------------------------------
 
@@ -528,7 +531,7 @@ class Session:
 
     def waiting(self) -> list[str]:
         """Actors that still need to commit this turn (computer seats never wait)."""
-        if self.over:
+        if self.over or self.times_up:
             return []
         return [
             aid

@@ -12,11 +12,13 @@ from typing import Any
 
 from game.scenario.schema import (
     Basis,
+    Calibration,
     Chance,
     Comparison,
     Condition,
     Effect,
     Scenario,
+    Statistic,
 )
 
 Finding = tuple[tuple[Any, ...], str, str]
@@ -270,6 +272,10 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         if inj.basis is not None:
             yield from basis(p, inj.basis, "inject")
 
+    # Calibration bands: the groups' ids and the reference classes they come from
+    if scn.calibration is not None:
+        yield from _calibration(scn, scn.calibration, stages, outcomes, events, ref_ids)
+
     # Options nobody can choose: their stages or conditions never hold.
     reachable = _reachable_stages(scn, stages)
     for i, a in enumerate(scn.actors):
@@ -316,3 +322,45 @@ def _ladder(scn: Scenario, stages: list[str]) -> Iterator[Finding]:
         can_down = i > 0 and s.down.can_happen()
         if not (can_up or can_down or moving_events or s.id in ending):
             yield ("ladder", i), f"stage {s.id!r} can never be left", "error"
+
+
+def _calibration(
+    scn: Scenario,
+    cal: Calibration,
+    stages: list[str],
+    outcomes: set[str],
+    events: set[str],
+    ref_ids: set[str] | None,
+) -> Iterator[Finding]:
+    p = ("calibration",)
+    if cal.armed is not None:
+        for i, eid in enumerate(cal.armed.events):
+            if eid not in events:
+                yield (*p, "armed", "events", i), _unknown("event", eid, events), "error"
+        if cal.armed.from_stage is not None and cal.armed.from_stage not in stages:
+            yield (
+                (*p, "armed", "from_stage"),
+                _unknown("stage", cal.armed.from_stage, stages),
+                "error",
+            )
+    yield from _dupes(cal.bands, (*p, "bands"), "band")
+    for i, b in enumerate(cal.bands):
+        q = (*p, "bands", i)
+        for j, oid in enumerate(b.outcomes):
+            if oid not in outcomes:
+                yield (*q, "outcomes", j), _unknown("outcome", oid, outcomes), "error"
+        for j, eid in enumerate(b.events):
+            if eid not in events:
+                yield (*q, "events", j), _unknown("event", eid, events), "error"
+        if b.stage is not None and b.stage not in stages:
+            yield (*q, "stage"), _unknown("stage", b.stage, stages), "error"
+        if b.statistic == Statistic.median_length and b.band[1] > scn.meta.turn_limit:
+            yield (
+                (*q, "band"),
+                f"a median length above the turn limit ({scn.meta.turn_limit}) cannot be measured",
+                "warning",
+            )
+        if ref_ids is not None:
+            for j, rid in enumerate(b.references):
+                if rid not in ref_ids:
+                    yield (*q, "references", j), _unknown("reference id", rid, ref_ids), "error"

@@ -431,6 +431,78 @@ class Outcome(_Sourced):
     )
 
 
+class Statistic(StrEnum):
+    """What a calibration band measures over a lab run (docs/scenario-format.md)."""
+
+    share = "share"  # share of games ending in one of ``outcomes``
+    median_length = "median_length"  # median game length in turns
+    armed_share = "armed_share"  # share of games with an armed incident (``armed``)
+    stage_share = "stage_share"  # share of games whose ladder reached ``stage`` or above
+    event_share = "event_share"  # share of games in which any of ``events`` fired
+
+
+class CalibrationBand(_Model):
+    """A statistic of many computer-against-computer games and the range it should fall in."""
+
+    id: Id
+    name: str = Field(description="The group in plain words, e.g. War or Ended by agreement.")
+    statistic: Statistic = Field(default=Statistic.share)
+    outcomes: list[Id] = Field(
+        default_factory=list, description="The outcome ids of the group (statistic: share)."
+    )
+    stage: Id | None = Field(default=None, description="Ladder stage (statistic: stage_share).")
+    events: list[Id] = Field(
+        default_factory=list, description="Event ids (statistic: event_share)."
+    )
+    band: tuple[Num, Num] = Field(
+        description="[low, high]: shares in [0, 1], lengths in turns; both ends included."
+    )
+    references: list[str] = Field(
+        min_length=1,
+        description="Ids of the reference classes the band comes from (the reference sheet).",
+    )
+    note: str = Field(default="", description="How the band was read from its references.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CalibrationBand:
+        lo, hi = self.band
+        if lo > hi:
+            raise ValueError(f"band [{lo:g}, {hi:g}]: low is above high")
+        if self.statistic != Statistic.median_length and (lo < 0.0 or hi > 1.0):
+            raise ValueError(f"band [{lo:g}, {hi:g}]: a share lies in [0, 1]")
+        if lo < 0.0:
+            raise ValueError(f"band [{lo:g}, {hi:g}]: a length is not negative")
+        needs = {
+            Statistic.share: ("outcomes", bool(self.outcomes)),
+            Statistic.stage_share: ("stage", self.stage is not None),
+            Statistic.event_share: ("events", bool(self.events)),
+        }.get(self.statistic)
+        if needs is not None and not needs[1]:
+            raise ValueError(f"statistic {self.statistic.value!r} needs {needs[0]!r}")
+        return self
+
+
+class ArmedIncident(_Model):
+    """What counts as an armed incident in the lab's report."""
+
+    events: list[Id] = Field(
+        default_factory=list, description="Any of these events firing is an armed incident."
+    )
+    from_stage: Id | None = Field(
+        default=None, description="Reaching this ladder stage (or above) is one too."
+    )
+
+
+class Calibration(_Model):
+    """Bands the lab checks a scenario against, each with its reference classes."""
+
+    armed: ArmedIncident | None = Field(
+        default=None,
+        description="Armed incident (none: the ladder climbing above the initial stage).",
+    )
+    bands: list[CalibrationBand] = Field(default_factory=list)
+
+
 class Inject(_Model):
     id: Id
     turn: Int = Field(ge=1, description="Fires at the start of this turn.")
@@ -477,3 +549,6 @@ class Scenario(_Model):
     outcomes: list[Outcome] = Field(min_length=2)
     injects: list[Inject] = Field(default_factory=list)
     debrief: list[str] = Field(default_factory=list, description="Discussion questions.")
+    calibration: Calibration | None = Field(
+        default=None, description="Calibration bands for the balance lab (brink lab)."
+    )

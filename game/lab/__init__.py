@@ -1,0 +1,1 @@
+"""The balance lab: many computer-against-computer games, calibration bands, sweeps."""
