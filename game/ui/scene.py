@@ -131,6 +131,15 @@ class Scene:
             )
         return b
 
+    def label_for(self, rect: pygame.Rect, *texts: str, size: int = 17) -> str:
+        """The first of ``texts`` (longest first) that fits a button of ``rect`` whole, at
+        the theme's ``size`` scaled by the text setting; else the last."""
+        t = self.app.text
+        for text in texts:
+            if t.width(text, t.px(size), "bold") <= rect.width - 16:
+                return text
+        return texts[-1]
+
     def add(self, element: E) -> E:
         self.elements.append(element)
         return element

@@ -96,8 +96,12 @@ class BriefingScene(Scene):
             )
         )
         self.button(L["button[0]"], "‹  Back", self.app.pop, "back")
-        label = "Take your seat  ›" if self.choice.actor else "Start watching  ›"
-        self.button(L["button[1]"], label, self.begin, "begin")
+        r = L["button[1]"]
+        if self.choice.actor:
+            label = self.label_for(r, "Take your seat  ›", "Begin  ›", "Go")
+        else:
+            label = self.label_for(r, "Start watching  ›", "Watch  ›", "Go")
+        self.button(r, label, self.begin, "begin")
         if self.focus_index < 0:
             self.focus_named("begin")
 

@@ -54,11 +54,16 @@ def top_bar(
         r = t.blit(surface, "BRINKMANSHIP", (x, rect.centery), size, p.caution, "bold", "midleft")
         x = r.right + 16
     room = max(0, title_until - x - 16)
-    ts = t.size_to_fit(title, size, room)
-    lines = [title]
-    if t.width(title, ts) > room:  # two lines, at a size at which two fit the bar
-        ts = max(8, min(ts, (rect.height - 4) // 2 * 10 // 12))
-        lines = t.wrap(title, ts, room)
+    two = max(8, min(size, (rect.height - 4) // 2 * 10 // 12))  # a size at which 2 lines fit
+    # the title on one line, else on two, else its part before a colon
+    for text in (title, title.split(":")[0]):
+        ts = t.size_to_fit(text, size, room)
+        lines = [text]
+        if t.width(text, ts) > room:
+            ts = two
+            lines = t.wrap(text, ts, room)
+        if len(lines) <= 2 and not any(line.endswith("…") for line in lines):
+            break
     lh = t.line_height(ts)
     y = rect.centery - lh * len(lines) // 2
     for line in lines[:2]:

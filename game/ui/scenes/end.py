@@ -107,18 +107,22 @@ class EndScene(Scene):
     def build_ui(self) -> None:
         # no button has the focus at first: Enter, pressed to advance the last turn,
         # must not start a new game or leave the verdict unread
-        buttons = []
+        buttons: list[tuple[tuple[str, ...], object, str]] = []
         if report_available():
-            buttons.append(("Open the report", self.report, "report"))
+            buttons.append((("Open the report", "Report"), self.report, "report"))
         if not self.classroom:
-            buttons.append(("Replay (same seed)", self.replay, "replay"))
-        buttons.append(("New game", self.new_game, "new_game"))
-        buttons.append(("Title", self.to_title, "title"))
+            buttons.append((("Replay (same seed)", "Replay"), self.replay, "replay"))
+        buttons.append((("New game", "New"), self.new_game, "new_game"))
+        buttons.append((("Title",), self.to_title, "title"))
         L = layout.end(self.app.size, len(buttons))
         self.L = L
-        tips = {"report": "The after-action report, in your web browser"}
-        for i, (text, fn, oid) in enumerate(buttons):
-            self.button(L[f"button[{i}]"], text, fn, oid, tooltip=tips.get(oid))
+        tips = {
+            "report": "The after-action report, in your web browser",
+            "replay": "The same scenario and seed from the start",
+        }
+        for i, (texts, fn, oid) in enumerate(buttons):
+            r = L[f"button[{i}]"]
+            self.button(r, self.label_for(r, *texts), fn, oid, tooltip=tips.get(oid))
 
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
         if self.scroller.handle(event):
@@ -226,15 +230,15 @@ class EndScene(Scene):
             t.blit(surface, part, (r.centerx, y), t.px(15), p.text, "regular", "midtop")
             y += t.line_height(t.px(15))
         y += 2
-        if oc and not by_teacher:
-            t.blit_wrapped(
-                surface,
-                oc.description,
-                pygame.Rect(r.x + r.width // 6, y, r.width * 2 // 3, r.bottom - y),
-                t.px(13),
-                p.dim,
-                max_lines=2,
-            )
+        if oc and not by_teacher:  # the ending's description, when it fits whole
+            box = pygame.Rect(r.x + r.width // 8, y, r.width * 3 // 4, r.bottom - y)
+            for size in (t.px(13), t.px(12), t.px(11)):
+                lines = t.wrap(oc.description, size, box.width)
+                if len(lines) * t.line_height(size) <= box.height:
+                    for line in lines:
+                        t.blit(surface, line, (r.centerx, y), size, p.dim, anchor="midtop")
+                        y += t.line_height(size)
+                    break
         self.draw_verdict(surface, self.L["verdict"])
         self.draw_timeline(surface, self.L["timeline"])
         if self.classroom:
@@ -264,13 +268,14 @@ class EndScene(Scene):
         for side in shown:
             head = "Your objectives" if side.actor == self.game.actor else side.name
             out.append(Line(head, p.text, 15, "bold", gap=8))
+            out.append(Line(side.meaning(), p.text, 13))
+            out.append(Line(side.luck_line(), p.dim, 13))
             objs = sorted(side.objectives, key=lambda o: o.detail != "it happened")
-            for o in objs:
+            for k, o in enumerate(objs):
                 word = {True: "Met", False: "Missed", None: "Unchanged"}[o.met]
                 col = {True: p.calm, False: p.danger, None: p.dim}[o.met]
-                out.append(Line(f"{word}: {o.text} — {o.detail}", p.text, 13, mark=col))
-            out.append(Line(side.meaning(), p.text, 13, gap=4))
-            out.append(Line(side.luck_line(), p.dim, 13))
+                text = f"{word}: {o.text} — {o.detail}"
+                out.append(Line(text, p.text, 13, mark=col, gap=4 if k == 0 else 0))
         return out
 
     def draw_verdict(self, surface: pygame.Surface, rect: pygame.Rect) -> None:

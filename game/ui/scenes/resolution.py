@@ -120,16 +120,20 @@ class ResolutionScene(Scene):
                 text = mv.option_name + (
                     "  (covert, exposed)" if mv.exposed else "  (covert)" if mv.covert else ""
                 )
-                t.blit(
-                    surface,
-                    text,
-                    (r.x + 26 + w + lh, y + lh // 2),
-                    size,
-                    p.text,
-                    "regular",
-                    "midleft",
-                    max_width=r.right - (r.x + 26 + w + lh),
-                )
+                tx = r.x + 26 + w + lh
+                # the move's name whole: on as many lines as it needs beside the icon
+                parts = t.wrap(text, size, r.right - tx)
+                for k, part in enumerate(parts):
+                    t.blit(
+                        surface,
+                        part,
+                        (tx, y + lh // 2 + k * lh),
+                        size,
+                        p.text,
+                        "regular",
+                        "midleft",
+                    )
+                y += lh * (len(parts) - 1)
             y += lh
             o = next((x for x in a.options if x.id == mv.option), None) if mv else None
             if o is not None:  # the description when it fits whole
@@ -298,35 +302,36 @@ class ResolutionScene(Scene):
         dec = next((d for d in g.decisions if d.turn == res.turn), None)
         before = dec.odds if dec is not None else None
         n = len(rows)
-        cw = r.width // max(1, n)
         size = t.px(12)
+        # columns as wide as the widest name; a second row when they do not all fit
+        need = max(t.width(name, size) for _, name, _ in rows) + 10
+        need = max(need, t.width("expected 100%", size) + 10)
+        cols = max(1, min(n, r.width // max(1, need)))
+        n_rows = -(-n // cols)
+        cw = r.width // cols
+        lh = t.line_height(size)
+        row_h = r.height // n_rows
+        big = t.px(min(26, max(14, (row_h - 2 * lh) * 0.8)))
+        show_was = before is not None and row_h >= t.line_height(big) + 2 * lh + 4
         for k, (oid, name, _kind) in enumerate(rows):
-            x = r.x + k * cw
+            x = r.x + (k % cols) * cw
+            y = r.y + (k // cols) * row_h
             col = outcome_colour(p, g.scenario, oid)
             v = w.p.get(oid, 0.0)
-            big = t.px(min(26, max(14, r.height * 0.28)))
-            t.blit(surface, draw.pct(v), (x + cw // 2, r.y + 2), big, col, "bold", "midtop")
-            t.blit(
-                surface,
-                name,
-                (x + cw // 2, r.y + 4 + t.line_height(big)),
-                size,
-                p.dim,
-                "regular",
-                "midtop",
-                max_width=cw - 6,
-            )
-            if before is not None and r.height > t.line_height(big) + 2 * t.line_height(size) + 8:
+            t.blit(surface, draw.pct(v), (x + cw // 2, y + 2), big, col, "bold", "midtop")
+            yy = y + 4 + t.line_height(big)
+            t.blit(surface, name, (x + cw // 2, yy), size, p.dim, "regular", "midtop", cw - 4)
+            if show_was and before is not None:
                 was = before.p.get(oid, 0.0)
                 t.blit(
                     surface,
                     f"expected {draw.pct(was)}",
-                    (x + cw // 2, r.y + 6 + t.line_height(big) + t.line_height(size)),
+                    (x + cw // 2, yy + lh),
                     size,
                     p.faint,
                     "regular",
                     "midtop",
-                    max_width=cw - 6,
+                    max_width=cw - 4,
                 )
 
     def labels(self) -> list[str]:

@@ -116,7 +116,11 @@ class SetupScene(Scene):
             (("scenario", title, None), ("side", side, None), ("difficulty", diff[0], diff[2]))
         ):
             back, fwd = partial(self.cycle, what, -1), partial(self.cycle, what, 1)
-            selector(self, L[f"control[{k}]"], what, text, back, fwd, tip)
+            r = L[f"control[{k}]"]
+            inner = pygame.Rect(0, 0, r.width - 2 * r.height - 8, r.height)
+            # a long scenario title gives way to its part before the colon
+            text = self.label_for(inner, text, text.split(":")[0], text.split(":")[0], size=16)
+            selector(self, r, what, text, back, fwd, tip or (title if what == "scenario" else None))
         entry_r, new_r = layout.split_row(L["control[3]"], 0.6, 8)
         self.seed_entry = self.text_entry("seed", entry_r, str(self.seed), 9)
         self.seed_entry.set_allowed_characters("numbers")
@@ -198,7 +202,7 @@ class SetupScene(Scene):
         actor = self.sides()[min(self.side, len(self.sides()) - 1)][0]
         lines = [s.meta.summary.split("\n\n")[0]]
         path = self.paths[self.si]
-        lines.append(f"From: {self.sources.get(path, 'command line')} — {path}")
+        lines.append(f"From: {self.sources.get(path, 'command line')} — {path.name}")
         if actor == CLASSROOM:
             lines.append(
                 "Classroom: teams take turns at this screen, each seeing only its side. "

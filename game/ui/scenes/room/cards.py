@@ -105,7 +105,7 @@ class CardsPanel(Panel):
         lines: list[str] = [opt.name]
         show_tag = False
         for with_tag in (True, False):
-            for sz in range(size, max(8, size - 3) - 1, -1):
+            for sz in range(size, max(8, round(size * 0.75)) - 1, -1):
                 lines = t.wrap(opt.name, sz, tw, "bold")
                 need = len(lines) * t.line_height(sz, "bold") + (slh if with_tag else 0)
                 if need <= room and not any(line.endswith("…") for line in lines):
@@ -115,7 +115,7 @@ class CardsPanel(Panel):
                 continue
             break
         else:
-            size = max(8, size - 3)
+            size = max(8, round(size * 0.75))
             lines = t.wrap(opt.name, size, tw, "bold")
             fit_n = max(1, room // t.line_height(size, "bold"))
             if len(lines) > fit_n:

@@ -49,13 +49,12 @@ class ForecastPanel(Panel):
                 p.caution,
                 "italic",
             )
-            t.blit(
+            t.blit_wrapped(
                 surface,
                 "Thousands of possible futures are being played out.",
-                (r.x, r.y + 24),
+                pygame.Rect(r.x, r.y + t.line_height(t.px(14)) + 4, r.width, r.height),
                 t.px(12),
                 p.dim,
-                max_width=r.width,
             )
             return
         size = t.px(12)
@@ -120,12 +119,7 @@ class ForecastPanel(Panel):
             y += rh
         # the share with no ending yet, apart: it is not an ending and would swamp the bars
         un, uh = w.p.get("unresolved", 0.0), hold.p.get("unresolved", 0.0)
-        t.blit(
-            surface,
-            f"No ending yet in {w.horizon} turns: {draw.pct(un)} (holding course {draw.pct(uh)})",
-            (r.x, r.bottom),
-            small,
-            p.dim,
-            anchor="bottomleft",
-            max_width=r.width,
-        )
+        note = f"No ending yet in {w.horizon} turns: {draw.pct(un)} (holding course {draw.pct(uh)})"
+        if t.width(note, small) > r.width:
+            note = f"No ending in {w.horizon} turns: {draw.pct(un)} (hold {draw.pct(uh)})"
+        t.blit(surface, note, (r.x, r.bottom), small, p.dim, anchor="bottomleft", max_width=r.width)

@@ -125,7 +125,7 @@ class RoomScene(Scene):
             cls="@commit",
             enabled=self.can_commit(),
         )
-        menu = "Menu  Esc" if L["menu_button"].width >= 100 else "Menu"
+        menu = self.label_for(L["menu_button"], "Menu  Esc", "Menu", size=13)
         self.button(L["menu_button"], menu, self.open_menu, "menu", cls="@small_button")
         self.news_box = self.add(
             pygame_gui.elements.UITextBox(
@@ -353,7 +353,8 @@ class RoomScene(Scene):
             # the keyboard's focus shows the details the mouse's hover shows
             r = self.card_rect(self.focus_index)
             self.tip = self.cards.hit(r.center, self.view())
-            self.tip_anchor = (r.x, r.bottom - 12)
+            # over the map's corner: the cards, the forecast and the indicators stay in view
+            self.tip_anchor = (self.L["map"].x - 10, self.L["map"].y - 14)
         if self.resolving is not None and self.resolving.done():
             fut, self.resolving = self.resolving, None
             try:
