@@ -90,7 +90,7 @@ def room(size: tuple[int, int], n_options: int, text_scale: float = 1.0) -> dict
     map_r, cards_area = column(centre, [map_h, 0], m)
 
     commit_h = _clamp(h * 0.075, 36, 60)
-    fc_h = _clamp(body.height * 0.36 * (1 + 0.3 * grow), 150, 380 + 300 * grow)
+    fc_h = _clamp(body.height * 0.40 * (1 + 0.3 * grow), 150, 400 + 300 * grow)
     adv_h = _clamp(body.height * 0.25, 96, 300)
     forecast, advisors, news, commit = column(right, [fc_h, adv_h, 0, commit_h], m)
 

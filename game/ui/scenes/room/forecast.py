@@ -25,7 +25,12 @@ class ForecastPanel(Panel):
         if opt is not None:  # the option's name in full, on two lines if it needs them
             name = f"{view.watching}: {opt.name}" if view.watching else opt.name
             ns = t.px(13)
-            for line in t.wrap(name, ns, r.width, "bold")[:2]:
+            lines = t.wrap(name, ns, r.width, "bold")[:2]
+            rows_need = (len(view.scenario.outcomes) + 2) * t.line_height(t.px(11))
+            if len(lines) > 1 and rows_need + 2 * t.line_height(ns, "bold") > r.height:
+                ns = t.size_to_fit(name, ns, r.width, "bold")  # one line: the rows need room
+                lines = [name]
+            for line in lines:
                 t.blit(surface, line, (r.x, r.y), ns, p.caution, "bold", max_width=r.width)
                 r = pygame.Rect(r.x, r.y + t.line_height(ns, "bold"), r.width, r.height)
                 r.height = self.inner.bottom - r.y
