@@ -14,10 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from game import __version__
+from game.scenario.paths import default_scenario
+
+# The scenario a command plays when none is named (one place: game/scenario/paths.py).
+_DEFAULT = default_scenario().stem
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from game.scenario import check_file
+    from game.scenario.load import check_fact_sheet, is_fact_sheet
+    from game.words import count_text
 
     failed = False
     if not args.files:  # every scenario on this machine: shipped and the teachers' folder
@@ -25,20 +31,32 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         args.files = [str(f) for f in scenario_files()]
     for name in args.files:
-        loaded, problems = check_file(name)
+        sheet = is_fact_sheet(name)
+        if sheet:
+            facts, problems = check_fact_sheet(name)
+        else:
+            loaded, problems = check_file(name)
         for p in problems:
             print(p)
         errors = [p for p in problems if p.severity == "error"]
         warnings = [p for p in problems if p.severity != "error"]
         if errors or (args.strict and warnings):
             failed = True
-        elif loaded is not None:
+            continue
+        tail = f", {count_text(len(warnings), 'warning')}" if warnings else ""
+        if sheet and facts is not None:
+            print(
+                f"{name}: ok — fact sheet, {count_text(len(facts.facts), 'fact')}, "
+                f"{count_text(len(facts.sources), 'source')}" + tail
+            )
+        elif not sheet and loaded is not None:
             s = loaded.scenario
             n_opts = sum(len(a.options) for a in s.actors)
             print(
-                f"{name}: ok — {len(s.metrics)} metrics, {len(s.actors)} actors, {n_opts} options, "
-                f"{len(s.events)} events, {len(s.ladder)} stages, {len(s.outcomes)} outcomes"
-                + (f", {len(warnings)} warnings" if warnings else "")
+                f"{name}: ok — {count_text(len(s.metrics), 'metric')}, "
+                f"{count_text(len(s.actors), 'actor')}, {count_text(n_opts, 'option')}, "
+                f"{count_text(len(s.events), 'event')}, {count_text(len(s.ladder), 'stage')}, "
+                f"{count_text(len(s.outcomes), 'outcome')}" + tail
             )
     return 1 if failed else 0
 
@@ -125,7 +143,8 @@ def _scenario_arg(text: str) -> str:
 
 
 def _resolve_scenarios(args: argparse.Namespace) -> None:
-    """Let scenario arguments be names (``venezuela-2025``), so commands work from any folder."""
+    """Let scenario arguments be names (a shipped file's name without .yaml), so commands
+    work from any folder."""
     if isinstance(getattr(args, "scenario", None), str):
         args.scenario = _scenario_arg(args.scenario)
     elif args.command in ("simulate", "autoplay"):
@@ -145,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     play = sub.add_parser("play", help="open the game window (default), or play in the terminal")
-    play.add_argument("scenario", nargs="?", help="scenario file (default: venezuela-2025)")
+    play.add_argument("scenario", nargs="?", help=f"scenario file (default: {_DEFAULT})")
     play.add_argument("--text", action="store_true", help="play in the terminal instead")
     play.add_argument("--as", dest="actor", help="actor to play (text mode)")
     play.add_argument("--seed", type=int, help="random seed (default: random, shown)")
@@ -164,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     sch.set_defaults(func=_cmd_schema)
 
     sim = sub.add_parser("simulate", help="Monte Carlo: outcome odds over many worlds")
-    sim.add_argument("scenario", nargs="?", help="scenario file or name (default: venezuela-2025)")
+    sim.add_argument("scenario", nargs="?", help=f"scenario file or name (default: {_DEFAULT})")
     sim.add_argument("--runs", type=int, default=10_000, help="worlds to simulate")
     sim.add_argument("--turns", type=int, help="turns to run (default: the scenario's limit)")
     sim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -173,14 +192,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="ACTOR=POLICY",
-        help="OPTION, random, or mix:opt=0.5,opt2=0.5 (default: random)",
+        help="ACTOR=OPTION, random, mix:opt=0.5,opt2=0.5, line:opt,opt2,... (one option a "
+        "turn, then hold course) or history (the scenario's history line); a bare "
+        "'history' plays every side's line (default: random)",
+    )
+    sim.add_argument(
+        "--injects",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="fire the scenario's scheduled injects at the start of their turn (default: on)",
     )
     sim.add_argument("--json", action="store_true", help="print one JSON object")
     sim.add_argument("--csv", metavar="FILE", help="also write tidy rows to FILE")
     sim.set_defaults(func=_lazy("game.model.cli:simulate"))
 
     auto = sub.add_parser("autoplay", help="computer against computer, turn by turn")
-    auto.add_argument("scenario", nargs="?", help="scenario file or name (default: venezuela-2025)")
+    auto.add_argument("scenario", nargs="?", help=f"scenario file or name (default: {_DEFAULT})")
     auto.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     auto.add_argument("--turns", type=int, help="stop after this many turns")
     auto.add_argument(
@@ -249,6 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("replay", help="re-play a saved game")
     rep.add_argument("file", help="a saved game (JSON)")
     rep.add_argument("--check", action="store_true", help="exit 0 only if the replay is identical")
+    rep.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="the scenario file, when it has moved since the game was saved",
+    )
     rep.set_defaults(func=_lazy("game.engine.cli:replay"))
 
     report = sub.add_parser("report", help="after-action report (HTML) from saved games")
@@ -259,12 +291,23 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--worlds", type=int, default=10_000, help="worlds for the luck-versus-judgment replay"
     )
+    report.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="the scenario file, when it has moved since the games were saved",
+    )
     report.set_defaults(func=_lazy("game.report.cli:report"))
 
     brief = sub.add_parser("briefing", help="printable role briefing (HTML) for one side")
     brief.add_argument("scenario", help="scenario file or name")
-    brief.add_argument("--actor", required=True, help="the side to brief, e.g. usa")
+    brief.add_argument("--actor", required=True, help="the side to brief (an actor id)")
     brief.add_argument("-o", "--output", default="briefing.html", help="HTML file to write")
+    brief.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="list only the facts known on this day, YYYY-MM-DD (default: the scenario's "
+        "facts_as_of)",
+    )
     brief.set_defaults(func=_lazy("game.report.cli:briefing"))
 
     scn = sub.add_parser(

@@ -16,7 +16,7 @@ from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
 from game.ui.scroll import Line, ScrollArea, ScrollLines
 from game.ui.style import escalation_colour, outcome_colour
-from game.words import short_name
+from game.words import count_text, short_name
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -289,9 +289,9 @@ class ResolutionScene(Scene):
             self.L["odds"],
             "The odds now",
             right=(
-                f"within {w.horizon} turns if {who} · grey: what you expected"
+                f"within {count_text(w.horizon, 'turn')} if {who} · grey: what you expected"
                 if w and not g.watch
-                else f"within {w.horizon} turns if {who}"
+                else f"within {count_text(w.horizon, 'turn')} if {who}"
                 if w
                 else ""
             ),

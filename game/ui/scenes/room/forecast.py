@@ -9,7 +9,7 @@ from game.ui.pg import pygame
 from game.ui.scenes.common import dots
 from game.ui.scenes.room.panel import Panel, RoomView
 from game.ui.style import outcome_colour
-from game.words import short_name
+from game.words import count_text, short_name
 
 
 class ForecastPanel(Panel):
@@ -67,13 +67,15 @@ class ForecastPanel(Panel):
         small = t.px(11)
         slh = t.line_height(small)
         cap = (
-            f"Chance of each ending within {w.horizon} turns · bar: this option, "
+            f"Chance of each ending within {count_text(w.horizon, 'turn')} · bar: this option, "
             "whisker: its 95% interval · tick: holding course"
         )
         caps = t.wrap(cap, small, r.width)
         rows_h = (len(view.scenario.outcomes) + 2) * slh
         if len(caps) * slh + rows_h > r.height:  # tight: the short legend (details: hover)
-            caps = t.wrap(f"Within {w.horizon} turns · tick: holding course", small, r.width)
+            caps = t.wrap(
+                f"Within {count_text(w.horizon, 'turn')} · tick: holding course", small, r.width
+            )
         if len(caps) * slh + rows_h > r.height:
             caps = []
         for line in caps:
@@ -124,7 +126,8 @@ class ForecastPanel(Panel):
             y += rh
         # the share with no ending yet, apart: it is not an ending and would swamp the bars
         un, uh = w.p.get("unresolved", 0.0), hold.p.get("unresolved", 0.0)
-        note = f"No ending yet in {w.horizon} turns: {draw.pct(un)} (holding course {draw.pct(uh)})"
+        turns = count_text(w.horizon, "turn")
+        note = f"No ending yet in {turns}: {draw.pct(un)} (holding course {draw.pct(uh)})"
         if t.width(note, small) > r.width:
-            note = f"No ending in {w.horizon} turns: {draw.pct(un)} (hold {draw.pct(uh)})"
+            note = f"No ending in {turns}: {draw.pct(un)} (hold {draw.pct(uh)})"
         t.blit(surface, note, (r.x, r.bottom), small, p.dim, anchor="bottomleft", max_width=r.width)
