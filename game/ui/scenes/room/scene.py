@@ -70,6 +70,7 @@ class RoomScene(Scene):
         self.last_mouse = (-1, -1)
         self.news_count = len(self.snap.news)
         self._markers_key: tuple[int, int] | None = None
+        self._markers_before: tuple[Marker, ...] = ()
         self._markers: tuple[Marker, ...] = ()
         self.map = MapPanel(app)
         self.indicators = IndicatorsPanel(app)
@@ -302,6 +303,9 @@ class RoomScene(Scene):
             self._markers_key = key
             res = list(self.game.resolutions)
             self._markers = tuple(markers(self.game.scenario, self.snap, res))
+            self._markers_before = (
+                tuple(markers(self.game.scenario, self.snap, res, before=True)) if res else ()
+            )
         return self._markers
 
     def view(self) -> RoomView:
@@ -327,6 +331,7 @@ class RoomScene(Scene):
             hold=g.cached_what_if(g.hold_option()),
             advice=tuple(advice) if advice is not None else None,
             markers=self.markers(),
+            markers_before=self._markers_before,
             watching=watching,
         )
 
