@@ -149,3 +149,35 @@ def test_watching_shows_true_values_and_advances_by_itself(ui_app) -> None:
     turn = game.session.turn
     d.frames(120)
     assert game.session.turn == turn  # by hand again: nothing moves
+
+
+def test_first_turn_tour_opens_once_skips_and_comes_back_from_f1(ui_app, monkeypatch) -> None:
+    monkeypatch.delenv("BRINK_NO_TOUR")
+    from game.ui.scenes.tour import STEPS
+
+    d = ui_app(scenario=MINI_SCENARIO)
+    for _ in range(3):
+        d.key(pygame.K_RETURN)
+    d.frames(3)
+    assert d.scene.name == "tour"
+    seen = [d.scene.labels()[0]]
+    for _ in range(len(STEPS) - 1):
+        d.key(pygame.K_RETURN)  # Enter moves on, never commits underneath
+        seen.append(d.scene.labels()[0])
+    assert seen == [title for _, title, _ in STEPS]
+    d.key(pygame.K_LEFT)
+    assert d.scene.labels()[0] == STEPS[-2][1]
+    d.key(pygame.K_ESCAPE)  # skip
+    assert d.scene.name == "room" and d.app.settings.tour_seen
+    assert d.app.game.session.turn == 0
+    d.key(pygame.K_F1)
+    assert d.scene.name == "help" and "How to play" in d.scene.labels()
+    d.click_button("tour")
+    assert d.scene.name == "tour"
+    d.key(pygame.K_ESCAPE)
+    # a second game: no tour by itself
+    from game.ui.backend import Game
+
+    Game.new(MINI_SCENARIO, 3, "blue").open(d.app)
+    d.frames(4)
+    assert d.scene.name == "room"

@@ -178,6 +178,10 @@ class App:
         return self.stack[-1]
 
     def push(self, scene: Scene) -> Scene:
+        if scene.overlay and self.frames:
+            # what was on screen, widgets and all: an overlay is drawn over it, so the
+            # scene below keeps its text boxes and buttons in view (they are paused)
+            scene.under = self.window.copy()
         if self.stack:
             self.stack[-1].pause()
         self.stack.append(scene)
@@ -301,8 +305,13 @@ class App:
         first = len(self.stack) - 1
         while first > 0 and self.stack[first].overlay:
             first -= 1
-        for scene in self.stack[first:]:
-            scene.draw(surface)
+        under = self.scene.under if self.scene.overlay else None
+        if under is not None and under.get_size() == self.size:
+            surface.blit(under, (0, 0))  # the frame below as it was, widgets included
+            self.scene.draw(surface)
+        else:
+            for scene in self.stack[first:]:
+                scene.draw(surface)
         self.manager.draw_ui(surface)
         self.scene.draw_over(surface)
 

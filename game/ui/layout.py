@@ -437,12 +437,38 @@ def message(size: tuple[int, int]) -> dict[str, Rect]:
 
 
 def help_box(size: tuple[int, int]) -> dict[str, Rect]:
-    """The keys help: a box and its Close button."""
+    """How to play and the keys: a box, its Close button and (in a game) the tour's."""
     w, h = size
     m = margin(size)
-    bw, bh = min(w - 4 * m, 640), min(h - 4 * m, 430)
+    bw, bh = min(w - 4 * m, max(640, round(w * 0.6))), min(h - 4 * m, max(430, round(h * 0.8)))
     box = Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
-    return {"panel": box, "button[0]": Rect(box.centerx - 90, box.bottom - 54, 180, 40)}
+    b = min(200, (bw - 3 * m) // 2)
+    return {
+        "panel": box,
+        "button[0]": Rect(box.centerx + m // 2, box.bottom - 54, b, 40),
+        "button[1]": Rect(box.centerx - m // 2 - b, box.bottom - 54, b, 40),
+    }
+
+
+def tour_box(size: tuple[int, int], target: Rect) -> Rect:
+    """The tour's text box: beside the panel it explains, inside the window."""
+    w, h = size
+    m = margin(size)
+    bw, bh = min(w - 4 * m, max(360, round(w * 0.3))), min(h - 4 * m, max(200, round(h * 0.3)))
+    box = Rect(0, 0, bw, bh)
+    for place in ("right", "left", "below", "above"):
+        if place == "right":
+            box.midleft = (target.right + 2 * m, target.centery)
+        elif place == "left":
+            box.midright = (target.x - 2 * m, target.centery)
+        elif place == "below":
+            box.midtop = (target.centerx, target.bottom + 2 * m)
+        else:
+            box.midbottom = (target.centerx, target.y - 2 * m)
+        box = box.clamp(Rect(m, m, w - 2 * m, h - 2 * m))
+        if not box.colliderect(target):
+            return box
+    return box.clamp(Rect(m, m, w - 2 * m, h - 2 * m))
 
 
 def below_header(rect: Rect, head: int) -> Rect:

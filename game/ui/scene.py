@@ -57,6 +57,7 @@ class Scene:
         self.paused = False
         self.alive = True
         self.keyboard_mode = False
+        self.under: pygame.Surface | None = None  # an overlay: the frame it opened over
 
     # ---- lifecycle
     def startup(self) -> None:

@@ -19,6 +19,7 @@ class Settings:
     text_scale: float = 1.0
     palette: str = "okabe_ito"
     sound: bool = True
+    tour_seen: bool = False  # the first-turn tour was shown (F1 shows it again)
 
     @property
     def size(self) -> tuple[int, int]:

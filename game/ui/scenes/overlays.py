@@ -13,6 +13,7 @@ from game.ui.backend import Game, list_saves
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import veil
+from game.ui.scroll import Line, ScrollLines
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -25,48 +26,120 @@ KEYS = [
     ("Arrow keys", "move between options; change a setting"),
     ("Page Up / Down", "scroll the news feed"),
     ("Esc", "menu: resume, save, load, settings, quit"),
-    ("F1", "this help"),
+    ("F1", "how to play, the keys, and the tour again"),
+    ("Page Up / Down, Home / End", "scroll a long panel (briefing, verdict, help)"),
+    ("+ / −", "watching: the auto-advance speed"),
     ("F9", "teacher console (classroom games; asks for the PIN)"),
 ]
 
 
+HOW_TO_PLAY = [
+    (
+        "The goal",
+        "You lead one side in a crisis. Each turn (a week or so) both sides choose one move "
+        "at the same time; then the turn resolves. The crisis ends in one of several "
+        "endings, or at the turn limit. Your briefing says which endings your government "
+        "wants and which it fears; the end screen scores you against them.",
+    ),
+    (
+        "A turn",
+        "Read the indicators (left) and the news (right). Pick an option (a card, or its "
+        "key). Its details and the what-if forecast show: the chance of each ending within "
+        "a few turns if you take it, against holding course. Then commit (Enter).",
+    ),
+    (
+        "The numbers",
+        "A number with ~ is an estimate through your intelligence: the true value lies "
+        "within the ± (or the range in brackets), most of the time. Forecasts come from "
+        "thousands of simulated futures; a whisker on a bar is its 95% interval.",
+    ),
+    (
+        "The other side",
+        "The computer plays the other side. It does not see your move before choosing, and "
+        "your covert moves stay hidden unless exposed. The escalation ladder (left) shows "
+        "how far the crisis has gone; the map shows forces and strikes.",
+    ),
+    (
+        "After",
+        "The end screen gives your verdict: each objective met or missed, your score "
+        "against the ways the game could have gone, and how much was luck. The report "
+        "(in your browser) goes turn by turn.",
+    ),
+]
+
+
 class HelpScene(Scene):
+    """F1: how to play, then the keys; in a game, the room's tour can be taken again."""
+
     name = "help"
     overlay = True
     pausable = False
     esc_closes = True
 
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.scroller = ScrollLines()
+
+    def in_room(self) -> bool:
+        below = self.app.stack[-2] if len(self.app.stack) > 1 else None
+        return below is not None and below.name == "room"
+
     def build_ui(self) -> None:
         L = layout.help_box(self.app.size)
         self.box = L["panel"]
         self.button(L["button[0]"], "Close (F1)", self.app.pop, "close_help")
+        if self.in_room():
+            self.button(L["button[1]"], "Take the tour", self.tour, "tour")
         self.focus_named("close_help")
+
+    def tour(self) -> None:
+        from game.ui.scenes.tour import TourScene
+
+        self.app.pop()
+        self.app.push(TourScene(self.app, self.app.scene))
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if self.scroller.handle(event):
+            return None
+        steps = {pygame.K_DOWN: 40, pygame.K_UP: -40}
+        if event.key in steps and self.scroller.overflows:
+            self.scroller.scroll(steps[event.key])
+            return None
+        return super().handle_key(event)
+
+    def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if event.type == pygame.MOUSEWHEEL and self.scroller.handle(event):
+            return None
+        return super().handle_event(event)
+
+    def lines(self) -> list[Line]:
+        p = self.app.palette
+        out: list[Line] = []
+        for head, body in HOW_TO_PLAY:
+            out.append(Line(head, p.caution, 15, "bold", gap=6 if out else 0))
+            out.append(Line(body, p.text, 14))
+        out.append(Line("Keys", p.caution, 15, "bold", gap=10))
+        for key, what in KEYS:
+            out.append(Line(f"{key}:  {what}", p.text, 14))
+        out.append(
+            Line(
+                "Everything works by mouse too: click options, hover for details and forecasts.",
+                p.dim,
+                13,
+                gap=6,
+            )
+        )
+        return out
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         veil(surface, 190)
-        r = self.panel(surface, self.box, "Keys", accent=p.caution)
-        size = t.px(15)
-        lh = t.line_height(size) + 6
-        y = r.y + 4
-        col = r.x + min(190, r.width // 3)
-        for key, what in KEYS:
-            if y + lh > self.box.bottom - 60:
-                break
-            t.blit(surface, key, (col - 14, y), size, p.caution, "bold", "topright")
-            t.blit(surface, what, (col, y), size, p.text, max_width=r.right - col)
-            y += lh
-        t.blit(
-            surface,
-            "Everything works by mouse too: click options, hover for forecasts and tooltips.",
-            (r.x, y + 4),
-            t.px(13),
-            p.dim,
-            max_width=r.width,
-        )
+        r = self.panel(surface, self.box, "How to play", accent=p.caution, right="Up, Down: scroll")
+        body = pygame.Rect(r.x, r.y, r.width, self.box.bottom - 64 - r.y)
+        self.scroller.draw(surface, body, self.lines(), t, p)
 
     def labels(self) -> list[str]:
-        return ["Keys", *[k for k, _ in KEYS], *super().labels()]
+        return ["How to play", "Keys", *[k for k, _ in KEYS], *super().labels()]
 
 
 class PauseScene(Scene):

@@ -66,6 +66,7 @@ class RoomScene(Scene):
         self.tip: Tip | None = None
         self.tip_anchor: tuple[int, int] = (0, 0)
         self.shown_for = 0.0  # seconds this turn has been on screen (watching: auto-advance)
+        self.tour_in = -1  # frames until the first-turn tour opens (-1: it does not)
         self.hover_t = 0.0
         self.last_mouse = (-1, -1)
         self.news_count = len(self.snap.news)
@@ -207,6 +208,13 @@ class RoomScene(Scene):
 
         self.app.push(PauseScene(self.app))
 
+    def startup(self) -> None:
+        super().startup()
+        from game.ui.scenes import tour
+
+        # the tour opens over the room once the room has been drawn (it shows the room)
+        self.tour_in = 2 if tour.wanted(self.app) and not self.game.watch else -1
+
     def resume(self) -> None:
         super().resume()
         self.shown_for = 0.0
@@ -336,6 +344,13 @@ class RoomScene(Scene):
         )
 
     def update(self, dt: float) -> None:
+        if self.tour_in > 0:
+            self.tour_in -= 1
+            if self.tour_in == 0 and self.snap.turn == 0:
+                from game.ui.scenes.tour import TourScene
+
+                self.app.push(TourScene(self.app, self))
+                return
         self.shown_for += dt
         if self.resolving is None and watch.due(self.game, self.shown_for):
             self.shown_for = 0.0
