@@ -154,6 +154,13 @@ class ResolutionScene(Scene):
         p = self.app.palette
         g, res = self.game, self.res
         out = [Line(note, p.caution, 15, "bold", gap=4) for note in res.notes]
+        # what came of the moves (a covert operation's result, a strike's): as known
+        for mv in res.moves.values():
+            for b in mv.branches:
+                if b.happened:
+                    who = "Your move" if mv.actor == g.actor else mv.actor_name
+                    text = f"{who}, {mv.option_name}: {b.headline or b.label}"
+                    out.append(Line(text, p.text, 14, mark=p.danger if b.exposes else p.calm))
         ladder = {s.id: s for s in g.scenario.ladder}
         if res.stage_before and res.stage_after and res.stage_before != res.stage_after:
             ids = [s.id for s in g.scenario.ladder]
