@@ -93,6 +93,12 @@ def test_enter_on_the_end_screen_starts_nothing(ui_app) -> None:
     labels = " ".join(line.text for line in d.scene.verdict_lines())
     assert "Your objectives" in labels and ("Met:" in labels or "Missed:" in labels)
     assert "Luck" in labels
+    # to the title, then Continue: the finished game opens at its end screen
+    d.click_button("title")
+    assert d.scene.name == "title"
+    assert "ended" in d.scene.continue_tip()
+    d.click_button("continue")
+    assert d.scene.name == "end" and d.app.game.session.over
 
 
 def test_load_lists_every_save_by_what_it_is_and_deletes_one(ui_app, data_dir) -> None:
