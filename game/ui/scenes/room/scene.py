@@ -105,7 +105,8 @@ class RoomScene(Scene):
     def build_ui(self) -> None:
         self.snap = self.game.snapshot
         n = len(self.snap.options)
-        L = layout.room(self.app.size, n, self.app.text.scale)
+        # the text setting, not the drawn scale: text grows with the window as the panels do
+        L = layout.room(self.app.size, n, self.app.settings.text_scale)
         self.L = L
         for name, panel in self.panels.items():
             panel.layout(L[name])
