@@ -4,6 +4,7 @@ means, luck against judgment), the path as a timeline, the odds at each decision
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,7 +108,7 @@ class EndScene(Scene):
     def build_ui(self) -> None:
         # no button has the focus at first: Enter, pressed to advance the last turn,
         # must not start a new game or leave the verdict unread
-        buttons: list[tuple[tuple[str, ...], object, str]] = []
+        buttons: list[tuple[tuple[str, ...], Callable[[], object], str]] = []
         if report_available():
             buttons.append((("Open the report", "Report"), self.report, "report"))
         if not self.classroom:

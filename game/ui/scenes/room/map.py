@@ -196,7 +196,7 @@ class MapPanel(Panel):
                 box.center = tuple(
                     round(a + (b - a) * prog)
                     for a, b in zip(old.center, pl.box.center, strict=True)
-                )  # type: ignore[assignment]
+                )
                 label = label.move(box.centerx - pl.box.centerx, box.bottom - pl.box.bottom)
             elif was and prog < 1.0:  # new this turn: it grows in
                 box = pl.box.inflate(
