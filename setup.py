@@ -38,6 +38,14 @@ CODE = find_namespace_packages(include=["game", "game.*"], exclude=["*.__pycache
 setup(
     packages=CODE + list(DATA_PACKAGES),
     package_dir=DATA_PACKAGES,
-    package_data={"game": ["py.typed", "report/templates/*", "scenario/starter/*/*.yaml"]}
+    package_data={
+        "game": [
+            "py.typed",
+            "report/templates/*",
+            "scenario/starter/*/*.yaml",
+            "serve/templates/*",
+            "serve/static/*",
+        ]
+    }
     | {name: ["*"] for name in DATA_PACKAGES},
 )
