@@ -51,9 +51,11 @@ class SideVerdict:
 
     def meaning(self) -> str:
         """What the score means, in one sentence."""
+        p = self.percentile * 100
+        rank = f"better than {p:.0f}%" if p >= 50 else f"worse than {100 - p:.0f}%"
         return (
-            f"Score {self.score:+.0f}: better than {self.percentile * 100:.0f}% of the ways "
-            f"the game could have gone with the same moves (their average {self.expected:+.0f})."
+            f"Score {self.score:+.0f}: {rank} of the ways the game could have gone with the "
+            f"same moves (their average {self.expected:+.0f})."
         )
 
     def luck_line(self) -> str:
