@@ -30,7 +30,7 @@ def source_name(game: Game, key: str, label: str) -> str:
     if kind == "move":
         a = next((x for x in game.scenario.actors if x.id == ident), None)
         return f"{(a.short_name or a.name) if a else ident}'s move"
-    return label.replace("Interaction: ", "").replace("Event: ", "")
+    return label.replace("Interaction: ", "").replace("Event: ", "").replace("Inject: ", "")
 
 
 class ResolutionScene(Scene):
