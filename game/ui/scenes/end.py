@@ -72,6 +72,7 @@ class EndScene(Scene):
         self.verdict_future: Future[Verdict] | None = None
         self.scroller = ScrollLines()
         self.options = {(a.id, o.id): o for a in game.scenario.actors for o in a.options}
+        self.branch_turn = 1  # the turn "What if" plays again from
 
     def startup(self) -> None:
         super().startup()
@@ -111,6 +112,9 @@ class EndScene(Scene):
         buttons: list[tuple[tuple[str, ...], Callable[[], object], str]] = []
         if report_available():
             buttons.append((("Open the report", "Report"), self.report, "report"))
+        # "What if…" plays the game again from a turn: Left / Right choose the turn
+        t = self.branch_turn
+        buttons.append(((f"What if… from turn {t}", f"What if… T{t}"), self.what_if, "what_if"))
         if not self.classroom:
             buttons.append((("Replay (same seed)", "Replay"), self.replay, "replay"))
         buttons.append((("New game", "New"), self.new_game, "new_game"))
@@ -124,11 +128,30 @@ class EndScene(Scene):
         for i, (texts, fn, oid) in enumerate(buttons):
             r = L[f"button[{i}]"]
             self.button(r, self.label_for(r, *texts), fn, oid, tooltip=tips.get(oid))
+        f = next(x for x in self.focusables if x.name == "what_if")
+        f.left = lambda: self.cycle_branch(-1)
+        f.right = lambda: self.cycle_branch(1)
 
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
         if self.scroller.handle(event):
             return None
         return super().handle_event(event)
+
+    def cycle_branch(self, step: int) -> None:
+        """Left/Right on "What if": the turn to play again from (1 to the last one played)."""
+        last = max(1, int(self.game.snapshot.turn))
+        self.branch_turn = (self.branch_turn - 1 + step) % last + 1
+        self.recreate_ui()
+        self.focus_named("what_if")
+
+    def what_if(self) -> None:
+        """Play this game again from the chosen turn with the same luck, as a new game."""
+        try:
+            game = self.game.branch(self.branch_turn)
+        except Exception as e:  # a save that does not re-play gets a message, not a crash
+            self.note = f"Could not go back to turn {self.branch_turn}: {e}"
+            return
+        game.open(self.app)
 
     @property
     def hot(self) -> HotSeat | None:
@@ -211,7 +234,7 @@ class EndScene(Scene):
         big = t.px(min(44, max(24, r.height * 0.34)))
         t.blit(
             surface,
-            (oc.name if oc else "Unfinished").upper(),
+            (oc.name if oc else "Time's up" if snap.times_up else "Unfinished").upper(),
             (r.centerx, r.y + 4),
             big,
             col,
@@ -225,6 +248,11 @@ class EndScene(Scene):
         sub = f"{oc.headline}  ·  " if oc else ""
         sub += f"turn {snap.turn} of {snap.turn_limit}  ·  {date}"
         by_teacher = self.hot.ended_by_teacher if self.hot is not None else None
+        if snap.times_up and not oc:  # a lesson length: neutral, and no ending to score
+            sub = (
+                f"The lesson ended after turn {snap.turn}: no outcome is decided or scored  ·  "
+                f"{snap.date.strftime('%d %b %Y')}"
+            )
         if by_teacher:  # the outcome's own headline speaks of the turn limit
             sub = f"Ended by the teacher in turn {by_teacher}  ·  {date}"
         for part in t.wrap(sub, t.px(15), r.width):
@@ -490,7 +518,6 @@ class EndScene(Scene):
 
     def _labels(self) -> list[str]:
         snap = self.game.snapshot
-        oc = next(
-            (o.name for o in self.game.scenario.outcomes if o.id == snap.outcome), "Unfinished"
-        )
+        unfinished = "Time's up" if snap.times_up else "Unfinished"
+        oc = next((o.name for o in self.game.scenario.outcomes if o.id == snap.outcome), unfinished)
         return [oc, f"turn {snap.turn} of {snap.turn_limit}", "The path", *super().labels()]

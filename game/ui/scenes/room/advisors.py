@@ -89,7 +89,8 @@ class AdvisorsPanel(Panel):
                     t.blit(surface, line, (x, yy), size, p.caution, "bold")
                     yy += lh
             # the reason when it fits whole (hover or focus shows it always)
-            reason = t.wrap(a.reason, size, r.width - 4)
+            said = "Their reasons and figures follow your forecast." if view.blind else a.reason
+            reason = t.wrap(said, size, r.width - 4)
             if yy + len(reason) * lh <= y + per - 2:
                 for line in reason:
                     t.blit(surface, line, (r.x + 4, yy), size, p.dim)
@@ -98,8 +99,9 @@ class AdvisorsPanel(Panel):
     def hit(self, pos: tuple[int, int], view: RoomView) -> Tip | None:
         for row, a in self.rows(view):
             if row.collidepoint(pos):
+                reason = "(after your forecast)" if view.blind else a.reason
                 return (
                     a.name,
-                    [f"{a.name}, {a.title} ({a.stance})", f"Recommends: {a.option_name}", a.reason],
+                    [f"{a.name}, {a.title} ({a.stance})", f"Recommends: {a.option_name}", reason],
                 )
         return None

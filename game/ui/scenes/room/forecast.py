@@ -22,6 +22,15 @@ class ForecastPanel(Panel):
         opt = view.snap.options[i] if i is not None else None
         self.frame(surface, "If you choose…" if opt and not view.watching else self.title)
         r = self.inner
+        if view.blind:
+            t.blit_wrapped(
+                surface,
+                "Blind forecasting: the model's odds appear once your team's forecast is in.",
+                r,
+                t.px(13),
+                p.dim,
+            )
+            return
         if opt is not None:  # the option's name in full, on two lines if it needs them
             name = f"{view.watching}: {opt.name}" if view.watching else opt.name
             ns = t.px(13)

@@ -43,6 +43,7 @@ class RoomView:
     markers: tuple[Marker, ...] = ()
     markers_before: tuple[Marker, ...] = ()  # as they were a turn ago (the map animates)
     watching: str | None = None  # the side whose options are shown, when watching
+    blind: bool = False  # blind forecasting: odds and advisors' figures wait for the forecast
 
     @property
     def option_in_view(self) -> int | None:

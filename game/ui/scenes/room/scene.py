@@ -342,7 +342,13 @@ class RoomScene(Scene):
             markers=self.markers(),
             markers_before=self._markers_before,
             watching=watching,
+            blind=self.odds_hidden(),
         )
+
+    def odds_hidden(self) -> bool:
+        """Whether the model's odds and the advisors' figures are hidden for now (a
+        classroom team that forecasts blind, before its forecast)."""
+        return False
 
     def update(self, dt: float) -> None:
         if self.tour_in > 0:
