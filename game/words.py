@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from game.scenario.schema import Scenario
+from game.scenario.schema import Outcome, Scenario
 
 # One label per option category (``OptionCategory`` in the scenario schema).
 CATEGORY_LABELS = {
@@ -106,4 +106,12 @@ def format_value(value: float, lo: float, hi: float, exact: bool = True, error: 
         text = text[1:]
     if exact:
         return text
+    if v - error < lo or v + error > hi:  # the band at the range's edge: say where it lies
+        a, b = max(lo, v - error), min(hi, v + error)
+        return f"~{text} ({a:.{digits}f}–{b:.{digits}f})"
     return f"~{text} ±{error:.{digits}f}"
+
+
+def short_name(outcome: Outcome) -> str:
+    """An outcome's short name for tight places (its ``short_name``, else its name)."""
+    return outcome.short_name or outcome.name

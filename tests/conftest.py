@@ -13,6 +13,10 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+os.environ.setdefault("BRINK_NO_BROWSER", "1")
+os.environ.setdefault(
+    "BRINK_NO_TOUR", "1"
+)  # the first-turn tour: its own test turns it on  # the end screen's report stays closed
 
 import time
 from collections.abc import Callable, Iterator

@@ -59,6 +59,9 @@ def test_format_value() -> None:
     assert format_value(4.26, 0, 10) == "4.3"  # a narrow range keeps a decimal
     assert format_value(55.2, 0, 100, exact=False, error=12.4) == "~55 ±12"
     assert format_value(130.0, 0, 100) == "100"  # an estimate past the range is clipped
+    # an estimate's band stays within the range: "militia ~4 (0–11)", never "~4 ±7"
+    assert format_value(4.2, 0, 100, exact=False, error=7.0) == "~4 (0–11)"
+    assert format_value(97.0, 0, 100, exact=False, error=5.0) == "~97 (92–100)"
     assert format_value(-0.2, -5, 5) == "-0.2"
     assert format_value(-0.04, -5, 5) == "0.0"  # never "-0.0"
 

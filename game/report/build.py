@@ -13,6 +13,7 @@ from game.model.forecast import wilson
 from game.report import charts, scoring
 from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
 from game.report.logdata import GameLog
+from game.report.verdict import ending_line
 from game.report.words import (
     assumptions,
     date_text,
@@ -438,14 +439,7 @@ def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
                 "judgment_text": f"{exp[0] - exp[1]:+.0f}" if len(exp) > 1 else "—",
             }
         )
-    if p_actual >= 0.5:
-        verdict = "likely: their choices made this ending the expected one"
-    elif p_actual >= 0.2:
-        verdict = "one of the likely endings of their choices"
-    elif p_actual >= 0.05:
-        verdict = "an unlikely ending for their choices: luck played a large part"
-    else:
-        verdict = "a rare ending for their choices: mostly luck, good or bad"
+    verdict = ending_line(p_actual)
     if by_teacher:
         oc = next((o.name for o in scn.outcomes if o.id == by_teacher[1]), by_teacher[1])
         verdict += (

@@ -813,6 +813,12 @@ class OutcomeTrigger(_Model):
 class Outcome(_Sourced):
     id: Id
     name: str
+    short_name: str | None = Field(
+        default=None,
+        max_length=18,
+        description="A short name for tight places (chart legends, narrow columns); "
+        "unset: the name.",
+    )
     kind: OutcomeKind
     description: str
     headline: str

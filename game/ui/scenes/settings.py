@@ -9,10 +9,22 @@ from game.ui import layout
 from game.ui.palette import PALETTE_LABELS
 from game.ui.pg import pygame
 from game.ui.scene import Scene
-from game.ui.scenes.common import backdrop, top_bar
+from game.ui.scenes.common import backdrop, selector, top_bar
 from game.ui.settings import SIZES, TEXT_SCALES
 
 ROWS = ["Window size", "Fullscreen", "Text size", "Colours", "Sound"]
+
+
+def fitting_sizes() -> list[tuple[int, int]]:
+    """The window sizes offered: those the display holds (all, if it cannot say)."""
+    try:
+        desk = pygame.display.get_desktop_sizes()
+    except pygame.error:
+        desk = []
+    if not desk or desk[0][0] < SIZES[0][0]:  # no display, or a dummy one: offer them all
+        return list(SIZES)
+    dw, dh = max(d[0] for d in desk), max(d[1] for d in desk)
+    return [sz for sz in SIZES if sz[0] <= dw and sz[1] <= dh] or [SIZES[0]]
 
 
 class SettingsScene(Scene):
@@ -35,12 +47,8 @@ class SettingsScene(Scene):
         ]
         keys = ["size", "fullscreen", "text", "palette", "sound"]
         for i, (k, v) in enumerate(zip(keys, values, strict=True)):
-            self.button(
-                L[f"control[{i}]"], f"‹  {v}  ›", partial(self.change, k, 1), k, cls="@choice"
-            )
-            f = self.focusables[-1]
-            f.left = partial(self.change, k, -1)
-            f.right = partial(self.change, k, 1)
+            back, fwd = partial(self.change, k, -1), partial(self.change, k, 1)
+            selector(self, L[f"control[{i}]"], k, v, back, fwd)
         self._pal_names = pal_names
         self.button(L["button[0]"], "Done", self.app.pop, "done")
         if self.focus_index < 0:
@@ -50,8 +58,9 @@ class SettingsScene(Scene):
         s = self.app.settings
         if key == "size":
             cur = (s.width, s.height)
-            i = SIZES.index(cur) if cur in SIZES else 2
-            w, h = SIZES[(i + step) % len(SIZES)]
+            sizes = fitting_sizes()
+            i = sizes.index(cur) if cur in sizes else min(2, len(sizes) - 1)
+            w, h = sizes[(i + step) % len(sizes)]
             new = replace(s, width=w, height=h)
         elif key == "fullscreen":
             new = replace(s, fullscreen=not s.fullscreen)

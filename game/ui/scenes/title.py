@@ -24,7 +24,7 @@ class TitleScene(Scene):
             "Continue",
             self.continue_game,
             "continue",
-            tooltip=f"Resume {self.autosave.name}" if self.autosave else "No autosave yet",
+            tooltip=self.continue_tip(),
             enabled=self.autosave is not None,
         )
         self.button(L["button[2]"], "Load", self.load, "load")
@@ -32,6 +32,14 @@ class TitleScene(Scene):
         self.button(L["button[4]"], "Quit", self.app.quit, "quit")
         if self.focus_index < 0:
             self.focus_named("new_game")
+
+    def continue_tip(self) -> str:
+        """What Continue opens, as the Load list words it."""
+        if self.autosave is None:
+            return "No autosave yet"
+        from game.ui.scenes.overlays import LoadScene
+
+        return f"Resume: {LoadScene(self.app).label(self.autosave)}"
 
     def resume(self) -> None:
         super().resume()
