@@ -1,19 +1,12 @@
-"""The scenario format's building blocks: ids, numbers, the base model, sources and
-the metric comparison."""
+"""The scenario format's building blocks: ids, numbers, the base model, sources, the metric
+comparison and the option categories."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    Strict,
-    model_validator,
-)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
 Id = Annotated[
     str,

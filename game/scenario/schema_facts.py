@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import (
-    Field,
-)
+from pydantic import Field
 
 from game.scenario.schema_base import _Model
 
