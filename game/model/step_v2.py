@@ -1,5 +1,5 @@
-"""The format-v2 phases of the turn step (``c.v2``): conditions-based branches,
-interactions, modifiers and event chains."""
+"""The format-v2 phases of the turn step (``c.v2``): branch conditions, interactions
+with a chance, extra event triggers and event chains."""
 
 from __future__ import annotations
 
