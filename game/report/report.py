@@ -9,7 +9,7 @@ from typing import Any
 
 from game.engine.ai import AISettings
 from game.engine.saves import PinArg, SaveError
-from game.report import build, charts, export
+from game.report import build, build_class, charts, export
 from game.report.analysis import Analysis, analyse
 from game.report.logdata import GameLog, load
 from game.report.render import render
@@ -113,9 +113,9 @@ def build_report(
         other_sides=other_sides(n_actors),
         every_side=every_side(n_actors),
         others_moves="the other side's move" if n_actors <= 2 else "the other sides' moves",
-        compare=build.compare(games, groups, analyses),
-        slides=build.slides(games, analyses),
-        debrief=build.debrief(g0),
+        compare=build_class.compare(games, groups, analyses),
+        slides=build_class.slides(games, analyses),
+        debrief=build_class.debrief(g0),
         persistence=persistence,
     )
     return Report(games, analyses, html, export.tables(games, analyses, roster))
