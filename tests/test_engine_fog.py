@@ -17,12 +17,14 @@ from game.scenario import Loaded, check_file, load_scenario
 
 DATA = Path(__file__).parent / "data"
 VENEZUELA = Path(__file__).parent.parent / "scenarios" / "venezuela-2025.yaml"
+TAIWAN = VENEZUELA.with_name("taiwan-1995.yaml")
 
 
 def scenarios() -> list[Path]:
     out = [DATA / "mini.yaml"]
-    if VENEZUELA.is_file() and check_file(VENEZUELA)[0] is not None:
-        out.append(VENEZUELA)
+    for shipped in (VENEZUELA, TAIWAN):
+        if shipped.is_file() and check_file(shipped)[0] is not None:
+            out.append(shipped)
     return out
 
 
@@ -41,7 +43,9 @@ def hidden_truths(s: Session, viewer: str) -> set[float]:
     idx = [
         i
         for i, m in enumerate(s.scenario.metrics)
-        if m.visibility == "private" and m.owner != viewer
+        if (m.visibility == "private" and m.owner != viewer)
+        # metrics only some sides see, for good (one that can become public is left out)
+        or (m.visibility == "actors" and viewer not in m.visible_to and m.public_when is None)
     ]
     rows = [t["result"]["x"] for t in s.log["turns"]] + [list(s.state.x[0])]
     rows += [[mc.before for mc in r.metrics] for r in s.history]  # each turn's start

@@ -21,6 +21,7 @@ from game.scenario.schema import OutcomeKind
 ROOT = Path(__file__).parent.parent
 VENEZUELA = ROOT / "scenarios" / "venezuela-2025.yaml"
 FACTS = ROOT / "seeds" / "venezuela-2025-facts.yaml"
+TAIWAN = ROOT / "scenarios" / "taiwan-1995.yaml"
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 CHEAP = AISettings(worlds=16, horizon=2, advice_worlds=16, advice_horizon=2)
 
@@ -125,7 +126,7 @@ def test_capitulation_still_loads_as_a_negotiated_exit() -> None:
     assert {o.id: o.kind for o in scn.outcomes}["exit_deal"] == OutcomeKind.negotiated_exit
 
 
-@pytest.mark.parametrize("path", [VENEZUELA, MINI], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [VENEZUELA, MINI, TAIWAN], ids=lambda p: p.stem)
 def test_avoid_war_only_when_war_is_the_sides_worst_ending(path: Path) -> None:
     scn = load_scenario(path).scenario
     kinds = {o.id: o.kind for o in scn.outcomes}

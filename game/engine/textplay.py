@@ -454,7 +454,11 @@ def play(
         known = ", ".join(a for a, _ in playable)
         con.print(escape(f"Unknown side {actor!r} (choose one of: {known})"))
         return 2
-    seats = {a.id: (Seat.human() if a.id == actor else Seat.ai()) for a in loaded.scenario.actors}
+    seats = {
+        a.id: (Seat.human() if a.id == actor else Seat.ai())
+        for a in loaded.scenario.actors
+        if a.script is None  # scripted sides move by their rules
+    }
     try:
         s = Session.new(loaded, seed=seed, seats=seats, autosave=autosave)
     except ValueError as e:

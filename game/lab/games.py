@@ -87,19 +87,31 @@ def decide(s: Session, history: list[MoveRecord], a: int) -> int:
     return o
 
 
+SCRIPTED = -1  # in a decision list: a scripted actor, whose rules the session applies
+
+
 def decide_turn(games: Sequence[_Game]) -> list[list[int]]:
-    """Every computer decision of every running game for the coming turn."""
-    return [[decide(g.session, g.history, a) for a in range(g.session.c.n_actors)] for g in games]
+    """Every computer decision of every running game for the coming turn (``SCRIPTED`` for a
+    scripted actor: the session plays its rules when the turn resolves)."""
+    return [
+        [
+            SCRIPTED if g.session.seats[aid].kind == "scripted" else decide(g.session, g.history, a)
+            for a, aid in enumerate(g.session.c.actor_ids)
+        ]
+        for g in games
+    ]
 
 
 def _resolve(g: _Game, moves: Sequence[int]) -> TurnReport:
     s = g.session
     c = s.c
     for a, aid in enumerate(c.actor_ids):
-        s.commit(aid, c.option_ids[a][moves[a]])
+        if moves[a] != SCRIPTED:
+            s.commit(aid, c.option_ids[a][moves[a]])
     report = s.resolve()
+    made = [c.option_index(a, report.moves[aid].option) for a, aid in enumerate(c.actor_ids)]
     exposed = np.array([report.moves[aid].exposed for aid in c.actor_ids], dtype=bool)
-    g.history.append((np.asarray(moves, dtype=np.int64), exposed))
+    g.history.append((np.asarray(made, dtype=np.int64), exposed))
     return report
 
 
@@ -121,7 +133,8 @@ def play_games(
     check_seed(seed)
     check_seed(seed + games - 1)
     settings = settings or AISettings()
-    human = {a.id: Seat.human() for a in loaded.scenario.actors}
+    # scripted actors keep their scripted seats: the session moves them by their rules
+    human = {a.id: Seat.human() for a in loaded.scenario.actors if a.script is None}
     running = [
         _Game(k, Session.new(loaded, seed=seed + k, seats=human, ai=settings, autosave=False))
         for k in range(games)

@@ -72,7 +72,9 @@ def _policies(c: Compiled, specs: list[str]) -> tuple[list[Policy], dict[str, st
             raise UsageError("--policy history: the scenario has no history line")
         specs = [s for s in specs if s.strip() != "history"]
         named = {s.partition("=")[0].strip() for s in specs}
-        specs += [f"{a}=history" for a in c.actor_ids if a not in named]
+        # scripted actors keep their rules: the history line records the players' moves
+        rules = set() if c.v2 is None else {c.actor_ids[a] for a in c.v2.scripts}
+        specs += [f"{a}=history" for a in c.actor_ids if a not in named and a not in rules]
     for spec in specs:
         actor, sep, value = spec.partition("=")
         actor, value = actor.strip(), value.strip()

@@ -164,7 +164,9 @@ class Game:
 
         loaded = load_scenario(scenario_path)
         seats = {
-            a.id: (Seat.human() if a.id == actor else Seat.ai()) for a in loaded.scenario.actors
+            a.id: (Seat.human() if a.id == actor else Seat.ai())
+            for a in loaded.scenario.actors
+            if a.script is None  # scripted sides move by their rules
         }
         session = Session.new(
             loaded,
