@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from game import __version__
+from game.i18n import _, ngettext
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -35,11 +36,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
         elif loaded is not None:
             s = loaded.scenario
             n_opts = sum(len(a.options) for a in s.actors)
-            print(
-                f"{name}: ok — {len(s.metrics)} metrics, {len(s.actors)} actors, {n_opts} options, "
-                f"{len(s.events)} events, {len(s.ladder)} stages, {len(s.outcomes)} outcomes"
-                + (f", {len(warnings)} warnings" if warnings else "")
-            )
+            counts = [
+                ngettext("{n} metric", "{n} metrics", len(s.metrics)),
+                ngettext("{n} actor", "{n} actors", len(s.actors)),
+                ngettext("{n} option", "{n} options", n_opts),
+                ngettext("{n} event", "{n} events", len(s.events)),
+                ngettext("{n} stage", "{n} stages", len(s.ladder)),
+                ngettext("{n} outcome", "{n} outcomes", len(s.outcomes)),
+            ]
+            if warnings:
+                counts.append(ngettext("{n} warning", "{n} warnings", len(warnings)))
+            print(_("{file}: ok — {counts}", file=name, counts=_(", ").join(counts)))
     return 1 if failed else 0
 
 
@@ -67,12 +74,16 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
             about = f"{loaded.scenario.meta.id} — {loaded.scenario.meta.title}"
         else:
             errors = [p for p in problems if p.severity == "error"]
-            about = f"INVALID ({len(errors)} errors; brink check {f.path})"
+            about = ngettext(
+                "INVALID ({n} error; brink check {path})",
+                "INVALID ({n} errors; brink check {path})",
+                len(errors),
+                path=f.path,
+            )
         print(f"{f.source:<{width}}  {about}\n{'':<{width}}  {f.path}")
-    print(
-        f"\nTeachers' folder: {teachers_dir()}"
-        "\n(`brink new-scenario NAME` puts a starting scenario there.)"
-    )
+    print()
+    print(_("Teachers' folder: {path}", path=teachers_dir()))
+    print(_("(`brink new-scenario NAME` puts a starting scenario there.)"))
     return 0
 
 
@@ -84,11 +95,9 @@ def _cmd_new_scenario(args: argparse.Namespace) -> int:
     except NewScenarioError as e:
         print(f"brink new-scenario: {e}", file=sys.stderr)
         return 1
-    print(f"Wrote {scen}\n  and its fact sheet {facts}")
-    print(
-        "Edit both, then run: brink check --strict "
-        f'"{scen}"\nThe game lists it under "teachers\' folder" (brink scenarios).'
-    )
+    print(_("Wrote {scenario}\n  and its fact sheet {facts}", scenario=scen, facts=facts))
+    print(_('Edit both, then run: brink check --strict "{scenario}"', scenario=scen))
+    print(_("The game lists it under \"teachers' folder\" (brink scenarios)."))
     return 0
 
 
@@ -96,7 +105,7 @@ class _Version(argparse.Action):
     """``--version``: the version, and where the shipped data and the player's data are."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kw: object) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version and data folders")
+        super().__init__(option_strings, dest, nargs=0, help=_("show the version and data folders"))
 
     def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
         from game.scenario.paths import describe
@@ -136,154 +145,198 @@ def _resolve_scenarios(args: argparse.Namespace) -> None:
         args.files = [_scenario_arg(f) for f in args.files]
 
 
+def _language_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--lang",
+        default=default,
+        metavar="LANG",
+        help=_("language of the game and its messages, e.g. en or es (default: the system's)"),
+    )
+
+
+def _early_language(argv: Sequence[str]) -> str | None:
+    """``--lang`` wherever it stands, read before the parser is built: its help is translated."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _saved_setting() -> str | None:
+    """The language chosen in the game's settings, if any (read without opening a window)."""
+    from game.scenario.paths import user_data_dir
+
+    try:
+        raw = json.loads((user_data_dir() / "settings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = raw.get("language") if isinstance(raw, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="brink",
-        description="Brinkmanship: a crisis-escalation game. With no command, opens the game.",
+        description=_("Brinkmanship: a crisis-escalation game. With no command, opens the game."),
     )
     p.add_argument("--version", action=_Version)
+    _language_option(p, None)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    play = sub.add_parser("play", help="open the game window (default), or play in the terminal")
-    play.add_argument("scenario", nargs="?", help="scenario file (default: venezuela-2025)")
-    play.add_argument("--text", action="store_true", help="play in the terminal instead")
-    play.add_argument("--as", dest="actor", help="actor to play (text mode)")
-    play.add_argument("--seed", type=int, help="random seed (default: random, shown)")
-    play.add_argument("--size", help="window size, e.g. 1280x720")
+    play = sub.add_parser("play", help=_("open the game window (default), or play in the terminal"))
+    play.add_argument("scenario", nargs="?", help=_("scenario file (default: venezuela-2025)"))
+    play.add_argument("--text", action="store_true", help=_("play in the terminal instead"))
+    play.add_argument("--as", dest="actor", help=_("actor to play (text mode)"))
+    play.add_argument("--seed", type=int, help=_("random seed (default: random, shown)"))
+    play.add_argument("--size", help=_("window size, e.g. 1280x720"))
     play.set_defaults(func=_lazy("game.play:main"))
 
-    chk = sub.add_parser("check", help="validate scenario files; exit 1 on any error")
+    chk = sub.add_parser("check", help=_("validate scenario files; exit 1 on any error"))
     chk.add_argument(
-        "files", nargs="*", help="scenario files or names (default: every scenario on offer)"
+        "files", nargs="*", help=_("scenario files or names (default: every scenario on offer)")
     )
-    chk.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    chk.add_argument("--strict", action="store_true", help=_("treat warnings as errors"))
     chk.set_defaults(func=_cmd_check)
 
-    sch = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
-    sch.add_argument("-o", "--output", help="write to this file instead of stdout")
+    sch = sub.add_parser("schema", help=_("print the JSON Schema of the scenario format"))
+    sch.add_argument("-o", "--output", help=_("write to this file instead of stdout"))
     sch.set_defaults(func=_cmd_schema)
 
-    sim = sub.add_parser("simulate", help="Monte Carlo: outcome odds over many worlds")
-    sim.add_argument("scenario", nargs="?", help="scenario file or name (default: venezuela-2025)")
-    sim.add_argument("--runs", type=int, default=10_000, help="worlds to simulate")
-    sim.add_argument("--turns", type=int, help="turns to run (default: the scenario's limit)")
-    sim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sim = sub.add_parser("simulate", help=_("Monte Carlo: outcome odds over many worlds"))
+    sim.add_argument("scenario", nargs="?", help=_("scenario file or name (default: venezuela-2025)"))
+    sim.add_argument("--runs", type=int, default=10_000, help=_("worlds to simulate"))
+    sim.add_argument("--turns", type=int, help=_("turns to run (default: the scenario's limit)"))
+    sim.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
     sim.add_argument(
         "--policy",
         action="append",
         default=[],
         metavar="ACTOR=POLICY",
-        help="OPTION, random, or mix:opt=0.5,opt2=0.5 (default: random)",
+        help=_("OPTION, random, or mix:opt=0.5,opt2=0.5 (default: random)"),
     )
-    sim.add_argument("--json", action="store_true", help="print one JSON object")
-    sim.add_argument("--csv", metavar="FILE", help="also write tidy rows to FILE")
+    sim.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    sim.add_argument("--csv", metavar="FILE", help=_("also write tidy rows to FILE"))
     sim.set_defaults(func=_lazy("game.model.cli:simulate"))
 
-    auto = sub.add_parser("autoplay", help="computer against computer, turn by turn")
-    auto.add_argument("scenario", nargs="?", help="scenario file or name (default: venezuela-2025)")
-    auto.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    auto.add_argument("--turns", type=int, help="stop after this many turns")
+    auto = sub.add_parser("autoplay", help=_("computer against computer, turn by turn"))
+    auto.add_argument("scenario", nargs="?", help=_("scenario file or name (default: venezuela-2025)"))
+    auto.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
+    auto.add_argument("--turns", type=int, help=_("stop after this many turns"))
     auto.add_argument(
         "--as",
         dest="seats",
         action="append",
         default=[],
         metavar="ACTOR=ai|random|OPTION",
-        help="who plays an actor (default: the computer)",
+        help=_("who plays an actor (default: the computer)"),
     )
-    auto.add_argument("--save", metavar="FILE", help="save the game's log to FILE")
-    auto.add_argument("--quiet", action="store_true", help="print only the outcome")
+    auto.add_argument("--save", metavar="FILE", help=_("save the game's log to FILE"))
+    auto.add_argument("--quiet", action="store_true", help=_("print only the outcome"))
     auto.set_defaults(func=_lazy("game.engine.cli:autoplay"))
 
     lab = sub.add_parser(
-        "lab", help="many computer-against-computer games: outcome shares and calibration bands"
+        "lab", help=_("many computer-against-computer games: outcome shares and calibration bands")
     )
-    lab.add_argument("scenario", help="scenario file")
-    lab.add_argument("--games", type=int, default=1000, help="games to play (default 1000)")
+    lab.add_argument("scenario", help=_("scenario file"))
+    lab.add_argument("--games", type=int, default=1000, help=_("games to play (default 1000)"))
     lab.add_argument(
-        "--seed", type=int, default=0, help="game k plays as autoplay --seed SEED+k (default 0)"
+        "--seed", type=int, default=0, help=_("game k plays as autoplay --seed SEED+k (default 0)")
     )
-    lab.add_argument("--turns", type=int, help="stop every game after this many turns")
+    lab.add_argument("--turns", type=int, help=_("stop every game after this many turns"))
     lab.add_argument(
-        "--worlds", type=int, help="computer's forecast worlds (default: the game's, 2000)"
+        "--worlds", type=int, help=_("computer's forecast worlds (default: the game's, 2000)")
     )
-    lab.add_argument("--horizon", type=int, help="computer's look-ahead in turns (default 6)")
+    lab.add_argument("--horizon", type=int, help=_("computer's look-ahead in turns (default 6)"))
     lab.add_argument(
-        "--workers", type=int, default=1, help="processes of a local Dask cluster (default 1: none)"
+        "--workers", type=int, default=1, help=_("processes of a local Dask cluster (default 1: none)")
     )
-    lab.add_argument("--scheduler", metavar="ADDRESS", help="run the games on this Dask cluster")
-    lab.add_argument("--json", action="store_true", help="print one JSON object")
+    lab.add_argument("--scheduler", metavar="ADDRESS", help=_("run the games on this Dask cluster"))
+    lab.add_argument("--json", action="store_true", help=_("print one JSON object"))
     lab.add_argument(
-        "--games-detail", action="store_true", help="with --json: every game's moves too"
+        "--games-detail", action="store_true", help=_("with --json: every game's moves too")
     )
-    lab.add_argument("--csv", metavar="FILE", help="also write one row per game and turn")
+    lab.add_argument("--csv", metavar="FILE", help=_("also write one row per game and turn"))
     lab.set_defaults(func=_lazy("game.lab.cli:lab"))
 
-    sw = sub.add_parser("sweep", help="sensitivity: which numbers move the calibration bands")
-    sw.add_argument("scenario", help="scenario file")
+    sw = sub.add_parser("sweep", help=_("sensitivity: which numbers move the calibration bands"))
+    sw.add_argument("scenario", help=_("scenario file"))
     sw.add_argument(
         "--vary",
         action="append",
         default=[],
         metavar="PATH=LOW:HIGH",
-        help="a number of the YAML and its range, e.g. options.strike_boats.effects.tension.mean",
+        help=_("a number of the YAML and its range, e.g. options.strike_boats.effects.tension.mean"),
     )
-    sw.add_argument("--samples", type=int, default=16, help="parameter sets (default 16)")
-    sw.add_argument("--method", choices=["lhs", "sobol"], default="lhs", help="sampling design")
+    sw.add_argument("--samples", type=int, default=16, help=_("parameter sets (default 16)"))
+    sw.add_argument("--method", choices=["lhs", "sobol"], default="lhs", help=_("sampling design"))
     sw.add_argument(
-        "--mode", choices=["lab", "simulate"], default="lab", help="run the lab or simulate"
+        "--mode", choices=["lab", "simulate"], default="lab", help=_("run the lab or simulate")
     )
-    sw.add_argument("--games", type=int, default=50, help="lab games per sample (default 50)")
-    sw.add_argument("--runs", type=int, default=5000, help="simulate worlds per sample")
-    sw.add_argument("--worlds", type=int, help="computer's forecast worlds (lab mode)")
-    sw.add_argument("--horizon", type=int, help="computer's look-ahead (lab mode)")
-    sw.add_argument("--seed", type=int, default=0, help="seed of the design and the games")
-    sw.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler")
+    sw.add_argument("--games", type=int, default=50, help=_("lab games per sample (default 50)"))
+    sw.add_argument("--runs", type=int, default=5000, help=_("simulate worlds per sample"))
+    sw.add_argument("--worlds", type=int, help=_("computer's forecast worlds (lab mode)"))
+    sw.add_argument("--horizon", type=int, help=_("computer's look-ahead (lab mode)"))
+    sw.add_argument("--seed", type=int, default=0, help=_("seed of the design and the games"))
+    sw.add_argument("--scheduler", metavar="ADDRESS", help=_("an existing Dask scheduler"))
     sw.add_argument(
-        "--workers", type=int, default=2, help="local cluster processes (default 2; 0: serial)"
+        "--workers", type=int, default=2, help=_("local cluster processes (default 2; 0: serial)")
     )
-    sw.add_argument("--html", metavar="FILE", help="write the tornado chart page to FILE")
-    sw.add_argument("--json", action="store_true", help="print one JSON object")
+    sw.add_argument("--html", metavar="FILE", help=_("write the tornado chart page to FILE"))
+    sw.add_argument("--json", action="store_true", help=_("print one JSON object"))
     sw.set_defaults(func=_lazy("game.lab.cli:sweep"))
 
-    rep = sub.add_parser("replay", help="re-play a saved game")
-    rep.add_argument("file", help="a saved game (JSON)")
-    rep.add_argument("--check", action="store_true", help="exit 0 only if the replay is identical")
+    rep = sub.add_parser("replay", help=_("re-play a saved game"))
+    rep.add_argument("file", help=_("a saved game (JSON)"))
+    rep.add_argument("--check", action="store_true", help=_("exit 0 only if the replay is identical"))
     rep.set_defaults(func=_lazy("game.engine.cli:replay"))
 
-    report = sub.add_parser("report", help="after-action report (HTML) from saved games")
-    report.add_argument("logs", nargs="+", help="saved games (several: compared side by side)")
-    report.add_argument("-o", "--output", default="report.html", help="HTML file to write")
-    report.add_argument("--csv", metavar="DIR", help="also write CSV tables to DIR")
-    report.add_argument("--json", metavar="FILE", help="also write the data as JSON")
+    report = sub.add_parser("report", help=_("after-action report (HTML) from saved games"))
+    report.add_argument("logs", nargs="+", help=_("saved games (several: compared side by side)"))
+    report.add_argument("-o", "--output", default="report.html", help=_("HTML file to write"))
+    report.add_argument("--csv", metavar="DIR", help=_("also write CSV tables to DIR"))
+    report.add_argument("--json", metavar="FILE", help=_("also write the data as JSON"))
     report.add_argument(
-        "--worlds", type=int, default=10_000, help="worlds for the luck-versus-judgment replay"
+        "--worlds", type=int, default=10_000, help=_("worlds for the luck-versus-judgment replay")
     )
     report.set_defaults(func=_lazy("game.report.cli:report"))
 
-    brief = sub.add_parser("briefing", help="printable role briefing (HTML) for one side")
-    brief.add_argument("scenario", help="scenario file or name")
-    brief.add_argument("--actor", required=True, help="the side to brief, e.g. usa")
-    brief.add_argument("-o", "--output", default="briefing.html", help="HTML file to write")
+    brief = sub.add_parser("briefing", help=_("printable role briefing (HTML) for one side"))
+    brief.add_argument("scenario", help=_("scenario file or name"))
+    brief.add_argument("--actor", required=True, help=_("the side to brief, e.g. usa"))
+    brief.add_argument("-o", "--output", default="briefing.html", help=_("HTML file to write"))
     brief.set_defaults(func=_lazy("game.report.cli:briefing"))
 
     scn = sub.add_parser(
-        "scenarios", help="list the scenarios on offer: shipped, teachers' folder, given paths"
+        "scenarios", help=_("list the scenarios on offer: shipped, teachers' folder, given paths")
     )
-    scn.add_argument("paths", nargs="*", help="more scenario files or folders to list")
+    scn.add_argument("paths", nargs="*", help=_("more scenario files or folders to list"))
     scn.set_defaults(func=_cmd_scenarios)
 
     new = sub.add_parser(
-        "new-scenario", help="copy a starting scenario into the teachers' folder as NAME.yaml"
+        "new-scenario", help=_("copy a starting scenario into the teachers' folder as NAME.yaml")
     )
-    new.add_argument("name", help="file name and scenario id, e.g. border-dispute")
-    new.add_argument("--force", action="store_true", help="overwrite NAME.yaml if it exists")
+    new.add_argument("name", help=_("file name and scenario id, e.g. border-dispute"))
+    new.add_argument("--force", action="store_true", help=_("overwrite NAME.yaml if it exists"))
     new.set_defaults(func=_cmd_new_scenario)
+    for command in sub.choices.values():
+        # --lang after the command too (``brink play --lang es``); SUPPRESS keeps the
+        # value given before the command when it is not repeated after it.
+        _language_option(command, argparse.SUPPRESS)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``brink`` and ``python -m game``."""
+    from game import i18n
+
+    asked = _early_language(list(sys.argv[1:] if argv is None else argv))
+    try:
+        i18n.set_language(asked or i18n.choose(None, _saved_setting()))
+    except i18n.UnknownLanguage as e:
+        print(f"brink: {e}", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
