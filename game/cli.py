@@ -27,6 +27,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         args.files = [str(f) for f in scenario_files()]
     for name in args.files:
         loaded, problems = check_file(name)
+        if loaded is not None:  # its translations: every id exists; --strict: every text
+            from game.scenario.translate import check as check_translations
+
+            problems = problems + check_translations(loaded)
         for p in problems:
             print(p)
         errors = [p for p in problems if p.severity == "error"]

@@ -13,6 +13,8 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+# Tests read English unless they choose a language: the machine's locale must not decide.
+os.environ["BRINK_LANG"] = "en"
 
 import time
 from collections.abc import Callable, Iterator

@@ -44,6 +44,13 @@ class Loaded:
     facts: dict[str, dict[str, Any]]
     references: dict[str, dict[str, Any]]
     warnings: list[Problem]
+    language: str = "en"  # of the texts above; the file (path, sha256) is the same in every one
+
+    def in_language(self, language: str) -> Loaded:
+        """This scenario with its texts in ``language`` (its sidecar file), or as it is."""
+        from game.scenario.translate import translate_loaded
+
+        return translate_loaded(self, language)
 
 
 _PATTERN_WORDS = {
@@ -189,6 +196,7 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
         facts=facts or {},
         references=refs or {},
         warnings=problems,
+        language=scn.meta.language,
     )
     return loaded, problems
 

@@ -19,6 +19,7 @@ class Settings:
     text_scale: float = 1.0
     palette: str = "okabe_ito"
     sound: bool = True
+    language: str = ""  # "" follows the system (see game.i18n.choose); else "en", "es"...
 
     @property
     def size(self) -> tuple[int, int]:
@@ -36,6 +37,8 @@ class Settings:
             s = cls(**kept)
         except TypeError:
             return cls()
+        if not isinstance(s.language, str):
+            s.language = ""
         if s.text_scale not in TEXT_SCALES:
             s.text_scale = 1.0
         s.width = min(max(int(s.width), 800), 7680)
