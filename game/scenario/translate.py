@@ -271,13 +271,13 @@ def _set(tree: Any, key: Key, value: str) -> None:
     """Put ``value`` at ``key`` in a dumped scenario, finding list entries by their id."""
     node = tree
     for part in key[:-1]:
-        if isinstance(node, list):
-            node = next(x for x in node if x.get("id") == part)
-        elif part == "dynamics":
+        if part == "dynamics":
             node = node["dynamics"]["coupling"]
         elif isinstance(part, str) and ">" in part:
             source, target = part.split(">", 1)
             node = next(x for x in node if x["source"] == source and x["target"] == target)
+        elif isinstance(node, list):
+            node = next(x for x in node if x.get("id") == part)
         else:
             node = node[part]
     last = key[-1]
