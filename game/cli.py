@@ -101,7 +101,7 @@ def _cmd_new_scenario(args: argparse.Namespace) -> int:
         return 1
     print(_("Wrote {scenario}\n  and its fact sheet {facts}", scenario=scen, facts=facts))
     print(_('Edit both, then run: brink check --strict "{scenario}"', scenario=scen))
-    print(_("The game lists it under \"teachers' folder\" (brink scenarios)."))
+    print(_('The game lists it under "teachers\' folder" (brink scenarios).'))
     return 0
 
 
@@ -209,7 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
     sch.set_defaults(func=_cmd_schema)
 
     sim = sub.add_parser("simulate", help=_("Monte Carlo: outcome odds over many worlds"))
-    sim.add_argument("scenario", nargs="?", help=_("scenario file or name (default: venezuela-2025)"))
+    sim.add_argument(
+        "scenario", nargs="?", help=_("scenario file or name (default: venezuela-2025)")
+    )
     sim.add_argument("--runs", type=int, default=10_000, help=_("worlds to simulate"))
     sim.add_argument("--turns", type=int, help=_("turns to run (default: the scenario's limit)"))
     sim.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
@@ -225,7 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.set_defaults(func=_lazy("game.model.cli:simulate"))
 
     auto = sub.add_parser("autoplay", help=_("computer against computer, turn by turn"))
-    auto.add_argument("scenario", nargs="?", help=_("scenario file or name (default: venezuela-2025)"))
+    auto.add_argument(
+        "scenario", nargs="?", help=_("scenario file or name (default: venezuela-2025)")
+    )
     auto.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
     auto.add_argument("--turns", type=int, help=_("stop after this many turns"))
     auto.add_argument(
@@ -254,7 +258,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lab.add_argument("--horizon", type=int, help=_("computer's look-ahead in turns (default 6)"))
     lab.add_argument(
-        "--workers", type=int, default=1, help=_("processes of a local Dask cluster (default 1: none)")
+        "--workers",
+        type=int,
+        default=1,
+        help=_("processes of a local Dask cluster (default 1: none)"),
     )
     lab.add_argument("--scheduler", metavar="ADDRESS", help=_("run the games on this Dask cluster"))
     lab.add_argument("--json", action="store_true", help=_("print one JSON object"))
@@ -271,7 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="PATH=LOW:HIGH",
-        help=_("a number of the YAML and its range, e.g. options.strike_boats.effects.tension.mean"),
+        help=_(
+            "a number of the YAML and its range, e.g. options.strike_boats.effects.tension.mean"
+        ),
     )
     sw.add_argument("--samples", type=int, default=16, help=_("parameter sets (default 16)"))
     sw.add_argument("--method", choices=["lhs", "sobol"], default="lhs", help=_("sampling design"))
@@ -293,7 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser("replay", help=_("re-play a saved game"))
     rep.add_argument("file", help=_("a saved game (JSON)"))
-    rep.add_argument("--check", action="store_true", help=_("exit 0 only if the replay is identical"))
+    rep.add_argument(
+        "--check", action="store_true", help=_("exit 0 only if the replay is identical")
+    )
     rep.set_defaults(func=_lazy("game.engine.cli:replay"))
 
     report = sub.add_parser("report", help=_("after-action report (HTML) from saved games"))

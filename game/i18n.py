@@ -105,7 +105,11 @@ def set_language(code: str) -> str:
     found = normalise(code)
     if found is None:
         raise UnknownLanguage(
-            _("no language {code!r}; choose one of: {choices}", code=code, choices=", ".join(available()))
+            _(
+                "no language {code!r}; choose one of: {choices}",
+                code=code,
+                choices=", ".join(available()),
+            )
         )
     _pseudo = found == PSEUDO
     _language = SOURCE if _pseudo else found

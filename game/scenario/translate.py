@@ -48,6 +48,7 @@ __all__ = [
     "Key",
     "apply",
     "check",
+    "check_sheet",
     "is_sidecar",
     "languages",
     "scenario_texts",
@@ -192,14 +193,18 @@ def _compare(
     if lang != language:
         m = loc.mark_for(("language",))
         problems.append(
-            Problem(name, m.line, m.col, "language", f"should be {language!r}, as the file name says")
+            Problem(
+                name, m.line, m.col, "language", f"should be {language!r}, as the file name says"
+            )
         )
     found: dict[Key, str] = {}
     for key, value in _flatten({k: v for k, v in loc.data.items() if k != "language"}):
         m = loc.mark_for(key)
         if key not in texts:
             problems.append(
-                Problem(name, m.line, m.col, _dotted(key), "no such text in the original (check the id)")
+                Problem(
+                    name, m.line, m.col, _dotted(key), "no such text in the original (check the id)"
+                )
             )
         elif not isinstance(value, str) or not value.strip():
             problems.append(Problem(name, m.line, m.col, _dotted(key), "should be a text"))
@@ -228,15 +233,30 @@ def check(loaded: Any) -> list[Problem]:
         problems += bad
         if loc is not None:
             problems += _compare(path, loc, lang, scenario_texts(scn))[1]
-    for sheet, key, items in _sheets(loaded):
-        for lang in languages(sheet):
-            path = sidecar(sheet, lang)
-            loc, bad = _read(path)
-            problems += bad
-            if loc is not None:
-                data = {"title": None, "source": None, key: list(items.values())}
-                data |= _sheet_head(sheet)
-                problems += _compare(path, loc, lang, sheet_texts(data, key))[1]
+    for sheet, _key, _items in _sheets(loaded):
+        problems += check_sheet(sheet)
+    return problems
+
+
+def check_sheet(sheet: str | Path) -> list[Problem]:
+    """Problems of every sidecar of a fact or reference sheet (as ``check`` for scenarios)."""
+    sheet = Path(sheet)
+    try:
+        data = load_located(sheet).data
+    except YamlError as e:
+        return e.problems
+    except OSError as e:
+        return [Problem(str(sheet), 1, 1, "", f"cannot read: {e.strerror}")]
+    if not isinstance(data, dict):
+        return []  # the sheet's own check reports it
+    key = "facts" if "facts" in data else "references"
+    problems: list[Problem] = []
+    for lang in languages(sheet):
+        path = sidecar(sheet, lang)
+        loc, bad = _read(path)
+        problems += bad
+        if loc is not None:
+            problems += _compare(path, loc, lang, sheet_texts(data, key))[1]
     return problems
 
 
