@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from game import __version__
-from game.i18n import _, ngettext
+from game.i18n import N_, _, ngettext
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -65,17 +65,29 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+# Where a scenario was found (game.scenario.discovery's labels), for the catalog.
+_SOURCES = {
+    "command line": N_("command line"),
+    "shipped": N_("shipped"),
+    "teachers' folder": N_("teachers' folder"),
+}
+
+
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     from game.scenario import check_file
     from game.scenario.discovery import discover
     from game.scenario.paths import teachers_dir
 
+    from game.i18n import language
+
     found = discover(args.paths)
-    width = max((len(f.source) for f in found), default=0)
+    sources = {f.source: _(_SOURCES.get(f.source, f.source)) for f in found}
+    width = max((len(s) for s in sources.values()), default=0)
     for f in found:
         loaded, problems = check_file(f.path)
         if loaded is not None:
-            about = f"{loaded.scenario.meta.id} — {loaded.scenario.meta.title}"
+            title = loaded.in_language(language()).scenario.meta.title
+            about = _("{id} — {title}", id=loaded.scenario.meta.id, title=title)
         else:
             errors = [p for p in problems if p.severity == "error"]
             about = ngettext(
@@ -84,7 +96,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
                 len(errors),
                 path=f.path,
             )
-        print(f"{f.source:<{width}}  {about}\n{'':<{width}}  {f.path}")
+        print(f"{sources[f.source]:<{width}}  {about}\n{'':<{width}}  {f.path}")
     print()
     print(_("Teachers' folder: {path}", path=teachers_dir()))
     print(_("(`brink new-scenario NAME` puts a starting scenario there.)"))

@@ -122,8 +122,8 @@ def set_language(code: str) -> str:
 
 
 def language() -> str:
-    """The language in use (``en`` under the pseudo-locale)."""
-    return _language
+    """The language in use, as ``Loaded.in_language`` takes it (``pseudo`` included)."""
+    return PSEUDO if _pseudo else _language
 
 
 def pseudo(text: str) -> str:
@@ -205,7 +205,10 @@ def format_number(value: float, digits: int | None = None, grouping: bool = True
 
 def format_percent(share: float, digits: int = 0) -> str:
     """A share (0.42) as a percentage in the current locale: ``42%``, ``42 %``."""
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
+    pattern = Locale.parse(_babel_locale()).percent_formats[None].pattern
+    if digits > 0:  # the locale's own pattern ("#,##0 %" in Spanish) with decimals
+        last = pattern.rindex("0") + 1
+        pattern = pattern[:last] + "." + "0" * digits + pattern[last:]
     return _numbers.format_percent(share, format=pattern, locale=_babel_locale())
 
 

@@ -60,6 +60,10 @@ __all__ = [
 # An address of one text: ("metrics", "tension", "name"), ("debrief", 2) ...
 Key = tuple[str | int, ...]
 
+# The pseudo-locale (game.i18n): every text marked, so a test can find text that
+# reached the screen without going through a translation.
+PSEUDO, OPEN, CLOSE = "pseudo", "⟦", "⟧"
+
 # Sheet entries: the fields a reader sees (citation details such as author and title of
 # a source stay as published).
 SHEET_FIELDS = ("statement", "asserted_by", "note")
@@ -352,6 +356,8 @@ def translate_loaded(loaded: Any, language: str) -> Any:
     """
     from dataclasses import replace
 
+    if language == PSEUDO:
+        return _pseudo(loaded)
     if language == loaded.scenario.meta.language:
         return loaded
     path = sidecar(loaded.path, language)
@@ -366,3 +372,25 @@ def translate_loaded(loaded: Any, language: str) -> Any:
             refs = translate_sheet(refs, sheet, key, language)
     lang = language if path.is_file() else loaded.language
     return replace(loaded, scenario=scn, facts=facts, references=refs, language=lang)
+
+
+def _pseudo(loaded: Any) -> Any:
+    from dataclasses import replace
+
+    scn = loaded.scenario
+    marked = {k: f"{OPEN}{v}{CLOSE}" for k, v in scenario_texts(scn).items()}
+    scn = apply(scn, marked, scn.meta.language)
+
+    def mark(items: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {
+            i: {f: (f"{OPEN}{v}{CLOSE}" if f in SHEET_FIELDS and v else v) for f, v in e.items()}
+            for i, e in items.items()
+        }
+
+    return replace(
+        loaded,
+        scenario=scn,
+        facts=mark(loaded.facts),
+        references=mark(loaded.references),
+        language=PSEUDO,
+    )
