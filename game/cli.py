@@ -74,11 +74,10 @@ _SOURCES = {
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from game.i18n import language
     from game.scenario import check_file
     from game.scenario.discovery import discover
     from game.scenario.paths import teachers_dir
-
-    from game.i18n import language
 
     found = discover(args.paths)
     sources = {f.source: _(_SOURCES.get(f.source, f.source)) for f in found}

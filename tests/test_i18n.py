@@ -157,7 +157,7 @@ def test_cli_messages_all_go_through_the_catalog(
     assert "⟦" in out and i18n.unmarked(out) == [], out
     assert cli.main(["--lang", "pseudo", "scenarios"]) == 0
     out = capsys.readouterr().out
-    assert "⟦⟦Southern Spear" in out and i18n.unmarked(out) == [], out
+    assert "— ⟦Southern Spear" in out and i18n.unmarked(out) == [], out
     parser = cli.build_parser()
     helps = [a.help for a in parser._actions if a.help and a.help != "==SUPPRESS=="]
     for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
