@@ -191,7 +191,28 @@ def _saved_setting() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+# argparse's own words (usage line, headings, errors), in the game's catalog too.
+_ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    # argparse looks its words up through its module's ``_`` each time: point it at ours.
+    setattr(argparse, "_", _)  # noqa: B010
     p = argparse.ArgumentParser(
         prog="brink",
         description=_("Brinkmanship: a crisis-escalation game. With no command, opens the game."),
