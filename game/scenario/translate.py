@@ -352,32 +352,38 @@ def translate_sheet(
 def translate_loaded(loaded: Any, language: str) -> Any:
     """``loaded`` with the scenario, facts and references in ``language`` (a new ``Loaded``).
 
-    The file's own language, or one without a sidecar, gives the original back.
+    Always from the files' own text, so languages can be switched back and forth; the
+    file's own language, or one without a sidecar, gives the original back.
     """
     from dataclasses import replace
 
+    base = loaded.original if loaded.original is not None else loaded
     if language == PSEUDO:
-        return _pseudo(loaded)
-    if language == loaded.scenario.meta.language:
-        return loaded
-    path = sidecar(loaded.path, language)
-    scn = loaded.scenario
-    if path.is_file():
-        scn = apply(scn, read_scenario_translation(scn, path, language), language)
-    facts, refs = loaded.facts, loaded.references
-    for sheet, key, _items in _sheets(loaded):
+        return _pseudo(base)
+    path = sidecar(base.path, language)
+    if language == base.scenario.meta.language or not path.is_file():
+        return base
+    scn = apply(base.scenario, read_scenario_translation(base.scenario, path, language), language)
+    facts, refs = base.facts, base.references
+    for sheet, key, _items in _sheets(base):
         if key == "facts":
             facts = translate_sheet(facts, sheet, key, language)
         else:
             refs = translate_sheet(refs, sheet, key, language)
-    lang = language if path.is_file() else loaded.language
-    return replace(loaded, scenario=scn, facts=facts, references=refs, language=lang)
+    return replace(
+        base,
+        scenario=scn,
+        facts=facts,
+        references=refs,
+        language=language,
+        original=base,
+    )
 
 
-def _pseudo(loaded: Any) -> Any:
+def _pseudo(base: Any) -> Any:
     from dataclasses import replace
 
-    scn = loaded.scenario
+    scn = base.scenario
     marked = {k: f"{OPEN}{v}{CLOSE}" for k, v in scenario_texts(scn).items()}
     scn = apply(scn, marked, scn.meta.language)
 
@@ -388,9 +394,10 @@ def _pseudo(loaded: Any) -> Any:
         }
 
     return replace(
-        loaded,
+        base,
         scenario=scn,
-        facts=mark(loaded.facts),
-        references=mark(loaded.references),
+        facts=mark(base.facts),
+        references=mark(base.references),
         language=PSEUDO,
+        original=base,
     )
