@@ -38,6 +38,14 @@ CODE = find_namespace_packages(include=["game", "game.*"], exclude=["*.__pycache
 setup(
     packages=CODE + list(DATA_PACKAGES),
     package_dir=DATA_PACKAGES,
-    package_data={"game": ["py.typed", "report/templates/*", "scenario/starter/*/*.yaml"]}
+    package_data={
+        "game": [
+            "py.typed",
+            "report/templates/*",
+            "scenario/starter/*/*.yaml",
+            # compiled message catalogs (pybabel compile; see README, "Translations")
+            "locale/*/LC_MESSAGES/*.mo",
+        ]
+    }
     | {name: ["*"] for name in DATA_PACKAGES},
 )
