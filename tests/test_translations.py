@@ -30,6 +30,7 @@ SCENARIO = ROOT / "scenarios" / "venezuela-2025.yaml"
 SHEETS = [
     ROOT / "seeds" / "venezuela-2025-facts.yaml",
     ROOT / "seeds" / "taiwan-1995-facts.yaml",
+    ROOT / "seeds" / "reference-classes.yaml",
 ]
 SIDECARS = sorted(p for d in ("scenarios", "seeds") for p in (ROOT / d).glob("*.yaml"))
 SIDECARS = [p for p in SIDECARS if is_sidecar(p)]
@@ -54,6 +55,7 @@ def test_spanish_scenario_has_the_same_rules_and_other_words() -> None:
     assert es.scenario.actors[1].name == "Gobierno de Venezuela"
     assert es.facts["VE-01"]["statement"].startswith("El presidente Maduro afirma")
     assert es.facts["VE-01"]["status"] == en.facts["VE-01"]["status"] == "claim"
+    assert es.references["RC-SUGGEST-09"]["statement"].startswith("Considerar la milicia")
     texts_en, texts_es = scenario_texts(en.scenario), scenario_texts(es.scenario)
     assert texts_en.keys() == texts_es.keys()
     same = [k for k in texts_en if texts_en[k] == texts_es[k]]
@@ -181,7 +183,7 @@ def _translated_characters() -> str:
 def test_translations_use_characters_and_are_checked() -> None:
     chars = _translated_characters()
     assert {"ñ", "á", "¿", "«", "—"} <= set(chars)
-    assert len(SIDECARS) >= 3
+    assert len(SIDECARS) >= 4
 
 
 @pytest.mark.parametrize("font", sorted(FONTS.glob("NotoSans-*.ttf")), ids=lambda p: p.name)
