@@ -101,6 +101,17 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     return d
 
 
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Every test starts and ends in English, whatever an earlier test (or the settings
+    scene a UI test clicked through) chose."""
+    from game import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
 @pytest.fixture(scope="session")
 def mini() -> Loaded:
     """tests/data/mini.yaml, loaded once."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gettext
 import io
 import string
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,6 @@ from game.words import category_label, format_value, move_label, span_text
 
 ROOT = Path(__file__).parent.parent
 CATALOGS = sorted((ROOT / "game" / "locale").glob("*/LC_MESSAGES/brink.po"))
-
-
-@pytest.fixture(autouse=True)
-def english_after() -> Iterator[None]:
-    yield
-    i18n.set_language("en")
 
 
 def _fields(text: str) -> set[str]:
