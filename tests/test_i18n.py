@@ -200,3 +200,17 @@ def test_settings_keep_the_language(tmp_path: Path) -> None:
     assert Settings.load(path).language == "es"
     path.write_text('{"language": 3}', encoding="utf-8")
     assert Settings.load(path).language == ""
+
+
+def test_settings_scene_chooses_the_language(ui_app, data_dir: Path) -> None:
+    d = ui_app(size=(800, 600))
+    d.click_button("settings")
+    assert d.scene.name == "settings" and "Language" in d.scene.labels()
+    assert d.app.settings.language == ""  # follows the system until chosen
+    d.click_button("language")  # system -> English
+    assert d.app.settings.language == "en" and i18n.language() == "en"
+    d.click_button("language")  # English -> español
+    assert d.app.settings.language == "es" and i18n.language() == "es"
+    assert span_text(2, 7) == "2 semanas"
+    d.click_button("language")  # back to the system's (English under the tests)
+    assert d.app.settings.language == "" and i18n.language() == "en"

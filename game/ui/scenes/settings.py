@@ -68,7 +68,8 @@ class SettingsScene(Scene):
             codes = ["", *i18n.available()]
             i = codes.index(s.language) if s.language in codes else 0
             new = replace(s, language=codes[(i + step) % len(codes)])
-            i18n.set_language(i18n.choose(None, new.language))
+            # a language picked here applies now; "" goes back to BRINK_LANG or the system's
+            i18n.set_language(new.language or i18n.choose())
         else:
             new = replace(s, sound=not s.sound)
         self.app.apply_settings(new)
