@@ -137,6 +137,19 @@ def test_strict_check_fails_on_an_untranslated_text(
     assert es.scenario.metrics[0].short == "Tension"  # the original fills the gap
 
 
+def test_a_translation_the_schema_refuses_is_reported_and_not_used(tmp_path: Path) -> None:
+    scen = _copy_scenario(tmp_path)
+    side = sidecar(scen, "es")
+    text = side.read_text(encoding="utf-8")
+    side.write_text(text.replace("short: Tensión", "short: Tensión de la crisis"), encoding="utf-8")
+    loaded = load_scenario(scen)
+    [p] = [p for p in check(loaded) if p.severity == "error"]
+    assert p.path == "metrics.tension.short" and "at most 14 characters" in p.message
+    es = loaded.in_language("es")
+    assert es.scenario.metrics[0].short == "Tension"  # the original stands in
+    assert es.scenario.metrics[0].name == "Tensión de la crisis"  # the rest is used
+
+
 def test_sheet_sidecar_errors_and_wrong_language(tmp_path: Path) -> None:
     scen = _copy_scenario(tmp_path)
     side = sidecar(tmp_path / "seeds" / "venezuela-2025-facts.yaml", "es")

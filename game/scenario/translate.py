@@ -39,6 +39,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from game.scenario.paths import SIDECAR, is_sidecar
 from game.scenario.schema import Basis, Scenario
 from game.scenario.yamlsafe import Located, Problem, YamlError, load_located
@@ -229,14 +231,18 @@ def check(loaded: Any) -> list[Problem]:
     have, or gives something other than text. Warnings: a text left untranslated
     (``brink check --strict`` fails on those).
     """
-    scn: Scenario = loaded.scenario
+    scn: Scenario = loaded.as_written
     problems: list[Problem] = []
     for lang in languages(loaded.path):
         path = sidecar(loaded.path, lang)
         loc, bad = _read(path)
         problems += bad
         if loc is not None:
-            problems += _compare(path, loc, lang, scenario_texts(scn))[1]
+            found, bad = _compare(path, loc, lang, scenario_texts(scn))
+            problems += bad
+            for key, message in _invalid(scn, found, lang).items():
+                m = loc.mark_for(key)
+                problems.append(Problem(str(path), m.line, m.col, _dotted(key), message))
     for sheet, _key, _items in _sheets(loaded):
         problems += check_sheet(sheet)
     return problems
@@ -327,7 +333,25 @@ def read_scenario_translation(scn: Scenario, path: Path, language: str) -> dict[
     loc, _ = _read(path)
     if loc is None:
         return {}
-    return _compare(path, loc, language, scenario_texts(scn))[0]
+    found = _compare(path, loc, language, scenario_texts(scn))[0]
+    bad = _invalid(scn, found, language)
+    return {k: v for k, v in found.items() if k not in bad}
+
+
+def _invalid(scn: Scenario, found: dict[Key, str], language: str) -> dict[Key, str]:
+    """Texts the scenario's own rules refuse (a short label over its length...), why."""
+    try:
+        apply(scn, found, language)
+        return {}
+    except ValidationError:
+        pass
+    bad = {}
+    for key, text in found.items():  # only when something is wrong: find which
+        try:
+            apply(scn, {key: text}, language)
+        except ValidationError as e:
+            bad[key] = "; ".join(str(err["msg"]) for err in e.errors())
+    return bad
 
 
 def translate_sheet(
