@@ -25,7 +25,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         from game.scenario.paths import scenario_files
 
         args.files = [str(f) for f in scenario_files()]
-    for name in args.files:
+    for name in _translations_with_their_scenario(args.files):
         loaded, problems = check_file(name)
         if loaded is not None:  # its translations: every id exists; --strict: every text
             from game.scenario.translate import check as check_translations
@@ -52,6 +52,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 counts.append(ngettext("{n} warning", "{n} warnings", len(warnings)))
             print(_("{file}: ok — {counts}", file=name, counts=_(", ").join(counts)))
     return 1 if failed else 0
+
+
+def _translations_with_their_scenario(files: list[str]) -> list[str]:
+    """``scenarios/*.yaml`` names translations too (``x.es.yaml``): check each as part of
+    its scenario ``x.yaml``, once."""
+    from game.scenario.paths import SIDECAR
+
+    out: list[str] = []
+    for name in files:
+        base = SIDECAR.sub(".yaml", name)
+        if base not in out:
+            out.append(base)
+    return out
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:

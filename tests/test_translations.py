@@ -47,6 +47,15 @@ def test_shipped_scenario_and_fact_sheets_are_fully_translated_into_spanish() ->
     assert cli.main(["check", "--strict", str(SCENARIO)]) == 0
 
 
+def test_check_of_a_folder_glob_checks_a_translation_with_its_scenario(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    files = [str(SCENARIO), str(sidecar(SCENARIO, "es"))]  # scenarios/*.yaml
+    assert cli.main(["check", "--strict", *files[::-1]]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and out[0].startswith(f"{SCENARIO}: ok")
+
+
 def test_spanish_scenario_has_the_same_rules_and_other_words() -> None:
     en = load_scenario(SCENARIO)
     es = en.in_language("es")
