@@ -544,6 +544,6 @@ def test_missing_basis_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert ": warning: metrics[0]:" in str(p)
 
     rc, out = brink_check(capsys, path)
-    assert rc == 0 and "warning:" in out and "1 warnings" in out
+    assert rc == 0 and "warning:" in out and "1 warning" in out
     rc, out = brink_check(capsys, "--strict", path)
     assert rc == 1 and "warning:" in out
