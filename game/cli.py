@@ -15,10 +15,15 @@ from pathlib import Path
 
 from game import __version__
 from game.i18n import N_, _, ngettext
+from game.scenario.paths import default_scenario
+
+# The scenario a command plays when none is named (one place: game/scenario/paths.py).
+_DEFAULT = default_scenario().stem
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from game.scenario import check_file
+    from game.scenario.load import check_fact_sheet, is_fact_sheet
 
     failed = False
     if not args.files:  # every scenario on this machine: shipped and the teachers' folder
@@ -26,7 +31,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         args.files = [str(f) for f in scenario_files()]
     for name in _translations_with_their_scenario(args.files):
-        loaded, problems = check_file(name)
+        sheet = is_fact_sheet(name)
+        loaded = facts = None
+        if sheet:
+            from game.scenario.translate import check_sheet
+
+            facts, problems = check_fact_sheet(name)
+            problems = problems + check_sheet(name)  # its translations, as for a scenario
+        else:
+            loaded, problems = check_file(name)
         if loaded is not None:  # its translations: every id exists; --strict: every text
             from game.scenario.translate import check as check_translations
 
@@ -37,6 +50,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
         warnings = [p for p in problems if p.severity != "error"]
         if errors or (args.strict and warnings):
             failed = True
+            continue
+        tail = [ngettext("{n} warning", "{n} warnings", len(warnings))] if warnings else []
+        if sheet and facts is not None:
+            counts = [
+                _("fact sheet"),
+                ngettext("{n} fact", "{n} facts", len(facts.facts)),
+                ngettext("{n} source", "{n} sources", len(facts.sources)),
+                *tail,
+            ]
+            print(_("{file}: ok — {counts}", file=name, counts=_(", ").join(counts)))
         elif loaded is not None:
             s = loaded.scenario
             n_opts = sum(len(a.options) for a in s.actors)
@@ -47,9 +70,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 ngettext("{n} event", "{n} events", len(s.events)),
                 ngettext("{n} stage", "{n} stages", len(s.ladder)),
                 ngettext("{n} outcome", "{n} outcomes", len(s.outcomes)),
+                *tail,
             ]
-            if warnings:
-                counts.append(ngettext("{n} warning", "{n} warnings", len(warnings)))
             print(_("{file}: ok — {counts}", file=name, counts=_(", ").join(counts)))
     return 1 if failed else 0
 
@@ -162,7 +184,8 @@ def _scenario_arg(text: str) -> str:
 
 
 def _resolve_scenarios(args: argparse.Namespace) -> None:
-    """Let scenario arguments be names (``venezuela-2025``), so commands work from any folder."""
+    """Let scenario arguments be names (a shipped file's name without .yaml), so commands
+    work from any folder."""
     if isinstance(getattr(args, "scenario", None), str):
         args.scenario = _scenario_arg(args.scenario)
     elif args.command in ("simulate", "autoplay"):
@@ -235,7 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     play = sub.add_parser("play", help=_("open the game window (default), or play in the terminal"))
-    play.add_argument("scenario", nargs="?", help=_("scenario file (default: venezuela-2025)"))
+    play.add_argument(
+        "scenario", nargs="?", help=_("scenario file (default: {name})", name=_DEFAULT)
+    )
     play.add_argument("--text", action="store_true", help=_("play in the terminal instead"))
     play.add_argument("--as", dest="actor", help=_("actor to play (text mode)"))
     play.add_argument("--seed", type=int, help=_("random seed (default: random, shown)"))
@@ -255,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sim = sub.add_parser("simulate", help=_("Monte Carlo: outcome odds over many worlds"))
     sim.add_argument(
-        "scenario", nargs="?", help=_("scenario file or name (default: venezuela-2025)")
+        "scenario", nargs="?", help=_("scenario file or name (default: {name})", name=_DEFAULT)
     )
     sim.add_argument("--runs", type=int, default=10_000, help=_("worlds to simulate"))
     sim.add_argument("--turns", type=int, help=_("turns to run (default: the scenario's limit)"))
@@ -265,7 +290,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="ACTOR=POLICY",
-        help=_("OPTION, random, or mix:opt=0.5,opt2=0.5 (default: random)"),
+        help=_(
+            "ACTOR=OPTION, random, mix:opt=0.5,opt2=0.5, line:opt,opt2,... (one option a "
+            "turn, then hold course) or history (the scenario's history line); a bare "
+            "'history' plays every side's line (default: random)"
+        ),
+    )
+    sim.add_argument(
+        "--injects",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help=_("fire the scenario's scheduled injects at the start of their turn (default: on)"),
     )
     sim.add_argument("--json", action="store_true", help=_("print one JSON object"))
     sim.add_argument("--csv", metavar="FILE", help=_("also write tidy rows to FILE"))
@@ -273,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     auto = sub.add_parser("autoplay", help=_("computer against computer, turn by turn"))
     auto.add_argument(
-        "scenario", nargs="?", help=_("scenario file or name (default: venezuela-2025)")
+        "scenario", nargs="?", help=_("scenario file or name (default: {name})", name=_DEFAULT)
     )
     auto.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
     auto.add_argument("--turns", type=int, help=_("stop after this many turns"))
@@ -350,6 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--check", action="store_true", help=_("exit 0 only if the replay is identical")
     )
+    rep.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help=_("the scenario file, when it has moved since the game was saved"),
+    )
     rep.set_defaults(func=_lazy("game.engine.cli:replay"))
 
     report = sub.add_parser("report", help=_("after-action report (HTML) from saved games"))
@@ -360,12 +400,25 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--worlds", type=int, default=10_000, help=_("worlds for the luck-versus-judgment replay")
     )
+    report.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help=_("the scenario file, when it has moved since the games were saved"),
+    )
     report.set_defaults(func=_lazy("game.report.cli:report"))
 
     brief = sub.add_parser("briefing", help=_("printable role briefing (HTML) for one side"))
     brief.add_argument("scenario", help=_("scenario file or name"))
-    brief.add_argument("--actor", required=True, help=_("the side to brief, e.g. usa"))
+    brief.add_argument("--actor", required=True, help=_("the side to brief (an actor id)"))
     brief.add_argument("-o", "--output", default="briefing.html", help=_("HTML file to write"))
+    brief.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help=_(
+            "list only the facts known on this day, YYYY-MM-DD (default: the scenario's "
+            "facts_as_of)"
+        ),
+    )
     brief.set_defaults(func=_lazy("game.report.cli:briefing"))
 
     scn = sub.add_parser(

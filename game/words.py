@@ -39,8 +39,43 @@ def category_label(category: str | Enum) -> str:
     return key.replace("_", " ").capitalize()
 
 
+# Plurals that do not just add an s.
+_PLURALS = {"analysis": "analyses", "country": "countries", "party": "parties"}
+
+
+def plural(word: str, n: int) -> str:
+    """``word`` for ``n`` things: ``turn`` -> ``turns`` unless n is 1."""
+    if n == 1:
+        return word
+    if word in _PLURALS:
+        return _PLURALS[word]
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def count_text(n: int, word: str) -> str:
+    """``1 warning``, ``2 warnings``, ``0 warnings``."""
+    return f"{n} {plural(word, n)}"
+
+
+def other_sides(n_actors: int) -> str:
+    """How one side names the rest: ``the other side`` with two actors, else ``the other sides``."""
+    return "the other side" if n_actors <= 2 else "the other sides"
+
+
+def every_side(n_actors: int) -> str:
+    """``both sides`` with two actors, ``all sides`` with more."""
+    return "both sides" if n_actors <= 2 else "all sides"
+
+
+def others_verb(n_actors: int, singular: str, plural_form: str) -> str:
+    """``the other side sees`` / ``the other sides see``."""
+    return f"{other_sides(n_actors)} {singular if n_actors <= 2 else plural_form}"
+
+
 def possessive(name: str) -> str:
-    """``Venezuela's``, ``United States'`` (English only: new code uses ``move_label``)."""
+    """``Blueland's``, ``United States'`` (English only: new code uses ``move_label``)."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
@@ -62,7 +97,11 @@ def span_text(turns: int, turn_days: int) -> str:
 def in_sentence(name: str, scn: Scenario) -> str:
     """A name as it reads mid-sentence: 'War' -> 'war', but proper names keep capitals."""
     first = name.split(" ", 1)[0]
-    proper = {w for a in scn.actors for w in (a.name + " " + (a.short_name or "")).split()}
+    names = [a.name + " " + (a.short_name or "") for a in scn.actors]
+    if scn.map is not None:  # the region's countries and places are proper names too
+        names += scn.map.countries + [p.name for p in scn.map.places]
+        names += [a.name for a in scn.map.anchors]
+    proper = {w.strip("(),") for n in names for w in n.split()}
     if first in proper or (len(first) > 1 and first[1:].lower() != first[1:]):
         return name
     return name[:1].lower() + name[1:]

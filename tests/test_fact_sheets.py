@@ -41,7 +41,7 @@ class Sheet:
     fact_id: re.Pattern[str]
     # Prefix of public-record context facts, which must say so (None: no such class).
     context_prefix: str | None = None
-    # Does every fact cite an entry of a top-level `sources:` list in its note?
+    # Does every fact cite an entry of the top-level `sources:` list (its own `sources:`)?
     cites_sources: bool = False
 
 
@@ -233,8 +233,9 @@ def test_every_fact_cites_a_listed_source(
         assert _is_iso_date(src.get("date")), src["id"]
     cited: set[str] = set()
     for fact in sheet_facts:
-        refs = SOURCE_REF.findall(fact.get("note", ""))
-        assert refs, f"{fact['id']}: note cites no [S-...] source"
+        refs = fact.get("sources") or []
+        assert refs, f"{fact['id']}: cites no source"
+        assert not SOURCE_REF.search(fact.get("note", "")), f"{fact['id']}: a citation in its note"
         unknown = sorted(set(refs) - set(ids))
         assert not unknown, f"{fact['id']}: unknown sources {unknown}"
         cited |= set(refs)

@@ -94,7 +94,7 @@ def test_policies(capsys) -> None:
     [
         ("blue=nuke", "unknown option 'nuke' for actor 'blue' (known: wait, talk, spy, strike)"),
         ("green=wait", "unknown actor 'green' (known: blue, red)"),
-        ("blue", "should look like ACTOR=OPTION"),
+        ("blue", "should look like history or ACTOR=OPTION"),
         ("red=mix:talk=x", "is not a number"),
     ],
 )

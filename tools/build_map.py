@@ -67,6 +67,8 @@ PLACE_KINDS: frozenset[str] = frozenset({"capital", "city", "island", "sea"})
 PROJECTIONS: frozenset[str] = frozenset({"equirectangular"})
 DEFAULT_PROJECTION = "equirectangular"
 NAME_RE = r"^[a-z0-9][a-z0-9_-]*$"
+# Fields of a scenario's ``map:`` section that are for the game, not the builder.
+SCENARIO_MAP_FIELDS = ("countries", "labels", "markers")
 SPEC_FIELDS = (
     "name",
     "bounds",
@@ -364,8 +366,11 @@ def parse_spec(text: str, filename: str = "<spec>") -> MapSpec:
     if not isinstance(data, dict) or not isinstance(data.get("map"), dict):
         raise fail([], "needs a 'map:' section (a mapping)")
     spec = data["map"]
+    # A scenario file's map section also says what is drawn on the map (labels, markers):
+    # the builder reads only the region.
+    display = SCENARIO_MAP_FIELDS if "meta" in data else ()
     for key in spec:
-        if key not in SPEC_FIELDS:
+        if key not in SPEC_FIELDS and key not in display:
             near = difflib.get_close_matches(str(key), SPEC_FIELDS, n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
             raise fail(["map", key], f"unknown field{hint}; valid: {', '.join(SPEC_FIELDS)}")
@@ -519,7 +524,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         nargs="?",
         default=DEFAULT_SPEC,
-        help="YAML file with a 'map:' section (default: assets/map/caribbean.spec.yaml)",
+        help="YAML file with a 'map:' section: a map spec or a scenario "
+        "(default: assets/map/caribbean.spec.yaml)",
     )
     parser.add_argument(
         "--src",

@@ -1,9 +1,10 @@
 """Render the game's main screens to docs/screenshots/*.png.
 
     python tools/screenshots.py                     # headless (SDL dummy driver)
+    python tools/screenshots.py --scenario scenarios/other.yaml --out /tmp/shots
     xvfb-run -s '-screen 0 1280x720x24' python tools/screenshots.py   # a real X11 window
 
-Plays the Venezuela scenario as the United States with a fixed seed, by posted
+Plays the default scenario (or ``--scenario FILE``) as its first side with a fixed seed, by posted
 keyboard and mouse events, and saves the title, setup, briefing, situation room
 (with a what-if forecast shown), resolution and end screens; then starts a
 classroom game (two teams, a timer, a PIN) and saves its class code, hand-over,
@@ -28,6 +29,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     ap.add_argument("--size", default="1280x720")
     ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--scenario", help="scenario file (default: the game's default scenario)")
     args = ap.parse_args()
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -41,7 +43,8 @@ def main() -> int:
     from game.ui.app import App
     from game.ui.pg import pygame
 
-    app = App(size=(w, h), scenario=str(default_scenario()), seed=args.seed, save_settings=False)
+    scenario = args.scenario or str(default_scenario())
+    app = App(size=(w, h), scenario=scenario, seed=args.seed, save_settings=False)
 
     def frames(n: int = 2) -> None:
         app.run_frames(n)
@@ -144,8 +147,9 @@ def classroom(app, frames, key, hover, wait, shot) -> None:
         click("side")
     click("continue")
     setup = app.scene
-    setup.entries["team_usa"].set_text("Hawks, Doves")
-    setup.entries["team_ven"].set_text("Bolívar")
+    teams = [k for k in setup.entries if k.startswith("team_")]
+    for k, names in zip(teams, ("Hawks, Doves", "Bolívar"), strict=False):
+        setup.entries[k].set_text(names)
     click("timer")
     click("timer")  # 120 s
     pin = setup.entries["pin"]

@@ -7,7 +7,7 @@ which sides are played by people. Every machine given the same code starts the
 same game, and with the same moves gets the same turns.
 
 Layout: ``PREFIX-XXXX-XXXX-XXXX-XXXX``. The prefix comes from the scenario id
-(``venezuela-2025`` -> ``VEN25``, ``mini`` -> ``MINI``). The rest is Crockford
+(``missiles-1962`` -> ``MIS62``, ``mini`` -> ``MINI``). The rest is Crockford
 base32 (digits and capitals without I, L, O, U; typing ``O`` for ``0`` or ``I``/``L``
 for ``1``, lower case, spaces and extra hyphens are all accepted) of one integer:
 
@@ -62,7 +62,7 @@ class ClassCode:
 
 
 def prefix_for(scenario_id: str) -> str:
-    """A short readable prefix from a scenario id: ``venezuela-2025`` -> ``VEN25``."""
+    """A short readable prefix from a scenario id: ``missiles-1962`` -> ``MIS62``."""
     parts = [p for p in re.split(r"[^A-Za-z0-9]+", scenario_id) if p]
     alpha = next((p for p in parts if not p.isdigit()), "")
     letters = re.sub(r"[^A-Za-z]", "", alpha).upper()

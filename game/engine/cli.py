@@ -12,6 +12,7 @@ from game.engine.seats import Seat
 from game.engine.session import EngineError, Session
 from game.engine.views import TurnReport
 from game.scenario import ScenarioError, load_scenario
+from game.words import count_text
 
 
 def _err(msg: str) -> None:
@@ -56,10 +57,10 @@ def turn_lines(s: Session, report: TurnReport) -> list[str]:
 
 def outcome_lines(s: Session) -> list[str]:
     if not s.over:
-        return [f"No outcome yet after {s.turn} turns (stage: {s.stage_name})."]
+        return [f"No outcome yet after {count_text(s.turn, 'turn')} (stage: {s.stage_name})."]
     q = s.c.index["outcome"][s.outcome or ""]
     oc = s.scenario.outcomes[q]
-    return [f"Outcome after {s.turn} turns: {oc.name} — {oc.headline}"]
+    return [f"Outcome after {count_text(s.turn, 'turn')}: {oc.name} — {oc.headline}"]
 
 
 def _print_lines(lines: Iterable[str], out: TextIO) -> None:
@@ -127,7 +128,9 @@ def replay(args: argparse.Namespace) -> int:
     """``brink replay FILE [--check]``: re-play a save; --check exits 0 only if identical."""
     check = bool(getattr(args, "check", False))
     try:
-        s, _log, diff = replay_file(args.file, rerun_ai=check)
+        s, _log, diff = replay_file(
+            args.file, scenario=getattr(args, "scenario", None), rerun_ai=check
+        )
     except SaveError as e:
         _err(str(e))
         return 1
@@ -139,7 +142,7 @@ def replay(args: argparse.Namespace) -> int:
             print(f"{args.file}: the replay differs from the save; first difference: {diff}")
             return 1
         print(
-            f"{args.file}: ok — {s.turn} turns re-played identically, seed {s.seed}"
+            f"{args.file}: ok — {count_text(s.turn, 'turn')} re-played identically, seed {s.seed}"
             + (f", outcome {s.outcome}" if s.outcome else "")
         )
         return 0

@@ -26,6 +26,7 @@ from game.engine.seats import Seat
 from game.engine.session import EngineError, Session
 from game.engine.views import PlayerView, TurnReport
 from game.scenario import ScenarioError, load_scenario
+from game.words import count_text
 
 HELP = """Commands:
   N        choose option number N
@@ -84,8 +85,8 @@ class TextGame:
         self.heading(scn.meta.title)
         self.say(f"Seed {s.seed} (play the same game again with --seed {s.seed}).")
         self.say(
-            f"{scn.meta.turn_limit} turns of {scn.meta.turn_days} days from "
-            f"{scn.meta.start_date.isoformat()}."
+            f"{count_text(scn.meta.turn_limit, 'turn')} of "
+            f"{count_text(scn.meta.turn_days, 'day')} from {scn.meta.start_date.isoformat()}."
         )
         self.heading("Briefing")
         self.say(scn.meta.summary.strip())
@@ -211,7 +212,7 @@ class TextGame:
         f1 = self.s.what_if(self.actor, o.id, horizon=horizon)
         f0 = self.s.what_if(self.actor, hold.id, horizon=horizon)
         days = horizon * self.s.scenario.meta.turn_days
-        self.heading(f"What if: {o.name}, against holding course — next {days} days")
+        self.heading(f"What if: {o.name}, against holding course — next {count_text(days, 'day')}")
         self.say(f"{f1.worlds} simulated futures each, from what you know.")
         for q, oc in enumerate(self.s.scenario.outcomes):
             p1 = f1.p_by_turn[horizon, q]
@@ -228,7 +229,10 @@ class TextGame:
                 continue
             a1, a0 = f1.bands[horizon, med, m], f0.bands[horizon, med, m]
             if abs(a1 - a0) >= 0.5:
-                self.say(f"{met.name} in {days} days: about {a1:.0f} (holding course: {a0:.0f})")
+                self.say(
+                    f"{met.name} in {count_text(days, 'day')}: about {a1:.0f}"
+                    f" (holding course: {a0:.0f})"
+                )
         if not o.available:
             self.say(f"Note: {o.name} is not available now ({o.reason}).")
 
@@ -236,11 +240,12 @@ class TextGame:
         s = self.s
         self.heading("The end")
         if s.outcome is None:
-            self.say(f"No outcome after {s.turn} turns.")
+            self.say(f"No outcome after {count_text(s.turn, 'turn')}.")
             return
         q = s.c.index["outcome"][s.outcome]
         oc = s.scenario.outcomes[q]
-        self.say(f"Outcome after {s.turn} turns ({s.date_of(s.turn).isoformat()}): {oc.name}.")
+        when = s.date_of(s.turn).isoformat()
+        self.say(f"Outcome after {count_text(s.turn, 'turn')} ({when}): {oc.name}.")
         self.say(oc.headline)
         self.say(oc.description.strip())
         me = s.scenario.actors[s.c.actor_index(self.actor)]

@@ -1,5 +1,8 @@
 """``brink simulate``: Monte Carlo odds of each outcome over many worlds.
 
+The scenario's scheduled injects fire at the start of their turn in every world, as
+in a game (``--no-injects`` leaves them out: the crisis without its script).
+
 Every world draws its own start from the scenario's initial uncertainty
 (stream ``SeedSequence(seed, spawn_key=(0,))``) and is then played forward by
 ``forecast`` (stream ``spawn_key=(7,)``) under each actor's policy. The same
@@ -37,9 +40,10 @@ from typing import Any
 import numpy as np
 
 from game.model.compiled import Compiled, compile_scenario
-from game.model.forecast import Forecast, forecast, wilson
+from game.model.forecast import Forecast, forecast, inject_table, wilson
 from game.model.policy import Policy, parse_policy, policies_for
 from game.model.state import initial_state
+from game.words import count_text, plural
 
 START_KEY = (0,)
 SIMULATE_KEY = (7,)
@@ -61,12 +65,20 @@ def _rng(seed: int, key: tuple[int, ...]) -> np.random.Generator:
 def _policies(c: Compiled, specs: list[str]) -> tuple[list[Policy], dict[str, str]]:
     given: dict[str, Policy] = {}
     text: dict[str, str] = {}
+    if "history" in [s.strip() for s in specs]:
+        # every actor plays its history line (hold course where it has none)
+        if c.scenario.history is None:
+            raise UsageError("--policy history: the scenario has no history line")
+        specs = [s for s in specs if s.strip() != "history"]
+        named = {s.partition("=")[0].strip() for s in specs}
+        specs += [f"{a}=history" for a in c.actor_ids if a not in named]
     for spec in specs:
         actor, sep, value = spec.partition("=")
         actor, value = actor.strip(), value.strip()
         if not sep or not actor or not value:
             raise UsageError(
-                f"--policy {spec!r} should look like ACTOR=OPTION|random|mix:a=0.5,b=0.5"
+                f"--policy {spec!r} should look like history or "
+                "ACTOR=OPTION|random|history|mix:a=0.5,b=0.5|line:a,b,c"
             )
         if actor not in c.actor_ids:
             raise UsageError(
@@ -99,6 +111,7 @@ class Summary:
     unresolved: dict[str, Any]  # count, p, ci
     stages: list[dict[str, Any]]  # id, name, reached, ci, final
     metrics: list[dict[str, Any]]  # id, name, q05, q50, q95, mean
+    injects: bool = False  # were the scenario's scheduled injects applied?
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -107,6 +120,7 @@ class Summary:
             "runs": self.runs,
             "turns": self.turns,
             "policies": self.policies,
+            "injects": self.injects,
             "outcomes": {
                 o["id"]: {
                     "p": o["p"],
@@ -218,7 +232,11 @@ def print_table(s: Summary, file: Any = None) -> None:
     console = Console(file=file or sys.stdout, highlight=False)
     pol = ", ".join(f"{a}={p}" for a, p in s.policies.items())
     console.print(f"[bold]{s.title}[/bold] ({s.scenario_id}, sha256 {s.sha256[:12]})")
-    console.print(f"{s.runs:,} runs × {s.turns} turns, seed {s.seed}; policies: {pol}")
+    console.print(
+        f"{s.runs:,} {plural('run', s.runs)} × {count_text(s.turns, 'turn')}, seed {s.seed}; "
+        f"policies: {pol}; "
+        f"injects {'applied' if s.injects else 'not applied'}"
+    )
 
     t = Table(title="Outcomes", title_justify="left")
     t.add_column("outcome")
@@ -324,7 +342,13 @@ class _Progress:
 
 
 def run(
-    path: str, runs: int, turns: int | None, seed: int, policy_specs: list[str], progress: bool
+    path: str,
+    runs: int,
+    turns: int | None,
+    seed: int,
+    policy_specs: list[str],
+    progress: bool,
+    injects: bool = True,
 ) -> tuple[Compiled, Summary]:
     """Load, simulate and summarise. Raises ScenarioError or UsageError."""
     from game.scenario import load_scenario
@@ -349,11 +373,14 @@ def run(
             horizon=horizon,
             quantiles=False,
             on_turn=bar,
+            injects=inject_table(c) if injects else None,
         )
     finally:
         if bar is not None:
             bar.close()
-    return c, summarise(c, f, sha256=loaded.sha256, seed=seed, policies=pol_text)
+    s = summarise(c, f, sha256=loaded.sha256, seed=seed, policies=pol_text)
+    s.injects = injects and bool(c.scenario.injects)
+    return c, s
 
 
 def simulate(args: argparse.Namespace) -> int:
@@ -361,7 +388,15 @@ def simulate(args: argparse.Namespace) -> int:
     from game.scenario import ScenarioError
 
     try:
-        _, s = run(args.scenario, args.runs, args.turns, args.seed, list(args.policy), True)
+        _, s = run(
+            args.scenario,
+            args.runs,
+            args.turns,
+            args.seed,
+            list(args.policy),
+            True,
+            injects=getattr(args, "injects", True),
+        )
     except ScenarioError as e:
         for p in e.problems:
             print(p, file=sys.stderr)

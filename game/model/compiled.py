@@ -20,6 +20,7 @@ from game.scenario.schema import (
     OutcomeKind,
     Scenario,
 )
+from game.words import count_text
 
 if TYPE_CHECKING:
     from game.model.state import State
@@ -466,10 +467,10 @@ def unavailable_reason(c: Compiled, st: State, a: int, o: int, world: int = 0) -
         return "only at stage: " + ", ".join(names)
     cd = int(st.cooldown[world, a, o])
     if cd > 0:
-        return f"available again in {cd} turn{'s' if cd > 1 else ''}"
+        return f"available again in {count_text(cd, 'turn')}"
     uses = int(st.uses[world, a, o])
     if uses >= c.max_uses[a, o]:
-        return f"already used {uses} of {int(c.max_uses[a, o])} times"
+        return f"already used: at most {count_text(int(c.max_uses[a, o]), 'time')} a game"
     cs = c.avail_cond
     g = a * c.option_valid.shape[1] + o
     failing = [

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from game.model.compiled import Compiled
-from game.model.policy import Fixed, Mix, Policy, Then, Uniform, uniform_choices
+from game.model.policy import Fixed, Line, Mix, Policy, Then, Uniform, uniform_choices
 from game.model.state import State
 from game.model.step import (
     Live,
@@ -96,7 +96,7 @@ def choose(
 
 def _plain(pol: Policy) -> bool:
     """True for the built-in policies, which read nothing of the state but its size."""
-    if isinstance(pol, Fixed | Mix | Uniform):
+    if isinstance(pol, Fixed | Mix | Uniform | Line):
         return True
     if isinstance(pol, Then):
         return _plain(pol.first) and _plain(pol.rest)
@@ -156,6 +156,40 @@ XDTYPE = np.float32
 COMPACT_AT = 0.15
 
 
+InjectTable = dict[int, list[tuple[NDArray[np.float64], NDArray[np.float64], int | None]]]
+
+
+def inject_table(c: Compiled) -> InjectTable:
+    """The scenario's scheduled injects by turn: (mean, variance, event index or None),
+    the inject's own effects plus those of the event it fires, as the engine applies them."""
+    mi = {m: i for i, m in enumerate(c.metric_ids)}
+    ei = {e: i for i, e in enumerate(c.event_ids)}
+    out: InjectTable = {}
+    for inj in c.scenario.injects:
+        mean = np.zeros(c.n_metrics)
+        var = np.zeros(c.n_metrics)
+        for mid, eff in inj.effects.items():
+            mean[mi[mid]] += eff.mean
+            var[mi[mid]] += eff.sd**2
+        e = ei[inj.event] if inj.event is not None else None
+        if e is not None:
+            mean += c.ev_mean[e]
+            var += c.ev_var[e]
+        out.setdefault(inj.turn, []).append((mean, var, e))
+    return out
+
+
+def _inject(c: Compiled, lv: Live, items: list, rng: np.random.Generator) -> None:
+    """Apply this turn's injects to every world of the batch (before the moves)."""
+    for mean, var, e in items:
+        z = rng.standard_normal((c.n_metrics, lv.n))
+        x = lv.x + (mean[:, None] + np.sqrt(var)[:, None] * z).astype(lv.x.dtype)
+        lv.x[...] = np.clip(x, c.lo[:, None], c.hi[:, None])
+        if e is not None:
+            lv.fired[e] = True
+            lv.stage[...] = np.clip(lv.stage + c.ev_stage_change[e], 0, c.n_stages - 1)
+
+
 def forecast(
     c: Compiled,
     state: State,
@@ -165,6 +199,7 @@ def forecast(
     horizon: int = 12,
     quantiles: bool = True,
     on_turn: Callable[[int], None] | None = None,
+    injects: InjectTable | None = None,
 ) -> Forecast:
     """Clone world 0 of ``state`` into ``worlds`` copies and play ``horizon`` turns.
 
@@ -175,6 +210,11 @@ def forecast(
 
     Worlds that reach an outcome leave the batch (their rows are final), so later
     turns cost only what the running worlds cost.
+
+    ``injects`` (``inject_table``): scheduled injects applied at the start of their
+    turn, as in a game. The in-game forecasts leave them out (None): the players'
+    odds and the computer's choices are made without knowing what is scheduled, and
+    saved games re-play as they were.
     """
     if len(policies) != c.n_actors:
         raise ValueError(f"need {c.n_actors} policies, got {len(policies)}")
@@ -263,6 +303,9 @@ def forecast(
             alive = np.ones(rows.size, dtype=bool)
             n_dead = 0
             dead_cols = []
+        if injects and st.turn + 1 in injects:
+            _inject(c, lv, injects[st.turn + 1], rng)
+            cloned = False  # the worlds differ from here on
         if all_uniform:
             # (the padded rows pack into whole words: see uniform_choices)
             if h == 0 and cloned:

@@ -250,12 +250,56 @@ def _draw(
     return np.where(total > 0, choice, c.hold[actor]).astype(np.int64)
 
 
+@dataclass(frozen=True)
+class Line:
+    """A schedule: on turn t (1 = the first) the t-th option, hold course after the end
+    and wherever the option is not available (a history line, or any planned path)."""
+
+    options: tuple[int, ...]
+
+    def __call__(
+        self,
+        c: Compiled,
+        st: State,
+        actor: int,
+        avail: NDArray[np.bool_],
+        rng: np.random.Generator,
+        h: int,
+    ) -> Moves:
+        t = st.turn  # turns resolved so far: this is turn t + 1
+        option = self.options[t] if t < len(self.options) else int(c.hold[actor])
+        return _or_hold(c, actor, avail, np.full(st.n, option, dtype=np.int64))
+
+
+def history_line(c: Compiled, actor: str) -> Line:
+    """The scenario's history line for ``actor``: its recorded move on each listed turn,
+    hold course on the others."""
+    a = c.actor_index(actor)
+    hist = c.scenario.history
+    if hist is None:
+        raise ValueError("the scenario has no history line")
+    turns = max(ht.turn for ht in hist.turns)
+    line = [int(c.hold[a])] * turns
+    for ht in hist.turns:
+        if actor in ht.moves:
+            line[ht.turn - 1] = c.option_index(a, ht.moves[actor])
+    return Line(tuple(line))
+
+
 def parse_policy(c: Compiled, actor: str, text: str) -> Policy:
-    """Read a policy from the command line: ``OPTION``, ``random`` or ``mix:a=0.5,b=0.5``."""
+    """Read a policy from the command line: ``OPTION``, ``random``, ``mix:a=0.5,b=0.5``,
+    ``line:a,b,c`` (one option per turn, then hold course) or ``history``."""
     a = c.actor_index(actor)
     text = text.strip()
     if text == "random":
         return Uniform()
+    if text == "history":
+        return history_line(c, actor)
+    if text.startswith("line:"):
+        names = [n.strip() for n in text[5:].split(",")]
+        if not any(names):
+            raise ValueError("a line needs at least one option, e.g. line:hold,talks,hold")
+        return Line(tuple(c.option_index(a, n) if n else int(c.hold[a]) for n in names))
     if text.startswith("mix:"):
         weights = [0.0] * len(c.option_ids[a])
         for part in text[4:].split(","):

@@ -43,8 +43,9 @@ import numpy as np
 from game.model.compiled import OP_CODE, compare
 from game.scenario.schema import Chance, Condition, Effect, Option, Scenario
 
-# A policy for the reference: "random", an option id, or {option id: weight}.
-RefPolicy = str | Mapping[str, float]
+# A policy for the reference: "random", an option id, {option id: weight}, or a tuple of
+# option ids, one per turn (a line; hold course after its end).
+RefPolicy = str | Mapping[str, float] | tuple[str, ...]
 
 
 @dataclass
@@ -116,6 +117,23 @@ def _add(delta: dict[str, float], effects: Mapping[str, Effect], rng: np.random.
         delta[mid] += e.mean + (e.sd * rng.standard_normal() if e.sd > 0 else 0.0)
 
 
+def ref_inject(scn: Scenario, w: RefWorld, rng: np.random.Generator) -> None:
+    """The injects scheduled for the turn about to be played (``w.turn + 1``), in place:
+    their effects and those of the event they fire, then that event's ladder change."""
+    for inj in scn.injects:
+        if inj.turn != w.turn + 1:
+            continue
+        delta = {m.id: 0.0 for m in scn.metrics}
+        _add(delta, inj.effects, rng)
+        ev = next((e for e in scn.events if e.id == inj.event), None)
+        if ev is not None:
+            _add(delta, ev.effects, rng)
+        w.x = _clip(scn, {k: v + delta[k] for k, v in w.x.items()})
+        if ev is not None:
+            w.fired.add(ev.id)
+            w.stage = min(len(scn.ladder) - 1, max(0, w.stage + ev.stage_change))
+
+
 def ref_initial(scn: Scenario, rng: np.random.Generator) -> RefWorld:
     """A world at turn 0 with its start drawn from the metrics' initial uncertainty."""
     x = {
@@ -150,6 +168,9 @@ def ref_choose(
     """An option id for ``actor`` under ``policy`` (hold course when nothing fits)."""
     a = next(a for a in scn.actors if a.id == actor)
     avail = ref_available(scn, w, actor)
+    if isinstance(policy, tuple):
+        want = policy[w.turn] if w.turn < len(policy) else a.hold_option
+        return want if want in avail else a.hold_option
     if isinstance(policy, str):
         if policy != "random":
             return policy if policy in avail else a.hold_option
@@ -292,6 +313,7 @@ def ref_forecast(
     rng: np.random.Generator,
     worlds: int,
     horizon: int,
+    injects: bool = False,
 ) -> RefForecast:
     """Play ``worlds`` copies of ``world`` (None: each its own ``ref_initial`` start)
     for ``horizon`` turns; ``policies`` by actor id (default "random")."""
@@ -305,6 +327,8 @@ def ref_forecast(
         w = ref_initial(scn, rng) if world is None else world.copy()
         for h in range(horizon + 1):
             if h and w.outcome is None:
+                if injects:
+                    ref_inject(scn, w, rng)
                 moves = {
                     a.id: ref_choose(scn, w, a.id, policies.get(a.id, "random"), rng)
                     for a in scn.actors

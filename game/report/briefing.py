@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from game.report.render import render
@@ -14,7 +15,7 @@ from game.report.words import (
 )
 from game.scenario import Loaded
 from game.scenario.schema import Actor, Option, Scenario
-from game.words import category_label, in_sentence, span_text
+from game.words import category_label, in_sentence, others_verb, span_text
 
 
 class UnknownActor(ValueError):
@@ -30,7 +31,7 @@ def _limits(scn: Scenario, opt: Option) -> str:
     parts = []
     if opt.available.stages:
         names = [s.name for s in scn.ladder if s.id in opt.available.stages]
-        parts.append("only at " + ", ".join(names).lower())
+        parts.append("only at " + ", ".join(in_sentence(n, scn) for n in names))
     metrics = {m.id: m.name for m in scn.metrics}
     for cond in opt.available.conditions:
         parts.append(
@@ -48,7 +49,9 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
 
-def context(loaded: Loaded, actor_id: str) -> dict[str, Any]:
+def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict[str, Any]:
+    """What the briefing shows; facts only as known on ``as_of`` (default: the scenario's
+    ``facts_as_of``)."""
     scn = loaded.scenario
     actor: Actor | None = next((a for a in scn.actors if a.id == actor_id), None)
     if actor is None:
@@ -78,7 +81,8 @@ def context(loaded: Loaded, actor_id: str) -> dict[str, Any]:
         }
         for o in actor.options
     ]
-    facts = fact_rows(loaded, facts_of_actor(scn, actor))
+    as_of = as_of or meta.facts_as_of
+    facts = fact_rows(loaded, facts_of_actor(scn, actor), known_by=as_of)
     return {
         "title": meta.title,
         "actor": actor,
@@ -96,14 +100,15 @@ def context(loaded: Loaded, actor_id: str) -> dict[str, Any]:
         "advisors": actor.advisors,
         "facts": facts,
         "how_to_win": _paragraphs(meta.how_to_win),
-        "facts_as_of": date_text(meta.facts_as_of),
+        "facts_as_of": date_text(as_of),
         "start": date_text(meta.start_date),
         "turn_text": span_text(1, meta.turn_days),
         "turn_limit": meta.turn_limit,
         "lang": meta.language,
         "playable": actor.playable,
+        "others_see": others_verb(len(scn.actors), "sees", "see"),
     }
 
 
-def briefing_html(loaded: Loaded, actor_id: str) -> str:
-    return render("briefing.html.j2", **context(loaded, actor_id))
+def briefing_html(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> str:
+    return render("briefing.html.j2", **context(loaded, actor_id, as_of))

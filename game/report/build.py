@@ -20,7 +20,7 @@ from game.report.words import (
     pct,
     reference_rows,
 )
-from game.words import category_label, possessive, span_text
+from game.words import category_label, count_text, in_sentence, possessive, span_text
 
 CALIBRATION_MIN = 20  # probability judgements needed before a calibration chart means much
 
@@ -374,7 +374,9 @@ def odds(g: GameLog, an: Analysis) -> dict[str, Any]:
         "horizon": an.horizon,
         "worlds": an.decision_worlds,
         "outcomes": [o.name for o in scn.outcomes],
-        "war_names": [scn.outcomes[c.index["outcome"][q]].name for q in an.war_ids],
+        "war_names": [
+            in_sentence(scn.outcomes[c.index["outcome"][q]].name, scn) for q in an.war_ids
+        ],
         "people": bool(g.human_actors),
         "actors": [names[a] for a in an.decision_actors],
     }
@@ -387,7 +389,9 @@ def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
     if not an.spreads:
         return {"empty": True}
     keys = [*c.outcome_ids, STILL_RUNNING]
-    labels = [o.name for o in scn.outcomes] + [f"No ending yet after {g.n_turns} turns"]
+    labels = [o.name for o in scn.outcomes] + [
+        f"No ending yet after {count_text(g.n_turns, 'turn')}"
+    ]
     by_teacher = g.ended_by_teacher
     # a game the teacher stopped was still running when it stopped: compare with that
     outcome = g.session.outcome
@@ -553,6 +557,53 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
     }
 
 
+def against_history(g: GameLog) -> dict[str, Any] | None:
+    """The class's moves beside the scenario's history line, turn by turn (None: the
+    scenario has no history line). A turn the line does not list is a turn where every
+    side held course."""
+    scn = g.loaded.scenario
+    hist = scn.history
+    if hist is None:
+        return None
+    by_turn = {ht.turn: ht for ht in hist.turns}
+    names = {a.id: a.name for a in scn.actors}
+    options = {(a.id, o.id): o.name for a in scn.actors for o in a.options}
+    holds = {a.id: a.hold_option for a in scn.actors}
+    rows = []
+    same = {a: 0 for a in names}
+    for r in g.session.history:
+        ht = by_turn.get(r.turn)
+        cells = []
+        for aid, mr in r.moves.items():
+            then = ht.moves.get(aid, holds[aid]) if ht is not None else holds[aid]
+            match = mr.option == then
+            same[aid] += match
+            cells.append(
+                {
+                    "actor": aid,
+                    "played": mr.option_name,
+                    "history": options.get((aid, then), then),
+                    "same": match,
+                }
+            )
+        rows.append(
+            {
+                "turn": r.turn,
+                "cells": cells,
+                "facts": list(ht.facts) if ht is not None else [],
+                "note": (ht.note or "") if ht is not None else "",
+            }
+        )
+    n = len(rows)
+    summary = [f"{names[a]}: {k} of {count_text(n, 'turn')} as in history" for a, k in same.items()]
+    return {
+        "summary_text": hist.summary or "",
+        "actors": [names[a] for a in names],
+        "rows": rows,
+        "agreement": summary,
+    }
+
+
 def group(g: GameLog, an: Analysis, index: int, prefix: str) -> dict[str, Any]:
     scn = g.loaded.scenario
     metrics, shown_by, estimate_keys = metric_charts(g, an)
@@ -571,6 +622,7 @@ def group(g: GameLog, an: Analysis, index: int, prefix: str) -> dict[str, Any]:
         "odds": odds(g, an),
         "spread": spread(g, an),
         "forecasts": forecasts(g, an),
+        "history": against_history(g),
     }
 
 
@@ -671,8 +723,9 @@ def compare(games: Sequence[GameLog], groups: Sequence[dict]) -> dict:
 def debrief(g: GameLog) -> dict[str, Any]:
     loaded = g.loaded
     scn = loaded.scenario
-    facts = fact_rows(loaded)
-    known = {f["id"] for f in facts}
+    facts = fact_rows(loaded, known_by=scn.meta.facts_as_of)
+    later = fact_rows(loaded, known_after=scn.meta.facts_as_of)
+    known = {f["id"] for f in facts} | {f["id"] for f in later}
     refs = reference_rows(loaded)
     ref_ids = {r["id"] for r in refs}
     claims = {f["id"] for f in facts if f["claim"]}
@@ -696,6 +749,7 @@ def debrief(g: GameLog) -> dict[str, Any]:
     return {
         "questions": list(scn.debrief),
         "facts": facts,
+        "later": later,
         "facts_as_of": date_text(scn.meta.facts_as_of),
         "references": refs,
         "assumptions": items,

@@ -8,6 +8,7 @@ which file and why) or an output that cannot be written; 2 a usage mistake
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -39,7 +40,12 @@ def report(args: argparse.Namespace) -> int:
             print(msg, file=sys.stderr)
 
     try:
-        rep = build_report(list(args.logs), worlds=worlds, progress=progress)
+        rep = build_report(
+            list(args.logs),
+            worlds=worlds,
+            progress=progress,
+            scenario=getattr(args, "scenario", None),
+        )
     except SaveError as e:
         _err(str(e))
         return 1
@@ -63,7 +69,7 @@ def report(args: argparse.Namespace) -> int:
 
 
 def _scenario_path(text: str) -> Path:
-    """A scenario file, or the name of a shipped one (``venezuela-2025``, its id)."""
+    """A scenario file, or the name of a shipped one (its file name without .yaml, or its id)."""
     p = Path(text)
     if p.exists():
         return p
@@ -81,6 +87,13 @@ def briefing(args: argparse.Namespace) -> int:
     from game.report.briefing import UnknownActor, briefing_html
     from game.scenario import ScenarioError, load_scenario
 
+    as_of = None
+    if getattr(args, "as_of", None):
+        try:
+            as_of = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            _err(f"--as-of {args.as_of!r} is not a date; write it as YYYY-MM-DD")
+            return 2
     path = _scenario_path(args.scenario)
     try:
         loaded = load_scenario(path)
@@ -91,7 +104,7 @@ def briefing(args: argparse.Namespace) -> int:
         _err(f"cannot read {args.scenario}: {e.strerror or e}")
         return 1
     try:
-        html = briefing_html(loaded, args.actor)
+        html = briefing_html(loaded, args.actor, as_of)
     except UnknownActor as e:
         _err(str(e))
         return 2

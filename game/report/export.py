@@ -27,6 +27,7 @@ from typing import Any
 from game.report import scoring
 from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
 from game.report.logdata import GameLog
+from game.words import count_text
 
 TURN_COLUMNS = [
     "group",
@@ -262,7 +263,7 @@ def outcome_rows(g: GameLog, an: Analysis, group: int) -> list[dict[str, Any]]:
     actual = g.session.outcome if g.session.over else STILL_RUNNING
     rows = []
     items = [(o.id, o.name, o.kind.value) for o in scn.outcomes]
-    items.append((STILL_RUNNING, f"No ending yet after {g.n_turns} turns", ""))
+    items.append((STILL_RUNNING, f"No ending yet after {count_text(g.n_turns, 'turn')}", ""))
     for q, name, kind in items:
         shares = [round(s.share[q], 6) for s in an.spreads] + ["", "", ""]
         rows.append(

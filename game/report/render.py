@@ -8,11 +8,12 @@ from typing import Any
 import jinja2
 
 from game import __version__
+from game.words import count_text
 
 
 @cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("game.report", "templates"),
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html", "j2", "css"), default_for_string=True, default=True
@@ -22,6 +23,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # {{ n|count("turn") }} -> "1 turn", "3 turns"
+    env.filters["count"] = count_text
+    return env
 
 
 def render(name: str, **context: Any) -> str:

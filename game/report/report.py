@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from game.engine.ai import AISettings
+from game.engine.saves import SaveError
 from game.report import build, charts, export
 from game.report.analysis import Analysis, analyse
 from game.report.logdata import GameLog, load
 from game.report.render import render
 from game.report.words import date_text
+from game.scenario import ScenarioError, load_scenario
+from game.words import count_text, every_side, other_sides
 
 
 class ReportError(Exception):
@@ -32,9 +35,16 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def load_logs(paths: Sequence[str | Path]) -> list[GameLog]:
-    """Load every log (``SaveError`` for the first bad one); all must be one scenario."""
-    games = [load(p) for p in paths]
+def load_logs(paths: Sequence[str | Path], scenario: str | Path | None = None) -> list[GameLog]:
+    """Load every log (``SaveError`` for the first bad one); all must be one scenario.
+    ``scenario``: the scenario file, when it is no longer where the games were saved."""
+    loaded = None
+    if scenario is not None:
+        try:
+            loaded = load_scenario(scenario)
+        except (ScenarioError, OSError) as e:
+            raise SaveError(Path(scenario), f"the scenario does not load: {e}") from None
+    games = [load(p, loaded) for p in paths]
     ids = {g.log["scenario"]["id"] for g in games}
     if len(ids) > 1:
         raise ReportError(
@@ -53,13 +63,14 @@ def build_report(
     paths: Sequence[str | Path],
     worlds: int = 10_000,
     progress: Callable[[str], None] | None = None,
+    scenario: str | Path | None = None,
 ) -> Report:
-    games = load_logs(paths)
+    games = load_logs(paths, scenario)
     charts.reset_ids()
     analyses = []
     for g in games:
         if progress:
-            progress(f"analysing {g.path.name} ({g.n_turns} turns)…")
+            progress(f"analysing {g.path.name} ({count_text(g.n_turns, 'turn')})…")
         analyses.append(analyse(g, worlds))
     several = len(games) > 1
     groups = []
@@ -74,6 +85,7 @@ def build_report(
         groups.append(gr)
     g0 = games[0]
     meta = g0.loaded.scenario.meta
+    n_actors = len(g0.loaded.scenario.actors)
     try:
         persistence = AISettings.from_dict(dict(g0.log.get("ai", {}))).persistence
     except (TypeError, ValueError):
@@ -88,6 +100,9 @@ def build_report(
         turn_limit=meta.turn_limit,
         several=several,
         groups=groups,
+        other_sides=other_sides(n_actors),
+        every_side=every_side(n_actors),
+        others_moves="the other side's move" if n_actors <= 2 else "the other sides' moves",
         compare=build.compare(games, groups),
         debrief=build.debrief(g0),
         persistence=persistence,

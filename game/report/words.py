@@ -110,14 +110,43 @@ def outcome_goals(scn: Scenario, actor: Actor) -> tuple[list[str], list[str], li
 # --- facts and the basis of every number ----------------------------------------------------------
 
 
-def fact_rows(loaded: Loaded, ids: list[str] | None = None) -> list[dict[str, Any]]:
-    """Facts (all, or ``ids``) sorted by date then id, with display fields."""
+def known_on(fact: dict[str, Any]) -> dt.date | None:
+    """The day a fact (a fact-sheet entry) became known: ``known``, else its ``date``."""
+    for key in ("known", "date"):
+        d = fact.get(key)
+        if isinstance(d, dt.date):
+            return d
+        if isinstance(d, str):
+            try:
+                return dt.date.fromisoformat(d)
+            except ValueError:
+                continue
+    return None
+
+
+def fact_rows(
+    loaded: Loaded,
+    ids: list[str] | None = None,
+    known_by: dt.date | None = None,
+    known_after: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """Facts (all, or ``ids``) sorted by date then id, with display fields; only those
+    known by ``known_by`` / only those that came out after ``known_after``."""
     facts = loaded.facts
     keys = [k for k in (ids if ids is not None else list(facts)) if k in facts]
+    sources = {}
+    if loaded.fact_sheet is not None:
+        sources = {s.id: s for s in loaded.fact_sheet.sources}
     rows = []
     for k in keys:
         f = facts[k]
+        day = known_on(f)
+        if known_by is not None and day is not None and day > known_by:
+            continue
+        if known_after is not None and (day is None or day <= known_after):
+            continue
         status = str(f.get("status", ""))
+        cited = [sources[s] for s in f.get("sources", []) or [] if s in sources]
         rows.append(
             {
                 "id": k,
@@ -128,7 +157,9 @@ def fact_rows(loaded: Loaded, ids: list[str] | None = None) -> list[dict[str, An
                 "claim": status == "claim",
                 "date": date_text(f.get("date")),
                 "iso": str(f.get("date", "")),
+                "known": date_text(day) if f.get("known") else "",
                 "note": f.get("note", ""),
+                "sources": [f"{s.author}, {s.title} ({date_text(s.date)})" for s in cited],
             }
         )
     rows.sort(key=lambda r: (r["iso"], r["id"]))
@@ -174,7 +205,7 @@ def _label(item: BaseModel) -> str:
 
 def assumptions(scn: Scenario) -> list[Assumption]:
     """Every ``basis`` in the scenario, in file order, with the path of its item
-    (ids where items have them: ``actors.usa.options.strike_boats``)."""
+    (ids where items have them: ``actors.blue.options.strike``)."""
     out: list[Assumption] = []
 
     def walk(obj: Any, path: str) -> None:

@@ -7,6 +7,7 @@ line of the offending value; nothing here raises.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from game.scenario.schema import (
     Chance,
     Comparison,
     Condition,
+    Driver,
     Effect,
     Scenario,
     Statistic,
@@ -272,6 +274,8 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         if inj.basis is not None:
             yield from basis(p, inj.basis, "inject")
 
+    yield from _map(scn)
+    yield from _history(scn, fact_ids)
     # Calibration bands: the groups' ids and the reference classes they come from
     if scn.calibration is not None:
         yield from _calibration(scn, scn.calibration, stages, outcomes, events, ref_ids)
@@ -322,6 +326,115 @@ def _ladder(scn: Scenario, stages: list[str]) -> Iterator[Finding]:
         can_down = i > 0 and s.down.can_happen()
         if not (can_up or can_down or moving_events or s.id in ending):
             yield ("ladder", i), f"stage {s.id!r} can never be left", "error"
+
+
+# Colours a marker may name besides an actor id (the UI palette's signal colours).
+MARKER_COLOURS = ("accent", "calm", "caution", "danger", "severe", "focus")
+
+
+def place_id(name: str) -> str:
+    """A place's id as the map builder makes it: 'Port Blue' -> 'port_blue'."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    parts = "".join(c if c.isalnum() else " " for c in plain.replace("'", "").lower()).split()
+    return "_".join(parts)
+
+
+def _map(scn: Scenario) -> Iterator[Finding]:
+    m = scn.map
+    if m is None:
+        return
+    metrics = {x.id for x in scn.metrics}
+    actors = {a.id: a for a in scn.actors}
+    spots = {a.id for a in m.anchors} | {place_id(p.name) for p in m.places}
+    yield from _dupes(m.anchors, ("map", "anchors"), "anchor")
+    yield from _dupes(m.markers, ("map", "markers"), "marker")
+    if m.bounds is not None:
+        b = m.bounds
+        for key in ("places", "anchors"):
+            for i, pt in enumerate(getattr(m, key)):
+                if not (b.lon_min <= pt.lon <= b.lon_max and b.lat_min <= pt.lat <= b.lat_max):
+                    yield ("map", key, i), f"{pt.name!r} lies outside the map's bounds", "error"
+
+    def driver(path: tuple[Any, ...], d: Driver | None) -> Iterator[Finding]:
+        if d is None:
+            return
+        if d.metric is not None and d.metric not in metrics:
+            yield (*path, "metric"), _unknown("metric", d.metric, metrics), "error"
+        if d.exposed is not None and d.exposed not in actors:
+            yield (*path, "exposed"), _unknown("actor", d.exposed, actors), "error"
+        if d.moves is not None:
+            aid = d.moves.actor
+            if aid not in actors:
+                yield (*path, "moves", "actor"), _unknown("actor", aid, actors), "error"
+            else:
+                own = {o.id for o in actors[aid].options}
+                for i, oid in enumerate(d.moves.options):
+                    if oid not in own:
+                        yield (
+                            (*path, "moves", "options", i),
+                            _unknown(f"option of {aid}", oid, own),
+                            "error",
+                        )
+        for i, sub in enumerate(d.max or []):
+            yield from driver((*path, "max", i), sub)
+
+    for i, mk in enumerate(m.markers):
+        p = ("map", "markers", i)
+        if mk.colour not in actors and mk.colour not in MARKER_COLOURS:
+            yield (
+                (*p, "colour"),
+                f"unknown colour {mk.colour!r}: use an actor id ({', '.join(actors)})"
+                f" or one of {', '.join(MARKER_COLOURS)}",
+                "error",
+            )
+        for key in ("at", "toward"):
+            where = getattr(mk, key)
+            if isinstance(where, str) and where not in spots:
+                msg = _unknown("anchor or place", where, spots)
+                if not spots:
+                    msg += " (list it under map.anchors, or give [lon, lat])"
+                yield (*p, key), msg, "error"
+        for key in ("position", "size", "show"):
+            yield from driver((*p, key), getattr(mk, key))
+
+
+def _history(scn: Scenario, fact_ids: set[str] | None) -> Iterator[Finding]:
+    if scn.history is None:
+        return
+    actors = {a.id: a for a in scn.actors}
+    seen: set[int] = set()
+    last = 0
+    for i, ht in enumerate(scn.history.turns):
+        p = ("history", "turns", i)
+        if ht.turn in seen:
+            yield (*p, "turn"), f"turn {ht.turn} is listed twice", "error"
+        elif ht.turn < last:
+            yield (
+                (*p, "turn"),
+                f"turn {ht.turn} comes after turn {last}: list turns in order",
+                "error",
+            )
+        seen.add(ht.turn)
+        last = max(last, ht.turn)
+        if ht.turn > scn.meta.turn_limit:
+            yield (
+                (*p, "turn"),
+                f"turn {ht.turn} is after the turn limit ({scn.meta.turn_limit})",
+                "error",
+            )
+        for aid, oid in ht.moves.items():
+            if aid not in actors:
+                yield (*p, "moves", aid), _unknown("actor", aid, actors), "error"
+                continue
+            own = {o.id for o in actors[aid].options}
+            if oid not in own:
+                yield (*p, "moves", aid), _unknown(f"option of {aid}", oid, own), "error"
+        if fact_ids is not None:
+            for j, fid in enumerate(ht.facts):
+                if fid not in fact_ids:
+                    yield (*p, "facts", j), _unknown("fact id", fid, fact_ids), "error"
+        if not ht.facts and not ht.note:
+            yield p, f"history turn {ht.turn} cites no fact (add facts or a note)", "warning"
 
 
 def _calibration(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import re
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from game.scenario import crossref
-from game.scenario.schema import Scenario
+from game.scenario.schema import FactSheet, Scenario
 from game.scenario.yamlsafe import (
     Located,
     Path_,
@@ -44,6 +47,8 @@ class Loaded:
     facts: dict[str, dict[str, Any]]
     references: dict[str, dict[str, Any]]
     warnings: list[Problem]
+    # The fact sheet as validated (None for a scenario without one, in old callers).
+    fact_sheet: FactSheet | None = None
     language: str = "en"  # of the texts above; the file (path, sha256) is the same in every one
     original: Loaded | None = None  # as its files have it, when this is a translation
 
@@ -75,11 +80,105 @@ def _got(value: Any) -> str:
     return f", got a {'list' if isinstance(value, list) else 'mapping'}"
 
 
-def _pydantic_message(err: Mapping[str, Any]) -> str:
+# Scientific notation that YAML 1.1 leaves as text: it needs a dot and a signed exponent.
+_SCI_AS_TEXT = re.compile(r"^([-+]?(?:\d+\.?\d*|\.\d+))[eE]([-+]?)(\d+)$")
+
+
+def _inner(tp: Any) -> type[BaseModel] | None:
+    """The model class inside an annotation (``X | None``, ``list[X]``, ``dict[str, X]``)."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    for arg in typing.get_args(tp):
+        found = _inner(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _fields_of(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The valid field names where ``loc`` (an unknown field's path) is."""
+    model: type[BaseModel] | None = root
+    for key in loc[:-1]:
+        if model is None:
+            break
+        info = model.model_fields.get(str(key))
+        if info is None:
+            continue  # a list index or a dict key (an id): the item's model is already taken
+        model = _inner(info.annotation)
+    return list(model.model_fields) if model is not None else []
+
+
+def _unknown_field(root: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    name = str(loc[-1]) if loc else ""
+    valid = _fields_of(root, loc)
+    if not valid:
+        return "unknown field (check the spelling)"
+    near = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    return f"unknown field {name!r}{hint} (valid here: {', '.join(valid)})"
+
+
+def _number_text(value: Any) -> str | None:
+    """Advice when a number was expected but YAML gave text."""
+    if not isinstance(value, str):
+        return None
+    v = value.strip()
+    sci = _SCI_AS_TEXT.match(v)
+    if sci:
+        mant, sign, exp = sci.groups()
+        if "." not in mant:
+            mant += ".0"
+        elif mant.endswith("."):
+            mant += "0"
+        return (
+            f"should be a number, got the text {value!r}: YAML reads scientific notation "
+            f"as a number only with a dot and a signed exponent, so write "
+            f"{mant}e{sign or '+'}{exp}"
+        )
+    try:
+        float(v)
+    except ValueError:
+        return None
+    return f"should be a number, got the text {value!r}: remove the quotes"
+
+
+def _stage_change_message(err: Mapping[str, Any], loc: tuple[Any, ...]) -> str | None:
+    if not loc or loc[-1] != "stage_change":
+        return None
+    value = err.get("input")
+    absolute = " (to set a stage by name use stage_to)" if "stage_to" in _event_fields() else ""
+    if isinstance(value, str):
+        return (
+            f"stage_change is relative: a number of rungs up (1 to 3) or down (-1 to -3), "
+            f"got {value!r}{absolute}"
+        )
+    if isinstance(value, int) and err["type"] in ("less_than_equal", "greater_than_equal"):
+        return (
+            f"stage_change moves at most 3 rungs up or down from the current stage, got "
+            f"{value}{absolute}"
+        )
+    return None
+
+
+def _event_fields() -> list[str]:
+    from game.scenario.schema import Event
+
+    return list(Event.model_fields)
+
+
+def _pydantic_message(err: Mapping[str, Any], root: type[BaseModel] = Scenario) -> str:
     msg = str(err["msg"])
     kind = err["type"]
+    loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
     if kind == "extra_forbidden":
-        return "unknown field (check the spelling)"
+        return _unknown_field(root, loc)
+    special = _stage_change_message(err, loc)
+    if special is not None:
+        return special
+    if kind in ("float_type", "int_type", "float_parsing", "int_parsing", "bool_type"):
+        advice = _number_text(err.get("input"))
+        if advice is not None and kind != "bool_type":
+            return advice
     if kind == "model_type":
         cls = err.get("ctx", {}).get("class_name", "")
         if cls in _NUMBER_SHORTHANDS:
@@ -143,6 +242,144 @@ def _sheet(
     return out, problems
 
 
+def _validation_problems(
+    name: str, e: ValidationError, loc: Located, data: Any, root: type[BaseModel] = Scenario
+) -> list[Problem]:
+    out = []
+    for err in e.errors():
+        path_ = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+        if _under(path_, loc.dropped):
+            continue  # already reported by the YAML reader
+        m = loc.mark_for(path_)
+        msg = _pydantic_message(err, root)
+        if err["type"] == "missing":
+            msg, m = _missing(path_, data, loc, m)
+        out.append(Problem(name, m.line, m.col, _dotted(path_), msg))
+    return out
+
+
+def _missing(path_: Path_, data: Any, loc: Located, mark: Any) -> tuple[str, Any]:
+    """A missing field: point at a misspelt key standing in for it, if there is one."""
+    field = str(path_[-1])
+    parent: Any = data
+    for key in path_[:-1]:
+        try:
+            parent = parent[key]
+        except (KeyError, IndexError, TypeError):
+            parent = None
+            break
+    if isinstance(parent, dict):
+        keys = [str(k) for k in parent]
+        near = difflib.get_close_matches(field, keys, n=1, cutoff=0.6)
+        if near:
+            there: Path_ = (*path_[:-1], near[0])
+            m = loc.key_marks.get(there) or loc.mark_for(there)
+            return f"missing field '{field}' (is {near[0]!r} meant to be '{field}'?)", m
+    return f"missing field '{field}'", mark
+
+
+def _fact_sheet(
+    scenario_path: Path, rel: str, loc: Located
+) -> tuple[FactSheet | None, dict[str, dict[str, Any]] | None, list[Problem]]:
+    path = (scenario_path.parent / rel).resolve()
+    if not path.is_file():
+        # as for the reference sheet (``_sheet``): the shipped sheets are found anywhere
+        from game.scenario.paths import shipped_sheet
+
+        path = shipped_sheet(rel) or path
+    if not path.is_file():
+        mark = loc.mark_for(("meta", "fact_sheet"))
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    str(scenario_path), mark.line, mark.col, "meta.fact_sheet", f"no file {rel!r}"
+                )
+            ],
+        )
+    return _read_fact_sheet(path)
+
+
+def check_fact_sheet(path: str | Path) -> tuple[FactSheet | None, list[Problem]]:
+    """Check a fact sheet on its own (``brink check`` on a ``*-facts.yaml``)."""
+    sheet, _, problems = _read_fact_sheet(Path(path))
+    return (None if any(p.severity == "error" for p in problems) else sheet), problems
+
+
+def is_fact_sheet(path: str | Path) -> bool:
+    """Does ``path`` hold a fact sheet (top-level ``facts`` or ``sources``, no ``meta``)?"""
+    try:
+        data = load_located(Path(path)).data
+    except (YamlError, OSError):
+        return False
+    return isinstance(data, dict) and "meta" not in data and ("facts" in data or "sources" in data)
+
+
+def _read_fact_sheet(
+    path: Path,
+) -> tuple[FactSheet | None, dict[str, dict[str, Any]] | None, list[Problem]]:
+    """Read and check a fact sheet: fields, statuses, duplicate ids, source ids."""
+    try:
+        sheet = load_located(path)
+    except YamlError as e:
+        return None, None, e.problems
+    except OSError as e:
+        return None, None, [Problem(str(path), 1, 1, "", f"cannot read: {e.strerror}")]
+    name = str(path)
+    if not isinstance(sheet.data, dict):
+        return None, None, [Problem(name, 1, 1, "", "a fact sheet must be a mapping")]
+    try:
+        fs = FactSheet.model_validate(sheet.data)
+    except ValidationError as e:
+        problems = _validation_problems(name, e, sheet, sheet.data, FactSheet)
+        return None, None, sorted(problems, key=lambda p: (p.line, p.col))
+    problems = []
+    known_sources = {s.id for s in fs.sources}
+    seen: set[str] = set()
+    for i, s in enumerate(fs.sources):
+        if s.id in seen:
+            m = sheet.mark_for(("sources", i, "id"))
+            problems.append(
+                Problem(name, m.line, m.col, f"sources[{i}].id", f"duplicate source id {s.id!r}")
+            )
+        seen.add(s.id)
+    seen = set()
+    for i, f in enumerate(fs.facts):
+        if f.id in seen:
+            m = sheet.mark_for(("facts", i, "id"))
+            problems.append(
+                Problem(name, m.line, m.col, f"facts[{i}].id", f"duplicate fact id {f.id!r}")
+            )
+        seen.add(f.id)
+        for j, sid in enumerate(f.sources):
+            if sid not in known_sources:
+                m = sheet.mark_for(("facts", i, "sources", j))
+                problems.append(
+                    Problem(
+                        name,
+                        m.line,
+                        m.col,
+                        f"facts[{i}].sources[{j}]",
+                        crossref._unknown("source id", sid, known_sources)
+                        + ("" if known_sources else " (list it under a top-level 'sources:')"),
+                    )
+                )
+        if f.known is not None and f.known < f.date:
+            m = sheet.mark_for(("facts", i, "known"))
+            problems.append(
+                Problem(
+                    name,
+                    m.line,
+                    m.col,
+                    f"facts[{i}].known",
+                    f"known ({f.known}) is before the fact's date ({f.date})",
+                )
+            )
+    raw = {f["id"]: f for f in sheet.data["facts"]}
+    return fs, raw, problems
+
+
 def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
     """Load ``path``; return the result (None if any error) and all problems, sorted."""
     path = Path(path)
@@ -174,15 +411,10 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
     try:
         scn = Scenario.model_validate(loc.data)
     except ValidationError as e:
-        for err in e.errors():
-            path_ = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
-            if _under(path_, loc.dropped):
-                continue  # already reported by the YAML reader
-            m = loc.mark_for(path_)
-            problems.append(Problem(name, m.line, m.col, _dotted(path_), _pydantic_message(err)))
+        problems += _validation_problems(name, e, loc, loc.data)
         return None, sorted(problems, key=lambda p: (p.line, p.col))
 
-    facts, fp = _sheet(path, scn.meta.fact_sheet, "facts", ("meta", "fact_sheet"), loc)
+    sheet, facts, fp = _fact_sheet(path, scn.meta.fact_sheet, loc)
     refs, rp = _sheet(path, scn.meta.references, "references", ("meta", "references"), loc)
     problems += fp + rp
     fact_ids = set(facts) if facts is not None else None
@@ -202,6 +434,7 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
         facts=facts or {},
         references=refs or {},
         warnings=problems,
+        fact_sheet=sheet,
         language=scn.meta.language,
     )
     return loaded, problems

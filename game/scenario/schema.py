@@ -507,6 +507,175 @@ class Inject(_Model):
     basis: Basis | None = None
 
 
+# --- The map of the scenario's region, and its history line --------------------------
+# (kept apart from the rule sections above: they describe what players see and what
+# happened, not how the crisis moves)
+
+
+class MapBounds(_Model):
+    lon_min: Num = Field(ge=-180, le=180, description="West edge, degrees of longitude.")
+    lon_max: Num = Field(ge=-180, le=180, description="East edge, degrees of longitude.")
+    lat_min: Num = Field(ge=-90, le=90, description="South edge, degrees of latitude.")
+    lat_max: Num = Field(ge=-90, le=90, description="North edge, degrees of latitude.")
+
+    @model_validator(mode="after")
+    def _order(self) -> MapBounds:
+        if not (self.lon_min < self.lon_max and self.lat_min < self.lat_max):
+            raise ValueError("empty bounds: lon_min must be below lon_max, lat_min below lat_max")
+        return self
+
+
+class MapPlace(_Model):
+    """A place the map data lacks (used by tools/build_map.py)."""
+
+    name: str = Field(min_length=1)
+    lon: Num = Field(ge=-180, le=180)
+    lat: Num = Field(ge=-90, le=90)
+    kind: Literal["capital", "city", "island", "sea"]
+    note: str | None = None
+
+
+class MapAnchor(_Model):
+    """A named marker position (used by tools/build_map.py; markers may name it in ``at``)."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    lon: Num = Field(ge=-180, le=180)
+    lat: Num = Field(ge=-90, le=90)
+    note: str | None = None
+
+
+class DriverMoves(_Model):
+    actor: Id = Field(description="Whose moves count.")
+    categories: list[Category] = Field(default_factory=list, description="Option categories.")
+    options: list[Id] = Field(default_factory=list, description="Option ids.")
+
+
+class Driver(_Model):
+    """What a marker follows, as a number from 0 to 1: exactly one of ``metric``, ``stage``,
+    ``moves``, ``exposed``, ``const`` or ``max``. A bare number is read as ``{const: n}``."""
+
+    metric: Id | None = Field(default=None, description="A metric, scaled to its range.")
+    invert: Flag = Field(default=False, description="Use 1 minus the metric.")
+    stage: Flag | None = Field(default=None, description="true: the ladder position (0 calmest).")
+    moves: DriverMoves | None = Field(
+        default=None, description="Recent moves of this kind: last turn 1, older ones decaying."
+    )
+    exposed: Id | None = Field(default=None, description="That actor's covert ops exposed lately.")
+    const: Num | None = Field(default=None, ge=0.0, le=1.0, description="A fixed value.")
+    max: list[Driver] | None = Field(default=None, description="The largest of these drivers.")
+    decay: Num = Field(default=0.6, ge=0.0, le=1.0, description="Weight kept per older turn.")
+    scale: Num = Field(default=1.0, ge=0.0, description="Multiplies a moves count (capped at 1).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: Any) -> Any:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"const": float(data)}
+        return data
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Driver:
+        kinds = [
+            k
+            for k in ("metric", "stage", "moves", "exposed", "const", "max")
+            if getattr(self, k) is not None
+        ]
+        if len(kinds) != 1:
+            raise ValueError(
+                "a driver needs exactly one of metric, stage, moves, exposed, const or max"
+                + (f" (found {', '.join(kinds)})" if kinds else "")
+            )
+        return self
+
+
+LonLat = tuple[Num, Num]
+
+
+class MapMarker(_Model):
+    """A symbol on the map whose place, size and visibility follow the game."""
+
+    id: Id
+    label: str = Field(min_length=1, description="Shown under the symbol.")
+    symbol: str = Field(
+        min_length=1,
+        description="Icon: an option category (show_of_force, strike, ...) or aircraft, "
+        "infantry, covert, unknown.",
+    )
+    colour: str = Field(
+        description="An actor id (its colour) or a palette name: calm, caution, danger, accent."
+    )
+    at: LonLat | Id = Field(description="[lon, lat], or the id of an anchor or place of the map.")
+    toward: LonLat | Id | None = Field(
+        default=None, description="Where the marker moves as ``position`` goes from 0 to 1."
+    )
+    position: Driver | None = Field(default=None, description="0: at ``at``; 1: at ``toward``.")
+    size: Driver | None = Field(default=None, description="Symbol size (default 0.5).")
+    show: Driver | None = Field(default=None, description="Hidden while below ``min_show``.")
+    min_show: Num = Field(default=0.05, ge=0.0, le=1.0)
+    pulse: Flag = Field(default=False, description="Pulses while ``show`` is above 0.5.")
+
+    @field_validator("at", "toward", mode="before")
+    @classmethod
+    def _pair(cls, v: Any) -> Any:
+        if isinstance(v, list) and len(v) == 2:
+            return tuple(v)
+        return v
+
+
+class ScenarioMap(_Model):
+    """The region drawn behind the game, its labels and its markers."""
+
+    name: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="Map file assets/map/<name>.json (built by tools/build_map.py).",
+    )
+    bounds: MapBounds | None = Field(
+        default=None,
+        description="Region to build and draw (default: the map file's own bounds).",
+    )
+    projection: Literal["equirectangular"] = "equirectangular"
+    tolerance: Num | None = Field(
+        default=None, gt=0.0, lt=1.0, description="Outline simplification when built (degrees)."
+    )
+    place_kinds: dict[str, Literal["capital", "city", "island", "sea"]] = Field(
+        default_factory=dict, description="Natural Earth places that are not capitals, by name."
+    )
+    places: list[MapPlace] = Field(
+        default_factory=list, description="Places the map data lacks (for the builder)."
+    )
+    anchors: list[MapAnchor] = Field(
+        default_factory=list, description="Named marker positions (for the builder)."
+    )
+    countries: list[str] = Field(
+        default_factory=list,
+        description="Countries drawn brighter, by map name (default: the actors' names).",
+    )
+    labels: list[str] = Field(
+        default_factory=list, description="Ids of the map's places whose names are shown."
+    )
+    markers: list[MapMarker] = Field(
+        default_factory=list,
+        description="Markers (none: a generic set from the actors' moves).",
+    )
+
+
+class HistoryTurn(_Model):
+    """What each side actually did in one turn, with the facts that say so."""
+
+    turn: Int = Field(ge=1, description="Turn number (1 is the first).")
+    moves: dict[Id, Id] = Field(description="Actor id -> the option that matches what it did.")
+    facts: list[str] = Field(default_factory=list, description="Fact ids that record the moves.")
+    note: str | None = Field(default=None, description="How the record was read as moves.")
+
+
+class History(_Model):
+    """The historical line: turns not listed are turns where every side held course."""
+
+    summary: str | None = Field(default=None, description="The line in a sentence or two.")
+    turns: list[HistoryTurn] = Field(min_length=1)
+
+
 class Meta(_Model):
     id: str = Field(
         pattern=r"^[a-z][a-z0-9_-]*$",
@@ -543,6 +712,73 @@ class Scenario(_Model):
     outcomes: list[Outcome] = Field(min_length=2)
     injects: list[Inject] = Field(default_factory=list)
     debrief: list[str] = Field(default_factory=list, description="Discussion questions.")
+    map: ScenarioMap | None = Field(
+        default=None, description="The region, its labels and markers (none: a blank sea)."
+    )
+    history: History | None = Field(
+        default=None, description="What each side actually did, turn by turn."
+    )
     calibration: Calibration | None = Field(
         default=None, description="Calibration bands for the balance lab (brink lab)."
     )
+
+
+# --- Fact sheets (the file named by meta.fact_sheet) ------------------------------------
+
+
+class FactStatus(StrEnum):
+    established = "established"
+    official_statement = "official_statement"
+    claim = "claim"
+    report = "report"
+
+
+class Source(_Model):
+    """A published work that facts cite by its id."""
+
+    id: str = Field(pattern=r"^S-[A-Z0-9-]+$", description="Source id, e.g. S-ROSS-2000.")
+    author: str = Field(min_length=1, description="Author, editors or body.")
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1, description="Publisher, journal or issuing body.")
+    date: dt.date = Field(description="Date of publication (ISO 8601; estimates say so).")
+    url: str | None = None
+    note: str | None = None
+
+
+class Fact(_Model):
+    """One fact, statement or claim, with who asserts it, how sure it is, and when."""
+
+    id: str = Field(min_length=1, description="Stable id, e.g. VE-03 (never reused).")
+    statement: str = Field(min_length=1, description="The fact in the project's own words.")
+    asserted_by: str = Field(min_length=1, description="Who asserts it (public record, a party).")
+    status: FactStatus = Field(
+        description="established, official_statement, claim (an interested party's unverified "
+        "assertion) or report."
+    )
+    date: dt.date = Field(description="When it happened or was said (ISO 8601).")
+    known: dt.date | None = Field(
+        default=None,
+        description="When it became known, if later than ``date`` (a briefing as of an "
+        "earlier day leaves it out).",
+    )
+    sources: list[str] = Field(default_factory=list, description="Ids from ``sources``.")
+    note: str | None = Field(default=None, description="Caveats.")
+
+    @property
+    def known_on(self) -> dt.date:
+        return self.known or self.date
+
+
+class SheetOrigin(_Model):
+    description: str
+    date: dt.date | None = None
+
+
+class FactSheet(_Model):
+    """A fact sheet: the facts a scenario cites, with their sources."""
+
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    source: SheetOrigin | None = Field(default=None, description="How the sheet was compiled.")
+    sources: list[Source] = Field(default_factory=list, description="Works the facts cite.")
+    facts: list[Fact]

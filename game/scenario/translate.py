@@ -20,6 +20,8 @@ the same ids the scenario uses; fact sheets and reference sheets likewise
     dynamics: {"SOURCE>TARGET": {assumption: ...}}
     fog: {assumption: ...}
     debrief: [... one per question, in order ...]
+    map: {markers: {naval_group: {label: ...}}}
+    history: {summary: ..., turns: {1: {note: ...}}}
 
 and a sheet sidecar::
 
@@ -143,6 +145,13 @@ def scenario_texts(scn: Scenario) -> dict[Key, str]:
         out[(*k, "assumption")] = _assumption(inj.basis)
     for n, q in enumerate(scn.debrief):
         out[("debrief", n)] = q
+    if scn.map is not None:
+        for mk in scn.map.markers:
+            out[("map", "markers", mk.id, "label")] = mk.label
+    if scn.history is not None:
+        out[("history", "summary")] = scn.history.summary
+        for t in scn.history.turns:  # keyed by turn number
+            out[("history", "turns", str(t.turn), "note")] = t.note
     return {k: v for k, v in out.items() if v}
 
 
@@ -300,12 +309,14 @@ def _sheet_head(path: Path) -> dict[str, Any]:
 def _set(tree: Any, key: Key, value: str) -> None:
     """Put ``value`` at ``key`` in a dumped scenario, finding list entries by their id."""
     node = tree
-    for part in key[:-1]:
+    for i, part in enumerate(key[:-1]):
         if part == "dynamics":
             node = node["dynamics"]["coupling"]
         elif isinstance(part, str) and ">" in part:
             source, target = part.split(">", 1)
             node = next(x for x in node if x["source"] == source and x["target"] == target)
+        elif key[0] == "history" and i >= 1 and key[i - 1] == "turns":  # by turn number
+            node = next(x for x in node if str(x["turn"]) == part)
         elif isinstance(node, list):
             node = next(x for x in node if x.get("id") == part)
         else:

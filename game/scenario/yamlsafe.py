@@ -168,6 +168,11 @@ def _syntax_problem(name: str, text: str, e: yaml.YAMLError) -> Problem:
         msg += "; use spaces, not tabs, to indent"
     elif e.problem and e.problem.startswith("mapping values are not allowed"):
         msg += "; put text that contains ': ' in quotes"
+    elif e.context and "block scalar" in e.context:
+        msg += (
+            "; a value that starts with > or | begins a block of text on the next lines:"
+            ' to write it on one line put it in quotes, e.g. "> 5 ships"'
+        )
     elif m is not None and e.problem and "expected" in e.problem:
         line_text = text.splitlines()[m.line] if m.line < len(text.splitlines()) else ""
         if ": {" in line_text or ": [" in line_text:

@@ -13,18 +13,50 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from game.scenario.crossref import place_id
 from game.scenario.paths import ASSETS
+from game.scenario.schema import Scenario
 from game.ui import palette as pal
 from game.ui.pg import pygame
 from game.ui.text import Text
 
-MAP_FILE = ASSETS / "map" / "caribbean.json"
+MAP_DIR = ASSETS / "map"
+# The region of a scenario without a map: open sea around (0, 0), no land, no places.
+BLANK_BOUNDS = {"lon_min": -12.0, "lon_max": 12.0, "lat_min": -8.0, "lat_max": 8.0}
 
 
 @lru_cache(maxsize=4)
-def load_map(path: str = str(MAP_FILE)) -> dict[str, Any]:
+def load_map(path: str) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def region(scenario: Scenario | None) -> dict[str, Any]:
+    """The map a scenario is drawn on: its map file (``map.name``), cut to its ``bounds``
+    when given, with its own places added; a blank sea when it has no map or the file
+    is missing (build it with tools/build_map.py)."""
+    m = scenario.map if scenario is not None else None
+    if m is None:
+        return {"bounds": dict(BLANK_BOUNDS), "countries": [], "places": []}
+    path = MAP_DIR / f"{m.name}.json"
+    doc = load_map(str(path)) if path.is_file() else {}
+    bounds = m.bounds.model_dump() if m.bounds is not None else doc.get("bounds")
+    if bounds is None:
+        bounds = dict(BLANK_BOUNDS)
+    places = list(doc.get("places", []))
+    known = {p["id"] for p in places}
+    for pl in m.places:  # places of an unbuilt (or older) map file
+        pid = place_id(pl.name)
+        if pid not in known:
+            places.append(
+                {"id": pid, "name": pl.name, "lon": pl.lon, "lat": pl.lat, "kind": pl.kind}
+            )
+    return {
+        "bounds": bounds,
+        "countries": doc.get("countries", []),
+        "places": places,
+        "anchors": doc.get("anchors", []),
+    }
 
 
 @dataclass(frozen=True)
@@ -78,16 +110,16 @@ def _point_in_ring(lon: float, lat: float, ring: list[list[float]]) -> bool:
     return inside
 
 
-def country_at(lon: float, lat: float) -> str | None:
-    """Name of the country whose outline holds the point, if any."""
-    for c in load_map()["countries"]:
+def country_at(doc: dict[str, Any], lon: float, lat: float) -> str | None:
+    """Name of the country of map ``doc`` whose outline holds the point, if any."""
+    for c in doc["countries"]:
         if any(_point_in_ring(lon, lat, r) for r in c["rings"]):
             return str(c["name"])
     return None
 
 
-def place(pid: str) -> dict[str, Any] | None:
-    return next((p for p in load_map()["places"] if p["id"] == pid), None)
+def place(doc: dict[str, Any], pid: str) -> dict[str, Any] | None:
+    return next((p for p in doc["places"] if p["id"] == pid), None)
 
 
 class MapRenderer:
@@ -97,9 +129,20 @@ class MapRenderer:
         self.text = text
         self._cache: dict[tuple, pygame.Surface] = {}
         self.renders = 0
+        self.doc = region(None)
+        self._shown: Scenario | None = None
+
+    def show(self, scenario: Scenario) -> None:
+        """Draw ``scenario``'s region from now on (menus keep the last one shown)."""
+        if scenario is not self._shown:
+            self._shown = scenario
+            doc = region(scenario)
+            if doc != self.doc:
+                self.doc = doc
+                self._cache.clear()
 
     def projection(self, size: tuple[int, int]) -> Projection:
-        return Projection.fit(load_map()["bounds"], size)
+        return Projection.fit(self.doc["bounds"], size)
 
     def base(
         self,
@@ -128,7 +171,7 @@ class MapRenderer:
         names: bool = True,
     ) -> pygame.Surface:
         self.renders += 1
-        data = load_map()
+        data = self.doc
         proj = self.projection(size)
         surf = (
             pygame.Surface(size).convert() if pygame.display.get_surface() else pygame.Surface(size)

@@ -1,31 +1,27 @@
 """Map markers whose position and size follow the game: forces, strikes, exposed covert ops.
 
-What to draw comes from data, not code: ``assets/theme/markers.json`` lists the
-markers of each scenario (by scenario id), each driven by metrics, the ladder
-stage, or the moves made recently. A scenario without an entry gets a generic
-set built from its actors' moves.
+What to draw comes from data, not code: the scenario's ``map.markers`` lists its
+markers, each driven by metrics, the ladder stage, or the moves made recently
+(see ``Driver`` in the scenario schema). A scenario without markers gets a generic
+set built from its actors' moves, placed around the middle of its map.
 
-Driver spec (every value is 0..1):
-- ``{"metric": id}``: the metric as the player sees it, scaled to its range
-  (``"invert": true`` flips it);
-- ``{"stage": true}``: ladder position, 0 at the calmest stage;
-- ``{"moves": {"actor": id, "categories": [...], "options": [...]}, "decay": 0.6}``:
-  recent moves of that kind, the last turn counting 1, older ones decaying;
-- ``{"exposed": actor_id, "decay": 0.5}``: that actor's covert ops exposed lately;
-- ``{"const": v}``; and ``{"max": [spec, ...]}``.
+Driver values are 0..1:
+- ``metric``: the metric as the player sees it, scaled to its range (``invert`` flips it);
+- ``stage``: ladder position, 0 at the calmest stage;
+- ``moves`` (actor, categories, options) with ``decay``: recent moves of that kind,
+  the last turn counting 1, older ones decaying;
+- ``exposed`` with ``decay``: that actor's covert ops exposed lately;
+- ``const``; and ``max`` of several drivers.
 """
 
 from __future__ import annotations
 
-import json
+import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from game.scenario.paths import ASSETS
-from game.scenario.schema import Scenario
-
-MARKERS_FILE = ASSETS / "theme" / "markers.json"
+from game.scenario.crossref import place_id
+from game.scenario.schema import Category, Driver, DriverMoves, MapMarker, Scenario
 
 
 @dataclass(frozen=True)
@@ -51,139 +47,163 @@ class MapState:
     exposed: list[set[str]]  # per past turn: actors whose covert ops were exposed
 
 
-@lru_cache(maxsize=2)
-def load_specs(path: str = str(MARKERS_FILE)) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except (OSError, ValueError):
-        return {}
-
-
-def driver(spec: Any, ms: MapState) -> float:
+def driver(spec: Driver | None, ms: MapState) -> float:
     if spec is None:
         return 1.0
-    if isinstance(spec, int | float):
-        return float(spec)
-    if "max" in spec:
-        return max((driver(s, ms) for s in spec["max"]), default=0.0)
-    if "const" in spec:
-        return float(spec["const"])
-    if "metric" in spec:
-        v = ms.metrics.get(spec["metric"], 0.0)
-        return 1.0 - v if spec.get("invert") else v
-    if "stage" in spec:
+    if spec.max is not None:
+        return max((driver(s, ms) for s in spec.max), default=0.0)
+    if spec.const is not None:
+        return spec.const
+    if spec.metric is not None:
+        v = ms.metrics.get(spec.metric, 0.0)
+        return 1.0 - v if spec.invert else v
+    if spec.stage:
         return ms.stage
-    decay = float(spec.get("decay", 0.6))
-    if "moves" in spec:
-        f = spec["moves"]
-        cats, opts = set(f.get("categories", ())), set(f.get("options", ()))
+    if spec.moves is not None:
+        f = spec.moves
+        cats, opts = {str(c) for c in f.categories}, set(f.options)
         total, w = 0.0, 1.0
         for turn in reversed(ms.moves):
-            mv = turn.get(f.get("actor", ""))
+            mv = turn.get(f.actor)
             if mv is not None and (mv[0] in opts or mv[1] in cats):
                 total += w
-            w *= decay
-        return min(1.0, total * float(spec.get("scale", 1.0)))
-    if "exposed" in spec:
+            w *= spec.decay
+        return min(1.0, total * spec.scale)
+    if spec.exposed is not None:
         total, w = 0.0, 1.0
         for seen in reversed(ms.exposed):
-            if spec["exposed"] in seen:
+            if spec.exposed in seen:
                 total += w
-            w *= decay
+            w *= spec.decay
         return min(1.0, total)
     return 0.0
 
 
-def spec_for(scenario_id: str) -> dict[str, Any]:
-    """The marker entry of a scenario (ids compare with '-' and '_' alike), or {}."""
-    want = scenario_id.replace("-", "_")
-    for key, entry in load_specs().items():
-        if key.replace("-", "_") == want and isinstance(entry, dict):
-            return entry
-    return {}
+Spots = dict[str, tuple[float, float]]
 
 
-def markers_for(scenario: Scenario, ms: MapState) -> list[Marker]:
-    entry = spec_for(scenario.meta.id) or generic(scenario)
+def _where(at: tuple[float, float] | str, spots: Spots) -> tuple[float, float]:
+    if isinstance(at, str):
+        return spots[at]
+    return (float(at[0]), float(at[1]))
+
+
+def markers_for(
+    scenario: Scenario, ms: MapState, bounds: dict[str, float], spots: Spots | None = None
+) -> list[Marker]:
+    """The markers to draw now. ``bounds`` is the drawn region (for the generic set);
+    ``spots`` the named anchors and places that markers may give as ``at``."""
+    specs = scenario.map.markers if scenario.map is not None else []
+    if not specs:
+        specs = generic(scenario, bounds)
+    spots = spots or {}
     out = []
-    for m in entry.get("markers", []):
-        show = driver(m.get("show"), ms) if "show" in m else 1.0
-        if show < float(m.get("min_show", 0.05)):
+    for m in specs:
+        show = driver(m.show, ms) if m.show is not None else 1.0
+        if show < m.min_show:
             continue
-        t = driver(m.get("position"), ms) if "position" in m else 0.0
-        lon0, lat0 = m["at"]
-        lon1, lat1 = m.get("toward", m["at"])
-        size = driver(m.get("size"), ms) if "size" in m else 0.5
+        t = driver(m.position, ms) if m.position is not None else 0.0
+        lon0, lat0 = _where(m.at, spots)
+        lon1, lat1 = _where(m.toward, spots) if m.toward is not None else (lon0, lat0)
+        size = driver(m.size, ms) if m.size is not None else 0.5
         out.append(
             Marker(
-                id=m["id"],
-                label=m.get("label", m["id"]),
-                symbol=m.get("symbol", "unknown"),
+                id=m.id,
+                label=m.label,
+                symbol=m.symbol,
                 lon=lon0 + (lon1 - lon0) * t,
                 lat=lat0 + (lat1 - lat0) * t,
                 size=max(0.0, min(1.0, size)),
-                colour=m.get("colour", ""),
-                pulse=bool(m.get("pulse", False)) and show > 0.5,
+                colour=m.colour,
+                pulse=m.pulse and show > 0.5,
             )
         )
     return out
 
 
-# Default homes for a scenario's first actors when it has no marker entry.
-_HOMES = [(-68.5, 15.0), (-66.9, 10.5), (-76.8, 18.0), (-82.4, 23.1)]
+def _homes(n: int, bounds: dict[str, float]) -> list[tuple[float, float]]:
+    """``n`` points on an ellipse around the middle of ``bounds``, the first to the west."""
+    cx = (bounds["lon_min"] + bounds["lon_max"]) / 2
+    cy = (bounds["lat_min"] + bounds["lat_max"]) / 2
+    rx = (bounds["lon_max"] - bounds["lon_min"]) * 0.28
+    ry = (bounds["lat_max"] - bounds["lat_min"]) * 0.28
+    return [
+        (cx - rx * math.cos(2 * math.pi * i / n), cy + ry * math.sin(2 * math.pi * i / n))
+        for i in range(n)
+    ]
 
 
-def generic(scenario: Scenario) -> dict[str, Any]:
+def generic(scenario: Scenario, bounds: dict[str, float]) -> list[MapMarker]:
     """Markers from the actors' moves alone: forces, strikes and exposures."""
-    actors = [a.id for a in scenario.actors]
-    markers: list[dict[str, Any]] = []
-    for i, aid in enumerate(actors):
-        home = _HOMES[i % len(_HOMES)]
-        other = _HOMES[(i + 1) % min(len(actors), len(_HOMES))]
-        forces = {
-            "moves": {"actor": aid, "categories": ["mobilization", "show_of_force", "invasion"]},
-            "decay": 0.75,
-        }
+    actors = scenario.actors
+    homes = _homes(max(2, len(actors)), bounds)
+    dx = (bounds["lon_max"] - bounds["lon_min"]) / 60
+    dy = (bounds["lat_max"] - bounds["lat_min"]) / 30
+    markers: list[MapMarker] = []
+    for i, a in enumerate(actors):
+        home = homes[i]
+        other = homes[(i + 1) % len(homes)]
+        forces = Driver(
+            moves=DriverMoves(
+                actor=a.id,
+                categories=[Category.mobilization, Category.show_of_force, Category.invasion],
+            ),
+            decay=0.75,
+        )
         markers.append(
-            {
-                "id": f"{aid}_forces",
-                "label": f"{scenario.actors[i].name} forces",
-                "symbol": "show_of_force" if i == 0 else "mobilization",
-                "at": list(home),
-                "toward": [
+            MapMarker(
+                id=f"{a.id}_forces",
+                label=f"{a.name} forces",
+                symbol="show_of_force" if i == 0 else "mobilization",
+                at=home,
+                toward=(
                     home[0] + (other[0] - home[0]) * 0.4,
                     home[1] + (other[1] - home[1]) * 0.4,
-                ],
-                "position": forces,
-                "size": {"max": [forces, {"const": 0.25}]},
-                "colour": aid,
-            }
+                ),
+                position=forces,
+                size=Driver(max=[forces, Driver(const=0.25)]),
+                colour=a.id,
+            )
         )
         markers.append(
-            {
-                "id": f"{aid}_strike",
-                "label": f"{scenario.actors[i].name} strike",
-                "symbol": "strike",
-                "at": [other[0] + 0.6, other[1] + 0.4],
-                "show": {
-                    "moves": {"actor": aid, "categories": ["strike", "invasion"]},
-                    "decay": 0.3,
-                },
-                "size": {"const": 0.7},
-                "colour": "danger",
-                "pulse": True,
-            }
+            MapMarker(
+                id=f"{a.id}_strike",
+                label=f"{a.name} strike",
+                symbol="strike",
+                at=(other[0] + 2 * dx, other[1] + dy),
+                show=Driver(
+                    moves=DriverMoves(actor=a.id, categories=[Category.strike, Category.invasion]),
+                    decay=0.3,
+                ),
+                size=Driver(const=0.7),
+                colour="danger",
+                pulse=True,
+            )
         )
         markers.append(
-            {
-                "id": f"{aid}_exposed",
-                "label": f"{scenario.actors[i].name} covert op exposed",
-                "symbol": "covert",
-                "at": [other[0] - 0.8, other[1] + 0.9],
-                "show": {"exposed": aid, "decay": 0.5},
-                "size": {"const": 0.55},
-                "colour": "caution",
-            }
+            MapMarker(
+                id=f"{a.id}_exposed",
+                label=f"{a.name} covert op exposed",
+                symbol="covert",
+                at=(other[0] - 2 * dx, other[1] + 2 * dy),
+                show=Driver(exposed=a.id, decay=0.5),
+                size=Driver(const=0.55),
+                colour="caution",
+            )
         )
-    return {"markers": markers}
+    return markers
+
+
+def spots_of(scenario: Scenario, doc: dict[str, Any]) -> Spots:
+    """Named positions markers may use: the map file's anchors and places, then the
+    scenario's own (which win: the scenario is what the author edits)."""
+    out: Spots = {}
+    for key in ("places", "anchors"):
+        for item in doc.get(key, []):
+            out[str(item["id"])] = (float(item["lon"]), float(item["lat"]))
+    if scenario.map is not None:
+        for pl in scenario.map.places:
+            out[place_id(pl.name)] = (pl.lon, pl.lat)
+        for an in scenario.map.anchors:
+            out[an.id] = (an.lon, an.lat)
+    return out

@@ -13,6 +13,7 @@ from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
 from game.ui.scenes.setup import SetupChoice
+from game.words import count_text, span_text
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -63,8 +64,8 @@ class BriefingScene(Scene):
         paras = "<br><br>".join(esc(p.strip()) for p in m.summary.splitlines() if p.strip())
         body = (
             f"<font size=5><b>{esc(m.title)}</b></font><br>"
-            f"<i>{esc(m.start_date.strftime('%d %B %Y'))} · {m.turn_days} days a turn · "
-            f"{m.turn_limit} turns at most</i><br><br>{paras}<br><br>"
+            f"<i>{esc(m.start_date.strftime('%d %B %Y'))} · {span_text(1, m.turn_days)} a turn · "
+            f"{count_text(m.turn_limit, 'turn')} at most</i><br><br>{paras}<br><br>"
             f"<b>How to win</b><br>{esc(m.how_to_win)}"
         )
         if self.choice.actor is not None:

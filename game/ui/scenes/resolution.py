@@ -15,6 +15,7 @@ from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
 from game.ui.style import escalation_colour, outcome_colour
+from game.words import count_text
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -306,7 +307,8 @@ class ResolutionScene(Scene):
             surface,
             self.L["odds"],
             "The odds now",
-            right=f"within {w.horizon} turns if you hold course · grey: what you expected"
+            right=f"within {count_text(w.horizon, 'turn')} if you hold course · "
+            "grey: what you expected"
             if w
             else "",
         )

@@ -18,6 +18,7 @@ from game.ui import layout
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import backdrop, top_bar
+from game.words import every_side
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -196,6 +197,8 @@ class SetupScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
+        if self.loaded is not None:  # behind the menu: the chosen scenario's region
+            self.app.map.show(self.loaded.scenario)
         backdrop(self, surface, 200)
         top_bar(self, surface, self.L["top"], "New game")
         for i, lab in enumerate(("Scenario", "Your side", "Difficulty", "Seed")):
@@ -225,7 +228,9 @@ class SetupScene(Scene):
             a = next(x for x in s.actors if x.id == actor)
             lines.append(f"You play {a.name}: {a.role}")
         else:
-            lines.append("You watch both sides play; press Enter to advance each turn.")
+            lines.append(
+                f"You watch {every_side(len(s.actors))} play; press Enter to advance each turn."
+            )
         lines.append(
             f"{DIFFICULTY[self.di][0]}: {DIFFICULTY[self.di][2]}. Same seed, same moves: same game."
         )

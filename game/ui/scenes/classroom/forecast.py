@@ -14,6 +14,7 @@ from game.ui.scenes.classroom.flow import clock_colour, fmt_clock
 from game.ui.scenes.common import veil
 from game.ui.scenes.room import NUMBER_KEYS
 from game.ui.style import outcome_colour
+from game.words import count_text
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -187,8 +188,9 @@ class ForecastScene(Scene):
         )
         t.blit_wrapped(
             surface,
-            f"How likely is each ending within the next {self.within} turns (this one "
-            f"included, to {date.strftime('%d %b %Y')})?",
+            "How likely is each ending within the next "
+            f"{count_text(self.within, 'turn')} (this one included, "
+            f"to {date.strftime('%d %b %Y')})?",
             pygame.Rect(head.x, y, head.width, head.bottom - y),
             t.px(13),
             p.dim,
@@ -239,7 +241,7 @@ class ForecastScene(Scene):
         rest = 100 - total
         t.blit(
             surface,
-            f"None of these within {self.within} turns: {rest}%"
+            f"None of these within {count_text(self.within, 'turn')}: {rest}%"
             if rest >= 0
             else f"Too much: the chances add up to {total}%",
             (nr.x, nr.centery),

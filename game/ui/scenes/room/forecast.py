@@ -8,6 +8,7 @@ from game.ui.pg import pygame
 from game.ui.scenes.common import dots
 from game.ui.scenes.room.panel import Panel, RoomView
 from game.ui.style import outcome_colour
+from game.words import count_text
 
 
 class ForecastPanel(Panel):
@@ -56,7 +57,7 @@ class ForecastPanel(Panel):
         lh = t.line_height(size)
         t.blit(
             surface,
-            f"Chance within {w.horizon} turns · bar: this option · tick: hold course",
+            f"Chance within {count_text(w.horizon, 'turn')} · bar: this option · tick: hold course",
             (r.x, r.y),
             t.px(11),
             p.dim,

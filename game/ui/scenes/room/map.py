@@ -8,20 +8,18 @@ from game.scenario.schema import Scenario
 from game.ui import palette as pal
 from game.ui.backend import Resolution, Snapshot
 from game.ui.icons import icon
-from game.ui.markers import MapState, Marker, markers_for, spec_for
+from game.ui.mapview import region
+from game.ui.markers import MapState, Marker, markers_for, spots_of
 from game.ui.palette import Colour
 from game.ui.pg import pygame
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
 from game.ui.style import norm
 
-DEFAULT_PLACES = ["caracas", "havana", "kingston", "port_of_spain", "san_juan"]
-
 
 def focus_countries(scenario: Scenario) -> list[str]:
     """The countries drawn brighter: the scenario's own list, else its actors' names."""
-    entry = spec_for(scenario.meta.id)
-    if "countries" in entry:
-        return list(entry["countries"])
+    if scenario.map is not None and scenario.map.countries:
+        return list(scenario.map.countries)
     names = []
     for a in scenario.actors:
         for n in (a.name, a.short_name or ""):
@@ -31,7 +29,8 @@ def focus_countries(scenario: Scenario) -> list[str]:
 
 
 def focus_places(scenario: Scenario) -> list[str]:
-    return list(spec_for(scenario.meta.id).get("labels", DEFAULT_PLACES))
+    """The places named in bold: the scenario's list (none: capitals only, where room)."""
+    return list(scenario.map.labels) if scenario.map is not None else []
 
 
 def markers(scenario: Scenario, snap: Snapshot, resolutions: list[Resolution]) -> list[Marker]:
@@ -48,7 +47,8 @@ def markers(scenario: Scenario, snap: Snapshot, resolutions: list[Resolution]) -
         moves=moves,
         exposed=[set(r.exposed) for r in resolutions],
     )
-    return markers_for(scenario, state)
+    doc = region(scenario)
+    return markers_for(scenario, state, doc["bounds"], spots_of(scenario, doc))
 
 
 class MapPanel(Panel):
@@ -63,6 +63,7 @@ class MapPanel(Panel):
     def boxes(self, view: RoomView) -> list[tuple[pygame.Rect, Marker]]:
         """Each marker's box on the map (its halo), in drawing order."""
         rect = self.rect
+        self.app.map.show(view.scenario)
         proj = self.app.map.projection(rect.size)
         out = []
         for mk in view.markers:
@@ -79,6 +80,7 @@ class MapPanel(Panel):
         rect = self.rect
         focus = frozenset(focus_countries(view.scenario))
         labels = frozenset(focus_places(view.scenario))
+        self.app.map.show(view.scenario)
         surface.blit(self.app.map.base(rect.size, p, focus, labels), rect)
         clip = surface.get_clip()
         surface.set_clip(rect)

@@ -26,6 +26,7 @@ from game.ui.scenes.room.ladder import LadderPanel
 from game.ui.scenes.room.map import MapPanel, markers
 from game.ui.scenes.room.news import NewsPanel, news_html
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
+from game.words import others_verb
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -401,7 +402,8 @@ class RoomScene(Scene):
         """The box over the room while it waits (the other side deciding)."""
         if self.resolving is None:
             return None
-        text = f"Orders sent. The other side is deciding{dots(self.app.time)}"
+        deciding = others_verb(len(self.game.scenario.actors), "is", "are")
+        text = f"Orders sent. {deciding[:1].upper()}{deciding[1:]} deciding{dots(self.app.time)}"
         return Notice("Resolving the turn", [(text, 16, self.app.palette.text, "regular")], 140)
 
     def draw_extra(self, surface: pygame.Surface) -> None:
