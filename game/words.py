@@ -55,7 +55,18 @@ def plural(word: str, n: int) -> str:
 
 
 def count_text(n: int, word: str) -> str:
-    """``1 warning``, ``2 warnings``, ``0 warnings``."""
+    """``1 warning``, ``2 warnings``, ``0 warnings``: a whole template in the catalog for
+    the words the game counts (other words: English plural rules)."""
+    if word == "turn":
+        return ngettext("{n} turn", "{n} turns", n)
+    if word == "day":
+        return ngettext("{n} day", "{n} days", n)
+    if word == "week":
+        return ngettext("{n} week", "{n} weeks", n)
+    if word == "time":
+        return ngettext("{n} time", "{n} times", n)
+    if word == "warning":
+        return ngettext("{n} warning", "{n} warnings", n)
     return f"{n} {plural(word, n)}"
 
 

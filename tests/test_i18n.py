@@ -214,3 +214,13 @@ def test_settings_scene_chooses_the_language(ui_app, data_dir: Path) -> None:
     assert span_text(2, 7) == "2 semanas"
     d.click_button("language")  # back to the system's (English under the tests)
     assert d.app.settings.language == "" and i18n.language() == "en"
+
+
+def test_counted_words_are_templates() -> None:
+    from game.words import count_text
+
+    assert count_text(1, "turn") == "1 turn" and count_text(3, "time") == "3 times"
+    assert count_text(2, "analysis") == "2 analyses"  # a word without a template: English
+    i18n.set_language("es")
+    assert count_text(1, "turn") == "1 turno" and count_text(16, "turn") == "16 turnos"
+    assert count_text(2, "time") == "2 veces" and count_text(2, "warning") == "2 advertencias"
