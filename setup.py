@@ -43,6 +43,8 @@ setup(
             "py.typed",
             "report/templates/*",
             "scenario/starter/*/*.yaml",
+            "serve/templates/*",
+            "serve/static/*",
             # compiled message catalogs (pybabel compile; see README, "Translations")
             "locale/*/LC_MESSAGES/*.mo",
         ]

@@ -96,7 +96,7 @@ def measure_frames(frames: int = 600, size: tuple[int, int] = (1280, 720)) -> di
                 if i == 0 and f:
                     computed += len(game._whatif)
                     game._whatif.clear()  # keep the worker busy: forecast them all again
-                    game.session._cache.clear()
+                    game.session._what_if.clear()
                 pos = cards[i].center
                 pygame.mouse.set_pos(pos)
                 pygame.event.post(

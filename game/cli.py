@@ -1,4 +1,4 @@
-"""Command line: ``brink [play|check|simulate|autoplay|lab|sweep|replay|report|...]``.
+"""Command line: ``brink [play|check|simulate|autoplay|lab|sweep|replay|report|serve|...]``.
 
 Each command's work lives in its own layer and is imported only when that
 command runs, so ``brink check`` and ``brink simulate`` never import pygame.
@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from game import __version__
-from game.i18n import N_, _, ngettext
+from game.errors import BrinkError
+from game.i18n import N_, _, format_number, ngettext
 from game.scenario.paths import default_scenario
 
 # The scenario a command plays when none is named (one place: game/scenario/paths.py).
@@ -94,10 +96,69 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
     text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as e:
+            print(
+                _(
+                    "brink schema: error: cannot write {file}: {reason}",
+                    file=args.output,
+                    reason=e.strerror,
+                ),
+                file=sys.stderr,
+            )
+            return 1
     else:
         sys.stdout.write(text)
     return 0
+
+
+# Bounds on command-line numbers: past them a command would run for days or run out
+# of memory rather than fail with a message.
+MAX_SEED = 2**63 - 1
+MAX_RUNS = 1_000_000
+MAX_TURNS = 200  # the schema's largest turn limit
+MAX_WORLDS = 1_000_000
+
+
+def _int_in(lo: int, hi: int):
+    """An argparse type: a whole number from ``lo`` to ``hi``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                _("{text!r} is not a whole number", text=text[:40])
+            ) from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(
+                _(
+                    "should be from {lo} to {hi}, got {value}",
+                    lo=format_number(lo),
+                    hi=format_number(hi),
+                    value=format_number(value),
+                )
+            )
+        return value
+
+    return parse
+
+
+def _file_name(text: str) -> str:
+    """An argparse type: a file name that is not empty."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(_("the file name is empty"))
+    return text
+
+
+MAX_GAMES = 1_000_000
+_SEED = _int_in(0, MAX_SEED)
+_TURNS = _int_in(1, MAX_TURNS)
+# (the same limits as a save's AI settings: game/engine/saves.py)
+_AI_WORLDS = _int_in(1, 100_000)
+_AI_HORIZON = _int_in(1, 50)
+_WORKERS = _int_in(0, 256)
 
 
 # Where a scenario was found (game.scenario.discovery's labels), for the catalog.
@@ -175,11 +236,14 @@ def _lazy(target: str):
 
 def _scenario_arg(text: str) -> str:
     """A scenario argument: a path as given, or the file a scenario name stands for."""
-    if Path(text).exists():
-        return text
     from game.scenario.discovery import by_name
 
-    found = by_name(text)
+    try:
+        if Path(text).exists():
+            return text
+        found = by_name(text)
+    except (OSError, ValueError):  # a name too long for the file system: the command says so
+        return text
     return str(found) if found is not None else text  # unknown: the command names it
 
 
@@ -263,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     play.add_argument("--text", action="store_true", help=_("play in the terminal instead"))
     play.add_argument("--as", dest="actor", help=_("actor to play (text mode)"))
-    play.add_argument("--seed", type=int, help=_("random seed (default: random, shown)"))
+    play.add_argument("--seed", type=_SEED, help=_("random seed (default: random, shown)"))
     play.add_argument("--size", help=_("window size, e.g. 1280x720"))
     play.set_defaults(func=_lazy("game.play:main"))
 
@@ -275,16 +339,18 @@ def build_parser() -> argparse.ArgumentParser:
     chk.set_defaults(func=_cmd_check)
 
     sch = sub.add_parser("schema", help=_("print the JSON Schema of the scenario format"))
-    sch.add_argument("-o", "--output", help=_("write to this file instead of stdout"))
+    sch.add_argument("-o", "--output", type=_file_name, help=_("write to this file, not stdout"))
     sch.set_defaults(func=_cmd_schema)
 
     sim = sub.add_parser("simulate", help=_("Monte Carlo: outcome odds over many worlds"))
     sim.add_argument(
         "scenario", nargs="?", help=_("scenario file or name (default: {name})", name=_DEFAULT)
     )
-    sim.add_argument("--runs", type=int, default=10_000, help=_("worlds to simulate"))
-    sim.add_argument("--turns", type=int, help=_("turns to run (default: the scenario's limit)"))
-    sim.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
+    sim.add_argument(
+        "--runs", type=_int_in(1, MAX_RUNS), default=10_000, help=_("worlds to simulate")
+    )
+    sim.add_argument("--turns", type=_TURNS, help=_("turns to run (default: the scenario's limit)"))
+    sim.add_argument("--seed", type=_SEED, default=0, help=_("random seed (default 0)"))
     sim.add_argument(
         "--policy",
         action="append",
@@ -303,15 +369,17 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("fire the scenario's scheduled injects at the start of their turn (default: on)"),
     )
     sim.add_argument("--json", action="store_true", help=_("print one JSON object"))
-    sim.add_argument("--csv", metavar="FILE", help=_("also write tidy rows to FILE"))
+    sim.add_argument(
+        "--csv", type=_file_name, metavar="FILE", help=_("also write tidy rows to FILE")
+    )
     sim.set_defaults(func=_lazy("game.model.cli:simulate"))
 
     auto = sub.add_parser("autoplay", help=_("computer against computer, turn by turn"))
     auto.add_argument(
         "scenario", nargs="?", help=_("scenario file or name (default: {name})", name=_DEFAULT)
     )
-    auto.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
-    auto.add_argument("--turns", type=int, help=_("stop after this many turns"))
+    auto.add_argument("--seed", type=_SEED, default=0, help=_("random seed (default 0)"))
+    auto.add_argument("--turns", type=_TURNS, help=_("stop after this many turns"))
     auto.add_argument(
         "--as",
         dest="seats",
@@ -320,7 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ACTOR=ai|random|OPTION",
         help=_("who plays an actor (default: the computer)"),
     )
-    auto.add_argument("--save", metavar="FILE", help=_("save the game's log to FILE"))
+    auto.add_argument("--save", type=_file_name, metavar="FILE", help=_("save the log to FILE"))
     auto.add_argument("--quiet", action="store_true", help=_("print only the outcome"))
     auto.set_defaults(func=_lazy("game.engine.cli:autoplay"))
 
@@ -328,18 +396,27 @@ def build_parser() -> argparse.ArgumentParser:
         "lab", help=_("many computer-against-computer games: outcome shares and calibration bands")
     )
     lab.add_argument("scenario", help=_("scenario file"))
-    lab.add_argument("--games", type=int, default=1000, help=_("games to play (default 1000)"))
     lab.add_argument(
-        "--seed", type=int, default=0, help=_("game k plays as autoplay --seed SEED+k (default 0)")
+        "--games", type=_int_in(1, MAX_GAMES), default=1000, help=_("games to play (default 1000)")
     )
-    lab.add_argument("--turns", type=int, help=_("stop every game after this many turns"))
     lab.add_argument(
-        "--worlds", type=int, help=_("computer's forecast worlds (default: the game's, 2000)")
+        "--seed",
+        type=_SEED,
+        default=0,
+        help=_("game k plays as autoplay --seed SEED+k (default 0)"),
     )
-    lab.add_argument("--horizon", type=int, help=_("computer's look-ahead in turns (default 6)"))
+    lab.add_argument("--turns", type=_TURNS, help=_("stop every game after this many turns"))
+    lab.add_argument(
+        "--worlds",
+        type=_AI_WORLDS,
+        help=_("computer's forecast worlds (default: the game's, 2000)"),
+    )
+    lab.add_argument(
+        "--horizon", type=_AI_HORIZON, help=_("computer's look-ahead in turns (default 6)")
+    )
     lab.add_argument(
         "--workers",
-        type=int,
+        type=_WORKERS,
         default=1,
         help=_("processes of a local Dask cluster (default 1: none)"),
     )
@@ -362,19 +439,31 @@ def build_parser() -> argparse.ArgumentParser:
             "a number of the YAML and its range, e.g. options.strike_boats.effects.tension.mean"
         ),
     )
-    sw.add_argument("--samples", type=int, default=16, help=_("parameter sets (default 16)"))
+    sw.add_argument(
+        "--samples", type=_int_in(1, 10_000), default=16, help=_("parameter sets (default 16)")
+    )
     sw.add_argument("--method", choices=["lhs", "sobol"], default="lhs", help=_("sampling design"))
     sw.add_argument(
         "--mode", choices=["lab", "simulate"], default="lab", help=_("run the lab or simulate")
     )
-    sw.add_argument("--games", type=int, default=50, help=_("lab games per sample (default 50)"))
-    sw.add_argument("--runs", type=int, default=5000, help=_("simulate worlds per sample"))
-    sw.add_argument("--worlds", type=int, help=_("computer's forecast worlds (lab mode)"))
-    sw.add_argument("--horizon", type=int, help=_("computer's look-ahead (lab mode)"))
-    sw.add_argument("--seed", type=int, default=0, help=_("seed of the design and the games"))
+    sw.add_argument(
+        "--games",
+        type=_int_in(1, MAX_GAMES),
+        default=50,
+        help=_("lab games per sample (default 50)"),
+    )
+    sw.add_argument(
+        "--runs", type=_int_in(1, MAX_RUNS), default=5000, help=_("simulate worlds per sample")
+    )
+    sw.add_argument("--worlds", type=_AI_WORLDS, help=_("computer's forecast worlds (lab mode)"))
+    sw.add_argument("--horizon", type=_AI_HORIZON, help=_("computer's look-ahead (lab mode)"))
+    sw.add_argument("--seed", type=_SEED, default=0, help=_("seed of the design and the games"))
     sw.add_argument("--scheduler", metavar="ADDRESS", help=_("an existing Dask scheduler"))
     sw.add_argument(
-        "--workers", type=int, default=2, help=_("local cluster processes (default 2; 0: serial)")
+        "--workers",
+        type=_WORKERS,
+        default=2,
+        help=_("local cluster processes (default 2; 0: serial)"),
     )
     sw.add_argument("--html", metavar="FILE", help=_("write the tornado chart page to FILE"))
     sw.add_argument("--json", action="store_true", help=_("print one JSON object"))
@@ -394,11 +483,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help=_("after-action report (HTML) from saved games"))
     report.add_argument("logs", nargs="+", help=_("saved games (several: compared side by side)"))
-    report.add_argument("-o", "--output", default="report.html", help=_("HTML file to write"))
-    report.add_argument("--csv", metavar="DIR", help=_("also write CSV tables to DIR"))
-    report.add_argument("--json", metavar="FILE", help=_("also write the data as JSON"))
     report.add_argument(
-        "--worlds", type=int, default=10_000, help=_("worlds for the luck-versus-judgment replay")
+        "-o", "--output", type=_file_name, default="report.html", help=_("HTML file to write")
+    )
+    report.add_argument("--csv", type=_file_name, metavar="DIR", help=_("also write CSV tables"))
+    report.add_argument("--json", type=_file_name, metavar="FILE", help=_("also write the data"))
+    report.add_argument(
+        "--worlds",
+        type=_int_in(1, MAX_WORLDS),
+        default=10_000,
+        help=_("worlds for the luck-versus-judgment replay"),
     )
     report.add_argument(
         "--scenario",
@@ -410,7 +504,9 @@ def build_parser() -> argparse.ArgumentParser:
     brief = sub.add_parser("briefing", help=_("printable role briefing (HTML) for one side"))
     brief.add_argument("scenario", help=_("scenario file or name"))
     brief.add_argument("--actor", required=True, help=_("the side to brief (an actor id)"))
-    brief.add_argument("-o", "--output", default="briefing.html", help=_("HTML file to write"))
+    brief.add_argument(
+        "-o", "--output", type=_file_name, default="briefing.html", help=_("HTML file to write")
+    )
     brief.add_argument(
         "--as-of",
         metavar="DATE",
@@ -433,6 +529,31 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("name", help=_("file name and scenario id, e.g. border-dispute"))
     new.add_argument("--force", action="store_true", help=_("overwrite NAME.yaml if it exists"))
     new.set_defaults(func=_cmd_new_scenario)
+
+    srv = sub.add_parser("serve", help=_("the classroom on students' own devices (a browser each)"))
+    srv.add_argument("scenario", help=_("scenario file or name, e.g. venezuela-2025"))
+    srv.add_argument("--host", default="0.0.0.0", help=_("address to listen on (default: all)"))
+    srv.add_argument("--port", type=int, default=8000, help=_("port (default 8000)"))
+    srv.add_argument("--groups", type=int, default=1, help=_("identical games side by side"))
+    srv.add_argument("--teams-per-side", type=int, default=1, help=_("teams on each side"))
+    srv.add_argument("--pin", help=_("teacher's PIN, 4-8 digits (default: a random one, printed)"))
+    srv.add_argument(
+        "--mode",
+        choices=["turns", "vote"],
+        default="turns",
+        help=_("several teams on one side take turns (default) or vote"),
+    )
+    srv.add_argument(
+        "--blind", action="store_true", help=_("blind forecasting: odds after forecast")
+    )
+    srv.add_argument(
+        "--turns", type=int, help=_("end the lesson after this many turns (time's up)")
+    )
+    srv.add_argument("--timer", type=int, default=0, help=_("seconds per turn (0: no clock)"))
+    srv.add_argument("--seed", type=int, help=_("random seed (default: random, kept in the saves)"))
+    srv.add_argument("--lesson-dir", help=_("where the lesson is saved (default: the data dir)"))
+    srv.add_argument("--new", action="store_true", help=_("start afresh instead of resuming"))
+    srv.set_defaults(func=_lazy("game.serve.cli:serve"))
     for command in sub.choices.values():
         # --lang after the command too (``brink play --lang es``); SUPPRESS keeps the
         # value given before the command when it is not repeated after it.
@@ -451,13 +572,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"brink: {e}", file=sys.stderr)
         return 2
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["play", *(argv or [])])
+    try:  # (a usage error is an exit code like any other: 2)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args(["play", *(argv or [])])
+    except SystemExit as e:
+        if e.code in (0, None):  # --help, --version: they end the program as usual
+            raise
+        return e.code if isinstance(e.code, int) else 2
     _resolve_scenarios(args)
     try:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        _quiet_stdout()
         return 0
+    except BrinkError as e:  # a loader's error that a command did not report itself
+        print(_("brink: error: {message}", message=e), file=sys.stderr)
+        if e.hint:
+            print(f"  {e.hint}", file=sys.stderr)
+        return 1
+
+
+def _quiet_stdout() -> None:
+    """After the reader of our output has gone (``| head``), send the rest nowhere, so
+    that Python's final flush does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def main(args: argparse.Namespace) -> int:
+    if getattr(args, "scenario", None) and not args.text:
+        # a bad file is reported here, before a window opens only to show an error
+        problem = _cannot_open(args.scenario)
+        if problem:
+            print(f"brink play: error: {problem}", file=sys.stderr)
+            return 1
     if args.text:
         from game.engine.textplay import main as text_main
 
@@ -22,3 +29,24 @@ def main(args: argparse.Namespace) -> int:
         )
         return 1
     return window_main(args)
+
+
+def _cannot_open(name: str) -> str | None:
+    """Why ``name`` (a scenario, or a save to continue) cannot be played, or None."""
+    from game.errors import BrinkError
+
+    path = Path(name)
+    try:
+        if path.suffix.lower() == ".json":
+            from game.engine.saves import read_save
+
+            read_save(path)
+        else:
+            from game.scenario import load_scenario
+
+            load_scenario(path)
+    except BrinkError as e:
+        return str(e)
+    except OSError as e:
+        return f"cannot read {name}: {e.strerror or e}"
+    return None

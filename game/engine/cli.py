@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable
 from typing import TextIO
@@ -104,24 +105,46 @@ def autoplay(args: argparse.Namespace) -> int:
         _err(str(e.args[0] if e.args else e))
         return 2
     quiet = bool(getattr(args, "quiet", False))
-    out = sys.stdout
+    out = _Out(sys.stdout)
     if not quiet:
         seat_text = ", ".join(f"{s.actor_name(a)}: {seat.label}" for a, seat in s.seats.items())
-        print(f"{s.scenario.meta.title} — seed {s.seed} — {seat_text}", file=out)
+        out.lines([f"{s.scenario.meta.title} — seed {s.seed} — {seat_text}"])
     limit = args.turns
     while not s.over and (limit is None or s.turn < limit):
         report = s.resolve()
         if not quiet:
-            _print_lines(turn_lines(s, report), out)
-    _print_lines(outcome_lines(s), out)
+            out.lines(turn_lines(s, report))
+    out.lines(outcome_lines(s))
     if args.save:
         try:
             path = save_game(s, args.save)
         except SaveError as e:
             _err(str(e))
             return 1
-        print(f"Saved to {path}", file=out)
+        out.lines([f"Saved to {path}"])
     return 0
+
+
+class _Out:
+    """Standard output that may be closed by its reader (``| head``): the game still
+    plays to the end and is still saved; only the printing stops."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream: TextIO | None = stream
+
+    def lines(self, lines: Iterable[str]) -> None:
+        if self.stream is None:
+            return
+        try:
+            _print_lines(lines, self.stream)
+            self.stream.flush()
+        except BrokenPipeError:
+            self.stream = None
+            try:  # Python's final flush would fail on the closed pipe too
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
 
 
 def replay(args: argparse.Namespace) -> int:

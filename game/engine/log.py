@@ -104,11 +104,13 @@ def autosave(s: Session) -> None:
     """Write the session's autosave, if it has one; a failure is kept in ``autosave_error``."""
     if s.autosave_path is None:
         return
-    from game.engine.saves import prune_autosaves, save_game
+    from game.engine.saves import SaveError, prune_autosaves, save_game
 
     try:
         save_game(s, s.autosave_path)
         prune_autosaves(s.autosave_path.parent)
         s.autosave_error = None
-    except OSError as e:  # a full disk must not end the game
-        s.autosave_error = f"autosave to {s.autosave_path} failed: {e.strerror or e}"
+    except SaveError as e:  # a full disk must not end the game (save_game says SaveError)
+        s.autosave_error = f"autosave failed: {e}"
+    except (OSError, ValueError) as e:
+        s.autosave_error = f"autosave to {s.autosave_path} failed: {e}"

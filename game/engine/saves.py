@@ -20,7 +20,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
+import stat
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,21 +34,53 @@ from game.engine.errors import EngineError
 from game.engine.log import FORMAT_VERSION, autosave_name
 from game.engine.seats import Seat, Team
 from game.engine.session import Session
+from game.errors import BrinkError
 from game.scenario import Loaded, ScenarioError, load_scenario
 
 MAGIC = "brinkmanship-save"
+# A long classroom game is a few megabytes; the cap is checked before reading, so a
+# device such as /dev/zero or a huge file cannot exhaust memory.
+MAX_SAVE_BYTES = 64 * 1024 * 1024
+# A save nests about ten levels; JSON parsers recurse once per level.
+MAX_SAVE_DEPTH = 64
+# Whole numbers in a save are turns, counts and seeds (< 2**63): 19 digits.
+MAX_INT_DIGITS = 20
+# What the AI may be asked to do when a save is loaded: generous, but never gigabytes.
+_AI_BOUNDS: dict[str, tuple[type, float, float]] = {
+    "worlds": (int, 1, 100_000),
+    "advice_worlds": (int, 1, 100_000),
+    "horizon": (int, 1, 50),
+    "advice_horizon": (int, 1, 50),
+    "persistence": (float, 0.0, 1.0),
+    "temperature_scale": (float, 0.01, 100.0),
+}
+_HINT = "the save cannot be used; start a new game, or load an older save"
 ENV_DATA_DIR = "BRINK_DATA_DIR"
 KEEP_AUTOSAVES = 20
 _TMP_SUFFIX = ".tmp"
 
 
-class SaveError(Exception):
+class SaveError(BrinkError):
     """A save that cannot be written or loaded; the message names the file and the problem."""
 
-    def __init__(self, path: str | Path, problem: str) -> None:
+    def __init__(self, path: str | Path, problem: str, hint: str | None = None) -> None:
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{path}: {problem}", file=path, hint=hint or _HINT)
+
+
+# What re-playing a damaged log can raise: every one becomes a ``SaveError``.
+REPLAY_ERRORS: tuple[type[BaseException], ...] = (
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    ArithmeticError,
+    RecursionError,
+    EngineError,
+    BrinkError,
+)
 
 
 # --- where saves live ---------------------------------------------------------------------------
@@ -75,18 +109,31 @@ def _saves_in(directory: Path) -> list[Path]:
 def latest_autosave(directory: str | Path | None = None, running_only: bool = False) -> Path | None:
     """The most recent autosave (for the title screen's "continue"), or None.
 
-    ``running_only``: skip games that have ended (and files that do not read as saves).
+    Files that do not read as saves (damaged, cut off) are skipped, so a corrupt
+    newest autosave never hides an older good one; if none reads, the newest file
+    is returned all the same (so that "continue" can say what is wrong with it).
+    ``running_only``: only games still running, and never a damaged file.
     """
-    files = _saves_in(Path(directory) if directory is not None else autosave_dir())
-    for p in sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True):
-        if not running_only:
-            return p
+    files = sorted(
+        _saves_in(Path(directory) if directory is not None else autosave_dir()),
+        key=_newest_first,
+        reverse=True,
+    )
+    for p in files:
         try:
-            if not save_info(p).get("over", False):
-                return p
+            info = save_info(p)
         except SaveError:
             continue
-    return None
+        if not running_only or not info.get("over", False):
+            return p
+    return files[0] if files and not running_only else None
+
+
+def _newest_first(p: Path) -> tuple[int, str]:
+    try:
+        return (p.stat().st_mtime_ns, p.name)
+    except OSError:  # removed meanwhile
+        return (0, p.name)
 
 
 def prune_autosaves(directory: Path, keep: int = KEEP_AUTOSAVES) -> None:
@@ -143,9 +190,12 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(e, OSError) and e.filename == str(tmp):
+            # say which file could not be written, not the temporary one
+            raise OSError(e.errno, e.strerror, str(path)) from e
         raise
     if hasattr(os, "O_DIRECTORY"):
         try:
@@ -202,6 +252,7 @@ def _type_name(k: type) -> str:
     }.get(k, k.__name__)
 
 
+_OPTIONAL_FIELDS: dict[str, type] = {"summary": dict, "teams": list, "settings": dict}
 _TURN_FIELDS: dict[str, type | tuple[type, ...]] = {
     "turn": int,
     "actions": list,
@@ -211,9 +262,57 @@ _TURN_FIELDS: dict[str, type | tuple[type, ...]] = {
 }
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a save can hold")
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"a whole number of {len(text)} digits")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    v = float(text)
+    if not math.isfinite(v):
+        raise ValueError(f"{text[:20]} is too large a number")
+    return v
+
+
+def _too_deep(obj: Any, limit: int) -> bool:
+    stack = [(obj, 1)]
+    while stack:
+        o, d = stack.pop()
+        if isinstance(o, dict | list):
+            if d > limit:
+                return True
+            stack.extend((v, d + 1) for v in (o.values() if isinstance(o, dict) else o))
+    return False
+
+
+def _check_bounds(path: Path, log: dict[str, Any]) -> None:
+    """Numbers a save could make the game spend without limit are checked first."""
+    ai = log["ai"]
+    for key, value in ai.items():
+        if key not in _AI_BOUNDS:
+            raise SaveError(path, f"the field 'log.ai.{key}' is not an AI setting")
+        kind, lo, hi = _AI_BOUNDS[key]
+        ok_type = isinstance(value, int | float) if kind is float else isinstance(value, int)
+        if isinstance(value, bool) or not ok_type or not lo <= value <= hi:
+            raise SaveError(
+                path, f"the field 'log.ai.{key}' should be a number from {lo:g} to {hi:g}"
+            )
+    if not 0 <= log["seed"] < 2**63:
+        raise SaveError(path, "the field 'log.seed' should be a whole number from 0 to 2**63 - 1")
+    if len(log["turns"]) > 1000:
+        raise SaveError(path, "the save holds more turns than any game can have")
+
+
 def decode(path: str | Path, raw: bytes) -> dict[str, Any]:
     """The log inside a save's bytes, or a ``SaveError`` saying what is wrong."""
     path = Path(path)
+    if len(raw) > MAX_SAVE_BYTES:
+        raise SaveError(path, f"the file is larger than {MAX_SAVE_BYTES} bytes: not a save")
     if not raw.strip():
         raise SaveError(path, "the file is empty (the save was never completely written)")
     try:
@@ -223,7 +322,14 @@ def decode(path: str | Path, raw: bytes) -> dict[str, Any]:
             path, f"the file is corrupted: byte {e.start} is not valid text (not a save?)"
         ) from None
     try:
-        doc = json.loads(text)
+        doc = json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+        )
+    except RecursionError:
+        raise SaveError(path, "the file is corrupted: values are nested too deeply") from None
     except json.JSONDecodeError as e:
         body = text.strip()
         if body.startswith("{") and not body.endswith("}"):
@@ -236,6 +342,10 @@ def decode(path: str | Path, raw: bytes) -> dict[str, Any]:
             path,
             f"the file is corrupted: not valid JSON at line {e.lineno}, column {e.colno} ({e.msg})",
         ) from None
+    except ValueError as e:  # NaN, Infinity, an overlong number
+        raise SaveError(path, f"the file is corrupted: {e}") from None
+    if _too_deep(doc, MAX_SAVE_DEPTH):
+        raise SaveError(path, "the file is corrupted: values are nested too deeply")
     if not isinstance(doc, dict) or doc.get("format") != MAGIC:
         raise SaveError(path, f"this is not a Brinkmanship save (no '{MAGIC}' format marker)")
     version = doc.get("format_version")
@@ -271,6 +381,10 @@ def decode(path: str | Path, raw: bytes) -> dict[str, Any]:
     for i, t in enumerate(log["turns"]):
         _require(path, t, f"log.turns[{i}]", _TURN_FIELDS)
     _require(path, log["current"], "log.current", {"turn": int, "actions": list, "commits": dict})
+    for name, kind in _OPTIONAL_FIELDS.items():
+        if name in log and not isinstance(log[name], kind):
+            raise SaveError(path, f"the field 'log.{name}' should be {_type_name(kind)}")
+    _check_bounds(path, log)
     if doc["checksum"] != checksum(log) or encode(log) != raw:
         raise SaveError(
             path,
@@ -284,11 +398,22 @@ def read_save(path: str | Path) -> dict[str, Any]:
     """The checked log of a save file (no re-play): for menus that list saves."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise SaveError(path, "cannot read the file: it is a folder, not a save")
+        if not stat.S_ISREG(mode):
+            # a FIFO would block forever, a device never ends
+            raise SaveError(path, "this is not a regular file (a pipe or a device?)")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_SAVE_BYTES + 1)
     except FileNotFoundError:
-        raise SaveError(path, "no such file") from None
-    except OSError as e:
-        raise SaveError(path, f"cannot read the file: {e.strerror or e}") from None
+        raise SaveError(
+            path, "no such file", hint="check the name, or pick a save from the list"
+        ) from None
+    except (OSError, ValueError) as e:
+        raise SaveError(
+            path, f"cannot read the file: {getattr(e, 'strerror', None) or e}"
+        ) from None
     return decode(path, raw)
 
 
@@ -310,10 +435,24 @@ def save_info(path: str | Path) -> dict[str, Any]:
 
 
 def _sha256_of(path: Path) -> str | None:
+    # (a save names its scenario's path: never read a device, a FIFO or a huge file for it)
+    from game.scenario.yamlsafe import MAX_BYTES
+
     try:
+        if not _is_file(path) or path.stat().st_size > MAX_BYTES:
+            return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+    except (OSError, ValueError):
         return None
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()`` for a path read from a save: a name too long or with a null
+    byte is simply not a file."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def find_scenario(
@@ -336,9 +475,9 @@ def find_scenario(
     recorded = Path(want["path"]) if isinstance(want.get("path"), str) else None
     candidates = ([recorded] if recorded else []) + scenario_files()
     for cand in candidates:
-        if cand.is_file() and _sha256_of(cand) == sha:
+        if _is_file(cand) and _sha256_of(cand) == sha:
             return _load(path, cand, sid)
-    if recorded is not None and recorded.is_file():
+    if recorded is not None and _is_file(recorded):
         raise SaveError(
             path,
             f"it was saved with a different version of scenario {sid!r}: {recorded} has "
@@ -473,7 +612,7 @@ def replay_checked(
     """``replay``, with a log that cannot be re-played at all reported as a ``SaveError``."""
     try:
         return replay(log, loaded, rerun_ai=rerun_ai)
-    except (ValueError, KeyError, TypeError, EngineError) as e:
+    except REPLAY_ERRORS as e:
         msg = e.args[0] if e.args else repr(e)
         raise SaveError(path, f"the log does not re-play: {msg}") from None
 

@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from game import csvsafe
 from game.engine.ai import AISettings
 from game.lab.games import GameRecord, play_games, play_games_on_cluster
 from game.lab.stats import BandResult, Summary, armed_rule, had_armed, summarise
@@ -107,10 +108,8 @@ def print_summary(s: Summary, title: str, file: Any = None, options: bool = True
 
 
 def safe_cell(v: Any) -> Any:
-    """A CSV cell that a spreadsheet will not read as a formula."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return v
+    """A CSV cell that a spreadsheet will not read as a formula (the game's one helper)."""
+    return csvsafe.cell(v)
 
 
 def write_csv(records: Sequence[GameRecord], s: Summary, path: str, scn: Any) -> None:

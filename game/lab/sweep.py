@@ -31,6 +31,7 @@ import copy
 import dataclasses
 import html
 import io
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -148,6 +149,8 @@ class Vary:
             low, high = float(lo), float(hi)
         except ValueError:
             raise ValueError(f"--vary {text!r} should look like PATH=LOW:HIGH") from None
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ValueError(f"--vary {text!r}: LOW and HIGH should be finite numbers")
         if not low < high:
             raise ValueError(f"--vary {text!r}: LOW must be below HIGH")
         return cls(path.strip(), low, high)

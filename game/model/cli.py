@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from game import csvsafe
 from game.model.compiled import Compiled, compile_scenario
 from game.model.forecast import Forecast, forecast, inject_table, wilson
 from game.model.policy import Policy, parse_policy, policies_for
@@ -300,7 +301,7 @@ def write_csv(s: Summary, path: str) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(cols)
-        w.writerows(rows)
+        w.writerows(csvsafe.row(r) for r in rows)
 
 
 class _Progress:

@@ -8,6 +8,7 @@ available in a world fall back to the actor's hold-course option.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -310,6 +311,8 @@ def parse_policy(c: Compiled, actor: str, text: str) -> Policy:
                 weight = float(value)
             except ValueError:
                 raise ValueError(f"weight {value!r} of {name!r} is not a number") from None
+            if not math.isfinite(weight) or weight > 1e6:
+                raise ValueError(f"weight {value.strip()!r} of {name!r} should be a finite number")
             if weight < 0:
                 raise ValueError(f"weight of {name!r} is negative")
             weights[c.option_index(a, name.strip())] += weight

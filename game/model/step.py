@@ -58,7 +58,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from game.model.compiled import ChanceSet, Compiled, CondSet, MoveFilter, compare
+from game.model.compiled import (
+    ChanceSet,
+    Compiled,
+    CondSet,
+    MoveFilter,
+    compare,
+    non_finite_error,
+)
 from game.model.state import State
 
 F = NDArray[np.float64]
@@ -1002,6 +1009,9 @@ def advance(
         if done.any():
             free[at[done]] += t.exhausted
     stage0_copy = stage0.copy() if explain else None
+    if not np.isfinite(y).all():
+        # (the schema's bounds should make this impossible: this is the guard behind them)
+        raise non_finite_error(c, y, turn + 1)
     lv.stage[:] = stage
     lv.x = y
 

@@ -43,6 +43,10 @@ if TYPE_CHECKING:
 RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "brinkmanship-report",
     "svg.fonttype": "none",  # text stays text: smaller, sharper, selectable
+    # Names come from scenario files and saves: "$...$" in them is text, never maths
+    # (mathtext would render it, or raise on a malformed one).
+    "text.parse_math": False,
+    "text.usetex": False,
     "font.family": "sans-serif",
     "font.size": 8.5,
     "axes.titlesize": 9.5,

@@ -32,6 +32,10 @@ def report(args: argparse.Namespace) -> int:
     if not MIN_WORLDS <= worlds <= MAX_WORLDS:
         _err(f"--worlds must be between {MIN_WORLDS:,} and {MAX_WORLDS:,}, got {worlds:,}")
         return 2
+    clash = _overwrites_input(args)
+    if clash:
+        _err(clash)
+        return 2
     quiet = bool(getattr(args, "quiet", False))
     t0 = time.perf_counter()
 
@@ -66,6 +70,29 @@ def report(args: argparse.Namespace) -> int:
         dt = time.perf_counter() - t0
         print(f"Wrote {', '.join(str(p) for p in written)} ({dt:.1f} s)")
     return 0
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except (OSError, ValueError):
+        return False
+
+
+def _overwrites_input(args: argparse.Namespace) -> str | None:
+    """Why the outputs asked for would write over a log being read, or None."""
+    from game.report.export import TABLES
+
+    outs = [Path(args.output or "report.html")]
+    if getattr(args, "json", None):
+        outs.append(Path(args.json))
+    if getattr(args, "csv", None):
+        outs += [Path(args.csv) / f"{name}.csv" for name in TABLES]
+    for log in args.logs:
+        for out in outs:
+            if _same_file(Path(log), out):
+                return f"{out} is one of the saves being read: choose another output file"
+    return None
 
 
 def _scenario_path(text: str) -> Path:

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from game import csvsafe
 from game.report import scoring
 from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
 from game.report.logdata import GameLog
@@ -284,14 +285,12 @@ def outcome_rows(g: GameLog, an: Analysis, group: int) -> list[dict[str, Any]]:
     return rows
 
 
+# the tables, in order; each is written as NAME.csv
+TABLES = ("turns", "decisions", "forecasts", "scores", "outcomes")
+
+
 def tables(games: Sequence[GameLog], analyses: Sequence[Analysis]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {
-        "turns": [],
-        "decisions": [],
-        "forecasts": [],
-        "scores": [],
-        "outcomes": [],
-    }
+    out: dict[str, list[dict]] = {name: [] for name in TABLES}
     for i, (g, an) in enumerate(zip(games, analyses, strict=True), start=1):
         out["turns"] += turns_rows(g, an, i)
         out["decisions"] += decision_rows(g, an, i)
@@ -326,7 +325,7 @@ def write_csv(
             w = csv.DictWriter(fh, fieldnames=columns(name, rows, games), lineterminator="\n")
             w.writeheader()
             for row in rows:
-                w.writerow(row)
+                w.writerow(csvsafe.dict_row(row))
         written.append(path)
     return written
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from game.scenario.schema import (
+    MAX_LOGIT,
+    RANGE_MULTIPLE,
     Basis,
     Calibration,
     Chance,
@@ -82,9 +84,26 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         if mid not in metrics:
             yield path, _unknown("metric", mid, metrics), "error"
 
+    def width(mid: str) -> float:
+        lo, hi = metrics[mid].range
+        return hi - lo
+
     def effects(path: tuple[Any, ...], eff: dict[str, Effect]) -> Iterator[Finding]:
-        for mid in eff:
+        for mid, e in eff.items():
             yield from metric_ref((*path, mid), mid)
+            if mid not in metrics:
+                continue
+            # an effect larger than many times the whole range is a typo, and such
+            # numbers add up to infinities in the model
+            limit = RANGE_MULTIPLE * width(mid)
+            for key, v in (("mean", abs(e.mean)), ("sd", e.sd)):
+                if v > limit:
+                    yield (
+                        (*path, mid, key),
+                        f"effect {key} {v:g} on {mid!r} is more than {RANGE_MULTIPLE:g} times"
+                        f" its range's width ({width(mid):g})",
+                        "error",
+                    )
 
     def stage_refs(path: tuple[Any, ...], ids: Iterable[str]) -> Iterator[Finding]:
         for i, sid in enumerate(ids):
@@ -97,6 +116,14 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                 yield (*path, i, "metric"), _unknown("metric", c.metric, metrics), "error"
                 continue
             lo, hi = metrics[c.metric].range
+            span = RANGE_MULTIPLE * (hi - lo)
+            if not lo - span <= c.value <= hi + span:
+                yield (
+                    (*path, i, "value"),
+                    f"threshold {c.value:g} is far outside {c.metric!r}'s range [{lo:g}, {hi:g}]",
+                    "error",
+                )
+                continue
             if not _condition_possible(c, lo, hi):
                 yield (
                     (*path, i, "value"),
@@ -106,8 +133,16 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                 )
 
     def chance(path: tuple[Any, ...], ch: Chance) -> Iterator[Finding]:
-        for mid in ch.slope:
+        for mid, v in ch.slope.items():
             yield from metric_ref((*path, "slope", mid), mid)
+            # across the whole range the slope moves the logit by at most this
+            if mid in metrics and abs(v) * width(mid) > MAX_LOGIT:
+                yield (
+                    (*path, "slope", mid),
+                    f"slope {v:g} moves the logit by {abs(v) * width(mid):g} across {mid!r}'s"
+                    f" range; keep it within {MAX_LOGIT:g} (beyond that it is certainty)",
+                    "error",
+                )
         for sid in ch.stage_shift:
             if sid not in stages:
                 yield (*path, "stage_shift", sid), _unknown("stage", sid, stages), "error"
@@ -190,6 +225,13 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                         "only a covert option can be exposed",
                         "error",
                     )
+            for key, n in (("cooldown", o.cooldown), ("max_uses", o.max_uses)):
+                if n is not None and n > scn.meta.turn_limit:
+                    yield (
+                        (*q, key),
+                        f"{key} {n} is more than the turn limit ({scn.meta.turn_limit})",
+                        "error",
+                    )
             if o.max_uses is not None and o.id == a.hold_option:
                 yield (*q, "max_uses"), "the hold-course option cannot have a use limit", "error"
 
@@ -206,6 +248,16 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         yield from basis(p, c.basis, "coupling")
         yield from metric_ref((*p, "source"), c.source)
         yield from metric_ref((*p, "target"), c.target)
+        if c.source in metrics and c.target in metrics:
+            # the push per turn, at the largest deviation, against the target's scale
+            push = abs(c.coef) * width(c.source)
+            if push > RANGE_MULTIPLE * width(c.target):
+                yield (
+                    (*p, "coef"),
+                    f"coef {c.coef:g} pushes {c.target!r} by up to {push:g} a turn, more than"
+                    f" {RANGE_MULTIPLE:g} times its range's width",
+                    "error",
+                )
     yield from basis(("fog",), scn.fog.basis, "fog")
     if scn.fog.error_at_full_intel > scn.fog.error_at_zero_intel:
         yield (
@@ -258,6 +310,12 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                 )
             continue
         t = out.trigger
+        if t.hold_turns > scn.meta.turn_limit:
+            yield (
+                (*p, "trigger", "hold_turns"),
+                f"hold_turns {t.hold_turns} is more than the turn limit ({scn.meta.turn_limit})",
+                "error",
+            )
         yield from stage_refs((*p, "trigger", "stages"), t.stages)
         yield from conditions((*p, "trigger", "conditions"), t.conditions)
         yield from moves((*p, "trigger", "moves"), t.moves)

@@ -50,7 +50,11 @@ def _scenarios_in(files: Iterable[Path]) -> list[Path]:
 
 def _yaml_in(arg: str | Path) -> list[Path]:
     p = Path(arg).expanduser()
-    if p.is_dir():
+    try:
+        is_dir = p.is_dir()
+    except (OSError, ValueError):  # a name too long: listed, and its check says why
+        is_dir = False
+    if is_dir:
         return _scenarios_in(sorted(f for f in p.glob("*.yaml") if f.is_file()))
     return [p]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import re
@@ -14,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from game.scenario import crossref
+from game.scenario.errors import BrinkError
 from game.scenario.schema import FactSheet, Scenario
 from game.scenario.yamlsafe import (
     Located,
@@ -29,12 +31,18 @@ from game.scenario.yamlsafe import (
 _NUMBER_SHORTHANDS = {"Chance": "p", "Effect": "mean", "InitialValue": "mean"}
 
 
-class ScenarioError(Exception):
+class ScenarioError(BrinkError):
     """A scenario (or its fact sheet) has errors; ``problems`` lists them all."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        first = problems[0] if problems else None
+        super().__init__(
+            "\n".join(str(p) for p in problems),
+            file=first.file if first else None,
+            line=first.line if first else None,
+            hint="fix the scenario at the places named and run `brink check` again",
+        )
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,8 @@ _PATTERN_WORDS = {
 
 
 def _got(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return f", got a date ({value.isoformat()[:19]}; put text in quotes)"
     if isinstance(value, str | int | float | bool) or value is None:
         text = repr(value)
         return f", got {text if len(text) <= 60 else text[:57] + '...'}"
@@ -210,17 +220,22 @@ def _sheet(
 ) -> tuple[dict[str, dict[str, Any]] | None, list[Problem]]:
     if rel is None:
         return None, []
-    path = (scenario_path.parent / rel).resolve()
-    if not path.is_file():
-        # A scenario outside the repository (the teachers' folder) may still
-        # name the shipped sheets as ../seeds/NAME.yaml.
-        from game.scenario.paths import shipped_sheet
-
-        path = shipped_sheet(rel) or path
     mark = loc.mark_for(where)
-    if not path.is_file():
+    shown = rel if len(rel) <= 60 else rel[:57] + "..."
+    try:
+        path = (scenario_path.parent / rel).resolve()
+        if not path.is_file():
+            # A scenario outside the repository (the teachers' folder) may still
+            # name the shipped sheets as ../seeds/NAME.yaml.
+            from game.scenario.paths import shipped_sheet
+
+            path = shipped_sheet(rel) or path
+        found = path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a null byte
+        found = False
+    if not found:
         return None, [
-            Problem(str(scenario_path), mark.line, mark.col, _dotted(where), f"no file {rel!r}")
+            Problem(str(scenario_path), mark.line, mark.col, _dotted(where), f"no file {shown!r}")
         ]
     try:
         sheet = load_located(path)
@@ -281,23 +296,23 @@ def _missing(path_: Path_, data: Any, loc: Located, mark: Any) -> tuple[str, Any
 def _fact_sheet(
     scenario_path: Path, rel: str, loc: Located
 ) -> tuple[FactSheet | None, dict[str, dict[str, Any]] | None, list[Problem]]:
-    path = (scenario_path.parent / rel).resolve()
-    if not path.is_file():
-        # as for the reference sheet (``_sheet``): the shipped sheets are found anywhere
-        from game.scenario.paths import shipped_sheet
+    shown = rel if len(rel) <= 60 else rel[:57] + "..."
+    try:
+        path = (scenario_path.parent / rel).resolve()
+        if not path.is_file():
+            # as for the reference sheet (``_sheet``): the shipped sheets are found anywhere
+            from game.scenario.paths import shipped_sheet
 
-        path = shipped_sheet(rel) or path
-    if not path.is_file():
+            path = shipped_sheet(rel) or path
+        found = path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a null byte
+        found = False
+    if not found:
         mark = loc.mark_for(("meta", "fact_sheet"))
-        return (
-            None,
-            None,
-            [
-                Problem(
-                    str(scenario_path), mark.line, mark.col, "meta.fact_sheet", f"no file {rel!r}"
-                )
-            ],
+        problem = Problem(
+            str(scenario_path), mark.line, mark.col, "meta.fact_sheet", f"no file {shown!r}"
         )
+        return None, None, [problem]
     return _read_fact_sheet(path)
 
 
@@ -414,6 +429,7 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
         problems += _validation_problems(name, e, loc, loc.data)
         return None, sorted(problems, key=lambda p: (p.line, p.col))
 
+    scn._source = (name, {_dotted(k): m.line for k, m in loc.marks.items() if k})
     sheet, facts, fp = _fact_sheet(path, scn.meta.fact_sheet, loc)
     refs, rp = _sheet(path, scn.meta.references, "references", ("meta", "references"), loc)
     problems += fp + rp

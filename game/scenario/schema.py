@@ -12,9 +12,11 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     Strict,
     ValidationInfo,
     field_validator,
@@ -29,11 +31,41 @@ Id = Annotated[
         description="Stable identifier: lower case letters, digits and underscores.",
     ),
 ]
+# Every number in a scenario is a share, a score, a count or a value in a metric's
+# units: none needs to be anywhere near this. Keeping them all small enough stops a
+# typo such as 1e308 from overflowing the model (which computes partly in float32).
+MAX_MAGNITUDE = 1e9
+# A metric's range ends stay within this, so that sums of effects stay finite.
+MAX_RANGE_END = 1e6
+# Effects, spreads and thresholds may exceed a metric's range, but not by more than
+# this factor: beyond it, one event would cross the whole range many times over.
+RANGE_MULTIPLE = 10.0
+# A logit beyond about 40 is certainty in double precision.
+MAX_LOGIT = 50.0
+
+
+def _sane(v: float) -> float:
+    if not -MAX_MAGNITUDE <= v <= MAX_MAGNITUDE:
+        # (an int of hundreds of digits cannot even be formatted as a float)
+        shown = (
+            f"{v:.3g}"
+            if isinstance(v, float)
+            else f"a {int(v.bit_length() * 0.30103) + 1}-digit number"
+        )
+        raise ValueError(
+            f"{shown} is far too large for a scenario number (the limit is ±{MAX_MAGNITUDE:g})"
+        )
+    return v
+
+
 # YAML already gives numbers and booleans their types: a quoted "0.5" is a mistake.
-Num = Annotated[float, Strict()]
-Int = Annotated[int, Strict()]
+Num = Annotated[float, Strict(), AfterValidator(_sane)]
+Int = Annotated[int, Strict(), AfterValidator(_sane)]
 Flag = Annotated[bool, Strict()]
-Probability = Annotated[Num, Field(ge=0.0, le=1.0, description="A probability in [0, 1].")]
+# (bounded types built on plain float, so that the exported schema shows their bounds)
+Probability = Annotated[
+    float, Strict(), Field(ge=0.0, le=1.0, description="A probability in [0, 1].")
+]
 
 
 class _Model(BaseModel):
@@ -98,7 +130,7 @@ class Chance(_Model):
         default_factory=dict,
         description="Logit change per unit of each metric away from its initial value.",
     )
-    stage_shift: dict[Id, Num] = Field(
+    stage_shift: dict[Id, Annotated[float, Strict(), Field(ge=-MAX_LOGIT, le=MAX_LOGIT)]] = Field(
         default_factory=dict, description="Logit shift while the ladder is at the given stage."
     )
 
@@ -106,7 +138,7 @@ class Chance(_Model):
     @classmethod
     def _bare_number(cls, data: Any) -> Any:
         if isinstance(data, int | float) and not isinstance(data, bool):
-            return {"p": float(data)}
+            return {"p": data}  # (a huge int is refused by the field, not here)
         return data
 
     def can_happen(self) -> bool:
@@ -127,7 +159,7 @@ class Effect(_Model):
     @classmethod
     def _bare_number(cls, data: Any) -> Any:
         if isinstance(data, int | float) and not isinstance(data, bool):
-            return {"mean": float(data)}
+            return {"mean": data}  # (a huge int is refused by the field, not here)
         return data
 
 
@@ -149,7 +181,7 @@ class InitialValue(_Model):
     @classmethod
     def _bare_number(cls, data: Any) -> Any:
         if isinstance(data, int | float) and not isinstance(data, bool):
-            return {"mean": float(data)}
+            return {"mean": data}  # (a huge int is refused by the field, not here)
         return data
 
 
@@ -192,6 +224,8 @@ class Metric(_Sourced):
         lo, hi = v
         if lo >= hi:
             raise ValueError(f"range low ({lo:g}) must be below high ({hi:g})")
+        if max(abs(lo), abs(hi)) > MAX_RANGE_END:
+            raise ValueError(f"range ends must lie within ±{MAX_RANGE_END:g}")
         return v
 
     @field_validator("initial")
@@ -202,6 +236,10 @@ class Metric(_Sourced):
             raise ValueError(
                 f"initial value {v.mean:g} is outside the range [{rng[0]:g}, {rng[1]:g}]"
             )
+        if rng is not None and v.sd > RANGE_MULTIPLE * (rng[1] - rng[0]):
+            raise ValueError(
+                f"initial sd {v.sd:g} is more than {RANGE_MULTIPLE:g} times the range's width"
+            )
         return v
 
     @field_validator("equilibrium")
@@ -210,6 +248,16 @@ class Metric(_Sourced):
         rng = info.data.get("range")
         if rng is not None and not rng[0] <= v <= rng[1]:
             raise ValueError(f"equilibrium {v:g} is outside the range [{rng[0]:g}, {rng[1]:g}]")
+        return v
+
+    @field_validator("noise_sd")
+    @classmethod
+    def _noise_in_scale(cls, v: float, info: ValidationInfo) -> float:
+        rng = info.data.get("range")
+        if rng is not None and v > RANGE_MULTIPLE * (rng[1] - rng[0]):
+            raise ValueError(
+                f"noise_sd {v:g} is more than {RANGE_MULTIPLE:g} times the range's width"
+            )
         return v
 
     @model_validator(mode="after")
@@ -263,13 +311,21 @@ class Option(_Sourced):
     category: Category
     description: str = Field(min_length=1)
     escalation: Num = Field(
-        description="Escalation score (Rivera et al. 2024 scale: -2 de-escalation ... +28 violent)."
+        ge=-100.0,
+        le=100.0,
+        description=(
+            "Escalation score (Rivera et al. 2024 scale: -2 de-escalation ... +28 violent)."
+        ),
     )
     effects: Effects = Field(default_factory=dict)
     branches: list[Branch] = Field(default_factory=list)
     available: Availability = Field(default_factory=Availability)
-    cooldown: Int = Field(default=0, ge=0, description="Turns to wait before choosing it again.")
-    max_uses: Int | None = Field(default=None, ge=1, description="Uses per game (none: unlimited).")
+    cooldown: Int = Field(
+        default=0, ge=0, le=200, description="Turns to wait before choosing it again."
+    )
+    max_uses: Int | None = Field(
+        default=None, ge=1, le=200, description="Uses per game (none: unlimited)."
+    )
     covert: Flag = Field(
         default=False, description="Hidden from the other side's news unless a branch exposes it."
     )
@@ -278,19 +334,24 @@ class Option(_Sourced):
     )
 
 
+Utility = Annotated[float, Strict(), Field(ge=-1e6, le=1e6)]
+
+
 class Objectives(_Model):
-    metrics: dict[Id, Num] = Field(
+    metrics: dict[Id, Utility] = Field(
         default_factory=dict,
         description="Utility per unit of each metric at the forecast horizon (per 100 of range).",
     )
-    outcomes: dict[Id, Num] = Field(
+    outcomes: dict[Id, Utility] = Field(
         default_factory=dict, description="Utility of each outcome (unlisted: 0)."
     )
 
 
 class AIPersonality(_Model):
     temperature: Num = Field(
-        gt=0.0, description="Softmax temperature over utilities: higher is more erratic."
+        ge=0.001,
+        le=1000.0,
+        description="Softmax temperature over utilities: higher is more erratic.",
     )
     risk_tolerance: Num = Field(
         ge=0.0,
@@ -356,10 +417,14 @@ class Dynamics(_Model):
 
 class Fog(_Sourced):
     error_at_zero_intel: Num = Field(
-        ge=0.0, description="Estimate sd as a share of the metric's range with no intelligence."
+        ge=0.0,
+        le=RANGE_MULTIPLE,
+        description="Estimate sd as a share of the metric's range with no intelligence.",
     )
     error_at_full_intel: Num = Field(
-        ge=0.0, description="Estimate sd as a share of the metric's range with full intelligence."
+        ge=0.0,
+        le=RANGE_MULTIPLE,
+        description="Estimate sd as a share of the metric's range with full intelligence.",
     )
 
 
@@ -403,7 +468,9 @@ class OutcomeKind(StrEnum):
 class OutcomeTrigger(_Model):
     stages: list[Id] = Field(default_factory=list)
     conditions: list[Condition] = Field(default_factory=list)
-    hold_turns: Int = Field(default=1, ge=1, description="Turns the conditions must hold in a row.")
+    hold_turns: Int = Field(
+        default=1, ge=1, le=200, description="Turns the conditions must hold in a row."
+    )
     moves: dict[Id, list[Id]] = Field(default_factory=dict)
     chance: Chance = Field(
         default_factory=lambda: Chance(p=1.0),
@@ -499,7 +566,7 @@ class Calibration(_Model):
 
 class Inject(_Model):
     id: Id
-    turn: Int = Field(ge=1, description="Fires at the start of this turn.")
+    turn: Int = Field(ge=1, le=200, description="Fires at the start of this turn.")
     headline: str
     description: str = ""
     event: Id | None = Field(default=None, description="Fire this event (its effects apply).")
@@ -689,9 +756,16 @@ class Meta(_Model):
     start_date: dt.date
     turn_days: Int = Field(ge=1, le=365, description="Days per turn.")
     turn_limit: Int = Field(ge=1, le=200)
-    fact_sheet: str = Field(description="Path of the fact sheet, relative to the scenario file.")
+    fact_sheet: str = Field(
+        min_length=1,
+        max_length=255,
+        description="Path of the fact sheet, relative to the scenario file.",
+    )
     references: str | None = Field(
-        default=None, description="Path of the reference-class sheet, relative to the scenario."
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="Path of the reference-class sheet, relative to the scenario.",
     )
     summary: str = Field(description="Briefing text: the situation in a few paragraphs.")
     how_to_win: str = Field(description="How the game is scored, in plain words.")
@@ -721,6 +795,20 @@ class Scenario(_Model):
     calibration: Calibration | None = Field(
         default=None, description="Calibration bands for the balance lab (brink lab)."
     )
+    # Where each item stood in its file ("file", {dotted path: line}), filled in by the
+    # loader: lets a later error (a non-finite state) name the line that caused it.
+    _source: tuple[str, dict[str, int]] = PrivateAttr(default=("", {}))
+
+    def where(self, path: str) -> str:
+        """``file:line`` of the item at dotted ``path`` (or of its nearest parent), or ''."""
+        name, lines = self._source
+        p = path
+        while p:
+            if p in lines:
+                return f"{name}:{lines[p]}"
+            cut = max(p.rfind("."), p.rfind("["))
+            p = p[:cut] if cut > 0 else ""
+        return name
 
 
 # --- Fact sheets (the file named by meta.fact_sheet) ------------------------------------

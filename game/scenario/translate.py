@@ -336,7 +336,9 @@ def apply(scn: Scenario, translated: dict[Key, str], language: str) -> Scenario:
     for key, value in translated.items():
         _set(tree, key, value)
     tree["meta"]["language"] = language
-    return Scenario.model_validate(tree)
+    out = Scenario.model_validate(tree)
+    out._source = scn._source  # a later error still names the scenario file's line
+    return out
 
 
 def read_scenario_translation(scn: Scenario, path: Path, language: str) -> dict[Key, str]:

@@ -11,11 +11,15 @@ Python data together with a map from each value's path to its line and column.
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from game.scenario.errors import BrinkError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -77,7 +81,7 @@ class Located:
         return self.marks.get((), Mark(1, 1))
 
 
-class YamlError(Exception):
+class YamlError(BrinkError):
     """The file could not be read as safe YAML; ``problems`` says where.
 
     ``partial`` is the data built despite the problems when they were local
@@ -87,7 +91,13 @@ class YamlError(Exception):
     """
 
     def __init__(self, problems: list[Problem], partial: Located | None = None) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
+        first = problems[0] if problems else None
+        super().__init__(
+            "\n".join(str(p) for p in problems),
+            file=first.file if first else None,
+            line=first.line if first else None,
+            hint="fix the file at the place named and run `brink check` again",
+        )
         self.problems = problems
         self.partial = partial
 
@@ -96,10 +106,18 @@ def _mark(node: yaml.Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+class _AliasLoop(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
 def _expanded_size(root: yaml.Node, limit: int) -> int:
     # Memoised on node identity: an alias is the same node object, so a DAG of
-    # aliases is measured without being expanded.
+    # aliases is measured without being expanded. A node met again while it is
+    # still open is its own ancestor: an alias inside the value it names (``&a
+    # [*a]``), which would expand for ever.
     memo: dict[int, int] = {}
+    open_: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -108,6 +126,10 @@ def _expanded_size(root: yaml.Node, limit: int) -> int:
         if isinstance(node, yaml.ScalarNode):
             memo[id(node)] = 1
             continue
+        if not done:
+            if id(node) in open_:
+                raise _AliasLoop(node)
+            open_.add(id(node))
         children = (
             [c for kv in node.value for c in kv]
             if isinstance(node, yaml.MappingNode)
@@ -129,6 +151,7 @@ def read_limited(path: str | Path) -> tuple[bytes, str]:
     cannot be read. The limit holds even where the size on disk is unknown.
     """
     name = str(path)
+    refuse_special(path, lambda why: YamlError([Problem(name, 1, 1, "", why)]))
     with open(path, "rb") as fh:
         raw = fh.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:
@@ -146,6 +169,20 @@ def read_limited(path: str | Path) -> tuple[bytes, str]:
     return raw, text
 
 
+def refuse_special(path: str | Path, error: Callable[[str], Exception]) -> None:
+    """Raise ``error(reason)`` unless ``path`` is a regular file.
+
+    A FIFO would block the reader forever and a device (``/dev/zero``) never
+    ends, so both are refused before the file is opened. ``OSError`` (no such
+    file) is left to the caller's own handling.
+    """
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise error("this is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise error("this is not a regular file (a pipe or a device?): give a file")
+
+
 def _offset_mark(raw: bytes, offset: int) -> Mark:
     before = raw[:offset]
     line_start = before.rfind(b"\n") + 1
@@ -153,6 +190,20 @@ def _offset_mark(raw: bytes, offset: int) -> Mark:
 
 
 def _syntax_problem(name: str, text: str, e: yaml.YAMLError) -> Problem:
+    if isinstance(e, yaml.reader.ReaderError):
+        # A control character: point at it, not at the top of the file.
+        pos = min(max(int(e.position), 0), len(text))
+        before = text[:pos]
+        line = before.count("\n") + 1
+        col = pos - (before.rfind("\n") + 1) + 1
+        char = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "?")
+        return Problem(
+            name,
+            line,
+            col,
+            "",
+            f"control character #x{char:04x} is not allowed in YAML text (remove it)",
+        )
     if not isinstance(e, yaml.MarkedYAMLError):
         return Problem(name, 1, 1, "", f"YAML: {e}")
     m = e.problem_mark or e.context_mark
@@ -233,7 +284,20 @@ def load_located(path: str | Path, text: str | None = None) -> Located:
             raise YamlError([_syntax_problem(name, text, e)]) from None
         if root is None:
             raise YamlError([Problem(name, 1, 1, "", "the file is empty")])
-        if _expanded_size(root, MAX_NODES) > MAX_NODES:
+        try:
+            size = _expanded_size(root, MAX_NODES)
+        except _AliasLoop as loop:
+            raise YamlError(
+                [
+                    Problem(
+                        name,
+                        *_xy(loop.node),
+                        "",
+                        "an alias is used inside the value it names (a loop): remove it",
+                    )
+                ]
+            ) from None
+        if size > MAX_NODES:
             raise YamlError(
                 [
                     Problem(
@@ -252,6 +316,15 @@ def load_located(path: str | Path, text: str | None = None) -> Located:
         return out
     finally:
         loader.dispose()
+
+
+def _bad_value(node: yaml.ScalarNode, e: Exception) -> str:
+    text = repr(node.value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    kind = node.tag.replace("tag:yaml.org,2002:", "", 1)
+    why = f"not a valid {kind}" if isinstance(e, KeyError | TypeError) else str(e)[:120]
+    return f"bad value {text}: {why}"
 
 
 def _xy(node: yaml.Node) -> tuple[int, int]:
@@ -290,11 +363,9 @@ def _build(
     if isinstance(node, yaml.ScalarNode):
         try:
             return loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as e:
-            # e.g. a date that does not exist: 2025-13-01
-            problems.append(
-                Problem(name, *_xy(node), _dotted(path), f"bad value {node.value!r}: {e}")
-            )
+        except Exception as e:  # any constructor failure is a bad value
+            # e.g. a date that does not exist (2025-13-01), or `!!bool 12`
+            problems.append(Problem(name, *_xy(node), _dotted(path), _bad_value(node, e)))
             out.dropped.add(path)
             return None
     if isinstance(node, yaml.SequenceNode):
@@ -316,7 +387,7 @@ def _build(
             continue
         try:
             key = loader.construct_object(key_node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as e:
+        except Exception as e:  # as for values
             problems.append(
                 Problem(name, *_xy(key_node), _dotted(path), f"bad key {key_node.value!r}: {e}")
             )

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from game.errors import BrinkError
+
+log = logging.getLogger(__name__)
+_MAX_BYTES = 64 * 1024
+
 SIZES = [(800, 600), (1024, 768), (1280, 720), (1600, 900), (1920, 1080)]
 TEXT_SCALES = [0.9, 1.0, 1.15, 1.3]
+
+
+class SettingsError(BrinkError):
+    """A settings file that cannot be used (the game then starts with the defaults)."""
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a setting")
 
 
 @dataclass
@@ -27,18 +41,51 @@ class Settings:
 
     @classmethod
     def load(cls, path: Path) -> Settings:
+        """The settings in ``path``; defaults (with a warning) if it is damaged.
+
+        Settings are a convenience: a broken file never stops the game.
+        """
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return cls.read(path)
+        except FileNotFoundError:
             return cls()
-        known = {f.name: f.type for f in fields(cls)}
-        kept = {k: v for k, v in raw.items() if k in known} if isinstance(raw, dict) else {}
+        except SettingsError as e:
+            log.warning("%s; using the default settings", e)
+            return cls()
+
+    @classmethod
+    def read(cls, path: Path) -> Settings:
+        """The settings in ``path``, or ``SettingsError`` naming the file and the problem."""
         try:
-            s = cls(**kept)
-        except TypeError:
-            return cls()
-        if not isinstance(s.language, str):
-            s.language = ""
+            if not path.is_file():
+                if path.exists():
+                    raise SettingsError(f"{path}: not a regular file", file=path)
+                raise FileNotFoundError(path)
+            with path.open("rb") as fh:
+                data = fh.read(_MAX_BYTES + 1)
+            if len(data) > _MAX_BYTES:
+                raise SettingsError(f"{path}: the file is too large", file=path)
+            raw = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, RecursionError) as e:
+            raise SettingsError(f"{path}: cannot read the settings ({e})", file=path) from None
+        if not isinstance(raw, dict):
+            raise SettingsError(f"{path}: the settings should be a JSON object", file=path)
+        s = cls()
+        for f in fields(cls):
+            if f.name not in raw:
+                continue
+            value, default = raw[f.name], getattr(s, f.name)
+            same = type(value) is type(default) or (
+                isinstance(default, float) and type(value) is int
+            )
+            if not same:
+                raise SettingsError(
+                    f"{path}: {f.name} should be {type(default).__name__}, got {value!r:.40}",
+                    file=path,
+                )
+            setattr(s, f.name, value)
         if s.text_scale not in TEXT_SCALES:
             s.text_scale = 1.0
         s.width = min(max(int(s.width), 800), 7680)
