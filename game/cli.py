@@ -481,12 +481,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.set_defaults(func=_lazy("game.engine.cli:replay"))
 
+    br = sub.add_parser(
+        "branch", help=_("what if: restart a saved game at a turn, with the same luck")
+    )
+    br.add_argument("file", help=_("a saved game (JSON)"))
+    br.add_argument("--turn", type=int, required=True, help=_("the turn to play again (1 = start)"))
+    br.add_argument(
+        "-o",
+        "--output",
+        help=_("where to save the branch (default: the autosave folder, so Continue opens it)"),
+    )
+    br.set_defaults(func=_lazy("game.engine.cli:branch"))
+
     report = sub.add_parser("report", help=_("after-action report (HTML) from saved games"))
     report.add_argument("logs", nargs="+", help=_("saved games (several: compared side by side)"))
     report.add_argument(
         "-o", "--output", type=_file_name, default="report.html", help=_("HTML file to write")
     )
-    report.add_argument("--csv", type=_file_name, metavar="DIR", help=_("also write CSV tables"))
+    report.add_argument(
+        "--csv",
+        type=_file_name,
+        metavar="DIR",
+        help=_("also write CSV tables to DIR (UTF-8 with a byte-order mark, for Excel)"),
+    )
+    report.add_argument(
+        "--no-bom", action="store_true", help=_("CSV without the byte-order mark (plain UTF-8)")
+    )
+    report.add_argument(
+        "--roster",
+        type=_file_name,
+        metavar="CSV",
+        help=_("a class roster (columns team, student): the gradebook gets a row per student"),
+    )
     report.add_argument("--json", type=_file_name, metavar="FILE", help=_("also write the data"))
     report.add_argument(
         "--worlds",

@@ -24,6 +24,7 @@ def _golden_actions() -> list[dict]:
         out += [a for t in log["turns"] for a in t["actions"]] + log["current"]["actions"]
     # kinds newer than the golden saves: written by a game played now
     s = Session.new(SCENARIO, seed=5, ai=CHEAP, autosave=False, teams={"usa": ["Eagles"]})
+    s.console.set_lesson_length(5)
     s.console.times_up()
     return out + s.log["current"]["actions"]
 

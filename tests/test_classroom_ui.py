@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_report import SECTIONS, check_html
+from test_report import SECTIONS_ONE, check_html
 
 from game.cli import main
 from game.engine import Session, load_game, save_game
@@ -37,7 +37,14 @@ def fill(d, entry, text: str) -> None:
     assert entry.get_text() == text
 
 
-def classroom_setup(d, teams: dict[str, str], pin: str, timer_clicks: int = 0, code: str = ""):
+def classroom_setup(
+    d,
+    teams: dict[str, str],
+    pin: str,
+    timer_clicks: int = 0,
+    code: str = "",
+    lesson_clicks: int = 0,
+):
     d.click_button("new_game")
     assert d.scene.name == "setup"
     while "Classroom" not in d.scene.button_named("side").text:
@@ -48,6 +55,8 @@ def classroom_setup(d, teams: dict[str, str], pin: str, timer_clicks: int = 0, c
         fill(d, d.scene.entries[f"team_{actor}"], names)
     for _ in range(timer_clicks):
         d.click_button("timer")
+    for _ in range(lesson_clicks):
+        d.click_button("lesson")
     if pin:
         fill(d, d.scene.entries["pin"], pin)
     if code:
@@ -175,7 +184,7 @@ def test_hot_seat_game_three_teams_two_actors_makes_a_report(ui_app, tmp_path) -
     assert main(["report", str(path), "-o", str(html_path), "--worlds", "300"]) == 0
     html = html_path.read_text(encoding="utf-8")
     p = check_html(html)
-    assert p.sections == SECTIONS
+    assert p.sections == SECTIONS_ONE
     assert code in html and "Control inject 2: tanker seized" in html
     assert "Timer ran out for Gold" in html and "Teacher ended the game" in html
     for s in scores.values():  # the report's Brier scores are the end screen's

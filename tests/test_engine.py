@@ -174,7 +174,9 @@ def test_branches_and_covert_news(mini: Loaded) -> None:
         assert mv.covert and [b.id for b in mv.branches] == ["exposed"]
         red_news = [n.headline for n in rep.headlines if n.visible_to in (None, "red")]
         blue_news = [n.headline for n in rep.headlines if n.visible_to in (None, "blue")]
-        assert "Covert: Blue runs a covert probe" in blue_news
+        # the owner's line names the move and whether it stayed secret
+        secret = "" if mv.exposed else " (not exposed)"
+        assert f"Covert: Blue — {mv.option_name}{secret}" in blue_news
         assert not any("Covert" in h for h in red_news)
         red_view = s.view("red")
         red_rep = s.report("red")

@@ -32,6 +32,8 @@ from game.scenario import load_scenario
 ROOT = Path(__file__).parent.parent
 WORLDS = "500"
 SECTIONS = ["header", "timeline", "metrics", "odds", "spread", "forecasts", "groups", "debrief"]
+# one log: no "groups side by side" section (no empty page)
+SECTIONS_ONE = [s for s in SECTIONS if s != "groups"]
 
 
 # --- logs -----------------------------------------------------------------------------------------
@@ -241,10 +243,11 @@ def test_report_from_one_computer_log(
     assert r.returncode == 0, r.stderr
     html = out.read_text(encoding="utf-8")
     p = check_html(html)
-    for sec in SECTIONS:
+    for sec in SECTIONS_ONE:
         assert sec in p.sections, f"section {sec} missing"
-    for anchor in ("summary", *SECTIONS[1:]):
+    for anchor in ("summary", *SECTIONS_ONE[1:]):
         assert anchor in p.ids
+    assert "groups" not in p.sections and "Groups side by side" not in html
     assert p.svgs >= 3
     assert "@media print" in html and "break-before: page" in html
     # absent classroom data says so
@@ -261,26 +264,37 @@ def test_report_from_one_computer_log(
 
     # exports
     cols = {
-        "turns": "group turn actor decided_by move stage_before stage_after tension p_war_move",
-        "forecasts": "group turn team actor within category p_team p_model happened brier_team",
-        "scores": "group team actor brier_mean model_brier_mean objective_score",
+        "turns": "group turn actor decided_by move stage_before stage_after tension_end p_war_move",
+        "forecasts": "group turn team actor within happened brier_team team_p_war model_p_war",
+        "scores": "group team actor brier_mean model_brier_mean shown_model_brier_mean",
+        "sides": "group actor actor_name objective_score expected_score score_percentile",
+        "gradebook": "group student team side brier_mean objective_score ending",
         "outcomes": "group outcome happened share_as_played share_random worlds",
-        "decisions": "group turn actor option chosen p_war p_war p_running",
+        "decisions": "group turn actor option chosen p_war p_outcome_war p_outcome_running",
     }
     doc = json.loads(js.read_text(encoding="utf-8"))
     for name, want in cols.items():
-        with (csv_dir / f"{name}.csv").open(encoding="utf-8") as fh:
+        raw = (csv_dir / f"{name}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), name  # UTF-8 with a BOM, for Excel
+        with (csv_dir / f"{name}.csv").open(encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            assert len(set(header)) == len(header), (name, header)  # unique headers
             rows = list(reader)
             assert set(want.split()) <= set(reader.fieldnames or []), (name, reader.fieldnames)
         assert len(doc[name]) == len(rows)
         assert doc["columns"][name] == reader.fieldnames
-    turns = list(csv.DictReader((csv_dir / "turns.csv").open(encoding="utf-8")))
+    turns = list(csv.DictReader((csv_dir / "turns.csv").open(encoding="utf-8-sig")))
     assert len(turns) == 2 * doc["report"]["groups"][0]["turns"]
-    outcomes = list(csv.DictReader((csv_dir / "outcomes.csv").open(encoding="utf-8")))
+    # rounded: a probability to 3 decimals, a metric to 1
+    assert all(len(r["p_war_move"].partition(".")[2]) <= 3 for r in turns)
+    assert all(len(r["tension_end"].partition(".")[2]) <= 1 for r in turns)
+    outcomes = list(csv.DictReader((csv_dir / "outcomes.csv").open(encoding="utf-8-sig")))
     assert sum(int(r["happened"]) for r in outcomes) == 1
-    assert abs(sum(float(r["share_as_played"]) for r in outcomes) - 1) < 1e-6
-    assert list(csv.DictReader((csv_dir / "forecasts.csv").open(encoding="utf-8"))) == []
+    assert abs(sum(float(r["share_as_played"]) for r in outcomes) - 1) < 0.01
+    assert list(csv.DictReader((csv_dir / "forecasts.csv").open(encoding="utf-8-sig"))) == []
+    sides = list(csv.DictReader((csv_dir / "sides.csv").open(encoding="utf-8-sig")))
+    assert [r["actor"] for r in sides] == ["usa", "ven"]
 
 
 @pytest.mark.slow
@@ -295,7 +309,7 @@ def test_classroom_log_shows_teams_console_and_forecasts(
     assert r.returncode == 0, r.stderr
     html = out.read_text(encoding="utf-8")
     p = check_html(html)
-    assert set(SECTIONS) <= set(p.sections)
+    assert set(SECTIONS_ONE) <= set(p.sections)
     for team in ("Red", "Green", "Blue"):
         assert team in html
     code = json.loads(logs["class"].read_text(encoding="utf-8"))["log"]["settings"]["class_code"]
@@ -305,24 +319,27 @@ def test_classroom_log_shows_teams_console_and_forecasts(
     assert "Teacher paused the game" in html and "TIMER RAN OUT" in html
     assert "Mean Brier" in html and "calibration" in html.lower()
     assert p.svgs >= 4  # stage, metrics…, odds, spread, calibration
-    scores = list(csv.DictReader((csv_dir / "scores.csv").open(encoding="utf-8")))
+    scores = list(csv.DictReader((csv_dir / "scores.csv").open(encoding="utf-8-sig")))
     by_team = {r["team"]: r for r in scores}
+    assert len(by_team) == len(scores)  # one row per team, nothing repeated
     assert set(by_team) >= {"Red", "Green", "Blue"}
     assert all(float(by_team[t]["brier_mean"]) >= 0 for t in ("Red", "Green", "Blue"))
-    fc = list(csv.DictReader((csv_dir / "forecasts.csv").open(encoding="utf-8")))
-    # 2 forecasts a turn for 8 turns (or fewer if it ended), 3 categories each
-    assert len(fc) % 3 == 0 and len(fc) >= 6
-    assert {r["category"] for r in fc} == {"war", "settlement", "none"}
-    # each scored forecast's Brier is the hand formula on its own rows
-    by_key: dict[tuple, list[dict]] = {}
+    assert all(by_team[t]["shown_model_brier_mean"] != "" for t in ("Red", "Green", "Blue"))
+    assert "Model as shown to the team" in html
+    fc = list(csv.DictReader((csv_dir / "forecasts.csv").open(encoding="utf-8-sig")))
+    # one row per forecast: 2 a turn for 8 turns (or fewer if it ended)
+    assert len(fc) >= 2 and len({(r["turn"], r["team"]) for r in fc}) == len(fc)
+    cats = ("war", "settlement", "none")
+    # each scored forecast's Brier is the hand formula on its own columns
     for row in fc:
-        by_key.setdefault((row["turn"], row["team"]), []).append(row)
-    for rows in by_key.values():
-        if rows[0]["happened"] == "":
+        assert abs(sum(float(row[f"team_p_{k}"]) for k in cats) - 1) < 0.01
+        if row["happened"] == "":
             continue
-        bs = sum((float(x["p_team"]) - int(x["happened"])) ** 2 for x in rows)
-        assert abs(bs - float(rows[0]["brier_team"])) < 1e-5
-        assert sum(int(x["happened"]) for x in rows) == 1
+        bs = sum((float(row[f"team_p_{k}"]) - int(row["happened"] == k)) ** 2 for k in cats)
+        assert abs(bs - float(row["brier_team"])) < 0.005
+    book = list(csv.DictReader((csv_dir / "gradebook.csv").open(encoding="utf-8-sig")))
+    assert sorted(r["team"] for r in book) == sorted(by_team)
+    assert all(r["ending"] for r in book)
 
 
 # --- several logs (duplicate mode) ----------------------------------------------------------------
@@ -437,7 +454,7 @@ def test_a_game_saved_before_its_first_turn_and_one_saved_mid_game(
         assert r.returncode == 0, r.stderr
         html = out.read_text(encoding="utf-8")
         p = check_html(html)
-        assert set(SECTIONS) <= set(p.sections)
+        assert set(SECTIONS_ONE) <= set(p.sections)
     assert "No decision was resolved" in (tmp_path / "zero.html").read_text(encoding="utf-8")
     mid = (tmp_path / "mid.html").read_text(encoding="utf-8")
     assert "No ending yet" in mid and "window still open" in mid

@@ -9,6 +9,8 @@ from game.engine.classcode import ClassCodeError
 from game.engine.saves import (
     SaveError,
     autosave_dir,
+    branch_game,
+    branch_session,
     data_dir,
     latest_autosave,
     load_game,
@@ -54,6 +56,8 @@ __all__ = [
     "Team",
     "TurnReport",
     "autosave_dir",
+    "branch_game",
+    "branch_session",
     "data_dir",
     "latest_autosave",
     "load_game",

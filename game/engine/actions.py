@@ -80,6 +80,12 @@ def _replay_timeout(s: Session, act: Action, rerun: bool) -> None:
     s.classroom.timer_expired(act["actor"])
 
 
+def _replay_times_up(s: Session, act: Action, rerun: bool) -> None:
+    # a lesson length calls time by itself after the resolution that reaches it
+    if not s.console.timed_out():
+        s.console.times_up()
+
+
 def _nothing(s: Session, act: Action, rerun: bool) -> None:
     """Scheduled injects fire by themselves at the start of their turn."""
 
@@ -232,8 +238,21 @@ KINDS: dict[str, ActionKind] = {
             (),
             stream=False,
             console=True,
-            replay=lambda s, a, r: s.console.times_up(),
+            replay=_replay_times_up,
             words=lambda a, scn: "Time's up: the teacher's lesson length was reached (no outcome)",
+        ),
+        ActionKind(
+            "set_lesson_length",
+            ("turns",),
+            (),
+            stream=False,
+            console=True,
+            replay=lambda s, a, r: s.console.set_lesson_length(a["turns"]),
+            words=lambda a, scn: (
+                f"Teacher set the lesson length to {a['turns']} turns"
+                if a.get("turns")
+                else "Teacher removed the lesson length"
+            ),
         ),
         ActionKind(
             "advice",

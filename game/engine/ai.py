@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from game.engine.rng import AI, stream
 from game.engine.seats import Seat
 from game.model import Compiled, Forecast, Mix, Policy, State, Then, forecast
-from game.model.policy import Fixed
+from game.model.policy import Fixed, Scripted
 from game.scenario.schema import Objectives
 from game.words import in_sentence, span_text
 
@@ -96,7 +96,9 @@ def policies(
     """
     out: list[Policy] = []
     for a in range(c.n_actors):
-        if a == actor:
+        if c.v2 is not None and a in c.v2.scripts:
+            out.append(Scripted())  # a scripted actor's moves are given by its rules
+        elif a == actor:
             out.append(Then(Fixed(option), persistent_mix(c, a, option, persistence)))
         else:
             out.append(persistent_mix(c, a, int(last_seen[a]), persistence))
@@ -207,6 +209,9 @@ def decide(
     scores = np.array(
         [score(utilities(c, fcs[o], start.x, actor_spec.objectives), risk) for o in options]
     )
+    if actor_spec.ai.bias:
+        ids = c.option_ids[actor]
+        scores = scores + np.array([actor_spec.ai.bias.get(ids[o], 0.0) for o in options])
     p = softmax(scores, actor_spec.ai.temperature * settings.temperature_scale)
     k = draw(p, draw_rng)
     return Decision(options[k], options, scores.tolist(), p.tolist())
@@ -297,8 +302,12 @@ def reason(
                 )
             best = (impact, text)
     m1, m0 = f1.final.x.mean(axis=0), f0.final.x.mean(axis=0)
+    me = c.actor_ids[actor]
     for mid in obj.metrics:
         m = c.index["metric"][mid]
+        met = scn.metrics[m]
+        if met.visibility == "hidden" or (met.visibility == "actors" and me not in met.visible_to):
+            continue  # (never named to a side that cannot see it)
         impact = abs(wm[m] * (m1[m] - m0[m]))
         if best is None or impact > best[0]:
             what = in_sentence(scn.metrics[m].name, scn)

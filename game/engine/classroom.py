@@ -49,6 +49,15 @@ def team_list(teams: TeamsArg) -> list[Team]:
     return [t if isinstance(t, Team) else Team(str(t[0]), str(t[1])) for t in teams]
 
 
+def check_lesson_turns(turns: object, turn_limit: int) -> int:
+    """A lesson length: 0 (off) or 1 to the scenario's turn limit."""
+    if isinstance(turns, bool) or not isinstance(turns, int) or not 0 <= turns <= turn_limit:
+        raise ValueError(
+            f"the lesson length is a whole number of turns, 0 (off) to {turn_limit}: {turns!r}"
+        )
+    return turns
+
+
 def check_timer(seconds: object) -> int:
     if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= TIMER_MAX:
         raise ValueError(f"the turn timer is a whole number of seconds, 0-{TIMER_MAX}: {seconds!r}")
@@ -154,12 +163,23 @@ class Classroom:
         self._s = s
         self.teams: list[Team] = self._check_teams(teams)
         settings = dict(settings or {})
-        extra = set(settings) - {"class_code", "timer", "pin"}
+        extra = set(settings) - {"class_code", "timer", "pin", "lesson_turns", "blind_forecasts"}
         if extra:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(extra))}")
         self.timer_setting = check_timer(settings.get("timer", 0))
         self.timer = self.timer_setting  # seconds per team now (the console may change it)
         self.pin: dict[str, Any] | None = check_pin_record(settings.get("pin"))
+        # turns the lesson lasts (0: the scenario's own limit); "time's up" ends it after that
+        self.lesson_turns = check_lesson_turns(
+            settings.get("lesson_turns", 0), s.scenario.meta.turn_limit
+        )
+        self.lesson_turns_setting = self.lesson_turns  # as set up (the console may change it)
+        # blind forecasting: a team sees no model odds or advisors' figures this turn until
+        # its forecast is in (the screens keep to it; the log records the setting)
+        blind = settings.get("blind_forecasts", False)
+        if not isinstance(blind, bool):
+            raise ValueError(f"blind_forecasts is true or false, got {blind!r}")
+        self.blind_forecasts = blind
         self.locks: set[int] = set()  # actor indices whose choice is locked this turn
         self.pending: list[dict[str, Any]] = []  # this turn's forecasts
         self._timer_turn: dict[str, dict[str, Any]] = {}
@@ -263,10 +283,16 @@ class Classroom:
     def to_log(self) -> dict[str, Any]:
         """``teams`` and ``settings`` (class code, timer, PIN hash) of a classroom game."""
         if not self.teams:
+            if self.lesson_turns_setting:  # a lesson length needs no teams
+                return {"settings": {"lesson_turns": self.lesson_turns_setting}}
             return {}
         settings: dict[str, Any] = {"class_code": self.class_code, "timer": self.timer_setting}
         if self.pin is not None:
             settings["pin"] = dict(self.pin)
+        if self.lesson_turns_setting:
+            settings["lesson_turns"] = self.lesson_turns_setting
+        if self.blind_forecasts:
+            settings["blind_forecasts"] = True
         return {"teams": [t.to_dict() for t in self.teams], "settings": settings}
 
     # --- locks -----------------------------------------------------------------------------------
@@ -382,6 +408,11 @@ class Classroom:
         """The scenario's main outcomes, the ones a forecast names (the outcome reached only
         at the turn limit is left to "none of these within the window")."""
         return [o.id for o in self._s.scenario.outcomes if not o.at_turn_limit]
+
+    def forecast_in(self, team: str) -> bool:
+        """Whether ``team`` has given its forecast this turn (blind forecasting shows the
+        odds only after it)."""
+        return any(f.get("team") == team for f in self.pending)
 
     def submit_forecast(
         self, team: str, probs: Mapping[str, float], within: int | None = None

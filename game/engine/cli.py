@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from game.engine.saves import SaveError, replay_file, save_game
+from game.engine.saves import SaveError, branch_game, replay_file, save_game
 from game.engine.seats import Seat
 from game.engine.session import EngineError, Session
 from game.engine.views import TurnReport
@@ -176,4 +176,19 @@ def replay(args: argparse.Namespace) -> int:
     for report in s.history:
         _print_lines(turn_lines(s, report), sys.stdout)
     _print_lines(outcome_lines(s), sys.stdout)
+    return 0
+
+
+def branch(args: argparse.Namespace) -> int:
+    """``brink branch SAVE --turn T``: the game restarted at turn T with the same luck."""
+    try:
+        s = branch_game(args.file, args.turn, autosave=args.output is None)
+        out = save_game(s, args.output or s.autosave_path or "branch.json")
+    except (SaveError, ScenarioError) as e:
+        _err(str(e))
+        return 1
+    print(
+        f"Branch of {args.file} at turn {args.turn} (seed {s.seed}, the same luck) saved to {out}."
+    )
+    print("Open it with Continue or Load in the game window, then choose differently.")
     return 0

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from game.engine.classroom import check_lesson_turns
 from game.engine.log import autosave
 from game.engine.rng import INJECT, stream
 from game.engine.views import EventReport
@@ -60,6 +61,17 @@ class Console:
         if event is not None:
             st.fired[0, event] = True
             st.stage[0] = int(np.clip(st.stage[0] + c.ev_stage_change[event], 0, c.n_stages - 1))
+            v2 = c.v2
+            if v2 is not None:
+                # format v2: an absolute stage; its modifiers and chains start with the
+                # turn being prepared (as an inject's do)
+                if v2.ev_stage_to[event] >= 0:
+                    st.stage[0] = int(v2.ev_stage_to[event])
+                if st.mods is not None:
+                    for mk in np.flatnonzero(v2.mod_src == event):
+                        st.mods[0, mk] = v2.mod_turns[mk]
+                if st.pending is not None:
+                    st.pending[0, v2.ch_src == event] = True
         s.changed()
 
     def fire_inject(self, inject_id: str) -> None:
@@ -73,12 +85,19 @@ class Console:
             e = s.c.index["event"][inj.event]
             mean, var = mean + s.c.ev_mean[e], var + s.c.ev_var[e]
         self._apply(k, f"inject:{inj.id}", f"Inject: {inj.headline}", mean, var, e)
-        s.pending.injects.append(inj.headline)
-        s.add_news(inj.headline, "inject")
+        st = s.state
+        if st.mods is not None and s.c.v2 is not None:
+            for mk in s.c.v2.inject_mods.get(inj.id, []):
+                st.mods[0, mk] = s.c.v2.mod_turns[mk]  # from this turn on
+        if inj.to is None:
+            s.pending.injects.append(inj.headline)
+        # an aimed inject (a private intelligence report) reaches its addressee only
+        s.add_news(inj.headline, "inject", visible_to=inj.to)
         if e is not None:
             ev = s.scenario.events[e]
-            s.pending.events.append(EventReport(ev.id, ev.name, ev.headline, "inject"))
-            s.add_news(ev.headline, "event")
+            if inj.to is None:
+                s.pending.events.append(EventReport(ev.id, ev.name, ev.headline, "inject"))
+            s.add_news(ev.headline, "event", visible_to=inj.to)
 
     def _drop_unavailable_commits(self) -> None:
         """After the teacher changed the world: a choice that is no longer available is
@@ -177,6 +196,28 @@ class Console:
         s.add_news("Time's up: the lesson ends here, with no outcome decided", "inject")
         s.changed()
         autosave(s)
+
+    def set_lesson_length(self, turns: int) -> None:
+        """End the lesson after ``turns`` turns (0: play to the scenario's own limit). If
+        that many turns are already played, time is up now."""
+        s = self._s
+        s.check_running()
+        turns = check_lesson_turns(turns, s.scenario.meta.turn_limit)
+        self._record("set_lesson_length", turns=turns)
+        s.classroom.lesson_turns = turns
+        s.changed()
+        self.check_lesson_length()
+
+    def timed_out(self) -> bool:
+        """Whether the lesson's time has run out (play stopped with no outcome)."""
+        return bool(self._s.times_up)
+
+    def check_lesson_length(self) -> None:
+        """Time's up once the lesson's turns are played (called after every resolution)."""
+        s = self._s
+        n = s.classroom.lesson_turns
+        if n and s.turn >= n and not (s.over or s.times_up):
+            self.times_up()
 
     def end_game(self, outcome: str | None = None) -> None:
         """End the game now, before this turn resolves: with ``outcome`` (an outcome id),

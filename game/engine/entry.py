@@ -22,6 +22,7 @@ PIN_MAX_TYPED = 12  # characters the PIN box takes at the console's door
 PIN_TRIES = 3  # wrong PINs before the console locks
 PIN_LOCK_SECONDS = 30.0
 TIMER_CHOICES = (0, 60, 120, 180)  # seconds per team and turn (0: no timer)
+LESSON_CHOICES = (0, 6, 8, 16)  # turns a lesson lasts (0: the scenario's own limit)
 
 
 def parse_team_names(text: str) -> list[str]:
@@ -75,6 +76,19 @@ def next_timer(current: int, step: int = 1) -> int:
     """The timer choice ``step`` places after ``current`` (round the list)."""
     i = TIMER_CHOICES.index(current) if current in TIMER_CHOICES else -1
     return TIMER_CHOICES[(i + step) % len(TIMER_CHOICES)]
+
+
+def next_lesson(current: int, turn_limit: int, step: int = 1) -> int:
+    """The lesson-length choice ``step`` places after ``current`` (round the list of
+    those within the scenario's turn limit)."""
+    choices = [n for n in LESSON_CHOICES if n <= turn_limit]
+    i = choices.index(current) if current in choices else -1
+    return choices[(i + step) % len(choices)]
+
+
+def lesson_label(turns: int) -> str:
+    """``6 turns, then time's up`` or ``to the scenario's end``."""
+    return f"{turns} turns, then time's up" if turns else "to the scenario's end"
 
 
 def parse_metric_value(text: str) -> float | None:

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from game.engine.rng import FOG, stream
 from game.model import Compiled, State
+from game.model.step import state_ctx
 
 
 def fogged(c: Compiled, viewer: int) -> NDArray[np.bool_]:
@@ -93,10 +94,17 @@ def belief_worlds(
 def _blind(c: Compiled, st: State, viewer: int, mask: NDArray[np.bool_]) -> State:
     """A copy of the true state without what the viewer cannot know of the others."""
     b = st.copy()
+    unseen = unseen_options(c, viewer)
+    if b.last is not None:
+        # format v2: last turn's moves the viewer could not see look like holding course
+        for a in range(c.n_actors):
+            if a != viewer and unseen[a].any():
+                hid = unseen[a][np.maximum(b.last[:, a], 0)] & (b.last[:, a] >= 0)
+                b.last[hid, a] = c.hold[a]
     if mask.any():
         for a in range(c.n_actors):
             if a != viewer:
-                covert = c.covert[a]
+                covert = unseen[a]
                 b.cooldown[:, a, covert] = 0
                 b.uses[:, a, covert] = 0
         # outcome counters whose conditions read a fogged metric are unknown: start afresh
@@ -106,6 +114,53 @@ def _blind(c: Compiled, st: State, viewer: int, mask: NDArray[np.bool_]) -> Stat
             hidden[cond.group[mask[cond.metric]]] = True
             b.held[:, hidden] = 0
     return b
+
+
+def unseen_options(c: Compiled, viewer: int) -> NDArray[np.bool_]:
+    """bool [A, O]: the other actors' options whose use the viewer cannot see (covert
+    ones, and private moves addressed to someone else)."""
+    out = c.covert.copy()
+    me = c.actor_ids[viewer]
+    for a, actor in enumerate(c.scenario.actors):
+        for o, opt in enumerate(actor.options):
+            if opt.private_to is not None and opt.private_to != me:
+                out[a, o] = True
+    out[viewer] = False
+    return out
+
+
+def unveil(c: Compiled, st: State, metrics: NDArray[np.bool_]) -> bool:
+    """End of a turn: mark (in place) the metrics whose ``public_when`` holds now; they
+    stay public for the rest of the game. Returns whether the stage's ``public_when``
+    holds now."""
+    v = c.v2
+    if v is None:
+        return False
+    ctx = state_ctx(st.world(0))
+    for m, node in v.metric_public:
+        if node.eval(ctx)[0]:
+            metrics[m] = True
+    return v.stage_public is not None and bool(v.stage_public.eval(ctx)[0])
+
+
+def metric_shown(c: Compiled, viewer: int, unveiled: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """bool [M]: the metrics the viewer sees at all, exactly or as an estimate. A hidden
+    metric (engine-only state) and an ``actors`` metric the viewer is not listed for
+    never reach its views, until their ``public_when`` has held (``unveiled``)."""
+    me = c.actor_ids[viewer]
+    out = np.ones(c.n_metrics, dtype=bool)
+    for i, m in enumerate(c.scenario.metrics):
+        if m.visibility == "hidden":
+            out[i] = bool(unveiled[i])
+        elif m.visibility == "actors":
+            out[i] = me in m.visible_to or bool(unveiled[i])
+    return out
+
+
+def stage_shown(c: Compiled, viewer: int, unveiled: bool) -> bool:
+    """Whether the viewer sees the ladder stage (``stage_visibility``)."""
+    sv = c.scenario.stage_visibility
+    return sv is None or unveiled or c.actor_ids[viewer] in sv.visible_to
 
 
 MoveRecord = tuple[NDArray[np.int64], NDArray[np.bool_]]  # (moves [A], exposed [A]) of a turn
@@ -118,9 +173,18 @@ def seen_move(c: Compiled, history: list[MoveRecord], viewer: int, actor: int, t
     """
     moves, exposed = history[t]
     o = int(moves[actor])
-    if actor != viewer and c.covert[actor, o] and not exposed[actor]:
-        return int(c.hold[actor])
-    return o
+    return o if move_seen(c, viewer, actor, o, bool(exposed[actor])) else int(c.hold[actor])
+
+
+def move_seen(c: Compiled, viewer: int, actor: int, option: int, exposed: bool) -> bool:
+    """Whether ``viewer`` sees ``actor``'s move ``option``: its own always; another's
+    covert move only when exposed; a private move only as its addressee."""
+    if actor == viewer:
+        return True
+    if c.covert[actor, option]:
+        return exposed
+    to = c.scenario.actors[actor].options[option].private_to
+    return to is None or to == c.actor_ids[viewer]
 
 
 def last_seen(c: Compiled, history: list[MoveRecord], viewer: int) -> list[int]:

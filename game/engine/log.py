@@ -34,6 +34,10 @@ def state_digest(st: State) -> str:
     h = hashlib.sha256()
     for arr in (st.x, st.stage, st.outcome, st.ended, st.cooldown, st.uses, st.fired, st.held):
         h.update(np.ascontiguousarray(arr).tobytes())
+    # format v2 state, only where a scenario has it (a v1 digest is unchanged)
+    for extra in (st.last, st.cheld, st.pending, st.wuse, st.mods):
+        if extra is not None:
+            h.update(np.ascontiguousarray(extra).tobytes())
     h.update(str(st.turn).encode())
     return h.hexdigest()[:32]
 
@@ -82,6 +86,7 @@ def session_log(s: Session) -> dict[str, Any]:
         "ai": s.ai_settings.to_dict(),
         "created": s.created,
         **s.classroom.to_log(),
+        **({"parent": dict(s.parent)} if s.parent else {}),
         "turns": [dict(t) for t in s.turn_log.turns],
         "current": {
             "turn": s.current_turn,

@@ -18,6 +18,7 @@ that does not re-play to the results it recorded.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import math
@@ -527,6 +528,11 @@ def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Se
         teams=[Team.from_dict(t) for t in teams],
         settings=settings,
     )
+    parent = log.get("parent")
+    if parent is not None:
+        if not isinstance(parent, dict) or not isinstance(parent.get("turn"), int):
+            raise ValueError("the field 'parent' should be a mapping with a 'turn'")
+        s.parent = dict(parent)
     c = s.c
     for entry in log["turns"]:
         if s.over:
@@ -628,6 +634,77 @@ def replay_file(
     s = replay_checked(path, log, loaded, rerun_ai=rerun_ai)
     diff = first_difference(comparable(log), comparable(s.log))
     return s, log, diff
+
+
+def branch_log(
+    log: Mapping[str, Any], turn: int, parent: str = "", created: str | None = None
+) -> dict[str, Any]:
+    """The log of a what-if: the game of ``log`` as it stood when turn ``turn`` began
+    (its first ``turn`` − 1 turns, with the same seed, so the same luck), linked to it.
+    Nothing of turn ``turn`` is kept: its scheduled injects fire again by themselves."""
+    done = [t for t in log["turns"] if isinstance(t, Mapping)]
+    last = int(log.get("current", {}).get("turn", len(done) + 1))
+    if isinstance(turn, bool) or not isinstance(turn, int) or not 1 <= turn <= last:
+        raise ValueError(f"a branch starts at a turn the game reached, 1-{last}: got {turn!r}")
+    out = {k: v for k, v in log.items() if k not in ("turns", "current", "summary", "parent")}
+    # a time of its own, so that its autosave never overwrites the parent's
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if now.isoformat() == log.get("created"):
+        now += dt.timedelta(seconds=1)
+    out["created"] = created or now.isoformat()
+    out["turns"] = [dict(t) for t in done[: turn - 1]]
+    out["current"] = {"turn": turn, "actions": [], "commits": {}, "paused": False}
+    out["parent"] = {
+        "file": parent,
+        "created": log.get("created"),
+        "checksum": checksum(log),
+        "turn": turn,
+        **({"parent": dict(log["parent"])} if isinstance(log.get("parent"), Mapping) else {}),
+    }
+    return out
+
+
+def branch_game(
+    path: str | Path,
+    turn: int,
+    scenario: Loaded | str | Path | None = None,
+    *,
+    autosave: bool | str | Path = False,
+) -> Session:
+    """The saved game at ``path`` restarted at turn ``turn`` with the same luck: its first
+    ``turn`` − 1 turns are re-played from the log; from then on the seats choose again.
+    The new game records its parent (file, checksum, turn); ``autosave`` as for
+    ``load_game``, under a name of its own."""
+    path = Path(path)
+    log = read_save(path)
+    loaded = find_scenario(path, log, scenario)
+    return _branch(path, log, loaded, turn, autosave)
+
+
+def branch_session(s: Session, turn: int, *, autosave: bool | str | Path = False) -> Session:
+    """``branch_game`` of a game in memory (e.g. the one just finished on screen)."""
+    where = s.autosave_path or Path(f"{s.scenario.meta.id}.json")
+    return _branch(where, s.log, s.loaded, turn, autosave)
+
+
+def _branch(
+    path: Path, log: Mapping[str, Any], loaded: Loaded, turn: int, autosave: bool | str | Path
+) -> Session:
+    try:
+        blog = branch_log(log, turn, path.name)
+    except ValueError as e:
+        raise SaveError(path, str(e)) from None
+    # the log's first turns must re-play as recorded before a branch can trust them
+    s = replay_checked(path, blog, loaded)
+    diff = first_difference(blog["turns"], s.log["turns"], "log.turns")
+    if diff is not None:
+        raise SaveError(
+            path, f"the save does not re-play to turn {turn} (first difference: {diff})"
+        )
+    if autosave:
+        where = autosave_dir() if autosave is True else Path(autosave)
+        s.autosave_path = where / autosave_name(s.scenario.meta.id, s.created, s.seed)
+    return s
 
 
 def load_game(

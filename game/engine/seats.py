@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-SeatKind = Literal["human", "ai", "random", "fixed", "team"]
-KINDS: tuple[str, ...] = ("human", "ai", "random", "fixed", "team")
+SeatKind = Literal["human", "ai", "random", "fixed", "team", "scripted"]
+KINDS: tuple[str, ...] = ("human", "ai", "random", "fixed", "team", "scripted")
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,9 @@ class Seat:
     - ``team``: a human seat with a name (classroom teams; hot-seat);
     - ``ai``: the computer, by forecast and softmax (the actor's personality);
     - ``random``: uniformly random among the available options;
-    - ``fixed``: always ``option`` (hold course when it is not available).
+    - ``fixed``: always ``option`` (hold course when it is not available);
+    - ``scripted``: a non-playable actor moving by the rules of its scenario script
+      (never chosen by a player: the session gives it to every scripted actor).
     """
 
     kind: SeatKind = "human"
@@ -65,7 +67,9 @@ class Seat:
             return f"always {self.option}"
         if self.kind == "human" and self.name:
             return f"human ({self.name})"
-        return {"human": "human", "ai": "computer", "random": "random"}[self.kind]
+        return {"human": "human", "ai": "computer", "random": "random", "scripted": "scripted"}[
+            self.kind
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}

@@ -42,7 +42,10 @@ from game.engine.fog import (
     belief_worlds,
     intel_level,
     last_seen,
+    metric_shown,
     seen_move,
+    stage_shown,
+    unveil,
     viewer_estimates,
 )
 from game.engine.log import FORMAT_VERSION, TurnLog, autosave, autosave_name, session_log
@@ -54,6 +57,7 @@ from game.engine.turnreport import (
     Resolved,
     branch_table,
     build_reports,
+    restrict,
     shown_to,
 )
 from game.engine.views import (
@@ -68,6 +72,7 @@ from game.engine.views import (
 from game.model import Compiled, Forecast, State, available, compile_scenario, initial_state, step
 from game.model.compiled import unavailable_reason
 from game.model.forecast import forecast
+from game.model.policy import scripted_moves
 from game.scenario import Loaded, load_scenario
 
 __all__ = ["FORMAT_VERSION", "EngineError", "Session", "autosave_name", "state_digest"]
@@ -99,7 +104,13 @@ class Session:
             raise ValueError(
                 f"unknown actor(s) {', '.join(unknown)} (known: {', '.join(c.actor_ids)})"
             )
-        self.seats: dict[str, Seat] = {a: seats.get(a, Seat.ai()) for a in c.actor_ids}
+        scripted = {a.id for a in self.scenario.actors if a.script is not None}
+        for aid in scripted & set(seats):
+            if seats[aid].kind != "scripted":
+                raise ValueError(f"{aid} is a scripted actor: it moves by its rules, not a seat")
+        self.seats: dict[str, Seat] = {
+            a: Seat("scripted") if a in scripted else seats.get(a, Seat.ai()) for a in c.actor_ids
+        }
         for aid, seat in self.seats.items():
             if seat.kind == "fixed":
                 self.option_index(c.actor_index(aid), seat.option or "")  # names a known option
@@ -110,6 +121,8 @@ class Session:
         self.console: Console = Console(self)
         self.turn_log: TurnLog = TurnLog()
         self.revealed = False
+        # a what-if branch: {"file", "created", "checksum", "turn"} of the game it left at "turn"
+        self.parent: dict[str, Any] | None = None
         self.times_up = False  # the lesson's time ran out: play stops, no outcome is scored
         self.created = created
         self.state: State = initial_state(c, 1, stream(seed, START))
@@ -127,6 +140,9 @@ class Session:
         self._advice: dict[tuple[int, ...], list[Advice]] = {}
         self._branches = branch_table(self.scenario)
         self.pending = Pending(self.state.x[0].copy(), int(self.state.stage[0]))
+        # format v2: metrics and the stage made public once their public_when held
+        self.unveiled = np.zeros(c.n_metrics, dtype=bool)
+        self.stage_unveiled = unveil(c, self.state, self.unveiled)
         self.autosave_path: Path | None = None
         if autosave:
             from game.engine.saves import autosave_dir
@@ -149,6 +165,8 @@ class Session:
         teams: TeamsArg = None,
         timer: int = 0,
         pin: str | None = None,
+        lesson_turns: int = 0,
+        blind_forecasts: bool = False,
     ) -> Session:
         """A new game. ``seed`` None: a random one (``s.seed`` shows it).
 
@@ -161,7 +179,10 @@ class Session:
         ``Team(name, actor)``); several teams on one actor take turns, the first
         playing turn 1, the next turn 2, and so on. ``timer``: seconds per team and
         turn (0: off); ``pin``: the teacher console's PIN (4 or more digits), kept in
-        the log only as a salted hash.
+        the log only as a salted hash. ``lesson_turns``: end the lesson after that many
+        turns with a neutral "time's up" (no outcome, nothing scored as one); 0: off.
+        ``blind_forecasts``: teams see no model odds or advisors' figures until their
+        forecast of the turn is in (needs teams).
         """
         loaded = scenario if isinstance(scenario, Loaded) else load_scenario(scenario)
         seed = new_seed() if seed is None else check_seed(seed)
@@ -174,11 +195,18 @@ class Session:
             if t.actor not in parsed:
                 parsed[t.actor] = Seat.team(first.name)
         settings: dict[str, Any] = {"timer": check_timer(timer)}
+        if lesson_turns:
+            settings["lesson_turns"] = lesson_turns
+        if blind_forecasts:
+            if not roster:
+                raise ValueError("blind forecasting needs teams (a classroom game)")
+            settings["blind_forecasts"] = True
         if pin is not None:
             settings["pin"] = hash_pin(pin)
         if not roster and (timer or pin is not None):
             raise ValueError("a turn timer and a console PIN need teams (a classroom game)")
         created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        settings_alone = {"lesson_turns": lesson_turns} if lesson_turns else {}
         return cls(
             loaded,
             seed,
@@ -187,7 +215,7 @@ class Session:
             autosave,
             created,
             teams=roster,
-            settings=settings if roster else None,
+            settings=settings if roster else (settings_alone or None),
         )
 
     @classmethod
@@ -358,6 +386,8 @@ class Session:
         x = self.state.x[0]
         est, err, mask = self._estimates(a)
         hist = self._shown_hist[actor]
+        visible = metric_shown(c, a, self.unveiled)
+        stage_ok = stage_shown(c, a, self.stage_unveiled)
         metrics = [
             MetricView(
                 id=m.id,
@@ -376,6 +406,7 @@ class Session:
                 history=[h[i] for h in hist],
             )
             for i, m in enumerate(scn.metrics)
+            if visible[i]
         ]
         opts = scn.actors[a].options
         own = [
@@ -395,8 +426,8 @@ class Session:
             actor_name=scn.actors[a].name,
             turn=self.turn,
             date=self.date,
-            stage=self.stage,
-            stage_name=self.stage_name,
+            stage=self.stage if stage_ok else "",
+            stage_name=self.stage_name if stage_ok else "Unknown",
             over=self.over,
             outcome=self.outcome,
             outcome_name=self.outcome_name,
@@ -577,6 +608,8 @@ class Session:
                 moves[0, a] = o
             elif self.seats[aid].waits:
                 moves[0, a] = self.commits[a]
+            elif self.seats[aid].kind == "scripted":
+                moves[0, a] = int(scripted_moves(c, st, a, avail[None])[0])
             else:
                 o, d = ai_mod.machine_move(
                     c,
@@ -623,8 +656,13 @@ class Session:
         )
         self.news += made
         self.history.append(full)
-        for vid, rep in zip(c.actor_ids, viewers, strict=True):
-            self._reports[vid].append(rep)
+        self.stage_unveiled |= unveil(c, st, self.unveiled)
+        for a, (vid, rep) in enumerate(zip(c.actor_ids, viewers, strict=True)):
+            self._reports[vid].append(
+                restrict(
+                    rep, metric_shown(c, a, self.unveiled), stage_shown(c, a, self.stage_unveiled)
+                )
+            )
         self.turn_log.close_turn(
             {
                 "turn": T,
@@ -655,6 +693,7 @@ class Session:
         self.changed()
         self._begin_turn()
         autosave(self)
+        self.console.check_lesson_length()
         return full
 
     # --- the log ---------------------------------------------------------------------------------

@@ -103,8 +103,11 @@ class TextGame:
                 + "; ".join(f"{names[q]} {_signed(v, 0)}" for q, v in goals)
                 + "."
             )
-        others = [a.name for a in scn.actors if a.id != self.actor]
+        others = [a.name for a in scn.actors if a.id != self.actor and a.script is None]
+        third = [a.name for a in scn.actors if a.script is not None]
         self.say(f"The computer plays {', '.join(others)}.")
+        if third:
+            self.say(f"Also in play, by the scenario's fixed rules: {', '.join(third)}.")
         self.say(HELP)
 
     def news(self) -> None:

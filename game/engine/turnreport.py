@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from game.engine.fog import move_seen
 from game.engine.views import (
     BranchResult,
     EventReport,
@@ -153,10 +154,21 @@ def turn_news(
         actor = scn.actors[a]
         opt = actor.options[int(moves[a])]
         mr = reports[aid]
-        if not opt.covert:
+        if opt.private_to is not None and not opt.covert:
+            # a private move: the mover and its addressee see it; the rest see holding course
+            add("Private: " + fill(opt.headline, actor.name), "move", aid, aid)
+            add("Private: " + fill(opt.headline, actor.name), "move", opt.private_to, aid)
+            hold = actor.options[int(c.hold[a])]
+            for bid in c.actor_ids:
+                if bid not in (aid, opt.private_to):
+                    add(fill(hold.headline, actor.name), "move", bid, aid)
+        elif not opt.covert:
             add(fill(opt.headline, actor.name), "move", None, aid)
         else:
-            add("Covert: " + fill(opt.headline, actor.name), "move", aid, aid)
+            # the owner's own line names the move, never its public headline: that one
+            # may say the move "comes to light", which is only true once it is exposed
+            secret = "" if mr.exposed else " (not exposed)"
+            add(f"Covert: {actor.name} — {opt.name}{secret}", "move", aid, aid)
             if not mr.exposed:
                 # to everyone else it looks like holding course
                 hold = actor.options[int(c.hold[a])]
@@ -207,12 +219,12 @@ def for_viewer(
     (``shown``: what ``v`` was shown before; ``after``: its estimates now and which
     metrics are estimated)."""
     vid = c.actor_ids[v]
-    hidden = [
-        a for a in range(c.n_actors) if a != v and c.covert[a, int(moves[a])] and not exposed[a]
-    ]
+    hidden = [a for a in range(c.n_actors) if not move_seen(c, v, a, int(moves[a]), exposed[a])]
     hidden_ids = {c.actor_ids[a] for a in hidden}
     fold = {f"move:{c.actor_ids[a]}" for a in hidden}
     fold |= {f"interaction:{it.id}" for it in scn.interactions if hidden_ids & set(it.when)}
+    # an inject aimed at another actor: its effects look like drift
+    fold |= {f"inject:{i.id}" for i in scn.injects if i.to is not None and i.to != vid}
     reports: dict[str, MoveReport] = {}
     for a, aid in enumerate(c.actor_ids):
         mr = full.moves[aid]
@@ -253,6 +265,21 @@ def for_viewer(
         metrics=metrics,
         headlines=[n for n in full.headlines if n.visible_to in (None, vid)],
     )
+
+
+def restrict(rep: TurnReport, metrics: NDArray[np.bool_], stage: bool) -> TurnReport:
+    """A viewer's report without the metrics it may not see (and the stage, if hidden)."""
+    ids = {mid for mid, ok in zip([mc.metric for mc in rep.metrics], metrics, strict=True) if ok}
+    out = dataclasses.replace(rep, metrics=[mc for mc in rep.metrics if mc.metric in ids])
+    if not stage:
+        out = dataclasses.replace(
+            out,
+            stage_before="",
+            stage_after="",
+            stage_before_name="Unknown",
+            stage_after_name="Unknown",
+        )
+    return out
 
 
 def shown_to(

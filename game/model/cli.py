@@ -94,7 +94,10 @@ def _policies(c: Compiled, specs: list[str]) -> tuple[list[Policy], dict[str, st
         except ValueError as e:
             raise UsageError(f"--policy {spec!r}: {e}") from None
         text[actor] = value
-    return policies_for(c, given), {a: text.get(a, "random") for a in c.actor_ids}
+    scripted = set() if c.v2 is None else {c.actor_ids[a] for a in c.v2.scripts}
+    return policies_for(c, given), {
+        a: text.get(a, "script" if a in scripted else "random") for a in c.actor_ids
+    }
 
 
 @dataclass

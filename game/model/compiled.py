@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from game.errors import BrinkError
+from game.model.conditions import Index, Node, compile_all, compile_extra, describe
 from game.scenario.schema import (
     Chance,
     Comparison,
@@ -123,6 +124,55 @@ class MoveFilter:
 
 
 @dataclass(frozen=True)
+class V2:
+    """The parts of a format-v2 scenario that a v1 scenario never has (None on
+    ``Compiled`` then, so v1 scenarios step exactly as before).
+
+    Condition nodes are the non-metric items of each condition list (the metric
+    comparisons keep their fast tables); ``held`` are the inner conditions of the
+    ``held`` counters, one row of ``State.cheld`` each.
+    """
+
+    av: list[tuple[int, int, Node]]  # (actor, option, extra availability)
+    ev: list[tuple[int, Node]]  # (event, extra trigger condition)
+    oc: list[tuple[int, Node]]  # (outcome, extra trigger condition)
+    br: list[tuple[int, Node]]  # (branch, condition)
+    held: list[Node]
+    uses_last: bool  # some condition reads last turn's moves: State.last is kept
+    ev_stage_to: I  # [E] absolute stage, -1 none
+    br_stage_to: I  # [R]
+    sets_stage: bool
+    ch_src: I  # [L] chain links: the event that sets off ...
+    ch_dst: I  # [L] ... this one
+    ch_chance: ChanceSet  # [L]
+    trend: F  # [M] constant change per turn
+    metric_public: list[tuple[int, Node]]  # (metric, condition that makes it public)
+    stage_public: Node | None
+    # use windows: (actor, option, uses, turns); State.wuse keeps the turns of the last
+    # ``win_k`` uses of each (right-aligned, oldest first; -WIN_NONE: none)
+    win: list[tuple[int, int, int, int]]
+    win_k: int
+    # scripted actors: actor -> ([(rule condition, option)], option otherwise)
+    scripts: dict[int, tuple[list[tuple[Node, int]], int]]
+    # modifiers (State.mods counts the turns each has left): the event it set off by
+    # (-1: an inject's), the event whose hazard it changes, log of the odds factor, turns
+    mod_src: I
+    mod_target: I
+    mod_logodds: F
+    mod_turns: I
+    mod_scale: F  # [K] factor on the target event's effects
+    inject_mods: dict[str, list[int]]
+    lad_up: list[tuple[int, Node]]  # (stage, condition for climbing from it)
+    lad_down: list[tuple[int, Node]]
+    # interactions with a chance (their rows of ix_mean and ix_var are zero: they
+    # apply through these, where the moves coincide and the chance says so)
+    ixc: I  # [Kc] interaction indices
+    ixc_chance: ChanceSet
+    ixc_mean: F  # [Kc, M]
+    ixc_var: F
+
+
+@dataclass(frozen=True)
 class Compiled:
     """The scenario as arrays. Shapes: M metrics, A actors, O options (padded), S stages,
     E events, Q outcomes, R branches, K interactions."""
@@ -189,6 +239,7 @@ class Compiled:
     limit_outcome: int
     turn_limit: int
     index: dict[str, dict[str, int]] = field(default_factory=dict)
+    v2: V2 | None = None
 
     @property
     def n_metrics(self) -> int:
@@ -250,6 +301,12 @@ def _chances(chs: list[Chance], mi: dict[str, int], si: dict[str, int], x0: F) -
     slope[fixed] = 0.0
     shift[fixed] = 0.0
     return ChanceSet(logit0, slope, shift, x0, bool(slope.any() or shift.any()))
+
+
+def _plain(conds: list[Any]) -> list[Condition]:
+    """The metric comparisons of a condition list (the other forms are compiled as
+    condition trees: ``V2``)."""
+    return [c for c in conds if isinstance(c, Condition)]
 
 
 def _conds(groups: list[list[Condition]], mi: dict[str, int]) -> CondSet:
@@ -342,7 +399,7 @@ def compile_scenario(scn: Scenario) -> Compiled:
                 avail_stage[a, o] = False
                 for sid in opt.available.stages:
                     avail_stage[a, o, si[sid]] = True
-            avail_groups[a * O + o] = list(opt.available.conditions)
+            avail_groups[a * O + o] = _plain(opt.available.conditions)
             covert[a, o] = opt.covert
             escalation[a, o] = opt.escalation
             for br in opt.branches:
@@ -356,6 +413,10 @@ def compile_scenario(scn: Scenario) -> Compiled:
     br_mean, br_var = _effects(br_effects, mi)
 
     ix_mean, ix_var = _effects([it.effects for it in scn.interactions], mi)
+    chanced = [k for k, it in enumerate(scn.interactions) if it.chance is not None]
+    ixc_mean, ixc_var = ix_mean[chanced].copy(), ix_var[chanced].copy()
+    ix_mean[chanced] = 0.0
+    ix_var[chanced] = 0.0
     ev_mean, ev_var = _effects([e.effects for e in scn.events], mi)
     ev_stage = np.ones((len(event_ids), S), dtype=bool)
     for k, e in enumerate(scn.events):
@@ -375,7 +436,7 @@ def compile_scenario(scn: Scenario) -> Compiled:
         t = oc.trigger
         oc_trigger[q] = t is not None
         oc_chances.append(t.chance if t is not None else Chance(p=0.0))
-        oc_cond_groups.append(list(t.conditions) if t is not None else [])
+        oc_cond_groups.append(_plain(t.conditions) if t is not None else [])
         oc_move_groups.append(dict(t.moves) if t is not None else {})
         if t is not None:
             oc_hold[q] = t.hold_turns
@@ -435,7 +496,7 @@ def compile_scenario(scn: Scenario) -> Compiled:
         ix_var=ix_var,
         ev_chance=_chances([e.hazard for e in scn.events], mi, si, init_mean),
         ev_stage=ev_stage,
-        ev_cond=_conds([list(e.when.conditions) for e in scn.events], mi),
+        ev_cond=_conds([_plain(e.when.conditions) for e in scn.events], mi),
         ev_moves=_moves([e.when.moves for e in scn.events], ai, oi, O),
         ev_mean=ev_mean,
         ev_var=ev_var,
@@ -454,6 +515,142 @@ def compile_scenario(scn: Scenario) -> Compiled:
         limit_outcome=limit,
         turn_limit=scn.meta.turn_limit,
         index=index,
+        v2=_v2(scn, mi, si, init_mean, len(br_actor), (chanced, ixc_mean, ixc_var)),
+    )
+
+
+def _v2(
+    scn: Scenario,
+    mi: dict[str, int],
+    si: dict[str, int],
+    x0: F,
+    n_br: int,
+    ixc: tuple[list[int], F, F],
+) -> V2 | None:
+    """The v2 parts of the scenario, or None when it uses none of them."""
+    ix = Index.of(scn)
+    av = []
+    br = []
+    br_stage_to = np.full(n_br, -1, dtype=np.int64)
+    r = 0
+    for a, actor in enumerate(scn.actors):
+        for o, opt in enumerate(actor.options):
+            node = compile_extra(opt.available.conditions, ix)
+            if node is not None:
+                av.append((a, o, node))
+            for b in opt.branches:
+                if b.condition is not None:
+                    br.append((r, compile_all([b.condition], ix) or Node("true")))
+                if b.stage_to is not None:
+                    br_stage_to[r] = si[b.stage_to]
+                r += 1
+    ev = []
+    for e, event in enumerate(scn.events):
+        node = compile_extra(event.when.conditions, ix)
+        if node is not None:
+            ev.append((e, node))
+    oc = []
+    for q, out in enumerate(scn.outcomes):
+        if out.trigger is not None:
+            node = compile_extra(out.trigger.conditions, ix)
+            if node is not None:
+                oc.append((q, node))
+    ev_stage_to = np.array(
+        [-1 if e.stage_to is None else si[e.stage_to] for e in scn.events], dtype=np.int64
+    )
+    ei = {e.id: k for k, e in enumerate(scn.events)}
+    links = [(k, ei[link.event], link.chance) for k, e in enumerate(scn.events) for link in e.then]
+    trend = np.array([m.trend for m in scn.metrics], dtype=np.float64)
+    metric_public = [
+        (k, compile_all([m.public_when], ix) or Node("true"))
+        for k, m in enumerate(scn.metrics)
+        if m.public_when is not None
+    ]
+    win = [
+        (a, o, opt.window.uses, opt.window.turns)
+        for a, actor in enumerate(scn.actors)
+        for o, opt in enumerate(actor.options)
+        if opt.window is not None
+    ]
+    oi = [{o.id: j for j, o in enumerate(actor.options)} for actor in scn.actors]
+    scripts = {
+        a: (
+            [
+                (compile_all(r.when, ix) or Node("true"), oi[a][r.option])
+                for r in actor.script.rules
+            ],
+            oi[a][actor.script.otherwise],
+        )
+        for a, actor in enumerate(scn.actors)
+        if actor.script is not None
+    }
+    ei_ = {e.id: k for k, e in enumerate(scn.events)}
+    mods = [(k, m) for k, e in enumerate(scn.events) for m in e.modifiers]
+    inject_mods: dict[str, list[int]] = {}
+    for inj in scn.injects:
+        for m in inj.modifiers:
+            inject_mods.setdefault(inj.id, []).append(len(mods))
+            mods.append((-1, m))
+    lad_up = [(s, n) for s, st in enumerate(scn.ladder) if (n := compile_all(st.up_when, ix))]
+    lad_down = [(s, n) for s, st in enumerate(scn.ladder) if (n := compile_all(st.down_when, ix))]
+    chanced, ixc_mean, ixc_var = ixc
+    sv = scn.stage_visibility
+    stage_public = (
+        compile_all([sv.public_when], ix) if sv is not None and sv.public_when is not None else None
+    )
+    used = (
+        av
+        or br
+        or ev
+        or oc
+        or (ev_stage_to >= 0).any()
+        or (br_stage_to >= 0).any()
+        or links
+        or trend.any()
+        or metric_public
+        or stage_public is not None
+        or win
+        or scripts
+        or mods
+        or lad_up
+        or lad_down
+        or chanced
+    )
+    if not used:
+        return None
+    return V2(
+        av=av,
+        ev=ev,
+        oc=oc,
+        br=br,
+        held=ix.held,
+        uses_last=ix.uses_last,
+        ev_stage_to=ev_stage_to,
+        br_stage_to=br_stage_to,
+        sets_stage=bool((ev_stage_to >= 0).any() or (br_stage_to >= 0).any()),
+        ch_src=np.array([k for k, _, _ in links], dtype=np.int64),
+        ch_dst=np.array([d for _, d, _ in links], dtype=np.int64),
+        ch_chance=_chances([ch for _, _, ch in links], mi, si, x0),
+        trend=trend,
+        metric_public=metric_public,
+        stage_public=stage_public,
+        win=win,
+        win_k=max((k for _, _, k, _ in win), default=0),
+        scripts=scripts,
+        mod_src=np.array([k for k, _ in mods], dtype=np.int64),
+        mod_target=np.array([ei_[m.event] for _, m in mods], dtype=np.int64),
+        mod_logodds=np.array([np.log(m.hazard_odds) for _, m in mods], dtype=np.float64),
+        mod_turns=np.array([m.turns for _, m in mods], dtype=np.int64),
+        mod_scale=np.array([m.effects_scale for _, m in mods], dtype=np.float64),
+        inject_mods=inject_mods,
+        lad_up=lad_up,
+        lad_down=lad_down,
+        ixc=np.array(chanced, dtype=np.int64),
+        ixc_chance=_chances(
+            [scn.interactions[k].chance or Chance(p=1.0) for k in chanced], mi, si, x0
+        ),
+        ixc_mean=ixc_mean,
+        ixc_var=ixc_var,
     )
 
 
@@ -472,6 +669,10 @@ def unavailable_reason(c: Compiled, st: State, a: int, o: int, world: int = 0) -
     uses = int(st.uses[world, a, o])
     if uses >= c.max_uses[a, o]:
         return f"already used: at most {count_text(int(c.max_uses[a, o]), 'time')} a game"
+    if c.v2 is not None and st.wuse is not None:
+        for k, (a2, o2, most, turns) in enumerate(c.v2.win):
+            if (a2, o2) == (a, o) and st.wuse[world, k, c.v2.win_k - most] > st.turn + 1 - turns:
+                return f"at most {count_text(most, 'use')} in any {count_text(turns, 'turn')}"
     cs = c.avail_cond
     g = a * c.option_valid.shape[1] + o
     failing = [
@@ -479,6 +680,15 @@ def unavailable_reason(c: Compiled, st: State, a: int, o: int, world: int = 0) -
         for m, op, v, grp in zip(cs.metric, cs.op, cs.value, cs.group, strict=True)
         if grp == g and not compare(int(op), st.x[world, int(m)], v)
     ]
+    if c.v2 is not None:
+        from game.model.step import state_ctx  # (step imports this module)
+
+        ctx = state_ctx(st.world(world))
+        for a2, o2, node in c.v2.av:
+            if (a2, o2) != (a, o):
+                continue
+            parts = node.kids if node.kind == "all" else (node,)
+            failing += [describe(k, scn) for k in parts if not k.eval(ctx)[0]]
     if failing:
         return "needs " + " and ".join(failing)
     return "not available now"

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from game.model.compiled import Compiled
 from game.model.policy import Fixed, Line, Mix, Policy, Then, Uniform, uniform_choices
-from game.model.state import State
+from game.model.state import State, v2_fields
 from game.model.step import (
     Live,
     advance,
@@ -156,7 +156,8 @@ XDTYPE = np.float32
 COMPACT_AT = 0.15
 
 
-InjectTable = dict[int, list[tuple[NDArray[np.float64], NDArray[np.float64], int | None]]]
+# turn -> [(mean, variance, event index or None, inject id)]
+InjectTable = dict[int, list[tuple[NDArray[np.float64], NDArray[np.float64], int | None, str]]]
 
 
 def inject_table(c: Compiled) -> InjectTable:
@@ -175,19 +176,33 @@ def inject_table(c: Compiled) -> InjectTable:
         if e is not None:
             mean += c.ev_mean[e]
             var += c.ev_var[e]
-        out.setdefault(inj.turn, []).append((mean, var, e))
+        out.setdefault(inj.turn, []).append((mean, var, e, inj.id))
     return out
 
 
 def _inject(c: Compiled, lv: Live, items: list, rng: np.random.Generator) -> None:
     """Apply this turn's injects to every world of the batch (before the moves)."""
-    for mean, var, e in items:
+    for mean, var, e, inj_id in items:
         z = rng.standard_normal((c.n_metrics, lv.n))
         x = lv.x + (mean[:, None] + np.sqrt(var)[:, None] * z).astype(lv.x.dtype)
         lv.x[...] = np.clip(x, c.lo[:, None], c.hi[:, None])
         if e is not None:
             lv.fired[e] = True
             lv.stage[...] = np.clip(lv.stage + c.ev_stage_change[e], 0, c.n_stages - 1)
+        v2 = c.v2
+        if v2 is not None:
+            # as the engine's console: an absolute stage; modifiers (the inject's, and
+            # the event's) and chain links start with this turn
+            if e is not None and v2.ev_stage_to[e] >= 0:
+                lv.stage[...] = v2.ev_stage_to[e]
+            if lv.mods is not None:
+                ks = list(v2.inject_mods.get(inj_id, []))
+                if e is not None:
+                    ks += [int(k) for k in np.flatnonzero(v2.mod_src == e)]
+                for k in ks:
+                    lv.mods[k] = v2.mod_turns[k]
+            if lv.pending is not None and e is not None:
+                lv.pending[v2.ch_src == e] = True
 
 
 def forecast(
@@ -241,7 +256,7 @@ def forecast(
         if state.outcome[0] < 0:
             cloned = True
             rows = np.arange(worlds)
-            lv = _repeat(live_of(c, state, np.zeros(1, dtype=np.int64), XDTYPE), worlds)
+            lv = live_of(c, state, np.zeros(1, dtype=np.int64), XDTYPE).repeat(worlds)
         else:
             rows = np.zeros(0, dtype=np.int64)
             lv = live_of(c, state, rows, XDTYPE)
@@ -385,6 +400,7 @@ def _blank(c: Compiled, n: int, turn: int) -> State:
         fired=np.empty((n, t.E), dtype=bool),
         held=np.empty((n, t.Q), dtype=np.int64),
         turn=turn,
+        **v2_fields(c, n),
     )
 
 
@@ -392,18 +408,9 @@ def _fill(st: State, src: State, i: int) -> None:
     """Every world of st becomes a copy of world i of src."""
     for f in ("x", "stage", "outcome", "ended", "cooldown", "uses", "fired", "held"):
         getattr(st, f)[:] = getattr(src, f)[i]
-
-
-def _repeat(lv: Live, n: int) -> Live:
-    """n copies of a batch of one world."""
-    return Live(
-        x=np.repeat(lv.x, n, axis=1),
-        stage=np.repeat(lv.stage, n),
-        held=np.repeat(lv.held, n, axis=1),
-        fired=np.repeat(lv.fired, n, axis=1),
-        free=np.repeat(lv.free, n, axis=0),
-        uses=np.repeat(lv.uses, n, axis=0),
-    )
+    for f in ("last", "cheld", "pending", "wuse", "mods"):
+        if getattr(st, f) is not None:
+            getattr(st, f)[:] = getattr(src, f)[i]
 
 
 def _view(c: Compiled, st: State, lv: Live, plain: bool) -> State:
@@ -428,4 +435,9 @@ def _view(c: Compiled, st: State, lv: Live, plain: bool) -> State:
         fired=np.ascontiguousarray(lv.fired.T),
         held=lv.held.T.astype(np.int64),
         turn=st.turn,
+        last=None if lv.last is None else lv.last.copy(),
+        cheld=None if lv.cheld is None else lv.cheld.T.copy(),
+        pending=None if lv.pending is None else lv.pending.T.copy(),
+        wuse=None if lv.wuse is None else lv.wuse.copy(),
+        mods=None if lv.mods is None else lv.mods.T.copy(),
     )

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from game.model.compiled import Compiled
 from game.model.state import State
-from game.model.step import uniforms
+from game.model.step import state_ctx, uniforms
 
 Moves = NDArray[np.int64]
 Policy = Callable[[Compiled, State, int, NDArray[np.bool_], np.random.Generator, int], Moves]
@@ -102,6 +102,40 @@ class Then:
         h: int,
     ) -> Moves:
         return (self.first if h == 0 else self.rest)(c, st, actor, avail, rng, h)
+
+
+@dataclass(frozen=True)
+class Scripted:
+    """A scripted actor's rules (``Actor.script``): in each world, the first rule whose
+    conditions hold and whose option is available, else its ``otherwise`` option (hold
+    course where that is not available). Read with the shared condition evaluator."""
+
+    def __call__(
+        self,
+        c: Compiled,
+        st: State,
+        actor: int,
+        avail: NDArray[np.bool_],
+        rng: np.random.Generator,
+        h: int,
+    ) -> Moves:
+        return scripted_moves(c, st, actor, avail)
+
+
+def scripted_moves(c: Compiled, st: State, actor: int, avail: NDArray[np.bool_]) -> Moves:
+    """int [N]: the moves of a scripted actor in the worlds of ``st``."""
+    assert c.v2 is not None and actor in c.v2.scripts  # compiled for a scripted actor
+    rules, otherwise = c.v2.scripts[actor]
+    ctx = state_ctx(st)
+    out = np.full(st.n, -1, dtype=np.int64)
+    for node, o in rules:
+        hit = out < 0
+        hit &= avail[:, actor, o]
+        hit &= node.eval(ctx)
+        out[hit] = o
+    rest = out < 0
+    out[rest] = np.where(avail[rest, actor, otherwise], otherwise, c.hold[actor])
+    return out
 
 
 def uniform_choices(
@@ -289,11 +323,16 @@ def history_line(c: Compiled, actor: str) -> Line:
 
 def parse_policy(c: Compiled, actor: str, text: str) -> Policy:
     """Read a policy from the command line: ``OPTION``, ``random``, ``mix:a=0.5,b=0.5``,
-    ``line:a,b,c`` (one option per turn, then hold course) or ``history``."""
+    ``line:a,b,c`` (one option per turn, then hold course), ``history`` or, for a
+    scripted actor, ``script`` (its rules; its default)."""
     a = c.actor_index(actor)
     text = text.strip()
     if text == "random":
         return Uniform()
+    if text == "script":
+        if c.v2 is None or a not in c.v2.scripts:
+            raise ValueError(f"{actor} has no script (only scripted actors play 'script')")
+        return Scripted()
     if text == "history":
         return history_line(c, actor)
     if text.startswith("line:"):
@@ -325,9 +364,11 @@ def parse_policy(c: Compiled, actor: str, text: str) -> Policy:
 def policies_for(
     c: Compiled, given: Mapping[str, Policy] | None = None, default: Policy | None = None
 ) -> list[Policy]:
-    """One policy per actor: ``given`` by actor id, the rest ``default`` (uniform random)."""
+    """One policy per actor: ``given`` by actor id, the rest ``default`` (uniform random);
+    a scripted actor not given follows its script."""
     given = dict(given or {})
     for aid in given:
         c.actor_index(aid)
     fallback = default if default is not None else Uniform()
-    return [given.get(aid, fallback) for aid in c.actor_ids]
+    scripted = set() if c.v2 is None else {c.actor_ids[a] for a in c.v2.scripts}
+    return [given.get(aid, Scripted() if aid in scripted else fallback) for aid in c.actor_ids]

@@ -25,6 +25,12 @@ class State:
     fired: NDArray[np.bool_]  # [N, E] events that have fired at least once
     held: NDArray[np.int64]  # [N, Q] consecutive turns each outcome's trigger has held
     turn: int = 0  # turns resolved so far (the same in every world)
+    # format v2, kept only when the scenario uses them (None otherwise):
+    last: NDArray[np.int64] | None = None  # [N, A] the moves of the last turn (-1: none)
+    cheld: NDArray[np.int64] | None = None  # [N, H] turns each held condition has held
+    pending: NDArray[np.bool_] | None = None  # [N, L] chain links set off last turn
+    wuse: NDArray[np.int64] | None = None  # [N, W, K] turns of the last uses (use windows)
+    mods: NDArray[np.int64] | None = None  # [N, K] turns each modifier has left
 
     @property
     def n(self) -> int:
@@ -57,6 +63,7 @@ class State:
         return all(
             np.array_equal(getattr(self, f.name), getattr(other, f.name))
             if isinstance(getattr(self, f.name), np.ndarray)
+            or isinstance(getattr(other, f.name), np.ndarray)
             else getattr(self, f.name) == getattr(other, f.name)
             for f in fields(self)
         )
@@ -78,4 +85,28 @@ def initial_state(c: Compiled, n: int, rng: np.random.Generator) -> State:
         fired=np.zeros((n, len(c.event_ids)), dtype=bool),
         held=np.zeros((n, len(c.outcome_ids)), dtype=np.int64),
         turn=0,
+        **v2_fields(c, n),
     )
+
+
+def v2_fields(c: Compiled, n: int) -> dict[str, Any]:
+    """The v2 per-world arrays a scenario needs, at their starting values."""
+    v = c.v2
+    if v is None:
+        return {}
+    out: dict[str, Any] = {}
+    if v.uses_last:
+        out["last"] = np.full((n, c.n_actors), -1, dtype=np.int64)
+    if v.held:
+        out["cheld"] = np.zeros((n, len(v.held)), dtype=np.int64)
+    if v.ch_src.size:
+        out["pending"] = np.zeros((n, v.ch_src.size), dtype=bool)
+    if v.mod_src.size:
+        out["mods"] = np.zeros((n, v.mod_src.size), dtype=np.int64)
+    if v.win:
+        out["wuse"] = np.full((n, len(v.win), v.win_k), -WIN_NONE, dtype=np.int64)
+    return out
+
+
+# "never used" in State.wuse: far before any turn
+WIN_NONE = 1 << 20

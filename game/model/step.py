@@ -32,6 +32,18 @@ Order within a turn (the design's), for each running world:
 
 Terminal worlds are left exactly as they were.
 
+Format v2 (``Compiled.v2``; None for a scenario that uses none of it, which then
+runs exactly the code above): conditions other than metric comparisons are trees
+of the shared evaluator (``game.model.conditions``), applied after the same
+draws; a branch's ``condition`` and ``stage_to`` in 1; each metric's ``trend``
+with the drift in 3; interactions with a chance draw one uniform each (after the
+branches) and join 1-3 like a branch; active modifiers add to their events'
+half-logits before the draws and scale their effects; chain links set off last
+turn draw after the events; in 6 the highest absolute ``stage_to`` of the turn
+wins over relative changes and the ladder's step, and ``up_when``/``down_when``
+block a step; the ``held`` counters update before 7; the moves become "last
+turn's", use windows and modifier counts update in 8.
+
 The explanation (``explain=True``) splits each metric's change by source. It is
 computed from the same draws, so asking for it never changes what happens:
 the noise of the combined draw is shared out in proportion to each source's
@@ -59,6 +71,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from game.model.compiled import (
+    V2,
     ChanceSet,
     Compiled,
     CondSet,
@@ -66,6 +79,7 @@ from game.model.compiled import (
     compare,
     non_finite_error,
 )
+from game.model.conditions import Ctx, update_held
 from game.model.state import State
 
 F = NDArray[np.float64]
@@ -373,6 +387,8 @@ class _Tables:
     cd_val: NDArray  # [A*P] (opt_dtype)
     max_uses: NDArray  # [A*P] (held_dtype; its max: no limit)
     lims: list[tuple[int, int, int]]  # options with a use limit: (a * P + o, a * O + o, limit)
+    chains: _Chances | None  # v2 chain links' chances
+    ixc_ch: _Chances | None  # v2 chances of the interactions that have one
 
 
 def tables(c: Compiled) -> _Tables:
@@ -409,6 +425,8 @@ def _build(c: Compiled) -> _Tables:
         can_vary |= (c.ix_var > 0).any(axis=0)
     if c.br_var.size:
         can_vary |= (c.br_var > 0).any(axis=0)
+    if c.v2 is not None and c.v2.ixc.size:
+        can_vary |= (c.v2.ixc_var > 0).any(axis=0)
     nrows = np.flatnonzero(can_vary)
 
     br_has = []
@@ -446,6 +464,8 @@ def _build(c: Compiled) -> _Tables:
         mean += ix @ c.ix_mean
         var += ix @ c.ix_var
         mean -= eq_drift
+        if c.v2 is not None:
+            mean += c.v2.trend
         var += c.noise_var
         jt_ms = np.ascontiguousarray(np.concatenate([mean, np.sqrt(var[:, nrows])], axis=1).T)
         ev_ok = c.ev_moves.holds(grid)  # [J, E]
@@ -567,6 +587,8 @@ def _build(c: Compiled) -> _Tables:
         cd_val=cd_val.reshape(-1),
         max_uses=max_uses.reshape(-1),
         lims=lims,
+        chains=None if c.v2 is None or not c.v2.ch_src.size else _Chances.of(c.v2.ch_chance),
+        ixc_ch=None if c.v2 is None or not c.v2.ixc.size else _Chances.of(c.v2.ixc_chance),
     )
 
 
@@ -594,6 +616,13 @@ class Live:
     fired: B
     free: NDArray[np.signedinteger]
     uses: NDArray[np.signedinteger]
+    # format v2, only when the scenario uses them: last [n, A] moves of the last turn,
+    # cheld [H, n] held-condition counters, pending [L, n] chain links set off
+    last: I | None = None
+    cheld: I | None = None
+    pending: B | None = None
+    wuse: I | None = None  # [n, W, K] (as State.wuse)
+    mods: I | None = None  # [K, n] turns each modifier has left
 
     @property
     def n(self) -> int:
@@ -607,7 +636,47 @@ class Live:
             fired=_take(self.fired, idx, axis=1),
             free=_take(self.free, idx, axis=0),
             uses=_take(self.uses, idx, axis=0),
+            last=None if self.last is None else self.last.take(idx, axis=0),
+            cheld=None if self.cheld is None else self.cheld.take(idx, axis=1),
+            pending=None if self.pending is None else self.pending.take(idx, axis=1),
+            wuse=None if self.wuse is None else self.wuse.take(idx, axis=0),
+            mods=None if self.mods is None else self.mods.take(idx, axis=1),
         )
+
+    def repeat(self, n: int) -> Live:
+        """n copies of a batch of one world."""
+        return Live(
+            x=np.repeat(self.x, n, axis=1),
+            stage=np.repeat(self.stage, n),
+            held=np.repeat(self.held, n, axis=1),
+            fired=np.repeat(self.fired, n, axis=1),
+            free=np.repeat(self.free, n, axis=0),
+            uses=np.repeat(self.uses, n, axis=0),
+            last=None if self.last is None else np.repeat(self.last, n, axis=0),
+            cheld=None if self.cheld is None else np.repeat(self.cheld, n, axis=1),
+            pending=None if self.pending is None else np.repeat(self.pending, n, axis=1),
+            wuse=None if self.wuse is None else np.repeat(self.wuse, n, axis=0),
+            mods=None if self.mods is None else np.repeat(self.mods, n, axis=1),
+        )
+
+    def ctx(
+        self,
+        t: _Tables,
+        x: NDArray,
+        stage: I,
+        turn: int,
+        now: I | None,
+        cols: I | None = None,
+    ) -> Ctx:
+        """What conditions read in these worlds (``cols``: a subset of the columns,
+        with ``x``, ``stage`` and ``now`` already theirs), for turn number ``turn``."""
+        uses = self.uses.reshape(self.n, t.A, t.P)
+        last, cheld = self.last, self.cheld
+        if cols is not None:
+            uses = uses.take(cols, axis=0)
+            last = None if last is None else last.take(cols, axis=0)
+            cheld = None if cheld is None else cheld.take(cols, axis=1)
+        return Ctx(x=x, stage=stage, turn=turn, uses=uses, now=now, last=last, held=cheld)
 
 
 def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
@@ -635,6 +704,13 @@ def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
         fired=np.ascontiguousarray(np.take(st.fired, rows, axis=0).T),
         free=free,
         uses=uses,
+        last=None if st.last is None else np.take(st.last, rows, axis=0),
+        cheld=None if st.cheld is None else np.ascontiguousarray(np.take(st.cheld, rows, axis=0).T),
+        pending=None
+        if st.pending is None
+        else np.ascontiguousarray(np.take(st.pending, rows, axis=0).T),
+        wuse=None if st.wuse is None else np.take(st.wuse, rows, axis=0),
+        mods=None if st.mods is None else np.ascontiguousarray(np.take(st.mods, rows, axis=0).T),
     )
 
 
@@ -647,6 +723,16 @@ def put_back(c: Compiled, st: State, rows: I, lv: Live, turn: int) -> None:
     st.fired[rows] = lv.fired.T
     st.cooldown[rows] = live_cooldown(c, lv, turn)
     st.uses[rows] = lv.uses.reshape(lv.n, t.A, t.P)[:, :, : t.O]
+    if st.last is not None and lv.last is not None:
+        st.last[rows] = lv.last
+    if st.cheld is not None and lv.cheld is not None:
+        st.cheld[rows] = lv.cheld.T
+    if st.pending is not None and lv.pending is not None:
+        st.pending[rows] = lv.pending.T
+    if st.wuse is not None and lv.wuse is not None:
+        st.wuse[rows] = lv.wuse
+    if st.mods is not None and lv.mods is not None:
+        st.mods[rows] = lv.mods.T
 
 
 def live_cooldown(c: Compiled, lv: Live, turn: int) -> NDArray[np.signedinteger]:
@@ -666,6 +752,12 @@ def live_available(c: Compiled, lv: Live, turn: int, padded: bool = False) -> B:
     ok = _take(t.av_rows, lv.stage, axis=0)  # [n, A*P]: the stage allows it
     ok &= lv.free <= turn  # (cooldowns and use limits)
     t.av_conds.apply(ok.T, lv.x)
+    if c.v2 is not None and c.v2.av:
+        ctx = lv.ctx(t, lv.x, lv.stage, turn + 1, None)
+        for a, o, node in c.v2.av:
+            ok[:, a * t.P + o] &= node.eval(ctx)
+    if c.v2 is not None and lv.wuse is not None:
+        _windows(c.v2, lv.wuse, turn, ok, t.P)
     ok3 = ok.reshape(lv.n, t.A, t.P)
     return ok3 if padded else ok3[:, :, : t.O]
 
@@ -678,9 +770,35 @@ def available(c: Compiled, st: State) -> NDArray[np.bool_]:
     t.av_conds.apply(ok.T, st.x.T)
     for col, flat, most in t.lims:
         ok[:, col] &= st.uses.reshape(n, t.A * t.O)[:, flat] < most
+    if c.v2 is not None and c.v2.av:
+        ctx = state_ctx(st)
+        for a, o, node in c.v2.av:
+            ok[:, a * t.P + o] &= node.eval(ctx)
+    if c.v2 is not None and st.wuse is not None:
+        _windows(c.v2, st.wuse, st.turn, ok, t.P)
     out = np.ascontiguousarray(ok.reshape(n, t.A, t.P)[:, :, : t.O])
     out &= st.cooldown <= 0
     return out
+
+
+def _windows(v2: V2, wuse: I, turn: int, ok: B, P: int) -> None:
+    """Use windows, before turn number ``turn + 1``: an option with at most k uses in any
+    w turns is open when its k-th most recent use was at least w turns ago."""
+    for k, (a, o, most, turns) in enumerate(v2.win):
+        ok[:, a * P + o] &= wuse[:, k, v2.win_k - most] <= turn + 1 - turns
+
+
+def state_ctx(st: State, now: I | None = None) -> Ctx:
+    """What conditions read in the worlds of ``st``, for the turn about to be played."""
+    return Ctx(
+        x=st.x.T,
+        stage=st.stage,
+        turn=st.turn + 1,
+        uses=st.uses,
+        now=now,
+        last=st.last,
+        held=None if st.cheld is None else st.cheld.T,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -760,6 +878,8 @@ def _move_terms(
     mean += ix @ c.ix_mean
     var += ix @ c.ix_var
     mean -= c.eq @ c.drift
+    if c.v2 is not None:
+        mean += c.v2.trend
     var += c.noise_var
     dt = nm.d1t.dtype
     sd = np.sqrt(var[:, t.noise_rows].T).astype(dt)
@@ -794,7 +914,9 @@ def _branches(t: _Tables, c: Compiled, x: F, stage: I, moves: I, j: I | None, rn
     return rows[hit], np.compress(hit, chosen, axis=1).astype(x.dtype)
 
 
-def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng) -> B:
+def _events(
+    t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng, zadd: F32 | None = None
+) -> B:
     """bool [E, n]: the events whose stage, moves and hazard (on y32 at ``stage``) say
     they fire; conditions and repeats are for the caller.
 
@@ -815,6 +937,8 @@ def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng)
                 z[k:] += _take(t.ev_zt, idx, axis=1)  # -inf where not allowed
             else:
                 z[k:] += t.ev_zs[dense[k:]].take(stage, axis=1)
+        if zadd is not None:
+            z += zadd[dense]
         hit = _happen(rng, z)
         if idx is None and k < dense.size:
             assert ev_ok is not None  # the plain path always has it
@@ -836,11 +960,90 @@ def _events(t: _Tables, y32: F32, stage: I, idx: I | None, ev_ok: B | None, rng)
         if ws.size:
             if t.ev_uses_x:
                 zs += t.ev_lin_s(y32, at=ws)
+            if zadd is not None:
+                zs += zadd[sparse][:, ws]
             cells = np.flatnonzero(zs != -np.inf)
             cells = cells[_happen(rng, zs.take(cells))]
             e, w = np.divmod(cells, ws.size)
             fire[sparse[e], ws[w]] = True
     return fire
+
+
+def _v2_branches(
+    t: _Tables,
+    v2: V2,
+    lv: Live,
+    x: F,
+    stage0: I,
+    moves: I,
+    turn: int,
+    br: tuple[I, F],
+    absolute: I,
+) -> tuple[I, F]:
+    """Branch conditions (on the start-of-turn state, this turn's moves counting) and
+    absolute stage sets of the branches that happened."""
+    rows, h = br
+    if v2.br:
+        ctx = lv.ctx(t, x.take(rows, axis=1), stage0.take(rows), turn + 1, moves[rows], rows)
+        for r, node in v2.br:
+            h[r] *= node.eval(ctx)
+    if (v2.br_stage_to >= 0).any():
+        to = np.where(h > 0, v2.br_stage_to[:, None], -1).max(axis=0, initial=-1)
+        absolute[rows] = np.maximum(absolute[rows], to)
+    return rows, h
+
+
+def _v2_interactions(
+    c: Compiled,
+    t: _Tables,
+    v2: V2,
+    x: F,
+    stage0: I,
+    moves: I,
+    mean: F,
+    sd: F,
+    rng: np.random.Generator,
+) -> B:
+    """Interactions with a chance: one uniform per such interaction and world (after the
+    branches' draws); where the moves coincide and the draw says so, their effects join
+    the turn's mean and spread (as a branch's do). Returns which applied [Kc, n]."""
+    assert t.ixc_ch is not None  # only called when there are such interactions
+    go = _happen(rng, t.ixc_ch.z(x.astype(np.float32, copy=False), stage0))
+    go &= c.ix_filter.holds(moves)[:, v2.ixc].T
+    rows = np.flatnonzero(np.logical_or.reduce(go, axis=0))
+    if rows.size:
+        h = go[:, rows].astype(mean.dtype)
+        mean[:, rows] += v2.ixc_mean.T.astype(mean.dtype) @ h
+        sd_h = sd[:, rows].astype(np.float64)
+        sd_h *= sd_h
+        sd_h += v2.ixc_var[:, t.noise_rows].T @ h
+        sd[:, rows] = np.sqrt(sd_h)
+    return go
+
+
+def _v2_events(
+    t: _Tables,
+    v2: V2,
+    lv: Live,
+    y: F,
+    stage0: I,
+    moves: I,
+    turn: int,
+    fire: B,
+    rng: np.random.Generator,
+) -> None:
+    """Extra trigger conditions; then chains: a link set off last turn fires its event
+    with its chance (drawn in every world, on the clipped state at the start-of-turn
+    stage); then the links set off now are kept for the next turn."""
+    if v2.ev:
+        ctx = lv.ctx(t, y, stage0, turn + 1, moves)
+        for e, node in v2.ev:
+            fire[e] &= node.eval(ctx)
+    if lv.pending is not None and t.chains is not None:
+        go = _happen(rng, t.chains.z(y.astype(np.float32, copy=False), stage0))
+        go &= lv.pending
+        for k in range(v2.ch_dst.size):
+            fire[v2.ch_dst[k]] |= go[k]
 
 
 def advance(
@@ -871,6 +1074,16 @@ def advance(
     # 1-3. moves, branches, interactions, drift; one normal per noisy cell
     j, mean, sd, ev_ok, oc_ok = _move_terms(c, t, nm, moves)
     br = _branches(t, c, x, stage0, moves, j, rng)
+    v2 = c.v2
+    absolute = None  # v2: the highest absolute stage set this turn per world (-1: none)
+    ixc_hit = None  # v2: [Kc, n] the interactions with a chance that applied
+    ev_scale = None  # v2: [E, len(ev_rows)] the fired events' effect scales
+    if v2 is not None:
+        absolute = np.full(n, -1, dtype=np.int64)
+        if br is not None and br[0].size:
+            br = _v2_branches(t, v2, lv, x, stage0, moves, turn, br, absolute)
+        if t.ixc_ch is not None:
+            ixc_hit = _v2_interactions(c, t, v2, x, stage0, moves, mean, sd, rng)
     if br is not None and br[0].size:
         hit, h = br
         mean[:, hit] += _mm(nm.br_mean_t, h)
@@ -898,17 +1111,37 @@ def advance(
     fire = ev_rows = ev_noise = x_ev = None
     if t.E:
         idx = None if j is None else stage0 * t.J + j
-        fire = _events(t, y32, stage0, idx, ev_ok, rng)
+        zadd = None
+        if lv.mods is not None and v2 is not None:
+            # active modifiers multiply the odds of their events' hazards
+            zadd = np.zeros((t.E, n), dtype=np.float32)
+            for mk in range(v2.mod_src.size):
+                half = np.float32(0.5 * v2.mod_logodds[mk])
+                zadd[v2.mod_target[mk]] += (lv.mods[mk] > 0) * half
+        fire = _events(t, y32, stage0, idx, ev_ok, rng, zadd)
         t.ev_conds.apply(fire, y)
+        if v2 is not None:
+            _v2_events(t, v2, lv, y, stage0, moves, turn, fire, rng)
         for e in t.ev_nonrep:
             fire[e] &= ~lv.fired[e]
+        if v2 is not None and lv.pending is not None:
+            lv.pending[:] = fire[v2.ch_src]
         ev_rows = np.flatnonzero(np.logical_or.reduce(fire, axis=0))
         if ev_rows.size:
             ff = _take(fire, ev_rows, axis=1).astype(y.dtype)
             xr = _take(y, ev_rows, axis=1)
-            xr += _mm(nm.ev_mean_t, ff)
+            ff_mean = ff_var = ff
+            if v2 is not None and lv.mods is not None and (v2.mod_scale != 1.0).any():
+                # active modifiers scale their events' effects (the spread with them)
+                ev_scale = np.ones_like(ff)
+                for sk in np.flatnonzero(v2.mod_scale != 1.0):
+                    on = lv.mods[sk].take(ev_rows) > 0
+                    ev_scale[v2.mod_target[sk], on] *= v2.mod_scale[sk]
+                ff_mean = ff * ev_scale
+                ff_var = ff_mean * ev_scale
+            xr += _mm(nm.ev_mean_t, ff_mean)
             # noise only where a fired event has spread (most events touch few metrics)
-            var = _mm(nm.ev_var_t, ff)
+            var = _mm(nm.ev_var_t, ff_var)
             cells = np.flatnonzero(var > 0)  # (a bool mask: much faster than on floats)
             if cells.size:
                 dz = var.take(cells)
@@ -925,6 +1158,9 @@ def advance(
             if y32 is not y:
                 y32[:, ev_rows] = xr
             lv.fired |= fire
+            if absolute is not None and v2 is not None and v2.sets_stage:
+                to = np.where(ff > 0, v2.ev_stage_to[:, None], -1).max(axis=0, initial=-1)
+                absolute[ev_rows] = np.maximum(absolute[ev_rows], to)
             if t.ev_moves_stage:
                 st_r = stage.take(ev_rows)
                 st_r += (t.ev_dstage.astype(ff.dtype) @ ff).astype(np.int64)
@@ -942,6 +1178,13 @@ def advance(
     # with v = 2u - 1 and t = tanh(half-logit) = 2p - 1 (see _happen): climb when
     # v < t_up; fall when u < p_up + (1 - p_up) p_down, i.e. v < t_up + (1 - t_up) p_down
     t_up, t_dn = np.tanh(z, out=z)
+    if v2 is not None and (v2.lad_up or v2.lad_down):
+        # a stage whose up_when (down_when) fails cannot be climbed from (stepped down from)
+        ctx = lv.ctx(t, y, stage, turn + 1, moves)
+        for s_, node in v2.lad_up:
+            t_up[(stage == s_) & ~node.eval(ctx)] = -1.0
+        for s_, node in v2.lad_down:
+            t_dn[(stage == s_) & ~node.eval(ctx)] = -1.0
     v = _signed_uniforms(rng, n)
     climb = v < t_up
     t_dn += 1.0
@@ -950,8 +1193,18 @@ def advance(
     t_dn += t_up
     fall = v < t_dn
     fall &= ~climb
+    if absolute is not None:
+        # an absolute set wins over relative changes and the ladder's own step
+        set_ = absolute >= 0
+        if set_.any():
+            climb &= ~set_
+            fall &= ~set_
+            stage[set_] = absolute[set_]
     stage += climb
     stage -= fall
+    if v2 is not None and v2.held:
+        assert lv.cheld is not None  # kept when the scenario has held conditions
+        update_held(v2.held, lv.cheld, lv.ctx(t, y, stage, turn + 1, moves))
 
     # 7. outcomes on the final state at the new stage
     cond = np.empty((t.Q, n), dtype=bool)
@@ -966,6 +1219,10 @@ def advance(
             ok &= oc_ok[t.oc_mixed]
             cond[t.oc_mixed] = ok
     t.oc_conds.apply(cond, y)
+    if v2 is not None and v2.oc:
+        ctx = lv.ctx(t, y, stage, turn + 1, moves)
+        for q, node in v2.oc:
+            cond[q] &= node.eval(ctx)
     held = lv.held
     held += 1
     held *= cond.view(np.uint8)  # (0/1 without a cast)
@@ -1008,6 +1265,21 @@ def advance(
         done = used >= t.max_uses.take(k)
         if done.any():
             free[at[done]] += t.exhausted
+    if lv.last is not None:
+        lv.last[:] = moves
+    if lv.mods is not None and v2 is not None:
+        # a turn of each modifier has passed; the events fired now start theirs
+        np.maximum(lv.mods - 1, 0, out=lv.mods)
+        if fire is not None:
+            for src in np.flatnonzero(v2.mod_src >= 0):
+                lv.mods[src][fire[v2.mod_src[src]]] = v2.mod_turns[src]
+    if lv.wuse is not None and v2 is not None:
+        for wi, (wa, wo, _most, _turns) in enumerate(v2.win):
+            chose = np.flatnonzero(moves[:, wa] == wo)
+            if chose.size:
+                recent = lv.wuse[chose, wi]
+                lv.wuse[chose, wi, :-1] = recent[:, 1:]
+                lv.wuse[chose, wi, -1] = turn + 1
     stage0_copy = stage0.copy() if explain else None
     if not np.isfinite(y).all():
         # (the schema's bounds should make this impossible: this is the guard behind them)
@@ -1020,7 +1292,22 @@ def advance(
     nr_noise = np.zeros((nr.size, n)) if noise is None else noise
     assert stage0_copy is not None and x_pre is not None  # both kept when explaining
     info = _explain(
-        c, t, moves, x, stage0_copy, br, sd, nr_noise, x_pre, fire, ev_rows, ev_noise, x_ev, lv
+        c,
+        t,
+        moves,
+        x,
+        stage0_copy,
+        br,
+        sd,
+        nr_noise,
+        x_pre,
+        fire,
+        ev_rows,
+        ev_noise,
+        x_ev,
+        lv,
+        ixc_hit,
+        ev_scale,
     )
     return lv, end_rows, end_oc, info
 
@@ -1056,6 +1343,8 @@ def _explain(
     ev_noise: F | None,
     x_ev: F | None,
     lv: Live,
+    ixc_hit: B | None = None,
+    ev_scale: F | None = None,
 ) -> Explanation:
     """Each source's part of each metric's change, in the API's [N, P, M] layout."""
     n, A = moves.shape
@@ -1084,20 +1373,29 @@ def _explain(
             v_a = v_a + mine @ c.br_var
         delta[:, a] = m_a + v_a * share
     ix = c.ix_filter.holds(moves)
+    ix_mean, ix_var = c.ix_mean, c.ix_var
+    if c.v2 is not None and c.v2.ixc.size:
+        ix_mean, ix_var = ix_mean.copy(), ix_var.copy()
+        ix_mean[c.v2.ixc] = c.v2.ixc_mean
+        ix_var[c.v2.ixc] = c.v2.ixc_var
+        ix[:, c.v2.ixc] = False if ixc_hit is None else ixc_hit.T
     for k in range(K):
         on = ix[:, k : k + 1].astype(np.float64)
-        delta[:, A + k] = on * (c.ix_mean[k] + c.ix_var[k] * share)
+        delta[:, A + k] = on * (ix_mean[k] + ix_var[k] * share)
     delta[:, A + K] = (x0.T - c.eq) @ c.drift + c.noise_var * share
+    if c.v2 is not None:
+        delta[:, A + K] += c.v2.trend
     limits = (np.clip(x_pre, c.lo[:, None], c.hi[:, None]) - x_pre).T
     events = np.zeros((n, E), dtype=bool) if fire is None else np.ascontiguousarray(fire.T)
     if ev_rows is not None and ev_rows.size:
         ff = events[ev_rows].astype(np.float64)  # [r, E]
-        ev_var = ff @ c.ev_var
+        sc = np.ones_like(ff) if ev_scale is None else ev_scale.T.astype(np.float64)
+        ev_var = (ff * sc * sc) @ c.ev_var
         ev_nz = np.zeros((ev_rows.size, M)) if ev_noise is None else ev_noise.T
         ev_share = np.divide(ev_nz, ev_var, out=np.zeros_like(ev_var), where=ev_var > 0)
         for e in range(E):
-            on = ff[:, e : e + 1]
-            delta[ev_rows, A + K + 1 + e] = on * (c.ev_mean[e] + c.ev_var[e] * ev_share)
+            on = ff[:, e : e + 1] * sc[:, e : e + 1]
+            delta[ev_rows, A + K + 1 + e] = on * c.ev_mean[e] + on * on * c.ev_var[e] * ev_share
         assert x_ev is not None  # kept with ev_rows when explaining
         limits[ev_rows] += (np.clip(x_ev, c.lo[:, None], c.hi[:, None]) - x_ev).T
     delta[:, -1] = limits

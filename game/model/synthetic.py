@@ -194,7 +194,7 @@ def synthetic_dict(
             }
         )
 
-    kinds = ["war", "settlement", "capitulation", "regime_change", "other"]
+    kinds = ["war", "settlement", "negotiated_exit", "regime_change", "other"]
     outcome_list: list[dict[str, Any]] = []
     for k in range(max(1, outcomes - 1)):
         trig: dict[str, Any] = {

@@ -19,12 +19,13 @@ from game.engine.ai import AISettings, objective_weights, persistent_mix
 from game.engine.rng import stream
 from game.model import Compiled, Fixed, Forecast, Policy, State, Then, Uniform, available, step
 from game.model.forecast import forecast, wilson
+from game.model.policy import Scripted
 from game.report import scoring
 from game.report.logdata import GameLog
 from game.scenario.schema import OutcomeKind
 
 REPORT = 100  # spawn keys (100, ...) are the report's; the engine uses 0-6
-DECISION, SPREAD, BASELINE = 0, 1, 2
+DECISION, SPREAD, BASELINE, SHOWN = 0, 1, 2, 3
 HORIZON = 4  # turns ahead for the odds at each decision (the what-if and advisors' horizon)
 STILL_RUNNING = "running"
 
@@ -97,6 +98,8 @@ class Analysis:
     spreads: list[Spread]
     actual_utility: dict[str, float]
     baseline: dict[tuple[int, int], Forecast] = field(default_factory=dict)  # (turn, within)
+    # the model as the side saw it: (turn, within, actor) -> forecast from its fogged view
+    shown: dict[tuple[int, int, str], Forecast] = field(default_factory=dict)
 
     @property
     def spread(self) -> Spread:
@@ -121,8 +124,13 @@ def _persistence(g: GameLog) -> float:
 def _policies(c: Compiled, first: Sequence[int], persistence: float) -> list[Policy]:
     """Each actor plays ``first[a]`` now, then keeps broadly to it (the engine's
     continuation mix: repeat with probability ``persistence``, else any option)."""
+    scripted = {} if c.v2 is None else c.v2.scripts
     return [
-        Then(Fixed(int(o)), persistent_mix(c, a, int(o), persistence)) for a, o in enumerate(first)
+        Then(
+            Fixed(int(o)),
+            Scripted() if a in scripted else persistent_mix(c, a, int(o), persistence),
+        )
+        for a, o in enumerate(first)
     ]
 
 
@@ -288,8 +296,10 @@ def spreads(g: GameLog, worlds: int) -> list[Spread]:
         return choose
 
     def random(T: int, st: State, avail: NDArray[np.bool_], rng: np.random.Generator):
-        u = Uniform()
-        return np.stack([u(c, st, a, avail, rng, 0) for a in range(c.n_actors)], axis=1)
+        # (a scripted actor follows its rules: nobody chooses its moves)
+        scripted = {} if c.v2 is None else c.v2.scripts
+        pols = [Scripted() if a in scripted else Uniform() for a in range(c.n_actors)]
+        return np.stack([p(c, st, a, avail, rng, 0) for a, p in enumerate(pols)], axis=1)
 
     who = " and ".join(names)
     others = [scn_a.name for a, scn_a in enumerate(g.loaded.scenario.actors) if a not in people]
@@ -353,6 +363,31 @@ def baseline(g: GameLog, turn: int, within: int, worlds: int) -> Forecast:
     )
 
 
+def shown_baseline(g: GameLog, turn: int, within: int, worlds: int, actor: str) -> Forecast:
+    """``baseline`` from the world as ``actor`` saw it at the decision of ``turn``: each
+    metric it only estimated set to the estimate it was shown (the log's ``shown``), the
+    rest true. A team is scored against this too: the odds it could have known."""
+    c = g.session.c
+    st = g.states[turn - 1].copy()
+    shown = g.turns[turn - 1].get("shown", {}).get(actor, {}).get("estimates", {})
+    for mid, est in shown.items():
+        if mid in c.index["metric"]:
+            m = c.index["metric"][mid]
+            st.x[0, m] = float(np.clip(float(est[0]), c.lo[m], c.hi[m]))
+    last = _idx(c, g, turn - 1) if turn > 1 else [int(h) for h in c.hold]
+    pers = _persistence(g)
+    pol = [persistent_mix(c, a, int(o), pers) for a, o in enumerate(last)]
+    return forecast(
+        c,
+        st,
+        pol,
+        stream(g.seed, REPORT, SHOWN, turn, c.actor_index(actor)),
+        worlds=worlds,
+        horizon=within,
+        quantiles=False,
+    )
+
+
 def model_probs(f: Forecast, named: Sequence[str], within: int) -> dict[str, float]:
     """The model's probabilities over a student forecast's categories."""
     out = {q: f.p(q, within) for q in named if q != scoring.NONE}
@@ -390,4 +425,7 @@ def analyse(g: GameLog, worlds: int, horizon: int = HORIZON) -> Analysis:
             key = (f.turn, f.within)
             if key not in an.baseline:
                 an.baseline[key] = baseline(g, f.turn, f.within, d_worlds)
+            seen = (f.turn, f.within, f.actor)
+            if seen not in an.shown:
+                an.shown[seen] = shown_baseline(g, f.turn, f.within, d_worlds, f.actor)
     return an

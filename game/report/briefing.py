@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from game.model.conditions import Index, compile_one, describe
 from game.report.render import render
 from game.report.words import (
     date_text,
@@ -32,11 +33,9 @@ def _limits(scn: Scenario, opt: Option) -> str:
     if opt.available.stages:
         names = [s.name for s in scn.ladder if s.id in opt.available.stages]
         parts.append("only at " + ", ".join(in_sentence(n, scn) for n in names))
-    metrics = {m.id: m.name for m in scn.metrics}
+    ix = Index.of(scn)
     for cond in opt.available.conditions:
-        parts.append(
-            f"needs {metrics.get(cond.metric, cond.metric)} {cond.op.value} {cond.value:g}"
-        )
+        parts.append("needs " + describe(compile_one(cond, ix), scn))
     if opt.cooldown:
         parts.append(f"then not for {opt.cooldown} turn{'s' if opt.cooldown > 1 else ''}")
     if opt.max_uses:
@@ -58,7 +57,9 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
         raise UnknownActor(actor_id, [(a.id, a.name) for a in scn.actors])
     meta = scn.meta
     aims, want, avoid = outcome_goals(scn, actor)
-    others = [a for a in scn.actors if a.id != actor.id]
+    # the sides faced; scripted third parties act by rules, so they are named apart
+    others = [a for a in scn.actors if a.id != actor.id and a.script is None]
+    third = [a.name for a in scn.actors if a.id != actor.id and a.script is not None]
     own_private = [
         in_sentence(m.name, scn)
         for m in scn.metrics
@@ -83,10 +84,35 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
     ]
     as_of = as_of or meta.facts_as_of
     facts = fact_rows(loaded, facts_of_actor(scn, actor), known_by=as_of)
+    cards = []
+    for adv in actor.advisors:
+        a_aims, a_want, a_avoid = outcome_goals(scn, adv)
+        cards.append(
+            {
+                "name": adv.name,
+                "title": adv.title,
+                "stance": adv.stance,
+                "aims": a_aims,
+                "want": a_want,
+                "avoid": a_avoid,
+                "goals": [g.text for g in metric_goals(scn, adv)[:4]],
+            }
+        )
+    ladder = [
+        {"name": st.name, "description": st.description, "start": st.id == scn.initial_stage}
+        for st in scn.ladder
+    ]
+    forecast = [o.name for o in scn.outcomes if not o.at_turn_limit]
     return {
+        "cards": cards,
+        "ladder": ladder,
+        "forecast_outcomes": forecast,
+        "worksheet_turns": list(range(1, min(meta.turn_limit, 8) + 1)),
+        "glossary": GLOSSARY,
         "title": meta.title,
         "actor": actor,
         "others": [a.name for a in others],
+        "third": third,
         "summary": _paragraphs(meta.summary),
         "role": actor.role,
         "case": _paragraphs(actor.case),
@@ -108,6 +134,17 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
         "playable": actor.playable,
         "others_see": others_verb(len(scn.actors), "sees", "see"),
     }
+
+
+# Terms a student meets in the briefing and the game, in plain words.
+GLOSSARY = [
+    ("Escalation ladder", "the crisis's stages; moves and accidents move it"),
+    ("Escalation score", "−2 (steps down) to +28 (violent), Rivera et al. 2024"),
+    ("Hold course (DEFAULT)", "no new move; committed if the timer runs out"),
+    ("Covert move", "hidden from the other side unless exposed"),
+    ("Estimate ± margin", "your belief about a number the other side hides"),
+    ("CLAIM", "an interested party's assertion no one independent confirmed"),
+]
 
 
 def briefing_html(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> str:

@@ -191,6 +191,7 @@ def header(g: GameLog, an: Analysis | None = None) -> dict[str, Any]:
         "teams_recorded": bool(g.teams),
         "outcome": outcome,
         "over": s.over,
+        "times_up": bool(getattr(s, "times_up", False)),
         "turns": n,
         "turn_limit": s.turn_limit,
         "first_date": date_text(g.session.date_of(1)),
@@ -491,11 +492,22 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
         model = (
             scoring.normalise(model_probs(base, named, f.within), c.outcome_ids) if base else None
         )
+        view = an.shown.get((f.turn, f.within, f.actor))
+        seen = (
+            scoring.normalise(model_probs(view, named, f.within), c.outcome_ids) if view else None
+        )
         team = per_team.setdefault(
             f.team,
-            {"team": f.team, "actor": names[f.actor], "scores": [], "model": [], "pending": 0},
+            {
+                "team": f.team,
+                "actor": names[f.actor],
+                "scores": [],
+                "model": [],
+                "shown": [],
+                "pending": 0,
+            },
         )
-        bs = bm = None
+        bs = bm = bv = None
         if hit is None:
             team["pending"] += 1
         else:
@@ -505,6 +517,9 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
             if model is not None:
                 bm = scoring.brier(model, hit)
                 team["model"].append(bm)
+            if seen is not None:
+                bv = scoring.brier(seen, hit)
+                team["shown"].append(bv)
         rows.append(
             {
                 "turn": f.turn,
@@ -518,6 +533,7 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
                 "happened": onames.get(hit, hit) if hit else "window still open",
                 "brier": f"{bs:.3f}" if bs is not None else "—",
                 "model": f"{bm:.3f}" if bm is not None else "—",
+                "shown_model": f"{bv:.3f}" if bv is not None else "—",
                 "better": bs is not None and bm is not None and bs < bm,
             }
         )
@@ -525,6 +541,7 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
     for t in per_team.values():
         mb = scoring.mean(t["scores"])
         mm = scoring.mean(t["model"])
+        mv = scoring.mean(t["shown"])
         teams.append(
             {
                 "team": t["team"],
@@ -535,6 +552,8 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
                 "model": f"{mm:.3f}" if mm is not None else "—",
                 "brier_value": mb,
                 "beat_model": None if mb is None or mm is None else mb < mm,
+                "shown_model": f"{mv:.3f}" if mv is not None else "—",
+                "beat_shown_model": None if mb is None or mv is None else mb < mv,
             }
         )
     teams.sort(key=lambda t: (t["brier_value"] is None, t["brier_value"] or 0.0, t["team"]))
@@ -629,9 +648,22 @@ def group(g: GameLog, an: Analysis, index: int, prefix: str) -> dict[str, Any]:
 # --- several games (duplicate mode) ---------------------------------------------------------------
 
 
-def compare(games: Sequence[GameLog], groups: Sequence[dict]) -> dict:
+def compare(
+    games: Sequence[GameLog], groups: Sequence[dict], analyses: Sequence[Analysis] = ()
+) -> dict:
     if len(games) < 2:
         return {"several": False}
+    p_war = [list(an.p_war) for an in analyses] or [[] for _ in games]
+    # a what-if and its parent: the branch's log names the turn it left the parent's at
+    branches = [
+        {
+            "label": g.label,
+            "turn": int(g.log["parent"].get("turn", 0)),
+            "file": g.log["parent"].get("file", ""),
+        }
+        for g in games
+        if isinstance(g.log.get("parent"), dict)
+    ]
     first = games[0]
     scn = first.loaded.scenario
     same_seed = len({g.seed for g in games}) == 1
@@ -662,14 +694,17 @@ def compare(games: Sequence[GameLog], groups: Sequence[dict]) -> dict:
     grid = []
     for T in range(1, longest + 1):
         cells: list[list[str] | None] = []
-        for g in games:
+        odds_t: list[str] = []
+        for k, g in enumerate(games):
             if g.n_turns >= T:
                 mv = g.turns[T - 1]["moves"]
                 cells.append([_option(g, a, o).name for a, o in mv.items()])
             else:
                 cells.append(None)
+            pw = p_war[k]
+            odds_t.append(pct(pw[T - 1]) if len(pw) > T - 1 else "")
         present = [tuple(x) for x in cells if x is not None]
-        grid.append({"turn": T, "cells": cells, "same": len(set(present)) <= 1})
+        grid.append({"turn": T, "cells": cells, "same": len(set(present)) <= 1, "p_war": odds_t})
     rows = []
     for g, gr in zip(games, groups, strict=True):
         sp = gr["spread"]
@@ -703,6 +738,7 @@ def compare(games: Sequence[GameLog], groups: Sequence[dict]) -> dict:
     )
     return {
         "several": True,
+        "branches": branches,
         "same_seed": same_seed,
         "same_start": same_start,
         "seeds": sorted({g.seed for g in games}),
@@ -715,6 +751,86 @@ def compare(games: Sequence[GameLog], groups: Sequence[dict]) -> dict:
         "svg": svg,
         "actors": [names[a] for a in first.session.c.actor_ids],
     }
+
+
+# --- projector slides -----------------------------------------------------------------------------
+
+
+def slides(games: Sequence[GameLog], analyses: Sequence[Analysis]) -> list[dict[str, str]]:
+    """The debrief on a projector: one large chart a screen (drawn again in large type),
+    the class's endings across groups and, for a what-if, both timelines' odds."""
+    out: list[dict[str, str]] = []
+    several = len(games) > 1
+    with charts.projector():
+        if several:
+            scn = games[0].loaded.scenario
+            ids = [o.id for o in scn.outcomes]
+            names = [o.name for o in scn.outcomes] + ["Time's up / no ending yet"]
+            counts = [0] * (len(ids) + 1)
+            expected = [0.0] * (len(ids) + 1)
+            for g, an in zip(games, analyses, strict=True):
+                q = g.session.outcome if g.session.over else None
+                counts[ids.index(q) if q in ids else len(ids)] += 1
+                if an.spreads:
+                    for i, oid in enumerate([*ids, STILL_RUNNING]):
+                        expected[i] += an.spreads[0].share.get(oid, 0.0) / len(games)
+            out.append(
+                {
+                    "title": "Endings across the class",
+                    "svg": charts.endings_chart(names, counts, expected, len(games)),
+                    "note": "Bars: how many groups reached each ending. Diamonds: how many "
+                    "the model expected from each group's own choices.",
+                }
+            )
+            branched = [g for g in games if isinstance(g.log.get("parent"), dict)]
+            if branched:
+                turn = int(branched[0].log["parent"].get("turn", 0)) or None
+                series = [(g.label, list(an.p_war)) for g, an in zip(games, analyses, strict=True)]
+                out.append(
+                    {
+                        "title": "What if: the odds of war in each timeline",
+                        "svg": charts.timelines_chart(
+                            series,
+                            f"within {span_text(analyses[0].horizon, scn.meta.turn_days)}",
+                            turn,
+                        ),
+                        "note": "The same luck in every timeline; only the choices differ "
+                        "after the turn they went back to.",
+                    }
+                )
+        for g, an in zip(games, analyses, strict=True):
+            who = f" — {g.label}" if several else ""
+            o = odds(g, an)
+            if o.get("svg"):
+                out.append(
+                    {
+                        "title": f"The odds of war at each decision{who}",
+                        "svg": o["svg"],
+                        "note": "Black line: as played. Bars: each side's range over its "
+                        "options; markers: what it chose. Square-root scale: small odds get room.",
+                    }
+                )
+            sp = spread(g, an)
+            if sp.get("svg"):
+                out.append(
+                    {
+                        "title": f"Luck or judgment? The same choices in many worlds{who}",
+                        "svg": sp["svg"],
+                        "note": "Share of worlds ending each way: as played, holding course, "
+                        "and at random.",
+                    }
+                )
+            scn = g.loaded.scenario
+            out.append(
+                {
+                    "title": f"The escalation ladder, turn by turn{who}",
+                    "svg": charts.stage_chart(
+                        [st.name for st in scn.ladder], [(g.label, stage_path(g))], " "
+                    ),
+                    "note": "Where the crisis stood at the end of each turn.",
+                }
+            )
+    return out
 
 
 # --- the scenario's debrief material --------------------------------------------------------------

@@ -65,7 +65,47 @@ RC: dict[RcKeyType, Any] = {
     "lines.linewidth": 1.6,
 }
 
+# Projector slides: one chart a screen, 16:9, every label readable from the back of a
+# room (tick labels 15 pt, about 20 px when the chart fills a 1280 × 720 screen).
+BIG = 15 / 7.5  # the factor from the report's sizes to the projector's
+RC_BIG: dict[RcKeyType, Any] = {
+    **RC,
+    "font.size": 16,
+    "axes.titlesize": 18,
+    "axes.labelsize": 16,
+    "legend.fontsize": 15,
+    "xtick.labelsize": 15,
+    "ytick.labelsize": 15,
+    "lines.linewidth": 2.6,
+    "grid.linewidth": 1.0,
+}
+_mode = {"big": False}
 _counter = {"n": 0}
+
+
+class projector:
+    """``with projector():`` draws the charts for a projector (large type, 16:9)."""
+
+    def __enter__(self) -> None:
+        self._was = _mode["big"]
+        _mode["big"] = True
+
+    def __exit__(self, *exc: object) -> None:
+        _mode["big"] = self._was
+
+
+def _rc() -> dict[RcKeyType, Any]:
+    return RC_BIG if _mode["big"] else RC
+
+
+def _ms(size: float) -> float:
+    """A marker size or line width, scaled for the projector when drawing for it."""
+    return size * BIG if _mode["big"] else size
+
+
+def _fs(size: float) -> float:
+    """A font size given for the report, scaled for the projector when drawing for it."""
+    return max(15.0, size * BIG) if _mode["big"] else size
 
 
 def actor_colour(colour: str, index: int) -> str:
@@ -75,7 +115,9 @@ def actor_colour(colour: str, index: int) -> str:
 
 
 def figure(width: float, height: float) -> Figure:
-    with matplotlib.rc_context(RC):
+    if _mode["big"]:  # a screen: 16:9 whatever the report's shape
+        width, height = 12.0, 6.4
+    with matplotlib.rc_context(_rc()):
         fig = Figure(figsize=(width, height), layout="constrained")
         FigureCanvasSVG(fig)
     return fig
@@ -87,7 +129,7 @@ _REF = re.compile(r'(url\(#|href="#)([^)"]+)')
 
 def to_svg(fig: Figure, title: str, uid: str | None = None) -> str:
     """The figure as an ``<svg>`` element ready to sit inside HTML."""
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(_rc()):
         buf = io.StringIO()
         fig.savefig(
             buf,
@@ -136,7 +178,7 @@ def metric_chart(
     ([T, 5] quantiles for the end of turn T, row 0 unused) and each side's estimates
     of a value it could not see ((label, colour, marker, [(turn, estimate, error)]))."""
     fig = figure(3.55, 2.15)
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(_rc()):
         ax = fig.add_subplot()
         t = np.arange(len(true))
         if bands is not None and len(true) > 1:
@@ -148,7 +190,7 @@ def metric_chart(
             ax.fill_between(
                 tt, b[:, 1], b[:, 3], color="#0072B2", alpha=0.30, lw=0, label="25–75% band"
             )
-        ax.plot(t, true, color="#000000", marker="o", ms=2.8, lw=1.5, label="true value")
+        ax.plot(t, true, color="#000000", marker="o", ms=_ms(2.8), lw=1.5, label="true value")
         for k, (label, colour, marker, pts) in enumerate(estimates):
             if not pts:
                 continue
@@ -160,7 +202,7 @@ def metric_chart(
                 ys,
                 yerr=es,
                 fmt=marker,
-                ms=3.2,
+                ms=_ms(3.2),
                 mfc="white",
                 color=colour,
                 elinewidth=0.8,
@@ -201,7 +243,7 @@ def odds_chart(
     """P(war within the horizon) as played, with each side's range over its options
     ((name, colour, [(turn, lowest, highest, chosen)])) and the turning points."""
     fig = figure(7.2, 3.2)
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(_rc()):
         ax = fig.add_subplot()
         t = np.arange(1, len(p_war) + 1)
         highs = [p[2] for _n, _c, pts in actors for p in pts] + list(p_war)
@@ -216,13 +258,13 @@ def odds_chart(
             lo = np.asarray([p[1] for p in pts]) * 100
             hi = np.asarray([p[2] for p in pts]) * 100
             ch = np.asarray([p[3] for p in pts]) * 100
-            ax.vlines(xs, lo, hi, color=colour, lw=3.2, alpha=0.5)
+            ax.vlines(xs, lo, hi, color=colour, lw=_ms(3.2), alpha=0.5)
             ax.plot(
                 xs,
                 ch,
                 ls="",
                 marker=MARKERS[k + 1],
-                ms=4.5,
+                ms=_ms(4.5),
                 mfc="white",
                 mec=colour,
                 mew=1.4,
@@ -230,13 +272,13 @@ def odds_chart(
             )
         ax.plot(t, np.asarray(p_war) * 100, color="#000000", lw=1.3, label="as played")
         if end is not None:
-            ax.plot([end[0]], [end[1] * 100], ls="", marker="*", ms=10, color="#000000")
+            ax.plot([end[0]], [end[1] * 100], ls="", marker="*", ms=_ms(10), color="#000000")
             ax.annotate(
                 end[2],
                 (end[0], end[1] * 100),
                 textcoords="offset points",
                 xytext=(0, 8),
-                fontsize=7,
+                fontsize=_fs(7),
                 ha="center",
             )
         for turn, before, after in turning:
@@ -252,12 +294,12 @@ def odds_chart(
                 textcoords="offset points",
                 xytext=(0, 5),
                 ha="center",
-                fontsize=7.5,
+                fontsize=_fs(7.5),
                 color="#D55E00",
                 fontweight="bold",
             )
         ax.set_xlim(0.4, len(p_war) + (1.6 if end else 0.6))
-        ax.set_ylabel(f"P(war {horizon_text}), %")
+        ax.set_ylabel(f"P(war {horizon_text}), % (square-root scale)")
         ax.set_xlabel("turn (decision)")
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         fig.legend(loc="outside upper center", ncols=min(3, len(actors) + 1))
@@ -272,7 +314,7 @@ def spread_chart(
     """Grouped horizontal bars: the share of worlds ending in each outcome per plan."""
     k = len(outcomes)
     fig = figure(7.2, 0.9 + 0.2 * k * max(1, len(plans)))
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(_rc()):
         ax = fig.add_subplot()
         h = 0.8 / max(len(plans), 1)
         y = np.arange(k)
@@ -296,7 +338,7 @@ def spread_chart(
                         (b.get_width(), b.get_y() + b.get_height() / 2),
                         textcoords="offset points",
                         xytext=(3, -3),
-                        fontsize=7,
+                        fontsize=_fs(7),
                     )
         labels = list(outcomes)
         if actual is not None:
@@ -319,7 +361,7 @@ def stage_chart(
 ) -> str:
     """Stage index at the start (0) and the end of each turn, one line per game."""
     fig = figure(7.2, 0.9 + 0.32 * len(stage_names))
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(_rc()):
         ax = fig.add_subplot()
         n = len(paths)
         for k, (label, path) in enumerate(paths):
@@ -331,7 +373,7 @@ def stage_chart(
                 color=SERIES[k % len(SERIES)] if n > 1 else "#000000",
                 ls=LINESTYLES[k % len(LINESTYLES)],
                 marker=MARKERS[k % len(MARKERS)],
-                ms=3.5,
+                ms=_ms(3.5),
                 label=label,
             )
         ax.set_yticks(range(len(stage_names)), stage_names)
@@ -349,7 +391,7 @@ def stage_chart(
 def calibration_chart(series: Sequence[tuple[str, Sequence[tuple[float, float, int]]]]) -> str:
     """Reliability diagram: per team, (mean forecast, observed frequency, n) per bin."""
     fig = figure(5.4, 3.4)
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(_rc()):
         ax = fig.add_subplot()
         ax.plot([0, 100], [0, 100], color="#999999", lw=1, ls=":", label="perfectly calibrated")
         for k, (label, pts) in enumerate(series):
@@ -366,3 +408,74 @@ def calibration_chart(series: Sequence[tuple[str, Sequence[tuple[float, float, i
         ax.set_aspect("equal")
         fig.legend(loc="outside right upper")
     return to_svg(fig, "Calibration of the teams' forecasts")
+
+
+def endings_chart(
+    outcomes: Sequence[str],
+    counts: Sequence[int],
+    expected: Sequence[float],
+    n_games: int,
+) -> str:
+    """The class's endings: how many groups reached each ending (bars), beside how many
+    the model expected from their own choices (the mean of their as-played spreads)."""
+    k = len(outcomes)
+    fig = figure(7.2, 0.9 + 0.32 * k)
+    with matplotlib.rc_context(_rc()):
+        ax = fig.add_subplot()
+        y = np.arange(k)
+        ax.barh(y, counts, height=0.6, color="#0072B2", label="groups that ended so")
+        ax.plot(
+            np.asarray(expected) * n_games,
+            y,
+            ls="",
+            marker="D",
+            ms=_ms(5),
+            mfc="white",
+            mec="#D55E00",
+            mew=2,
+            label="expected from their choices",
+        )
+        ax.set_yticks(y, list(outcomes))
+        ax.invert_yaxis()
+        ax.set_xlabel(f"groups (of {n_games})")
+        ax.set_xlim(0, max(n_games, 1))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        ax.grid(axis="y", visible=False)
+        fig.legend(loc="outside upper center", ncols=2)
+    return to_svg(fig, "Endings across the class")
+
+
+def timelines_chart(
+    series: Sequence[tuple[str, Sequence[float]]], horizon_text: str, branch_turn: int | None
+) -> str:
+    """What if: the odds of war at each decision of two (or more) timelines on one axis,
+    the turn where a branch left its parent marked."""
+    fig = figure(7.2, 3.2)
+    with matplotlib.rc_context(_rc()):
+        ax = fig.add_subplot()
+        top = max((max(v, default=0.0) for _l, v in series), default=0.0) * 100 * 1.15
+        _sqrt_axis(ax, min(100.0, max(10.0, top)))
+        for k, (label, p_war) in enumerate(series):
+            t = np.arange(1, len(p_war) + 1)
+            ax.plot(
+                t,
+                np.asarray(p_war) * 100,
+                color=SERIES[k % len(SERIES)],
+                ls=LINESTYLES[k % len(LINESTYLES)],
+                marker=MARKERS[k % len(MARKERS)],
+                label=label,
+            )
+        if branch_turn:
+            ax.axvline(branch_turn, color="#555555", ls=":", lw=1.2)
+            ax.annotate(
+                f"went back to turn {branch_turn}",
+                (branch_turn, 0),
+                textcoords="offset points",
+                xytext=(4, 4),
+                fontsize=_fs(7.5),
+            )
+        ax.set_ylabel(f"P(war {horizon_text}), % (square-root scale)")
+        ax.set_xlabel("turn (decision)")
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        fig.legend(loc="outside upper center", ncols=min(3, len(series)))
+    return to_svg(fig, "What if: the odds of war in each timeline")

@@ -43,12 +43,22 @@ def report(args: argparse.Namespace) -> int:
         if not quiet:
             print(msg, file=sys.stderr)
 
+    roster = None
+    if getattr(args, "roster", None):
+        from game.report.export import read_roster
+
+        try:
+            roster = read_roster(args.roster)
+        except (OSError, ValueError) as e:
+            _err(str(e))
+            return 1
     try:
         rep = build_report(
             list(args.logs),
             worlds=worlds,
             progress=progress,
             scenario=getattr(args, "scenario", None),
+            roster=roster,
         )
     except SaveError as e:
         _err(str(e))
@@ -60,7 +70,8 @@ def report(args: argparse.Namespace) -> int:
         out = write(rep, args.output or "report.html")
         written = [out]
         if getattr(args, "csv", None):
-            written += write_csv(args.csv, rep.tables, rep.games)
+            bom = not getattr(args, "no_bom", False)
+            written += write_csv(args.csv, rep.tables, rep.games, bom=bom)
         if getattr(args, "json", None):
             written.append(write_json(args.json, rep.tables, rep.games, rep.analyses))
     except OSError as e:

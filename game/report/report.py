@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,9 @@ def load_logs(paths: Sequence[str | Path], scenario: str | Path | None = None) -
     for i, g in enumerate(games, start=1):
         teams = ", ".join(t.name for t in g.teams)
         g.label = f"Group {i}" + (f" ({teams})" if teams else "") if several else "The game"
+        parent = g.log.get("parent")
+        if several and isinstance(parent, dict):  # a what-if names where it left its parent
+            g.label = f"What if, from turn {parent.get('turn')}" + (f" ({teams})" if teams else "")
     return games
 
 
@@ -64,7 +67,10 @@ def build_report(
     worlds: int = 10_000,
     progress: Callable[[str], None] | None = None,
     scenario: str | Path | None = None,
+    roster: Mapping[str, Sequence[str]] | None = None,
 ) -> Report:
+    """The report of the saved games at ``paths``; ``roster`` (team -> student names)
+    gives the gradebook a row per student."""
     games = load_logs(paths, scenario)
     charts.reset_ids()
     analyses = []
@@ -103,11 +109,12 @@ def build_report(
         other_sides=other_sides(n_actors),
         every_side=every_side(n_actors),
         others_moves="the other side's move" if n_actors <= 2 else "the other sides' moves",
-        compare=build.compare(games, groups),
+        compare=build.compare(games, groups, analyses),
+        slides=build.slides(games, analyses),
         debrief=build.debrief(g0),
         persistence=persistence,
     )
-    return Report(games, analyses, html, export.tables(games, analyses))
+    return Report(games, analyses, html, export.tables(games, analyses, roster))
 
 
 def write(report: Report, output: str | Path) -> Path:

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from game.scenario import Loaded
-from game.scenario.schema import Actor, Basis, OutcomeKind, Scenario
+from game.scenario.schema import Actor, Advisor, Basis, OutcomeKind, Scenario
 from game.words import in_sentence
 
 STATUS_NAMES = {
@@ -72,8 +72,9 @@ def _importance(w: float, top: float) -> str:
     return "high" if r >= 0.75 else "medium" if r >= 0.4 else "low"
 
 
-def metric_goals(scn: Scenario, actor: Actor) -> list[Goal]:
-    """Each weighted metric as a goal in words, most important first."""
+def metric_goals(scn: Scenario, actor: Actor | Advisor) -> list[Goal]:
+    """Each weighted metric as a goal in words, most important first (a side's, or an
+    advisor's: their objectives have the same shape)."""
     names = {m.id: m.name for m in scn.metrics}
     weights = actor.objectives.metrics
     top = max((abs(w) for w in weights.values()), default=0.0)
@@ -87,7 +88,7 @@ def metric_goals(scn: Scenario, actor: Actor) -> list[Goal]:
     return out
 
 
-def outcome_goals(scn: Scenario, actor: Actor) -> tuple[list[str], list[str], list[str]]:
+def outcome_goals(scn: Scenario, actor: Actor | Advisor) -> tuple[list[str], list[str], list[str]]:
     """(headline aims such as "Avoid war", endings wanted best first, endings to avoid worst
     first), from the actor's outcome utilities."""
     util = actor.objectives.outcomes
@@ -95,9 +96,13 @@ def outcome_goals(scn: Scenario, actor: Actor) -> tuple[list[str], list[str], li
     want = sorted((q for q, u in util.items() if u > 0), key=lambda q: (-util[q], q))
     avoid = sorted((q for q, u in util.items() if u < 0), key=lambda q: (util[q], q))
     aims = []
-    wars = [q for q in avoid if by_id[q].kind == OutcomeKind.war]
-    if wars:
-        aims.append("Avoid war")
+    # the headline names the side's own worst ending: "Avoid war" only when its ranking
+    # puts no other ending below war (a side that fears a change of government more
+    # than war is told so, not given a peace aim it does not hold)
+    if avoid:
+        worst = by_id[avoid[0]]
+        name = "war" if worst.kind == OutcomeKind.war else in_sentence(worst.name, scn)
+        aims.append(f"Avoid {name}")
     if want:
         aims.append(f"Aim for {in_sentence(by_id[want[0]].name, scn)}")
     return (

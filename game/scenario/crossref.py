@@ -14,6 +14,8 @@ from typing import Any
 from game.scenario.schema import (
     MAX_LOGIT,
     RANGE_MULTIPLE,
+    AllCondition,
+    AnyCondition,
     Basis,
     Calibration,
     Chance,
@@ -21,7 +23,12 @@ from game.scenario.schema import (
     Condition,
     Driver,
     Effect,
+    HeldCondition,
+    MoveCondition,
+    MoveWhen,
+    NotCondition,
     Scenario,
+    StageCondition,
     Statistic,
 )
 
@@ -110,27 +117,74 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
             if sid not in stages:
                 yield (*path, i), _unknown("stage", sid, stages), "error"
 
-    def conditions(path: tuple[Any, ...], conds: list[Condition]) -> Iterator[Finding]:
+    def conditions(
+        path: tuple[Any, ...], conds: list[Any], before_moves: bool = False
+    ) -> Iterator[Finding]:
         for i, c in enumerate(conds):
+            yield from condition((*path, i), c, before_moves)
+
+    def condition(path: tuple[Any, ...], c: Any, before_moves: bool = False) -> Iterator[Finding]:
+        """One condition item, recursively. ``before_moves``: it is read before this
+        turn's moves are made (option availability), so ``this_turn`` means nothing."""
+        if isinstance(c, Condition):
             if c.metric not in metrics:
-                yield (*path, i, "metric"), _unknown("metric", c.metric, metrics), "error"
-                continue
+                yield (*path, "metric"), _unknown("metric", c.metric, metrics), "error"
+                return
             lo, hi = metrics[c.metric].range
             span = RANGE_MULTIPLE * (hi - lo)
             if not lo - span <= c.value <= hi + span:
                 yield (
-                    (*path, i, "value"),
+                    (*path, "value"),
                     f"threshold {c.value:g} is far outside {c.metric!r}'s range [{lo:g}, {hi:g}]",
                     "error",
                 )
-                continue
+                return
             if not _condition_possible(c, lo, hi):
                 yield (
-                    (*path, i, "value"),
+                    (*path, "value"),
                     f"'{c.metric} {c.op.value} {c.value:g}' can never hold"
                     f" in its range [{lo:g}, {hi:g}]",
                     "error",
                 )
+        elif isinstance(c, AllCondition | AnyCondition):
+            key = "all" if isinstance(c, AllCondition) else "any"
+            items = c.all if isinstance(c, AllCondition) else c.any
+            for j, item in enumerate(items):
+                yield from condition((*path, key, j), item, before_moves)
+        elif isinstance(c, NotCondition):
+            yield from condition((*path, "not"), c.not_, before_moves)
+        elif isinstance(c, HeldCondition):
+            yield from condition((*path, "held", "condition"), c.held.condition, before_moves)
+        elif isinstance(c, StageCondition):
+            t = c.stage
+            yield from stage_refs((*path, "stage", "one_of"), t.one_of)
+            for key in ("at_least", "at_most"):
+                sid = getattr(t, key)
+                if sid is not None and sid not in stages:
+                    yield (*path, "stage", key), _unknown("stage", sid, stages), "error"
+        elif isinstance(c, MoveCondition):
+            m = c.move
+            if m.actor not in actors:
+                yield (*path, "move", "actor"), _unknown("actor", m.actor, actors), "error"
+                return
+            for j, oid in enumerate(m.options):
+                if oid not in options[m.actor]:
+                    yield (
+                        (*path, "move", "options", j),
+                        _unknown(f"option of {m.actor}", oid, options[m.actor]),
+                        "error",
+                    )
+            if before_moves and m.when is MoveWhen.this_turn:
+                yield (
+                    (*path, "move", "when"),
+                    "this_turn cannot be known here (it is read before the moves are made); "
+                    "use last_turn or ever",
+                    "error",
+                )
+
+    def stage_ref(path: tuple[Any, ...], sid: str | None) -> Iterator[Finding]:
+        if sid is not None and sid not in stages:
+            yield path, _unknown("stage", sid, stages), "error"
 
     def chance(path: tuple[Any, ...], ch: Chance) -> Iterator[Finding]:
         for mid, v in ch.slope.items():
@@ -180,6 +234,20 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         yield from basis(p, m.basis, f"metric {m.id!r}")
         if m.owner is not None and m.owner not in actors:
             yield (*p, "owner"), _unknown("actor", m.owner, actors), "error"
+        for j, aid in enumerate(m.visible_to):
+            if aid not in actors:
+                yield (*p, "visible_to", j), _unknown("actor", aid, actors), "error"
+        if m.public_when is not None:
+            yield from condition((*p, "public_when"), m.public_when, before_moves=True)
+    if scn.stage_visibility is not None:
+        p = ("stage_visibility",)
+        for j, aid in enumerate(scn.stage_visibility.visible_to):
+            if aid not in actors:
+                yield (*p, "visible_to", j), _unknown("actor", aid, actors), "error"
+        if scn.stage_visibility.public_when is not None:
+            yield from condition(
+                (*p, "public_when"), scn.stage_visibility.public_when, before_moves=True
+            )
 
     # Actors and their options
     for i, a in enumerate(scn.actors):
@@ -214,11 +282,16 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
             yield from basis(q, o.basis, f"option {a.id}.{o.id}")
             yield from effects((*q, "effects"), o.effects)
             yield from stage_refs((*q, "available", "stages"), o.available.stages)
-            yield from conditions((*q, "available", "conditions"), o.available.conditions)
+            yield from conditions(
+                (*q, "available", "conditions"), o.available.conditions, before_moves=True
+            )
             yield from _dupes(o.branches, (*q, "branches"), "branch")
             for k, br in enumerate(o.branches):
                 yield from chance((*q, "branches", k, "chance"), br.chance)
                 yield from effects((*q, "branches", k, "effects"), br.effects)
+                yield from stage_ref((*q, "branches", k, "stage_to"), br.stage_to)
+                if br.condition is not None:
+                    yield from condition((*q, "branches", k, "condition"), br.condition)
                 if br.exposes and not o.covert:
                     yield (
                         (*q, "branches", k, "exposes"),
@@ -234,6 +307,39 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                     )
             if o.max_uses is not None and o.id == a.hold_option:
                 yield (*q, "max_uses"), "the hold-course option cannot have a use limit", "error"
+            if o.window is not None and o.id == a.hold_option:
+                yield (*q, "window"), "the hold-course option cannot have a use limit", "error"
+            if o.private_to is not None:
+                if o.private_to not in actors:
+                    yield (*q, "private_to"), _unknown("actor", o.private_to, actors), "error"
+                elif o.private_to == a.id:
+                    yield (
+                        (*q, "private_to"),
+                        "a private move is addressed to another actor",
+                        "error",
+                    )
+        for oid in a.ai.bias:
+            if oid not in options[a.id]:
+                yield (*p, "ai", "bias", oid), _unknown("option", oid, options[a.id]), "error"
+        if a.script is not None:
+            sp = (*p, "script")
+            for k, rule in enumerate(a.script.rules):
+                if rule.option not in options[a.id]:
+                    yield (
+                        (*sp, "rules", k, "option"),
+                        _unknown("option", rule.option, options[a.id]),
+                        "error",
+                    )
+                yield from conditions((*sp, "rules", k, "when"), rule.when, before_moves=True)
+            if a.script.otherwise not in options[a.id]:
+                yield (
+                    (*sp, "otherwise"),
+                    _unknown("option", a.script.otherwise, options[a.id]),
+                    "error",
+                )
+
+    if sum(a.playable for a in scn.actors) < 1:
+        yield ("actors",), "no actor is playable", "error"
 
     # Interactions
     for i, it in enumerate(scn.interactions):
@@ -241,6 +347,8 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         yield from basis(p, it.basis, f"interaction {it.id!r}")
         yield from moves((*p, "when"), it.when)
         yield from effects((*p, "effects"), it.effects)
+        if it.chance is not None:
+            yield from chance((*p, "chance"), it.chance)
 
     # Dynamics and fog
     for i, c in enumerate(scn.dynamics.coupling):
@@ -275,6 +383,14 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         yield from conditions((*p, "when", "conditions"), e.when.conditions)
         yield from moves((*p, "when", "moves"), e.when.moves)
         yield from effects((*p, "effects"), e.effects)
+        yield from stage_ref((*p, "stage_to"), e.stage_to)
+        for j, mod in enumerate(e.modifiers):
+            if mod.event not in events:
+                yield (*p, "modifiers", j, "event"), _unknown("event", mod.event, events), "error"
+        for j, link in enumerate(e.then):
+            if link.event not in events:
+                yield (*p, "then", j, "event"), _unknown("event", link.event, events), "error"
+            yield from chance((*p, "then", j, "chance"), link.chance)
 
     # Ladder
     if scn.initial_stage not in stages:
@@ -284,6 +400,8 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         yield from basis(p, s.basis, f"stage {s.id!r}")
         yield from chance((*p, "up"), s.up)
         yield from chance((*p, "down"), s.down)
+        yield from conditions((*p, "up_when"), s.up_when)
+        yield from conditions((*p, "down_when"), s.down_when)
     yield from _ladder(scn, stages)
 
     # Outcomes
@@ -326,6 +444,11 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         p = ("injects", i)
         if inj.event is not None and inj.event not in events:
             yield (*p, "event"), _unknown("event", inj.event, events), "error"
+        for j, mod in enumerate(inj.modifiers):
+            if mod.event not in events:
+                yield (*p, "modifiers", j, "event"), _unknown("event", mod.event, events), "error"
+        if inj.to is not None and inj.to not in actors:
+            yield (*p, "to"), _unknown("actor", inj.to, actors), "error"
         yield from effects((*p, "effects"), inj.effects)
         if inj.turn > scn.meta.turn_limit:
             yield (*p, "turn"), f"turn {inj.turn} is after the turn limit", "error"
@@ -356,6 +479,11 @@ def _reachable_stages(scn: Scenario, stages: list[str]) -> set[str]:
     ups = max((e.stage_change for e in scn.events), default=0)
     downs = min((e.stage_change for e in scn.events), default=0)
     seen = {stages.index(scn.initial_stage)}
+    # an absolute stage change reaches its stage from anywhere
+    targets = [e.stage_to for e in scn.events] + [
+        br.stage_to for a in scn.actors for o in a.options for br in o.branches
+    ]
+    seen |= {stages.index(s) for s in targets if s in stages}
     todo = list(seen)
     while todo:
         i = todo.pop()
@@ -376,7 +504,9 @@ def _reachable_stages(scn: Scenario, stages: list[str]) -> set[str]:
 def _ladder(scn: Scenario, stages: list[str]) -> Iterator[Finding]:
     reachable = _reachable_stages(scn, stages)
     ending = {s for o in scn.outcomes if o.trigger for s in o.trigger.stages}
-    moving_events = any(e.stage_change != 0 for e in scn.events)
+    moving_events = any(e.stage_change != 0 or e.stage_to for e in scn.events) or any(
+        br.stage_to for a in scn.actors for o in a.options for br in o.branches
+    )
     for i, s in enumerate(scn.ladder):
         if s.id not in reachable:
             yield ("ladder", i), f"stage {s.id!r} can never be reached", "error"

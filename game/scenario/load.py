@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from game.scenario import crossref
 from game.scenario.errors import BrinkError
-from game.scenario.schema import FactSheet, Scenario
+from game.scenario.schema import COND_KEYS, FactSheet, Scenario
 from game.scenario.yamlsafe import (
     Located,
     Path_,
@@ -211,6 +211,18 @@ def _pydantic_message(err: Mapping[str, Any], root: type[BaseModel] = Scenario) 
     return msg
 
 
+def _without_tags(path: Path_) -> Path_:
+    """A condition's form (its tag: metric, all, turn, ...) appears in a pydantic error's
+    location before the field of the same name; the file has it once."""
+    out: list[Any] = []
+    for i, p in enumerate(path):
+        nxt = path[i + 1] if i + 1 < len(path) else None
+        if p in COND_KEYS and (nxt == p or (p == "metric" and nxt in ("op", "value"))):
+            continue
+        out.append(p)
+    return tuple(out)
+
+
 def _under(path: Path_, dropped: set[Path_]) -> bool:
     return any(path[: len(d)] == d for d in dropped)
 
@@ -262,7 +274,7 @@ def _validation_problems(
 ) -> list[Problem]:
     out = []
     for err in e.errors():
-        path_ = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+        path_ = _without_tags(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
         if _under(path_, loc.dropped):
             continue  # already reported by the YAML reader
         m = loc.mark_for(path_)

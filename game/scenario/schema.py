@@ -15,9 +15,11 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
     Strict,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -86,6 +88,13 @@ class Basis(_Model):
     assumption: str | None = Field(
         default=None, description="The assumption in words, where facts are silent."
     )
+    tuning: str | None = Field(
+        default=None,
+        description=(
+            "A designer's balance note (how and why a number was tuned): kept for maintainers "
+            "and the teacher's notes, never shown to players as part of the basis."
+        ),
+    )
 
     @model_validator(mode="after")
     def _not_empty(self) -> Basis:
@@ -113,6 +122,161 @@ class Condition(_Model):
     metric: Id = Field(description="Metric id.")
     op: Comparison = Field(description="Comparison: <, <=, > or >=.")
     value: Num = Field(description="Threshold in the metric's own units.")
+
+
+# --------------------------------------------------------------------------------------
+# Conditions (format v2): one language wherever a condition is allowed. A list of
+# conditions holds when every item holds; an item is a metric comparison (above) or
+# one of the forms below, told apart by its one key.
+
+
+class Bounds(_Model):
+    """A closed range of whole numbers; either end may be left open."""
+
+    at_least: Int | None = Field(default=None, ge=0, le=200, description="Lowest value that holds.")
+    at_most: Int | None = Field(default=None, ge=0, le=200, description="Highest value that holds.")
+
+    @model_validator(mode="after")
+    def _one_end(self) -> Bounds:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("give at_least, at_most or both")
+        lo, hi = self.at_least, self.at_most
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"at_least ({lo}) is above at_most ({hi})")
+        return self
+
+
+class TurnCondition(_Model):
+    """The number of the turn being played (1 is the first turn)."""
+
+    turn: Bounds
+
+
+class StageTest(_Model):
+    one_of: list[Id] = Field(default_factory=list, description="Holds at any of these stages.")
+    at_least: Id | None = Field(default=None, description="Holds at this stage or above.")
+    at_most: Id | None = Field(default=None, description="Holds at this stage or below.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_id(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"one_of": [data]}
+        return data
+
+    @model_validator(mode="after")
+    def _something(self) -> StageTest:
+        if not self.one_of and self.at_least is None and self.at_most is None:
+            raise ValueError("give one_of, at_least or at_most")
+        return self
+
+
+class StageCondition(_Model):
+    """The ladder stage (absolute, by id); a bare id means exactly that stage."""
+
+    stage: StageTest
+
+
+class MoveWhen(StrEnum):
+    this_turn = "this_turn"
+    last_turn = "last_turn"
+    ever = "ever"
+
+
+class MoveTest(_Model):
+    actor: Id = Field(description="Whose moves.")
+    options: list[Id] = Field(min_length=1, description="Any of these options counts.")
+    when: MoveWhen = Field(
+        default=MoveWhen.ever,
+        description="this_turn, last_turn (the turn before the one being played) or ever "
+        "(this turn's move included once it is made).",
+    )
+    at_least: Int = Field(
+        default=1, ge=0, le=200, description="Times chosen, at least (ever only)."
+    )
+    at_most: Int | None = Field(
+        default=None, ge=0, le=200, description="Times chosen, at most (ever only)."
+    )
+
+    @model_validator(mode="after")
+    def _counts(self) -> MoveTest:
+        counted = self.at_least != 1 or self.at_most is not None
+        if counted and self.when is not MoveWhen.ever:
+            raise ValueError("at_least and at_most count moves: use them with when: ever")
+        if self.at_most is not None and self.at_most < self.at_least:
+            raise ValueError(f"at_most ({self.at_most}) is below at_least ({self.at_least})")
+        return self
+
+
+class MoveCondition(_Model):
+    """Moves: by whom, when, and how many times."""
+
+    move: MoveTest
+
+
+class HeldTest(_Model):
+    turns: Int = Field(ge=1, le=200, description="Consecutive turns (this one included).")
+    condition: CondItem = Field(description="The condition that must have held.")
+
+
+class HeldCondition(_Model):
+    """A condition that has held at the end of each of the last K turns."""
+
+    held: HeldTest
+
+
+class AllCondition(_Model):
+    all: list[CondItem] = Field(min_length=1, description="Holds when every item holds.")
+
+
+class AnyCondition(_Model):
+    any: list[CondItem] = Field(min_length=1, description="Holds when at least one item holds.")
+
+
+class NotCondition(_Model):
+    model_config = ConfigDict(populate_by_name=True)
+    not_: CondItem = Field(alias="not", description="Holds when the item does not.")
+
+
+COND_KEYS = ("metric", "all", "any", "not", "turn", "stage", "move", "held")
+
+
+def _cond_tag(v: Any) -> str | None:
+    """The form of a condition: the first of its keys that names one."""
+    if isinstance(v, dict):
+        for k in COND_KEYS:
+            if k in v:
+                return k
+        return None
+    tags: dict[type, str] = {
+        Condition: "metric",
+        AllCondition: "all",
+        AnyCondition: "any",
+        NotCondition: "not",
+        TurnCondition: "turn",
+        StageCondition: "stage",
+        MoveCondition: "move",
+        HeldCondition: "held",
+    }
+    return tags.get(type(v))
+
+
+CondItem = Annotated[
+    Annotated[Condition, Tag("metric")]
+    | Annotated[AllCondition, Tag("all")]
+    | Annotated[AnyCondition, Tag("any")]
+    | Annotated[NotCondition, Tag("not")]
+    | Annotated[TurnCondition, Tag("turn")]
+    | Annotated[StageCondition, Tag("stage")]
+    | Annotated[MoveCondition, Tag("move")]
+    | Annotated[HeldCondition, Tag("held")],
+    Discriminator(
+        _cond_tag,
+        custom_error_type="condition_form",
+        custom_error_message="a condition needs one of the keys: " + ", ".join(COND_KEYS),
+    ),
+]
+Conditions = list[CondItem]
 
 
 class Chance(_Model):
@@ -169,6 +333,8 @@ Effects = dict[Id, Effect]
 class Visibility(StrEnum):
     public = "public"
     private = "private"
+    hidden = "hidden"
+    actors = "actors"
 
 
 class InitialValue(_Model):
@@ -194,8 +360,19 @@ class Metric(_Sourced):
     initial: InitialValue
     visibility: Visibility = Field(
         default=Visibility.public,
-        description="public: everyone sees the true value; private: only the owner does.",
+        description="public: everyone sees the true value; private: only the owner does "
+        "(the others see an estimate); hidden: no player sees it (engine-only state such as "
+        "a flag or a timer); actors: only the actors in visible_to see it.",
     )
+    visible_to: list[Id] = Field(
+        default_factory=list, description="With visibility: actors, the actors who see it."
+    )
+    public_when: CondItem | None = Field(
+        default=None,
+        description="Once this condition holds (checked at the end of each turn), the "
+        "metric is public for the rest of the game.",
+    )
+    trend: Num = Field(default=0.0, description="A constant change per turn, added with the drift.")
     owner: Id | None = Field(
         default=None, description="Actor who sees a private metric exactly (required if private)."
     )
@@ -264,6 +441,10 @@ class Metric(_Sourced):
     def _check(self) -> Metric:
         if self.visibility is Visibility.private and self.owner is None:
             raise ValueError("a private metric needs an owner")
+        if self.visibility is Visibility.actors and not self.visible_to:
+            raise ValueError("visibility: actors needs a visible_to list")
+        if self.visible_to and self.visibility is not Visibility.actors:
+            raise ValueError("visible_to goes with visibility: actors")
         return self
 
 
@@ -287,8 +468,8 @@ class Availability(_Model):
     stages: list[Id] = Field(
         default_factory=list, description="Stages where the option may be chosen (empty: all)."
     )
-    conditions: list[Condition] = Field(
-        default_factory=list, description="Metric tests that must all hold."
+    conditions: Conditions = Field(
+        default_factory=list, description="Conditions that must all hold."
     )
 
 
@@ -303,6 +484,25 @@ class Branch(_Model):
         default=False, description="A covert option becomes public news when this branch happens."
     )
     headline: str | None = Field(default=None, description="Wire headline when it happens.")
+    condition: CondItem | None = Field(
+        default=None,
+        description="The branch can happen only when this holds (at the start of the turn, "
+        "this turn's moves counting as made).",
+    )
+    stage_to: Id | None = Field(
+        default=None, description="Set the ladder to this stage when the branch happens."
+    )
+
+
+class UseWindow(_Model):
+    uses: Int = Field(ge=1, le=200, description="Uses allowed …")
+    turns: Int = Field(ge=1, le=200, description="… in any run of this many consecutive turns.")
+
+    @model_validator(mode="after")
+    def _fits(self) -> UseWindow:
+        if self.uses >= self.turns:
+            raise ValueError(f"{self.uses} uses in {self.turns} turns is no limit (one per turn)")
+        return self
 
 
 class Option(_Sourced):
@@ -328,6 +528,14 @@ class Option(_Sourced):
     )
     covert: Flag = Field(
         default=False, description="Hidden from the other side's news unless a branch exposes it."
+    )
+    private_to: Id | None = Field(
+        default=None,
+        description="A private move (a back-channel message): only this actor and the mover "
+        "see it; to everyone else it looks like holding course.",
+    )
+    window: UseWindow | None = Field(
+        default=None, description="At most this many uses in any run of this many turns."
     )
     headline: str = Field(
         description="Neutral wire headline when the move is public. {actor} is the actor's name."
@@ -358,6 +566,11 @@ class AIPersonality(_Model):
         le=1.0,
         description="0: judges an option by its bad tail (10th percentile); 1: by its mean.",
     )
+    bias: dict[Id, Utility] = Field(
+        default_factory=dict,
+        description="Option id -> points added to that option's score before the softmax "
+        "(a leaning the objectives do not capture).",
+    )
 
 
 class Advisor(_Model):
@@ -366,6 +579,21 @@ class Advisor(_Model):
     title: str = Field(description="Role shown under the name, e.g. 'National Security Adviser'.")
     stance: str = Field(description="Short stance label, e.g. hawk or dove.")
     objectives: Objectives
+
+
+class ScriptRule(_Model):
+    when: Conditions = Field(min_length=1, description="Conditions that must all hold.")
+    option: Id = Field(description="The option played when they do.")
+
+
+class Script(_Model):
+    """How a scripted (non-playable) actor moves: the first rule whose conditions hold
+    and whose option is available wins; otherwise ``otherwise``."""
+
+    rules: list[ScriptRule] = Field(default_factory=list)
+    otherwise: Id = Field(
+        description="The option when no rule applies (hold course if it is not available)."
+    )
 
 
 class Actor(_Sourced):
@@ -387,6 +615,24 @@ class Actor(_Sourced):
     )
     advisors: list[Advisor] = Field(default_factory=list)
     options: list[Option] = Field(min_length=1)
+    script: Script | None = Field(
+        default=None,
+        description="A scripted third party: it moves by these rules, never by a player or "
+        "the computer's forecast (playable is then false).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scripted_not_playable(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("script") is not None and "playable" not in data:
+            return {**data, "playable": False}
+        return data
+
+    @model_validator(mode="after")
+    def _script_or_seat(self) -> Actor:
+        if self.script is not None and self.playable:
+            raise ValueError("a scripted actor cannot be playable (remove playable: true)")
+        return self
 
 
 class Interaction(_Sourced):
@@ -396,6 +642,11 @@ class Interaction(_Sourced):
         description="Actor id -> options; applies when every listed actor picks one of its options."
     )
     effects: Effects
+    chance: Chance | None = Field(
+        default=None,
+        description="Chance that it applies when the moves coincide (none: always), read "
+        "at the start of the turn.",
+    )
 
     @field_validator("when")
     @classmethod
@@ -430,10 +681,59 @@ class Fog(_Sourced):
 
 class EventTrigger(_Model):
     stages: list[Id] = Field(default_factory=list, description="Stages where it can fire.")
-    conditions: list[Condition] = Field(default_factory=list)
+    conditions: Conditions = Field(default_factory=list)
     moves: dict[Id, list[Id]] = Field(
         default_factory=dict,
         description="Actor id -> options; it can only fire in a turn when one of them was chosen.",
+    )
+
+
+class ChainLink(_Model):
+    """An event set off by another one."""
+
+    event: Id = Field(description="The event set off.")
+    chance: Chance = Field(
+        default_factory=lambda: Chance(p=1.0),
+        description="Chance that it follows (evaluated when it would fire, next turn).",
+    )
+
+
+class Modifier(_Model):
+    """A change to one event that lasts a few turns: the odds of its hazard multiplied,
+    and/or its effects scaled."""
+
+    event: Id = Field(description="The event it changes.")
+    hazard_odds: Num = Field(
+        default=1.0,
+        gt=0.0,
+        le=1e6,
+        description="Multiplies the odds p/(1-p) of its hazard (2: about twice as likely "
+        "while the chance is small; a zero chance stays zero).",
+    )
+    effects_scale: Num = Field(
+        default=1.0,
+        ge=0.0,
+        le=100.0,
+        description="Multiplies its effects (mean and spread) when it fires.",
+    )
+    turns: Int = Field(ge=1, le=200, description="How many turns it lasts.")
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Modifier:
+        if self.hazard_odds == 1.0 and self.effects_scale == 1.0:
+            raise ValueError("a modifier needs hazard_odds or effects_scale (other than 1)")
+        return self
+
+
+class StageVisibility(_Model):
+    """Who sees the ladder stage (default: everyone)."""
+
+    visible_to: list[Id] = Field(
+        default_factory=list, description="The actors who see the stage (empty: nobody)."
+    )
+    public_when: CondItem | None = Field(
+        default=None,
+        description="Once this holds (checked at the end of each turn), everyone sees it.",
     )
 
 
@@ -446,6 +746,24 @@ class Event(_Sourced):
     effects: Effects = Field(default_factory=dict)
     stage_change: Int = Field(default=0, ge=-3, le=3, description="Rungs moved on the ladder.")
     repeatable: Flag = True
+    stage_to: Id | None = Field(
+        default=None, description="Set the ladder to this stage when it fires (absolute)."
+    )
+    modifiers: list[Modifier] = Field(
+        default_factory=list,
+        description="Changes that last a few turns once it fires (from the next turn).",
+    )
+    then: list[ChainLink] = Field(
+        default_factory=list,
+        description="Events this one can set off: each fires in the next turn's event phase "
+        "with its chance, whatever its own trigger and hazard say.",
+    )
+
+    @model_validator(mode="after")
+    def _one_ladder_move(self) -> Event:
+        if self.stage_to is not None and self.stage_change != 0:
+            raise ValueError("give stage_change (relative) or stage_to (absolute), not both")
+        return self
 
 
 class Stage(_Sourced):
@@ -454,20 +772,34 @@ class Stage(_Sourced):
     description: str
     up: Chance = Field(description="Chance per turn of climbing to the next stage.")
     down: Chance = Field(description="Chance per turn of stepping down to the previous stage.")
+    up_when: Conditions = Field(
+        default_factory=list,
+        description="The ladder climbs from this stage only while these all hold.",
+    )
+    down_when: Conditions = Field(
+        default_factory=list,
+        description="The ladder steps down from this stage only while these all hold.",
+    )
 
 
 class OutcomeKind(StrEnum):
     war = "war"
     settlement = "settlement"
     regime_change = "regime_change"
-    capitulation = "capitulation"
+    # a leadership agrees to leave under a deal; "capitulation" was its old, one-sided name
+    negotiated_exit = "negotiated_exit"
     standoff = "standoff"
     other = "other"
+
+    @classmethod
+    def _missing_(cls, value: object) -> OutcomeKind | None:
+        # old scenarios and saves still load: the retired name reads as its successor
+        return cls.negotiated_exit if value == "capitulation" else None
 
 
 class OutcomeTrigger(_Model):
     stages: list[Id] = Field(default_factory=list)
-    conditions: list[Condition] = Field(default_factory=list)
+    conditions: Conditions = Field(default_factory=list)
     hold_turns: Int = Field(
         default=1, ge=1, le=200, description="Turns the conditions must hold in a row."
     )
@@ -572,6 +904,15 @@ class Inject(_Model):
     event: Id | None = Field(default=None, description="Fire this event (its effects apply).")
     effects: Effects = Field(default_factory=dict)
     basis: Basis | None = None
+    modifiers: list[Modifier] = Field(
+        default_factory=list,
+        description="Changes that last a few turns, from the turn it fires.",
+    )
+    to: Id | None = Field(
+        default=None,
+        description="Aimed at one actor (a private intelligence report): only it sees the "
+        "headline and the description.",
+    )
 
 
 # --- The map of the scenario's region, and its history line --------------------------
@@ -786,6 +1127,9 @@ class Scenario(_Model):
     outcomes: list[Outcome] = Field(min_length=2)
     injects: list[Inject] = Field(default_factory=list)
     debrief: list[str] = Field(default_factory=list, description="Discussion questions.")
+    stage_visibility: StageVisibility | None = Field(
+        default=None, description="Who sees the ladder stage (none: everyone)."
+    )
     map: ScenarioMap | None = Field(
         default=None, description="The region, its labels and markers (none: a blank sea)."
     )

@@ -91,8 +91,11 @@ def languages(path: str | Path) -> list[str]:
     return sorted(found)
 
 
-def _assumption(basis: Basis | None) -> str | None:
-    return basis.assumption if basis is not None else None
+def _basis(k: Key, basis: Basis | None) -> dict[Key, str | None]:
+    """A basis's words: the assumption, and the designer's tuning note (teacher's notes)."""
+    if basis is None:
+        return {}
+    return {(*k, "assumption"): basis.assumption, (*k, "tuning"): basis.tuning}
 
 
 def scenario_texts(scn: Scenario) -> dict[Key, str]:
@@ -104,12 +107,12 @@ def scenario_texts(scn: Scenario) -> dict[Key, str]:
     for x in scn.metrics:
         k = ("metrics", x.id)
         out |= {(*k, "name"): x.name, (*k, "short"): x.short, (*k, "description"): x.description}
-        out[(*k, "assumption")] = _assumption(x.basis)
+        out |= _basis(k, x.basis)
     for a in scn.actors:
         k = ("actors", a.id)
         out |= {(*k, "name"): a.name, (*k, "short_name"): a.short_name}
         out |= {(*k, "role"): a.role, (*k, "case"): a.case}
-        out[(*k, "assumption")] = _assumption(a.basis)
+        out |= _basis(k, a.basis)
         for adv in a.advisors:
             ka = (*k, "advisors", adv.id)
             out |= {(*ka, "name"): adv.name, (*ka, "title"): adv.title}
@@ -117,32 +120,32 @@ def scenario_texts(scn: Scenario) -> dict[Key, str]:
         for o in a.options:
             ko = (*k, "options", o.id)
             out |= {(*ko, "name"): o.name, (*ko, "description"): o.description}
-            out |= {(*ko, "headline"): o.headline, (*ko, "assumption"): _assumption(o.basis)}
+            out |= {(*ko, "headline"): o.headline} | _basis(ko, o.basis)
             for b in o.branches:
                 kb = (*ko, "branches", b.id)
                 out |= {(*kb, "label"): b.label, (*kb, "headline"): b.headline}
     for i in scn.interactions:
         out[("interactions", i.id, "label")] = i.label
-        out[("interactions", i.id, "assumption")] = _assumption(i.basis)
+        out |= _basis(("interactions", i.id), i.basis)
     for c in scn.dynamics.coupling:
-        out[("dynamics", f"{c.source}>{c.target}", "assumption")] = _assumption(c.basis)
-    out[("fog", "assumption")] = _assumption(scn.fog.basis)
+        out |= _basis(("dynamics", f"{c.source}>{c.target}"), c.basis)
+    out |= _basis(("fog",), scn.fog.basis)
     for e in scn.events:
         k = ("events", e.id)
         out |= {(*k, "name"): e.name, (*k, "headline"): e.headline}
-        out[(*k, "assumption")] = _assumption(e.basis)
+        out |= _basis(k, e.basis)
     for s in scn.ladder:
         k = ("ladder", s.id)
         out |= {(*k, "name"): s.name, (*k, "description"): s.description}
-        out[(*k, "assumption")] = _assumption(s.basis)
+        out |= _basis(k, s.basis)
     for oc in scn.outcomes:
         k = ("outcomes", oc.id)
         out |= {(*k, "name"): oc.name, (*k, "description"): oc.description}
-        out |= {(*k, "headline"): oc.headline, (*k, "assumption"): _assumption(oc.basis)}
+        out |= {(*k, "headline"): oc.headline} | _basis(k, oc.basis)
     for inj in scn.injects:
         k = ("injects", inj.id)
         out |= {(*k, "headline"): inj.headline, (*k, "description"): inj.description}
-        out[(*k, "assumption")] = _assumption(inj.basis)
+        out |= _basis(k, inj.basis)
     for n, q in enumerate(scn.debrief):
         out[("debrief", n)] = q
     if scn.map is not None:
@@ -322,8 +325,8 @@ def _set(tree: Any, key: Key, value: str) -> None:
         else:
             node = node[part]
     last = key[-1]
-    if last == "assumption":
-        node["basis"]["assumption"] = value
+    if last in ("assumption", "tuning"):
+        node["basis"][last] = value
     elif isinstance(node, list) and isinstance(last, str):
         raise KeyError(key)  # a list of entries needs an id, then a field
     else:

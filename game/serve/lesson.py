@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from game.engine import EngineError, Session, load_game, save_game, seal
+from game.engine.classroom import check_lesson_turns
 from game.engine.saves import write_atomic
 from game.scenario import Loaded, load_scenario
 from game.words import category_label
@@ -172,6 +173,9 @@ class Lesson:
                 sessions.append(
                     Session.from_class_code(code, loaded, teams=teams, pin=pin, autosave=False)
                 )
+        if length:
+            for s in sessions:
+                s.console.set_lesson_length(length)
         gs = [Group(i + 1, s, d / f"group-{i + 1}.json") for i, s in enumerate(sessions)]
         lesson = cls(d, loaded, gs, Settings(mode, blind, length), secrets.token_hex(16))
         with lesson.lock:
@@ -446,11 +450,9 @@ class Lesson:
         s = g.session
         if s.over or s.times_up or s.paused or s.waiting():
             return
-        s.resolve()
+        s.resolve()  # the engine calls time's up once the lesson's turns are played
         g.world += 1
         g.votes = {}
-        if self.settings.length is not None and s.turn >= self.settings.length and not s.over:
-            s.console.times_up()
         self._start_clocks(g, time.time())
 
     # --- the teacher's controls ------------------------------------------------------------------
@@ -533,8 +535,11 @@ class Lesson:
         for g in self.groups:
             with g.lock:
                 s = g.session
-                if length is not None and s.turn >= length and not (s.over or s.times_up):
-                    s.console.times_up()
+                if s.over or s.times_up:
+                    continue
+                # the engine's one rule: recorded in the log, time's up at once if past it
+                s.console.set_lesson_length(length or 0)
+                if s.times_up:
                     g.deadlines = {}
         self._changed(*self.groups)
 
@@ -862,8 +867,11 @@ def new_join_code() -> str:
 
 
 def check_length(length: int | None, turn_limit: int) -> None:
-    if length is not None and not 1 <= length <= turn_limit:
-        raise ValueError(f"the lesson length is 1-{turn_limit} turns, got {length}")
+    """``None`` (no limit) or the engine's rule for a lesson length."""
+    if length is not None:
+        check_lesson_turns(length, turn_limit)
+        if length == 0:
+            raise ValueError(f"the lesson length is 1-{turn_limit} turns, got 0")
 
 
 def _number(value: object) -> float:

@@ -31,18 +31,25 @@ FPS = 60
 MIN_SIZE = (800, 600)  # the layouts are tested down to this
 
 
-def _scaled_theme(scale: float) -> dict[str, Any]:
-    """The theme with every font size multiplied by ``scale``."""
+def _scaled_theme(scale: float, light: bool = False) -> dict[str, Any]:
+    """The theme with every font size multiplied by ``scale`` (and, for a light palette,
+    every colour's lightness turned over)."""
     with THEME_FILE.open(encoding="utf-8") as fh:
         theme = json.load(fh)
     for block in theme.values():
         font = block.get("font") if isinstance(block, dict) else None
         if font and "size" in font:
             font["size"] = str(max(8, round(int(font["size"]) * scale)))
+        colours = block.get("colours") if isinstance(block, dict) else None
+        if light and colours:
+            for k, v in colours.items():
+                colours[k] = pal.light_theme_colour(v)
     return theme
 
 
-def make_manager(size: tuple[int, int], text_scale: float = 1.0) -> pygame_gui.UIManager:
+def make_manager(
+    size: tuple[int, int], text_scale: float = 1.0, light: bool = False
+) -> pygame_gui.UIManager:
     """A UIManager with the bundled Noto Sans / Fira Code and the game's theme."""
     pygame.font.init()
     manager = pygame_gui.UIManager(size, enable_live_theme_updates=False)
@@ -55,10 +62,10 @@ def make_manager(size: tuple[int, int], text_scale: float = 1.0) -> pygame_gui.U
     )
     manager.add_font_paths("brink_mono", str(FONT_FILES["mono"]))
     theme = manager.get_theme()
-    if abs(text_scale - 1.0) < 1e-6:
+    if abs(text_scale - 1.0) < 1e-6 and not light:
         theme.load_theme(str(THEME_FILE))
     else:
-        theme.load_theme(_scaled_theme(text_scale))
+        theme.load_theme(_scaled_theme(text_scale, light))
     fonts: list[dict[str, Any]] = []
     for px in sorted({max(8, round(s * text_scale)) for s in (13, 14, 15, 16, 17, 18, 20)}):
         for style in ("regular", "bold", "italic"):
@@ -98,7 +105,7 @@ class App:
         self.size = self.window.get_size()
         self.palette = pal.get(self.settings.palette)
         self.text = Text(self.settings.text_scale)
-        self.manager = make_manager(self.size, self.settings.text_scale)
+        self.manager = make_manager(self.size, self.settings.text_scale, self.palette.light)
         self.map = MapRenderer(self.text)
         self.sound = Sound(self.settings.sound)
         self.clock = pygame.time.Clock()
@@ -137,14 +144,15 @@ class App:
         """Apply changed settings: size, fullscreen, text size, palette, sound."""
         old = self.settings
         self.settings = settings
+        was_light = self.palette.light
         self.palette = pal.get(settings.palette)
         self.sound.enabled = settings.sound
-        if settings.text_scale != old.text_scale:
+        if settings.text_scale != old.text_scale or self.palette.light != was_light:
             self.text = Text(settings.text_scale)
             self.map = MapRenderer(self.text)
             for scene in self.stack:
                 scene.clear_ui()
-            self.manager = make_manager(self.size, settings.text_scale)
+            self.manager = make_manager(self.size, settings.text_scale, self.palette.light)
         if settings.size != self.size or settings.fullscreen != old.fullscreen:
             self.resize(settings.size, settings.fullscreen)
         else:

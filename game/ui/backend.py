@@ -72,8 +72,9 @@ class Snapshot:
     metrics: tuple[MetricView, ...]
     options: tuple[OptionView, ...]
     news: tuple[NewsItem, ...]  # newest first
-    over: bool
+    over: bool  # ended: by an outcome, or by the lesson's time running out
     outcome: str | None
+    times_up: bool = False  # the lesson length was reached: no outcome, nothing scored
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,11 @@ class Game:
         save (with teams) comes back as a ``HotSeat`` game."""
         from game.engine import load_game
 
-        session = load_game(path, autosave=True)
+        return cls.of_session(load_game(path, autosave=True))
+
+    @classmethod
+    def of_session(cls, session: Session) -> Game:
+        """A loaded (or branched) session as the game the window shows."""
         if getattr(session, "classroom", False):
             from game.ui.hotseat import HotSeat
 
@@ -187,6 +192,13 @@ class Game:
         g = cls(session, session.loaded, actor, session.ai_settings.temperature_scale)
         g.resolutions = [g._resolution_of(actor, t) for t in range(1, session.turn + 1)]
         return g
+
+    def branch(self, turn: int) -> Game:
+        """What if: this game restarted at ``turn`` with the same luck (the first turns
+        re-played from its log), autosaved as a new game linked to this one."""
+        from game.engine import branch_session
+
+        return Game.of_session(branch_session(self.session, turn, autosave=True))
 
     # ---- hooks: what the App asks of the game in play (a classroom game answers more)
     def open(self, app: App) -> None:
@@ -217,12 +229,13 @@ class Game:
             turn_limit=int(s.turn_limit),
             date=view.date,
             stage=view.stage,
-            stage_index=stage_ids.index(view.stage),
+            stage_index=stage_ids.index(view.stage) if view.stage in stage_ids else 0,
             metrics=metrics,
             options=options,
             news=news,
-            over=bool(view.over),
+            over=bool(view.over or s.times_up),
             outcome=view.outcome,
+            times_up=bool(s.times_up),
         )
 
     def _resolution_of(

@@ -80,6 +80,10 @@ class ClassState:
     forecast_until: dt.date  # the last day a forecast made now covers
     ended_by_teacher: int | None  # the turn in which the teacher ended the game
     clock: int = 0  # changes whenever the countdown starts again
+    lesson_turns: int = 0  # turns the lesson lasts (0: the scenario's own limit)
+    blind: bool = False  # blind forecasting: no odds for a team before its forecast
+    forecast_in: bool = False  # the team at the keyboard has forecast this turn
+    times_up: bool = False  # the lesson's time ran out: play stopped with no outcome
 
     @property
     def next_go(self) -> Go | None:
@@ -124,6 +128,8 @@ class HotSeat(Game):
         timer: int,
         pin: str,
         temperature: float = 1.0,
+        lesson_turns: int = 0,
+        blind_forecasts: bool = False,
     ) -> HotSeat:
         from game.engine import AISettings
         from game.scenario import load_scenario
@@ -137,6 +143,8 @@ class HotSeat(Game):
             teams=teams,
             timer=timer,
             pin=pin,
+            lesson_turns=lesson_turns,
+            blind_forecasts=blind_forecasts,
         )
         return cls(session, loaded)
 
@@ -172,7 +180,7 @@ class HotSeat(Game):
     # ---- the state the scenes read (published by the worker after each job)
     def _state(self) -> ClassState:
         s = self.session
-        over = bool(s.over)
+        over = bool(s.over or s.times_up)  # time's up ends the lesson like an ending
         goes = tuple(
             Go(team, actor, self.names[actor])
             for team, actor in s.classroom.goes()
@@ -207,6 +215,10 @@ class HotSeat(Game):
             forecast_until=s.date_of(s.current_turn + within - 1),
             ended_by_teacher=ended,
             clock=self._clock,
+            lesson_turns=int(s.classroom.lesson_turns),
+            blind=bool(s.classroom.blind_forecasts),
+            forecast_in=go is not None and s.classroom.forecast_in(go.team),
+            times_up=bool(s.times_up),
         )
 
     def _refresh(self) -> None:
@@ -356,6 +368,20 @@ class HotSeat(Game):
 
         return self._submit(job)
 
+    def forecast_go(self, forecast: dict[str, float]) -> Future:
+        """Blind forecasting: the team at the keyboard forecasts before it sees the odds
+        (it commits later, without a second forecast)."""
+        go = self.state.go
+
+        def job() -> None:
+            assert go is not None
+            self.session.classroom.submit_forecast(
+                go.team, forecast, self.session.classroom.forecast_within
+            )
+            self._refresh()
+
+        return self._submit(job)
+
     def expire_go(self) -> Future:
         """The timer ran out: hold course is committed for the team at the keyboard."""
         go = self.state.go
@@ -363,7 +389,7 @@ class HotSeat(Game):
         def job() -> GoResult | None:
             assert go is not None
             s = self.session
-            if s.classroom.locked(go.actor) or s.over:
+            if s.classroom.locked(go.actor) or s.over or s.times_up:
                 self._go = None
                 return self._after_job("")
             s.classroom.timer_expired(go.actor)
@@ -386,7 +412,7 @@ class HotSeat(Game):
             if self._go is not None and s.classroom.locked(self._go.actor):
                 note = f"The teacher locked {team_label(self._go.team)}'s choice."
                 self._go = None
-            if self._go is not None and not s.over:
+            if self._go is not None and not (s.over or s.times_up):
                 self.snapshot = self._build_snapshot()
             res = self._after_job(note)
             if res is not None:
@@ -399,13 +425,13 @@ class HotSeat(Game):
         """Resolve the turn when no side is left to choose (and the game is not paused)."""
         s = self.session
         res: GoResult | None = None
-        if s.over:
+        if s.over or s.times_up:  # an ending, or the lesson's time ran out
             res = GoResult(over=True, note=note)
         elif self._go is None and not s.waiting() and not s.paused:
             turn = s.current_turn
             s.resolve()
             self.full_resolutions.append(self._resolution_of(None, turn))
-            res = GoResult(resolved=True, over=s.over, turn=turn, note=note)
+            res = GoResult(resolved=True, over=s.over or s.times_up, turn=turn, note=note)
         elif self._go is None and note:
             res = GoResult(note=note)
         self._refresh()

@@ -284,7 +284,7 @@ def forecast_panel(size: tuple[int, int], n: int) -> dict[str, Rect]:
     return out
 
 
-CONSOLE_ROWS = ("Game", "Event", "Metric", "Inject", "Lock", "Timer")
+CONSOLE_ROWS = ("Game", "Event", "Metric", "Inject", "Lock", "Timer", "Lesson")
 
 
 def console(size: tuple[int, int]) -> dict[str, Rect]:
@@ -336,6 +336,7 @@ def console(size: tuple[int, int]) -> dict[str, Rect]:
         out["stop_timer"],
         out["timer_setting"],
     ) = split(rows[5], [0.2, 0.2, 0.28, 0.32])
+    out["lesson_setting"], out["times_up"] = split(rows[6], [0.6, 0.4])
     out["status"] = Rect(inner.x, y, inner.width, max(1, inner.bottom - btn_h - m - y))
     bw = _clamp(inner.width * 0.3, 160, 300)
     out["close"] = Rect(inner.centerx - bw // 2, inner.bottom - btn_h, bw, btn_h)

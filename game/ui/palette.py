@@ -44,6 +44,7 @@ class Palette:
     coast: Colour
     focus: Colour
     series: tuple[Colour, ...]
+    light: bool = False  # dark ink on a light ground (the widgets' theme follows)
 
     def for_direction(self, higher_is: str, delta: float) -> Colour:
         """Colour of a change: escalatory rises and calming falls are warnings."""
@@ -118,8 +119,74 @@ CLASSIC = Palette(
     series=((120, 190, 255), (255, 190, 40), (80, 200, 100), (235, 60, 50), (200, 120, 255)),
 )
 
-PALETTES = {p.name: p for p in (OKABE, CLASSIC)}
-PALETTE_LABELS = {"okabe_ito": "Okabe–Ito (colour-blind safe)", "classic": "Classic red/green"}
+# For lit rooms and projectors: dark ink on paper, the Okabe–Ito hues darkened where a
+# light one would not stand out on white (colour-blind safe like OKABE).
+LIGHT = Palette(
+    name="light",
+    bg=(244, 242, 236),
+    panel=(255, 255, 255),
+    panel_hi=(230, 236, 243),
+    edge=(150, 160, 172),
+    text=(17, 20, 26),
+    dim=(62, 70, 82),
+    faint=(128, 136, 146),
+    accent=OKABE_ITO["blue"],
+    calm=(0, 122, 88),
+    caution=(176, 104, 0),
+    danger=OKABE_ITO["vermillion"],
+    severe=(160, 70, 125),
+    ocean=(208, 226, 240),
+    ocean_grid=(184, 206, 226),
+    land=(228, 222, 206),
+    land_focus=(238, 230, 196),
+    coast=(112, 122, 134),
+    focus=(0, 0, 0),
+    series=(
+        OKABE_ITO["blue"],
+        OKABE_ITO["vermillion"],
+        (0, 122, 88),
+        (160, 70, 125),
+        (176, 104, 0),
+        (40, 130, 190),
+        (0, 0, 0),
+    ),
+    light=True,
+)
+
+PALETTES = {p.name: p for p in (OKABE, CLASSIC, LIGHT)}
+PALETTE_LABELS = {
+    "okabe_ito": "Okabe–Ito (colour-blind safe)",
+    "classic": "Classic red/green",
+    "light": "Light, for lit rooms (colour-blind safe)",
+}
+
+
+def contrast(a: Colour, b: Colour) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+
+    def lum(c: Colour) -> float:
+        def ch(v: int) -> float:
+            x = v / 255
+            return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2])
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def light_theme_colour(text: str) -> str:
+    """A colour of the dark widget theme for the light palette: its lightness turned over
+    (dark grounds become light, light ink dark), its hue kept."""
+    import colorsys
+
+    t = text.lstrip("#")
+    if len(t) != 6:
+        return text
+    r, g, b = (int(t[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    h, l_, s = colorsys.rgb_to_hls(r, g, b)
+    r2, g2, b2 = colorsys.hls_to_rgb(h, 1.0 - l_, s)
+    return "#{:02X}{:02X}{:02X}".format(*(round(v * 255) for v in (r2, g2, b2)))
 
 
 def get(name: str) -> Palette:

@@ -20,7 +20,7 @@ _KIND_COLOUR = {
     "war": "danger",
     "settlement": "calm",
     "regime_change": "severe",
-    "capitulation": "accent",
+    "negotiated_exit": "accent",
     "standoff": "focus",
 }
 

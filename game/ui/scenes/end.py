@@ -50,11 +50,13 @@ class EndScene(Scene):
         self.note = ""
         self.report_future: Future[Path] | None = None
         self._scores: list[TeamScore] | None = None
+        self.branch_turn = 1  # the turn "What if" plays again from
 
     def build_ui(self) -> None:
         buttons = [("New game", self.new_game, "new_game")]
         if not self.classroom:
             buttons.append(("Replay (same seed)", self.replay, "replay"))
+        buttons.append((f"What if… from turn {self.branch_turn}", self.what_if, "what_if"))
         if report_available():
             buttons.append(("After-action report", self.report, "report"))
         buttons.append(("Title", self.to_title, "title"))
@@ -62,8 +64,27 @@ class EndScene(Scene):
         self.L = L
         for i, (text, fn, oid) in enumerate(buttons):
             self.button(L[f"button[{i}]"], text, fn, oid)
+        f = next(x for x in self.focusables if x.name == "what_if")
+        f.left = lambda: self.cycle_branch(-1)
+        f.right = lambda: self.cycle_branch(1)
         if self.focus_index < 0:
             self.focus_named("new_game")
+
+    def cycle_branch(self, step: int) -> None:
+        """Left/Right on "What if": the turn to play again from (1 to the last one played)."""
+        last = max(1, int(self.game.snapshot.turn))
+        self.branch_turn = (self.branch_turn - 1 + step) % last + 1
+        self.recreate_ui()
+        self.focus_named("what_if")
+
+    def what_if(self) -> None:
+        """Play this game again from the chosen turn with the same luck, as a new game."""
+        try:
+            game = self.game.branch(self.branch_turn)
+        except Exception as e:  # a save that does not re-play gets a message, not a crash
+            self.note = f"Could not go back to turn {self.branch_turn}: {e}"
+            return
+        game.open(self.app)
 
     @property
     def hot(self) -> HotSeat | None:
@@ -134,7 +155,7 @@ class EndScene(Scene):
         big = t.px(min(44, max(24, r.height * 0.34)))
         t.blit(
             surface,
-            (oc.name if oc else "Unfinished").upper(),
+            (oc.name if oc else "Time's up" if snap.times_up else "Unfinished").upper(),
             (r.centerx, r.y + 4),
             big,
             col,
@@ -146,6 +167,11 @@ class EndScene(Scene):
         sub = f"{oc.headline}  ·  " if oc else ""
         sub += f"turn {snap.turn} of {snap.turn_limit}  ·  {snap.date.strftime('%d %b %Y')}"
         by_teacher = self.hot.ended_by_teacher if self.hot is not None else None
+        if snap.times_up and not oc:  # a lesson length: neutral, and no ending to score
+            sub = (
+                f"The lesson ended after turn {snap.turn}: no outcome is decided or scored  ·  "
+                f"{snap.date.strftime('%d %b %Y')}"
+            )
         if by_teacher:  # the outcome's own headline speaks of the turn limit
             sub = f"Ended by the teacher in turn {by_teacher}  ·  {snap.date.strftime('%d %b %Y')}"
         t.blit(
@@ -384,7 +410,6 @@ class EndScene(Scene):
 
     def _labels(self) -> list[str]:
         snap = self.game.snapshot
-        oc = next(
-            (o.name for o in self.game.scenario.outcomes if o.id == snap.outcome), "Unfinished"
-        )
+        unfinished = "Time's up" if snap.times_up else "Unfinished"
+        oc = next((o.name for o in self.game.scenario.outcomes if o.id == snap.outcome), unfinished)
         return [oc, f"turn {snap.turn} of {snap.turn_limit}", "The path", *super().labels()]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pygame_gui
 
 from game.engine import Session
-from game.engine.entry import next_timer, parse_metric_value
+from game.engine.entry import lesson_label, next_lesson, next_timer, parse_metric_value
 from game.ui import layout
 from game.ui.hotseat import HotSeat
 from game.ui.layout import CONSOLE_ROWS
@@ -130,6 +130,14 @@ class ConsoleScene(Scene):
             "timer_setting",
             cls="@small_button",
         )
+        self.button(
+            L["lesson_setting"],
+            f"Lesson: {lesson_label(g.state.lesson_turns)}  ›",
+            self.cycle_lesson,
+            "lesson_setting",
+            cls="@small_button",
+        )
+        self.button(L["times_up"], "Time's up now", self.times_up, "times_up", cls="@small_button")
         self.button(L["close"], "Close console  (F9)", self.app.pop, "close_console")
         if self.focus_index < 0:
             self.focus_named("pause")
@@ -261,6 +269,18 @@ class ConsoleScene(Scene):
             f"Timer set to {timer_label(new)} per team from now on.",
             lambda s: s.classroom.set_timer(new),
             restart=True,
+        )
+
+    def cycle_lesson(self, step: int = 1) -> None:
+        new = next_lesson(self.game.state.lesson_turns, self.game.state.turn_limit, step)
+        self.run(
+            f"Lesson length: {lesson_label(new)}.",
+            lambda s: s.console.set_lesson_length(new),
+        )
+
+    def times_up(self) -> None:
+        self.run(
+            "Time's up: the lesson ends here, with no outcome.", lambda s: s.console.times_up()
         )
 
     # ---- drawing

@@ -29,7 +29,8 @@ class ForecastScene(Scene):
     pausable = False
     esc_closes = True
 
-    def __init__(self, app: App, room: TeamRoomScene, option: str, option_name: str) -> None:
+    def __init__(self, app: App, room: TeamRoomScene, option: str | None, option_name: str) -> None:
+        """``option`` None: a blind forecast, made before the team sees any odds."""
         super().__init__(app)
         self.room = room
         self.game = room.game
@@ -113,14 +114,28 @@ class ForecastScene(Scene):
         probs = {o.id: self.values[o.id] / 100 for o in self.outcomes}
         room = self.room
         self.app.pop()
-        room.send(self.option, probs)
+        if self.option is None:
+            room.send_forecast(probs)
+        else:
+            room.send(self.option, probs)
+
+    def heading(self) -> str:
+        if self.option is None:
+            return "Before you see the odds: your forecast"
+        return "Before you commit: your forecast"
 
     def skip(self) -> None:
         room = self.room
         self.app.pop()
-        room.send(self.option, None)
+        if self.option is None:
+            room.send_forecast(None)
+        else:
+            room.send(self.option, None)
 
     def back(self) -> None:
+        if self.option is None:  # a blind forecast: back to the room means skipping it
+            self.skip()
+            return
         self.app.pop()
 
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
@@ -170,14 +185,18 @@ class ForecastScene(Scene):
         p, t = self.app.palette, self.app.text
         veil(surface, 215)
         L = self.L
-        r = self.panel(surface, L["panel"], "Before you commit: your forecast", accent=p.caution)
+        r = self.panel(surface, L["panel"], self.heading(), accent=p.caution)
         head = L["head"]
         date = self.game.state.forecast_until
         y = max(head.y, r.y)
         y += (
             t.blit_wrapped(
                 surface,
-                f"{self.room.team} chose: {self.option_name}.",
+                (
+                    f"{self.room.team} chose: {self.option_name}."
+                    if self.option is not None
+                    else f"{self.room.team}: forecast first, then the odds appear."
+                ),
                 pygame.Rect(head.x, y, head.width, head.bottom - y),
                 t.px(16),
                 p.text,
@@ -266,7 +285,7 @@ class ForecastScene(Scene):
             )
 
     def labels(self) -> list[str]:
-        out = ["Before you commit: your forecast", self.message]
+        out = [self.heading(), self.message]
         left = self.game.time_left()
         if left is not None:
             out.append(f"{fmt_clock(left)} left")

@@ -10,6 +10,8 @@ from game.engine.entry import (
     MAX_TEAMS_TYPED,
     PIN_MAX_DIGITS,
     TIMER_CHOICES,
+    lesson_label,
+    next_lesson,
     next_timer,
     setup_problem,
     teams_for_code,
@@ -41,13 +43,16 @@ class ClassroomSetupScene(Scene):
         self.actors = [a for a in scn.actors if a.playable]
         self.names = {a.id: f"Team {a.short_name or a.name}" for a in self.actors}
         self.timer = TIMER_CHOICES[0]
+        self.turn_limit = scn.meta.turn_limit
+        self.lesson = 0  # turns the lesson lasts (0: the scenario's own limit)
+        self.blind = False  # blind forecasting: no odds before a team's forecast
         self.pin = ""
         self.code = ""
         self.message = ""
 
     def build_ui(self) -> None:
         n = len(self.actors)
-        L = layout.form(self.app.size, n + 3, 2)
+        L = layout.form(self.app.size, n + 5, 2)
         self.L = L
         for i, a in enumerate(self.actors):
             self.text_entry(f"team_{a.id}", L[f"control[{i}]"], self.names[a.id], MAX_TEAMS_TYPED)
@@ -62,10 +67,31 @@ class ClassroomSetupScene(Scene):
         f = next(x for x in self.focusables if x.name == "timer")
         f.left = lambda: self.cycle(-1)
         f.right = lambda: self.cycle(1)
-        pin = self.text_entry("pin", L[f"control[{n + 1}]"], self.pin, PIN_MAX_DIGITS)
+        self.button(
+            L[f"control[{n + 1}]"],
+            f"‹  {lesson_label(self.lesson)}  ›",
+            lambda: self.cycle_lesson(1),
+            "lesson",
+            tooltip="End the lesson after this many turns with a neutral time's up (not scored)",
+            cls="@choice",
+        )
+        f = next(x for x in self.focusables if x.name == "lesson")
+        f.left = lambda: self.cycle_lesson(-1)
+        f.right = lambda: self.cycle_lesson(1)
+        self.button(
+            L[f"control[{n + 2}]"],
+            f"‹  {'On: forecast first, then the odds' if self.blind else 'Off'}  ›",
+            self.toggle_blind,
+            "blind",
+            tooltip="Hide the model's odds and the advisors' figures until a team has forecast",
+            cls="@choice",
+        )
+        f = next(x for x in self.focusables if x.name == "blind")
+        f.left = f.right = self.toggle_blind
+        pin = self.text_entry("pin", L[f"control[{n + 3}]"], self.pin, PIN_MAX_DIGITS)
         pin.set_allowed_characters("numbers")
         pin.set_text_hidden(True)
-        self.text_entry("class_code", L[f"control[{n + 2}]"], self.code, MAX_CLASS_CODE)
+        self.text_entry("class_code", L[f"control[{n + 4}]"], self.code, MAX_CLASS_CODE)
         self.button(L["button[0]"], "‹  Back", self.app.pop, "back")
         self.button(L["button[1]"], "Start the class  ›", self.start, "start")
         if self.focus_index < 0:
@@ -84,6 +110,17 @@ class ClassroomSetupScene(Scene):
     def cycle(self, step: int) -> None:
         self.read()
         self.timer = next_timer(self.timer, step)
+        self.recreate_ui()
+
+    def toggle_blind(self) -> None:
+        self.read()
+        self.blind = not self.blind
+        self.recreate_ui()
+        self.focus_named("blind")
+
+    def cycle_lesson(self, step: int) -> None:
+        self.read()
+        self.lesson = next_lesson(self.lesson, self.turn_limit, step)
         self.recreate_ui()
 
     def teams(self) -> dict[str, list[str]]:
@@ -115,6 +152,8 @@ class ClassroomSetupScene(Scene):
                     self.timer,
                     self.pin,
                     self.choice.temperature,
+                    lesson_turns=self.lesson,
+                    blind_forecasts=self.blind,
                 )
         except (ClassCodeError, ValueError) as e:
             self.message = str(e)
@@ -140,7 +179,7 @@ class ClassroomSetupScene(Scene):
         backdrop(self, surface, 200)
         top_bar(self, surface, self.L["top"], "Classroom: teams at one screen")
         labels = [f"{a.short_name or a.name} teams" for a in self.actors]
-        labels += ["Turn timer", "Teacher PIN", "Class code"]
+        labels += ["Turn timer", "Lesson length", "Blind forecasts", "Teacher PIN", "Class code"]
         for i, lab in enumerate(labels):
             r = self.L[f"label[{i}]"]
             t.blit(
@@ -189,4 +228,12 @@ class ClassroomSetupScene(Scene):
             y += h + 6
 
     def labels(self) -> list[str]:
-        return ["Turn timer", "Teacher PIN", "Class code", self.message, *super().labels()]
+        return [
+            "Turn timer",
+            "Lesson length",
+            "Blind forecasts",
+            "Teacher PIN",
+            "Class code",
+            self.message,
+            *super().labels(),
+        ]

@@ -3,6 +3,7 @@ only (fog of war), its timer, and a forecast before it commits."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 import pygame_gui
@@ -28,6 +29,8 @@ class TeamRoomScene(RoomScene):
         super().__init__(app, game)
         self.game: HotSeat = game
         self.forecast_values: dict[str, int] = {}
+        self.blind_skipped = False  # the team went on without a blind forecast
+        self.forecasting: Future[None] | None = None  # a blind forecast on its way
 
     @property
     def team(self) -> str:
@@ -39,12 +42,34 @@ class TeamRoomScene(RoomScene):
         label = f"{self.team} ({go.actor_name})" if go else who
         return super().status_parts(rect, label)
 
+    def odds_hidden(self) -> bool:
+        st = self.game.state
+        return st.blind and bool(st.forecast_outcomes) and not self.forecast_done()
+
+    def forecast_done(self) -> bool:
+        return self.game.state.forecast_in or self.blind_skipped
+
+    def open_blind_forecast(self) -> None:
+        """Blind forecasting: the forecast comes first, before any odds are on screen."""
+        from game.ui.scenes.classroom.forecast import ForecastScene
+
+        self.app.push(ForecastScene(self.app, self, None, ""))
+
+    def send_forecast(self, probs: dict[str, float] | None) -> None:
+        if probs is None:
+            self.blind_skipped = True
+            return
+        self.forecasting = self.game.forecast_go(probs)
+
     def commit(self) -> None:
         if not self.can_commit() or self.game.paused or self.game.go is None:
             return
         if self.selected is None:
             return
         opt = self.snap.options[self.selected]
+        if self.game.state.blind and self.forecast_done():
+            self.send(opt.id, None)  # the forecast is in already
+            return
         if not self.game.state.forecast_outcomes:
             self.send(opt.id, None)
             return
@@ -75,6 +100,22 @@ class TeamRoomScene(RoomScene):
 
     def update(self, dt: float) -> None:
         g = self.game
+        if self.forecasting is not None and self.forecasting.done():
+            fut, self.forecasting = self.forecasting, None
+            try:
+                fut.result()
+            except Exception as e:
+                self.error = f"Could not record the forecast: {e}"
+        if (
+            self.odds_hidden()
+            and self.forecasting is None
+            and self.resolving is None
+            and not g.paused
+            and g.go is not None
+            and self.app.scene is self
+        ):
+            self.open_blind_forecast()
+            return
         f = self.resolving
         if f is not None and f.done():
             self.resolving = None

@@ -70,7 +70,7 @@ class AdvisorsPanel(Panel):
             if lines >= 2:
                 t.blit_wrapped(
                     surface,
-                    a.reason,
+                    "Their reasons and figures follow your forecast." if view.blind else a.reason,
                     pygame.Rect(r.x + 4, y + lh, r.width - 4, per - lh - 2),
                     size,
                     p.dim,
@@ -80,8 +80,9 @@ class AdvisorsPanel(Panel):
     def hit(self, pos: tuple[int, int], view: RoomView) -> Tip | None:
         for row, a in self.rows(view):
             if row.collidepoint(pos):
+                reason = "(after your forecast)" if view.blind else a.reason
                 return (
                     a.name,
-                    [f"{a.name}, {a.title} ({a.stance})", f"Recommends: {a.option_name}", a.reason],
+                    [f"{a.name}, {a.title} ({a.stance})", f"Recommends: {a.option_name}", reason],
                 )
         return None

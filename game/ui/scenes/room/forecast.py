@@ -24,6 +24,15 @@ class ForecastPanel(Panel):
             title = f"If {view.watching} chose: {opt.name}"
         self.frame(surface, title)
         r = self.inner
+        if view.blind:
+            t.blit_wrapped(
+                surface,
+                "Blind forecasting: the model's odds appear once your team's forecast is in.",
+                r,
+                t.px(13),
+                p.dim,
+            )
+            return
         if opt is None:
             t.blit_wrapped(
                 surface,

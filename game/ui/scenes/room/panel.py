@@ -42,6 +42,7 @@ class RoomView:
     advice: tuple[Advice, ...] | None = None  # None while the advisors confer
     markers: tuple[Marker, ...] = ()
     watching: str | None = None  # the side whose options are shown, when watching
+    blind: bool = False  # blind forecasting: odds and advisors' figures wait for the forecast
 
     @property
     def option_in_view(self) -> int | None:

@@ -312,7 +312,13 @@ class RoomScene(Scene):
             advice=tuple(advice) if advice is not None else None,
             markers=self.markers(),
             watching=watching,
+            blind=self.odds_hidden(),
         )
+
+    def odds_hidden(self) -> bool:
+        """Whether the model's odds and the advisors' figures are hidden for now (a
+        classroom team that forecasts blind, before its forecast)."""
+        return False
 
     def update(self, dt: float) -> None:
         mouse = pygame.mouse.get_pos()

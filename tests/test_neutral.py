@@ -1,0 +1,177 @@
+"""Neutral for a classroom in any country, and truthful to each viewer.
+
+The loaded terms are the short list explained in docs/scenario-format.md ("Neutral
+wording"): words that take one side's view of the other (or of an ending) and have a
+plain equivalent."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from game.engine import AISettings, Seat, Session
+from game.report.words import outcome_goals
+from game.scenario import load_scenario
+from game.scenario.schema import OutcomeKind
+
+ROOT = Path(__file__).parent.parent
+VENEZUELA = ROOT / "scenarios" / "venezuela-2025.yaml"
+FACTS = ROOT / "seeds" / "venezuela-2025-facts.yaml"
+MINI = Path(__file__).parent / "data" / "mini.yaml"
+CHEAP = AISettings(worlds=16, horizon=2, advice_worlds=16, advice_horizon=2)
+
+LOADED_TERMS = [
+    r"regimes?",
+    r"juntas?",
+    r"hard-?liners?",
+    r"capitulat\w*",
+    r"thugs?",
+    r"puppets?",
+    r"rogue states?",
+    r"narco-states?",
+    r"dictators?",
+]
+LOADED = re.compile(r"\b(?:" + "|".join(LOADED_TERMS) + r")\b", re.I)
+IDENT = re.compile(r"^[a-z0-9_]+$")
+
+
+def player_text(obj: Any, path: str = "") -> list[tuple[str, str]]:
+    """Every string of the scenario a player can read: all text fields, but not ids
+    (identifiers), mapping keys, or designers' tuning notes."""
+    out: list[tuple[str, str]] = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == "tuning":
+                continue
+            out += player_text(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            out += player_text(v, f"{path}[{i}]")
+    elif isinstance(obj, str) and not IDENT.match(obj):
+        out.append((path, obj))
+    return out
+
+
+def test_the_list_covers_the_scenario_text() -> None:
+    texts = dict(player_text(load_scenario(VENEZUELA).scenario.model_dump(mode="json")))
+    assert "meta.summary" in texts and "debrief[0]" in texts
+    assert any(p.endswith(".headline") for p in texts)
+    assert not any(p.endswith(".tuning") for p in texts)
+    # the check itself catches what it is meant to
+    assert LOADED.search("The regime's hardliners") and LOADED.search("a capitulation")
+    assert not LOADED.search("the government's hawks")
+
+
+def test_no_loaded_terms_in_player_facing_text() -> None:
+    scn = load_scenario(VENEZUELA).scenario
+    hits = [
+        (p, m.group(0))
+        for p, t in player_text(scn.model_dump(mode="json"))
+        if (m := LOADED.search(t))
+    ]
+    assert hits == []
+
+
+def test_the_docs_explain_every_loaded_term() -> None:
+    doc = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    assert "## Neutral wording" in doc
+    section = doc.split("## Neutral wording", 1)[1]
+    for term in ("regime", "junta", "hardliner", "capitulation", "dictator"):
+        assert term in section
+
+
+def test_tuning_notes_are_not_shown_as_basis() -> None:
+    scn = load_scenario(VENEZUELA).scenario
+    texts = player_text(scn.model_dump(mode="json"))
+    assert not [p for p, t in texts if "Balance (" in t]
+    raw = VENEZUELA.read_text(encoding="utf-8")
+    assert raw.count("tuning:") >= 7  # the balance notes live in their own field
+
+
+def test_claims_on_both_sides_get_the_same_badge_rules() -> None:
+    facts = yaml.safe_load(FACTS.read_text(encoding="utf-8"))["facts"]
+    claims = [f for f in facts if f["status"] == "claim"]
+    us = [f for f in claims if f["asserted_by"].startswith("US")]
+    ven = [f for f in claims if f["asserted_by"].startswith("Venezuelan")]
+    assert len(us) >= 2 and len(ven) >= 2
+    # an accusation of a crime is an unverified assertion, whoever makes it
+    for f in facts:
+        if "accuse" in f["statement"].lower() and "government" in f["asserted_by"].lower():
+            assert f["status"] == "claim", f["id"]
+    # each side's contested statements are checked against independent sources
+    notes = {f["id"]: f.get("note", "") for f in facts}
+    assert "VE-C09" in notes["VE-14"] and "VE-C01" in notes["VE-01"]
+    ids = {f["id"] for f in facts}
+    assert {"VE-C09", "VE-C10", "VE-C11", "VE-C12"} <= ids
+
+
+def test_both_sides_aims_are_worded_alike() -> None:
+    meta = load_scenario(VENEZUELA).scenario.meta
+    text = " ".join(meta.how_to_win.split())
+    assert "Washington says it wants" in text and "Caracas says it wants" in text
+    assert "What observers infer, for both" in text
+
+
+def test_capitulation_still_loads_as_a_negotiated_exit() -> None:
+    assert "kind: capitulation" in MINI.read_text(encoding="utf-8")
+    kinds = [o.kind for o in load_scenario(MINI).scenario.outcomes]
+    assert OutcomeKind.negotiated_exit in kinds
+    assert OutcomeKind("capitulation") is OutcomeKind.negotiated_exit
+    scn = load_scenario(VENEZUELA).scenario
+    assert {o.id: o.kind for o in scn.outcomes}["exit_deal"] == OutcomeKind.negotiated_exit
+
+
+@pytest.mark.parametrize("path", [VENEZUELA, MINI], ids=lambda p: p.stem)
+def test_avoid_war_only_when_war_is_the_sides_worst_ending(path: Path) -> None:
+    scn = load_scenario(path).scenario
+    kinds = {o.id: o.kind for o in scn.outcomes}
+    for actor in scn.actors:
+        util = actor.objectives.outcomes
+        aims = outcome_goals(scn, actor)[0]
+        worst = min(util, key=lambda q: (util[q], q)) if util else None
+        war_is_worst = worst is not None and kinds[worst] == OutcomeKind.war and util[worst] < 0
+        assert ("Avoid war" in aims) == war_is_worst, actor.id
+
+
+def test_venezuela_headline_aims_follow_each_sides_ranking() -> None:
+    scn = load_scenario(VENEZUELA).scenario
+    aims = {a.id: outcome_goals(scn, a)[0] for a in scn.actors}
+    assert "Avoid war" not in aims["usa"] and "Avoid war" not in aims["ven"]
+    assert aims["ven"][0] == "Avoid change of government"
+
+
+def test_option_labels_come_from_their_category() -> None:
+    scn = load_scenario(VENEZUELA).scenario
+    for actor in scn.actors:
+        for opt in actor.options:
+            text = f"{opt.name} {opt.description}".lower()
+            if opt.category == "invasion":
+                assert re.search(r"ground|invasion|landing", text), opt.id
+            if opt.category == "strike":
+                assert re.search(r"strike|fire|engage", text), opt.id
+    names = {o.id: o for a in scn.actors for o in a.options}
+    assert names["external_commotion"].category != "invasion"
+
+
+def test_a_covert_moves_owner_never_reads_comes_to_light_unless_exposed() -> None:
+    seen_hidden = False
+    for seed in range(12):
+        s = Session.new(
+            VENEZUELA,
+            seed=seed,
+            seats={"usa": Seat.fixed("covert"), "ven": Seat.fixed("hold")},
+            ai=CHEAP,
+            autosave=False,
+        )
+        rep = s.resolve()
+        own = [n.headline for n in rep.headlines if n.visible_to in (None, "usa")]
+        if rep.moves["usa"].exposed:
+            continue
+        seen_hidden = True
+        assert not any("comes to light" in h for h in own), own
+        assert any(h.startswith("Covert:") and "(not exposed)" in h for h in own)
+    assert seen_hidden
