@@ -70,7 +70,7 @@ class TurnLog:
 def session_log(s: Session) -> dict[str, Any]:
     """The whole game as plain data (what a save contains)."""
     c = s.c
-    meta = s.scenario.meta
+    meta = s.loaded.as_written.meta  # the file's own words: a save is the same in any language
     forecasts = s.classroom.pending
     return {
         "format_version": FORMAT_VERSION,

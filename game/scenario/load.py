@@ -57,6 +57,19 @@ class Loaded:
     warnings: list[Problem]
     # The fact sheet as validated (None for a scenario without one, in old callers).
     fact_sheet: FactSheet | None = None
+    language: str = "en"  # of the texts above; the file (path, sha256) is the same in every one
+    original: Loaded | None = None  # as its files have it, when this is a translation
+
+    def in_language(self, language: str) -> Loaded:
+        """This scenario with its texts in ``language`` (its sidecar file), or as it is."""
+        from game.scenario.translate import translate_loaded
+
+        return translate_loaded(self, language)
+
+    @property
+    def as_written(self) -> Scenario:
+        """The scenario in its file's own language: what saves record, whatever is shown."""
+        return self.original.scenario if self.original is not None else self.scenario
 
 
 _PATTERN_WORDS = {
@@ -450,6 +463,7 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
         references=refs or {},
         warnings=problems,
         fact_sheet=sheet,
+        language=scn.meta.language,
     )
     return loaded, problems
 

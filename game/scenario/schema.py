@@ -145,7 +145,7 @@ class InitialValue(_Model):
 class Metric(_Sourced):
     id: Id
     name: str = Field(min_length=1, description="Name shown to players.")
-    short: str | None = Field(default=None, max_length=14, description="Short label for charts.")
+    short: str | None = Field(default=None, max_length=16, description="Short label for charts.")
     description: str = Field(min_length=1, description="What the metric measures.")
     range: tuple[Num, Num] = Field(description="[low, high] bounds; values are clipped.")
     initial: InitialValue
@@ -590,7 +590,7 @@ class Outcome(_Sourced):
     name: str
     short_name: str | None = Field(
         default=None,
-        max_length=18,
+        max_length=20,
         description="A short name for tight places (chart legends, narrow columns); "
         "unset: the name.",
     )

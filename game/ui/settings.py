@@ -34,6 +34,7 @@ class Settings:
     palette: str = "okabe_ito"
     sound: bool = True
     tour_seen: bool = False  # the first-turn tour was shown (F1 shows it again)
+    language: str = ""  # "" follows the system (see game.i18n.choose); else "en", "es"...
 
     @property
     def size(self) -> tuple[int, int]:

@@ -1,10 +1,11 @@
-"""Settings: window size, fullscreen, text size, palette, sound."""
+"""Settings: window size, fullscreen, text size, palette, sound, language."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
 
+from game import i18n
 from game.ui import layout
 from game.ui.palette import PALETTE_LABELS
 from game.ui.pg import pygame
@@ -12,7 +13,7 @@ from game.ui.scene import Scene
 from game.ui.scenes.common import backdrop, selector, top_bar
 from game.ui.settings import SIZES, TEXT_SCALES
 
-ROWS = ["Window size", "Fullscreen", "Text size", "Colours", "Sound"]
+ROWS = ["Window size", "Fullscreen", "Text size", "Colours", "Sound", "Language"]
 
 
 def fitting_sizes() -> list[tuple[int, int]]:
@@ -44,8 +45,9 @@ class SettingsScene(Scene):
             PALETTE_LABELS.get(s.palette, s.palette),
             ("On" if s.sound else "Off")
             + ("" if self.app.sound.ok else "  (no audio device: silent)"),
+            _language_label(s.language),
         ]
-        keys = ["size", "fullscreen", "text", "palette", "sound"]
+        keys = ["size", "fullscreen", "text", "palette", "sound", "language"]
         for i, (k, v) in enumerate(zip(keys, values, strict=True)):
             back, fwd = partial(self.change, k, -1), partial(self.change, k, 1)
             selector(self, L[f"control[{i}]"], k, v, back, fwd)
@@ -71,6 +73,12 @@ class SettingsScene(Scene):
             names = self._pal_names
             i = names.index(s.palette) if s.palette in names else 0
             new = replace(s, palette=names[(i + step) % len(names)])
+        elif key == "language":
+            codes = ["", *i18n.available()]
+            i = codes.index(s.language) if s.language in codes else 0
+            new = replace(s, language=codes[(i + step) % len(codes)])
+            # a language picked here applies now; "" goes back to BRINK_LANG or the system's
+            i18n.set_language(new.language or i18n.choose())
         else:
             new = replace(s, sound=not s.sound)
         self.app.apply_settings(new)
@@ -99,3 +107,10 @@ class SettingsScene(Scene):
 
     def labels(self) -> list[str]:
         return [*ROWS, *super().labels()]
+
+
+def _language_label(code: str) -> str:
+    """A language choice in its own words; "" is the system's language."""
+    if not code:
+        return f"System ({i18n.language_name(i18n.choose())})"
+    return i18n.language_name(code)
