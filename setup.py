@@ -45,6 +45,8 @@ setup(
             "scenario/starter/*/*.yaml",
             "serve/templates/*",
             "serve/static/*",
+            # compiled message catalogs (pybabel compile; see README, "Translations")
+            "locale/*/LC_MESSAGES/*.mo",
         ]
     }
     | {name: ["*"] for name in DATA_PACKAGES},

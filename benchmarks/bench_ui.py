@@ -30,6 +30,7 @@ def _env() -> None:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    os.environ.setdefault("BRINK_NO_TOUR", "1")  # the room itself is measured, not its tour
 
 
 def measure_startup(runs: int = 3) -> float:

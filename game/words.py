@@ -1,38 +1,42 @@
-"""English used by several layers: possessives, spans of time, names mid-sentence,
-metric values and option-category labels.
+"""Words used by several layers: spans of time, moves, names mid-sentence, metric values
+and option-category labels, each a whole template in the message catalogs (game.i18n).
 
-It sits below the engine, the report and the UI (it imports only scenario types), so
-every layer words these things the same way, and a translation has one place to start.
+It sits below the engine, the report and the UI (it imports only scenario types and
+game.i18n), so every layer words these things the same way in every language.
 """
 
 from __future__ import annotations
 
 from enum import Enum
 
-from game.scenario.schema import Scenario
+from game.i18n import N_, _, format_number, ngettext
+from game.scenario.schema import Outcome, Scenario
 
-# One label per option category (``OptionCategory`` in the scenario schema).
+# One label per option category (``OptionCategory`` in the scenario schema), in English;
+# category_label translates them.
 CATEGORY_LABELS = {
-    "talks": "Talks",
-    "covert": "Covert action",
-    "mobilization": "Mobilisation",
-    "show_of_force": "Show of force",
-    "sanctions": "Sanctions",
-    "legal": "Legal",
-    "strike": "Strike",
-    "invasion": "Invasion",
-    "de_escalation": "De-escalation",
-    "information": "Information",
-    "alliance": "Alliance",
-    "status_quo": "Hold course",
-    "concession": "Concession",
+    "talks": N_("Talks"),
+    "covert": N_("Covert action"),
+    "mobilization": N_("Mobilisation"),
+    "show_of_force": N_("Show of force"),
+    "sanctions": N_("Sanctions"),
+    "legal": N_("Legal"),
+    "strike": N_("Strike"),
+    "invasion": N_("Invasion"),
+    "de_escalation": N_("De-escalation"),
+    "information": N_("Information"),
+    "alliance": N_("Alliance"),
+    "status_quo": N_("Hold course"),
+    "concession": N_("Concession"),
 }
 
 
 def category_label(category: str | Enum) -> str:
     """An option category as shown to players: ``show_of_force`` -> ``Show of force``."""
     key = str(category.value if isinstance(category, Enum) else category)
-    return CATEGORY_LABELS.get(key, key.replace("_", " ").capitalize())
+    if key in CATEGORY_LABELS:
+        return _(CATEGORY_LABELS[key])
+    return key.replace("_", " ").capitalize()
 
 
 # Plurals that do not just add an s.
@@ -51,7 +55,18 @@ def plural(word: str, n: int) -> str:
 
 
 def count_text(n: int, word: str) -> str:
-    """``1 warning``, ``2 warnings``, ``0 warnings``."""
+    """``1 warning``, ``2 warnings``, ``0 warnings``: a whole template in the catalog for
+    the words the game counts (other words: English plural rules)."""
+    if word == "turn":
+        return ngettext("{n} turn", "{n} turns", n)
+    if word == "day":
+        return ngettext("{n} day", "{n} days", n)
+    if word == "week":
+        return ngettext("{n} week", "{n} weeks", n)
+    if word == "time":
+        return ngettext("{n} time", "{n} times", n)
+    if word == "warning":
+        return ngettext("{n} warning", "{n} warnings", n)
     return f"{n} {plural(word, n)}"
 
 
@@ -71,16 +86,23 @@ def others_verb(n_actors: int, singular: str, plural_form: str) -> str:
 
 
 def possessive(name: str) -> str:
-    """``Blueland's``, ``United States'``."""
+    """``Blueland's``, ``United States'`` (English only: new code uses ``move_label``)."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def move_label(actor: str, option: str) -> str:
+    """One side's move, as a whole phrase: ``Venezuela's move (Call up the militia)``."""
+    if actor.endswith("s"):
+        return _("{actor}' move ({option})", actor=actor, option=option)
+    return _("{actor}'s move ({option})", actor=actor, option=option)
 
 
 def span_text(turns: int, turn_days: int) -> str:
     """``turns`` turns of ``turn_days`` days in words: ``4 weeks``, ``9 days``."""
     days = turns * turn_days
     if days % 7 == 0:
-        return count_text(days // 7, "week")
-    return count_text(days, "day")
+        return ngettext("{n} week", "{n} weeks", days // 7)
+    return ngettext("{n} day", "{n} days", days)
 
 
 def in_sentence(name: str, scn: Scenario) -> str:
@@ -100,10 +122,16 @@ def format_value(value: float, lo: float, hi: float, exact: bool = True, error: 
     """A metric's value: ``42``, or ``~55 ±12`` for an estimate. Kept within the metric's
     range; a decimal only for metrics whose range is narrower than 20."""
     digits = 0 if hi - lo >= 20 else 1
-    v = min(max(value, lo), hi)
-    text = f"{v:.{digits}f}"
-    if text.startswith("-") and float(text) == 0:
-        text = text[1:]
+    v = round(min(max(value, lo), hi), digits)
+    text = format_number(0.0 if v == 0 else v, digits, grouping=False)  # never "-0"
     if exact:
         return text
-    return f"~{text} ±{error:.{digits}f}"
+    if v - error < lo or v + error > hi:  # the band at the range's edge: say where it lies
+        a, b = max(lo, v - error), min(hi, v + error)
+        return f"~{text} ({a:.{digits}f}–{b:.{digits}f})"
+    return _("~{value} ±{error}", value=text, error=format_number(error, digits, grouping=False))
+
+
+def short_name(outcome: Outcome) -> str:
+    """An outcome's short name for tight places (its ``short_name``, else its name)."""
+    return outcome.short_name or outcome.name

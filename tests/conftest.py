@@ -13,6 +13,12 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+os.environ.setdefault("BRINK_NO_BROWSER", "1")
+os.environ.setdefault(
+    "BRINK_NO_TOUR", "1"
+)  # the first-turn tour: its own test turns it on  # the end screen's report stays closed
+# Tests read English unless they choose a language: the machine's locale must not decide.
+os.environ["BRINK_LANG"] = "en"
 
 import time
 from collections.abc import Callable, Iterator
@@ -97,6 +103,17 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     d = tmp_path_factory.mktemp("brink-data")
     monkeypatch.setenv("BRINK_DATA_DIR", str(d))
     return d
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Every test starts and ends in English, whatever an earlier test (or the settings
+    scene a UI test clicked through) chose."""
+    from game import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ def new(**kw) -> Session:
 def reload(s: Session, tmp_path: Path, name: str = "s.json") -> Session:
     """Save, then load (load_game re-plays the whole log and compares it)."""
     path = save_game(s, tmp_path / name)
-    s2 = load_game(path)
+    s2 = load_game(path, pin=s.seal_key)  # a class game with a PIN saves sealed
     assert s2.log["turns"] == s.log["turns"]
     assert s2.log["current"] == s.log["current"]
     return s2

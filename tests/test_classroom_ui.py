@@ -178,10 +178,11 @@ def test_hot_seat_game_three_teams_two_actors_makes_a_report(ui_app, tmp_path) -
     # the autosave is the log, and load_game re-plays every action in it
     path = g.session.autosave_path
     assert path is not None and path.exists()
-    assert load_game(path).log["turns"] == log["turns"]
-    # the report
+    assert load_game(path, pin="2468").log["turns"] == log["turns"]  # sealed: the PIN opens it
+    # the report (the teacher's PIN opens the sealed autosave)
     html_path = tmp_path / "class.html"
-    assert main(["report", str(path), "-o", str(html_path), "--worlds", "300"]) == 0
+    args = ["report", str(path), "-o", str(html_path), "--worlds", "300", "--pin", "2468"]
+    assert main(args) == 0
     html = html_path.read_text(encoding="utf-8")
     p = check_html(html)
     assert p.sections == SECTIONS_ONE
@@ -307,7 +308,8 @@ def test_joining_by_class_code_gives_the_same_game_and_the_report_compares(
     )
     code = first.classroom.class_code
     d = ui_app(seed=5)
-    classroom_setup(d, {"blue": "Doves"}, "2222", code=code.lower())
+    # the teacher's PIN is the same in both groups: one --pin opens both sealed saves
+    classroom_setup(d, {"blue": "Doves"}, "1111", code=code.lower())
     assert d.scene.name == "class_code"
     g = d.app.game
     assert g.class_code == code and g.seed == 9090 and g.session.classroom.timer == 60
@@ -326,7 +328,10 @@ def test_joining_by_class_code_gives_the_same_game_and_the_report_compares(
     la = save_game(first, tmp_path / "hawks.json")
     lb = save_game(g.session, tmp_path / "doves.json")
     out = tmp_path / "groups.html"
-    assert main(["report", str(la), str(lb), "-o", str(out), "--worlds", "300"]) == 0
+    assert main(["report", str(la), str(lb), "-o", str(out), "--worlds", "300"]) == 1
+    assert not out.exists()  # sealed class games: no report without the teacher's PIN
+    args = ["report", str(la), str(lb), "-o", str(out), "--worlds", "300", "--pin", "1111"]
+    assert main(args) == 0
     html = out.read_text(encoding="utf-8")
     check_html(html)
     assert 'data-section="groups"' in html and "Hawks" in html and "Doves" in html
@@ -399,13 +404,16 @@ def test_a_classroom_game_continues_at_the_next_hand_over(ui_app) -> None:
     d.frames(1)
     d2 = ui_app()
     d2.click_button("continue")
+    assert d2.scene.name == "pin"  # the class game's autosave is sealed: the PIN opens it
+    type_text(d2, "2468")
+    d2.key(pygame.K_RETURN)
     assert d2.scene.name == "handover" and "Team Gold" in d2.scene.labels()
     g = d2.app.game
     assert g.session.committed("blue") == "talk" and len(g.session.classroom.forecasts()) == 1
     sit_down(d2)
     assert d2.scene.snap.actor == "red"
     d2.key(pygame.K_F9)
-    type_text(d2, "2468")  # the PIN survives the save (as a salted hash)
+    type_text(d2, "2468")  # the PIN survives the save
     d2.key(pygame.K_RETURN)
     assert d2.scene.name == "console"
 

@@ -6,10 +6,7 @@ from game.engine import classcode
 from game.engine.entry import (
     MAX_TEAM_NAME,
     MAX_TEAMS_PER_SIDE,
-    PIN_LOCK_SECONDS,
-    PIN_TRIES,
     TIMER_CHOICES,
-    PinGuard,
     next_timer,
     parse_metric_value,
     parse_team_names,
@@ -44,28 +41,6 @@ def test_pin_rules() -> None:
     assert pin_problem("12345678") == ""
     for bad in ("", "123", "12a4", "123456789", " 1234"):
         assert "4 or more digits" in pin_problem(bad), bad
-
-
-def test_pin_door_counts_wrong_tries_then_locks_then_opens_again() -> None:
-    g = PinGuard()
-    for k in range(1, PIN_TRIES):
-        g, opened, msg = g.attempt(False, now=10.0)
-        assert not opened and f"({PIN_TRIES - k} tr" in msg
-    g, opened, msg = g.attempt(False, now=11.0)
-    assert not opened and "locked for 30 s" in msg
-    assert g.wait(11.0) == PIN_LOCK_SECONDS
-    g2, opened, msg = g.attempt(True, now=20.0)  # even the right PIN waits
-    assert not opened and msg == "Too many wrong tries: wait 21 s." and g2 == g
-    g, opened, msg = g.attempt(True, now=11.0 + PIN_LOCK_SECONDS)
-    assert opened and msg == "" and g == PinGuard()
-
-
-def test_a_right_pin_resets_the_count() -> None:
-    g, _, _ = PinGuard().attempt(False, 0.0)
-    g, opened, _ = g.attempt(True, 1.0)
-    assert opened and g.fails == 0
-    g, _, msg = g.attempt(False, 2.0)
-    assert f"({PIN_TRIES - 1} tries left)" in msg
 
 
 def test_a_class_code_keeps_the_teams_of_its_peoples_sides_only() -> None:

@@ -478,10 +478,11 @@ def test_without_joint_tables_the_same_game(monkeypatch: pytest.MonkeyPatch) -> 
     import sys
 
     step_mod = sys.modules["game.model.step"]
+    tables_mod = sys.modules["game.model.tables"]  # the joint-table limits live there
     scn = synthetic_scenario(3, metrics=4, events=3, interactions=2)
     joint = compile_scenario(scn)
     step_mod.tables(joint)  # built (and cached) with joint tables
-    monkeypatch.setattr(step_mod, "JOINT_MAX", 0)
+    monkeypatch.setattr(tables_mod, "JOINT_MAX", 0)
     plain = compile_scenario(scn)
     assert not step_mod.tables(plain).joint and step_mod.tables(joint).joint
     a = initial_state(joint, 500, _rng(1))
@@ -506,12 +507,13 @@ def test_event_draws_alike_with_and_without_joint_tables(
     import sys
 
     step_mod = sys.modules["game.model.step"]
-    monkeypatch.setattr(step_mod, "DENSE_EVENT", dense)
+    tables_mod = sys.modules["game.model.tables"]  # the joint-table limits live there
+    monkeypatch.setattr(tables_mod, "DENSE_EVENT", dense)
     scn = synthetic_scenario(5, metrics=4, events=4, interactions=1)
     joint = compile_scenario(scn)
     t = step_mod.tables(joint)
     assert t.joint and (t.ev_sparse.size == 0 if dense == 0.0 else t.ev_sparse.size > 0)
-    monkeypatch.setattr(step_mod, "JOINT_MAX", 0)
+    monkeypatch.setattr(tables_mod, "JOINT_MAX", 0)
     plain = compile_scenario(scn)
     assert not step_mod.tables(plain).joint
     a = initial_state(joint, 400, _rng(1))

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from game.cli import main
+from game.scenario.paths import is_sidecar
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = REPO / "scenarios" / "scenario.schema.json"
@@ -25,7 +26,8 @@ MINI = REPO / "tests" / "data" / "mini.yaml"
 MODELINE = "# yaml-language-server: $schema=scenario.schema.json"
 REGENERATE = "brink schema -o scenarios/scenario.schema.json"
 
-SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))
+# Translations (NAME.es.yaml) sit beside the scenarios but are not scenarios.
+SHIPPED = sorted(p for p in (REPO / "scenarios").glob("*.yaml") if not is_sidecar(p))
 SCENARIOS = [pytest.param(p, id=p.name) for p in SHIPPED] or [
     pytest.param(None, id="none", marks=pytest.mark.skip(reason="no scenarios/*.yaml yet"))
 ]

@@ -104,3 +104,16 @@ def test_unknown_side_and_broken_save(tmp_path: Path) -> None:
     bad.write_text("{", encoding="utf-8")
     rc, out = run("", bad)
     assert rc == 1 and "Cannot continue the saved game" in out and "truncated" in out
+
+
+def test_each_turn_lists_option_names_and_o_gives_them_in_full(data_dir: Path) -> None:
+    from game.scenario import load_scenario
+
+    scn = load_scenario(MINI).scenario
+    blue = next(a for a in scn.actors if a.id == "blue")
+    talks = next(o for o in blue.options if o.id == "talk")
+    rc, out = run("q\n", MINI, "blue", 4)
+    assert rc == 0 and "2. Offer talks" in out
+    assert talks.description.strip() not in out  # names only, unless asked
+    rc, out = run("o\nq\n", MINI, "blue", 4)
+    assert talks.description.strip() in out

@@ -37,7 +37,7 @@ def test_words_sits_below_the_engine_report_and_ui() -> None:
         for a in (n.names if isinstance(n, ast.Import) else [n])
     ]
     game = [m for m in imported if m and m.startswith("game")]
-    assert game and all(m.startswith("game.scenario") for m in game), game
+    assert game and all(m.startswith(("game.scenario", "game.i18n")) for m in game), game
 
 
 def test_possessive_span_and_names_mid_sentence() -> None:
@@ -59,6 +59,9 @@ def test_format_value() -> None:
     assert format_value(4.26, 0, 10) == "4.3"  # a narrow range keeps a decimal
     assert format_value(55.2, 0, 100, exact=False, error=12.4) == "~55 ±12"
     assert format_value(130.0, 0, 100) == "100"  # an estimate past the range is clipped
+    # an estimate's band stays within the range: "militia ~4 (0–11)", never "~4 ±7"
+    assert format_value(4.2, 0, 100, exact=False, error=7.0) == "~4 (0–11)"
+    assert format_value(97.0, 0, 100, exact=False, error=5.0) == "~97 (92–100)"
     assert format_value(-0.2, -5, 5) == "-0.2"
     assert format_value(-0.04, -5, 5) == "0.0"  # never "-0.0"
 

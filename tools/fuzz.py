@@ -47,9 +47,10 @@ from game.errors import BrinkError  # noqa: E402
 from game.model.cli import run as simulate_run  # noqa: E402
 from game.report.logdata import load as report_load  # noqa: E402
 from game.scenario import Loaded, check_file, load_scenario  # noqa: E402
+from game.scenario.paths import is_sidecar  # noqa: E402  (translations are not scenarios)
 
 MINI = ROOT / "tests" / "data" / "mini.yaml"
-SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
+SHIPPED = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if not is_sidecar(p))
 SCENARIOS = [MINI, *SHIPPED]
 PLAY_TURNS = 20
 

@@ -35,6 +35,7 @@ def main() -> int:
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ["BRINK_DATA_DIR"] = tempfile.mkdtemp(prefix="brink-shots-")
+    os.environ["BRINK_NO_TOUR"] = "1"  # the tour has its own picture below
     w, h = (int(v) for v in args.size.lower().split("x"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -114,6 +115,7 @@ def main() -> int:
             turn += 1
         else:
             key(pygame.K_RETURN)
+    wait(lambda: getattr(app.scene, "verdict", None) is not None)  # the verdict is worked out
     shot("end")
     classroom(app, frames, key, hover, wait, shot)
     app.quit()

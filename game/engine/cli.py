@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from game.engine.saves import SaveError, branch_game, replay_file, save_game
+from game.engine.saves import SaveError, branch_game, release_file, replay_file, save_game
 from game.engine.seats import Seat
 from game.engine.session import EngineError, Session
 from game.engine.views import TurnReport
@@ -18,6 +18,32 @@ from game.words import count_text
 
 def _err(msg: str) -> None:
     print(f"error: {msg}", file=sys.stderr)
+
+
+def ask_pin(args: argparse.Namespace) -> str | None:
+    """The teacher's PIN of ``--pin``: None when not given; typed without echo when given
+    empty (``--pin`` alone), so that it stays out of the shell's history."""
+    pin = getattr(args, "pin", None)
+    if pin is None:
+        return None
+    if pin == "":
+        import getpass
+
+        try:
+            pin = getpass.getpass("Teacher's PIN: ")
+        except (EOFError, KeyboardInterrupt):
+            return None
+    return str(pin).strip() or None
+
+
+def save_error_text(e: SaveError) -> str:
+    """A ``SaveError`` for the command line: a sealed class game says how to open it."""
+    if e.reason == "sealed":
+        return (
+            f"{e}. Add --pin (the teacher's PIN, typed when asked) to open it; after the "
+            "class, `brink release SAVE -o PLAIN.json --pin` gives a plain save for the report"
+        )
+    return str(e)
 
 
 def _signed(v: float) -> str:
@@ -152,10 +178,10 @@ def replay(args: argparse.Namespace) -> int:
     check = bool(getattr(args, "check", False))
     try:
         s, _log, diff = replay_file(
-            args.file, scenario=getattr(args, "scenario", None), rerun_ai=check
+            args.file, scenario=getattr(args, "scenario", None), rerun_ai=check, pin=ask_pin(args)
         )
     except SaveError as e:
-        _err(str(e))
+        _err(save_error_text(e))
         return 1
     except EngineError as e:
         _err(f"{args.file}: {e}")
@@ -179,12 +205,31 @@ def replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def release(args: argparse.Namespace) -> int:
+    """``brink release SAVE -o OUT --pin``: the plain save of a finished class game, for the
+    debrief report (a game in progress stays sealed; the input is never written over)."""
+    pin = ask_pin(args)
+    if pin is None:
+        _err(f"{args.file}: releasing a class game needs the teacher's PIN: add --pin")
+        return 2
+    try:
+        out = release_file(args.file, args.output, pin)
+    except SaveError as e:
+        _err(str(e))
+        return 1
+    print(f"Wrote {out}: the plain save of the finished class game (brink report {out})")
+    return 0
+
+
 def branch(args: argparse.Namespace) -> int:
     """``brink branch SAVE --turn T``: the game restarted at turn T with the same luck."""
     try:
-        s = branch_game(args.file, args.turn, autosave=args.output is None)
+        s = branch_game(args.file, args.turn, autosave=args.output is None, pin=ask_pin(args))
         out = save_game(s, args.output or s.autosave_path or "branch.json")
-    except (SaveError, ScenarioError) as e:
+    except SaveError as e:
+        _err(save_error_text(e))
+        return 1
+    except ScenarioError as e:
         _err(str(e))
         return 1
     print(

@@ -8,7 +8,6 @@ again what it is given; these rules say it first, in the teacher's words.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from game.engine.classcode import ClassCode
 
@@ -19,8 +18,6 @@ MAX_CLASS_CODE = 40  # characters typed (hyphens and spaces included)
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 8  # a PIN the teacher sets
 PIN_MAX_TYPED = 12  # characters the PIN box takes at the console's door
-PIN_TRIES = 3  # wrong PINs before the console locks
-PIN_LOCK_SECONDS = 30.0
 TIMER_CHOICES = (0, 60, 120, 180)  # seconds per team and turn (0: no timer)
 LESSON_CHOICES = (0, 6, 8, 16)  # turns a lesson lasts (0: the scenario's own limit)
 
@@ -97,35 +94,3 @@ def parse_metric_value(text: str) -> float | None:
         return float(text.strip())
     except ValueError:
         return None
-
-
-@dataclass(frozen=True)
-class PinGuard:
-    """The console's door: wrong tries so far, and until when it stays locked."""
-
-    fails: int = 0
-    locked_until: float = 0.0
-
-    def wait(self, now: float) -> float:
-        """Seconds until the PIN may be tried again (0: it may)."""
-        return max(0.0, self.locked_until - now)
-
-    def attempt(self, correct: bool, now: float) -> tuple[PinGuard, bool, str]:
-        """One try: (the guard after it, opened, message). A few wrong tries lock the
-        door for a while; a right one resets the count."""
-        wait = self.wait(now)
-        if wait > 0:
-            return self, False, f"Too many wrong tries: wait {wait:.0f} s."
-        if correct:
-            return PinGuard(), True, ""
-        fails = self.fails + 1
-        if fails >= PIN_TRIES:
-            msg = f"Wrong PIN. Too many wrong tries: locked for {PIN_LOCK_SECONDS:.0f} s."
-            return PinGuard(0, now + PIN_LOCK_SECONDS), False, msg
-        left = PIN_TRIES - fails
-        tries = "try" if left == 1 else "tries"
-        return (
-            PinGuard(fails, self.locked_until),
-            False,
-            f"Wrong PIN: the console stays closed ({left} {tries} left).",
-        )

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1
 
 
-def autosave_name(scenario_id: str, created: str, seed: int) -> str:
-    """``mini-20251124T101500-7-3fa2.json``: scenario, start time, seed, a random tag."""
+def autosave_name(scenario_id: str, created: str, seed: int | str) -> str:
+    """``mini-20251124T101500-7-3fa2.json``: scenario, start time, seed (a sealed class
+    game's id instead: its seed is secret), a random tag."""
     stamp = created.replace(":", "").replace("-", "")[:15]
     return f"{scenario_id}-{stamp}-{seed}-{secrets.token_hex(2)}.json"
 
@@ -69,7 +70,7 @@ class TurnLog:
 def session_log(s: Session) -> dict[str, Any]:
     """The whole game as plain data (what a save contains)."""
     c = s.c
-    meta = s.scenario.meta
+    meta = s.loaded.as_written.meta  # the file's own words: a save is the same in any language
     forecasts = s.classroom.pending
     return {
         "format_version": FORMAT_VERSION,

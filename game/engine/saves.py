@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from game.engine import seal
 from game.engine.actions import replay_action
 from game.engine.ai import AISettings
 from game.engine.errors import EngineError
@@ -62,12 +63,33 @@ _TMP_SUFFIX = ".tmp"
 
 
 class SaveError(BrinkError):
-    """A save that cannot be written or loaded; the message names the file and the problem."""
+    """A save that cannot be written or loaded; the message names the file and the problem.
 
-    def __init__(self, path: str | Path, problem: str, hint: str | None = None) -> None:
+    ``reason`` marks the class-game cases a caller may act on: ``"sealed"`` (a sealed save
+    opened without a PIN: ask for it), or a ``seal.SealError`` reason (``wrong_pin``,
+    ``locked``, ``tampered``, ``damaged``, ``malformed``, ``not_over``); None otherwise.
+    ``until``: when a locked PIN box may be tried again (epoch seconds).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        problem: str,
+        hint: str | None = None,
+        *,
+        reason: str | None = None,
+        until: float | None = None,
+    ) -> None:
         self.path = str(path)
         self.problem = problem
+        self.reason = reason
+        self.until = until
         super().__init__(f"{path}: {problem}", file=path, hint=hint or _HINT)
+
+
+SEALED_NEEDS_PIN = "this class game is sealed: it needs the teacher's PIN"
+_PIN_HINT = "give the teacher's PIN (brink: --pin)"
+PinArg = str | seal.GameKey | None
 
 
 # What re-playing a damaged log can raise: every one becomes a ``SaveError``.
@@ -212,12 +234,26 @@ def write_atomic(path: str | Path, data: bytes) -> None:
 
 
 def save_game(session: Session | Mapping[str, Any], path: str | Path) -> Path:
-    """Save a session (or a log) to ``path`` atomically; returns the path."""
-    log = session.log if isinstance(session, Session) else session
+    """Save a session (or a log) to ``path`` atomically; returns the path.
+
+    A class game with a PIN (``session.seal_key``) is written sealed (``seal.py``): its
+    log encrypted and authenticated with the game's key, only a public header readable."""
+    log: Mapping[str, Any]
+    if isinstance(session, Session):
+        log = session.log
+        try:
+            key = session.seal_key
+        except ValueError as e:  # the PIN cannot lock a key: never write the log in clear
+            raise SaveError(path, f"cannot seal the class game: {e}") from None
+    else:
+        log, key = session, None
     try:
-        write_atomic(path, encode(log))
+        data = encode(log) if key is None else seal.encode(seal.seal(log, key))
+        write_atomic(path, data)
     except OSError as e:
         raise SaveError(path, f"cannot write the save: {e.strerror or e}") from e
+    except ValueError as e:  # a non-finite number in the log: JSON cannot hold it
+        raise SaveError(path, f"cannot write the save: {e}") from None
     return Path(path)
 
 
@@ -309,9 +345,16 @@ def _check_bounds(path: Path, log: dict[str, Any]) -> None:
         raise SaveError(path, "the save holds more turns than any game can have")
 
 
-def decode(path: str | Path, raw: bytes) -> dict[str, Any]:
-    """The log inside a save's bytes, or a ``SaveError`` saying what is wrong."""
-    path = Path(path)
+def decode(path: str | Path, raw: bytes, pin: PinArg = None) -> dict[str, Any]:
+    """The log inside a save's bytes, or a ``SaveError`` saying what is wrong.
+
+    ``pin``: the teacher's PIN (a str, checked behind the persistent lockout) or a running
+    game's ``seal.GameKey``, for a sealed class-game save; ignored for a plain save."""
+    return decode_keyed(path, raw, pin)[0]
+
+
+def _parse(path: Path, raw: bytes) -> dict[str, Any]:
+    """The JSON document of a save's bytes (any Brinkmanship save, sealed or plain)."""
     if len(raw) > MAX_SAVE_BYTES:
         raise SaveError(path, f"the file is larger than {MAX_SAVE_BYTES} bytes: not a save")
     if not raw.strip():
@@ -360,8 +403,66 @@ def decode(path: str | Path, raw: bytes) -> dict[str, Any]:
         )
     if version < 1:
         raise SaveError(path, f"unknown save format {version}")
+    return doc
+
+
+def _seal_error(path: Path, e: seal.SealError) -> SaveError:
+    hint = _PIN_HINT if e.reason in ("wrong_pin", "locked") else None
+    return SaveError(path, str(e), hint, reason=e.reason, until=e.until)
+
+
+def _open_sealed(
+    path: Path, doc: dict[str, Any], pin: PinArg
+) -> tuple[dict[str, Any], seal.GameKey]:
+    """(log, game key) of a sealed save; a str PIN goes through the persistent lockout."""
+    if pin is None or pin == "":
+        try:
+            seal.public_header(doc)
+        except seal.SealError as e:
+            raise _seal_error(path, e) from None
+        raise SaveError(path, SEALED_NEEDS_PIN, _PIN_HINT, reason="sealed")
+    try:
+        key = pin if isinstance(pin, seal.GameKey) else seal.unlock(doc, pin)
+        log = seal.open_sealed(doc, key)
+    except seal.SealError as e:
+        raise _seal_error(path, e) from None
+    except RecursionError:  # anyone may seal a file with a PIN of their own
+        raise SaveError(path, "the sealed log is nested too deeply") from None
+    except OSError as e:  # the lockout file cannot be written: refuse rather than skip it
+        raise SaveError(path, f"cannot check the PIN now: {e.strerror or e}") from None
+    try:
+        seal.canonical(log)  # NaN, Infinity: refused as in a plain save
+    except ValueError as e:
+        raise SaveError(path, f"the sealed log is corrupted: {e}") from None
+    if _too_deep(log, MAX_SAVE_DEPTH):
+        raise SaveError(path, "the sealed log is nested too deeply")
+    return log, key
+
+
+def decode_keyed(
+    path: str | Path, raw: bytes, pin: PinArg = None
+) -> tuple[dict[str, Any], seal.GameKey | None]:
+    """``decode``, with the game key of a sealed save (None for a plain one)."""
+    path = Path(path)
+    doc = _parse(path, raw)
+    if seal.is_sealed(doc):
+        log, key = _open_sealed(path, doc, pin)
+        _check_log(path, log)
+        return log, key
     _require(path, doc, "save", {"checksum": str, "log": dict})
     log = doc["log"]
+    _check_log(path, log)
+    if doc["checksum"] != checksum(log) or encode(log) != raw:
+        raise SaveError(
+            path,
+            "the file is corrupted: its contents do not match its checksum "
+            "(it was damaged, or edited by hand)",
+            reason="damaged",
+        )
+    return log, None
+
+
+def _check_log(path: Path, log: Any) -> None:
     _require(
         path,
         log,
@@ -386,18 +487,23 @@ def decode(path: str | Path, raw: bytes) -> dict[str, Any]:
         if name in log and not isinstance(log[name], kind):
             raise SaveError(path, f"the field 'log.{name}' should be {_type_name(kind)}")
     _check_bounds(path, log)
-    if doc["checksum"] != checksum(log) or encode(log) != raw:
-        raise SaveError(
-            path,
-            "the file is corrupted: its contents do not match its checksum "
-            "(it was damaged, or edited by hand)",
-        )
-    return log
 
 
-def read_save(path: str | Path) -> dict[str, Any]:
-    """The checked log of a save file (no re-play): for menus that list saves."""
+def read_save(path: str | Path, pin: PinArg = None) -> dict[str, Any]:
+    """The checked log of a save file (no re-play): for menus that list saves. A sealed
+    class-game save needs ``pin`` (see ``decode``)."""
+    return read_save_keyed(path, pin)[0]
+
+
+def read_save_keyed(
+    path: str | Path, pin: PinArg = None
+) -> tuple[dict[str, Any], seal.GameKey | None]:
+    """``read_save``, with the game key of a sealed save (None for a plain one)."""
     path = Path(path)
+    return decode_keyed(path, _read_bytes(path), pin)
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
@@ -415,11 +521,46 @@ def read_save(path: str | Path) -> dict[str, Any]:
         raise SaveError(
             path, f"cannot read the file: {getattr(e, 'strerror', None) or e}"
         ) from None
-    return decode(path, raw)
+    return raw
+
+
+def is_sealed_file(path: str | Path) -> bool:
+    """True if ``path`` reads as a sealed class-game save (intact or not); False otherwise."""
+    path = Path(path)
+    try:
+        return seal.is_sealed(_parse(path, _read_bytes(path)))
+    except SaveError:
+        return False
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def save_info(path: str | Path) -> dict[str, Any]:
-    """A short description of a save (scenario, turn, date, outcome, seats) without re-playing."""
+    """A short description of a save (scenario, turn, date, outcome, seats) without re-playing.
+
+    A sealed class game shows only its public header: no seed (``None``), ``sealed`` True."""
+    path = Path(path)
+    doc = _parse(path, _read_bytes(path))
+    if seal.is_sealed(doc):
+        try:
+            pub = seal.public_header(doc)
+        except seal.SealError as e:
+            raise _seal_error(path, e) from None
+        scn = _mapping(pub.get("scenario"))
+        summary = _mapping(pub.get("summary"))
+        sid = str(scn.get("id", "?"))
+        return {
+            "path": str(path),
+            "scenario_id": sid,
+            "scenario_title": str(scn.get("title", sid)),
+            "seed": None,
+            "created": str(pub.get("created", "")),
+            "seats": _mapping(pub.get("seats")),
+            "sealed": True,
+            **summary,
+        }
     log = read_save(path)
     return {
         "path": str(path),
@@ -428,6 +569,7 @@ def save_info(path: str | Path) -> dict[str, Any]:
         "seed": log["seed"],
         "created": log["created"],
         "seats": log["seats"],
+        "sealed": False,
         **log.get("summary", {}),
     }
 
@@ -624,14 +766,21 @@ def replay_checked(
 
 
 def replay_file(
-    path: str | Path, scenario: Loaded | str | Path | None = None, rerun_ai: bool = False
+    path: str | Path,
+    scenario: Loaded | str | Path | None = None,
+    rerun_ai: bool = False,
+    *,
+    pin: PinArg = None,
 ) -> tuple[Session, dict[str, Any], str | None]:
     """(re-played session, saved log, first difference or None). Raises SaveError if the
-    file is unreadable or the log cannot be re-played at all."""
+    file is unreadable or the log cannot be re-played at all. A sealed class-game save
+    needs ``pin`` (the teacher's PIN or the game's key); the session keeps its key."""
     path = Path(path)
-    log = read_save(path)
+    log, key = read_save_keyed(path, pin)
     loaded = find_scenario(path, log, scenario)
     s = replay_checked(path, log, loaded, rerun_ai=rerun_ai)
+    if key is not None:
+        s.use_seal_key(key)
     diff = first_difference(comparable(log), comparable(s.log))
     return s, log, diff
 
@@ -670,25 +819,32 @@ def branch_game(
     scenario: Loaded | str | Path | None = None,
     *,
     autosave: bool | str | Path = False,
+    pin: PinArg = None,
 ) -> Session:
     """The saved game at ``path`` restarted at turn ``turn`` with the same luck: its first
     ``turn`` − 1 turns are re-played from the log; from then on the seats choose again.
     The new game records its parent (file, checksum, turn); ``autosave`` as for
-    ``load_game``, under a name of its own."""
+    ``load_game``, under a name of its own. A sealed class game needs ``pin``, and its
+    branch stays sealed with the same key."""
     path = Path(path)
-    log = read_save(path)
+    log, key = read_save_keyed(path, pin)
     loaded = find_scenario(path, log, scenario)
-    return _branch(path, log, loaded, turn, autosave)
+    return _branch(path, log, loaded, turn, autosave, key)
 
 
 def branch_session(s: Session, turn: int, *, autosave: bool | str | Path = False) -> Session:
     """``branch_game`` of a game in memory (e.g. the one just finished on screen)."""
     where = s.autosave_path or Path(f"{s.scenario.meta.id}.json")
-    return _branch(where, s.log, s.loaded, turn, autosave)
+    return _branch(where, s.log, s.loaded, turn, autosave, s.seal_key)
 
 
 def _branch(
-    path: Path, log: Mapping[str, Any], loaded: Loaded, turn: int, autosave: bool | str | Path
+    path: Path,
+    log: Mapping[str, Any],
+    loaded: Loaded,
+    turn: int,
+    autosave: bool | str | Path,
+    key: seal.GameKey | None = None,
 ) -> Session:
     try:
         blog = branch_log(log, turn, path.name)
@@ -701,9 +857,11 @@ def _branch(
         raise SaveError(
             path, f"the save does not re-play to turn {turn} (first difference: {diff})"
         )
+    if key is not None:
+        s.use_seal_key(key)
     if autosave:
         where = autosave_dir() if autosave is True else Path(autosave)
-        s.autosave_path = where / autosave_name(s.scenario.meta.id, s.created, s.seed)
+        s.autosave_path = where / autosave_name(s.scenario.meta.id, s.created, s.save_tag)
     return s
 
 
@@ -712,14 +870,15 @@ def load_game(
     scenario: Loaded | str | Path | None = None,
     *,
     autosave: bool | str | Path = False,
+    pin: PinArg = None,
 ) -> Session:
     """Re-play a save into a session; ``SaveError`` (file untouched) if anything is wrong.
 
     ``autosave``: True continues autosaving (into the same file if it is an autosave),
-    a path autosaves into that directory.
+    a path autosaves into that directory. ``pin``: see ``replay_file``.
     """
     path = Path(path)
-    s, _log, diff = replay_file(path, scenario)
+    s, _log, diff = replay_file(path, scenario, pin=pin)
     if diff is not None:
         raise SaveError(
             path,
@@ -731,5 +890,32 @@ def load_game(
         if path.resolve().parent == where.resolve():
             s.autosave_path = path
         else:
-            s.autosave_path = where / autosave_name(s.scenario.meta.id, s.created, s.seed)
+            s.autosave_path = where / autosave_name(s.scenario.meta.id, s.created, s.save_tag)
     return s
+
+
+def release_file(path: str | Path, out: str | Path, pin: PinArg) -> Path:
+    """Write the plain save of a *finished* sealed class game (for the debrief report).
+
+    Refuses to write over ``path`` and a game still in progress (``not_over``)."""
+    path, out = Path(path), Path(out)
+    if not str(out).strip() or out.is_dir():
+        raise SaveError(out, "the output should be a file name", "name a new file with -o")
+    if out.exists() and out.resolve() == path.resolve():
+        raise SaveError(
+            out, "the release would write over the sealed save", "name another file with -o"
+        )
+    doc = _parse(path, _read_bytes(path))
+    if not seal.is_sealed(doc):
+        raise SaveError(
+            path, "this is not a sealed class-game save", "a plain save needs no release"
+        )
+    if pin is None or pin == "":
+        raise SaveError(path, SEALED_NEEDS_PIN, _PIN_HINT, reason="sealed")
+    try:
+        key = pin if isinstance(pin, seal.GameKey) else seal.unlock(doc, pin)
+        log = seal.release(doc, key)
+    except seal.SealError as e:
+        raise _seal_error(path, e) from None
+    _check_log(path, log)
+    return save_game(log, out)

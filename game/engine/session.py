@@ -15,6 +15,8 @@ re-plays it (``saves.py``, through the table of ``actions.py``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -24,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from game.engine import ai as ai_mod
-from game.engine import classcode
+from game.engine import classcode, seal
 from game.engine.ai import AISettings, Decision
 from game.engine.classroom import (
     Classroom,
@@ -143,12 +145,21 @@ class Session:
         # format v2: metrics and the stage made public once their public_when held
         self.unveiled = np.zeros(c.n_metrics, dtype=bool)
         self.stage_unveiled = unveil(c, self.state, self.unveiled)
+        # A class game with a PIN: its saves are sealed with ``seal_key`` (seal.py). The key
+        # is made at the first save (scrypt is slow on purpose); ``game_id`` keys the
+        # persistent PIN lockout and names the autosave (the seed must not show).
+        self.game_id: str | None = None
+        self._seal_key: seal.GameKey | None = None
+        self._seal_pin: str | None = None
         self.autosave_path: Path | None = None
+        self._autosave_where: Path | None = None
         if autosave:
             from game.engine.saves import autosave_dir
 
-            where = autosave_dir() if autosave is True else Path(autosave)
-            self.autosave_path = where / autosave_name(self.scenario.meta.id, created, seed)
+            self._autosave_where = autosave_dir() if autosave is True else Path(autosave)
+            self.autosave_path = self._autosave_where / autosave_name(
+                self.scenario.meta.id, created, seed
+            )
         self._begin_turn()
 
     # --- construction ----------------------------------------------------------------------------
@@ -207,7 +218,7 @@ class Session:
             raise ValueError("a turn timer and a console PIN need teams (a classroom game)")
         created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         settings_alone = {"lesson_turns": lesson_turns} if lesson_turns else {}
-        return cls(
+        s = cls(
             loaded,
             seed,
             parsed,
@@ -217,6 +228,11 @@ class Session:
             teams=roster,
             settings=settings if roster else (settings_alone or None),
         )
+        if pin is not None:
+            s._seal_pin = str(pin)
+            s.game_id = secrets.token_hex(16)  # random, as seal.wrap_key expects
+            s._rename_autosave()
+        return s
 
     @classmethod
     def from_class_code(
@@ -246,6 +262,52 @@ class Session:
             timer=cc.timer,
             pin=pin,
         )
+
+    # --- the seal of a class game ----------------------------------------------------------------
+
+    @property
+    def sealed(self) -> bool:
+        """True for a class game whose saves are sealed (it has a PIN and a game id)."""
+        return self.game_id is not None
+
+    @property
+    def seal_key(self) -> seal.GameKey | None:
+        """The game key its saves are sealed with (None: plain saves). Made on first use."""
+        if self._seal_key is None and self._seal_pin is not None and self.game_id is not None:
+            self._seal_key = seal.wrap_key(seal.new_key(), self._seal_pin, self.game_id)
+            self._seal_pin = None  # the wrapped key remembers it; the PIN need not stay
+        return self._seal_key
+
+    def use_seal_key(self, key: seal.GameKey) -> None:
+        """Keep sealing with the key of the save this game was loaded from."""
+        self._seal_key = key
+        self._seal_pin = None
+        self.game_id = key.game_id
+        self._rename_autosave()
+
+    @property
+    def pin_lock_id(self) -> str | None:
+        """What keys this game's persistent PIN lockout (``seal.guard_pin``): its game id,
+        or for a PIN game from an unsealed save one derived from its PIN record, so that
+        the count survives a restart too. None: the game has no PIN."""
+        if self.game_id is not None:
+            return self.game_id
+        rec = self.classroom.pin
+        if rec is None:
+            return None
+        digest = hashlib.sha256(f"{self.created}|{rec.get('salt')}".encode())
+        return digest.hexdigest()[:32]
+
+    @property
+    def save_tag(self) -> int | str:
+        """What an autosave's name carries: the seed, or a sealed game's id (never its seed)."""
+        return self.seed if self.game_id is None else self.game_id
+
+    def _rename_autosave(self) -> None:
+        if self._autosave_where is not None:
+            self.autosave_path = self._autosave_where / autosave_name(
+                self.scenario.meta.id, self.created, self.save_tag
+            )
 
     # --- where the game stands -------------------------------------------------------------------
 

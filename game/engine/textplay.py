@@ -5,6 +5,7 @@ information), so it reads well with a screen reader and works with piped input:
 each prompt reads one line. Commands at the turn prompt:
 
     N        choose option N
+    o        the options in full (each turn lists their names only)
     w N      what-if: the forecast of option N against holding course
     a        the advisors again          v   the situation again
     s FILE   save the game to FILE       h   help
@@ -30,6 +31,7 @@ from game.words import count_text
 
 HELP = """Commands:
   N        choose option number N
+  o        the options in full: category, escalation and description
   w N      what-if: forecast of option N against holding course
   a        hear the advisors again
   v        show the situation again
@@ -53,9 +55,11 @@ class TextGame:
             file=out,
             highlight=False,
             emoji=False,
-            soft_wrap=True,
             force_terminal=None if out is sys.stdout else False,
         )
+        # a terminal: lines wrap between words at its width; a pipe or file: one line
+        # per paragraph, as before (a screen reader or a script reads it whole)
+        self.con.soft_wrap = not self.con.is_terminal
         self._news_seen = 0
 
     # --- output helpers --------------------------------------------------------------------------
@@ -179,8 +183,14 @@ class TextGame:
                 f"intelligence quality {v.intel:.0%}."
             )
 
-    def options(self, v: PlayerView) -> None:
-        self.heading("Your options")
+    def options(self, v: PlayerView, full: bool = False) -> None:
+        """The options: names only each turn (``o`` for the full list)."""
+        self.heading("Your options" + ("" if full else " (o: in full, w N: what-if)"))
+        if not full:
+            for i, o in enumerate(v.options, 1):
+                note = "" if o.available else f": not available, {o.reason}"
+                self.say(f"{i}. {o.name}{' (hold course)' if o.hold else ''}{note}")
+            return
         for i, o in enumerate(v.options, 1):
             tags = [o.category.replace("_", " "), f"escalation {o.escalation:g}"]
             if o.covert:
@@ -285,8 +295,8 @@ class TextGame:
         v = s.view(self.actor)
         while True:
             line = self.ask(
-                f"Your move, turn {s.current_turn} (1-{len(v.options)}, w N what-if, a advisers, "
-                "v situation, s FILE save, h help, q quit): "
+                f"Your move, turn {s.current_turn} (1-{len(v.options)}, o options, w N what-if, "
+                "a advisers, v situation, s FILE save, h help, q quit): "
             )
             if line is None or line.lower() in ("q", "quit", "exit"):
                 path = self.autosave()
@@ -302,6 +312,8 @@ class TextGame:
                 self.say(HELP)
             elif cmd == "a":
                 self.advice()
+            elif cmd == "o":
+                self.options(v, full=True)
             elif cmd == "v":
                 self.situation(v)
                 self.options(v)
@@ -399,8 +411,10 @@ def play(
     inp: TextIO | None = None,
     out: TextIO | None = None,
     autosave: bool | str | Path = True,
+    pin: str | None = None,
 ) -> int:
-    """Play in the terminal. ``scenario`` may also be a save (.json) to continue."""
+    """Play in the terminal. ``scenario`` may also be a save (.json) to continue; a sealed
+    class game's save needs the teacher's ``pin``."""
     inp = inp or sys.stdin
     out = out or sys.stdout
     con = Console(file=out, highlight=False, emoji=False, soft_wrap=True)
@@ -409,9 +423,11 @@ def play(
     path = Path(scenario) if scenario else default_scenario()
     if path.suffix.lower() == ".json":
         try:
-            s = load_game(path, autosave=autosave)
+            s = load_game(path, autosave=autosave, pin=pin)
         except SaveError as e:
-            con.print(escape(f"Cannot continue the saved game: {e}"))
+            from game.engine.cli import save_error_text
+
+            con.print(escape(f"Cannot continue the saved game: {save_error_text(e)}"))
             return 1
         humans = [a for a, seat in s.seats.items() if seat.waits]
         if actor is None:
@@ -453,6 +469,11 @@ def play(
 
 def main(args: argparse.Namespace) -> int:
     """Entry of ``brink play --text [SCENARIO] [--as ACTOR] [--seed S]``."""
+    from game.engine.cli import ask_pin
+
     return play(
-        getattr(args, "scenario", None), getattr(args, "actor", None), getattr(args, "seed", None)
+        getattr(args, "scenario", None),
+        getattr(args, "actor", None),
+        getattr(args, "seed", None),
+        pin=ask_pin(args),
     )

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from game.errors import BrinkError
+from game.model.chances import _LOGIT_CAP, OP_CODE, OP_TEXT, ChanceSet, CondSet, MoveFilter, compare
+from game.model.chances import sigmoid as sigmoid
 from game.model.conditions import Index, Node, compile_all, compile_extra, describe
+from game.model.nonfinite import NonFiniteState as NonFiniteState
+from game.model.nonfinite import non_finite_error as non_finite_error
 from game.scenario.schema import (
     Chance,
-    Comparison,
     Condition,
     Effect,
     OutcomeKind,
@@ -30,97 +32,6 @@ if TYPE_CHECKING:
 F = NDArray[np.float64]
 B = NDArray[np.bool_]
 I = NDArray[np.int64]  # noqa: E741
-
-# A condition's comparison as a code in the compiled tables, and back as text.
-OP_CODE = {Comparison.lt: 0, Comparison.le: 1, Comparison.gt: 2, Comparison.ge: 3}
-OP_TEXT = ("<", "<=", ">", ">=")
-# Past this a logit is certainty in float64; keeps sigmoid free of overflow.
-_LOGIT_CAP = 40.0
-
-
-def sigmoid(z: F) -> F:
-    """Logistic function without overflow warnings (tanh saturates cleanly)."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-@dataclass(frozen=True)
-class ChanceSet:
-    """G chances evaluated together: p = sigmoid(logit0 + (x - x0)·slope + shift[stage])."""
-
-    logit0: F  # [G]
-    slope: F  # [G, M]
-    shift: F  # [G, S]
-    x0: F  # [M]
-    uses_state: bool
-
-    def p(self, x: F, stage: I) -> F:
-        """Probabilities [N, G] for states x [N, M] at stages [N]."""
-        z = np.broadcast_to(self.logit0, (x.shape[0], self.logit0.shape[0]))
-        if self.uses_state:
-            z = z + (x - self.x0) @ self.slope.T + self.shift.T[stage]
-        return sigmoid(z)
-
-    def p_one(self, g: int, x: NDArray[np.float64], stage: int) -> float:
-        """The same for one world and one chance: used by the reference code and by the UI."""
-        z = self.logit0[g] + float((x - self.x0) @ self.slope[g]) + self.shift[g, stage]
-        return float(sigmoid(np.asarray(z)))
-
-
-def compare(op: Any, v: Any, value: Any) -> Any:
-    """``v <op> value`` for an op code of ``OP_CODE`` (the one home of the comparisons):
-    scalars, arrays, or an array of op codes (one per column of ``v``)."""
-    if isinstance(op, np.ndarray):
-        return np.where(
-            op == 0,
-            v < value,
-            np.where(op == 1, v <= value, np.where(op == 2, v > value, v >= value)),
-        )
-    if op == 0:
-        return v < value
-    if op == 1:
-        return v <= value
-    if op == 2:
-        return v > value
-    return v >= value
-
-
-@dataclass(frozen=True)
-class CondSet:
-    """Conditions grouped into G groups; a group holds when all its conditions hold."""
-
-    metric: I  # [K]
-    op: I  # [K]
-    value: F  # [K]
-    group: I  # [K]
-    n_groups: int
-    member: F = field(default_factory=lambda: np.zeros((0, 0)))  # [K, G] one-hot of group
-
-    def holds(self, x: F) -> B:
-        """bool [N, G]."""
-        n = x.shape[0]
-        if self.metric.size == 0:
-            return np.ones((n, self.n_groups), dtype=bool)
-        ok = compare(self.op, x[:, self.metric], self.value)
-        # a matrix product counts each group's failed conditions in one pass
-        return ((~ok).astype(np.float64) @ self.member) == 0
-
-
-@dataclass(frozen=True)
-class MoveFilter:
-    """allowed[G, A, O]: group g admits actor a's option o (unlisted actors admit all)."""
-
-    allowed: B
-    any_filter: bool
-
-    def holds(self, moves: I) -> B:
-        """bool [N, G] for moves [N, A]."""
-        n, a_count = moves.shape
-        out = np.ones((n, self.allowed.shape[0]), dtype=bool)
-        if not self.any_filter:
-            return out
-        for a in range(a_count):
-            out &= self.allowed[:, a, moves[:, a]].T
-        return out
 
 
 @dataclass(frozen=True)
@@ -692,58 +603,3 @@ def unavailable_reason(c: Compiled, st: State, a: int, o: int, world: int = 0) -
     if failing:
         return "needs " + " and ".join(failing)
     return "not available now"
-
-
-class NonFiniteState(BrinkError):
-    """The model's state became NaN or infinite: a scenario number is out of scale.
-
-    The schema's bounds are meant to make this impossible; this is the guard
-    behind them, naming the metric and the scenario line most likely to blame.
-    """
-
-
-def _suspects(c: Compiled, m: int) -> list[tuple[float, str]]:
-    """(size, dotted path) of every scenario number that moves metric ``m``."""
-    scn = c.scenario
-    mid = c.metric_ids[m]
-    out: list[tuple[float, str]] = []
-
-    def eff(path: str, effects: dict[str, Effect]) -> None:
-        e = effects.get(mid)
-        if e is not None:
-            out.append((abs(e.mean) + e.sd, f"{path}.{mid}"))
-
-    met = scn.metrics[m]
-    out.append((met.noise_sd + met.initial.sd, f"metrics[{m}]"))
-    for i, a in enumerate(scn.actors):
-        for j, o in enumerate(a.options):
-            eff(f"actors[{i}].options[{j}].effects", o.effects)
-            for k, br in enumerate(o.branches):
-                eff(f"actors[{i}].options[{j}].branches[{k}].effects", br.effects)
-    for i, it in enumerate(scn.interactions):
-        eff(f"interactions[{i}].effects", it.effects)
-    for i, e in enumerate(scn.events):
-        eff(f"events[{i}].effects", e.effects)
-    for i, inj in enumerate(scn.injects):
-        eff(f"injects[{i}].effects", inj.effects)
-    width = {k: float(c.hi[j] - c.lo[j]) for k, j in c.index["metric"].items()}
-    for i, cp in enumerate(scn.dynamics.coupling):
-        if cp.target == mid:
-            out.append((abs(cp.coef) * width.get(cp.source, 1.0), f"dynamics.coupling[{i}].coef"))
-    return out
-
-
-def non_finite_error(c: Compiled, x: NDArray[np.floating], turn: int) -> NonFiniteState:
-    """The error for a state ``x`` [M, n] that holds NaN or infinity after ``turn``."""
-    bad = np.flatnonzero(~np.isfinite(x).all(axis=1))
-    m = int(bad[0]) if bad.size else 0
-    mid = c.metric_ids[m]
-    what = "NaN" if np.isnan(x[m]).any() else "infinite"
-    size, path = max(_suspects(c, m), key=lambda t: (t[0], t[1]))
-    where = c.scenario.where(path)
-    return NonFiniteState(
-        f"{where}: the model's state became {what} in metric {mid!r} at turn {turn}; the "
-        f"largest number that moves it is at {path} ({size:g}): make it smaller",
-        file=where.rsplit(":", 1)[0] or None,
-        hint="run `brink check` on the scenario; its numbers are out of scale",
-    )

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from game.engine.cli import ask_pin, save_error_text
 from game.engine.saves import SaveError
 
 MIN_WORLDS = 100
@@ -58,10 +59,11 @@ def report(args: argparse.Namespace) -> int:
             worlds=worlds,
             progress=progress,
             scenario=getattr(args, "scenario", None),
+            pin=ask_pin(args),
             roster=roster,
         )
     except SaveError as e:
-        _err(str(e))
+        _err(save_error_text(e))
         return 1
     except ReportError as e:
         _err(str(e))

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from game.engine.actions import CONSOLE_KINDS
 from game.engine.saves import (
+    PinArg,
     SaveError,
     comparable,
     find_scenario,
@@ -154,10 +155,11 @@ class GameLog:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def load(path: str | Path, scenario: Loaded | None = None) -> GameLog:
-    """Read, check and re-play a save; ``SaveError`` with the engine's message otherwise."""
+def load(path: str | Path, scenario: Loaded | None = None, pin: PinArg = None) -> GameLog:
+    """Read, check and re-play a save; ``SaveError`` with the engine's message otherwise.
+    A sealed class-game save needs the teacher's ``pin``."""
     path = Path(path)
-    log = read_save(path)
+    log = read_save(path, pin)
     loaded = find_scenario(path, log, scenario)
     s = replay_checked(path, log, loaded)
     diff = first_difference(comparable(log), comparable(s.log), extra_in_save=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from game.engine.ai import AISettings
-from game.engine.saves import SaveError
-from game.report import build, charts, export
+from game.engine.saves import PinArg, SaveError
+from game.report import build, build_class, charts, export
 from game.report.analysis import Analysis, analyse
 from game.report.logdata import GameLog, load
 from game.report.render import render
@@ -35,16 +35,19 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def load_logs(paths: Sequence[str | Path], scenario: str | Path | None = None) -> list[GameLog]:
+def load_logs(
+    paths: Sequence[str | Path], scenario: str | Path | None = None, pin: PinArg = None
+) -> list[GameLog]:
     """Load every log (``SaveError`` for the first bad one); all must be one scenario.
-    ``scenario``: the scenario file, when it is no longer where the games were saved."""
+    ``scenario``: the scenario file, when it is no longer where the games were saved;
+    ``pin``: the teacher's PIN, for sealed class-game saves."""
     loaded = None
     if scenario is not None:
         try:
             loaded = load_scenario(scenario)
         except (ScenarioError, OSError) as e:
             raise SaveError(Path(scenario), f"the scenario does not load: {e}") from None
-    games = [load(p, loaded) for p in paths]
+    games = [load(p, loaded, pin) for p in paths]
     ids = {g.log["scenario"]["id"] for g in games}
     if len(ids) > 1:
         raise ReportError(
@@ -68,10 +71,11 @@ def build_report(
     progress: Callable[[str], None] | None = None,
     scenario: str | Path | None = None,
     roster: Mapping[str, Sequence[str]] | None = None,
+    pin: PinArg = None,
 ) -> Report:
     """The report of the saved games at ``paths``; ``roster`` (team -> student names)
-    gives the gradebook a row per student."""
-    games = load_logs(paths, scenario)
+    gives the gradebook a row per student; ``pin`` opens sealed class-game saves."""
+    games = load_logs(paths, scenario, pin)
     charts.reset_ids()
     analyses = []
     for g in games:
@@ -109,9 +113,9 @@ def build_report(
         other_sides=other_sides(n_actors),
         every_side=every_side(n_actors),
         others_moves="the other side's move" if n_actors <= 2 else "the other sides' moves",
-        compare=build.compare(games, groups, analyses),
-        slides=build.slides(games, analyses),
-        debrief=build.debrief(g0),
+        compare=build_class.compare(games, groups, analyses),
+        slides=build_class.slides(games, analyses),
+        debrief=build_class.debrief(g0),
         persistence=persistence,
     )
     return Report(games, analyses, html, export.tables(games, analyses, roster))

@@ -42,8 +42,10 @@ def _is_sheet(path: Path) -> bool:
 
 
 def _scenarios_in(files: Iterable[Path]) -> list[Path]:
-    # A fact sheet left beside the scenarios is not offered as a broken scenario.
-    return [f for f in files if not _is_sheet(f)]
+    # A fact sheet or a translation left beside the scenarios is not offered as a broken scenario.
+    from game.scenario.paths import is_sidecar
+
+    return [f for f in files if not _is_sheet(f) and not is_sidecar(f)]
 
 
 def _yaml_in(arg: str | Path) -> list[Path]:

@@ -57,6 +57,19 @@ class Loaded:
     warnings: list[Problem]
     # The fact sheet as validated (None for a scenario without one, in old callers).
     fact_sheet: FactSheet | None = None
+    language: str = "en"  # of the texts above; the file (path, sha256) is the same in every one
+    original: Loaded | None = None  # as its files have it, when this is a translation
+
+    def in_language(self, language: str) -> Loaded:
+        """This scenario with its texts in ``language`` (its sidecar file), or as it is."""
+        from game.scenario.translate import translate_loaded
+
+        return translate_loaded(self, language)
+
+    @property
+    def as_written(self) -> Scenario:
+        """The scenario in its file's own language: what saves record, whatever is shown."""
+        return self.original.scenario if self.original is not None else self.scenario
 
 
 _PATTERN_WORDS = {
@@ -214,28 +227,37 @@ def _under(path: Path_, dropped: set[Path_]) -> bool:
     return any(path[: len(d)] == d for d in dropped)
 
 
+def _find_sheet(
+    scenario_path: Path, rel: str, where: tuple[str, str], loc: Located
+) -> tuple[Path | None, list[Problem]]:
+    """The sheet a scenario names (relative to it), or the shipped sheet of that name: a
+    scenario outside the repository (the teachers' folder) may still name the shipped
+    sheets as ../seeds/NAME.yaml. None, with a problem at ``where``, if there is none."""
+    try:
+        path = (scenario_path.parent / rel).resolve()
+        if not path.is_file():
+            from game.scenario.paths import shipped_sheet
+
+            path = shipped_sheet(rel) or path
+        if path.is_file():
+            return path, []
+    except (OSError, ValueError):  # a name too long, or with a null byte
+        pass
+    mark = loc.mark_for(where)
+    shown = rel if len(rel) <= 60 else rel[:57] + "..."
+    return None, [
+        Problem(str(scenario_path), mark.line, mark.col, _dotted(where), f"no file {shown!r}")
+    ]
+
+
 def _sheet(
     scenario_path: Path, rel: str | None, key: str, where: tuple[str, str], loc: Located
 ) -> tuple[dict[str, dict[str, Any]] | None, list[Problem]]:
     if rel is None:
         return None, []
-    mark = loc.mark_for(where)
-    shown = rel if len(rel) <= 60 else rel[:57] + "..."
-    try:
-        path = (scenario_path.parent / rel).resolve()
-        if not path.is_file():
-            # A scenario outside the repository (the teachers' folder) may still
-            # name the shipped sheets as ../seeds/NAME.yaml.
-            from game.scenario.paths import shipped_sheet
-
-            path = shipped_sheet(rel) or path
-        found = path.is_file()
-    except (OSError, ValueError):  # a name too long, or with a null byte
-        found = False
-    if not found:
-        return None, [
-            Problem(str(scenario_path), mark.line, mark.col, _dotted(where), f"no file {shown!r}")
-        ]
+    path, missing = _find_sheet(scenario_path, rel, where, loc)
+    if path is None:
+        return None, missing
     try:
         sheet = load_located(path)
     except YamlError as e:
@@ -295,23 +317,9 @@ def _missing(path_: Path_, data: Any, loc: Located, mark: Any) -> tuple[str, Any
 def _fact_sheet(
     scenario_path: Path, rel: str, loc: Located
 ) -> tuple[FactSheet | None, dict[str, dict[str, Any]] | None, list[Problem]]:
-    shown = rel if len(rel) <= 60 else rel[:57] + "..."
-    try:
-        path = (scenario_path.parent / rel).resolve()
-        if not path.is_file():
-            # as for the reference sheet (``_sheet``): the shipped sheets are found anywhere
-            from game.scenario.paths import shipped_sheet
-
-            path = shipped_sheet(rel) or path
-        found = path.is_file()
-    except (OSError, ValueError):  # a name too long, or with a null byte
-        found = False
-    if not found:
-        mark = loc.mark_for(("meta", "fact_sheet"))
-        problem = Problem(
-            str(scenario_path), mark.line, mark.col, "meta.fact_sheet", f"no file {shown!r}"
-        )
-        return None, None, [problem]
+    path, missing = _find_sheet(scenario_path, rel, ("meta", "fact_sheet"), loc)
+    if path is None:
+        return None, None, missing
     return _read_fact_sheet(path)
 
 
@@ -450,6 +458,7 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
         references=refs or {},
         warnings=problems,
         fact_sheet=sheet,
+        language=scn.meta.language,
     )
     return loaded, problems
 

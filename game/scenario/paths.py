@@ -17,6 +17,7 @@ This module imports nothing from the rest of the game, so every layer may use it
 from __future__ import annotations
 
 import os
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -52,9 +53,18 @@ def default_scenario() -> Path:
     return SCENARIOS / "venezuela-2025.yaml"
 
 
+# A translation beside a scenario or sheet: NAME.es.yaml, NAME.pt-BR.yaml (game.scenario.translate).
+SIDECAR = re.compile(r"\.([a-z]{2}(?:-[A-Z]{2})?)\.yaml$")
+
+
+def is_sidecar(path: str | Path) -> bool:
+    """True for a translation file (``venezuela-2025.es.yaml``), which is not a scenario."""
+    return SIDECAR.search(Path(path).name) is not None
+
+
 def shipped_scenarios() -> list[Path]:
     """The scenarios that come with the game."""
-    return sorted(SCENARIOS.glob("*.yaml"))
+    return sorted(p for p in SCENARIOS.glob("*.yaml") if not is_sidecar(p))
 
 
 def user_data_dir() -> Path:
@@ -80,7 +90,11 @@ def teachers_scenarios() -> list[Path]:
     d = teachers_dir()
     if not d.is_dir():
         return []
-    return sorted(p for p in d.glob("*.yaml") if p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in d.glob("*.yaml")
+        if p.is_file() and not p.name.startswith(".") and not is_sidecar(p)
+    )
 
 
 def scenario_files() -> list[Path]:

@@ -12,271 +12,62 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Discriminator,
     Field,
     PrivateAttr,
     Strict,
-    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-Id = Annotated[
-    str,
-    Field(
-        pattern=r"^[a-z][a-z0-9_]*$",
-        max_length=48,
-        description="Stable identifier: lower case letters, digits and underscores.",
-    ),
-]
-# Every number in a scenario is a share, a score, a count or a value in a metric's
-# units: none needs to be anywhere near this. Keeping them all small enough stops a
-# typo such as 1e308 from overflowing the model (which computes partly in float32).
-MAX_MAGNITUDE = 1e9
-# A metric's range ends stay within this, so that sums of effects stay finite.
-MAX_RANGE_END = 1e6
-# Effects, spreads and thresholds may exceed a metric's range, but not by more than
-# this factor: beyond it, one event would cross the whole range many times over.
-RANGE_MULTIPLE = 10.0
-# A logit beyond about 40 is certainty in double precision.
-MAX_LOGIT = 50.0
-
-
-def _sane(v: float) -> float:
-    if not -MAX_MAGNITUDE <= v <= MAX_MAGNITUDE:
-        # (an int of hundreds of digits cannot even be formatted as a float)
-        shown = (
-            f"{v:.3g}"
-            if isinstance(v, float)
-            else f"a {int(v.bit_length() * 0.30103) + 1}-digit number"
-        )
-        raise ValueError(
-            f"{shown} is far too large for a scenario number (the limit is ±{MAX_MAGNITUDE:g})"
-        )
-    return v
-
-
-# YAML already gives numbers and booleans their types: a quoted "0.5" is a mistake.
-Num = Annotated[float, Strict(), AfterValidator(_sane)]
-Int = Annotated[int, Strict(), AfterValidator(_sane)]
-Flag = Annotated[bool, Strict()]
-# (bounded types built on plain float, so that the exported schema shows their bounds)
-Probability = Annotated[
-    float, Strict(), Field(ge=0.0, le=1.0, description="A probability in [0, 1].")
-]
-
-
-class _Model(BaseModel):
-    # Unknown keys are mistakes (usually typos), never silently ignored.
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class Basis(_Model):
-    """Where a number comes from: fact ids, reference classes, and/or a named assumption."""
-
-    facts: list[str] = Field(
-        default_factory=list, description="Ids from the scenario's fact sheet, e.g. VE-03."
-    )
-    references: list[str] = Field(
-        default_factory=list,
-        description="Ids of reference classes (seeds/reference-classes.yaml), e.g. RC-SUGGEST-07.",
-    )
-    assumption: str | None = Field(
-        default=None, description="The assumption in words, where facts are silent."
-    )
-    tuning: str | None = Field(
-        default=None,
-        description=(
-            "A designer's balance note (how and why a number was tuned): kept for maintainers "
-            "and the teacher's notes, never shown to players as part of the basis."
-        ),
-    )
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> Basis:
-        if not self.facts and not self.references and not self.assumption:
-            raise ValueError("a basis needs at least one fact, reference or assumption")
-        return self
-
-
-class _Sourced(_Model):
-    basis: Basis | None = Field(
-        default=None, description="Provenance of this item's numbers (warned about when missing)."
-    )
-
-
-class Comparison(StrEnum):
-    lt = "<"
-    le = "<="
-    gt = ">"
-    ge = ">="
-
-
-class Condition(_Model):
-    """A structured test on one metric: never a string that is evaluated."""
-
-    metric: Id = Field(description="Metric id.")
-    op: Comparison = Field(description="Comparison: <, <=, > or >=.")
-    value: Num = Field(description="Threshold in the metric's own units.")
-
-
-# --------------------------------------------------------------------------------------
-# Conditions (format v2): one language wherever a condition is allowed. A list of
-# conditions holds when every item holds; an item is a metric comparison (above) or
-# one of the forms below, told apart by its one key.
-
-
-class Bounds(_Model):
-    """A closed range of whole numbers; either end may be left open."""
-
-    at_least: Int | None = Field(default=None, ge=0, le=200, description="Lowest value that holds.")
-    at_most: Int | None = Field(default=None, ge=0, le=200, description="Highest value that holds.")
-
-    @model_validator(mode="after")
-    def _one_end(self) -> Bounds:
-        if self.at_least is None and self.at_most is None:
-            raise ValueError("give at_least, at_most or both")
-        lo, hi = self.at_least, self.at_most
-        if lo is not None and hi is not None and lo > hi:
-            raise ValueError(f"at_least ({lo}) is above at_most ({hi})")
-        return self
-
-
-class TurnCondition(_Model):
-    """The number of the turn being played (1 is the first turn)."""
-
-    turn: Bounds
-
-
-class StageTest(_Model):
-    one_of: list[Id] = Field(default_factory=list, description="Holds at any of these stages.")
-    at_least: Id | None = Field(default=None, description="Holds at this stage or above.")
-    at_most: Id | None = Field(default=None, description="Holds at this stage or below.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bare_id(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            return {"one_of": [data]}
-        return data
-
-    @model_validator(mode="after")
-    def _something(self) -> StageTest:
-        if not self.one_of and self.at_least is None and self.at_most is None:
-            raise ValueError("give one_of, at_least or at_most")
-        return self
-
-
-class StageCondition(_Model):
-    """The ladder stage (absolute, by id); a bare id means exactly that stage."""
-
-    stage: StageTest
-
-
-class MoveWhen(StrEnum):
-    this_turn = "this_turn"
-    last_turn = "last_turn"
-    ever = "ever"
-
-
-class MoveTest(_Model):
-    actor: Id = Field(description="Whose moves.")
-    options: list[Id] = Field(min_length=1, description="Any of these options counts.")
-    when: MoveWhen = Field(
-        default=MoveWhen.ever,
-        description="this_turn, last_turn (the turn before the one being played) or ever "
-        "(this turn's move included once it is made).",
-    )
-    at_least: Int = Field(
-        default=1, ge=0, le=200, description="Times chosen, at least (ever only)."
-    )
-    at_most: Int | None = Field(
-        default=None, ge=0, le=200, description="Times chosen, at most (ever only)."
-    )
-
-    @model_validator(mode="after")
-    def _counts(self) -> MoveTest:
-        counted = self.at_least != 1 or self.at_most is not None
-        if counted and self.when is not MoveWhen.ever:
-            raise ValueError("at_least and at_most count moves: use them with when: ever")
-        if self.at_most is not None and self.at_most < self.at_least:
-            raise ValueError(f"at_most ({self.at_most}) is below at_least ({self.at_least})")
-        return self
-
-
-class MoveCondition(_Model):
-    """Moves: by whom, when, and how many times."""
-
-    move: MoveTest
-
-
-class HeldTest(_Model):
-    turns: Int = Field(ge=1, le=200, description="Consecutive turns (this one included).")
-    condition: CondItem = Field(description="The condition that must have held.")
-
-
-class HeldCondition(_Model):
-    """A condition that has held at the end of each of the last K turns."""
-
-    held: HeldTest
-
-
-class AllCondition(_Model):
-    all: list[CondItem] = Field(min_length=1, description="Holds when every item holds.")
-
-
-class AnyCondition(_Model):
-    any: list[CondItem] = Field(min_length=1, description="Holds when at least one item holds.")
-
-
-class NotCondition(_Model):
-    model_config = ConfigDict(populate_by_name=True)
-    not_: CondItem = Field(alias="not", description="Holds when the item does not.")
-
-
-COND_KEYS = ("metric", "all", "any", "not", "turn", "stage", "move", "held")
-
-
-def _cond_tag(v: Any) -> str | None:
-    """The form of a condition: the first of its keys that names one."""
-    if isinstance(v, dict):
-        for k in COND_KEYS:
-            if k in v:
-                return k
-        return None
-    tags: dict[type, str] = {
-        Condition: "metric",
-        AllCondition: "all",
-        AnyCondition: "any",
-        NotCondition: "not",
-        TurnCondition: "turn",
-        StageCondition: "stage",
-        MoveCondition: "move",
-        HeldCondition: "held",
-    }
-    return tags.get(type(v))
-
-
-CondItem = Annotated[
-    Annotated[Condition, Tag("metric")]
-    | Annotated[AllCondition, Tag("all")]
-    | Annotated[AnyCondition, Tag("any")]
-    | Annotated[NotCondition, Tag("not")]
-    | Annotated[TurnCondition, Tag("turn")]
-    | Annotated[StageCondition, Tag("stage")]
-    | Annotated[MoveCondition, Tag("move")]
-    | Annotated[HeldCondition, Tag("held")],
-    Discriminator(
-        _cond_tag,
-        custom_error_type="condition_form",
-        custom_error_message="a condition needs one of the keys: " + ", ".join(COND_KEYS),
-    ),
-]
-Conditions = list[CondItem]
+from game.scenario.schema_base import (
+    MAX_LOGIT,
+    MAX_RANGE_END,
+    RANGE_MULTIPLE,
+    Basis,
+    Category,
+    Flag,
+    Id,
+    Int,
+    Num,
+    Probability,
+    _Model,
+    _Sourced,
+)
+from game.scenario.schema_base import MAX_MAGNITUDE as MAX_MAGNITUDE
+from game.scenario.schema_base import Comparison as Comparison
+from game.scenario.schema_base import Condition as Condition
+from game.scenario.schema_conditions import COND_KEYS as COND_KEYS
+from game.scenario.schema_conditions import AllCondition as AllCondition
+from game.scenario.schema_conditions import AnyCondition as AnyCondition
+from game.scenario.schema_conditions import Bounds as Bounds
+from game.scenario.schema_conditions import CondItem, Conditions
+from game.scenario.schema_conditions import HeldCondition as HeldCondition
+from game.scenario.schema_conditions import HeldTest as HeldTest
+from game.scenario.schema_conditions import MoveCondition as MoveCondition
+from game.scenario.schema_conditions import MoveTest as MoveTest
+from game.scenario.schema_conditions import MoveWhen as MoveWhen
+from game.scenario.schema_conditions import NotCondition as NotCondition
+from game.scenario.schema_conditions import StageCondition as StageCondition
+from game.scenario.schema_conditions import StageTest as StageTest
+from game.scenario.schema_conditions import TurnCondition as TurnCondition
+from game.scenario.schema_facts import Fact as Fact
+from game.scenario.schema_facts import FactSheet as FactSheet
+from game.scenario.schema_facts import FactStatus as FactStatus
+from game.scenario.schema_facts import SheetOrigin as SheetOrigin
+from game.scenario.schema_facts import Source as Source
+from game.scenario.schema_sections import ArmedIncident as ArmedIncident
+from game.scenario.schema_sections import Calibration, History, ScenarioMap
+from game.scenario.schema_sections import CalibrationBand as CalibrationBand
+from game.scenario.schema_sections import Driver as Driver
+from game.scenario.schema_sections import DriverMoves as DriverMoves
+from game.scenario.schema_sections import HistoryTurn as HistoryTurn
+from game.scenario.schema_sections import LonLat as LonLat
+from game.scenario.schema_sections import MapAnchor as MapAnchor
+from game.scenario.schema_sections import MapBounds as MapBounds
+from game.scenario.schema_sections import MapMarker as MapMarker
+from game.scenario.schema_sections import MapPlace as MapPlace
+from game.scenario.schema_sections import Statistic as Statistic
 
 
 class Chance(_Model):
@@ -354,7 +145,7 @@ class InitialValue(_Model):
 class Metric(_Sourced):
     id: Id
     name: str = Field(min_length=1, description="Name shown to players.")
-    short: str | None = Field(default=None, max_length=14, description="Short label for charts.")
+    short: str | None = Field(default=None, max_length=16, description="Short label for charts.")
     description: str = Field(min_length=1, description="What the metric measures.")
     range: tuple[Num, Num] = Field(description="[low, high] bounds; values are clipped.")
     initial: InitialValue
@@ -446,22 +237,6 @@ class Metric(_Sourced):
         if self.visible_to and self.visibility is not Visibility.actors:
             raise ValueError("visible_to goes with visibility: actors")
         return self
-
-
-class Category(StrEnum):
-    talks = "talks"
-    covert = "covert"
-    mobilization = "mobilization"
-    show_of_force = "show_of_force"
-    sanctions = "sanctions"
-    legal = "legal"
-    strike = "strike"
-    invasion = "invasion"
-    de_escalation = "de_escalation"
-    information = "information"
-    alliance = "alliance"
-    status_quo = "status_quo"
-    concession = "concession"
 
 
 class Availability(_Model):
@@ -813,6 +588,12 @@ class OutcomeTrigger(_Model):
 class Outcome(_Sourced):
     id: Id
     name: str
+    short_name: str | None = Field(
+        default=None,
+        max_length=20,
+        description="A short name for tight places (chart legends, narrow columns); "
+        "unset: the name.",
+    )
     kind: OutcomeKind
     description: str
     headline: str
@@ -822,78 +603,6 @@ class Outcome(_Sourced):
     at_turn_limit: Flag = Field(
         default=False, description="The outcome when the turn limit is reached (exactly one)."
     )
-
-
-class Statistic(StrEnum):
-    """What a calibration band measures over a lab run (docs/scenario-format.md)."""
-
-    share = "share"  # share of games ending in one of ``outcomes``
-    median_length = "median_length"  # median game length in turns
-    armed_share = "armed_share"  # share of games with an armed incident (``armed``)
-    stage_share = "stage_share"  # share of games whose ladder reached ``stage`` or above
-    event_share = "event_share"  # share of games in which any of ``events`` fired
-
-
-class CalibrationBand(_Model):
-    """A statistic of many computer-against-computer games and the range it should fall in."""
-
-    id: Id
-    name: str = Field(description="The group in plain words, e.g. War or Ended by agreement.")
-    statistic: Statistic = Field(default=Statistic.share)
-    outcomes: list[Id] = Field(
-        default_factory=list, description="The outcome ids of the group (statistic: share)."
-    )
-    stage: Id | None = Field(default=None, description="Ladder stage (statistic: stage_share).")
-    events: list[Id] = Field(
-        default_factory=list, description="Event ids (statistic: event_share)."
-    )
-    band: tuple[Num, Num] = Field(
-        description="[low, high]: shares in [0, 1], lengths in turns; both ends included."
-    )
-    references: list[str] = Field(
-        min_length=1,
-        description="Ids of the reference classes the band comes from (the reference sheet).",
-    )
-    note: str = Field(default="", description="How the band was read from its references.")
-
-    @model_validator(mode="after")
-    def _consistent(self) -> CalibrationBand:
-        lo, hi = self.band
-        if lo > hi:
-            raise ValueError(f"band [{lo:g}, {hi:g}]: low is above high")
-        if self.statistic != Statistic.median_length and (lo < 0.0 or hi > 1.0):
-            raise ValueError(f"band [{lo:g}, {hi:g}]: a share lies in [0, 1]")
-        if lo < 0.0:
-            raise ValueError(f"band [{lo:g}, {hi:g}]: a length is not negative")
-        needs = {
-            Statistic.share: ("outcomes", bool(self.outcomes)),
-            Statistic.stage_share: ("stage", self.stage is not None),
-            Statistic.event_share: ("events", bool(self.events)),
-        }.get(self.statistic)
-        if needs is not None and not needs[1]:
-            raise ValueError(f"statistic {self.statistic.value!r} needs {needs[0]!r}")
-        return self
-
-
-class ArmedIncident(_Model):
-    """What counts as an armed incident in the lab's report."""
-
-    events: list[Id] = Field(
-        default_factory=list, description="Any of these events firing is an armed incident."
-    )
-    from_stage: Id | None = Field(
-        default=None, description="Reaching this ladder stage (or above) is one too."
-    )
-
-
-class Calibration(_Model):
-    """Bands the lab checks a scenario against, each with its reference classes."""
-
-    armed: ArmedIncident | None = Field(
-        default=None,
-        description="Armed incident (none: the ladder climbing above the initial stage).",
-    )
-    bands: list[CalibrationBand] = Field(default_factory=list)
 
 
 class Inject(_Model):
@@ -913,175 +622,6 @@ class Inject(_Model):
         description="Aimed at one actor (a private intelligence report): only it sees the "
         "headline and the description.",
     )
-
-
-# --- The map of the scenario's region, and its history line --------------------------
-# (kept apart from the rule sections above: they describe what players see and what
-# happened, not how the crisis moves)
-
-
-class MapBounds(_Model):
-    lon_min: Num = Field(ge=-180, le=180, description="West edge, degrees of longitude.")
-    lon_max: Num = Field(ge=-180, le=180, description="East edge, degrees of longitude.")
-    lat_min: Num = Field(ge=-90, le=90, description="South edge, degrees of latitude.")
-    lat_max: Num = Field(ge=-90, le=90, description="North edge, degrees of latitude.")
-
-    @model_validator(mode="after")
-    def _order(self) -> MapBounds:
-        if not (self.lon_min < self.lon_max and self.lat_min < self.lat_max):
-            raise ValueError("empty bounds: lon_min must be below lon_max, lat_min below lat_max")
-        return self
-
-
-class MapPlace(_Model):
-    """A place the map data lacks (used by tools/build_map.py)."""
-
-    name: str = Field(min_length=1)
-    lon: Num = Field(ge=-180, le=180)
-    lat: Num = Field(ge=-90, le=90)
-    kind: Literal["capital", "city", "island", "sea"]
-    note: str | None = None
-
-
-class MapAnchor(_Model):
-    """A named marker position (used by tools/build_map.py; markers may name it in ``at``)."""
-
-    id: Id
-    name: str = Field(min_length=1)
-    lon: Num = Field(ge=-180, le=180)
-    lat: Num = Field(ge=-90, le=90)
-    note: str | None = None
-
-
-class DriverMoves(_Model):
-    actor: Id = Field(description="Whose moves count.")
-    categories: list[Category] = Field(default_factory=list, description="Option categories.")
-    options: list[Id] = Field(default_factory=list, description="Option ids.")
-
-
-class Driver(_Model):
-    """What a marker follows, as a number from 0 to 1: exactly one of ``metric``, ``stage``,
-    ``moves``, ``exposed``, ``const`` or ``max``. A bare number is read as ``{const: n}``."""
-
-    metric: Id | None = Field(default=None, description="A metric, scaled to its range.")
-    invert: Flag = Field(default=False, description="Use 1 minus the metric.")
-    stage: Flag | None = Field(default=None, description="true: the ladder position (0 calmest).")
-    moves: DriverMoves | None = Field(
-        default=None, description="Recent moves of this kind: last turn 1, older ones decaying."
-    )
-    exposed: Id | None = Field(default=None, description="That actor's covert ops exposed lately.")
-    const: Num | None = Field(default=None, ge=0.0, le=1.0, description="A fixed value.")
-    max: list[Driver] | None = Field(default=None, description="The largest of these drivers.")
-    decay: Num = Field(default=0.6, ge=0.0, le=1.0, description="Weight kept per older turn.")
-    scale: Num = Field(default=1.0, ge=0.0, description="Multiplies a moves count (capped at 1).")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bare_number(cls, data: Any) -> Any:
-        if isinstance(data, int | float) and not isinstance(data, bool):
-            return {"const": float(data)}
-        return data
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> Driver:
-        kinds = [
-            k
-            for k in ("metric", "stage", "moves", "exposed", "const", "max")
-            if getattr(self, k) is not None
-        ]
-        if len(kinds) != 1:
-            raise ValueError(
-                "a driver needs exactly one of metric, stage, moves, exposed, const or max"
-                + (f" (found {', '.join(kinds)})" if kinds else "")
-            )
-        return self
-
-
-LonLat = tuple[Num, Num]
-
-
-class MapMarker(_Model):
-    """A symbol on the map whose place, size and visibility follow the game."""
-
-    id: Id
-    label: str = Field(min_length=1, description="Shown under the symbol.")
-    symbol: str = Field(
-        min_length=1,
-        description="Icon: an option category (show_of_force, strike, ...) or aircraft, "
-        "infantry, covert, unknown.",
-    )
-    colour: str = Field(
-        description="An actor id (its colour) or a palette name: calm, caution, danger, accent."
-    )
-    at: LonLat | Id = Field(description="[lon, lat], or the id of an anchor or place of the map.")
-    toward: LonLat | Id | None = Field(
-        default=None, description="Where the marker moves as ``position`` goes from 0 to 1."
-    )
-    position: Driver | None = Field(default=None, description="0: at ``at``; 1: at ``toward``.")
-    size: Driver | None = Field(default=None, description="Symbol size (default 0.5).")
-    show: Driver | None = Field(default=None, description="Hidden while below ``min_show``.")
-    min_show: Num = Field(default=0.05, ge=0.0, le=1.0)
-    pulse: Flag = Field(default=False, description="Pulses while ``show`` is above 0.5.")
-
-    @field_validator("at", "toward", mode="before")
-    @classmethod
-    def _pair(cls, v: Any) -> Any:
-        if isinstance(v, list) and len(v) == 2:
-            return tuple(v)
-        return v
-
-
-class ScenarioMap(_Model):
-    """The region drawn behind the game, its labels and its markers."""
-
-    name: str = Field(
-        pattern=r"^[a-z0-9][a-z0-9_-]*$",
-        description="Map file assets/map/<name>.json (built by tools/build_map.py).",
-    )
-    bounds: MapBounds | None = Field(
-        default=None,
-        description="Region to build and draw (default: the map file's own bounds).",
-    )
-    projection: Literal["equirectangular"] = "equirectangular"
-    tolerance: Num | None = Field(
-        default=None, gt=0.0, lt=1.0, description="Outline simplification when built (degrees)."
-    )
-    place_kinds: dict[str, Literal["capital", "city", "island", "sea"]] = Field(
-        default_factory=dict, description="Natural Earth places that are not capitals, by name."
-    )
-    places: list[MapPlace] = Field(
-        default_factory=list, description="Places the map data lacks (for the builder)."
-    )
-    anchors: list[MapAnchor] = Field(
-        default_factory=list, description="Named marker positions (for the builder)."
-    )
-    countries: list[str] = Field(
-        default_factory=list,
-        description="Countries drawn brighter, by map name (default: the actors' names).",
-    )
-    labels: list[str] = Field(
-        default_factory=list, description="Ids of the map's places whose names are shown."
-    )
-    markers: list[MapMarker] = Field(
-        default_factory=list,
-        description="Markers (none: a generic set from the actors' moves).",
-    )
-
-
-class HistoryTurn(_Model):
-    """What each side actually did in one turn, with the facts that say so."""
-
-    turn: Int = Field(ge=1, description="Turn number (1 is the first).")
-    moves: dict[Id, Id] = Field(description="Actor id -> the option that matches what it did.")
-    facts: list[str] = Field(default_factory=list, description="Fact ids that record the moves.")
-    note: str | None = Field(default=None, description="How the record was read as moves.")
-
-
-class History(_Model):
-    """The historical line: turns not listed are turns where every side held course."""
-
-    summary: str | None = Field(default=None, description="The line in a sentence or two.")
-    turns: list[HistoryTurn] = Field(min_length=1)
 
 
 class Meta(_Model):
@@ -1153,64 +693,3 @@ class Scenario(_Model):
             cut = max(p.rfind("."), p.rfind("["))
             p = p[:cut] if cut > 0 else ""
         return name
-
-
-# --- Fact sheets (the file named by meta.fact_sheet) ------------------------------------
-
-
-class FactStatus(StrEnum):
-    established = "established"
-    official_statement = "official_statement"
-    claim = "claim"
-    report = "report"
-
-
-class Source(_Model):
-    """A published work that facts cite by its id."""
-
-    id: str = Field(pattern=r"^S-[A-Z0-9-]+$", description="Source id, e.g. S-ROSS-2000.")
-    author: str = Field(min_length=1, description="Author, editors or body.")
-    title: str = Field(min_length=1)
-    publisher: str = Field(min_length=1, description="Publisher, journal or issuing body.")
-    date: dt.date = Field(description="Date of publication (ISO 8601; estimates say so).")
-    url: str | None = None
-    note: str | None = None
-
-
-class Fact(_Model):
-    """One fact, statement or claim, with who asserts it, how sure it is, and when."""
-
-    id: str = Field(min_length=1, description="Stable id, e.g. VE-03 (never reused).")
-    statement: str = Field(min_length=1, description="The fact in the project's own words.")
-    asserted_by: str = Field(min_length=1, description="Who asserts it (public record, a party).")
-    status: FactStatus = Field(
-        description="established, official_statement, claim (an interested party's unverified "
-        "assertion) or report."
-    )
-    date: dt.date = Field(description="When it happened or was said (ISO 8601).")
-    known: dt.date | None = Field(
-        default=None,
-        description="When it became known, if later than ``date`` (a briefing as of an "
-        "earlier day leaves it out).",
-    )
-    sources: list[str] = Field(default_factory=list, description="Ids from ``sources``.")
-    note: str | None = Field(default=None, description="Caveats.")
-
-    @property
-    def known_on(self) -> dt.date:
-        return self.known or self.date
-
-
-class SheetOrigin(_Model):
-    description: str
-    date: dt.date | None = None
-
-
-class FactSheet(_Model):
-    """A fact sheet: the facts a scenario cites, with their sources."""
-
-    id: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    source: SheetOrigin | None = Field(default=None, description="How the sheet was compiled.")
-    sources: list[Source] = Field(default_factory=list, description="Works the facts cite.")
-    facts: list[Fact]

@@ -253,7 +253,9 @@ class Lesson:
             self._meta_written = data
 
     def _save_group(self, g: Group) -> None:
-        save_game(g.session, g.path)
+        # the log itself, unsealed: a served lesson lives on the teacher's machine, which
+        # students never touch (their devices get only their own side's view)
+        save_game(g.session.log, g.path)
 
     def _changed(self, *groups: Group) -> None:
         """Save what changed (lock order: a group's lock, then the lesson's)."""

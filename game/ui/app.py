@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pygame_gui
@@ -29,6 +31,14 @@ from game.ui.text import FONT_FILES, Text
 THEME_FILE = ASSETS / "theme" / "theme.json"
 FPS = 60
 MIN_SIZE = (800, 600)  # the layouts are tested down to this
+MAX_TEXT_SCALE = 2.0
+
+
+def text_scale_for(size: tuple[int, int], setting: float) -> float:
+    """The text scale drawn: the player's setting, times a window factor (text grows on
+    large windows: 1 up to 1280×720, up to 1.5 at 1920×1080), at most 2×."""
+    window = min(max(1.0, min(size[0] / 1280, size[1] / 720)), 1.5)
+    return round(min(MAX_TEXT_SCALE, setting * window), 2)
 
 
 def _scaled_theme(scale: float, light: bool = False) -> dict[str, Any]:
@@ -104,8 +114,9 @@ class App:
         self.window = self._set_mode(self.settings.size, self.settings.fullscreen)
         self.size = self.window.get_size()
         self.palette = pal.get(self.settings.palette)
-        self.text = Text(self.settings.text_scale)
-        self.manager = make_manager(self.size, self.settings.text_scale, self.palette.light)
+        self.text_scale = text_scale_for(self.size, self.settings.text_scale)
+        self.text = Text(self.text_scale)
+        self.manager = make_manager(self.size, self.text_scale, self.palette.light)
         self.map = MapRenderer(self.text)
         self.sound = Sound(self.settings.sound)
         self.clock = pygame.time.Clock()
@@ -136,9 +147,21 @@ class App:
             fullscreen = self.settings.fullscreen
         self.window = self._set_mode(size, fullscreen)
         self.size = self.window.get_size()
-        self.manager.set_window_resolution(self.size)
+        if text_scale_for(self.size, self.settings.text_scale) != self.text_scale:
+            self._rescale_text()
+        else:
+            self.manager.set_window_resolution(self.size)
         for scene in self.stack:
             scene.recreate_ui()
+
+    def _rescale_text(self) -> None:
+        """New fonts for the window and the text setting (the widgets are rebuilt after)."""
+        self.text_scale = text_scale_for(self.size, self.settings.text_scale)
+        self.text = Text(self.text_scale)
+        self.map = MapRenderer(self.text)
+        for scene in self.stack:
+            scene.clear_ui()
+        self.manager = make_manager(self.size, self.text_scale, self.palette.light)
 
     def apply_settings(self, settings: Settings) -> None:
         """Apply changed settings: size, fullscreen, text size, palette, sound."""
@@ -148,11 +171,7 @@ class App:
         self.palette = pal.get(settings.palette)
         self.sound.enabled = settings.sound
         if settings.text_scale != old.text_scale or self.palette.light != was_light:
-            self.text = Text(settings.text_scale)
-            self.map = MapRenderer(self.text)
-            for scene in self.stack:
-                scene.clear_ui()
-            self.manager = make_manager(self.size, settings.text_scale, self.palette.light)
+            self._rescale_text()
         if settings.size != self.size or settings.fullscreen != old.fullscreen:
             self.resize(settings.size, settings.fullscreen)
         else:
@@ -167,6 +186,10 @@ class App:
         return self.stack[-1]
 
     def push(self, scene: Scene) -> Scene:
+        if scene.overlay and self.frames:
+            # what was on screen, widgets and all: an overlay is drawn over it, so the
+            # scene below keeps its text boxes and buttons in view (they are paused)
+            scene.under = self.window.copy()
         if self.stack:
             self.stack[-1].pause()
         self.stack.append(scene)
@@ -213,6 +236,18 @@ class App:
             self.game.close(autosave=False)
         self.game = game
 
+    def open_file(self, path: Path) -> bool:
+        """Open a file (the report) in the web browser; False when none could be opened.
+        ``BRINK_NO_BROWSER`` set (tests, kiosks) keeps the browser closed."""
+        if os.environ.get("BRINK_NO_BROWSER"):
+            return False
+        import webbrowser
+
+        try:
+            return bool(webbrowser.open(path.resolve().as_uri()))
+        except (webbrowser.Error, OSError):
+            return False
+
     # ---- frame
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:
@@ -243,9 +278,12 @@ class App:
         if rest is None:
             return
         if rest.type == pygame.KEYDOWN and rest.key == pygame.K_ESCAPE and self.scene.pausable:
-            from game.ui.scenes.overlays import PauseScene
+            if self.game is not None:
+                self.game.open_menu(self)
+            else:
+                from game.ui.scenes.overlays import PauseScene
 
-            self.push(PauseScene(self))
+                self.push(PauseScene(self))
 
     def tick(self, dt: float | None = None) -> bool:
         """One frame. Returns False once the app has quit."""
@@ -278,8 +316,13 @@ class App:
         first = len(self.stack) - 1
         while first > 0 and self.stack[first].overlay:
             first -= 1
-        for scene in self.stack[first:]:
-            scene.draw(surface)
+        under = self.scene.under if self.scene.overlay else None
+        if under is not None and under.get_size() == self.size:
+            surface.blit(under, (0, 0))  # the frame below as it was, widgets included
+            self.scene.draw(surface)
+        else:
+            for scene in self.stack[first:]:
+                scene.draw(surface)
         self.manager.draw_ui(surface)
         self.scene.draw_over(surface)
 

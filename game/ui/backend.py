@@ -13,7 +13,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -84,6 +84,8 @@ class WhatIf:
     horizon: int
     worlds: int
     seconds: float
+    # the median of each metric the player sees exactly, at the horizon (metric id -> value)
+    metrics: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ class Game:
         self.seed = int(session.seed)
         self.temperature = temperature
         self.watch = actor is None
+        self.auto_delay: float | None = None  # watching: seconds per turn, None: by hand
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brink-engine")
         self._whatif: dict[tuple[int, str], WhatIf] = {}
         self._pending: dict[tuple[int, str], Future] = {}
@@ -175,12 +178,13 @@ class Game:
         return cls(session, loaded, actor, temperature)
 
     @classmethod
-    def load(cls, path: str | Path) -> Game:
+    def load(cls, path: str | Path, pin: str | None = None) -> Game:
         """Re-play a save (``SaveError`` with a clear message if it cannot be). A classroom
-        save (with teams) comes back as a ``HotSeat`` game."""
+        save (with teams) comes back as a ``HotSeat`` game; a sealed one needs the
+        teacher's ``pin`` (``SaveError`` with reason ``sealed`` without it)."""
         from game.engine import load_game
 
-        return cls.of_session(load_game(path, autosave=True))
+        return cls.of_session(load_game(path, autosave=True, pin=pin))
 
     @classmethod
     def of_session(cls, session: Session) -> Game:
@@ -208,6 +212,11 @@ class Game:
         from game.ui.scenes.room import RoomScene
 
         app.set_game(self)
+        if self.snapshot.over:  # a finished game (Continue, Load) opens at its verdict
+            from game.ui.scenes.end import EndScene
+
+            app.reset(EndScene(app, self))
+            return
         app.reset(RoomScene(app, self))
 
     def frame(self, app: App, dt: float) -> None:
@@ -217,11 +226,23 @@ class Game:
         """F9: open or close a teacher console; False when the game has none."""
         return False
 
+    def open_menu(self, app: App) -> None:
+        """Esc: the menu (resume, save, load, settings, quit); a class game asks its PIN."""
+        from game.ui.scenes.overlays import PauseScene
+
+        app.push(PauseScene(app))
+
     # ---- reads, on whichever thread owns the session at the time
     def _build_snapshot(self) -> Snapshot:
         s = self.session
         view = s.view(self.viewer)
         metrics = tuple(view.metrics)
+        if self.watch:  # the observer sees true values: each metric as a side that knows it
+            views = [s.view(a.id) for a in self.scenario.actors]
+            metrics = tuple(
+                next((v.metrics[k] for v in views if v.metrics[k].exact), m)
+                for k, m in enumerate(metrics)
+            )
         options = tuple(view.options)
         news = tuple(reversed(view.news))
         stage_ids = [st.id for st in self.scenario.ladder]
@@ -313,7 +334,14 @@ class Game:
         f = self.session.what_if(self.viewer, key[1])
         p = {oid: f.p(oid) for oid in f.outcome_ids}
         p["unresolved"] = f.p("unresolved")
-        w = WhatIf(key[1], p, int(f.horizon), int(f.worlds), time.perf_counter() - t0)
+        med = 2  # the quantile index of the median (game.model QUANTILES)
+        seen = {m.id for m in self.snapshot.metrics if m.exact}
+        metrics = {
+            mid: float(f.bands[int(f.horizon), med, k])
+            for k, mid in enumerate(self.session.c.metric_ids)
+            if mid in seen
+        }
+        w = WhatIf(key[1], p, int(f.horizon), int(f.worlds), time.perf_counter() - t0, metrics)
         self._whatif[key] = w
         return w
 

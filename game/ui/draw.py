@@ -43,26 +43,15 @@ def panel(
     head = pygame.Rect(rect.x + 1, rect.y + 1, rect.width - 2, hh)
     pygame.draw.rect(surface, p.panel_hi, head, border_top_left_radius=4, border_top_right_radius=4)
     pygame.draw.rect(surface, accent or p.accent, (rect.x + 1, rect.y + 1, 3, hh))
+    cap = title.upper()
+    ts = text.size_to_fit(cap, size, rect.width - 20, "bold")
     r = text.blit(
-        surface,
-        title.upper(),
-        (rect.x + 10, head.centery),
-        size,
-        p.dim,
-        "bold",
-        "midleft",
-        max_width=rect.width - 20,
+        surface, cap, (rect.x + 10, head.centery), ts, p.dim, "bold", "midleft", rect.width - 20
     )
-    if right:
+    # the note at the right is a help: left out, not cut, when the title leaves no room
+    if right and text.width(right, size) <= rect.right - r.right - 20:
         text.blit(
-            surface,
-            right,
-            (rect.right - 8, head.centery),
-            size,
-            p.dim,
-            "regular",
-            "midright",
-            max_width=max(0, rect.right - r.right - 20),
+            surface, right, (rect.right - 8, head.centery), size, p.dim, "regular", "midright"
         )
     return panel_inner(rect, text)
 
@@ -152,8 +141,9 @@ def tooltip(
     p: pal.Palette,
     width: int = 320,
 ) -> pygame.Rect:
-    """A tooltip box near ``anchor``, kept inside the window."""
+    """A tooltip box near ``anchor``, kept inside the window (wider with larger text)."""
     size = text.px(13)
+    width = min(round(width * max(1.0, text.scale)), surface.get_width() - 8)
     wrapped: list[tuple[str, str]] = []
     for i, line in enumerate(lines):
         for w in text.wrap(line, size, width - 20, "bold" if i == 0 else "regular"):

@@ -15,14 +15,14 @@ did to it. No pygame here: the hooks the App calls hand over to the classroom sc
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.engine import Session
-from game.engine.entry import PinGuard
+from game.engine import Session, seal
 from game.scenario import Loaded
 from game.ui.backend import Decision, Game, Resolution, WhatIf
 
@@ -108,7 +108,8 @@ class HotSeat(Game):
         self.full_resolutions: list[Resolution] = []
         self.by_actor: dict[str, list[Decision]] = {}
         self.pending_result: GoResult | None = None
-        self.pin_guard = PinGuard()
+        self._epoch0: tuple[float, float] | None = None
+        self._pin_until: float | None = None  # the lockout file's answer, read on first use
         self.names = {a.id: a.name for a in loaded.scenario.actors}
         session_goes = session.classroom.goes()
         first = session_goes[0][1] if session_goes else loaded.scenario.actors[0].id
@@ -289,16 +290,57 @@ class HotSeat(Game):
             return True
         return False
 
-    # ---- the PIN (the console's door)
+    # ---- the PIN (the door of the console and of the Esc menu)
+    @property
+    def menu_needs_pin(self) -> bool:
+        """Save, load, quit and settings sit behind the PIN in a class game with one."""
+        return self.session.classroom.has_pin
+
+    def open_menu(self, app: App) -> None:
+        if not self.menu_needs_pin:
+            super().open_menu(app)
+            return
+        from game.ui.scenes.classroom.pin import PinScene
+
+        app.push(PinScene(app, self, then="menu"))
+
+    def _epoch(self, now: float) -> float:
+        """The wall clock (what the lockout file keeps) at the app's time ``now``."""
+        if self._epoch0 is None:
+            self._epoch0 = (time.time(), now)
+        return self._epoch0[0] + (now - self._epoch0[1])
+
     def pin_locked(self, now: float) -> float:
         """Seconds until the PIN may be tried again (0: it may)."""
-        return self.pin_guard.wait(now)
+        gid = self.session.pin_lock_id
+        if gid is None:
+            return 0.0
+        t = self._epoch(now)
+        if self._pin_until is None:  # once per game: the lock of an earlier run counts
+            self._pin_until = seal.locked_until(gid, now=t) or 0.0
+        return max(0.0, self._pin_until - t)
 
     def try_pin(self, pin: str, now: float) -> tuple[bool, str]:
-        """(opened, message). A few wrong tries lock the PIN entry for a while."""
-        right = self.pin_guard.wait(now) <= 0 and self.session.classroom.check_pin(pin)
-        self.pin_guard, opened, msg = self.pin_guard.attempt(right, now)
-        return opened, msg
+        """(opened, message). A few wrong tries lock the PIN entry for a while; the count
+        is kept on disk for the game (``seal.guard_pin``), so quitting does not reset it."""
+        gid = self.session.pin_lock_id
+        if gid is None:
+            return False, "This game has no teacher's PIN."
+        t = self._epoch(now)
+        try:
+            seal.guard_pin(gid, pin, self.session.classroom.check_pin, now=t)
+        except seal.SealError as e:
+            self._pin_until = e.until or 0.0
+            if e.reason == "locked":
+                return False, f"Too many wrong tries: wait {self.pin_locked(now):.0f} s."
+            if e.until:
+                wait = self.pin_locked(now)
+                return False, f"Wrong PIN. Too many wrong tries: locked for {wait:.0f} s."
+            return False, "Wrong PIN: the door stays closed."
+        except OSError as e:  # the lockout file cannot be written: refuse rather than skip it
+            return False, f"The PIN cannot be checked now ({e.strerror or e})."
+        self._pin_until = 0.0
+        return True, ""
 
     # ---- jobs
     def start_go(self) -> Future:

@@ -68,15 +68,16 @@ def card_columns(area: Rect, n: int, gap: int) -> int:
     return best
 
 
-def room(size: tuple[int, int], n_options: int) -> dict[str, Rect]:
+def room(size: tuple[int, int], n_options: int, text_scale: float = 1.0) -> dict[str, Rect]:
     """The situation room: top bar, metrics + ladder | map + option cards | what-if,
-    advisors, news, commit."""
+    advisors, news, commit. Larger text (``text_scale``) takes room from the map."""
     w, h = size
     m = margin(size)
     top = top_bar(size)
     body = Rect(m, top.bottom + m, w - 2 * m, h - top.bottom - 2 * m)
-    left_w = _clamp(w * 0.22, 180, 380)
-    right_w = _clamp(w * 0.27, 220, 460)
+    grow = max(0.0, text_scale - 1.0)
+    left_w = _clamp(w * (0.22 + 0.06 * grow), 180, 380 + 200 * grow)
+    right_w = _clamp(w * (0.27 + 0.08 * grow), 220, 460 + 240 * grow)
     centre_w = body.width - left_w - right_w - 2 * m
     left = Rect(body.x, body.y, left_w, body.height)
     centre = Rect(left.right + m, body.y, centre_w, body.height)
@@ -85,12 +86,12 @@ def room(size: tuple[int, int], n_options: int) -> dict[str, Rect]:
     ladder_h = _clamp(body.height * 0.30, 120, 250)
     metrics, ladder = column(left, [0, ladder_h], m)
 
-    map_h = round(centre.height * (0.56 if h >= 700 else 0.5))
+    map_h = round(centre.height * (0.56 if h >= 700 else 0.5) / (1 + 1.2 * grow))
     map_r, cards_area = column(centre, [map_h, 0], m)
 
     commit_h = _clamp(h * 0.075, 36, 60)
-    fc_h = _clamp(body.height * 0.31, 130, 320)
-    adv_h = _clamp(body.height * 0.27, 96, 300)
+    fc_h = _clamp(body.height * 0.40 * (1 + 0.3 * grow), 150, 400 + 300 * grow)
+    adv_h = _clamp(body.height * 0.25, 96, 300)
     forecast, advisors, news, commit = column(right, [fc_h, adv_h, 0, commit_h], m)
 
     out = {
@@ -214,8 +215,11 @@ def end(size: tuple[int, int], n_buttons: int) -> dict[str, Rect]:
     top = top_bar(size)
     bh = _clamp(h * 0.075, 36, 60)
     body = Rect(m, top.bottom + m, w - 2 * m, h - top.bottom - bh - 3 * m)
-    head, timeline, odds = column(body, [_clamp(body.height * 0.22, 70, 200), 0, 0], m)
-    out = {"top": top, "headline": head, "timeline": timeline, "odds": odds}
+    head, mid, timeline = column(
+        body, [_clamp(body.height * 0.2, 70, 180), round(body.height * 0.46), 0], m
+    )
+    verdict, odds = split_row(mid, 0.56, m)
+    out = {"top": top, "headline": head, "verdict": verdict, "odds": odds, "timeline": timeline}
     bw = min(_clamp(w * 0.2, 150, 300), (w - (n_buttons + 1) * m) // max(1, n_buttons))
     x0 = (w - (n_buttons * bw + (n_buttons - 1) * m)) // 2
     for i in range(n_buttons):
@@ -243,6 +247,39 @@ def overlaps(
             if ra.width and ra.height and rb.width and rb.height and ra.colliderect(rb):
                 bad.append((a, b))
     return bad
+
+
+def load_list(size: tuple[int, int], head: int, n: int) -> dict[str, Rect]:
+    """The Load box: a page of save rows (each with its delete button), then a row of
+    paging and back buttons (``load_rows``: how many rows a page holds)."""
+    w = size[0]
+    m = margin(size)
+    box, inner, bh, rows = _load_box(size, head)
+    out = {"panel": box}
+    dw = _clamp(w * 0.08, 70, 110)
+    for i in range(min(n, rows)):
+        y = inner.y + i * (bh + m // 2)
+        out[f"row[{i}]"] = Rect(inner.x, y, inner.width - dw - m, bh)
+        out[f"delete[{i}]"] = Rect(inner.right - dw, y, dw, bh)
+    bw = (inner.width - 2 * m) // 3
+    for k in range(3):
+        out[f"button[{k}]"] = Rect(inner.x + k * (bw + m), inner.bottom - bh, bw, bh)
+    return out
+
+
+def _load_box(size: tuple[int, int], head: int) -> tuple[Rect, Rect, int, int]:
+    h = size[1]
+    m = margin(size)
+    box = centred_box(size, 0.7, 0.86, (560, 420), (1100, 900))
+    bh = _clamp(h * 0.06, 32, 52)
+    inner = Rect(box.x + 2 * m, box.y + head + m, box.width - 4 * m, box.height - head - 2 * m)
+    rows = max(1, (inner.height - bh - m) // (bh + m // 2))
+    return box, inner, bh, rows
+
+
+def load_rows(size: tuple[int, int], head: int) -> int:
+    """How many saves a page of the Load box holds."""
+    return _load_box(size, head)[3]
 
 
 def centred_box(size: tuple[int, int], w_share: float, h_share: float, min_wh, max_wh) -> Rect:
@@ -401,12 +438,38 @@ def message(size: tuple[int, int]) -> dict[str, Rect]:
 
 
 def help_box(size: tuple[int, int]) -> dict[str, Rect]:
-    """The keys help: a box and its Close button."""
+    """How to play and the keys: a box, its Close button and (in a game) the tour's."""
     w, h = size
     m = margin(size)
-    bw, bh = min(w - 4 * m, 640), min(h - 4 * m, 430)
+    bw, bh = min(w - 4 * m, max(640, round(w * 0.6))), min(h - 4 * m, max(430, round(h * 0.8)))
     box = Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
-    return {"panel": box, "button[0]": Rect(box.centerx - 90, box.bottom - 54, 180, 40)}
+    b = min(200, (bw - 3 * m) // 2)
+    return {
+        "panel": box,
+        "button[0]": Rect(box.centerx + m // 2, box.bottom - 54, b, 40),
+        "button[1]": Rect(box.centerx - m // 2 - b, box.bottom - 54, b, 40),
+    }
+
+
+def tour_box(size: tuple[int, int], target: Rect) -> Rect:
+    """The tour's text box: beside the panel it explains, inside the window."""
+    w, h = size
+    m = margin(size)
+    bw, bh = min(w - 4 * m, max(360, round(w * 0.3))), min(h - 4 * m, max(200, round(h * 0.3)))
+    box = Rect(0, 0, bw, bh)
+    for place in ("right", "left", "below", "above"):
+        if place == "right":
+            box.midleft = (target.right + 2 * m, target.centery)
+        elif place == "left":
+            box.midright = (target.x - 2 * m, target.centery)
+        elif place == "below":
+            box.midtop = (target.centerx, target.bottom + 2 * m)
+        else:
+            box.midbottom = (target.centerx, target.y - 2 * m)
+        box = box.clamp(Rect(m, m, w - 2 * m, h - 2 * m))
+        if not box.colliderect(target):
+            return box
+    return box.clamp(Rect(m, m, w - 2 * m, h - 2 * m))
 
 
 def below_header(rect: Rect, head: int) -> Rect:

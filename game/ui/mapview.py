@@ -128,9 +128,11 @@ class MapRenderer:
     def __init__(self, text: Text) -> None:
         self.text = text
         self._cache: dict[tuple, pygame.Surface] = {}
+        self._names: dict[tuple, list[pygame.Rect]] = {}  # per cached map: its names' rects
         self.renders = 0
         self.doc = region(None)
         self._shown: Scenario | None = None
+        self._last_names: list[pygame.Rect] = []
 
     def show(self, scenario: Scenario) -> None:
         """Draw ``scenario``'s region from now on (menus keep the last one shown)."""
@@ -158,9 +160,22 @@ class MapRenderer:
         if surf is None:
             if len(self._cache) > 6:
                 self._cache.clear()
+                self._names.clear()
             surf = self._render(size, palette, focus, labels, names)
             self._cache[key] = surf
+            self._names[key] = self._last_names
         return surf
+
+    def name_rects(
+        self,
+        size: tuple[int, int],
+        palette: pal.Palette,
+        focus: frozenset[str] = frozenset(),
+        labels: frozenset[str] = frozenset(),
+    ) -> list[pygame.Rect]:
+        """Where the map of ``base`` wrote place names and drew capitals (markers keep off)."""
+        self.base(size, palette, focus, labels)
+        return self._names.get((size, palette.name, focus, labels, self.text.scale, True), [])
 
     def _render(
         self,
@@ -246,4 +261,11 @@ class MapRenderer:
                     surf.blit(img, rect)
                     break
         pygame.draw.rect(surf, p.edge, surf.get_rect(), 1)
+        self._last_names = [r for r in placed if r.width > 6 or r.height > 6]
+        self._last_names += [
+            pygame.Rect(x - 4, y - 4, 8, 8)
+            for pl in data["places"]
+            if pl["kind"] == "capital"
+            for x, y in [proj(pl["lon"], pl["lat"])]
+        ]
         return surf

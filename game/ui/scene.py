@@ -57,6 +57,7 @@ class Scene:
         self.paused = False
         self.alive = True
         self.keyboard_mode = False
+        self.under: pygame.Surface | None = None  # an overlay: the frame it opened over
 
     # ---- lifecycle
     def startup(self) -> None:
@@ -130,6 +131,15 @@ class Scene:
                 )
             )
         return b
+
+    def label_for(self, rect: pygame.Rect, *texts: str, size: int = 17) -> str:
+        """The first of ``texts`` (longest first) that fits a button of ``rect`` whole, at
+        the theme's ``size`` scaled by the text setting; else the last."""
+        t = self.app.text
+        for text in texts:
+            if t.width(text, t.px(size), "bold") <= rect.width - 16:
+                return text
+        return texts[-1]
 
     def add(self, element: E) -> E:
         self.elements.append(element)

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 _MAX_BYTES = 64 * 1024
 
 SIZES = [(800, 600), (1024, 768), (1280, 720), (1600, 900), (1920, 1080)]
-TEXT_SCALES = [0.9, 1.0, 1.15, 1.3]
+TEXT_SCALES = [0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0]
 
 
 class SettingsError(BrinkError):
@@ -33,6 +33,8 @@ class Settings:
     text_scale: float = 1.0
     palette: str = "okabe_ito"
     sound: bool = True
+    tour_seen: bool = False  # the first-turn tour was shown (F1 shows it again)
+    language: str = ""  # "" follows the system (see game.i18n.choose); else "en", "es"...
 
     @property
     def size(self) -> tuple[int, int]:

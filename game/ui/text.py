@@ -6,7 +6,7 @@ style, colour) and keeps the most recent surfaces.
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 
 from game.scenario.paths import ASSETS
 from game.ui.pg import pygame
@@ -33,6 +33,9 @@ class Text:
         self._cache_size = cache_size
         self._layout: dict[tuple, object] = {}  # wrap / fit results: text layout is cached too
         self.misses = 0
+        # every text cut to fit (an ellipsis, a dropped line, a split word), newest last:
+        # the layout tests assert that none happens on a screen at the tested sizes
+        self.cuts: deque[str] = deque(maxlen=400)
 
     def px(self, size: float) -> int:
         """A base size in pixels, scaled by the player's text size."""
@@ -76,19 +79,49 @@ class Text:
         return got
 
     def fit(self, text: str, size: int, width: int, style: str = "regular") -> str:
-        """``text`` cut with an ellipsis to fit ``width`` pixels."""
-        return self._memo(
+        """``text`` cut with an ellipsis to fit ``width`` pixels (the cut is recorded)."""
+        out = self._memo(
             ("fit", text, size, width, style), lambda: self._fit(text, size, width, style)
         )
+        if out != text:
+            self.cuts.append(text)
+        return out
+
+    def size_to_fit(self, text: str, size: int, width: int, style: str = "regular") -> int:
+        """The largest size from ``size`` down to three quarters of it at which ``text``
+        fits ``width`` on one line (the smallest, if none does: the caller then cuts)."""
+        smallest = max(8, round(size * 0.75))
+        s = size
+        while s > smallest and self.width(text, s, style) > width:
+            s -= 1
+        return s
+
+    def sentences(
+        self, text: str, size: int, width: int, lines: int, style: str = "regular"
+    ) -> str:
+        """The first whole sentences of ``text`` that wrap into ``lines`` lines (at least
+        the first sentence): a preview that ends at a full stop, not mid-word."""
+        parts = [p for p in text.replace("\n", " ").split(". ") if p]
+        out = ""
+        for k in range(len(parts)):
+            cand = ". ".join(parts[: k + 1])
+            cand = cand if cand.endswith(".") else cand + "."
+            if k and len(self.wrap(cand, size, width, style)) > lines:
+                break
+            out = cand
+        return out
 
     def wrap(self, text: str, size: int, width: int, style: str = "regular") -> list[str]:
-        """Greedy word wrap to ``width`` pixels (long words are cut)."""
-        return list(
+        """Greedy word wrap to ``width`` pixels (long words are cut, and recorded)."""
+        lines = list(
             self._memo(
                 ("wrap", text, size, width, style),
                 lambda: tuple(self._wrap(text, size, width, style)),
             )
         )
+        if any(line.endswith("…") for line in lines) and not text.rstrip().endswith("…"):
+            self.cuts.append(text)
+        return lines
 
     def _fit(self, text: str, size: int, width: int, style: str = "regular") -> str:
         if width <= 0:
@@ -157,8 +190,10 @@ class Text:
         lines = self.wrap(text, size, rect.width, style)
         room = max(0, rect.height // lh) if rect.height else len(lines)
         n = min(len(lines), room if max_lines is None else min(room, max_lines))
+        if n < len(lines):
+            self.cuts.append(text)
         if n < len(lines) and n > 0:
-            lines = [*lines[: n - 1], self.fit(lines[n - 1] + " …", size, rect.width, style)]
+            lines = [*lines[: n - 1], self._fit(lines[n - 1] + " …", size, rect.width, style)]
         y = rect.y
         for line in lines[:n]:
             surface.blit(self.render(line, size, colour, style), (rect.x, y))

@@ -13,6 +13,7 @@ from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
 from game.ui.scenes.setup import SetupChoice
+from game.ui.scroll import Line, ScrollLines
 from game.words import count_text, span_text
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class BriefingScene(Scene):
     def __init__(self, app: App, choice: SetupChoice) -> None:
         super().__init__(app)
         self.choice = choice
+        self.objectives_scroll = ScrollLines()
 
     def build_ui(self) -> None:
         L = layout.briefing(self.app.size)
@@ -95,8 +97,12 @@ class BriefingScene(Scene):
             )
         )
         self.button(L["button[0]"], "‹  Back", self.app.pop, "back")
-        label = "Take your seat  ›" if self.choice.actor else "Start watching  ›"
-        self.button(L["button[1]"], label, self.begin, "begin")
+        r = L["button[1]"]
+        if self.choice.actor:
+            label = self.label_for(r, "Take your seat  ›", "Begin  ›", "Go")
+        else:
+            label = self.label_for(r, "Start watching  ›", "Watch  ›", "Go")
+        self.button(r, label, self.begin, "begin")
         if self.focus_index < 0:
             self.focus_named("begin")
 
@@ -115,6 +121,45 @@ class BriefingScene(Scene):
         self.begin()
         return None
 
+    def boxes(self) -> list[pygame_gui.elements.UITextBox]:
+        return [e for e in self.elements if isinstance(e, pygame_gui.elements.UITextBox)]
+
+    def scroll_box(self, box: pygame_gui.elements.UITextBox, pixels: int) -> bool:
+        """Scroll a text box by ``pixels`` (its scroll bar follows); False if it has none."""
+        bar = box.scroll_bar
+        if bar is None:
+            return False
+        full = box.text_box_layout.layout_rect.height if box.text_box_layout else 0
+        span = max(1.0, float(full))
+        start = bar.start_percentage + pixels / span
+        bar.set_scroll_from_start_percentage(min(max(0.0, start), 1.0 - bar.visible_percentage))
+        bar.has_moved_recently = True
+        return True
+
+    def scroll_share(self, box: pygame_gui.elements.UITextBox) -> float:
+        """How far down a text box is scrolled: 0 top, 1 bottom (1 if it does not scroll)."""
+        bar = box.scroll_bar
+        if bar is None:
+            return 1.0
+        return min(1.0, (bar.start_percentage + bar.visible_percentage) + 1e-6)
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        """Up / Down scroll the briefing by lines, Page Up / Down by pages; with Shift they
+        scroll the facts; Left / Right move between the buttons."""
+        boxes = self.boxes()
+        key = event.key
+        steps = {pygame.K_DOWN: 1, pygame.K_UP: -1, pygame.K_PAGEDOWN: 8, pygame.K_PAGEUP: -8}
+        if boxes and key in steps:
+            box = boxes[1] if event.mod & pygame.KMOD_SHIFT and len(boxes) > 1 else boxes[0]
+            self.keyboard_mode = True
+            self.scroll_box(box, steps[key] * self.app.text.line_height(self.app.text.px(15)))
+            return None
+        if key in (pygame.K_LEFT, pygame.K_RIGHT):
+            self.keyboard_mode = True
+            self.move_focus(1 if key == pygame.K_RIGHT else -1)
+            return None
+        return super().handle_key(event)
+
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         surface.fill(p.bg)
@@ -125,40 +170,15 @@ class BriefingScene(Scene):
             self.L["objectives"],
             "Your objectives" if self.choice.actor else "The sides",
         )
-        y = r.y
-        size = t.px(14)
         actors = [self.choice.actor] if self.choice.actor else [a.id for a in s.actors]
+        lines: list[Line] = []
         for aid in actors:
             a = next(x for x in s.actors if x.id == aid)
-            y += (
-                t.blit_wrapped(
-                    surface,
-                    f"{a.name} — {a.role}",
-                    pygame.Rect(r.x, y, r.width, r.bottom - y),
-                    size,
-                    p.text,
-                    "bold",
-                    max_lines=2,
-                )
-                + 4
-            )
-            for kind, line in objectives_lines(s, aid):
-                if y + t.line_height(size) > r.bottom:
-                    break
+            lines.append(Line(f"{a.name} — {a.role}", p.text, 14, "bold", gap=6 if lines else 0))
+            for kind, text in objectives_lines(s, aid):
                 col = {"aim": p.calm, "avoid": p.caution}.get(kind, p.dim)
-                pygame.draw.rect(surface, col, (r.x, y + 6, 6, 6))
-                y += (
-                    t.blit_wrapped(
-                        surface,
-                        line,
-                        pygame.Rect(r.x + 14, y, r.width - 14, r.bottom - y),
-                        size,
-                        p.text if kind != "metric" else p.dim,
-                        max_lines=2,
-                    )
-                    + 2
-                )
-            y += 6
+                lines.append(Line(text, p.text if kind != "metric" else p.dim, 14, mark=col))
+        self.objectives_scroll.draw(surface, r, lines, t, p)
         self.panel(
             surface,
             self.L["facts"],

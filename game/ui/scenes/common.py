@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from game.ui import draw, layout
 from game.ui.palette import Colour
 from game.ui.pg import pygame
@@ -40,27 +42,41 @@ def top_bar(
         surface, p.caution, (rect.x, rect.bottom - 1), (rect.right, rect.bottom - 1), 2
     )
     size = t.px(min(20, max(14, rect.height * 0.42)))
-    r = t.blit(
-        surface, "BRINKMANSHIP", (rect.x + 14, rect.centery), size, p.caution, "bold", "midleft"
-    )
+    note = t.px(14)
+    if right and t.width(right, note) > rect.width // 3:
+        note = t.size_to_fit(right, note, rect.width // 3)
     if title_until is None:
-        title_until = rect.right - 14 - (t.width(right, t.px(14)) + 24 if right else 0)
-    t.blit(
-        surface,
-        title,
-        (r.right + 16, rect.centery),
-        size,
-        p.text,
-        "regular",
-        "midleft",
-        max_width=max(0, title_until - r.right - 32),
-    )
+        title_until = rect.right - 14 - (t.width(right, note) + 24 if right else 0)
+    brand = t.width("BRINKMANSHIP", size, "bold") + 30
+    # the game's name gives way to the screen's title when both do not fit
+    x = rect.x + 14
+    if t.width(title, size) <= title_until - x - brand or not title:
+        r = t.blit(surface, "BRINKMANSHIP", (x, rect.centery), size, p.caution, "bold", "midleft")
+        x = r.right + 16
+    room = max(0, title_until - x - 16)
+    two = max(8, min(size, (rect.height - 4) // 2 * 10 // 12))  # a size at which 2 lines fit
+    # the title on one line, else on two, else its part before a colon
+    for text in (title, title.split(":")[0]):
+        ts = t.size_to_fit(text, size, room)
+        lines = [text]
+        if t.width(text, ts) > room:
+            ts = two
+            lines = t.wrap(text, ts, room)
+        if len(lines) <= 2 and not any(line.endswith("…") for line in lines):
+            break
+    lh = t.line_height(ts)
+    y = rect.centery - lh * len(lines) // 2
+    for line in lines[:2]:
+        t.blit(surface, line, (x, y), ts, p.text, max_width=room)
+        y += lh
+    if len(lines) > 2:
+        t.cuts.append(title)
     if right:
         t.blit(
             surface,
             right,
             (rect.right - 14, rect.centery),
-            t.px(14),
+            note,
             p.dim,
             "regular",
             "midright",
@@ -105,3 +121,25 @@ def busy_box(
 
 
 __all__ = ["backdrop", "busy_box", "dots", "draw", "top_bar", "veil"]
+
+
+def selector(
+    scene: Scene,
+    rect: pygame.Rect,
+    name: str,
+    text: str,
+    back: Callable[[], object],
+    forward: Callable[[], object],
+    tooltip: str | None = None,
+) -> None:
+    """A choice with its arrows: "‹" steps back, "›" and the choice itself step forward;
+    in the focus ring, Left and Right step back and forward."""
+    aw = rect.height
+    left = pygame.Rect(rect.x, rect.y, aw, rect.height)
+    right = pygame.Rect(rect.right - aw, rect.y, aw, rect.height)
+    mid = pygame.Rect(left.right + 4, rect.y, rect.width - 2 * aw - 8, rect.height)
+    scene.button(left, "‹", back, f"{name}_back", focus=False, tooltip="previous")
+    scene.button(mid, text, forward, name, tooltip=tooltip, cls="@choice")
+    f = scene.focusables[-1]
+    f.left, f.right = back, forward
+    scene.button(right, "›", forward, f"{name}_next", focus=False, tooltip="next")

@@ -1,8 +1,10 @@
-"""End: the outcome, the turn reached, the path as a timeline, the odds at each decision."""
+"""End: the outcome and the verdict (each objective met or missed, the score and what it
+means, luck against judgment), the path as a timeline, the odds at each decision."""
 
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,12 +14,19 @@ import numpy as np
 from game.ui import layout
 from game.ui.backend import Game, data_dir
 from game.ui.hotseat import HotSeat, TeamScore, team_label
+from game.ui.icons import icon
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
-from game.ui.style import outcome_colour
+from game.ui.scroll import Line, ScrollLines
+from game.ui.style import escalation_colour, outcome_colour
+from game.words import short_name
 
 if TYPE_CHECKING:
+    from game.report.verdict import Verdict
+
+if TYPE_CHECKING:
+    from game.engine.seal import GameKey
     from game.ui.app import App
 
 
@@ -32,12 +41,21 @@ def report_available() -> bool:
         return False
 
 
-def write_report(log: Path, out: Path) -> Path:
-    """The after-action report of one saved game, written to ``out`` (off the frame)."""
+def compute_verdict(log: Path, whose: str, key: GameKey | None = None) -> Verdict:
+    """The verdict of the saved game (off the frame: it runs a few thousand worlds).
+    ``key``: the running class game's key, which opens its sealed autosave."""
+    from game.report.verdict import verdict
+
+    return verdict(log, whose=whose, pin=key)
+
+
+def write_report(log: Path, out: Path, key: GameKey | None = None) -> Path:
+    """The after-action report of one saved game, written to ``out`` (off the frame).
+    ``key``: the running class game's key, which opens its sealed autosave."""
     from game.report.report import build_report, write
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    return write(build_report([log], worlds=REPORT_WORLDS), out)
+    return write(build_report([log], worlds=REPORT_WORLDS, pin=key), out)
 
 
 class EndScene(Scene):
@@ -49,26 +67,79 @@ class EndScene(Scene):
         self.game = game
         self.note = ""
         self.report_future: Future[Path] | None = None
+        self.report_path: Path | None = None
+        self._pool: ThreadPoolExecutor | None = None
         self._scores: list[TeamScore] | None = None
+        self.verdict: Verdict | None = None
+        self.verdict_note = "Working out the verdict…"
+        self.verdict_future: Future[Verdict] | None = None
+        self.scroller = ScrollLines()
+        self.options = {(a.id, o.id): o for a in game.scenario.actors for o in a.options}
         self.branch_turn = 1  # the turn "What if" plays again from
 
+    def startup(self) -> None:
+        super().startup()
+        self.start_verdict()
+
+    def pool(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="brink-end")
+        return self._pool
+
+    def save_path(self) -> Path | None:
+        g = self.game
+        path = getattr(g.session, "autosave_path", None)
+        if path is None or not path.exists():
+            path = g.autosave_now()
+        return path
+
+    def start_verdict(self) -> None:
+        if not report_available():
+            self.verdict_note = "The verdict needs the report package, which is not installed."
+            return
+        path = self.save_path()
+        if path is None:
+            self.verdict_note = "No verdict: the game could not be saved."
+            return
+        whose = "the sides'" if self.game.watch else "your"
+        key = self.game.session.seal_key
+        self.verdict_future = self.pool().submit(compute_verdict, path, whose, key)
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        super().shutdown()
+
     def build_ui(self) -> None:
-        buttons = [("New game", self.new_game, "new_game")]
-        if not self.classroom:
-            buttons.append(("Replay (same seed)", self.replay, "replay"))
-        buttons.append((f"What if… from turn {self.branch_turn}", self.what_if, "what_if"))
+        # no button has the focus at first: Enter, pressed to advance the last turn,
+        # must not start a new game or leave the verdict unread
+        buttons: list[tuple[tuple[str, ...], Callable[[], object], str]] = []
         if report_available():
-            buttons.append(("After-action report", self.report, "report"))
-        buttons.append(("Title", self.to_title, "title"))
+            buttons.append((("Open the report", "Report"), self.report, "report"))
+        # "What if…" plays the game again from a turn: Left / Right choose the turn
+        t = self.branch_turn
+        buttons.append(((f"What if… from turn {t}", f"What if… T{t}"), self.what_if, "what_if"))
+        if not self.classroom:
+            buttons.append((("Replay (same seed)", "Replay"), self.replay, "replay"))
+        buttons.append((("New game", "New"), self.new_game, "new_game"))
+        buttons.append((("Title",), self.to_title, "title"))
         L = layout.end(self.app.size, len(buttons))
         self.L = L
-        for i, (text, fn, oid) in enumerate(buttons):
-            self.button(L[f"button[{i}]"], text, fn, oid)
+        tips = {
+            "report": "The after-action report, in your web browser",
+            "replay": "The same scenario and seed from the start",
+        }
+        for i, (texts, fn, oid) in enumerate(buttons):
+            r = L[f"button[{i}]"]
+            self.button(r, self.label_for(r, *texts), fn, oid, tooltip=tips.get(oid))
         f = next(x for x in self.focusables if x.name == "what_if")
         f.left = lambda: self.cycle_branch(-1)
         f.right = lambda: self.cycle_branch(1)
-        if self.focus_index < 0:
-            self.focus_named("new_game")
+
+    def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if self.scroller.handle(event):
+            return None
+        return super().handle_event(event)
 
     def cycle_branch(self, step: int) -> None:
         """Left/Right on "What if": the turn to play again from (1 to the last one played)."""
@@ -108,30 +179,43 @@ class EndScene(Scene):
         Game.new(g.loaded.path, g.seed, g.actor, g.temperature).open(self.app)
 
     def report(self) -> None:
-        """Write the after-action report of this game off the frame."""
+        """Write the after-action report of this game off the frame, then open it."""
         if self.report_future is not None:
             return
+        if self.report_path is not None and self.report_path.exists():
+            self.open_report(self.report_path)
+            return
         g = self.game
-        path = getattr(g.session, "autosave_path", None)
-        if path is None or not path.exists():
-            path = g.autosave_now()
+        path = self.save_path()
         if path is None:
             self.note = "Could not write the report: the game could not be saved."
             return
         out = data_dir() / "reports" / f"report-{g.scenario.meta.id}-{g.seed}.html"
-        self.note = "Writing the after-action report…"
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="brink-report")
-        self.report_future = self._pool.submit(write_report, path, out)
+        self.note = "Writing the after-action report (a few seconds)…"
+        key = g.session.seal_key  # the game is over: its own report may show the truth
+        self.report_future = self.pool().submit(write_report, path, out, key)
+
+    def open_report(self, path: Path) -> None:
+        opened = self.app.open_file(path)
+        self.note = f"Report {'opened in your browser' if opened else 'written'}: {path}"
 
     def update(self, dt: float) -> None:
         f = self.report_future
         if f is not None and f.done():
             self.report_future = None
-            self._pool.shutdown(wait=False)
             try:
-                self.note = f"Report written: {f.result()}"
+                self.report_path = f.result()
             except Exception as e:
                 self.note = f"Could not write the report: {e}"
+            else:
+                self.open_report(self.report_path)
+        v = self.verdict_future
+        if v is not None and v.done():
+            self.verdict_future = None
+            try:
+                self.verdict = v.result()
+            except Exception as e:
+                self.verdict_note = f"No verdict: {e}"
 
     def to_title(self) -> None:
         from game.ui.scenes.title import TitleScene
@@ -164,8 +248,10 @@ class EndScene(Scene):
             max_width=r.width,
         )
         y = r.y + 4 + t.line_height(big, "bold")
+        # the date of the last turn played, as its resolution screen gave it
+        date = (g.resolutions[-1].date if g.resolutions else snap.date).strftime("%d %b %Y")
         sub = f"{oc.headline}  ·  " if oc else ""
-        sub += f"turn {snap.turn} of {snap.turn_limit}  ·  {snap.date.strftime('%d %b %Y')}"
+        sub += f"turn {snap.turn} of {snap.turn_limit}  ·  {date}"
         by_teacher = self.hot.ended_by_teacher if self.hot is not None else None
         if snap.times_up and not oc:  # a lesson length: neutral, and no ending to score
             sub = (
@@ -173,20 +259,21 @@ class EndScene(Scene):
                 f"{snap.date.strftime('%d %b %Y')}"
             )
         if by_teacher:  # the outcome's own headline speaks of the turn limit
-            sub = f"Ended by the teacher in turn {by_teacher}  ·  {snap.date.strftime('%d %b %Y')}"
-        t.blit(
-            surface, sub, (r.centerx, y), t.px(15), p.text, "regular", "midtop", max_width=r.width
-        )
-        y += t.line_height(t.px(15)) + 2
-        if oc and not by_teacher:
-            t.blit_wrapped(
-                surface,
-                oc.description,
-                pygame.Rect(r.x + r.width // 6, y, r.width * 2 // 3, r.bottom - y),
-                t.px(13),
-                p.dim,
-                max_lines=2,
-            )
+            sub = f"Ended by the teacher in turn {by_teacher}  ·  {date}"
+        for part in t.wrap(sub, t.px(15), r.width):
+            t.blit(surface, part, (r.centerx, y), t.px(15), p.text, "regular", "midtop")
+            y += t.line_height(t.px(15))
+        y += 2
+        if oc and not by_teacher:  # the ending's description, when it fits whole
+            box = pygame.Rect(r.x + r.width // 8, y, r.width * 3 // 4, r.bottom - y)
+            for size in (t.px(13), t.px(12), t.px(11)):
+                lines = t.wrap(oc.description, size, box.width)
+                if len(lines) * t.line_height(size) <= box.height:
+                    for line in lines:
+                        t.blit(surface, line, (r.centerx, y), size, p.dim, anchor="midtop")
+                        y += t.line_height(size)
+                    break
+        self.draw_verdict(surface, self.L["verdict"])
         self.draw_timeline(surface, self.L["timeline"])
         if self.classroom:
             self.draw_scores(surface)
@@ -203,6 +290,32 @@ class EndScene(Scene):
                 max_width=self.app.size[0] - 20,
             )
 
+    def verdict_lines(self) -> list[Line]:
+        """The verdict as lines: the ending's odds, then for each side shown its objectives
+        met or missed (the ending's own first), its score and luck against judgment."""
+        p = self.app.palette
+        v = self.verdict
+        if v is None:
+            return [Line(self.verdict_note, p.dim, 14, "italic")]
+        out = [Line(v.odds_line(), p.text, 13)]
+        shown = [s for s in v.sides if s.actor == self.game.actor] or list(v.sides)
+        for side in shown:
+            head = "Your objectives" if side.actor == self.game.actor else side.name
+            out.append(Line(head, p.text, 15, "bold", gap=8))
+            out.append(Line(side.meaning(), p.text, 13))
+            out.append(Line(side.luck_line(), p.dim, 13))
+            objs = sorted(side.objectives, key=lambda o: o.detail != "it happened")
+            for k, o in enumerate(objs):
+                word = {True: "Met", False: "Missed", None: "Unchanged"}[o.met]
+                col = {True: p.calm, False: p.danger, None: p.dim}[o.met]
+                text = f"{word}: {o.text} — {o.detail}"
+                out.append(Line(text, p.text, 13, mark=col, gap=4 if k == 0 else 0))
+        return out
+
+    def draw_verdict(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        r = self.panel(surface, rect, "The verdict", right="green met · red missed")
+        self.scroller.draw(surface, r, self.verdict_lines(), self.app.text, self.app.palette)
+
     def draw_timeline(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         """The path: the ladder stage after each turn as a line (higher is worse), with both
         sides' moves under each turn; a ringed dot marks a turn in which an event fired."""
@@ -212,7 +325,9 @@ class EndScene(Scene):
             surface,
             rect,
             "The path",
-            right="stage after each turn (higher is worse) · your move / theirs",
+            right="stage after each turn, higher is worse · icons: the moves, "
+            + ("first side above" if g.watch else "yours above")
+            + " · ring: an event",
         )
         res = g.resolutions
         if not res:
@@ -222,8 +337,13 @@ class EndScene(Scene):
         n_st = len(ids)
         size = t.px(11)
         lh = t.line_height(size)
-        text_h = lh * 4 + 4
-        band = pygame.Rect(r.x + 110, r.y + 6, r.width - 110, max(24, r.height - text_h - 10))
+        ic = max(12, lh)
+        text_h = lh + 2 * (ic + 2) + 4
+        ss = t.px(10)
+        label_w = min(max(t.width(st.name, ss) for st in g.scenario.ladder) + 10, r.width // 4)
+        band = pygame.Rect(
+            r.x + label_w, r.y + 6, r.width - label_w, max(24, r.height - text_h - 10)
+        )
         for k, st in enumerate(g.scenario.ladder):
             y = band.bottom - k * band.height / max(1, n_st - 1)
             pygame.draw.line(surface, p.panel_hi, (band.x, y), (band.right, y))
@@ -231,11 +351,11 @@ class EndScene(Scene):
                 surface,
                 st.name,
                 (band.x - 8, y),
-                t.px(10),
+                t.size_to_fit(st.name, ss, label_w - 10),
                 p.risk(k / max(1, n_st - 1)),
                 "regular",
                 "midright",
-                max_width=100,
+                max_width=label_w - 10,
             )
         step = band.width / max(1, len(res))
         pts = []
@@ -247,100 +367,93 @@ class EndScene(Scene):
         if len(pts) >= 2:
             pygame.draw.lines(surface, p.dim, False, pts, 2)
         other = [a.id for a in g.scenario.actors if a.id != g.viewer]
-        every = max(1, int(np.ceil(95 / step))) if step < 95 else 1
+        every = max(1, int(np.ceil((t.width("T16", size) + 8) / step)))
         for k, (rr, (x, y)) in enumerate(zip(res, pts, strict=True)):
             si = ids.index(rr.stage_after) if rr.stage_after in ids else 0
             col = p.risk(si / max(1, n_st - 1))
             pygame.draw.circle(surface, col, (x, y), 5)
             if rr.events:
                 pygame.draw.circle(surface, p.caution, (x, y), 9, 1)
-            if k % every:
-                continue
-            cw = int(step * every) - 6
             yy = band.bottom + 8
-            t.blit(surface, f"T{rr.turn}", (x, yy), size, p.dim, "bold", "midtop")
+            if k % every == 0:
+                t.blit(surface, f"T{rr.turn}", (x, yy), size, p.dim, "bold", "midtop")
             yy += lh
-            mine = rr.moves[g.viewer].option_name if g.viewer in rr.moves else ""
-            theirs = rr.moves[other[0]].option_name if other and other[0] in rr.moves else ""
-            for text, c in ((mine, p.text), (theirs, p.dim)):
-                if yy + lh > r.bottom + 4:
-                    break
-                t.blit(surface, text, (x, yy), size, c, "regular", "midtop", max_width=cw)
-                yy += lh
+            # each side's move as its category's icon (the names: hover, and the report)
+            for aid in (g.viewer, *other[:1]):
+                mv = rr.moves.get(aid)
+                if mv is None or ic > step - 2 or yy + ic > r.bottom + 4:
+                    continue
+                opt = self.options.get((aid, mv.option))
+                ecol = escalation_colour(p, opt.escalation if opt else 0)
+                surface.blit(icon(g.category(aid, mv.option), ic, ecol), (x - ic // 2, yy))
+                yy += ic + 2
+
+    def odds_series(self) -> tuple[str, list[tuple[int, dict[str, float]]]]:
+        """The chart's title and its points: the odds of the option chosen at each of the
+        player's decisions, or, when watching, the odds after each turn."""
+        g = self.game
+        if g.watch:
+            pts = [(r.turn + 1, r.odds.p) for r in g.resolutions if r.odds is not None]
+            return "Odds after each turn", pts
+        decs = [(d.turn, d.odds.p) for d in g.decisions if d.odds is not None]
+        return "Odds at your decisions", decs
 
     def draw_odds(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p, t = self.app.palette, self.app.text
         g = self.game
-        r = self.panel(
-            surface,
-            rect,
-            "The odds at each of your decisions",
-            right="chance within the forecast horizon of the option chosen",
-        )
-        decs = [d for d in g.decisions if d.odds is not None]
-        if not decs:
-            t.blit(
-                surface,
-                "You watched: no decisions of yours to chart."
-                if g.watch
-                else "No decisions recorded.",
-                (r.x, r.y),
-                t.px(13),
-                p.dim,
-                "italic",
-            )
-            return
-        outs = [(o.id, o.name, str(o.kind)) for o in g.scenario.outcomes]
-        legend_w = min(200, r.width // 4)
-        chart = pygame.Rect(r.x + 34, r.y + 4, r.width - legend_w - 44, r.height - 24)
+        title, pts_in = self.odds_series()
+        r = self.panel(surface, rect, title)
         size = t.px(11)
+        lh = t.line_height(size)
+        note = "chance of each ending within 4 turns"
+        if not pts_in:
+            t.blit_wrapped(surface, "No decisions recorded.", r, t.px(13), p.dim, "italic")
+            return
+        outs = [o for o in g.scenario.outcomes if any(pp.get(o.id, 0.0) > 0 for _, pp in pts_in)]
+        outs = outs or list(g.scenario.outcomes)
+        # the legend: short names in as many columns as fit under the chart
+        names = [short_name(o) for o in outs]
+        cell = max(t.width(n, size) for n in names) + 22
+        cols = max(1, r.width // cell)
+        legend_h = -(-len(outs) // cols) * lh
+        t.blit(surface, t.fit(note, size, r.width), (r.x, r.y), size, p.dim)
+        top = r.y + lh + 4
+        chart = pygame.Rect(
+            r.x + t.width("100%", size) + 8, top, 10, r.bottom - top - legend_h - lh - 6
+        )
+        chart.width = r.right - chart.x - 8
+        if chart.height < 20:
+            chart.height = 20
         for frac in (0.0, 0.5, 1.0):
             yy = chart.bottom - frac * chart.height
             pygame.draw.line(surface, p.edge, (chart.x, yy), (chart.right, yy))
             t.blit(
-                surface,
-                f"{frac * 100:.0f}%",
-                (chart.x - 4, yy),
-                size,
-                p.faint,
-                "regular",
-                "midright",
+                surface, f"{frac * 100:.0f}%", (chart.x - 4, yy), size, p.dim, "regular", "midright"
             )
-        n = len(decs)
+        n = len(pts_in)
         xs = [chart.x + (chart.width * (k + 0.5) / n) for k in range(n)]
-        for k, d in enumerate(decs):
-            if n <= 16 or k % 2 == 0:
+        every = max(1, -(-n * (t.width("T16", size) + 6) // max(1, chart.width)))
+        for k, (turn, _) in enumerate(pts_in):
+            if k % every == 0:
                 t.blit(
-                    surface,
-                    f"T{d.turn}",
-                    (xs[k], chart.bottom + 2),
-                    size,
-                    p.faint,
-                    "regular",
-                    "midtop",
+                    surface, f"T{turn}", (xs[k], chart.bottom + 2), size, p.dim, "regular", "midtop"
                 )
-        ly = r.y
-        for oid, name, _kind in outs:
-            col = outcome_colour(p, g.scenario, oid)
+        for o in outs:
+            col = outcome_colour(p, g.scenario, o.id)
             pts = [
-                (xs[k], chart.bottom - (d.odds.p.get(oid, 0.0) if d.odds else 0.0) * chart.height)
-                for k, d in enumerate(decs)
+                (xs[k], chart.bottom - pp.get(o.id, 0.0) * chart.height)
+                for k, (_, pp) in enumerate(pts_in)
             ]
             if len(pts) >= 2:
                 pygame.draw.lines(surface, col, False, pts, 2)
             for pt in pts:
                 pygame.draw.circle(surface, col, pt, 3)
-            if ly + t.line_height(size) <= r.bottom:
-                pygame.draw.rect(surface, col, (r.right - legend_w + 4, ly + 4, 10, 10))
-                t.blit(
-                    surface,
-                    name,
-                    (r.right - legend_w + 20, ly),
-                    size,
-                    p.text,
-                    max_width=legend_w - 22,
-                )
-                ly += t.line_height(size) + 2
+        ly = chart.bottom + lh + 4
+        for i, (o, name) in enumerate(zip(outs, names, strict=True)):
+            x = r.x + (i % cols) * cell
+            y = ly + (i // cols) * lh
+            pygame.draw.rect(surface, outcome_colour(p, g.scenario, o.id), (x, y + 4, 10, 10))
+            t.blit(surface, name, (x + 14, y), size, p.text)
 
     def scores(self) -> list[TeamScore]:
         """Each team's scored forecasts (worked out once)."""

@@ -9,63 +9,137 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.ui import layout
-from game.ui.backend import Game, list_saves
+from game.ui.backend import list_saves
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import veil
+from game.ui.scroll import Line, ScrollLines
 
 if TYPE_CHECKING:
     from game.ui.app import App
 
 KEYS = [
-    ("1 – 9", "choose an option (shows its forecast)"),
+    ("1 – 9, 0", "choose option 1 to 10 (its details and forecast show)"),
+    ("Q W E R…", "choose option 11, 12, 13…"),
     ("Enter", "commit the chosen option / press the focused button"),
     ("Tab / Shift+Tab", "move the keyboard focus"),
     ("Arrow keys", "move between options; change a setting"),
     ("Page Up / Down", "scroll the news feed"),
     ("Esc", "menu: resume, save, load, settings, quit"),
-    ("F1", "this help"),
+    ("F1", "how to play, the keys, and the tour again"),
+    ("Page Up / Down, Home / End", "scroll a long panel (briefing, verdict, help)"),
+    ("+ / −", "watching: the auto-advance speed"),
     ("F9", "teacher console (classroom games; asks for the PIN)"),
 ]
 
 
+HOW_TO_PLAY = [
+    (
+        "The goal",
+        "You lead one side in a crisis. Each turn (a week or so) both sides choose one move "
+        "at the same time; then the turn resolves. The crisis ends in one of several "
+        "endings, or at the turn limit. Your briefing says which endings your government "
+        "wants and which it fears; the end screen scores you against them.",
+    ),
+    (
+        "A turn",
+        "Read the indicators (left) and the news (right). Pick an option (a card, or its "
+        "key). Its details and the what-if forecast show: the chance of each ending within "
+        "a few turns if you take it, against holding course. Then commit (Enter).",
+    ),
+    (
+        "The numbers",
+        "A number with ~ is an estimate through your intelligence: the true value lies "
+        "within the ± (or the range in brackets), most of the time. Forecasts come from "
+        "thousands of simulated futures; a whisker on a bar is its 95% interval.",
+    ),
+    (
+        "The other side",
+        "The computer plays the other side. It does not see your move before choosing, and "
+        "your covert moves stay hidden unless exposed. The escalation ladder (left) shows "
+        "how far the crisis has gone; the map shows forces and strikes.",
+    ),
+    (
+        "After",
+        "The end screen gives your verdict: each objective met or missed, your score "
+        "against the ways the game could have gone, and how much was luck. The report "
+        "(in your browser) goes turn by turn.",
+    ),
+]
+
+
 class HelpScene(Scene):
+    """F1: how to play, then the keys; in a game, the room's tour can be taken again."""
+
     name = "help"
     overlay = True
     pausable = False
     esc_closes = True
 
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.scroller = ScrollLines()
+
+    def in_room(self) -> bool:
+        below = self.app.stack[-2] if len(self.app.stack) > 1 else None
+        return below is not None and below.name == "room"
+
     def build_ui(self) -> None:
         L = layout.help_box(self.app.size)
         self.box = L["panel"]
         self.button(L["button[0]"], "Close (F1)", self.app.pop, "close_help")
+        if self.in_room():
+            self.button(L["button[1]"], "Take the tour", self.tour, "tour")
         self.focus_named("close_help")
+
+    def tour(self) -> None:
+        from game.ui.scenes.tour import TourScene
+
+        self.app.pop()
+        self.app.push(TourScene(self.app, self.app.scene))
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if self.scroller.handle(event):
+            return None
+        steps = {pygame.K_DOWN: 40, pygame.K_UP: -40}
+        if event.key in steps and self.scroller.overflows:
+            self.scroller.scroll(steps[event.key])
+            return None
+        return super().handle_key(event)
+
+    def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if event.type == pygame.MOUSEWHEEL and self.scroller.handle(event):
+            return None
+        return super().handle_event(event)
+
+    def lines(self) -> list[Line]:
+        p = self.app.palette
+        out: list[Line] = []
+        for head, body in HOW_TO_PLAY:
+            out.append(Line(head, p.caution, 15, "bold", gap=6 if out else 0))
+            out.append(Line(body, p.text, 14))
+        out.append(Line("Keys", p.caution, 15, "bold", gap=10))
+        for key, what in KEYS:
+            out.append(Line(f"{key}:  {what}", p.text, 14))
+        out.append(
+            Line(
+                "Everything works by mouse too: click options, hover for details and forecasts.",
+                p.dim,
+                13,
+                gap=6,
+            )
+        )
+        return out
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         veil(surface, 190)
-        r = self.panel(surface, self.box, "Keys", accent=p.caution)
-        size = t.px(15)
-        lh = t.line_height(size) + 6
-        y = r.y + 4
-        col = r.x + min(190, r.width // 3)
-        for key, what in KEYS:
-            if y + lh > self.box.bottom - 60:
-                break
-            t.blit(surface, key, (col - 14, y), size, p.caution, "bold", "topright")
-            t.blit(surface, what, (col, y), size, p.text, max_width=r.right - col)
-            y += lh
-        t.blit(
-            surface,
-            "Everything works by mouse too: click options, hover for forecasts and tooltips.",
-            (r.x, y + 4),
-            t.px(13),
-            p.dim,
-            max_width=r.width,
-        )
+        r = self.panel(surface, self.box, "How to play", accent=p.caution, right="Up, Down: scroll")
+        body = pygame.Rect(r.x, r.y, r.width, self.box.bottom - 64 - r.y)
+        self.scroller.draw(surface, body, self.lines(), t, p)
 
     def labels(self) -> list[str]:
-        return ["Keys", *[k for k, _ in KEYS], *super().labels()]
+        return ["How to play", "Keys", *[k for k, _ in KEYS], *super().labels()]
 
 
 class PauseScene(Scene):
@@ -142,43 +216,171 @@ class PauseScene(Scene):
             )
 
 
+def save_label(info: dict, names: dict[str, str]) -> str:
+    """A save as a player knows it: scenario, side, turn, date and outcome."""
+    title = str(info.get("scenario_title", info.get("scenario_id", "?"))).split(":")[0]
+    humans = [a for a, seat in (info.get("seats") or {}).items() if seat.get("kind") != "ai"]
+    side = ", ".join(names.get(a, a) for a in humans) if humans else "watched"
+    out = f"{title} · {side} · turn {info.get('turn', 0)}"
+    if info.get("date"):
+        out += f" · {dt.date.fromisoformat(str(info['date'])).strftime('%d %b %Y')}"
+    if info.get("over"):
+        oc = info.get("outcome")
+        out += f" · ended: {names.get(f'outcome:{oc}', oc or 'no outcome')}"
+    else:
+        out += " · in progress"
+    if info.get("sealed"):
+        out += " · class game (PIN)"
+    return out
+
+
+def scenario_names(scenario_id: str) -> dict[str, str]:
+    """Actor and outcome names of a shipped scenario (empty if it is not found)."""
+    from game.scenario import load_scenario
+    from game.scenario.paths import scenario_files
+
+    for path in scenario_files():
+        if path.stem == scenario_id or scenario_id in path.stem:
+            try:
+                scn = load_scenario(path).scenario
+            except Exception:
+                continue
+            if scn.meta.id != scenario_id:
+                continue
+            out = {a.id: a.name for a in scn.actors}
+            out |= {f"outcome:{o.id}": o.name for o in scn.outcomes}
+            return out
+    return {}
+
+
 class LoadScene(Scene):
+    """Every save, newest first, a page at a time: scenario, side, turn, date, outcome;
+    Delete (the key, or the row's button, pressed twice) removes one."""
+
     name = "load"
     overlay = True
     pausable = False
     esc_closes = True
 
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.page = 0
+        self.armed: Path | None = None  # the save a second Delete removes
+        self.note = ""
+        self._names: dict[str, dict[str, str]] = {}
+        self._infos: dict[Path, str] = {}
+
+    def label(self, path: Path) -> str:
+        got = self._infos.get(path)
+        if got is None:
+            from game.engine import save_info
+
+            try:
+                info = save_info(path)
+            except Exception as e:  # listed all the same: opening it says what is wrong
+                got = f"{path.stem} (unreadable: {e})"
+            else:
+                sid = str(info.get("scenario_id", ""))
+                if sid not in self._names:
+                    self._names[sid] = scenario_names(sid)
+                got = save_label(info, self._names[sid])
+            self._infos[path] = got
+        return got
+
     def build_ui(self) -> None:
-        saves = list_saves()[:8]
-        self.saves = saves
-        L = layout.menu(self.app.size, len(saves) + 1, title=False, head=self.header_height())
+        self.saves = list_saves()
+        L = layout.load_list(self.app.size, self.header_height(), max(1, len(self.saves)))
         self.L = L
-        for i, p in enumerate(saves):
-            when = dt.datetime.fromtimestamp(p.stat().st_mtime).strftime("%d %b %H:%M")
+        per = layout.load_rows(self.app.size, self.header_height())
+        pages = max(1, -(-len(self.saves) // per))
+        self.page = min(self.page, pages - 1)
+        shown = self.saves[self.page * per : (self.page + 1) * per]
+        self.shown = shown
+        t = self.app.text
+        for i, p in enumerate(shown):
+            r = L[f"row[{i}]"]
+            text = self.label(p)
+            size = round(16 * t.scale)
+            if t.width(text, size) > r.width - 16:  # the date and outcome matter most
+                text = text.split(" · ", 1)[-1]
+            self.button(r, text, partial(self.open, p), f"save_{i}", cls="@choice")
+            sure = self.armed == p
             self.button(
-                L[f"button[{i}]"],
-                f"{p.stem}  ·  {when}",
-                partial(self.open, p),
-                f"save_{i}",
-                cls="@choice",
+                L[f"delete[{i}]"],
+                "Sure?" if sure else "Delete",
+                partial(self.delete, p),
+                f"delete_{i}",
+                cls="@small_button",
+                focus=False,
+                tooltip="Delete this save (press again to confirm)",
             )
-        self.button(L[f"button[{len(saves)}]"], "Back", self.app.pop, "back")
+        self.button(
+            L["button[0]"], "‹ Newer", partial(self.turn_page, -1), "newer", enabled=self.page > 0
+        )
+        self.button(
+            L["button[1]"],
+            "Older ›",
+            partial(self.turn_page, 1),
+            "older",
+            enabled=self.page < pages - 1,
+        )
+        self.button(L["button[2]"], "Back", self.app.pop, "back")
         if self.focus_index < 0:
             self.set_focus(0)
 
-    def open(self, path) -> None:
-        try:
-            game = Game.load(path)
-        except Exception as e:
-            self.app.push(MessageScene(self.app, "Cannot load this save", str(e)))
+    def turn_page(self, step: int) -> None:
+        self.page = max(0, self.page + step)
+        self.focus_index = -1
+        self.recreate_ui()
+
+    def delete(self, path: Path) -> None:
+        if self.armed != path:
+            self.armed = path
+            self.note = f"Press Delete again to delete {self.label(path)}"
+            self.recreate_ui()
             return
-        game.open(self.app)
+        try:
+            path.unlink()
+            self.note = "Deleted."
+        except OSError as e:
+            self.note = f"Could not delete it: {e.strerror or e}"
+        self.armed = None
+        self._infos.pop(path, None)
+        self.recreate_ui()
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        name = self.focused_name() or ""
+        if event.key == pygame.K_DELETE and name.startswith("save_"):
+            self.delete(self.shown[int(name[5:])])
+            return None
+        if event.key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
+            self.turn_page(1 if event.key == pygame.K_PAGEDOWN else -1)
+            return None
+        return super().handle_key(event)
+
+    def open(self, path) -> None:
+        from game.ui.scenes.classroom.pin import open_save
+
+        open_save(self.app, path)
 
     def draw(self, surface: pygame.Surface) -> None:
-        p = self.app.palette
+        p, t = self.app.palette, self.app.text
         veil(surface, 200)
-        title = "Load a game" if self.saves else "No saved games yet"
-        self.panel(surface, self.L["frame"], title, accent=p.accent)
+        per = layout.load_rows(self.app.size, self.header_height())
+        n = len(self.saves)
+        title = "Load a game" if n else "No saved games yet"
+        right = f"{self.page * per + 1}–{min(n, (self.page + 1) * per)} of {n}" if n else ""
+        r = self.panel(surface, self.L["panel"], title, accent=p.accent, right=right)
+        if self.note:
+            t.blit(
+                surface,
+                self.note,
+                (r.centerx, self.L["panel"].bottom + 6),
+                t.px(14),
+                p.caution,
+                anchor="midtop",
+                max_width=self.app.size[0] - 20,
+            )
 
 
 class MessageScene(Scene):

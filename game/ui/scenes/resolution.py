@@ -7,15 +7,16 @@ from typing import TYPE_CHECKING
 import pygame_gui  # noqa: F401  (widgets come through Scene.button)
 
 from game.engine.views import MetricChange
-from game.ui import draw, layout
+from game.ui import draw, layout, watch
 from game.ui import palette as pal
 from game.ui.backend import Game, Resolution
 from game.ui.icons import icon
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
+from game.ui.scroll import Line, ScrollArea, ScrollLines
 from game.ui.style import escalation_colour, outcome_colour
-from game.words import count_text
+from game.words import count_text, short_name
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -29,7 +30,7 @@ def source_name(game: Game, key: str, label: str) -> str:
     if kind == "move":
         a = next((x for x in game.scenario.actors if x.id == ident), None)
         return f"{(a.short_name or a.name) if a else ident}'s move"
-    return label.replace("Interaction: ", "").replace("Event: ", "")
+    return label.replace("Interaction: ", "").replace("Event: ", "").replace("Inject: ", "")
 
 
 class ResolutionScene(Scene):
@@ -40,6 +41,9 @@ class ResolutionScene(Scene):
         super().__init__(app)
         self.game = game
         self.res = res
+        self.events_scroll = ScrollLines()
+        self.why_scroll = ScrollArea()
+        self.shown_for = 0.0
 
     def build_ui(self) -> None:
         L = layout.resolution(self.app.size)
@@ -51,6 +55,19 @@ class ResolutionScene(Scene):
 
     def proceed(self) -> None:
         self.app.pop()
+
+    def update(self, dt: float) -> None:
+        self.shown_for += dt
+        if watch.due(self.game, self.shown_for):
+            self.shown_for = -1e9  # once
+            self.proceed()
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if self.game.watch and watch.speed_step(event):
+            watch.change_speed(self.game, watch.speed_step(event))
+            self.shown_for = 0.0
+            return None
+        return super().handle_key(event)
 
     def default_action(self, event: pygame.event.Event) -> pygame.event.Event | None:
         self.proceed()
@@ -103,44 +120,47 @@ class ResolutionScene(Scene):
                 text = mv.option_name + (
                     "  (covert, exposed)" if mv.exposed else "  (covert)" if mv.covert else ""
                 )
-                t.blit(
-                    surface,
-                    text,
-                    (r.x + 26 + w + lh, y + lh // 2),
-                    size,
-                    p.text,
-                    "regular",
-                    "midleft",
-                    max_width=r.right - (r.x + 26 + w + lh),
-                )
+                tx = r.x + 26 + w + lh
+                # the move's name whole: on as many lines as it needs beside the icon
+                parts = t.wrap(text, size, r.right - tx)
+                for k, part in enumerate(parts):
+                    t.blit(
+                        surface,
+                        part,
+                        (tx, y + lh // 2 + k * lh),
+                        size,
+                        p.text,
+                        "regular",
+                        "midleft",
+                    )
+                y += lh * (len(parts) - 1)
             y += lh
             o = next((x for x in a.options if x.id == mv.option), None) if mv else None
-            if o is not None and y + t.line_height(t.px(12)) <= r.bottom:
-                y += t.blit_wrapped(
-                    surface,
-                    o.description,
-                    pygame.Rect(r.x + 10, y, r.width - 10, r.bottom - y),
-                    t.px(12),
-                    p.dim,
-                    max_lines=2,
-                )
+            if o is not None:  # the description when it fits whole
+                ds = t.px(12)
+                desc = t.wrap(o.description, ds, r.width - 10)
+                if y + len(desc) * t.line_height(ds) <= r.bottom:
+                    for line in desc:
+                        t.blit(surface, line, (r.x + 10, y), ds, p.dim)
+                        y += t.line_height(ds)
             y += 8
-        # events and headlines
+        # events and headlines: a scrolling list
         r = self.panel(surface, self.L["events"], "What happened", accent=p.caution)
-        y = r.y
-        for note in res.notes:  # classroom: a timer ran out, the teacher locked a choice
-            y += (
-                t.blit_wrapped(
-                    surface,
-                    note,
-                    pygame.Rect(r.x, y, r.width, r.bottom - y),
-                    t.px(15),
-                    p.caution,
-                    "bold",
-                    max_lines=2,
-                )
-                + 6
-            )
+        self.events_scroll.draw(surface, r, self.event_lines(), t, p)
+        self.draw_why(surface)
+        self.draw_odds(surface)
+
+    def event_lines(self) -> list[Line]:
+        p = self.app.palette
+        g, res = self.game, self.res
+        out = [Line(note, p.caution, 15, "bold", gap=4) for note in res.notes]
+        # what came of the moves (a covert operation's result, a strike's): as known
+        for mv in res.moves.values():
+            for b in mv.branches:
+                if b.happened:
+                    who = "Your move" if mv.actor == g.actor else mv.actor_name
+                    text = f"{who}, {mv.option_name}: {b.headline or b.label}"
+                    out.append(Line(text, p.text, 14, mark=p.danger if b.exposes else p.calm))
         ladder = {s.id: s for s in g.scenario.ladder}
         if res.stage_before and res.stage_after and res.stage_before != res.stage_after:
             ids = [s.id for s in g.scenario.ladder]
@@ -149,130 +169,95 @@ class ResolutionScene(Scene):
                 f"{'Escalation' if up else 'De-escalation'}: {ladder[res.stage_before].name} to "
                 f"{ladder[res.stage_after].name}"
             )
-            y += (
-                t.blit_wrapped(
-                    surface,
-                    text,
-                    pygame.Rect(r.x, y, r.width, r.bottom - y),
-                    t.px(15),
-                    p.danger if up else p.calm,
-                    "bold",
-                )
-                + 6
-            )
-        else:
-            st = ladder.get(res.stage_after)
-            if st is not None:
-                t.blit(
-                    surface,
-                    f"Stage unchanged: {st.name}",
-                    (r.x, y),
-                    t.px(14),
-                    p.dim,
-                    "bold",
-                    max_width=r.width,
-                )
-                y += t.line_height(t.px(14)) + 6
+            out.append(Line(text, p.danger if up else p.calm, 15, "bold"))
+        elif (st := ladder.get(res.stage_after)) is not None:
+            out.append(Line(f"Stage unchanged: {st.name}", p.dim, 14, "bold"))
         for _eid, name, headline in res.events:
-            if y >= r.bottom:
-                break
-            y += (
-                t.blit_wrapped(
-                    surface,
-                    name.upper(),
-                    pygame.Rect(r.x, y, r.width, r.bottom - y),
-                    t.px(12),
-                    p.caution,
-                    "bold",
-                )
-                + 1
-            )
-            y += (
-                t.blit_wrapped(
-                    surface, headline, pygame.Rect(r.x, y, r.width, r.bottom - y), t.px(14), p.text
-                )
-                + 6
-            )
+            out.append(Line(name.upper(), p.caution, 12, "bold", gap=6))
+            out.append(Line(headline, p.text, 14))
         evheads = {h for _, _, h in res.events}
         for kind, h in res.headlines:
-            if h in evheads or y >= r.bottom:
+            if h in evheads:
                 continue
             col = {"exposed": p.danger, "outcome": p.danger, "inject": p.focus}.get(kind, p.accent)
-            pygame.draw.rect(surface, col, (r.x, y + 7, 5, 5))
-            y += (
-                t.blit_wrapped(
-                    surface,
-                    h,
-                    pygame.Rect(r.x + 12, y, r.width - 12, r.bottom - y),
-                    t.px(14),
-                    p.dim,
-                )
-                + 4
-            )
+            out.append(Line(h, p.text, 14, gap=4, mark=col))
         if not res.events and not res.headlines:
-            t.blit(
-                surface,
-                "A quiet turn: nothing public happened.",
-                (r.x, y),
-                t.px(14),
-                p.dim,
-                "italic",
-            )
-        self.draw_why(surface)
-        self.draw_odds(surface)
+            out.append(Line("A quiet turn: nothing public happened.", p.dim, 14, "italic", gap=6))
+        return out
+
+    def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if self.events_scroll.handle(event) or self.why_scroll.handle(event):
+            return None
+        return super().handle_event(event)
 
     def draw_why(self, surface: pygame.Surface) -> None:
+        p = self.app.palette
+        r = self.panel(
+            surface,
+            self.L["why"],
+            "Why it changed",
+            right="one scale for every bar · green calming, red escalating",
+        )
+        self.why_scroll.draw_content(surface, r, self.draw_why_rows, p, p.panel)
+
+    def draw_why_rows(self, surface: pygame.Surface, r: pygame.Rect) -> int:
+        """Each metric that moved, with a bar per source of change, then the estimates the
+        turn revised; returns the height drawn."""
         p, t = self.app.palette, self.app.text
         g = self.game
-        r = self.panel(surface, self.L["why"], "Why it changed", right="bar per source of change")
         rows = self.key_metrics()
-        size = t.px(13)
+        size, ss = t.px(13), t.px(12)
         lh = t.line_height(size)
         y = r.y
+        # one scale for every bar on the screen, so that bars compare across metrics
+        every = [abs(sp.delta) for w in rows for sp in w.sources if abs(sp.delta) >= 0.05]
+        scale = max(every, default=1.0)
         label_w = min(220, round(r.width * 0.36))
+        num_w = t.width("+00.0", ss) + 6
         higher = {m.id: str(m.higher_is) for m in g.scenario.metrics}
         for w in rows:
             parts = [(sp.key, sp.label, sp.delta) for sp in w.sources if abs(sp.delta) >= 0.05]
             if not parts:
                 continue
-            need = lh + (lh - 2) * min(len(parts), 3)
-            if y + need > r.bottom:
-                break
             total = w.after - w.before
             hi = higher.get(w.metric, "neutral")
             col = p.for_direction(hi, total)
-            t.blit(
-                surface,
-                f"{w.name}: {w.before:.0f} to {w.after:.0f}",
-                (r.x, y),
-                size,
-                p.text,
-                "bold",
-                max_width=r.width - 90,
-            )
-            t.blit(surface, f"{total:+.1f}", (r.right, y), size, col, "bold", "topright")
-            y += lh
-            scale = max(abs(v) for _, _, v in parts) or 1.0
+            head = f"{w.name}: {w.before:.0f} to {w.after:.0f}"
+            tw = r.width - t.width("+00.0", size, "bold") - 8
+            for line in t.wrap(head, size, tw, "bold"):
+                t.blit(surface, line, (r.x, y), size, p.text, "bold")
+                y += lh
+            t.blit(surface, f"{total:+.1f}", (r.right, y - lh), size, col, "bold", "topright")
             parts.sort(key=lambda kv: -abs(kv[2]))
             for k, lab, v in parts:
-                if y + lh - 2 > r.bottom:
-                    break
-                t.blit(
-                    surface,
-                    source_name(g, k, lab),
-                    (r.x + 10, y),
-                    t.px(12),
-                    p.dim,
-                    max_width=label_w - 12,
-                )
-                bar = pygame.Rect(r.x + label_w, y + 2, r.width - label_w - 56, lh - 6)
+                name = source_name(g, k, lab)
+                ns = t.size_to_fit(name, ss, label_w - 12)
+                if t.width(name, ns) > label_w - 12:  # a long name on its own line(s)
+                    for line in t.wrap(name, ss, r.width - 10):
+                        t.blit(surface, line, (r.x + 10, y), ss, p.dim)
+                        y += lh - 2
+                    ns, name = ss, ""
+                t.blit(surface, name, (r.x + 10, y), ns, p.dim)
+                bar = pygame.Rect(r.x + label_w, y + 2, r.width - label_w - num_w, lh - 6)
                 bcol = p.for_direction(hi, v) if hi != "neutral" else p.accent
                 draw.signed_bar(surface, bar, v, scale, bcol, p.edge)
-                t.blit(surface, f"{v:+.1f}", (r.right, y), t.px(12), p.dim, "regular", "topright")
+                t.blit(surface, f"{v:+.1f}", (r.right, y), ss, p.dim, "regular", "topright")
                 y += lh - 2
             y += 6
+        # what you learnt: estimates of hidden metrics revised by this turn's intelligence
+        revised = [w for w in self.res.why if not w.exact and abs(w.after - w.before) >= 0.5]
+        if revised:
+            t.blit(surface, "Your estimates, revised", (r.x, y), size, p.text, "bold")
+            y += lh
+            for w in revised:
+                line = f"{w.name}: about {w.before:.0f}, now about {w.after:.0f}"
+                for part in t.wrap(line, ss, r.width - 10):
+                    t.blit(surface, part, (r.x + 10, y), ss, p.dim)
+                    y += lh - 2
         if y == r.y:
             t.blit(surface, "Nothing you can see moved.", (r.x, y), size, p.dim, "italic")
+            y += lh
+        return y - r.y
 
     def draw_odds(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
@@ -303,50 +288,57 @@ class ResolutionScene(Scene):
             )
             return
         w = res.odds
+        viewer = next((a for a in g.scenario.actors if a.id == g.viewer), None)
+        side = (viewer.short_name or viewer.name) if viewer else "the first side"
+        who = f"{side} holds course" if g.watch else "you hold course"
         r = self.panel(
             surface,
             self.L["odds"],
             "The odds now",
-            right=f"within {count_text(w.horizon, 'turn')} if you hold course · "
-            "grey: what you expected"
-            if w
-            else "",
+            right=(
+                f"within {count_text(w.horizon, 'turn')} if {who} · grey: what you expected"
+                if w and not g.watch
+                else f"within {count_text(w.horizon, 'turn')} if {who}"
+                if w
+                else ""
+            ),
         )
         if w is None:
             return
-        rows = [(o.id, o.name, str(o.kind)) for o in g.scenario.outcomes]
+        rows = [(o.id, short_name(o), str(o.kind)) for o in g.scenario.outcomes]
         dec = next((d for d in g.decisions if d.turn == res.turn), None)
         before = dec.odds if dec is not None else None
         n = len(rows)
-        cw = r.width // max(1, n)
         size = t.px(12)
+        # columns as wide as the widest name; a second row when they do not all fit
+        need = max(t.width(name, size) for _, name, _ in rows) + 10
+        need = max(need, t.width("expected 100%", size) + 10)
+        cols = max(1, min(n, r.width // max(1, need)))
+        n_rows = -(-n // cols)
+        cw = r.width // cols
+        lh = t.line_height(size)
+        row_h = r.height // n_rows
+        big = t.px(min(26, max(14, (row_h - 2 * lh) * 0.8)))
+        show_was = before is not None and row_h >= t.line_height(big) + 2 * lh + 4
         for k, (oid, name, _kind) in enumerate(rows):
-            x = r.x + k * cw
+            x = r.x + (k % cols) * cw
+            y = r.y + (k // cols) * row_h
             col = outcome_colour(p, g.scenario, oid)
             v = w.p.get(oid, 0.0)
-            big = t.px(min(26, max(14, r.height * 0.28)))
-            t.blit(surface, draw.pct(v), (x + cw // 2, r.y + 2), big, col, "bold", "midtop")
-            t.blit(
-                surface,
-                name,
-                (x + cw // 2, r.y + 4 + t.line_height(big)),
-                size,
-                p.dim,
-                "regular",
-                "midtop",
-                max_width=cw - 6,
-            )
-            if before is not None and r.height > t.line_height(big) + 2 * t.line_height(size) + 8:
+            t.blit(surface, draw.pct(v), (x + cw // 2, y + 2), big, col, "bold", "midtop")
+            yy = y + 4 + t.line_height(big)
+            t.blit(surface, name, (x + cw // 2, yy), size, p.dim, "regular", "midtop", cw - 4)
+            if show_was and before is not None:
                 was = before.p.get(oid, 0.0)
                 t.blit(
                     surface,
                     f"expected {draw.pct(was)}",
-                    (x + cw // 2, r.y + 6 + t.line_height(big) + t.line_height(size)),
+                    (x + cw // 2, yy + lh),
                     size,
                     p.faint,
                     "regular",
                     "midtop",
-                    max_width=cw - 6,
+                    max_width=cw - 4,
                 )
 
     def labels(self) -> list[str]:

@@ -1,18 +1,31 @@
-"""Settings: window size, fullscreen, text size, palette, sound."""
+"""Settings: window size, fullscreen, text size, palette, sound, language."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
 
+from game import i18n
 from game.ui import layout
 from game.ui.palette import PALETTE_LABELS
 from game.ui.pg import pygame
 from game.ui.scene import Scene
-from game.ui.scenes.common import backdrop, top_bar
+from game.ui.scenes.common import backdrop, selector, top_bar
 from game.ui.settings import SIZES, TEXT_SCALES
 
-ROWS = ["Window size", "Fullscreen", "Text size", "Colours", "Sound"]
+ROWS = ["Window size", "Fullscreen", "Text size", "Colours", "Sound", "Language"]
+
+
+def fitting_sizes() -> list[tuple[int, int]]:
+    """The window sizes offered: those the display holds (all, if it cannot say)."""
+    try:
+        desk = pygame.display.get_desktop_sizes()
+    except pygame.error:
+        desk = []
+    if not desk or desk[0][0] < SIZES[0][0]:  # no display, or a dummy one: offer them all
+        return list(SIZES)
+    dw, dh = max(d[0] for d in desk), max(d[1] for d in desk)
+    return [sz for sz in SIZES if sz[0] <= dw and sz[1] <= dh] or [SIZES[0]]
 
 
 class SettingsScene(Scene):
@@ -32,15 +45,12 @@ class SettingsScene(Scene):
             PALETTE_LABELS.get(s.palette, s.palette),
             ("On" if s.sound else "Off")
             + ("" if self.app.sound.ok else "  (no audio device: silent)"),
+            _language_label(s.language),
         ]
-        keys = ["size", "fullscreen", "text", "palette", "sound"]
+        keys = ["size", "fullscreen", "text", "palette", "sound", "language"]
         for i, (k, v) in enumerate(zip(keys, values, strict=True)):
-            self.button(
-                L[f"control[{i}]"], f"‹  {v}  ›", partial(self.change, k, 1), k, cls="@choice"
-            )
-            f = self.focusables[-1]
-            f.left = partial(self.change, k, -1)
-            f.right = partial(self.change, k, 1)
+            back, fwd = partial(self.change, k, -1), partial(self.change, k, 1)
+            selector(self, L[f"control[{i}]"], k, v, back, fwd)
         self._pal_names = pal_names
         self.button(L["button[0]"], "Done", self.app.pop, "done")
         if self.focus_index < 0:
@@ -50,8 +60,9 @@ class SettingsScene(Scene):
         s = self.app.settings
         if key == "size":
             cur = (s.width, s.height)
-            i = SIZES.index(cur) if cur in SIZES else 2
-            w, h = SIZES[(i + step) % len(SIZES)]
+            sizes = fitting_sizes()
+            i = sizes.index(cur) if cur in sizes else min(2, len(sizes) - 1)
+            w, h = sizes[(i + step) % len(sizes)]
             new = replace(s, width=w, height=h)
         elif key == "fullscreen":
             new = replace(s, fullscreen=not s.fullscreen)
@@ -62,6 +73,12 @@ class SettingsScene(Scene):
             names = self._pal_names
             i = names.index(s.palette) if s.palette in names else 0
             new = replace(s, palette=names[(i + step) % len(names)])
+        elif key == "language":
+            codes = ["", *i18n.available()]
+            i = codes.index(s.language) if s.language in codes else 0
+            new = replace(s, language=codes[(i + step) % len(codes)])
+            # a language picked here applies now; "" goes back to BRINK_LANG or the system's
+            i18n.set_language(new.language or i18n.choose())
         else:
             new = replace(s, sound=not s.sound)
         self.app.apply_settings(new)
@@ -90,3 +107,10 @@ class SettingsScene(Scene):
 
     def labels(self) -> list[str]:
         return [*ROWS, *super().labels()]
+
+
+def _language_label(code: str) -> str:
+    """A language choice in its own words; "" is the system's language."""
+    if not code:
+        return f"System ({i18n.language_name(i18n.choose())})"
+    return i18n.language_name(code)

@@ -17,7 +17,7 @@ from game.scenario.paths import default_scenario
 from game.ui import layout
 from game.ui.pg import pygame
 from game.ui.scene import Scene
-from game.ui.scenes.common import backdrop, top_bar
+from game.ui.scenes.common import backdrop, selector, top_bar
 from game.words import every_side
 
 if TYPE_CHECKING:
@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 CLASSROOM = "__classroom__"  # the "side" of a hot-seat classroom game
 DIFFICULTY = [
-    ("Relaxed", 2.0, "the computer plays loosely (AI temperature ×2)"),
-    ("Normal", 1.0, "the computer plays as the scenario describes (temperature ×1)"),
-    ("Sharp", 0.5, "the computer rarely errs (temperature ×0.5)"),
+    ("Relaxed", 2.0, "the computer often picks a weaker move"),
+    ("Normal", 1.0, "the computer plays as the scenario's sides are described"),
+    ("Sharp", 0.5, "the computer rarely picks a weaker move"),
 ]
 
 
@@ -113,28 +113,15 @@ class SetupScene(Scene):
         )
         side = self.sides()[min(self.side, len(self.sides()) - 1)][1]
         diff = DIFFICULTY[self.di]
-        self.button(
-            L["control[0]"],
-            f"‹  {title}  ›",
-            lambda: self.cycle("scenario", 1),
-            "scenario",
-            cls="@choice",
-        )
-        self.button(
-            L["control[1]"], f"‹  {side}  ›", lambda: self.cycle("side", 1), "side", cls="@choice"
-        )
-        self.button(
-            L["control[2]"],
-            f"‹  {diff[0]}  ›",
-            lambda: self.cycle("difficulty", 1),
-            "difficulty",
-            tooltip=diff[2],
-            cls="@choice",
-        )
-        for name, fn in (("scenario", "scenario"), ("side", "side"), ("difficulty", "difficulty")):
-            f = next(x for x in self.focusables if x.name == name)
-            f.left = partial(self.cycle, fn, -1)
-            f.right = partial(self.cycle, fn, 1)
+        for k, (what, text, tip) in enumerate(
+            (("scenario", title, None), ("side", side, None), ("difficulty", diff[0], diff[2]))
+        ):
+            back, fwd = partial(self.cycle, what, -1), partial(self.cycle, what, 1)
+            r = L[f"control[{k}]"]
+            inner = pygame.Rect(0, 0, r.width - 2 * r.height - 8, r.height)
+            # a long scenario title gives way to its part before the colon
+            text = self.label_for(inner, text, text.split(":")[0], text.split(":")[0], size=16)
+            selector(self, r, what, text, back, fwd, tip or (title if what == "scenario" else None))
         entry_r, new_r = layout.split_row(L["control[3]"], 0.6, 8)
         self.seed_entry = self.text_entry("seed", entry_r, str(self.seed), 9)
         self.seed_entry.set_allowed_characters("numbers")
@@ -218,7 +205,7 @@ class SetupScene(Scene):
         actor = self.sides()[min(self.side, len(self.sides()) - 1)][0]
         lines = [s.meta.summary.split("\n\n")[0]]
         path = self.paths[self.si]
-        lines.append(f"From: {self.sources.get(path, 'command line')} — {path}")
+        lines.append(f"From: {self.sources.get(path, 'command line')} — {path.name}")
         if actor == CLASSROOM:
             lines.append(
                 "Classroom: teams take turns at this screen, each seeing only its side. "
@@ -235,14 +222,19 @@ class SetupScene(Scene):
             f"{DIFFICULTY[self.di][0]}: {DIFFICULTY[self.di][2]}. Same seed, same moves: same game."
         )
         y = info.y + 8
+        size = t.px(14)
+        lh = t.line_height(size)
+        # the summary's first sentences (the briefing has it all), then the notes whole
+        rest = sum(len(t.wrap(x, size, info.width)) * lh + 8 for x in lines[1:])
+        room = max(1, (info.height - 8 - rest) // lh)
+        lines[0] = t.sentences(lines[0], size, info.width, min(4, room))
         for i, line in enumerate(lines):
             h = t.blit_wrapped(
                 surface,
                 line,
                 pygame.Rect(info.x, y, info.width, info.bottom - y),
-                t.px(14),
+                size,
                 p.text if i == 0 else p.dim,
-                max_lines=4 if i == 0 else 3,
             )
             y += h + 8
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from game import __version__
 from game.ui import layout
-from game.ui.backend import Game, latest_autosave
+from game.ui.backend import latest_autosave
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import backdrop
@@ -24,7 +24,7 @@ class TitleScene(Scene):
             "Continue",
             self.continue_game,
             "continue",
-            tooltip=f"Resume {self.autosave.name}" if self.autosave else "No autosave yet",
+            tooltip=self.continue_tip(),
             enabled=self.autosave is not None,
         )
         self.button(L["button[2]"], "Load", self.load, "load")
@@ -32,6 +32,14 @@ class TitleScene(Scene):
         self.button(L["button[4]"], "Quit", self.app.quit, "quit")
         if self.focus_index < 0:
             self.focus_named("new_game")
+
+    def continue_tip(self) -> str:
+        """What Continue opens, as the Load list words it."""
+        if self.autosave is None:
+            return "No autosave yet"
+        from game.ui.scenes.overlays import LoadScene
+
+        return f"Resume: {LoadScene(self.app).label(self.autosave)}"
 
     def resume(self) -> None:
         super().resume()
@@ -45,14 +53,9 @@ class TitleScene(Scene):
     def continue_game(self) -> None:
         if self.autosave is None:
             return
-        from game.ui.scenes.overlays import MessageScene
+        from game.ui.scenes.classroom.pin import open_save
 
-        try:
-            game = Game.load(self.autosave)
-        except Exception as e:  # a corrupt save gets a message, not a crash
-            self.app.push(MessageScene(self.app, "Cannot continue", str(e)))
-            return
-        game.open(self.app)
+        open_save(self.app, self.autosave, "Cannot continue")
 
     def load(self) -> None:
         from game.ui.scenes.overlays import LoadScene

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from game.engine.views import Advice
+from game.ui import draw
 from game.ui.pg import pygame
 from game.ui.scenes.common import dots
+from game.ui.scenes.room.cards import option_key
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
 
 
@@ -31,6 +33,15 @@ class AdvisorsPanel(Panel):
 
     def draw(self, surface: pygame.Surface, view: RoomView) -> None:
         p, t = self.app.palette, self.app.text
+        if view.watching:  # the observer: no side's advisors, the watch's own controls
+            r = draw.panel(surface, self.rect, p, t, "Watching")
+            text = (
+                "You watch both sides. The indicators show true values, which the sides "
+                "see only through their intelligence. Enter: next turn; + and −: "
+                "auto-advance speed."
+            )
+            t.blit_wrapped(surface, text, r, t.px(13), p.text)
+            return
         self.frame(surface)
         r = self.inner
         if view.advice is None:
@@ -43,7 +54,6 @@ class AdvisorsPanel(Panel):
         size = t.px(12)
         lh = t.line_height(size)
         per = self.per_row(len(view.advice))
-        lines = max(1, (per - 4) // lh)
         for row, a in self.rows(view):
             y = row.y
             stance_col = {"hawk": p.danger, "dove": p.calm}.get(a.stance.lower(), p.accent)
@@ -53,29 +63,38 @@ class AdvisorsPanel(Panel):
             pygame.draw.rect(surface, stance_col, cr, border_radius=3)
             surface.blit(chip, chip.get_rect(center=cr.center))
             idx = next((o.index for o in view.snap.options if o.id == a.option), None)
-            num = f"[{'0' if idx == 9 else idx + 1}] " if idx is not None and idx < 10 else ""
+            num = f"[{option_key(idx)}] " if idx is not None and option_key(idx) else ""
             x = cr.right + 6
-            nw = t.blit(
-                surface, a.name, (x, y), size, p.text, "bold", max_width=round((r.right - x) * 0.45)
-            ).width
-            t.blit(
-                surface,
-                f"› {num}{a.option_name}",
-                (x + nw + 6, y),
-                size,
-                p.caution,
-                "bold",
-                max_width=r.right - x - nw - 6,
-            )
-            if lines >= 2:
-                t.blit_wrapped(
-                    surface,
-                    "Their reasons and figures follow your forecast." if view.blind else a.reason,
-                    pygame.Rect(r.x + 4, y + lh, r.width - 4, per - lh - 2),
-                    size,
-                    p.dim,
-                    max_lines=lines - 1,
-                )
+            rec = f"› {num}{a.option_name}"
+            name_w = t.width(a.name, size, "bold")
+            yy = y
+            if name_w + 6 + t.width(rec, size, "bold") <= r.right - x:
+                t.blit(surface, a.name, (x, y), size, p.text, "bold")
+                t.blit(surface, rec, (x + name_w + 6, y), size, p.caution, "bold")
+                yy += lh
+            else:
+                # the recommendation first: beside the stance, else on the lines under it
+                # with the name beside the stance (the name is in the details too)
+                lines = t.wrap(rec, size, r.right - x, "bold")
+                while len(lines) * lh > per - 2 and size > t.px(9):  # smaller, not cut
+                    size -= 1
+                    lh = t.line_height(size)
+                    lines = t.wrap(rec, size, r.right - x, "bold")
+                if per >= (len(lines) + 1) * lh and name_w <= r.right - x:
+                    t.blit(surface, a.name, (x, y), size, p.text, "bold")
+                    yy += lh
+                    lines = t.wrap(rec, size, r.width - 4, "bold")
+                    x = r.x + 4
+                for line in lines:
+                    t.blit(surface, line, (x, yy), size, p.caution, "bold")
+                    yy += lh
+            # the reason when it fits whole (hover or focus shows it always)
+            said = "Their reasons and figures follow your forecast." if view.blind else a.reason
+            reason = t.wrap(said, size, r.width - 4)
+            if yy + len(reason) * lh <= y + per - 2:
+                for line in reason:
+                    t.blit(surface, line, (r.x + 4, yy), size, p.dim)
+                    yy += lh
 
     def hit(self, pos: tuple[int, int], view: RoomView) -> Tip | None:
         for row, a in self.rows(view):

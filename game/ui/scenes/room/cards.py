@@ -16,6 +16,18 @@ if TYPE_CHECKING:
     from game.ui.app import App
 
 
+SECOND_ROW = "QWERTYUIOP"  # the keys of options 11 to 20
+
+
+def option_key(i: int) -> str:
+    """The key that chooses the ``i``-th option (0-based): 1–9, 0, then Q, W, E…"""
+    if i < 9:
+        return str(i + 1)
+    if i == 9:
+        return "0"
+    return SECOND_ROW[i - 10] if i - 10 < len(SECOND_ROW) else ""
+
+
 class CardsPanel(Panel):
     def __init__(self, app: App) -> None:
         super().__init__(app)
@@ -61,17 +73,17 @@ class CardsPanel(Panel):
         pygame.draw.rect(surface, edge, r, 3 if selected else 1, border_radius=5)
         ecol = escalation_colour(p, opt.escalation)
         pygame.draw.rect(surface, ecol if avail else p.faint, (r.x + 1, r.y + 4, 3, r.height - 8))
-        pad = 6
+        pad = 6 if r.height >= 44 else 4
         size = t.px(14 if r.height >= 50 else 13)
         small = t.px(11)
-        lh, slh = t.line_height(size), t.line_height(small)
+        slh = t.line_height(small)
         txt_col = p.text if avail else p.faint
         x = r.x + pad + 2
-        if i < 10:
+        num = option_key(i)
+        if num:
             badge = pygame.Rect(x, r.y + pad, t.px(17), t.px(17))
             pygame.draw.rect(surface, p.bg, badge, border_radius=3)
             pygame.draw.rect(surface, edge if selected else p.edge, badge, 1, border_radius=3)
-            num = "0" if i == 9 else str(i + 1)
             colour = p.caution if selected else p.dim
             t.blit(surface, num, badge.center, t.px(12), colour, "bold", "center")
             x = badge.right + 5
@@ -80,36 +92,52 @@ class CardsPanel(Panel):
         tx = x + ic + 6
         tw = r.right - pad - tx
         room = r.height - 2 * pad + 2
-        # the name gets two lines when it needs them and there is room; then the category
-        lines = t.wrap(opt.name, size, tw, "bold")
-        max_name = 2 if room >= 2 * lh else 1
-        if len(lines) > max_name:
-            lines = [
-                *lines[: max_name - 1],
-                t.fit(" ".join(lines[max_name - 1 :]), size, tw, "bold"),
-            ]
-        y = r.y + pad - 3
-        for line in lines:
-            t.blit(surface, line, (tx, y), size, txt_col, "bold")
-            y += lh
         tag = category_label(opt.category)
         if opt.covert and opt.category != "covert":
             tag += "  ·  covert"
         if not avail:
-            tag = "Unavailable: " + (opt.reason or "not now")
-        if y + slh <= r.bottom - 2:
+            # the reason in full when it fits; else in the details (focus or hover)
+            why = "Unavailable: " + (opt.reason or "not now")
+            tag = why if t.width(why, small) <= tw else "Unavailable"
+        # the name on as many lines as it needs, at a size that lets it fit whole: first
+        # with its category under it, then without (the details show the category too)
+        y0 = r.y + pad - 3
+        lines: list[str] = [opt.name]
+        show_tag = False
+        for with_tag in (True, False):
+            for sz in range(size, max(8, round(size * 0.75)) - 1, -1):
+                lines = t.wrap(opt.name, sz, tw, "bold")
+                need = len(lines) * t.line_height(sz, "bold") + (slh if with_tag else 0)
+                if need <= room and not any(line.endswith("…") for line in lines):
+                    size, show_tag = sz, with_tag
+                    break
+            else:
+                continue
+            break
+        else:
+            size = max(8, round(size * 0.75))
+            lines = t.wrap(opt.name, size, tw, "bold")
+            fit_n = max(1, room // t.line_height(size, "bold"))
+            if len(lines) > fit_n:
+                t.cuts.append(opt.name)
+                rest = " ".join(lines[fit_n - 1 :])
+                lines = [*lines[: fit_n - 1], t._fit(rest, size, tw, "bold")]
+        lh = t.line_height(size, "bold")
+        y = y0
+        for line in lines:
+            t.blit(surface, line, (tx, y), size, txt_col, "bold")
+            y += lh
+        if show_tag:
             style = "bold" if avail else "regular"
             t.blit(surface, tag, (tx, y), small, ecol if avail else p.faint, style, max_width=tw)
             y += slh
-        if y + t.line_height(t.px(12)) <= r.bottom - 3 and avail:
-            t.blit_wrapped(
-                surface,
-                opt.description,
-                pygame.Rect(tx, y, tw, r.bottom - 3 - y),
-                t.px(12),
-                p.dim,
-                max_lines=2,
-            )
+        # the description only when it fits whole (the details always show it)
+        ds = t.px(12)
+        desc = t.wrap(opt.description, ds, tw)
+        if avail and y + len(desc) * t.line_height(ds) <= r.bottom - 3:
+            for line in desc:
+                t.blit(surface, line, (tx, y), ds, p.dim)
+                y += t.line_height(ds)
 
     def hit(self, pos: tuple[int, int], view: RoomView) -> Tip | None:
         i = self.card_at(pos)
@@ -124,4 +152,20 @@ class CardsPanel(Panel):
         ]
         if not o.available:
             lines.append(f"Not available: {o.reason}")
+        w, hold = view.what_if, view.hold
+        if w is not None and hold is not None and w.option == o.id and w.metrics:
+            # the expected effect on each metric, against holding course
+            names = {m.id: m.name for m in view.snap.metrics}
+            base = hold.metrics
+            moves = [
+                f"{names.get(mid, mid)} about {v:.0f} (holding course {base.get(mid, v):.0f})"
+                for mid, v in w.metrics.items()
+                if abs(v - base.get(mid, v)) >= 0.5
+            ]
+            days = w.horizon * view.scenario.meta.turn_days
+            lines.append(
+                f"In {days} days, the likeliest values: " + "; ".join(moves) + "."
+                if moves
+                else f"In {days} days: no metric you can see differs from holding course."
+            )
         return (o.id, lines)

@@ -3,12 +3,13 @@ holding course."""
 
 from __future__ import annotations
 
+from game.model.forecast import wilson
 from game.ui import draw
 from game.ui.pg import pygame
 from game.ui.scenes.common import dots
 from game.ui.scenes.room.panel import Panel, RoomView
 from game.ui.style import outcome_colour
-from game.words import count_text
+from game.words import count_text, short_name
 
 
 class ForecastPanel(Panel):
@@ -19,10 +20,7 @@ class ForecastPanel(Panel):
         p, t = self.app.palette, self.app.text
         i = view.option_in_view
         opt = view.snap.options[i] if i is not None else None
-        title = f"If you choose: {opt.name}" if opt else self.title
-        if view.watching and opt:
-            title = f"If {view.watching} chose: {opt.name}"
-        self.frame(surface, title)
+        self.frame(surface, "If you choose…" if opt and not view.watching else self.title)
         r = self.inner
         if view.blind:
             t.blit_wrapped(
@@ -33,6 +31,18 @@ class ForecastPanel(Panel):
                 p.dim,
             )
             return
+        if opt is not None:  # the option's name in full, on two lines if it needs them
+            name = f"{view.watching}: {opt.name}" if view.watching else opt.name
+            ns = t.px(13)
+            lines = t.wrap(name, ns, r.width, "bold")[:2]
+            rows_need = (len(view.scenario.outcomes) + 2) * t.line_height(t.px(11))
+            if len(lines) > 1 and rows_need + 2 * t.line_height(ns, "bold") > r.height:
+                ns = t.size_to_fit(name, ns, r.width, "bold")  # one line: the rows need room
+                lines = [name]
+            for line in lines:
+                t.blit(surface, line, (r.x, r.y), ns, p.caution, "bold", max_width=r.width)
+                r = pygame.Rect(r.x, r.y + t.line_height(ns, "bold"), r.width, r.height)
+                r.height = self.inner.bottom - r.y
         if opt is None:
             t.blit_wrapped(
                 surface,
@@ -53,52 +63,80 @@ class ForecastPanel(Panel):
                 p.caution,
                 "italic",
             )
-            t.blit(
+            t.blit_wrapped(
                 surface,
                 "Thousands of possible futures are being played out.",
-                (r.x, r.y + 24),
+                pygame.Rect(r.x, r.y + t.line_height(t.px(14)) + 4, r.width, r.height),
                 t.px(12),
                 p.dim,
-                max_width=r.width,
             )
             return
         size = t.px(12)
         lh = t.line_height(size)
-        t.blit(
-            surface,
-            f"Chance within {count_text(w.horizon, 'turn')} · bar: this option · tick: hold course",
-            (r.x, r.y),
-            t.px(11),
-            p.dim,
-            max_width=r.width,
+        small = t.px(11)
+        slh = t.line_height(small)
+        cap = (
+            f"Chance of each ending within {count_text(w.horizon, 'turn')} · bar: this option, "
+            "whisker: its 95% interval · tick: holding course"
         )
-        y = r.y + t.line_height(t.px(11)) + 2
-        rows = [(o.id, o.name, str(o.kind)) for o in view.scenario.outcomes]
-        rows.append(("unresolved", "Still unresolved", "other"))
-        avail_h = r.bottom - y
-        rh = max(lh, min(lh + 14, avail_h // max(1, len(rows))))
-        name_w = min(round(r.width * 0.45), 190)
-        num_w = t.width("100% (−100)", size, "bold")
+        caps = t.wrap(cap, small, r.width)
+        rows_h = (len(view.scenario.outcomes) + 2) * slh
+        if len(caps) * slh + rows_h > r.height:  # tight: the short legend (details: hover)
+            caps = t.wrap(
+                f"Within {count_text(w.horizon, 'turn')} · tick: holding course", small, r.width
+            )
+        if len(caps) * slh + rows_h > r.height:
+            caps = []
+        for line in caps:
+            t.blit(surface, line, (r.x, r.y), small, p.dim, max_width=r.width)
+            r = pygame.Rect(r.x, r.y + slh, r.width, r.bottom - r.y - slh)
+        rows = [(o.id, short_name(o), str(o.kind)) for o in view.scenario.outcomes]
+        num_w = t.width("100%", size, "bold") + 4
+        diff_w = max(t.width("vs hold", small, "bold"), t.width("−100", size, "bold")) + 2
+        name_w = min(max(t.width(n, size) for _, n, _ in rows) + 8, round(r.width * 0.42))
+        y = r.y
+        t.blit(surface, "vs hold", (r.right, y), small, p.dim, "bold", "topright")
+        t.blit(surface, "chance", (r.right - diff_w - 6, y), small, p.dim, "bold", "topright")
+        y += slh
+        avail_h = r.bottom - y - slh - 2  # the last line: the share still unresolved
+        if avail_h < len(rows) * lh:  # a smaller size rather than a row left out
+            size, lh = small, slh
+        rh = max(lh, min(lh + 12, avail_h // max(1, len(rows))))
         for oid, name, kind in rows:
-            if y + rh > r.bottom + 2:
+            if y + lh > r.bottom - slh + 2:
+                t.cuts.append(name)
                 break
             pv, ph = w.p.get(oid, 0.0), hold.p.get(oid, 0.0)
             col = outcome_colour(p, view.scenario, oid)
             mid = y + rh // 2
-            t.blit(surface, name, (r.x, mid), size, p.text, "regular", "midleft", name_w - 6)
-            bar = pygame.Rect(r.x + name_w, mid - 5, max(10, r.width - name_w - num_w - 8), 10)
+            ns = t.size_to_fit(name, size, name_w - 6)
+            t.blit(surface, name, (r.x, mid), ns, p.text, "regular", "midleft", name_w - 6)
+            bw = max(10, r.width - name_w - num_w - diff_w - 12)
+            bar = pygame.Rect(r.x + name_w, mid - 5, bw, 10)
             pygame.draw.rect(surface, p.panel_hi, bar, border_radius=2)
             pygame.draw.rect(
                 surface, col, (bar.x, bar.y, round(bar.width * pv), bar.height), border_radius=2
             )
+            lo, hi = wilson(pv, w.worlds)
+            x0, x1 = bar.x + round(bar.width * lo), bar.x + round(bar.width * hi)
+            pygame.draw.line(surface, p.text, (x0, mid), (x1, mid), 1)
             hx = bar.x + round(bar.width * ph)
             pygame.draw.line(surface, p.text, (hx, bar.y - 3), (hx, bar.bottom + 2), 2)
             d = (pv - ph) * 100
-            diff = f"{d:+.0f}" if abs(d) >= 0.5 else "±0"
+            diff = f"{d:+.0f}".replace("-", "−") if abs(d) >= 0.5 else "0"
             worse = (kind == "war" and d > 0) or (kind == "settlement" and d < 0)
             better = (kind == "war" and d < 0) or (kind == "settlement" and d > 0)
             big = abs(d) >= 1
             dc = p.danger if worse and big else (p.calm if better and big else p.dim)
-            t.blit(surface, draw.pct(pv), (bar.right + 6, mid), size, p.text, "bold", "midleft")
+            t.blit(
+                surface, draw.pct(pv), (r.right - diff_w - 6, mid), size, p.text, "bold", "midright"
+            )
             t.blit(surface, diff, (r.right, mid), size, dc, "bold", "midright")
             y += rh
+        # the share with no ending yet, apart: it is not an ending and would swamp the bars
+        un, uh = w.p.get("unresolved", 0.0), hold.p.get("unresolved", 0.0)
+        turns = count_text(w.horizon, "turn")
+        note = f"No ending yet in {turns}: {draw.pct(un)} (holding course {draw.pct(uh)})"
+        if t.width(note, small) > r.width:
+            note = f"No ending in {turns}: {draw.pct(un)} (hold {draw.pct(uh)})"
+        t.blit(surface, note, (r.x, r.bottom), small, p.dim, anchor="bottomleft", max_width=r.width)

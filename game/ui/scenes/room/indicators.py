@@ -41,8 +41,12 @@ class IndicatorsPanel(Panel):
             col = metric_colour(p, m)
             val = fmt_value(m)
             vw = t.width(val, vsize, "bold")
-            name = t.fit(m.short if r.width < 230 else m.name, size, r.width - vw - 10)
-            t.blit(surface, name, (row.x, row.y), size, p.text)
+            room = r.width - vw - 10
+            # the full name if it fits (a little smaller if need be), else the short one
+            name, ns = m.name, t.size_to_fit(m.name, size, room)
+            if t.width(name, ns) > room:
+                name, ns = m.short, t.size_to_fit(m.short, size, room)
+            t.blit(surface, name, (row.x, row.y), ns, p.text, max_width=room)
             t.blit(
                 surface,
                 val,

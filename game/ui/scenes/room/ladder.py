@@ -54,11 +54,12 @@ class LadderPanel(Panel):
                     col,
                     [(r.x, row.centery - 5), (r.x, row.centery + 5), (r.x + 7, row.centery)],
                 )
+            style = "bold" if idx == cur else "regular"
             t.blit(
                 surface,
                 stage.name,
                 (r.x + 32, row.centery),
-                size,
+                t.size_to_fit(stage.name, size, r.width - 36, style),
                 col if idx == cur else (p.dim if idx < cur else p.faint),
                 "bold" if idx == cur else "regular",
                 "midleft",

@@ -41,6 +41,7 @@ class RoomView:
     hold: WhatIf | None = None  # the forecast of holding course
     advice: tuple[Advice, ...] | None = None  # None while the advisors confer
     markers: tuple[Marker, ...] = ()
+    markers_before: tuple[Marker, ...] = ()  # as they were a turn ago (the map animates)
     watching: str | None = None  # the side whose options are shown, when watching
     blind: bool = False  # blind forecasting: odds and advisors' figures wait for the forecast
 

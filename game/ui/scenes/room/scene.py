@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
-from game.ui import draw, layout
+from game.ui import draw, layout, watch
 from game.ui.backend import Game, Resolution
 from game.ui.markers import Marker
 from game.ui.palette import Colour
@@ -19,7 +19,7 @@ from game.ui.pg import pygame
 from game.ui.scene import Focusable, Scene
 from game.ui.scenes.common import busy_box, dots, top_bar
 from game.ui.scenes.room.advisors import AdvisorsPanel
-from game.ui.scenes.room.cards import CardsPanel
+from game.ui.scenes.room.cards import SECOND_ROW, CardsPanel
 from game.ui.scenes.room.forecast import ForecastPanel
 from game.ui.scenes.room.indicators import IndicatorsPanel
 from game.ui.scenes.room.ladder import LadderPanel
@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 NUMBER_KEYS = {getattr(pygame, f"K_{i}"): i - 1 for i in range(1, 10)} | {pygame.K_0: 9}
 NUMBER_KEYS |= {getattr(pygame, f"K_KP{i}"): i - 1 for i in range(1, 10)}
+NUMBER_KEYS |= {pygame.K_KP0: 9}
+# options 11 to 20: the row of letters under the numbers
+NUMBER_KEYS |= {getattr(pygame, f"K_{c}"): 10 + k for k, c in enumerate(SECOND_ROW.lower())}
 
 StatusPart = tuple[int, str, Colour, str]  # (reading order, text, colour, style)
 
@@ -61,10 +64,14 @@ class RoomScene(Scene):
         self.result: Resolution | None = None
         self.error = ""
         self.tip: Tip | None = None
+        self.tip_anchor: tuple[int, int] = (0, 0)
+        self.shown_for = 0.0  # seconds this turn has been on screen (watching: auto-advance)
+        self.tour_in = -1  # frames until the first-turn tour opens (-1: it does not)
         self.hover_t = 0.0
         self.last_mouse = (-1, -1)
         self.news_count = len(self.snap.news)
         self._markers_key: tuple[int, int] | None = None
+        self._markers_before: tuple[Marker, ...] = ()
         self._markers: tuple[Marker, ...] = ()
         self.map = MapPanel(app)
         self.indicators = IndicatorsPanel(app)
@@ -98,7 +105,8 @@ class RoomScene(Scene):
     def build_ui(self) -> None:
         self.snap = self.game.snapshot
         n = len(self.snap.options)
-        L = layout.room(self.app.size, n)
+        # the text setting, not the drawn scale: text grows with the window as the panels do
+        L = layout.room(self.app.size, n, self.app.settings.text_scale)
         self.L = L
         for name, panel in self.panels.items():
             panel.layout(L[name])
@@ -121,7 +129,7 @@ class RoomScene(Scene):
             cls="@commit",
             enabled=self.can_commit(),
         )
-        menu = "Menu  Esc" if L["menu_button"].width >= 100 else "Menu"
+        menu = self.label_for(L["menu_button"], "Menu  Esc", "Menu", size=13)
         self.button(L["menu_button"], menu, self.open_menu, "menu", cls="@small_button")
         self.news_box = self.add(
             pygame_gui.elements.UITextBox(
@@ -136,14 +144,19 @@ class RoomScene(Scene):
 
     def commit_text(self) -> str:
         if self.game.watch:
-            return "Next turn  (Enter)"
+            d = self.game.auto_delay
+            return "Next turn  (Enter)" if d is None else f"Next turn  (auto, {d:g} s)"
         if self.selected is None:
-            return "Choose an option (1–9)"
+            return "Choose an option"
         t = self.app.text
         size = round(18 * t.scale)
-        room = self.L["commit"].width - t.width("Commit:   (Enter)", size, "bold") - 28
-        name = t.fit(self.snap.options[self.selected].name, size, room, "bold")
-        return f"Commit: {name}  (Enter)" if name else "Commit  (Enter)"
+        room = self.L["commit"].width - 28
+        name = self.snap.options[self.selected].name
+        # the longest wording that fits whole (the card shows which option is chosen)
+        for text in (f"Commit: {name}  (Enter)", f"Commit: {name}", "Commit  (Enter)"):
+            if t.width(text, size, "bold") <= room:
+                return text
+        return "Commit"
 
     def can_commit(self) -> bool:
         if self.resolving is not None or self.snap.over:
@@ -192,12 +205,18 @@ class RoomScene(Scene):
         self.refresh_commit()
 
     def open_menu(self) -> None:
-        from game.ui.scenes.overlays import PauseScene
+        self.game.open_menu(self.app)
 
-        self.app.push(PauseScene(self.app))
+    def startup(self) -> None:
+        super().startup()
+        from game.ui.scenes import tour
+
+        # the tour opens over the room once the room has been drawn (it shows the room)
+        self.tour_in = 2 if tour.wanted(self.app) and not self.game.watch else -1
 
     def resume(self) -> None:
         super().resume()
+        self.shown_for = 0.0
         if self.result is not None:  # back from the resolution screen: the new turn
             self.result = None
             self.selected = None
@@ -215,6 +234,11 @@ class RoomScene(Scene):
 
     # ---------------------------------------------------------------- events
     def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if self.game.watch and watch.speed_step(event):
+            watch.change_speed(self.game, watch.speed_step(event))
+            self.shown_for = 0.0
+            self.refresh_commit()
+            return None
         if self.resolving is not None:
             return event if event.key == pygame.K_ESCAPE else None
         k = event.key
@@ -286,6 +310,9 @@ class RoomScene(Scene):
             self._markers_key = key
             res = list(self.game.resolutions)
             self._markers = tuple(markers(self.game.scenario, self.snap, res))
+            self._markers_before = (
+                tuple(markers(self.game.scenario, self.snap, res, before=True)) if res else ()
+            )
         return self._markers
 
     def view(self) -> RoomView:
@@ -311,6 +338,7 @@ class RoomScene(Scene):
             hold=g.cached_what_if(g.hold_option()),
             advice=tuple(advice) if advice is not None else None,
             markers=self.markers(),
+            markers_before=self._markers_before,
             watching=watching,
             blind=self.odds_hidden(),
         )
@@ -321,6 +349,17 @@ class RoomScene(Scene):
         return False
 
     def update(self, dt: float) -> None:
+        if self.tour_in > 0:
+            self.tour_in -= 1
+            if self.tour_in == 0 and self.snap.turn == 0:
+                from game.ui.scenes.tour import TourScene
+
+                self.app.push(TourScene(self.app, self))
+                return
+        self.shown_for += dt
+        if self.resolving is None and watch.due(self.game, self.shown_for):
+            self.shown_for = 0.0
+            self.commit()
         mouse = pygame.mouse.get_pos()
         if mouse != self.last_mouse:
             self.last_mouse = mouse
@@ -334,6 +373,14 @@ class RoomScene(Scene):
             self.game.what_if(self.snap.options[i].id)
             self.game.what_if(self.game.hold_option())
         self.tip = self.tip_at(mouse) if self.hover_t > 0.35 else None
+        self.tip_anchor = mouse
+        f = self.focused()
+        if self.keyboard_mode and f is not None and f.name.startswith("card_"):
+            # the keyboard's focus shows the details the mouse's hover shows
+            r = self.card_rect(self.focus_index)
+            self.tip = self.cards.hit(r.center, self.view())
+            # over the map's corner: the cards, the forecast and the indicators stay in view
+            self.tip_anchor = (self.L["map"].x - 10, self.L["map"].y - 14)
         if self.resolving is not None and self.resolving.done():
             fut, self.resolving = self.resolving, None
             try:
@@ -418,7 +465,7 @@ class RoomScene(Scene):
     def draw_over(self, surface: pygame.Surface) -> None:
         super().draw_over(surface)
         if self.tip is not None:
-            draw.tooltip(surface, self.last_mouse, self.tip[1], self.app.text, self.app.palette)
+            draw.tooltip(surface, self.tip_anchor, self.tip[1], self.app.text, self.app.palette)
         self.draw_extra(surface)
         n = self.busy_notice()
         if n is not None:

@@ -1,0 +1,170 @@
+"""The first-turn tour: each part of the situation room in turn, lit, with a few words.
+
+It opens by itself on a player's first turn ever (the settings remember that it was
+seen); Esc skips it; F1's "Take the tour" shows it again. Enter or → moves on, ← back.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from game.ui import layout
+from game.ui.pg import pygame
+from game.ui.scene import Scene
+from game.ui.scenes.common import veil
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+# (the room's layout key, title, text)
+STEPS = [
+    (
+        "metrics",
+        "Indicators",
+        "Where things stand. A number with ~ is your estimate of something the other side "
+        "hides; the ± says how far off it may be. Hover or focus one for what it means.",
+    ),
+    (
+        "ladder",
+        "The escalation ladder",
+        "How far the crisis has climbed. The higher, the closer to open war.",
+    ),
+    (
+        "map",
+        "The theatre",
+        "Forces, strikes and exposed operations. A yellow ring marks what changed this turn; "
+        "a thin line leads to a marker's true place when it had to move aside.",
+    ),
+    (
+        "cards",
+        "Your options",
+        "One move a turn. Press its key (1–9, 0, then Q, W, E…) or click it: its details "
+        "show, with each indicator's likely value against holding course.",
+    ),
+    (
+        "forecast",
+        "What if…",
+        "The chance of each ending within a few turns if you take the option, against "
+        "holding course (the tick). These are odds over thousands of futures, not promises.",
+    ),
+    (
+        "advisors",
+        "Advisors",
+        "Each argues for a move from a point of view: hawk, dove, intelligence, politics. "
+        "They can be wrong.",
+    ),
+    (
+        "news",
+        "News",
+        "What both sides did and what happened. Your covert moves appear only if exposed.",
+    ),
+    (
+        "commit",
+        "Commit",
+        "Send your orders (Enter). The other side chooses at the same time; then the turn "
+        "resolves and the next screen explains why things changed. F1 shows this tour again.",
+    ),
+]
+
+
+def wanted(app: App) -> bool:
+    """Whether the tour should open by itself (a first game; not under tests)."""
+    return not app.settings.tour_seen and not os.environ.get("BRINK_NO_TOUR")
+
+
+def mark_seen(app: App) -> None:
+    if not app.settings.tour_seen:
+        app.settings = replace(app.settings, tour_seen=True)
+        if app.save_settings_enabled:
+            app.settings.save(app.settings_path)
+
+
+class TourScene(Scene):
+    name = "tour"
+    overlay = True
+    pausable = False
+    esc_closes = True
+
+    def __init__(self, app: App, room: Scene) -> None:
+        super().__init__(app)
+        self.room = room
+        self.step = 0
+
+    def build_ui(self) -> None:
+        key = STEPS[self.step][0]
+        self.target = pygame.Rect(self.room.L[key])  # type: ignore[attr-defined]
+        self.box = layout.tour_box(self.app.size, self.target)
+        bw = (self.box.width - 36) // 3
+        bh = 34
+        y = self.box.bottom - bh - 10
+        last = self.step == len(STEPS) - 1
+        x0 = self.box.x + 10
+        self.button(
+            pygame.Rect(x0, y, bw, bh),
+            "Back",
+            self.back,
+            "tour_back",
+            cls="@small_button",
+            enabled=self.step > 0,
+        )
+        self.button(
+            pygame.Rect(x0 + bw + 8, y, bw, bh),
+            "Skip",
+            self.close,
+            "tour_skip",
+            cls="@small_button",
+        )
+        self.button(
+            pygame.Rect(x0 + 2 * (bw + 8), y, bw, bh),
+            "Done" if last else "Next",
+            self.next,
+            "tour_next",
+            cls="@small_button",
+        )
+        self.focus_named("tour_next")
+
+    def next(self) -> None:
+        if self.step >= len(STEPS) - 1:
+            self.close()
+            return
+        self.step += 1
+        self.recreate_ui()
+        self.focus_named("tour_next")
+
+    def back(self) -> None:
+        if self.step > 0:
+            self.step -= 1
+            self.recreate_ui()
+            self.focus_named("tour_next")
+
+    def close(self) -> None:
+        mark_seen(self.app)
+        self.app.pop()
+
+    def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if event.key == pygame.K_RIGHT:
+            self.next()
+            return None
+        if event.key == pygame.K_LEFT:
+            self.back()
+            return None
+        return super().handle_key(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        p, t = self.app.palette, self.app.text
+        # the panel explained stays lit, ringed; the rest of the room dims
+        lit = surface.subsurface(self.target.clip(surface.get_rect())).copy()
+        veil(surface, 150)
+        surface.blit(lit, self.target.topleft)
+        pygame.draw.rect(surface, p.focus, self.target.inflate(6, 6), 3, border_radius=6)
+        _, title, text = STEPS[self.step]
+        r = self.panel(
+            surface, self.box, title, accent=p.focus, right=f"{self.step + 1} of {len(STEPS)}"
+        )
+        body = pygame.Rect(r.x, r.y, r.width, self.box.bottom - 54 - r.y)
+        t.blit_wrapped(surface, text, body, t.px(14), p.text)
+
+    def labels(self) -> list[str]:
+        return [STEPS[self.step][1], *super().labels()]

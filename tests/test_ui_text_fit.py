@@ -1,0 +1,137 @@
+"""No text cut to fit: every scene of a played game of the shipped scenario, at three
+window sizes and three text sizes, draws without an ellipsis, a dropped line or a split
+word (``Text.cuts`` records each), and every button's text fits its button."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import CHEAP
+
+from game.engine import Seat, Session, save_game
+from game.scenario import load_scenario
+from game.scenario.paths import default_scenario
+
+SIZES = [(800, 600), (1280, 720), (1920, 1080)]
+SCALES = [1.0, 1.3, 2.0]
+# Not there yet: thirteen option cards with large text in a small window still cut some
+# option names (and details) to fit. Strict: a fix that makes one pass must drop it here.
+NOT_YET = {((800, 600), 1.3), ((800, 600), 2.0), ((1280, 720), 2.0)}
+WAR_PLAN = ["show_of_force", "strike_boats", "land_strikes", "ground_op"]
+
+
+def _play(turns: int | None, seed: int) -> Session:
+    """The United States escalating, the computer answering (cheaply), for ``turns``
+    turns or to the end."""
+    loaded = load_scenario(default_scenario())
+    seats = {a.id: (Seat.human() if a.id == "usa" else Seat.ai()) for a in loaded.scenario.actors}
+    s = Session.new(loaded, seed=seed, seats=seats, ai=CHEAP)
+    k = 0
+    while not s.over and (turns is None or s.turn < turns):
+        avail = {o.id for o in s.options("usa") if o.available}
+        move = next((m for m in WAR_PLAN[k % 4 :] + WAR_PLAN if m in avail), "hold")
+        s.commit("usa", move)
+        s.resolve()
+        k += 1
+    return s
+
+
+@pytest.fixture(scope="module")
+def saves(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("fit-saves")
+    out = {}
+    for name, turns in (("mid", 5), ("end", None)):
+        out[name] = save_game(_play(turns, 11), d / f"{name}.json")
+    return out
+
+
+def _button_cuts(scene) -> list[str]:
+    """Button texts wider than their button (pygame_gui clips them silently)."""
+    out = []
+    for e in scene.elements:
+        text = getattr(e, "text", None)
+        font = getattr(e, "font", None)
+        if not isinstance(text, str) or not e.visible or font is None or not text:
+            continue
+        if type(e).__name__ != "UIButton":
+            continue
+        if font.size(text)[0] > e.get_abs_rect().width - 8:
+            out.append(text)
+    return out
+
+
+def _cuts(app, frames: int = 2) -> list[str]:
+    app.text.cuts.clear()
+    app.run_frames(frames)
+    return sorted(set(app.text.cuts)) + _button_cuts(app.scene)
+
+
+@pytest.fixture
+def app_at(data_dir: Path) -> Iterator:
+    from game.ui.app import App
+    from game.ui.settings import Settings
+
+    made = []
+
+    def make(size: tuple[int, int], scale: float) -> App:
+        st = Settings(width=size[0], height=size[1], text_scale=scale)
+        app = App(size=size, settings=st, seed=11, save_settings=False)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        if app.running:
+            app.quit()
+
+
+def _wait(app, cond, timeout: float = 60.0) -> None:
+    import time
+
+    t0 = time.perf_counter()
+    while not cond():
+        assert time.perf_counter() - t0 < timeout, "timed out"
+        app.run_frames(1)
+        time.sleep(0.002)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scale", SCALES)
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_no_text_is_cut(app_at, saves, size, scale, request) -> None:
+    if (size, scale) in NOT_YET:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="cards cut at this size"))
+    from game.ui.backend import Game
+    from game.ui.scenes.setup import SetupScene
+
+    app = app_at(size, scale)
+    found: dict[str, list[str]] = {}
+    found["title"] = _cuts(app)
+    app.push(SetupScene(app))
+    found["setup"] = _cuts(app)
+    app.scene.proceed()
+    assert app.scene.name == "briefing"
+    found["briefing"] = _cuts(app)
+    game = Game.load(saves["mid"])
+    game.open(app)
+    room = app.scene
+    _wait(app, lambda: game.advice() is not None)
+    found["room"] = _cuts(app)
+    for i, o in enumerate(room.snap.options):  # each option's details, as focus shows them
+        room.keyboard_mode = True
+        room.set_focus(i)
+        _wait(app, lambda o=o: game.cached_what_if(o.id) is not None or not o.available)
+        found[f"room, {o.name}"] = _cuts(app)
+    room.select(0)
+    room.commit()
+    _wait(app, lambda: app.scene.name == "resolution")
+    found["resolution"] = _cuts(app)
+    end = Game.load(saves["end"])
+    end.open(app)
+    assert app.scene.name == "end"
+    _wait(app, lambda: app.scene.verdict is not None)
+    found["end"] = _cuts(app)
+    bad = {k: v for k, v in found.items() if v}
+    assert not bad, "\n".join(f"{k}: {v}" for k, v in bad.items())
