@@ -72,13 +72,20 @@ def test_every_message_in_the_code_is_in_every_catalog() -> None:
     from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po
 
-    method_map = [("game/**.py", "python")]
+    method_map = [
+        ("game/**.py", "python"),
+        ("game/report/templates/**.j2", "jinja2"),
+        ("game/serve/templates/**.j2", "jinja2"),
+    ]
+    # as babel.cfg: the templates' {% trans %} blocks are trimmed and new-style
+    options = {"**.j2": {"trimmed": "true", "newstyle_gettext": "true"}}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map=method_map
+        str(ROOT), method_map=method_map, options_map=options
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     assert "{n} week" in found and "Talks" in found  # the extraction itself works
+    assert "Your objectives" in found  # and reads the templates
     for po in CATALOGS:
         with po.open("rb") as f:
             have = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(f)}

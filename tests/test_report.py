@@ -458,4 +458,4 @@ def test_a_game_saved_before_its_first_turn_and_one_saved_mid_game(
     assert "No decision was resolved" in (tmp_path / "zero.html").read_text(encoding="utf-8")
     mid = (tmp_path / "mid.html").read_text(encoding="utf-8")
     assert "No ending yet" in mid and "window still open" in mid
-    assert "1 forecast entries in the log could not be read" in mid
+    assert "1 forecast entry in the log could not be read" in mid  # singular: a plural template

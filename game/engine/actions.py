@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from game.i18n import _, format_number, ngettext
 from game.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -51,22 +52,18 @@ def _who(act: Action, scn: Scenario) -> str:
         return str(act["team"])
     if act.get("actor"):
         return _name(scn.actors, act["actor"])
-    return "a team"
-
-
-def _seconds(act: Action) -> str:
-    return f" {act['seconds']} s" if act.get("seconds") else ""
+    return _("a team")
 
 
 def _advice_words(act: Action, scn: Scenario) -> str:
     actor = next((a for a in scn.actors if a.id == act.get("actor")), None)
     if actor is None:
-        return "The advisors were consulted"
+        return _("The advisors were consulted")
     recs = [
         f"{_name(actor.advisors, adv)}: {_name(actor.options, opt)}"
         for adv, opt in act.get("advice", [])
     ]
-    return f"{actor.name} consulted the advisors — " + "; ".join(recs)
+    return _("{side} consulted the advisors — {advice}", side=actor.name, advice="; ".join(recs))
 
 
 def _replay_advice(s: Session, act: Action, rerun: bool) -> None:
@@ -100,9 +97,11 @@ KINDS: dict[str, ActionKind] = {
             stream=True,
             console=False,
             replay=_nothing,
-            words=lambda a, scn: (
-                "Scheduled inject: "
-                + next((i.headline for i in scn.injects if i.id == a.get("id")), str(a.get("id")))
+            words=lambda a, scn: _(
+                "Scheduled inject: {headline}",
+                headline=next(
+                    (i.headline for i in scn.injects if i.id == a.get("id")), str(a.get("id"))
+                ),
             ),
         ),
         ActionKind(
@@ -112,7 +111,9 @@ KINDS: dict[str, ActionKind] = {
             stream=True,
             console=True,
             replay=lambda s, a, r: s.console.fire_event(a["event"]),
-            words=lambda a, scn: f"Teacher fired the event “{_name(scn.events, a.get('event'))}”",
+            words=lambda a, scn: _(
+                "Teacher fired the event “{event}”", event=_name(scn.events, a.get("event"))
+            ),
         ),
         ActionKind(
             "set_metric",
@@ -121,8 +122,10 @@ KINDS: dict[str, ActionKind] = {
             stream=True,
             console=True,
             replay=lambda s, a, r: s.console.set_metric(a["metric"], a["value"]),
-            words=lambda a, scn: (
-                f"Teacher set {_name(scn.metrics, a.get('metric'))} to {float(a['value']):g}"
+            words=lambda a, scn: _(
+                "Teacher set {metric} to {value}",
+                metric=_name(scn.metrics, a.get("metric")),
+                value=format_number(float(a["value"])),
             ),
         ),
         ActionKind(
@@ -133,8 +136,13 @@ KINDS: dict[str, ActionKind] = {
             console=True,
             replay=lambda s, a, r: s.console.add_inject(a["headline"], a.get("text", "")),
             words=lambda a, scn: (
-                f"Teacher inject: “{a.get('headline', '')}”"
-                + (f" — {a['text']}" if a.get("text") else "")
+                _(
+                    "Teacher inject: “{headline}” — {text}",
+                    headline=a.get("headline", ""),
+                    text=a["text"],
+                )
+                if a.get("text")
+                else _("Teacher inject: “{headline}”", headline=a.get("headline", ""))
             ),
         ),
         ActionKind(
@@ -144,7 +152,7 @@ KINDS: dict[str, ActionKind] = {
             stream=True,
             console=True,
             replay=lambda s, a, r: s.console.pause(),
-            words=lambda a, scn: "Teacher paused the game",
+            words=lambda a, scn: _("Teacher paused the game"),
         ),
         ActionKind(
             "resume",
@@ -153,7 +161,7 @@ KINDS: dict[str, ActionKind] = {
             stream=True,
             console=True,
             replay=lambda s, a, r: s.console.resume(),
-            words=lambda a, scn: "Teacher resumed the game",
+            words=lambda a, scn: _("Teacher resumed the game"),
         ),
         ActionKind(
             "reveal",
@@ -162,7 +170,7 @@ KINDS: dict[str, ActionKind] = {
             stream=False,
             console=True,
             replay=lambda s, a, r: s.console.reveal(),
-            words=lambda a, scn: "Teacher revealed the true values to everyone",
+            words=lambda a, scn: _("Teacher revealed the true values to everyone"),
         ),
         ActionKind(
             "lock",
@@ -171,7 +179,7 @@ KINDS: dict[str, ActionKind] = {
             stream=False,
             console=True,
             replay=lambda s, a, r: s.classroom.lock(a["actor"], a.get("option")),
-            words=lambda a, scn: f"Teacher locked {_who(a, scn)}'s choice",
+            words=lambda a, scn: _("Teacher locked {who}'s choice", who=_who(a, scn)),
         ),
         ActionKind(
             "timer_expired",
@@ -181,8 +189,13 @@ KINDS: dict[str, ActionKind] = {
             console=True,
             replay=_replay_timeout,
             words=lambda a, scn: (
-                f"Timer ran out for {_who(a, scn)}: hold course committed"
-                + (f" ({a['option']})" if a.get("option") else "")
+                _(
+                    "Timer ran out for {who}: hold course committed ({option})",
+                    who=_who(a, scn),
+                    option=a["option"],
+                )
+                if a.get("option")
+                else _("Timer ran out for {who}: hold course committed", who=_who(a, scn))
             ),
         ),
         ActionKind(
@@ -193,9 +206,9 @@ KINDS: dict[str, ActionKind] = {
             console=True,
             replay=lambda s, a, r: s.classroom.set_timer(a["seconds"]),
             words=lambda a, scn: (
-                f"Teacher set the turn timer to{_seconds(a)}"
+                _("Teacher set the turn timer to {seconds} s", seconds=a["seconds"])
                 if a.get("seconds")
-                else "Teacher set the turn timer"
+                else _("Teacher set the turn timer")
             ),
         ),
         ActionKind(
@@ -206,9 +219,9 @@ KINDS: dict[str, ActionKind] = {
             console=True,
             replay=lambda s, a, r: s.classroom.extend_timer(a["seconds"], a.get("actor")),
             words=lambda a, scn: (
-                f"Teacher extended the timer by{_seconds(a)}"
+                _("Teacher extended the timer by {seconds} s", seconds=a["seconds"])
                 if a.get("seconds")
-                else "Teacher extended the timer"
+                else _("Teacher extended the timer")
             ),
         ),
         ActionKind(
@@ -218,7 +231,7 @@ KINDS: dict[str, ActionKind] = {
             stream=False,
             console=True,
             replay=lambda s, a, r: s.classroom.stop_timer(a.get("actor")),
-            words=lambda a, scn: "Teacher stopped the timer",
+            words=lambda a, scn: _("Teacher stopped the timer"),
         ),
         ActionKind(
             "end_game",
@@ -228,8 +241,9 @@ KINDS: dict[str, ActionKind] = {
             console=True,
             replay=lambda s, a, r: s.console.end_game(a.get("outcome")),
             words=lambda a, scn: (
-                "Teacher ended the game"
-                + (f": {_name(scn.outcomes, a['outcome'])}" if a.get("outcome") else "")
+                _("Teacher ended the game: {outcome}", outcome=_name(scn.outcomes, a["outcome"]))
+                if a.get("outcome")
+                else _("Teacher ended the game")
             ),
         ),
         ActionKind(
@@ -239,7 +253,9 @@ KINDS: dict[str, ActionKind] = {
             stream=False,
             console=True,
             replay=_replay_times_up,
-            words=lambda a, scn: "Time's up: the teacher's lesson length was reached (no outcome)",
+            words=lambda a, scn: _(
+                "Time's up: the teacher's lesson length was reached (no outcome)"
+            ),
         ),
         ActionKind(
             "set_lesson_length",
@@ -249,9 +265,13 @@ KINDS: dict[str, ActionKind] = {
             console=True,
             replay=lambda s, a, r: s.console.set_lesson_length(a["turns"]),
             words=lambda a, scn: (
-                f"Teacher set the lesson length to {a['turns']} turns"
+                ngettext(
+                    "Teacher set the lesson length to {n} turn",
+                    "Teacher set the lesson length to {n} turns",
+                    int(a["turns"]),
+                )
                 if a.get("turns")
-                else "Teacher removed the lesson length"
+                else _("Teacher removed the lesson length")
             ),
         ),
         ActionKind(
@@ -276,13 +296,17 @@ def draws_from_inject_stream(kind: str) -> bool:
 def replay_action(s: Session, act: object, rerun: bool) -> None:
     """Re-apply one logged action to a session (``ValueError`` if it is malformed)."""
     if not isinstance(act, Mapping) or not isinstance(act.get("kind"), str):
-        raise ValueError(f"an action should be a mapping with a 'kind', got {act!r}")
+        raise ValueError(
+            _("an action should be a mapping with a 'kind', got {action!r}", action=act)
+        )
     kind = KINDS.get(act["kind"])
     if kind is None:
-        raise ValueError(f"unknown action {act['kind']!r}")
+        raise ValueError(_("unknown action {kind!r}", kind=act["kind"]))
     missing = [f for f in kind.fields if f not in act]
     if missing:
-        raise ValueError(f"a {kind.kind!r} action is missing {', '.join(missing)}")
+        raise ValueError(
+            _("a {kind!r} action is missing {fields}", kind=kind.kind, fields=", ".join(missing))
+        )
     kind.replay(s, act, rerun)
 
 

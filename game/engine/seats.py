@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from game.i18n import _, pgettext
+
 SeatKind = Literal["human", "ai", "random", "fixed", "team", "scripted"]
 KINDS: tuple[str, ...] = ("human", "ai", "random", "fixed", "team", "scripted")
 
@@ -70,6 +72,23 @@ class Seat:
         return {"human": "human", "ai": "computer", "random": "random", "scripted": "scripted"}[
             self.kind
         ]
+
+    @property
+    def display(self) -> str:
+        """``label`` as players read it, in the current language (``label`` is data)."""
+        if self.kind == "team":
+            return _("team {name}", name=self.name)
+        if self.kind == "fixed":
+            return _("always {option}", option=self.option)
+        if self.kind == "human" and self.name:
+            return _("human ({name})", name=self.name)
+        if self.kind == "human":
+            return _("human")
+        if self.kind == "ai":
+            return _("computer")
+        if self.kind == "random":
+            return pgettext("seat", "random")
+        return _("scripted")
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}

@@ -27,10 +27,11 @@ from game.engine.views import (
     SourcePart,
     TurnReport,
 )
+from game.i18n import _
 from game.model import Compiled
 from game.model.step import Explanation
 from game.scenario.schema import Scenario
-from game.words import possessive
+from game.words import move_label
 
 F = NDArray[np.float64]
 Parts = dict[str, tuple[str, F]]  # source key -> (label, change per metric)
@@ -73,20 +74,20 @@ class Pending:
 
 
 def source_label(c: Compiled, scn: Scenario, key: str, moves: NDArray[np.int64]) -> str:
-    kind, _, ident = key.partition(":")
+    kind, _sep, ident = key.partition(":")
     if kind == "move":
         a = c.index["actor"][ident]
         opt = scn.actors[a].options[int(moves[a])]
-        return f"{possessive(scn.actors[a].name)} move ({opt.name})"
+        return move_label(scn.actors[a].name, opt.name)
     if kind == "interaction":
         it = next(i for i in scn.interactions if i.id == ident)
-        return f"Interaction: {it.label}"
+        return _("Interaction: {label}", label=it.label)
     if kind == "event":
-        return f"Event: {scn.events[c.index['event'][ident]].name}"
+        return _("Event: {event}", event=scn.events[c.index["event"][ident]].name)
     if kind == "drift":
-        return "Drift"
+        return _("Drift")
     if kind == "limits":
-        return "Range limits"
+        return _("Range limits")
     return key
 
 
@@ -156,8 +157,9 @@ def turn_news(
         mr = reports[aid]
         if opt.private_to is not None and not opt.covert:
             # a private move: the mover and its addressee see it; the rest see holding course
-            add("Private: " + fill(opt.headline, actor.name), "move", aid, aid)
-            add("Private: " + fill(opt.headline, actor.name), "move", opt.private_to, aid)
+            private = _("Private: {headline}", headline=fill(opt.headline, actor.name))
+            add(private, "move", aid, aid)
+            add(private, "move", opt.private_to, aid)
             hold = actor.options[int(c.hold[a])]
             for bid in c.actor_ids:
                 if bid not in (aid, opt.private_to):
@@ -167,8 +169,11 @@ def turn_news(
         else:
             # the owner's own line names the move, never its public headline: that one
             # may say the move "comes to light", which is only true once it is exposed
-            secret = "" if mr.exposed else " (not exposed)"
-            add(f"Covert: {actor.name} — {opt.name}{secret}", "move", aid, aid)
+            if mr.exposed:
+                line = _("Covert: {side} — {move}", side=actor.name, move=opt.name)
+            else:
+                line = _("Covert: {side} — {move} (not exposed)", side=actor.name, move=opt.name)
+            add(line, "move", aid, aid)
             if not mr.exposed:
                 # to everyone else it looks like holding course
                 hold = actor.options[int(c.hold[a])]
@@ -236,8 +241,7 @@ def for_viewer(
         reports[aid] = mr
     # relabel moves seen as holding course
     labels = {
-        f"move:{aid}": f"{possessive(mr.actor_name)} move ({mr.option_name})"
-        for aid, mr in reports.items()
+        f"move:{aid}": move_label(mr.actor_name, mr.option_name) for aid, mr in reports.items()
     }
     after_est, mask = after
     metrics = []

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from game.i18n import _, format_number, ngettext
 from game.scenario.schema import (
     AllCondition,
     AnyCondition,
@@ -240,36 +241,49 @@ def update_held(held_nodes: Sequence[Node], counters: Any, ctx: Ctx) -> None:
 
 
 def describe(node: Node, scn: Scenario) -> str:
-    """The condition in words (for 'why is this option unavailable')."""
+    """The condition in words (for 'why is this option unavailable'), in the current
+    language: each kind of condition is one template in the catalog (game.i18n)."""
     k = node.kind
     if k == "metric":
-        return f"{scn.metrics[node.a].name} {('<', '<=', '>', '>=')[node.op]} {node.value:g}"
+        op = ("<", "<=", ">", ">=")[node.op]
+        return f"{scn.metrics[node.a].name} {op} {format_number(node.value)}"
     if k == "all":
-        return " and ".join(describe(c, scn) for c in node.kids)
+        return _(" and ").join(describe(c, scn) for c in node.kids)
     if k == "any":
-        return "(" + " or ".join(describe(c, scn) for c in node.kids) + ")"
+        return "(" + _(" or ").join(describe(c, scn) for c in node.kids) + ")"
     if k == "not":
-        return "not (" + describe(node.kids[0], scn) + ")"
+        return _("not ({condition})", condition=describe(node.kids[0], scn))
     if k == "turn":
         if node.hi >= 1 << 30:
-            return f"turn {node.lo} or later"
+            return _("turn {turn} or later", turn=node.lo)
         if node.lo <= 0:
-            return f"turn {node.hi} or earlier"
-        return f"turns {node.lo} to {node.hi}"
+            return _("turn {turn} or earlier", turn=node.hi)
+        return _("turns {first} to {last}", first=node.lo, last=node.hi)
     if k == "stage":
         names = [scn.ladder[s].name for s, ok in enumerate(node.mask) if ok]
-        return "stage: " + ", ".join(names)
+        return _("stage: {stages}", stages=", ".join(names))
     if k == "move":
         actor = scn.actors[node.a]
-        names = [actor.options[o].name for o, ok in enumerate(node.mask) if ok]
-        what = f"{actor.name}: {' or '.join(names)}"
+        moves = _(" or ").join(actor.options[o].name for o, ok in enumerate(node.mask) if ok)
         if node.when == MoveWhen.last_turn:
-            return f"{what} last turn"
+            return _("{actor}: {moves} last turn", actor=actor.name, moves=moves)
         if node.when == MoveWhen.this_turn:
-            return f"{what} this turn"
+            return _("{actor}: {moves} this turn", actor=actor.name, moves=moves)
         if node.hi >= 1 << 30:
-            return f"{what} at least {node.lo} time{'s' if node.lo != 1 else ''}"
-        return f"{what} {node.lo} to {node.hi} times"
+            return ngettext(
+                "{actor}: {moves} at least {n} time",
+                "{actor}: {moves} at least {n} times",
+                node.lo,
+                actor=actor.name,
+                moves=moves,
+            )
+        return _(
+            "{actor}: {moves} {first} to {last} times",
+            actor=actor.name,
+            moves=moves,
+            first=node.lo,
+            last=node.hi,
+        )
     if k == "held":
-        return f"a condition held for {node.lo} turns"
-    return "always"
+        return ngettext("a condition held for {n} turn", "a condition held for {n} turns", node.lo)
+    return _("always")

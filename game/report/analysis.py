@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from game.engine.ai import AISettings, objective_weights, persistent_mix
 from game.engine.rng import stream
+from game.i18n import _
 from game.model import Compiled, Fixed, Forecast, Policy, State, Then, Uniform, available, step
 from game.model.forecast import forecast, wilson
 from game.model.policy import Scripted
@@ -301,17 +302,25 @@ def spreads(g: GameLog, worlds: int) -> list[Spread]:
         pols = [Scripted() if a in scripted else Uniform() for a in range(c.n_actors)]
         return np.stack([p(c, st, a, avail, rng, 0) for a, p in enumerate(pols)], axis=1)
 
-    who = " and ".join(names)
+    who = _(" and ").join(names)
     others = [scn_a.name for a, scn_a in enumerate(g.loaded.scenario.actors) if a not in people]
+    held = (
+        _(
+            "{sides} holding course every turn, {others} as played",
+            sides=who,
+            others=_(" and ").join(others),
+        )
+        if others
+        else _("{sides} holding course every turn", sides=who)
+    )
     plans = [
-        ("As played", "every side's moves as they were made", fixed(played)),
+        (_("As played"), _("every side's moves as they were made"), fixed(played)),
+        (_("Holding course"), held, fixed(hold_moves)),
         (
-            "Holding course",
-            f"{who} holding course every turn"
-            + (f", {' and '.join(others)} as played" if others else ""),
-            fixed(hold_moves),
+            _("At random"),
+            _("every side choosing at random among its available options"),
+            random,
         ),
-        ("At random", "every side choosing at random among its available options", random),
     ]
     out = []
     for k, (label, text, choose) in enumerate(plans):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from game.i18n import N_, _, format_number, language, ngettext
 from game.model.conditions import Index, compile_one, describe
 from game.report.render import render
 from game.report.words import (
@@ -16,7 +17,7 @@ from game.report.words import (
 )
 from game.scenario import Loaded
 from game.scenario.schema import Actor, Option, Scenario
-from game.words import category_label, in_sentence, others_verb, span_text
+from game.words import category_label, in_sentence, span_text
 
 
 class UnknownActor(ValueError):
@@ -24,7 +25,13 @@ class UnknownActor(ValueError):
         self.actor = actor
         self.known = known
         listed = ", ".join(f"{a} ({name})" for a, name in known)
-        super().__init__(f"unknown actor {actor!r}; the actors of this scenario are: {listed}")
+        super().__init__(
+            _(
+                "unknown actor {actor!r}; the actors of this scenario are: {listed}",
+                actor=actor,
+                listed=listed,
+            )
+        )
 
 
 def _limits(scn: Scenario, opt: Option) -> str:
@@ -32,14 +39,14 @@ def _limits(scn: Scenario, opt: Option) -> str:
     parts = []
     if opt.available.stages:
         names = [s.name for s in scn.ladder if s.id in opt.available.stages]
-        parts.append("only at " + ", ".join(in_sentence(n, scn) for n in names))
+        parts.append(_("only at {stages}", stages=", ".join(in_sentence(n, scn) for n in names)))
     ix = Index.of(scn)
     for cond in opt.available.conditions:
-        parts.append("needs " + describe(compile_one(cond, ix), scn))
+        parts.append(_("needs {condition}", condition=describe(compile_one(cond, ix), scn)))
     if opt.cooldown:
-        parts.append(f"then not for {opt.cooldown} turn{'s' if opt.cooldown > 1 else ''}")
+        parts.append(ngettext("then not for {n} turn", "then not for {n} turns", opt.cooldown))
     if opt.max_uses:
-        parts.append(f"at most {opt.max_uses} time{'s' if opt.max_uses > 1 else ''}")
+        parts.append(ngettext("at most {n} time", "at most {n} times", opt.max_uses))
     return "; ".join(parts)
 
 
@@ -50,7 +57,9 @@ def _paragraphs(text: str) -> list[str]:
 
 def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict[str, Any]:
     """What the briefing shows; facts only as known on ``as_of`` (default: the scenario's
-    ``facts_as_of``)."""
+    ``facts_as_of``). Words in the current language (game.i18n), the scenario's text from
+    its sidecar in that language."""
+    loaded = loaded.in_language(language())
     scn = loaded.scenario
     actor: Actor | None = next((a for a in scn.actors if a.id == actor_id), None)
     if actor is None:
@@ -74,7 +83,7 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
         {
             "name": o.name,
             "category": category_label(o.category),
-            "escalation": f"{o.escalation:g}",
+            "escalation": format_number(o.escalation),
             "description": o.description,
             "covert": o.covert,
             "hold": o.id == actor.hold_option,
@@ -108,7 +117,7 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
         "ladder": ladder,
         "forecast_outcomes": forecast,
         "worksheet_turns": list(range(1, min(meta.turn_limit, 8) + 1)),
-        "glossary": GLOSSARY,
+        "glossary": [(_(term), _(meaning)) for term, meaning in GLOSSARY],
         "title": meta.title,
         "actor": actor,
         "others": [a.name for a in others],
@@ -132,18 +141,18 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
         "turn_limit": meta.turn_limit,
         "lang": meta.language,
         "playable": actor.playable,
-        "others_see": others_verb(len(scn.actors), "sees", "see"),
+        "n_others": len(scn.actors) - 1,
     }
 
 
 # Terms a student meets in the briefing and the game, in plain words.
 GLOSSARY = [
-    ("Escalation ladder", "the crisis's stages; moves and accidents move it"),
-    ("Escalation score", "−2 (steps down) to +28 (violent), Rivera et al. 2024"),
-    ("Hold course (DEFAULT)", "no new move; committed if the timer runs out"),
-    ("Covert move", "hidden from the other side unless exposed"),
-    ("Estimate ± margin", "your belief about a number the other side hides"),
-    ("CLAIM", "an interested party's assertion no one independent confirmed"),
+    (N_("Escalation ladder"), N_("the crisis's stages; moves and accidents move it")),
+    (N_("Escalation score"), N_("−2 (steps down) to +28 (violent), Rivera et al. 2024")),
+    (N_("Hold course (DEFAULT)"), N_("no new move; committed if the timer runs out")),
+    (N_("Covert move"), N_("hidden from the other side unless exposed")),
+    (N_("Estimate ± margin"), N_("your belief about a number the other side hides")),
+    (N_("CLAIM"), N_("an interested party's assertion no one independent confirmed")),
 ]
 
 

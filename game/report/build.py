@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from game.engine.actions import describe
+from game.i18n import _, format_number, ngettext, pgettext
 from game.model.forecast import wilson
 from game.report import charts, scoring
 from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
@@ -18,13 +19,34 @@ from game.report.words import (
     date_text,
     pct,
 )
-from game.words import category_label, count_text, in_sentence, possessive, span_text
+from game.words import category_label, in_sentence, span_text
 
 CALIBRATION_MIN = 20  # probability judgements needed before a calibration chart means much
 
 
 def _actor_names(g: GameLog) -> dict[str, str]:
     return {a.id: a.name for a in g.loaded.scenario.actors}
+
+
+def _by_text(g: GameLog, turn: int, actor: str) -> str:
+    """Who chose a move, as the reader sees it: a team's name, or the seat in words."""
+    by = g.log["turns"][turn - 1].get("by")
+    if isinstance(by, Mapping) and isinstance(by.get(actor), str):
+        return by[actor]
+    seat = g.session.seats[actor]
+    if seat.kind == "team" and seat.name:
+        return seat.name
+    return seat.display
+
+
+def _signed(value: float) -> str:
+    """``+3``, ``−2``, ``0`` in the current locale."""
+    v = round(value)
+    return ("+" if v > 0 else "") + format_number(0 if v == 0 else v, 0)
+
+
+def _brier(value: float | None) -> str:
+    return format_number(value, 3) if value is not None else "—"
 
 
 def _option(g: GameLog, actor: str, option: str) -> Any:
@@ -52,7 +74,7 @@ def seats(g: GameLog) -> list[dict[str, Any]]:
             {
                 "actor": actor.id,
                 "name": actor.name,
-                "seat": seat.label,
+                "seat": seat.display,
                 "people": seat.waits or bool(teams),
                 "teams": teams,
                 "colour": charts.actor_colour(actor.colour, a),
@@ -94,11 +116,12 @@ def timeline(g: GameLog) -> list[dict[str, Any]]:
                     "option": mr.option,
                     "option_name": mr.option_name,
                     "category": category_label(opt.category),
-                    "escalation": f"{opt.escalation:g}",
+                    "escalation": format_number(opt.escalation),
                     "covert": mr.covert,
                     "exposed": mr.exposed,
                     "branches": [b.label for b in mr.branches if b.happened],
                     "by": g.decided_by(T, aid),
+                    "by_text": _by_text(g, T, aid),
                     "timed_out": aid in timed_out,
                 }
             )
@@ -107,9 +130,9 @@ def timeline(g: GameLog) -> list[dict[str, Any]]:
             if n.visible_to is None:
                 note = ""
             elif n.actor is not None and n.visible_to == n.actor:
-                note = f"only {names.get(n.visible_to, n.visible_to)} knew"
+                note = _("only {side} knew", side=names.get(n.visible_to, n.visible_to))
             else:
-                note = f"what {names.get(n.visible_to, n.visible_to)} was told"
+                note = _("what {side} was told", side=names.get(n.visible_to, n.visible_to))
             headlines.append({"text": n.headline, "kind": n.kind, "note": note})
         advice = [
             describe(a, g.loaded.scenario)
@@ -128,7 +151,10 @@ def timeline(g: GameLog) -> list[dict[str, Any]]:
                 "moves": moves,
                 # events the teacher fired are listed with the console actions
                 "events": [
-                    {"name": e.name, "source": "scheduled inject" if e.source == "inject" else ""}
+                    {
+                        "name": e.name,
+                        "source": _("scheduled inject") if e.source == "inject" else "",
+                    }
                     for e in r.events
                     if e.source != "teacher"
                 ],
@@ -167,15 +193,18 @@ def header(g: GameLog, an: Analysis | None = None) -> dict[str, Any]:
     n = g.n_turns
     settings = g.settings()
     timer = settings.get("timer")
+    timer_text: str | None
     if timer is None:
-        timer_text = "not recorded"
+        timer_text = None  # the template says "not recorded"
     elif not timer:
-        timer_text = "off"
+        timer_text = pgettext("timer", "off")
+    elif isinstance(timer, int | float):
+        timer_text = _("{seconds} s per team", seconds=format_number(timer))
     else:
-        timer_text = f"{timer} s per team" if isinstance(timer, int | float) else str(timer)
+        timer_text = str(timer)
     # the console PIN's hash stays out of the report
     other = {
-        k: v
+        k.replace("_", " ").capitalize(): v
         for k, v in settings.items()
         if k not in ("timer", "class_code", "pin") and v is not None
     }
@@ -194,7 +223,7 @@ def header(g: GameLog, an: Analysis | None = None) -> dict[str, Any]:
         "turn_limit": s.turn_limit,
         "first_date": date_text(g.session.date_of(1)),
         "last_date": date_text(g.session.date_of(max(n, 1))),
-        "span": span_text(n, scn.meta.turn_days) if n else "no turns",
+        "span": span_text(n, scn.meta.turn_days) if n else _("no turns"),
         "final_stage": s.stage_name,
         "class_code": settings.get("class_code"),
         "timer": timer_text,
@@ -246,7 +275,7 @@ def metric_charts(
             if pts:
                 colour = charts.actor_colour(scn.actors[a].colour, a)
                 marker = charts.ESTIMATE_MARKERS[a % len(charts.ESTIMATE_MARKERS)]
-                label = f"{possessive(names[aid])} estimate"
+                label = _("{side}: estimate", side=names[aid])
                 estimates.append((label, colour, marker, pts))
                 keys[label] = (colour, marker)
         svg = charts.metric_chart(met.name, float(c.lo[m]), float(c.hi[m]), true, bands, estimates)
@@ -270,7 +299,7 @@ def odds(g: GameLog, an: Analysis) -> dict[str, Any]:
     c = g.session.c
     scn = g.loaded.scenario
     names = _actor_names(g)
-    horizon_text = f"within {span_text(an.horizon, scn.meta.turn_days)}"
+    horizon_text = _("within {span}", span=span_text(an.horizon, scn.meta.turn_days))
     rows = []
     by_actor: dict[str, list[tuple[int, float, float, float]]] = {}
     for d in an.decisions:
@@ -297,6 +326,7 @@ def odds(g: GameLog, an: Analysis) -> dict[str, Any]:
                 "turn": d.turn,
                 "actor": names[d.actor],
                 "by": g.decided_by(d.turn, d.actor),
+                "by_text": _by_text(g, d.turn, d.actor),
                 "chosen": oname[d.chosen],
                 "p_war": pct(ch.p_war),
                 "dist": [
@@ -326,7 +356,7 @@ def odds(g: GameLog, an: Analysis) -> dict[str, Any]:
                 "turn": T,
                 "before": pct(tp.before),
                 "after": pct(tp.after),
-                "change": f"{tp.change * 100:+.0f}",
+                "change": _signed(tp.change * 100),
                 "up": tp.change > 0,
                 "moves": what,
                 "events": events,
@@ -347,7 +377,7 @@ def odds(g: GameLog, an: Analysis) -> dict[str, Any]:
         end = (
             len(an.p_war) + 1,
             1.0 if g.session.outcome in an.war_ids else 0.0,
-            "ending",
+            pgettext("chart", "ending"),
         )
     svg = None
     if an.p_war:
@@ -389,7 +419,7 @@ def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
         return {"empty": True}
     keys = [*c.outcome_ids, STILL_RUNNING]
     labels = [o.name for o in scn.outcomes] + [
-        f"No ending yet after {count_text(g.n_turns, 'turn')}"
+        ngettext("No ending yet after {n} turn", "No ending yet after {n} turns", g.n_turns)
     ]
     by_teacher = g.ended_by_teacher
     # a game the teacher stopped was still running when it stopped: compare with that
@@ -427,21 +457,23 @@ def spread(g: GameLog, an: Analysis) -> dict[str, Any]:
         scores.append(
             {
                 "actor": names[aid],
-                "actual": f"{u:+.0f}",
-                "expected": [f"{e:+.0f}" for e in exp],
-                "percentile": f"{perc * 100:.0f}",
+                "actual": _signed(u),
+                "expected": [_signed(e) for e in exp],
+                "percentile": format_number(perc * 100, 0),
                 "luck": u - exp[0],
-                "luck_text": f"{u - exp[0]:+.0f}",
+                "luck_text": _signed(u - exp[0]),
                 "judgment": (exp[0] - exp[1]) if len(exp) > 1 else None,
-                "judgment_text": f"{exp[0] - exp[1]:+.0f}" if len(exp) > 1 else "—",
+                "judgment_text": _signed(exp[0] - exp[1]) if len(exp) > 1 else "—",
             }
         )
     verdict = ending_line(p_actual)
     if by_teacher:
         oc = next((o.name for o in scn.outcomes if o.id == by_teacher[1]), by_teacher[1])
-        verdict += (
-            f" (the teacher ended the game in turn {by_teacher[0]} with “{oc}”, before the "
-            "crisis ended on its own: the worlds are compared with a crisis still running)"
+        verdict += " " + _(
+            "(the teacher ended the game in turn {turn} with “{outcome}”, before the crisis "
+            "ended on its own: the worlds are compared with a crisis still running)",
+            turn=by_teacher[0],
+            outcome=oc,
         )
     return {
         "empty": False,
@@ -466,7 +498,7 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
     scn = g.loaded.scenario
     names = _actor_names(g)
     onames = {o.id: o.name for o in scn.outcomes}
-    onames[scoring.NONE] = "none of these"
+    onames[scoring.NONE] = _("none of these")
     if not g.forecasts:
         return {"recorded": False, "skipped": g.skipped_forecasts}
     ended = g.ended_turn
@@ -521,10 +553,10 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
                     (onames.get(k, k), pct(p), pct(model[k]) if model else "—")
                     for k, p in dist.items()
                 ],
-                "happened": onames.get(hit, hit) if hit else "window still open",
-                "brier": f"{bs:.3f}" if bs is not None else "—",
-                "model": f"{bm:.3f}" if bm is not None else "—",
-                "shown_model": f"{bv:.3f}" if bv is not None else "—",
+                "happened": onames.get(hit, hit) if hit else _("window still open"),
+                "brier": _brier(bs),
+                "model": _brier(bm),
+                "shown_model": _brier(bv),
                 "better": bs is not None and bm is not None and bs < bm,
             }
         )
@@ -539,11 +571,11 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
                 "actor": t["actor"],
                 "n": len(t["scores"]),
                 "pending": t["pending"],
-                "brier": f"{mb:.3f}" if mb is not None else "—",
-                "model": f"{mm:.3f}" if mm is not None else "—",
+                "brier": _brier(mb),
+                "model": _brier(mm),
                 "brier_value": mb,
                 "beat_model": None if mb is None or mm is None else mb < mm,
-                "shown_model": f"{mv:.3f}" if mv is not None else "—",
+                "shown_model": _brier(mv),
                 "beat_shown_model": None if mb is None or mv is None else mb < mv,
             }
         )
@@ -605,7 +637,16 @@ def against_history(g: GameLog) -> dict[str, Any] | None:
             }
         )
     n = len(rows)
-    summary = [f"{names[a]}: {k} of {count_text(n, 'turn')} as in history" for a, k in same.items()]
+    summary = [
+        ngettext(
+            "{side}: {same} of {n} turn as in history",
+            "{side}: {same} of {n} turns as in history",
+            n,
+            side=names[a],
+            same=k,
+        )
+        for a, k in same.items()
+    ]
     return {
         "summary_text": hist.summary or "",
         "actors": [names[a] for a in names],

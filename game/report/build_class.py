@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from game.i18n import _
 from game.report import charts
 from game.report.analysis import STILL_RUNNING, Analysis
 from game.report.build import _actor_names, _option, odds, spread, stage_path
@@ -83,10 +84,10 @@ def compare(
             {
                 "label": g.label,
                 "file": g.path.name,
-                "teams": ", ".join(t.name for t in g.teams) or "not recorded",
+                "teams": ", ".join(t.name for t in g.teams) or _("not recorded"),
                 "outcome": gr["header"]["outcome"]["name"]
                 if gr["header"]["outcome"]
-                else "none yet",
+                else _("none yet"),
                 "turns": g.n_turns,
                 "final_stage": g.session.stage_name,
                 "p_actual": sp.get("p_actual", "—"),
@@ -94,7 +95,7 @@ def compare(
                 "brier": (
                     ", ".join(f"{t['team']} {t['brier']}" for t in fc["teams"])
                     if fc.get("recorded")
-                    else "not recorded"
+                    else _("not recorded")
                 ),
                 "scores": [
                     (s["actor"], s["actual"], s["expected"][0]) for s in sp.get("scores", [])
@@ -104,7 +105,7 @@ def compare(
     svg = charts.stage_chart(
         [st.name for st in scn.ladder],
         [(g.label, stage_path(g)) for g in games],
-        "Escalation ladder by group",
+        _("Escalation ladder by group"),
     )
     return {
         "several": True,
@@ -135,7 +136,7 @@ def slides(games: Sequence[GameLog], analyses: Sequence[Analysis]) -> list[dict[
         if several:
             scn = games[0].loaded.scenario
             ids = [o.id for o in scn.outcomes]
-            names = [o.name for o in scn.outcomes] + ["Time's up / no ending yet"]
+            names = [o.name for o in scn.outcomes] + [_("Time's up / no ending yet")]
             counts = [0] * (len(ids) + 1)
             expected = [0.0] * (len(ids) + 1)
             for g, an in zip(games, analyses, strict=True):
@@ -146,10 +147,12 @@ def slides(games: Sequence[GameLog], analyses: Sequence[Analysis]) -> list[dict[
                         expected[i] += an.spreads[0].share.get(oid, 0.0) / len(games)
             out.append(
                 {
-                    "title": "Endings across the class",
+                    "title": _("Endings across the class"),
                     "svg": charts.endings_chart(names, counts, expected, len(games)),
-                    "note": "Bars: how many groups reached each ending. Diamonds: how many "
-                    "the model expected from each group's own choices.",
+                    "note": _(
+                        "Bars: how many groups reached each ending. Diamonds: how many "
+                        "the model expected from each group's own choices."
+                    ),
                 }
             )
             branched = [g for g in games if isinstance(g.log.get("parent"), dict)]
@@ -158,14 +161,19 @@ def slides(games: Sequence[GameLog], analyses: Sequence[Analysis]) -> list[dict[
                 series = [(g.label, list(an.p_war)) for g, an in zip(games, analyses, strict=True)]
                 out.append(
                     {
-                        "title": "What if: the odds of war in each timeline",
+                        "title": _("What if: the odds of war in each timeline"),
                         "svg": charts.timelines_chart(
                             series,
-                            f"within {span_text(analyses[0].horizon, scn.meta.turn_days)}",
+                            _(
+                                "within {span}",
+                                span=span_text(analyses[0].horizon, scn.meta.turn_days),
+                            ),
                             turn,
                         ),
-                        "note": "The same luck in every timeline; only the choices differ "
-                        "after the turn they went back to.",
+                        "note": _(
+                            "The same luck in every timeline; only the choices differ "
+                            "after the turn they went back to."
+                        ),
                     }
                 )
         for g, an in zip(games, analyses, strict=True):
@@ -174,30 +182,34 @@ def slides(games: Sequence[GameLog], analyses: Sequence[Analysis]) -> list[dict[
             if o.get("svg"):
                 out.append(
                     {
-                        "title": f"The odds of war at each decision{who}",
+                        "title": _("The odds of war at each decision") + who,
                         "svg": o["svg"],
-                        "note": "Black line: as played. Bars: each side's range over its "
-                        "options; markers: what it chose. Square-root scale: small odds get room.",
+                        "note": _(
+                            "Black line: as played. Bars: each side's range over its options; "
+                            "markers: what it chose. Square-root scale: small odds get room."
+                        ),
                     }
                 )
             sp = spread(g, an)
             if sp.get("svg"):
                 out.append(
                     {
-                        "title": f"Luck or judgment? The same choices in many worlds{who}",
+                        "title": _("Luck or judgment? The same choices in many worlds") + who,
                         "svg": sp["svg"],
-                        "note": "Share of worlds ending each way: as played, holding course, "
-                        "and at random.",
+                        "note": _(
+                            "Share of worlds ending each way: as played, holding course, "
+                            "and at random."
+                        ),
                     }
                 )
             scn = g.loaded.scenario
             out.append(
                 {
-                    "title": f"The escalation ladder, turn by turn{who}",
+                    "title": _("The escalation ladder, turn by turn") + who,
                     "svg": charts.stage_chart(
                         [st.name for st in scn.ladder], [(g.label, stage_path(g))], " "
                     ),
-                    "note": "Where the crisis stood at the end of each turn.",
+                    "note": _("Where the crisis stood at the end of each turn."),
                 }
             )
     return out

@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from game.words import possessive
+from game.i18n import _, pgettext
 
 OKABE_ITO = {
     "black": "#000000",
@@ -185,12 +185,12 @@ def metric_chart(
             tt = t[1:]
             b = bands[1:]
             ax.fill_between(
-                tt, b[:, 0], b[:, 4], color="#56B4E9", alpha=0.28, lw=0, label="5–95% band"
+                tt, b[:, 0], b[:, 4], color="#56B4E9", alpha=0.28, lw=0, label=_("band, 5–95%")
             )
             ax.fill_between(
-                tt, b[:, 1], b[:, 3], color="#0072B2", alpha=0.30, lw=0, label="25–75% band"
+                tt, b[:, 1], b[:, 3], color="#0072B2", alpha=0.30, lw=0, label=_("band, 25–75%")
             )
-        ax.plot(t, true, color="#000000", marker="o", ms=_ms(2.8), lw=1.5, label="true value")
+        ax.plot(t, true, color="#000000", marker="o", ms=_ms(2.8), lw=1.5, label=_("true value"))
         for k, (label, colour, marker, pts) in enumerate(estimates):
             if not pts:
                 continue
@@ -220,9 +220,9 @@ def metric_chart(
         ax.set_ylim(max(lo, min(vals) - pad), min(hi, max(vals) + pad))
         ax.set_xlim(-0.3, max(len(true) - 1, 1) + 0.5)
         ax.set_title(name, loc="left")
-        ax.set_xlabel("turn")
+        ax.set_xlabel(pgettext("axis", "turn"))
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    return to_svg(fig, f"{name}: true values by turn")
+    return to_svg(fig, _("{metric}: true values by turn", metric=name))
 
 
 def _sqrt_axis(ax, top: float) -> None:
@@ -268,9 +268,9 @@ def odds_chart(
                 mfc="white",
                 mec=colour,
                 mew=1.4,
-                label=f"{possessive(name)} choice",
+                label=_("{side}: choice", side=name),
             )
-        ax.plot(t, np.asarray(p_war) * 100, color="#000000", lw=1.3, label="as played")
+        ax.plot(t, np.asarray(p_war) * 100, color="#000000", lw=1.3, label=_("as played"))
         if end is not None:
             ax.plot([end[0]], [end[1] * 100], ls="", marker="*", ms=_ms(10), color="#000000")
             ax.annotate(
@@ -299,11 +299,11 @@ def odds_chart(
                 fontweight="bold",
             )
         ax.set_xlim(0.4, len(p_war) + (1.6 if end else 0.6))
-        ax.set_ylabel(f"P(war {horizon_text}), % (square-root scale)")
-        ax.set_xlabel("turn (decision)")
+        ax.set_ylabel(_("P(war {horizon}), % (square-root scale)", horizon=horizon_text))
+        ax.set_xlabel(_("turn (decision)"))
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         fig.legend(loc="outside upper center", ncols=min(3, len(actors) + 1))
-    return to_svg(fig, "Odds of war at each decision")
+    return to_svg(fig, _("Odds of war at each decision"))
 
 
 def spread_chart(
@@ -342,24 +342,26 @@ def spread_chart(
                     )
         labels = list(outcomes)
         if actual is not None:
-            labels[actual] = f"▶ {labels[actual]} (what happened)"
+            labels[actual] = "▶ " + _("{outcome} (what happened)", outcome=labels[actual])
         ax.set_yticks(y, labels)
         if actual is not None:
             ax.get_yticklabels()[actual].set_fontweight("bold")
         ax.invert_yaxis()
-        ax.set_xlabel("share of worlds, %")
+        ax.set_xlabel(_("share of worlds, %"))
         ax.set_xlim(0, 100)
         ax.grid(axis="y", visible=False)
         fig.legend(loc="outside upper center", ncols=len(plans))
-    return to_svg(fig, "Outcome spread over many worlds")
+    return to_svg(fig, _("Outcome spread over many worlds"))
 
 
 def stage_chart(
     stage_names: Sequence[str],
     paths: Sequence[tuple[str, Sequence[int]]],
-    title: str = "Escalation ladder, turn by turn",
+    title: str | None = None,
 ) -> str:
     """Stage index at the start (0) and the end of each turn, one line per game."""
+    if title is None:
+        title = _("Escalation ladder, turn by turn")
     fig = figure(7.2, 0.9 + 0.32 * len(stage_names))
     with matplotlib.rc_context(_rc()):
         ax = fig.add_subplot()
@@ -380,7 +382,7 @@ def stage_chart(
         ax.set_ylim(-0.5, len(stage_names) - 0.5)
         longest = max((len(p) for _l, p in paths), default=1)
         ax.set_xlim(-0.3, max(longest - 1, 1) + 0.3)
-        ax.set_xlabel("turn (0 = start)")
+        ax.set_xlabel(_("turn (0 = start)"))
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.set_title(title, loc="left")
         if n > 1:
@@ -393,7 +395,7 @@ def calibration_chart(series: Sequence[tuple[str, Sequence[tuple[float, float, i
     fig = figure(5.4, 3.4)
     with matplotlib.rc_context(_rc()):
         ax = fig.add_subplot()
-        ax.plot([0, 100], [0, 100], color="#999999", lw=1, ls=":", label="perfectly calibrated")
+        ax.plot([0, 100], [0, 100], color="#999999", lw=1, ls=":", label=_("perfectly calibrated"))
         for k, (label, pts) in enumerate(series):
             xs = [p[0] * 100 for p in pts]
             ys = [p[1] * 100 for p in pts]
@@ -403,11 +405,11 @@ def calibration_chart(series: Sequence[tuple[str, Sequence[tuple[float, float, i
             ax.scatter(xs, ys, s=sizes, color=colour, marker=MARKERS[k % len(MARKERS)], label=label)
         ax.set_xlim(-3, 103)
         ax.set_ylim(-3, 103)
-        ax.set_xlabel("forecast probability, %")
-        ax.set_ylabel("how often it happened, %")
+        ax.set_xlabel(_("forecast probability, %"))
+        ax.set_ylabel(_("how often it happened, %"))
         ax.set_aspect("equal")
         fig.legend(loc="outside right upper")
-    return to_svg(fig, "Calibration of the teams' forecasts")
+    return to_svg(fig, _("Calibration of the teams' forecasts"))
 
 
 def endings_chart(
@@ -423,7 +425,7 @@ def endings_chart(
     with matplotlib.rc_context(_rc()):
         ax = fig.add_subplot()
         y = np.arange(k)
-        ax.barh(y, counts, height=0.6, color="#0072B2", label="groups that ended so")
+        ax.barh(y, counts, height=0.6, color="#0072B2", label=_("groups that ended so"))
         ax.plot(
             np.asarray(expected) * n_games,
             y,
@@ -433,16 +435,16 @@ def endings_chart(
             mfc="white",
             mec="#D55E00",
             mew=2,
-            label="expected from their choices",
+            label=_("expected from their choices"),
         )
         ax.set_yticks(y, list(outcomes))
         ax.invert_yaxis()
-        ax.set_xlabel(f"groups (of {n_games})")
+        ax.set_xlabel(_("groups (of {n})", n=n_games))
         ax.set_xlim(0, max(n_games, 1))
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.grid(axis="y", visible=False)
         fig.legend(loc="outside upper center", ncols=2)
-    return to_svg(fig, "Endings across the class")
+    return to_svg(fig, _("Endings across the class"))
 
 
 def timelines_chart(
@@ -468,14 +470,14 @@ def timelines_chart(
         if branch_turn:
             ax.axvline(branch_turn, color="#555555", ls=":", lw=1.2)
             ax.annotate(
-                f"went back to turn {branch_turn}",
+                _("went back to turn {turn}", turn=branch_turn),
                 (branch_turn, 0),
                 textcoords="offset points",
                 xytext=(4, 4),
                 fontsize=_fs(7.5),
             )
-        ax.set_ylabel(f"P(war {horizon_text}), % (square-root scale)")
-        ax.set_xlabel("turn (decision)")
+        ax.set_ylabel(_("P(war {horizon}), % (square-root scale)", horizon=horizon_text))
+        ax.set_xlabel(_("turn (decision)"))
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         fig.legend(loc="outside upper center", ncols=min(3, len(series)))
-    return to_svg(fig, "What if: the odds of war in each timeline")
+    return to_svg(fig, _("What if: the odds of war in each timeline"))

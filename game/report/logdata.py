@@ -30,6 +30,7 @@ from game.engine.saves import (
     replay_checked,
 )
 from game.engine.session import Session
+from game.i18n import _, language
 from game.model import State
 from game.scenario import Loaded
 
@@ -160,14 +161,18 @@ def load(path: str | Path, scenario: Loaded | None = None, pin: PinArg = None) -
     A sealed class-game save needs the teacher's ``pin``."""
     path = Path(path)
     log = read_save(path, pin)
-    loaded = find_scenario(path, log, scenario)
+    # the scenario's text in the language in use: the rules, and so the re-play, are the same
+    loaded = find_scenario(path, log, scenario).in_language(language())
     s = replay_checked(path, log, loaded)
     diff = first_difference(comparable(log), comparable(s.log), extra_in_save=True)
     if diff is not None:
         raise SaveError(
             path,
-            f"the save does not re-play to the game it recorded (first difference: {diff}); "
-            "it is corrupted or from an incompatible version",
+            _(
+                "the save does not re-play to the game it recorded (first difference: {diff}); "
+                "it is corrupted or from an incompatible version",
+                diff=diff,
+            ),
         )
     states = []
     for k, entry in enumerate(log["turns"]):

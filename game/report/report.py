@@ -9,13 +9,13 @@ from typing import Any
 
 from game.engine.ai import AISettings
 from game.engine.saves import PinArg, SaveError
+from game.i18n import _, ngettext
 from game.report import build, build_class, charts, export
 from game.report.analysis import Analysis, analyse
 from game.report.logdata import GameLog, load
 from game.report.render import render
 from game.report.words import date_text
 from game.scenario import ScenarioError, load_scenario
-from game.words import count_text, every_side, other_sides
 
 
 class ReportError(Exception):
@@ -30,9 +30,15 @@ class Report:
     tables: dict[str, list[dict[str, Any]]]
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+def _rank_text(rank: int, n_options: int) -> str:
+    """``1st safest of 4``: the English ordinal suffix is part of each template."""
+    if 10 <= rank % 100 <= 20 or rank % 10 not in (1, 2, 3):
+        return _("{rank}th safest of {n}", rank=rank, n=n_options)
+    if rank % 10 == 1:
+        return _("{rank}st safest of {n}", rank=rank, n=n_options)
+    if rank % 10 == 2:
+        return _("{rank}nd safest of {n}", rank=rank, n=n_options)
+    return _("{rank}rd safest of {n}", rank=rank, n=n_options)
 
 
 def load_logs(
@@ -46,22 +52,34 @@ def load_logs(
         try:
             loaded = load_scenario(scenario)
         except (ScenarioError, OSError) as e:
-            raise SaveError(Path(scenario), f"the scenario does not load: {e}") from None
+            raise SaveError(
+                Path(scenario), _("the scenario does not load: {error}", error=e)
+            ) from None
     games = [load(p, loaded, pin) for p in paths]
     ids = {g.log["scenario"]["id"] for g in games}
     if len(ids) > 1:
         raise ReportError(
-            "the logs are from different scenarios ("
-            + ", ".join(sorted(ids))
-            + "): a report compares games of one scenario"
+            _(
+                "the logs are from different scenarios ({ids}): a report compares games of "
+                "one scenario",
+                ids=", ".join(sorted(ids)),
+            )
         )
     several = len(games) > 1
     for i, g in enumerate(games, start=1):
         teams = ", ".join(t.name for t in g.teams)
-        g.label = f"Group {i}" + (f" ({teams})" if teams else "") if several else "The game"
         parent = g.log.get("parent")
-        if several and isinstance(parent, dict):  # a what-if names where it left its parent
-            g.label = f"What if, from turn {parent.get('turn')}" + (f" ({teams})" if teams else "")
+        if not several:
+            g.label = _("The game")
+        elif isinstance(parent, dict):  # a what-if names where it left its parent
+            turn = parent.get("turn")
+            g.label = (
+                _("What if, from turn {turn} ({teams})", turn=turn, teams=teams)
+                if teams
+                else _("What if, from turn {turn}", turn=turn)
+            )
+        else:
+            g.label = _("Group {n} ({teams})", n=i, teams=teams) if teams else _("Group {n}", n=i)
     return games
 
 
@@ -80,7 +98,14 @@ def build_report(
     analyses = []
     for g in games:
         if progress:
-            progress(f"analysing {g.path.name} ({count_text(g.n_turns, 'turn')})…")
+            progress(
+                ngettext(
+                    "analysing {file} ({n} turn)…",
+                    "analysing {file} ({n} turns)…",
+                    g.n_turns,
+                    file=g.path.name,
+                )
+            )
         analyses.append(analyse(g, worlds))
     several = len(games) > 1
     groups = []
@@ -88,9 +113,9 @@ def build_report(
         gr = build.group(g, an, i, f"g{i}-" if several else "")
         for r in gr["odds"]["rows"]:
             r["rank_text"] = (
-                f"all {r['n_options']} options alike"
+                _("all {n} options alike", n=r["n_options"])
                 if r["alike"]
-                else f"{_ordinal(r['rank'])} safest of {r['n_options']}"
+                else _rank_text(r["rank"], r["n_options"])
             )
         groups.append(gr)
     g0 = games[0]
@@ -103,6 +128,7 @@ def build_report(
     html = render(
         "report.html.j2",
         lang=meta.language,
+        n_actors=n_actors,
         title=meta.title,
         scenario_version=meta.version,
         facts_as_of=date_text(meta.facts_as_of),
@@ -110,9 +136,6 @@ def build_report(
         turn_limit=meta.turn_limit,
         several=several,
         groups=groups,
-        other_sides=other_sides(n_actors),
-        every_side=every_side(n_actors),
-        others_moves="the other side's move" if n_actors <= 2 else "the other sides' moves",
         compare=build_class.compare(games, groups, analyses),
         slides=build_class.slides(games, analyses),
         debrief=build_class.debrief(g0),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from game.i18n import _, format_number
 from game.model.forecast import wilson
 from game.report.analysis import STILL_RUNNING, Spread, actual_utility, percentile, spreads
 from game.report.logdata import GameLog, PinArg, load
@@ -51,19 +52,36 @@ class SideVerdict:
 
     def meaning(self) -> str:
         """What the score means, in one sentence."""
-        p = self.percentile * 100
-        rank = f"better than {p:.0f}%" if p >= 50 else f"worse than {100 - p:.0f}%"
-        return (
-            f"Score {self.score:+.0f}: {rank} of the ways the game could have gone with the "
-            f"same moves (their average {self.expected:+.0f})."
+        p = self.percentile
+        if p >= 0.5:
+            return _(
+                "Score {score}: better than {share} of the ways the game could have gone with "
+                "the same moves (their average {average}).",
+                score=_signed(self.score),
+                share=pct(p),
+                average=_signed(self.expected),
+            )
+        return _(
+            "Score {score}: worse than {share} of the ways the game could have gone with "
+            "the same moves (their average {average}).",
+            score=_signed(self.score),
+            share=pct(1.0 - p),
+            average=_signed(self.expected),
         )
 
     def luck_line(self) -> str:
         """Luck against judgment, as the report states them."""
-        out = f"Luck {self.luck:+.0f} (the result against the average of the same moves)"
-        if self.judgment is not None:
-            out += f" · judgment {self.judgment:+.0f} (those moves against holding course)"
-        return out
+        if self.judgment is None:
+            return _(
+                "Luck {luck} (the result against the average of the same moves)",
+                luck=_signed(self.luck),
+            )
+        return _(
+            "Luck {luck} (the result against the average of the same moves) · judgment "
+            "{judgment} (those moves against holding course)",
+            luck=_signed(self.luck),
+            judgment=_signed(self.judgment),
+        )
 
 
 @dataclass(frozen=True)
@@ -80,21 +98,42 @@ class Verdict:
         return next((s for s in self.sides if s.actor == actor), None)
 
     def odds_line(self) -> str:
-        return (
-            f"{self.outcome_name}: {pct(self.p_actual, 1)} of {self.worlds} worlds of the same "
-            f"moves (95% interval {pct(self.ci[0], 1)}–{pct(self.ci[1], 1)}), {self.line}"
+        return _(
+            "{outcome}: {share} of {worlds} worlds of the same moves (interval of 95%: "
+            "{low}–{high}), {line}",
+            outcome=self.outcome_name,
+            share=pct(self.p_actual, 1),
+            worlds=format_number(self.worlds),
+            low=pct(self.ci[0], 1),
+            high=pct(self.ci[1], 1),
+            line=self.line,
         )
 
 
+def _signed(value: float) -> str:
+    """``+3``, ``-2``, ``0`` in the current locale."""
+    v = round(value)
+    return ("+" if v > 0 else "") + format_number(0 if v == 0 else v, 0)
+
+
 def ending_line(p_actual: float, whose: str = "their") -> str:
-    """How likely the ending was for the moves as played, and what that says about luck."""
+    """How likely the ending was for the moves as played, and what that says about luck.
+    ``whose``: ``your`` (the player's own choices), else the sides' (``their``)."""
+    if whose == "your":
+        if p_actual >= 0.5:
+            return _("likely: your choices made this ending the expected one")
+        if p_actual >= 0.2:
+            return _("one of the likely endings of your choices")
+        if p_actual >= 0.05:
+            return _("an unlikely ending for your choices: luck played a large part")
+        return _("a rare ending for your choices: mostly luck, good or bad")
     if p_actual >= 0.5:
-        return f"likely: {whose} choices made this ending the expected one"
+        return _("likely: their choices made this ending the expected one")
     if p_actual >= 0.2:
-        return f"one of the likely endings of {whose} choices"
+        return _("one of the likely endings of their choices")
     if p_actual >= 0.05:
-        return f"an unlikely ending for {whose} choices: luck played a large part"
-    return f"a rare ending for {whose} choices: mostly luck, good or bad"
+        return _("an unlikely ending for their choices: luck played a large part")
+    return _("a rare ending for their choices: mostly luck, good or bad")
 
 
 def actual_key(g: GameLog) -> str:
@@ -121,18 +160,18 @@ def objectives(g: GameLog, actor: str) -> list[Objective]:
         if w > 0:
             out.append(
                 Objective(
-                    f"Reach {name}",
+                    _("Reach {outcome}", outcome=name),
                     happened,
-                    "it happened" if happened else "it did not happen",
+                    _("it happened") if happened else _("it did not happen"),
                     float(w),
                 )
             )
         else:
             out.append(
                 Objective(
-                    f"Avoid {name}",
+                    _("Avoid {outcome}", outcome=name),
                     not happened,
-                    "it happened" if happened else "it did not happen",
+                    _("it happened") if happened else _("it did not happen"),
                     float(w),
                 )
             )
@@ -145,10 +184,16 @@ def objectives(g: GameLog, actor: str) -> list[Objective]:
         m = c.index["metric"][mid]
         d = float(x1[m] - x0[m])
         span = float(c.hi[m] - c.lo[m]) or 1.0
-        verb = "Raise" if w > 0 else "Lower"
+        name = metrics[mid].name
+        text = _("Raise {metric}", metric=name) if w > 0 else _("Lower {metric}", metric=name)
         met = None if abs(d) < SMALL * span else (d > 0) == (w > 0)
-        detail = f"{float(x0[m]):.0f} to {float(x1[m]):.0f} ({d:+.0f})"
-        out.append(Objective(f"{verb} {metrics[mid].name}", met, detail, float(w)))
+        detail = _(
+            "{start} to {end} ({change})",
+            start=format_number(float(x0[m]), 0),
+            end=format_number(float(x1[m]), 0),
+            change=_signed(d),
+        )
+        out.append(Objective(text, met, detail, float(w)))
     return out
 
 
@@ -181,11 +226,11 @@ def verdict_of(g: GameLog, worlds: int = VERDICT_WORLDS, whose: str = "your") ->
     """The verdict of a loaded game log (the worlds are seeded from the game: repeatable)."""
     sp = spreads(g, worlds)
     if not sp:
-        raise ValueError(f"{g.path.name}: no turns were played")
+        raise ValueError(_("{file}: no turns were played", file=g.path.name))
     key = actual_key(g)
     p = sp[0].share[key]
     scn = g.loaded.scenario
-    name = next((o.name for o in scn.outcomes if o.id == key), "No ending yet")
+    name = next((o.name for o in scn.outcomes if o.id == key), _("No ending yet"))
     return Verdict(
         outcome=None if key == STILL_RUNNING else key,
         outcome_name=name,

@@ -11,22 +11,24 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from game.i18n import N_, _, format_date, format_percent
 from game.scenario import Loaded
 from game.scenario.schema import Actor, Advisor, Basis, OutcomeKind, Scenario
 from game.words import in_sentence
 
+# In English; shown through the catalog (game.i18n).
 STATUS_NAMES = {
-    "established": "established",
-    "official_statement": "official statement",
-    "claim": "CLAIM",
-    "report": "report",
+    "established": N_("established"),
+    "official_statement": N_("official statement"),
+    "claim": N_("CLAIM"),
+    "report": N_("report"),
 }
 
 CONFIDENCE_NAMES = {
-    "counted": "counted from data",
-    "published": "published",
-    "unconfirmed": "unconfirmed",
-    "suggested": "suggested value, not a fact",
+    "counted": N_("counted from data"),
+    "published": N_("published"),
+    "unconfirmed": N_("unconfirmed"),
+    "suggested": N_("suggested value, not a fact"),
 }
 
 
@@ -38,7 +40,7 @@ def date_text(d: dt.date | str | None) -> str:
             return date_text(dt.date.fromisoformat(d))
         except ValueError:
             return d
-    return f"{d.day} {d:%b %Y}"
+    return format_date(d, "d MMM y")  # "24 Nov 2025", "24 nov 2025"
 
 
 def pct(p: float | None, digits: int = 0) -> str:
@@ -47,14 +49,14 @@ def pct(p: float | None, digits: int = 0) -> str:
         return "—"
     v = 100.0 * float(p)
     if v == 0:
-        return "0%"
+        return format_percent(0.0)
     if v == 100:
-        return "100%"
+        return format_percent(1.0)
     if v < 0.5 and digits == 0:
-        return "<1%"
+        return "<" + format_percent(0.01)
     if v > 99.5 and digits == 0:
-        return ">99%"
-    return f"{v:.{digits}f}%"
+        return ">" + format_percent(0.99)
+    return format_percent(round(v, digits) / 100.0, digits)
 
 
 # --- objectives -----------------------------------------------------------------------------------
@@ -65,6 +67,15 @@ class Goal:
     text: str
     weight: float
     importance: str  # "high", "medium", "low"
+
+    @property
+    def importance_text(self) -> str:
+        """``high priority``, in the current language."""
+        if self.importance == "high":
+            return _("high priority")
+        if self.importance == "medium":
+            return _("medium priority")
+        return _("low priority")
 
 
 def _importance(w: float, top: float) -> str:
@@ -83,8 +94,10 @@ def metric_goals(scn: Scenario, actor: Actor | Advisor) -> list[Goal]:
         if w == 0:
             continue
         name = in_sentence(names[mid], scn)
-        text = f"keep {name} high" if w > 0 else f"keep {name} low"
-        out.append(Goal(text[0].upper() + text[1:], w, _importance(w, top)))
+        text = (
+            _("Keep {metric} high", metric=name) if w > 0 else _("Keep {metric} low", metric=name)
+        )
+        out.append(Goal(text, w, _importance(w, top)))
     return out
 
 
@@ -101,10 +114,12 @@ def outcome_goals(scn: Scenario, actor: Actor | Advisor) -> tuple[list[str], lis
     # than war is told so, not given a peace aim it does not hold)
     if avoid:
         worst = by_id[avoid[0]]
-        name = "war" if worst.kind == OutcomeKind.war else in_sentence(worst.name, scn)
-        aims.append(f"Avoid {name}")
+        if worst.kind == OutcomeKind.war:
+            aims.append(_("Avoid war"))
+        else:
+            aims.append(_("Avoid {outcome}", outcome=in_sentence(worst.name, scn)))
     if want:
-        aims.append(f"Aim for {in_sentence(by_id[want[0]].name, scn)}")
+        aims.append(_("Aim for {outcome}", outcome=in_sentence(by_id[want[0]].name, scn)))
     return (
         aims,
         [by_id[q].name for q in want],
@@ -158,7 +173,9 @@ def fact_rows(
                 "statement": f.get("statement", ""),
                 "asserted_by": f.get("asserted_by", ""),
                 "status": status,
-                "status_text": STATUS_NAMES.get(status, status.replace("_", " ")),
+                "status_text": _(STATUS_NAMES[status])
+                if status in STATUS_NAMES
+                else status.replace("_", " "),
                 "claim": status == "claim",
                 "date": date_text(f.get("date")),
                 "iso": str(f.get("date", "")),
@@ -181,7 +198,7 @@ def reference_rows(loaded: Loaded) -> list[dict[str, Any]]:
                 "statement": r.get("statement", ""),
                 "source": r.get("source", ""),
                 "confidence": conf,
-                "confidence_text": CONFIDENCE_NAMES.get(conf, conf),
+                "confidence_text": _(CONFIDENCE_NAMES[conf]) if conf in CONFIDENCE_NAMES else conf,
                 "suggested": conf == "suggested",
                 "note": r.get("note", ""),
             }
@@ -196,13 +213,13 @@ class Assumption:
     basis: Basis
 
 
-def _label(item: BaseModel) -> str:
+def _label(item: BaseModel, names: dict[str, str]) -> str:
     for attr in ("name", "label"):
         v = getattr(item, attr, None)
         if isinstance(v, str):
             return v
-    if hasattr(item, "source") and hasattr(item, "target"):
-        return f"{item.source} → {item.target}"
+    if hasattr(item, "source") and hasattr(item, "target"):  # a coupling: metric names
+        return f"{names.get(item.source, item.source)} → {names.get(item.target, item.target)}"
     if hasattr(item, "headline"):
         return str(item.headline)
     return ""
@@ -212,12 +229,13 @@ def assumptions(scn: Scenario) -> list[Assumption]:
     """Every ``basis`` in the scenario, in file order, with the path of its item
     (ids where items have them: ``actors.blue.options.strike``)."""
     out: list[Assumption] = []
+    names = {m.id: m.name for m in scn.metrics}
 
     def walk(obj: Any, path: str) -> None:
         if isinstance(obj, BaseModel):
             basis = getattr(obj, "basis", None)
             if isinstance(basis, Basis):
-                out.append(Assumption(path or "scenario", _label(obj), basis))
+                out.append(Assumption(path or "scenario", _label(obj, names), basis))
             for name in type(obj).model_fields:
                 if name == "basis":
                     continue
