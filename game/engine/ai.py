@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 
 from game.engine.rng import AI, stream
 from game.engine.seats import Seat
+from game.i18n import _, format_number, format_percent
 from game.model import Compiled, Forecast, Mix, Policy, State, Then, forecast
 from game.model.policy import Fixed, Scripted
 from game.scenario.schema import Objectives
@@ -259,10 +260,10 @@ def machine_move(
 def _pct(p: float) -> str:
     v = 100.0 * p
     if 0 < v < 1:
-        return "under 1%"
+        return _("under {share}", share=format_percent(0.01))
     if 99 < v < 100:
-        return "over 99%"
-    return f"{v:.0f}%"
+        return _("over {share}", share=format_percent(0.99))
+    return format_percent(round(v) / 100.0)
 
 
 def reason(
@@ -286,7 +287,7 @@ def reason(
     name = scn.actors[actor].options[subject].name
     f1, f0 = fcs[subject], fcs[hold]
     span = span_text(horizon, scn.meta.turn_days)
-    wm, _ = objective_weights(c, obj)
+    wm, _w = objective_weights(c, obj)
     best: tuple[float, str] | None = None
     for qid, w in obj.outcomes.items():
         p1, p0 = f1.p(qid, horizon), f0.p(qid, horizon)
@@ -294,11 +295,27 @@ def reason(
         if best is None or impact > best[0]:
             what = in_sentence(scn.outcomes[c.index["outcome"][qid]].name, scn)
             if _pct(p1) == _pct(p0):
-                text = f"would leave the chance of {what} within {span} near {_pct(p1)}"
+                text = _(
+                    "would leave the chance of {outcome} within {span} near {p}",
+                    outcome=what,
+                    span=span,
+                    p=_pct(p1),
+                )
+            elif p1 < p0:
+                text = _(
+                    "would cut the chance of {outcome} within {span} from {before} to {after}",
+                    outcome=what,
+                    span=span,
+                    before=_pct(p0),
+                    after=_pct(p1),
+                )
             else:
-                verb = "cut" if p1 < p0 else "raise"
-                text = (
-                    f"would {verb} the chance of {what} within {span} from {_pct(p0)} to {_pct(p1)}"
+                text = _(
+                    "would raise the chance of {outcome} within {span} from {before} to {after}",
+                    outcome=what,
+                    span=span,
+                    before=_pct(p0),
+                    after=_pct(p1),
                 )
             best = (impact, text)
     m1, m0 = f1.final.x.mean(axis=0), f0.final.x.mean(axis=0)
@@ -311,12 +328,15 @@ def reason(
         impact = abs(wm[m] * (m1[m] - m0[m]))
         if best is None or impact > best[0]:
             what = in_sentence(scn.metrics[m].name, scn)
-            text = (
-                f"would leave {what} near {m1[m]:.0f} in {span}, "
-                f"against {m0[m]:.0f} if we hold course"
+            text = _(
+                "would leave {metric} near {value} in {span}, against {held} if we hold course",
+                metric=what,
+                value=format_number(float(m1[m]), 0),
+                span=span,
+                held=format_number(float(m0[m]), 0),
             )
             best = (impact, text)
-    text = "would change little that we can measure" if best is None else best[1]
+    text = _("would change little that we can measure") if best is None else best[1]
     if recommend_hold:
-        return f"Hold course: {name} {text}."
-    return f"{name} {text}."
+        return _("Hold course: {option} {effect}.", option=name, effect=text)
+    return _("{option} {effect}.", option=name, effect=text)

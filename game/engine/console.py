@@ -16,6 +16,7 @@ from game.engine.classroom import check_lesson_turns
 from game.engine.log import autosave
 from game.engine.rng import INJECT, stream
 from game.engine.views import EventReport
+from game.i18n import _, format_number
 from game.model import available
 from game.scenario.schema import Effects
 
@@ -56,7 +57,7 @@ class Console:
         raw = st.x[0] + eff
         new = np.clip(raw, c.lo, c.hi)
         s.pending.add(key, label, eff)
-        s.pending.add("limits", "Range limits", new - raw)
+        s.pending.add("limits", _("Range limits"), new - raw)
         st.x[0] = new
         if event is not None:
             st.fired[0, event] = True
@@ -84,7 +85,9 @@ class Console:
         if inj.event is not None:
             e = s.c.index["event"][inj.event]
             mean, var = mean + s.c.ev_mean[e], var + s.c.ev_var[e]
-        self._apply(k, f"inject:{inj.id}", f"Inject: {inj.headline}", mean, var, e)
+        self._apply(
+            k, f"inject:{inj.id}", _("Inject: {headline}", headline=inj.headline), mean, var, e
+        )
         st = s.state
         if st.mods is not None and s.c.v2 is not None:
             for mk in s.c.v2.inject_mods.get(inj.id, []):
@@ -143,7 +146,11 @@ class Console:
         delta[m] = value - s.state.x[0, m]
         s.state.x[0, m] = value
         name = s.scenario.metrics[m].name
-        s.pending.add(f"teacher:set:{metric_id}", f"Teacher: {name} set to {value:g}", delta)
+        s.pending.add(
+            f"teacher:set:{metric_id}",
+            _("Teacher: {metric} set to {value}", metric=name, value=format_number(value)),
+            delta,
+        )
         s.changed()
         self._drop_unavailable_commits()
 
@@ -153,7 +160,7 @@ class Console:
         s.check_running()
         headline = str(headline).strip()
         if not headline:
-            raise ValueError("an inject needs a headline")
+            raise ValueError(_("an inject needs a headline"))
         self._record("add_inject", headline=headline, text=str(text))
         s.pending.injects.append(headline)
         s.add_news(headline, "inject")
@@ -193,7 +200,7 @@ class Console:
         s.times_up = True
         s.commits.clear()
         s.classroom.locks.clear()
-        s.add_news("Time's up: the lesson ends here, with no outcome decided", "inject")
+        s.add_news(_("Time's up: the lesson ends here, with no outcome decided"), "inject")
         s.changed()
         autosave(s)
 
@@ -236,6 +243,9 @@ class Console:
         s.state.ended[0] = s.current_turn
         s.commits.clear()
         s.classroom.locks.clear()
-        s.add_news(f"The teacher ended the exercise: {s.scenario.outcomes[q].name}", "outcome")
+        s.add_news(
+            _("The teacher ended the exercise: {outcome}", outcome=s.scenario.outcomes[q].name),
+            "outcome",
+        )
         s.changed()
         autosave(s)

@@ -37,6 +37,7 @@ from game.engine.log import FORMAT_VERSION, autosave_name
 from game.engine.seats import Seat, Team
 from game.engine.session import Session
 from game.errors import BrinkError
+from game.i18n import language
 from game.scenario import Loaded, ScenarioError, load_scenario
 
 MAGIC = "brinkmanship-save"
@@ -632,7 +633,8 @@ def find_scenario(
 
 def _load(path: Path, scenario_path: Path, sid: str) -> Loaded:
     try:
-        return load_scenario(scenario_path)
+        # its text in the language in use: the rules, and so the re-play, are the same
+        return load_scenario(scenario_path).in_language(language())
     except ScenarioError as e:
         raise SaveError(path, f"scenario {sid!r} ({scenario_path}) does not load: {e}") from None
     except OSError as e:

@@ -71,6 +71,7 @@ from game.engine.views import (
     PlayerView,
     TurnReport,
 )
+from game.i18n import _
 from game.model import Compiled, Forecast, State, available, compile_scenario, initial_state, step
 from game.model.compiled import unavailable_reason
 from game.model.forecast import forecast
@@ -383,9 +384,9 @@ class Session:
 
     def check_running(self) -> None:
         if self.over:
-            raise EngineError("the game is over")
+            raise EngineError(_("the game is over"))
         if self.times_up:
-            raise EngineError("time's up: the lesson has ended")
+            raise EngineError(_("time's up: the lesson has ended"))
 
     # --- what happens between resolutions --------------------------------------------------------
 
@@ -427,7 +428,7 @@ class Session:
                 available=bool(ok[o]),
                 reason=""
                 if ok[o]
-                else "the game is over"
+                else _("the game is over")
                 if self.over
                 else unavailable_reason(self.c, self.state, a, o),
                 covert=opt.covert,
@@ -614,7 +615,7 @@ class Session:
                 f"{unavailable_reason(self.c, self.state, a, o)}"
             )
         if a in self.classroom.locks and self.commits.get(a) != o:
-            raise EngineError(f"{actor}'s choice is locked this turn")
+            raise EngineError(_("{actor}'s choice is locked this turn", actor=actor))
         self.commits[a] = o
 
     def committed(self, actor: str) -> str | None:
@@ -641,10 +642,10 @@ class Session:
         override = override or {}
         self.check_running()
         if self.paused:
-            raise EngineError("the game is paused: resume it first")
+            raise EngineError(_("the game is paused: resume it first"))
         waiting = [a for a in self.waiting() if self.actor_index(a) not in override]
         if waiting:
-            raise EngineError(f"still waiting for: {', '.join(waiting)}")
+            raise EngineError(_("still waiting for: {sides}", sides=", ".join(waiting)))
         c, st = self.c, self.state
         T = self.current_turn
         avail = available(c, st)[0]

@@ -15,6 +15,7 @@ each prompt reads one line. Commands at the turn prompt:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -26,10 +27,12 @@ from game.engine.saves import SaveError, load_game, save_game
 from game.engine.seats import Seat
 from game.engine.session import EngineError, Session
 from game.engine.views import PlayerView, TurnReport
+from game.i18n import N_, _, format_date, format_number, format_percent, language, ngettext
 from game.scenario import ScenarioError, load_scenario
-from game.words import count_text
+from game.words import category_label, span_text
 
-HELP = """Commands:
+# One block in the catalog: translators keep the command letters.
+HELP = N_("""Commands:
   N        choose option number N
   o        the options in full: category, escalation and description
   w N      what-if: forecast of option N against holding course
@@ -37,11 +40,18 @@ HELP = """Commands:
   v        show the situation again
   s FILE   save the game to FILE
   h        this help
-  q        quit (the game is autosaved)"""
+  q        quit (the game is autosaved)""")
 
 
 def _signed(v: float, digits: int = 1) -> str:
-    return f"{v:+.{digits}f}".replace("-", "−")
+    text = format_number(abs(v), digits, grouping=False)
+    if round(v, digits) == 0:
+        return format_number(0.0, digits, grouping=False)
+    return ("+" if v > 0 else "−") + text
+
+
+def _day(d: dt.date) -> str:
+    return format_date(d, "medium")
 
 
 class TextGame:
@@ -87,32 +97,40 @@ class TextGame:
         s, scn = self.s, self.s.scenario
         me = scn.actors[s.c.actor_index(self.actor)]
         self.heading(scn.meta.title)
-        self.say(f"Seed {s.seed} (play the same game again with --seed {s.seed}).")
+        self.say(_("Seed {seed} (play the same game again with --seed {seed}).", seed=s.seed))
         self.say(
-            f"{count_text(scn.meta.turn_limit, 'turn')} of "
-            f"{count_text(scn.meta.turn_days, 'day')} from {scn.meta.start_date.isoformat()}."
+            ngettext(
+                "{n} turn of {span} from {start}.",
+                "{n} turns of {span} from {start}.",
+                scn.meta.turn_limit,
+                span=span_text(1, scn.meta.turn_days),
+                start=_day(scn.meta.start_date),
+            )
         )
-        self.heading("Briefing")
+        self.heading(_("Briefing"))
         self.say(scn.meta.summary.strip())
-        self.heading(f"You play: {me.name}")
+        self.heading(_("You play: {side}", side=me.name))
         self.say(me.role.strip())
         self.say(me.case.strip())
-        self.heading("How the game is scored")
+        self.heading(_("How the game is scored"))
         self.say(scn.meta.how_to_win.strip())
         goals = sorted(me.objectives.outcomes.items(), key=lambda kv: -kv[1])
         if goals:
             names = {o.id: o.name for o in scn.outcomes}
             self.say(
-                "Your government's view of the endings: "
-                + "; ".join(f"{names[q]} {_signed(v, 0)}" for q, v in goals)
-                + "."
+                _(
+                    "Your government's view of the endings: {endings}.",
+                    endings="; ".join(f"{names[q]} {_signed(v, 0)}" for q, v in goals),
+                )
             )
         others = [a.name for a in scn.actors if a.id != self.actor and a.script is None]
         third = [a.name for a in scn.actors if a.script is not None]
-        self.say(f"The computer plays {', '.join(others)}.")
+        self.say(_("The computer plays {sides}.", sides=", ".join(others)))
         if third:
-            self.say(f"Also in play, by the scenario's fixed rules: {', '.join(third)}.")
-        self.say(HELP)
+            self.say(
+                _("Also in play, by the scenario's fixed rules: {sides}.", sides=", ".join(third))
+            )
+        self.say(_(HELP))
 
     def news(self) -> None:
         items = self.s.news_for(self.actor)
@@ -120,120 +138,204 @@ class TextGame:
         self._news_seen = len(items)
         if not fresh:
             return
-        self.heading("News")
+        self.heading(_("News"))
         for n in fresh:
-            self.say(f"{n.date.isoformat()} — {n.headline}")
+            self.say(f"{_day(n.date)} — {n.headline}")
 
     def report(self, rep: TurnReport) -> None:
-        self.heading(f"What happened in turn {rep.turn}")
+        self.heading(_("What happened in turn {turn}", turn=rep.turn))
         for mr in rep.moves.values():
-            who = "You" if mr.actor == self.actor else mr.actor_name
-            mark = ""
-            if mr.covert:
-                mark = " (covert, exposed)" if mr.exposed else " (covert)"
-            self.say(f"{who}: {mr.option_name}{mark}")
+            mine = mr.actor == self.actor
+            if mr.covert and mr.exposed:
+                line = (
+                    _("You: {move} (covert, exposed)", move=mr.option_name)
+                    if mine
+                    else _(
+                        "{side}: {move} (covert, exposed)", side=mr.actor_name, move=mr.option_name
+                    )
+                )
+            elif mr.covert:
+                line = (
+                    _("You: {move} (covert)", move=mr.option_name)
+                    if mine
+                    else _("{side}: {move} (covert)", side=mr.actor_name, move=mr.option_name)
+                )
+            else:
+                line = (
+                    _("You: {move}", move=mr.option_name)
+                    if mine
+                    else f"{mr.actor_name}: {mr.option_name}"
+                )
+            self.say(line)
             for b in mr.branches:
-                self.say(f"  {b.label}: {'yes' if b.happened else 'no'}")
+                self.say(f"  {b.label}: {_('yes') if b.happened else _('no')}")
         for ev in rep.events:
-            self.say(f"Event: {ev.name} — {ev.headline}")
+            self.say(_("Event: {event} — {headline}", event=ev.name, headline=ev.headline))
         if rep.stage_changed:
-            self.say(f"Stage: from {rep.stage_before_name} to {rep.stage_after_name}")
+            self.say(
+                _(
+                    "Stage: from {before} to {after}",
+                    before=rep.stage_before_name,
+                    after=rep.stage_after_name,
+                )
+            )
         else:
-            self.say(f"Stage unchanged: {rep.stage_after_name}")
-        self.heading("Why it changed")
+            self.say(_("Stage unchanged: {stage}", stage=rep.stage_after_name))
+        self.heading(_("Why it changed"))
         for mc in rep.metrics:
             change = mc.after - mc.before
             if abs(change) < 0.05:
                 continue
             if not mc.exact:
                 self.say(
-                    f"{mc.name}: estimate from {mc.before:.0f} to {mc.after:.0f} "
-                    "(their figure; causes unknown to you)"
+                    _(
+                        "{metric}: estimate from {before} to {after} (their figure; causes "
+                        "unknown to you)",
+                        metric=mc.name,
+                        before=format_number(mc.before, 0),
+                        after=format_number(mc.after, 0),
+                    )
                 )
                 continue
             causes = "; ".join(
                 f"{p.label} {_signed(p.delta)}" for p in mc.sources if abs(p.delta) >= 0.05
             )
             self.say(
-                f"{mc.name}: from {mc.before:.1f} to {mc.after:.1f} ({_signed(change)}). {causes}"
+                _(
+                    "{metric}: from {before} to {after} ({change}). {causes}",
+                    metric=mc.name,
+                    before=format_number(mc.before, 1),
+                    after=format_number(mc.after, 1),
+                    change=_signed(change),
+                    causes=causes,
+                )
             )
 
     def situation(self, v: PlayerView) -> None:
         s = self.s
         self.heading(
-            f"Turn {s.current_turn} of {s.turn_limit} — {v.date.isoformat()} — "
-            f"stage: {v.stage_name} "
-            f"({s.c.stage_ids.index(v.stage) + 1} of {len(s.c.stage_ids)})"
+            _(
+                "Turn {turn} of {limit} — {date} — stage: {stage} ({step} of {steps})",
+                turn=s.current_turn,
+                limit=s.turn_limit,
+                date=_day(v.date),
+                stage=v.stage_name,
+                step=s.c.stage_ids.index(v.stage) + 1,
+                steps=len(s.c.stage_ids),
+            )
         )
         for m in v.metrics:
-            trend = ""
+            parts = [_("scale {low} to {high}", low=format_number(m.lo), high=format_number(m.hi))]
+            if m.higher_is == "escalatory":
+                parts.append(_("higher is more dangerous"))
+            elif m.higher_is == "calming":
+                parts.append(_("higher is calmer"))
             if m.history:
                 d = m.estimate - m.history[-1]
                 if abs(d) >= 0.5:
-                    trend = f", {_signed(d, 0)} since last turn"
-            rng = f"{m.lo:g} to {m.hi:g}"
-            hint = {"escalatory": "higher is more dangerous", "calming": "higher is calmer"}.get(
-                m.higher_is, ""
-            )
-            hint = f"; {hint}" if hint else ""
-            self.say(f"{m.name}: {m.text} (scale {rng}{hint}{trend})")
+                    parts.append(_("{change} since last turn", change=_signed(d, 0)))
+            self.say(f"{m.name}: {m.text} ({'; '.join(parts)})")
         if any(not m.exact for m in v.metrics):
             self.say(
-                f"Estimates are your intelligence services' (± one standard error); "
-                f"intelligence quality {v.intel:.0%}."
+                _(
+                    "Estimates are your intelligence services' (± one standard error); "
+                    "intelligence quality {quality}.",
+                    quality=format_percent(v.intel),
+                )
             )
 
     def options(self, v: PlayerView, full: bool = False) -> None:
         """The options: names only each turn (``o`` for the full list)."""
-        self.heading("Your options" + ("" if full else " (o: in full, w N: what-if)"))
+        self.heading(_("Your options") if full else _("Your options (o: in full, w N: what-if)"))
         if not full:
             for i, o in enumerate(v.options, 1):
-                note = "" if o.available else f": not available, {o.reason}"
-                self.say(f"{i}. {o.name}{' (hold course)' if o.hold else ''}{note}")
+                if not o.available:
+                    self.say(
+                        _(
+                            "{n}. {option}: not available, {reason}",
+                            n=i,
+                            option=o.name,
+                            reason=o.reason,
+                        )
+                    )
+                elif o.hold:
+                    self.say(_("{n}. {option} (hold course)", n=i, option=o.name))
+                else:
+                    self.say(f"{i}. {o.name}")
             return
         for i, o in enumerate(v.options, 1):
-            tags = [o.category.replace("_", " "), f"escalation {o.escalation:g}"]
+            tags = [
+                category_label(o.category),
+                _("escalation {score}", score=format_number(o.escalation)),
+            ]
             if o.covert:
-                tags.append("covert")
+                tags.append(_("covert"))
             if o.hold:
-                tags.append("hold course")
+                tags.append(_("hold course"))
             if o.available:
                 self.say(f"{i}. {o.name} ({', '.join(tags)}). {o.description.strip()}")
             else:
-                self.say(f"{i}. {o.name}: not available, {o.reason}.")
+                self.say(
+                    _(
+                        "{n}. {option}: not available, {reason}.",
+                        n=i,
+                        option=o.name,
+                        reason=o.reason,
+                    )
+                )
 
     def advice(self) -> None:
         advice = self.s.advice(self.actor)
         if not advice:
             return
-        self.heading("Your advisers")
+        self.heading(_("Your advisers"))
         names = [o.id for o in self.s.options(self.actor)]
         for a in advice:
             n = names.index(a.option) + 1
             self.say(
-                f"{a.name}, {a.title} ({a.stance}): recommends {n}. {a.option_name}. {a.reason}"
+                _(
+                    "{name}, {title} ({stance}): recommends {n}. {option}. {reason}",
+                    name=a.name,
+                    title=a.title,
+                    stance=a.stance,
+                    n=n,
+                    option=a.option_name,
+                    reason=a.reason,
+                )
             )
 
     def what_if(self, number: int, v: PlayerView) -> None:
         opts = v.options
         if not 1 <= number <= len(opts):
-            self.say(f"There is no option {number}; choose 1 to {len(opts)}.")
+            self.say(_("There is no option {n}; choose 1 to {last}.", n=number, last=len(opts)))
             return
         o = opts[number - 1]
         hold = next(x for x in opts if x.hold)
         horizon = 4
         f1 = self.s.what_if(self.actor, o.id, horizon=horizon)
         f0 = self.s.what_if(self.actor, hold.id, horizon=horizon)
-        days = horizon * self.s.scenario.meta.turn_days
-        self.heading(f"What if: {o.name}, against holding course — next {count_text(days, 'day')}")
-        self.say(f"{f1.worlds} simulated futures each, from what you know.")
+        span = span_text(horizon, self.s.scenario.meta.turn_days)
+        self.heading(
+            _("What if: {option}, against holding course — next {span}", option=o.name, span=span)
+        )
+        self.say(_("{n} simulated futures each, from what you know.", n=format_number(f1.worlds)))
         for q, oc in enumerate(self.s.scenario.outcomes):
             p1 = f1.p_by_turn[horizon, q]
             p0 = f0.p_by_turn[horizon, q]
-            self.say(f"Chance of {oc.name}: {p1:.0%} (holding course: {p0:.0%})")
+            self.say(
+                _(
+                    "Chance of {outcome}: {p} (holding course: {held})",
+                    outcome=oc.name,
+                    p=format_percent(p1),
+                    held=format_percent(p0),
+                )
+            )
         self.say(
-            f"Still unresolved: {f1.p_by_turn[horizon, -1]:.0%} "
-            f"(holding course: {f0.p_by_turn[horizon, -1]:.0%})"
+            _(
+                "Still unresolved: {p} (holding course: {held})",
+                p=format_percent(f1.p_by_turn[horizon, -1]),
+                held=format_percent(f0.p_by_turn[horizon, -1]),
+            )
         )
         med = 2  # QUANTILES index of the median
         for m, met in enumerate(self.s.scenario.metrics):
@@ -243,38 +345,56 @@ class TextGame:
             a1, a0 = f1.bands[horizon, med, m], f0.bands[horizon, med, m]
             if abs(a1 - a0) >= 0.5:
                 self.say(
-                    f"{met.name} in {count_text(days, 'day')}: about {a1:.0f}"
-                    f" (holding course: {a0:.0f})"
+                    _(
+                        "{metric} in {span}: about {value} (holding course: {held})",
+                        metric=met.name,
+                        span=span,
+                        value=format_number(a1, 0),
+                        held=format_number(a0, 0),
+                    )
                 )
         if not o.available:
-            self.say(f"Note: {o.name} is not available now ({o.reason}).")
+            self.say(
+                _("Note: {option} is not available now ({reason}).", option=o.name, reason=o.reason)
+            )
 
     def ending(self) -> None:
         s = self.s
-        self.heading("The end")
+        self.heading(_("The end"))
         if s.outcome is None:
-            self.say(f"No outcome after {count_text(s.turn, 'turn')}.")
+            self.say(ngettext("No outcome after {n} turn.", "No outcome after {n} turns.", s.turn))
             return
         q = s.c.index["outcome"][s.outcome]
         oc = s.scenario.outcomes[q]
-        when = s.date_of(s.turn).isoformat()
-        self.say(f"Outcome after {count_text(s.turn, 'turn')} ({when}): {oc.name}.")
+        self.say(
+            ngettext(
+                "Outcome after {n} turn ({date}): {outcome}.",
+                "Outcome after {n} turns ({date}): {outcome}.",
+                s.turn,
+                date=_day(s.date_of(s.turn)),
+                outcome=oc.name,
+            )
+        )
         self.say(oc.headline)
         self.say(oc.description.strip())
         me = s.scenario.actors[s.c.actor_index(self.actor)]
         value = me.objectives.outcomes.get(oc.id, 0.0)
-        self.say(f"Your government valued this ending at {_signed(value, 0)}.")
+        self.say(_("Your government valued this ending at {value}.", value=_signed(value, 0)))
         v = s.view(self.actor)
-        self.heading("Final situation")
+        self.heading(_("Final situation"))
         for m in v.metrics:
             self.say(f"{m.name}: {m.text}")
         path = self.autosave()
         if path is not None:
             self.say(
-                f"Seed {s.seed}. The game is saved in {path}; replay it with: brink replay {path}"
+                _(
+                    "Seed {seed}. The game is saved in {path}; replay it with: brink replay {path}",
+                    seed=s.seed,
+                    path=path,
+                )
             )
         else:
-            self.say(f"Seed {s.seed}.")
+            self.say(_("Seed {seed}.", seed=s.seed))
 
     # --- the loop --------------------------------------------------------------------------------
 
@@ -285,7 +405,7 @@ class TextGame:
         try:
             save_game(self.s, path)
         except SaveError as e:
-            self.say(f"Could not autosave: {e}")
+            self.say(_("Could not autosave: {error}", error=e))
             return None
         return path
 
@@ -295,21 +415,30 @@ class TextGame:
         v = s.view(self.actor)
         while True:
             line = self.ask(
-                f"Your move, turn {s.current_turn} (1-{len(v.options)}, o options, w N what-if, "
-                "a advisers, v situation, s FILE save, h help, q quit): "
+                _(
+                    "Your move, turn {turn} (1-{last}, o options, w N what-if, a advisers, "
+                    "v situation, s FILE save, h help, q quit): ",
+                    turn=s.current_turn,
+                    last=len(v.options),
+                )
             )
             if line is None or line.lower() in ("q", "quit", "exit"):
                 path = self.autosave()
                 if path is not None:
-                    self.say(f"Game saved to {path}. Continue with: brink play --text {path}")
+                    self.say(
+                        _(
+                            "Game saved to {path}. Continue with: brink play --text {path}",
+                            path=path,
+                        )
+                    )
                 return False
             if not line:
                 continue
-            cmd, _, rest = line.partition(" ")
+            cmd, _sep, rest = line.partition(" ")
             cmd = cmd.lower()
             rest = rest.strip()
             if cmd in ("h", "help", "?"):
-                self.say(HELP)
+                self.say(_(HELP))
             elif cmd == "a":
                 self.advice()
             elif cmd == "o":
@@ -319,32 +448,36 @@ class TextGame:
                 self.options(v)
             elif cmd == "w":
                 if not rest.isdigit():
-                    self.say("Type w and an option number, e.g. w 2.")
+                    self.say(_("Type w and an option number, e.g. w 2."))
                 else:
                     self.what_if(int(rest), v)
             elif cmd == "s":
                 if not rest:
-                    self.say("Type s and a file name, e.g. s mygame.json.")
+                    self.say(_("Type s and a file name, e.g. s mygame.json."))
                     continue
                 try:
                     path = save_game(s, Path(rest).expanduser())
-                    self.say(f"Saved to {path}.")
+                    self.say(_("Saved to {path}.", path=path))
                 except SaveError as e:
-                    self.say(f"Not saved: {e}")
+                    self.say(_("Not saved: {error}", error=e))
             elif cmd.isdigit():
                 n = int(cmd)
                 if not 1 <= n <= len(v.options):
-                    self.say(f"There is no option {n}; choose 1 to {len(v.options)}.")
+                    self.say(
+                        _("There is no option {n}; choose 1 to {last}.", n=n, last=len(v.options))
+                    )
                     continue
                 o = v.options[n - 1]
                 if not o.available:
-                    self.say(f"{o.name} is not available: {o.reason}.")
+                    self.say(
+                        _("{option} is not available: {reason}.", option=o.name, reason=o.reason)
+                    )
                     continue
                 s.commit(self.actor, o.id)
-                self.say(f"You chose: {o.name}.")
+                self.say(_("You chose: {option}.", option=o.name))
                 return True
             else:
-                self.say(f"Unknown command {line!r}. Type h for help.")
+                self.say(_("Unknown command {command!r}. Type h for help.", command=line))
 
     def run(self, briefing: bool = True) -> int:
         try:
@@ -353,7 +486,7 @@ class TextGame:
             path = None if self.s.over else self.autosave()
             self.say()
             if path is not None:
-                self.say(f"Interrupted. Game saved to {path}.")
+                self.say(_("Interrupted. Game saved to {path}.", path=path))
             return 130
 
     def _run(self, briefing: bool) -> int:
@@ -373,7 +506,7 @@ class TextGame:
             try:
                 s.resolve()
             except EngineError as e:
-                self.say(f"The turn cannot resolve: {e}")
+                self.say(_("The turn cannot resolve: {error}", error=e))
                 return 1
             if s.autosave_error:
                 self.say(s.autosave_error)
@@ -386,11 +519,11 @@ class TextGame:
 
 
 def _pick_actor(session_actors: list[tuple[str, str]], inp: TextIO, out: Console) -> str | None:
-    out.print("Choose your side:")
+    out.print(escape(_("Choose your side:")))
     for i, (_aid, name) in enumerate(session_actors, 1):
         out.print(f"  {i}. {escape(name)}")
     while True:
-        out.print("Side number: ", end="")
+        out.print(escape(_("Side number: ")), end="")
         out.file.flush()
         line = inp.readline()
         if not line:
@@ -401,7 +534,7 @@ def _pick_actor(session_actors: list[tuple[str, str]], inp: TextIO, out: Console
         for aid, _name in session_actors:
             if line == aid:
                 return aid
-        out.print(f"Type a number from 1 to {len(session_actors)}.")
+        out.print(escape(_("Type a number from 1 to {last}.", last=len(session_actors))))
 
 
 def play(
@@ -427,23 +560,42 @@ def play(
         except SaveError as e:
             from game.engine.cli import save_error_text
 
-            con.print(escape(f"Cannot continue the saved game: {save_error_text(e)}"))
+            con.print(
+                escape(_("Cannot continue the saved game: {error}", error=save_error_text(e)))
+            )
             return 1
         humans = [a for a, seat in s.seats.items() if seat.waits]
         if actor is None:
             actor = humans[0] if humans else s.actors[0]
         if actor not in s.actors:
-            con.print(escape(f"Unknown side {actor!r} (known: {', '.join(s.actors)})"))
+            con.print(
+                escape(
+                    _(
+                        "Unknown side {side!r} (known: {known})",
+                        side=actor,
+                        known=", ".join(s.actors),
+                    )
+                )
+            )
             return 2
-        con.print(escape(f"Continuing {s.scenario.meta.title} at turn {s.current_turn}."))
+        con.print(
+            escape(
+                _(
+                    "Continuing {title} at turn {turn}.",
+                    title=s.scenario.meta.title,
+                    turn=s.current_turn,
+                )
+            )
+        )
         return TextGame(s, actor, inp, out).run(briefing=False)
     try:
-        loaded = load_scenario(path)
+        # the scenario's text in the language in use (its sidecar); the save is the same
+        loaded = load_scenario(path).in_language(language())
     except ScenarioError as e:
-        con.print(escape(f"The scenario has errors:\n{e}"))
+        con.print(escape(_("The scenario has errors:\n{errors}", errors=e)))
         return 1
     except OSError as e:
-        con.print(escape(f"Cannot read {path}: {e.strerror or e}"))
+        con.print(escape(_("Cannot read {path}: {error}", path=path, error=e.strerror or e)))
         return 1
     playable = [(a.id, a.name) for a in loaded.scenario.actors if a.playable]
     if actor is None:
@@ -452,7 +604,9 @@ def play(
             return 0
     if actor not in [a.id for a in loaded.scenario.actors]:
         known = ", ".join(a for a, _ in playable)
-        con.print(escape(f"Unknown side {actor!r} (choose one of: {known})"))
+        con.print(
+            escape(_("Unknown side {side!r} (choose one of: {known})", side=actor, known=known))
+        )
         return 2
     seats = {
         a.id: (Seat.human() if a.id == actor else Seat.ai())

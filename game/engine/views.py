@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from game.i18n import _, format_number
+
 NewsKind = Literal["move", "event", "inject", "outcome", "exposed"]
 
 
@@ -70,9 +72,13 @@ class MetricView:
     def text(self) -> str:
         """E.g. ``42`` or ``about 55 ± 12 (estimate)``: plain words, no colour needed."""
         if self.exact:
-            return f"{self.estimate:.0f}"
+            return format_number(self.estimate, 0)
         shown = min(max(self.estimate, self.lo), self.hi)
-        return f"about {shown:.0f} ± {self.error:.0f} (estimate)"
+        return _(
+            "about {value} ± {error} (estimate)",
+            value=format_number(shown, 0),
+            error=format_number(self.error, 0),
+        )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from game.i18n import _, format_number, ngettext
 from game.model.chances import _LOGIT_CAP, OP_CODE, OP_TEXT, ChanceSet, CondSet, MoveFilter, compare
 from game.model.chances import sigmoid as sigmoid
 from game.model.conditions import Index, Node, compile_all, compile_extra, describe
@@ -24,7 +25,6 @@ from game.scenario.schema import (
     OutcomeKind,
     Scenario,
 )
-from game.words import count_text
 
 if TYPE_CHECKING:
     from game.model.state import State
@@ -573,21 +573,30 @@ def unavailable_reason(c: Compiled, st: State, a: int, o: int, world: int = 0) -
     stage = int(st.stage[world])
     if not c.avail_stage[a, o, stage]:
         names = [scn.ladder[s].name for s in np.flatnonzero(c.avail_stage[a, o])]
-        return "only at stage: " + ", ".join(names)
+        return _("only at stage: {stages}", stages=", ".join(names))
     cd = int(st.cooldown[world, a, o])
     if cd > 0:
-        return f"available again in {count_text(cd, 'turn')}"
+        return ngettext("available again in {n} turn", "available again in {n} turns", cd)
     uses = int(st.uses[world, a, o])
     if uses >= c.max_uses[a, o]:
-        return f"already used: at most {count_text(int(c.max_uses[a, o]), 'time')} a game"
+        return ngettext(
+            "already used: at most {n} time a game",
+            "already used: at most {n} times a game",
+            int(c.max_uses[a, o]),
+        )
     if c.v2 is not None and st.wuse is not None:
         for k, (a2, o2, most, turns) in enumerate(c.v2.win):
             if (a2, o2) == (a, o) and st.wuse[world, k, c.v2.win_k - most] > st.turn + 1 - turns:
-                return f"at most {count_text(most, 'use')} in any {count_text(turns, 'turn')}"
+                return ngettext(
+                    "at most {uses} in any {n} turn",
+                    "at most {uses} in any {n} turns",
+                    turns,
+                    uses=ngettext("{n} use", "{n} uses", most),
+                )
     cs = c.avail_cond
     g = a * c.option_valid.shape[1] + o
     failing = [
-        f"{scn.metrics[int(m)].name} {OP_TEXT[int(op)]} {float(v):g}"
+        f"{scn.metrics[int(m)].name} {OP_TEXT[int(op)]} {format_number(float(v))}"
         for m, op, v, grp in zip(cs.metric, cs.op, cs.value, cs.group, strict=True)
         if grp == g and not compare(int(op), st.x[world, int(m)], v)
     ]
@@ -601,5 +610,5 @@ def unavailable_reason(c: Compiled, st: State, a: int, o: int, world: int = 0) -
             parts = node.kids if node.kind == "all" else (node,)
             failing += [describe(k, scn) for k in parts if not k.eval(ctx)[0]]
     if failing:
-        return "needs " + " and ".join(failing)
-    return "not available now"
+        return _("needs {conditions}", conditions=_(" and ").join(failing))
+    return _("not available now")
