@@ -12,12 +12,12 @@ from game.engine.saves import SaveError, branch_game, release_file, replay_file,
 from game.engine.seats import Seat
 from game.engine.session import EngineError, Session
 from game.engine.views import TurnReport
+from game.i18n import _, format_date, format_number, language, ngettext
 from game.scenario import ScenarioError, load_scenario
-from game.words import count_text
 
 
 def _err(msg: str) -> None:
-    print(f"error: {msg}", file=sys.stderr)
+    print(_("error: {message}", message=msg), file=sys.stderr)
 
 
 def ask_pin(args: argparse.Namespace) -> str | None:
@@ -30,7 +30,7 @@ def ask_pin(args: argparse.Namespace) -> str | None:
         import getpass
 
         try:
-            pin = getpass.getpass("Teacher's PIN: ")
+            pin = getpass.getpass(_("Teacher's PIN: "))
         except (EOFError, KeyboardInterrupt):
             return None
     return str(pin).strip() or None
@@ -39,15 +39,18 @@ def ask_pin(args: argparse.Namespace) -> str | None:
 def save_error_text(e: SaveError) -> str:
     """A ``SaveError`` for the command line: a sealed class game says how to open it."""
     if e.reason == "sealed":
-        return (
-            f"{e}. Add --pin (the teacher's PIN, typed when asked) to open it; after the "
-            "class, `brink release SAVE -o PLAIN.json --pin` gives a plain save for the report"
+        return _(
+            "{error}. Add --pin (the teacher's PIN, typed when asked) to open it; after the "
+            "class, `brink release SAVE -o PLAIN.json --pin` gives a plain save for the report",
+            error=e,
         )
     return str(e)
 
 
 def _signed(v: float) -> str:
-    return f"{v:+.1f}".replace("-", "−")
+    if round(v, 1) == 0:
+        return format_number(0.0, 1, grouping=False)
+    return ("+" if v > 0 else "−") + format_number(abs(v), 1, grouping=False)
 
 
 def metric_line(s: Session, report: TurnReport) -> str:
@@ -56,38 +59,61 @@ def metric_line(s: Session, report: TurnReport) -> str:
         label = met.short or met.name
         change = mc.after - mc.before
         tail = f" ({_signed(change)})" if abs(change) >= 0.05 else ""
-        parts.append(f"{label} {mc.after:.0f}{tail}")
+        parts.append(f"{label} {format_number(mc.after, 0)}{tail}")
     return " · ".join(parts)
 
 
 def turn_lines(s: Session, report: TurnReport) -> list[str]:
     """A turn as plain lines: moves (with covert/exposed marks), events, stage, metrics."""
-    out = [f"Turn {report.turn} ({report.date.isoformat()})"]
+    out = [_("Turn {turn} ({date})", turn=report.turn, date=format_date(report.date, "medium"))]
     for mr in report.moves.values():
-        mark = ""
+        move = mr.option_name
         if mr.covert:
-            mark = " [covert, exposed]" if mr.exposed else " [covert]"
+            move = (
+                _("{move} [covert, exposed]", move=move)
+                if mr.exposed
+                else _("{move} [covert]", move=move)
+            )
         happened = [b.label for b in mr.branches if b.happened]
         extra = f" — {'; '.join(happened)}" if happened else ""
-        out.append(f"  {mr.actor_name}: {mr.option_name}{mark}{extra}")
+        out.append(f"  {mr.actor_name}: {move}{extra}")
     for inj in report.injects:
-        out.append(f"  Inject: {inj}")
+        out.append("  " + _("Inject: {headline}", headline=inj))
     for ev in report.events:
-        out.append(f"  Event: {ev.name}" + (" (inject)" if ev.source != "model" else ""))
+        if ev.source != "model":
+            out.append("  " + _("Event: {event} (inject)", event=ev.name))
+        else:
+            out.append("  " + _("Event: {event}", event=ev.name))
     if report.stage_changed:
-        out.append(f"  Stage: {report.stage_before_name} → {report.stage_after_name}")
+        change = f"{report.stage_before_name} → {report.stage_after_name}"
+        out.append("  " + _("Stage: {stage}", stage=change))
     else:
-        out.append(f"  Stage: {report.stage_after_name}")
+        out.append("  " + _("Stage: {stage}", stage=report.stage_after_name))
     out.append(f"  {metric_line(s, report)}")
     return out
 
 
 def outcome_lines(s: Session) -> list[str]:
     if not s.over:
-        return [f"No outcome yet after {count_text(s.turn, 'turn')} (stage: {s.stage_name})."]
+        return [
+            ngettext(
+                "No outcome yet after {n} turn (stage: {stage}).",
+                "No outcome yet after {n} turns (stage: {stage}).",
+                s.turn,
+                stage=s.stage_name,
+            )
+        ]
     q = s.c.index["outcome"][s.outcome or ""]
     oc = s.scenario.outcomes[q]
-    return [f"Outcome after {count_text(s.turn, 'turn')}: {oc.name} — {oc.headline}"]
+    return [
+        ngettext(
+            "Outcome after {n} turn: {outcome} — {headline}",
+            "Outcome after {n} turns: {outcome} — {headline}",
+            s.turn,
+            outcome=oc.name,
+            headline=oc.headline,
+        )
+    ]
 
 
 def _print_lines(lines: Iterable[str], out: TextIO) -> None:
@@ -102,13 +128,24 @@ def parse_seats(items: list[str], s_actors: list[str]) -> dict[str, Seat]:
         actor, what = actor.strip(), what.strip()
         if not sep or not actor or not what:
             raise ValueError(
-                f"--as {item!r} should look like ACTOR=ai, ACTOR=random or ACTOR=OPTION"
+                _(
+                    "--as {item!r} should look like ACTOR=ai, ACTOR=random or ACTOR=OPTION",
+                    item=item,
+                )
             )
         if actor not in s_actors:
-            raise ValueError(f"unknown actor {actor!r} in --as (known: {', '.join(s_actors)})")
+            raise ValueError(
+                _(
+                    "unknown actor {actor!r} in --as (known: {known})",
+                    actor=actor,
+                    known=", ".join(s_actors),
+                )
+            )
         seat = Seat.parse(what)
         if seat.waits:
-            raise ValueError(f"--as {item}: autoplay has no humans; use ai, random or an option")
+            raise ValueError(
+                _("--as {item}: autoplay has no humans; use ai, random or an option", item=item)
+            )
         seats[actor] = seat
     return seats
 
@@ -116,12 +153,12 @@ def parse_seats(items: list[str], s_actors: list[str]) -> dict[str, Seat]:
 def autoplay(args: argparse.Namespace) -> int:
     """``brink autoplay SCENARIO --seed S [--turns T] [--as ACTOR=...] [--save FILE] [--quiet]``."""
     try:
-        loaded = load_scenario(args.scenario)
+        loaded = load_scenario(args.scenario).in_language(language())
     except ScenarioError as e:
-        _err(f"the scenario has errors:\n{e}")
+        _err(_("the scenario has errors:\n{errors}", errors=e))
         return 1
     except OSError as e:
-        _err(f"cannot read {args.scenario}: {e.strerror or e}")
+        _err(_("cannot read {path}: {error}", path=args.scenario, error=e.strerror or e))
         return 1
     actors = [a.id for a in loaded.scenario.actors]
     try:
@@ -133,8 +170,17 @@ def autoplay(args: argparse.Namespace) -> int:
     quiet = bool(getattr(args, "quiet", False))
     out = _Out(sys.stdout)
     if not quiet:
-        seat_text = ", ".join(f"{s.actor_name(a)}: {seat.label}" for a, seat in s.seats.items())
-        out.lines([f"{s.scenario.meta.title} — seed {s.seed} — {seat_text}"])
+        seat_text = ", ".join(f"{s.actor_name(a)}: {seat.display}" for a, seat in s.seats.items())
+        out.lines(
+            [
+                _(
+                    "{title} — seed {seed} — {seats}",
+                    title=s.scenario.meta.title,
+                    seed=s.seed,
+                    seats=seat_text,
+                )
+            ]
+        )
     limit = args.turns
     while not s.over and (limit is None or s.turn < limit):
         report = s.resolve()
@@ -147,7 +193,7 @@ def autoplay(args: argparse.Namespace) -> int:
         except SaveError as e:
             _err(str(e))
             return 1
-        out.lines([f"Saved to {path}"])
+        out.lines([_("Saved to {path}", path=path)])
     return 0
 
 
@@ -188,17 +234,46 @@ def replay(args: argparse.Namespace) -> int:
         return 1
     if check:
         if diff is not None:
-            print(f"{args.file}: the replay differs from the save; first difference: {diff}")
+            print(
+                _(
+                    "{file}: the replay differs from the save; first difference: {diff}",
+                    file=args.file,
+                    diff=diff,
+                )
+            )
             return 1
-        print(
-            f"{args.file}: ok — {count_text(s.turn, 'turn')} re-played identically, seed {s.seed}"
-            + (f", outcome {s.outcome}" if s.outcome else "")
-        )
+        if s.outcome:
+            print(
+                ngettext(
+                    "{file}: ok — {n} turn re-played identically, seed {seed}, outcome {outcome}",
+                    "{file}: ok — {n} turns re-played identically, seed {seed}, outcome {outcome}",
+                    s.turn,
+                    file=args.file,
+                    seed=s.seed,
+                    outcome=s.outcome,
+                )
+            )
+        else:
+            print(
+                ngettext(
+                    "{file}: ok — {n} turn re-played identically, seed {seed}",
+                    "{file}: ok — {n} turns re-played identically, seed {seed}",
+                    s.turn,
+                    file=args.file,
+                    seed=s.seed,
+                )
+            )
         return 0
     if diff is not None:
-        _err(f"{args.file}: the save does not re-play to the game it recorded: {diff}")
+        _err(
+            _(
+                "{file}: the save does not re-play to the game it recorded: {diff}",
+                file=args.file,
+                diff=diff,
+            )
+        )
         return 1
-    print(f"{s.scenario.meta.title} — seed {s.seed}")
+    print(_("{title} — seed {seed}", title=s.scenario.meta.title, seed=s.seed))
     for report in s.history:
         _print_lines(turn_lines(s, report), sys.stdout)
     _print_lines(outcome_lines(s), sys.stdout)
@@ -210,14 +285,16 @@ def release(args: argparse.Namespace) -> int:
     debrief report (a game in progress stays sealed; the input is never written over)."""
     pin = ask_pin(args)
     if pin is None:
-        _err(f"{args.file}: releasing a class game needs the teacher's PIN: add --pin")
+        _err(_("{file}: releasing a class game needs the teacher's PIN: add --pin", file=args.file))
         return 2
     try:
         out = release_file(args.file, args.output, pin)
     except SaveError as e:
         _err(str(e))
         return 1
-    print(f"Wrote {out}: the plain save of the finished class game (brink report {out})")
+    print(
+        _("Wrote {path}: the plain save of the finished class game (brink report {path})", path=out)
+    )
     return 0
 
 
@@ -233,7 +310,13 @@ def branch(args: argparse.Namespace) -> int:
         _err(str(e))
         return 1
     print(
-        f"Branch of {args.file} at turn {args.turn} (seed {s.seed}, the same luck) saved to {out}."
+        _(
+            "Branch of {file} at turn {turn} (seed {seed}, the same luck) saved to {path}.",
+            file=args.file,
+            turn=args.turn,
+            seed=s.seed,
+            path=out,
+        )
     )
-    print("Open it with Continue or Load in the game window, then choose differently.")
+    print(_("Open it with Continue or Load in the game window, then choose differently."))
     return 0

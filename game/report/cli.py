@@ -15,13 +15,14 @@ from pathlib import Path
 
 from game.engine.cli import ask_pin, save_error_text
 from game.engine.saves import SaveError
+from game.i18n import _, format_number
 
 MIN_WORLDS = 100
 MAX_WORLDS = 1_000_000
 
 
 def _err(msg: str) -> None:
-    print(f"error: {msg}", file=sys.stderr)
+    print(_("error: {message}", message=msg), file=sys.stderr)
 
 
 def report(args: argparse.Namespace) -> int:
@@ -31,7 +32,14 @@ def report(args: argparse.Namespace) -> int:
 
     worlds = int(getattr(args, "worlds", 10_000) or 10_000)
     if not MIN_WORLDS <= worlds <= MAX_WORLDS:
-        _err(f"--worlds must be between {MIN_WORLDS:,} and {MAX_WORLDS:,}, got {worlds:,}")
+        _err(
+            _(
+                "--worlds must be between {low} and {high}, got {worlds}",
+                low=format_number(MIN_WORLDS),
+                high=format_number(MAX_WORLDS),
+                worlds=format_number(worlds),
+            )
+        )
         return 2
     clash = _overwrites_input(args)
     if clash:
@@ -77,11 +85,19 @@ def report(args: argparse.Namespace) -> int:
         if getattr(args, "json", None):
             written.append(write_json(args.json, rep.tables, rep.games, rep.analyses))
     except OSError as e:
-        _err(f"cannot write {e.filename or args.output}: {e.strerror or e}")
+        _err(
+            _("cannot write {path}: {error}", path=e.filename or args.output, error=e.strerror or e)
+        )
         return 1
     if not quiet:
         dt = time.perf_counter() - t0
-        print(f"Wrote {', '.join(str(p) for p in written)} ({dt:.1f} s)")
+        print(
+            _(
+                "Wrote {files} ({seconds} s)",
+                files=", ".join(str(p) for p in written),
+                seconds=format_number(dt, 1),
+            )
+        )
     return 0
 
 
@@ -104,7 +120,9 @@ def _overwrites_input(args: argparse.Namespace) -> str | None:
     for log in args.logs:
         for out in outs:
             if _same_file(Path(log), out):
-                return f"{out} is one of the saves being read: choose another output file"
+                return _(
+                    "{path} is one of the saves being read: choose another output file", path=out
+                )
     return None
 
 
@@ -132,16 +150,16 @@ def briefing(args: argparse.Namespace) -> int:
         try:
             as_of = dt.date.fromisoformat(args.as_of)
         except ValueError:
-            _err(f"--as-of {args.as_of!r} is not a date; write it as YYYY-MM-DD")
+            _err(_("--as-of {date!r} is not a date; write it as YYYY-MM-DD", date=args.as_of))
             return 2
     path = _scenario_path(args.scenario)
     try:
         loaded = load_scenario(path)
     except ScenarioError as e:
-        _err(f"the scenario has errors:\n{e}")
+        _err(_("the scenario has errors:\n{errors}", errors=e))
         return 1
     except OSError as e:
-        _err(f"cannot read {args.scenario}: {e.strerror or e}")
+        _err(_("cannot read {path}: {error}", path=args.scenario, error=e.strerror or e))
         return 1
     try:
         html = briefing_html(loaded, args.actor, as_of)
@@ -152,8 +170,8 @@ def briefing(args: argparse.Namespace) -> int:
     try:
         write_atomic(out, html.encode("utf-8"))
     except OSError as e:
-        _err(f"cannot write {out}: {e.strerror or e}")
+        _err(_("cannot write {path}: {error}", path=out, error=e.strerror or e))
         return 1
     if not getattr(args, "quiet", False):
-        print(f"Wrote {out}")
+        print(_("Wrote {path}", path=out))
     return 0

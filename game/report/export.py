@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from game import csvsafe
+from game.i18n import _
 from game.report import scoring
 from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
 from game.report.logdata import GameLog
@@ -448,12 +449,20 @@ def read_roster(path: str | Path) -> dict[str, list[str]]:
         reader = csv.DictReader(fh)
         fields = [f.strip().lower() for f in reader.fieldnames or []]
         if "team" not in fields or "student" not in fields:
-            raise ValueError(f"{p}: line 1: the roster needs the columns 'team' and 'student'")
+            raise ValueError(
+                _("{file}: line 1: the roster needs the columns 'team' and 'student'", file=p)
+            )
         reader.fieldnames = fields
         for row in reader:
             team, student = (row.get("team") or "").strip(), (row.get("student") or "").strip()
             if not team or not student:
-                raise ValueError(f"{p}: line {reader.line_num}: a team and a student are needed")
+                raise ValueError(
+                    _(
+                        "{file}: line {line}: a team and a student are needed",
+                        file=p,
+                        line=reader.line_num,
+                    )
+                )
             out.setdefault(team, []).append(student)
     return out
 
