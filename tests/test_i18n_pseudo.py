@@ -144,3 +144,44 @@ def test_a_game_saved_in_spanish_reports_in_english_and_back(tmp_path: Path) -> 
     out = io.StringIO()
     assert textplay.play(save, "ven", inp=io.StringIO("q\n"), out=out, autosave=False) == 0
     assert "Your move, turn 4" in out.getvalue()
+
+
+def test_the_classroom_pages_under_the_pseudo_locale_have_no_unmarked_words(
+    tmp_path: Path,
+) -> None:
+    """The join page, a team's page, the board and the teacher's dashboard (``brink
+    serve --lang``), after a turn with a teacher's inject."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the test client's note about its HTTP library
+        from starlette.testclient import TestClient
+
+    from game.serve.app import Server, create_app
+    from game.serve.lesson import Lesson
+
+    i18n.set_language("pseudo")
+    mini = ROOT / "tests" / "data" / "mini.yaml"
+    lesson = Lesson.create(mini, tmp_path / "lesson", pin="4321", seed=5, groups=2)
+    loaded = lesson.loaded
+    g = lesson.groups[0]
+    teams = [t.name for t in g.session.classroom.teams]
+    first = g.session.classroom.teams[0]
+    opt = next(o.id for o in g.session.options(first.actor) if o.available)
+    lesson.commit(g, first.name, opt)
+    pages = []
+    with TestClient(create_app(Server(lesson, "http://room/"))) as c:
+        pages.append(c.get("/").text)
+        pages.append(c.get("/board").text)
+        r = c.post("/join", data={"code": lesson.join_code}, follow_redirects=True)
+        pages.append(r.text)  # choose your team
+        c.post("/join", data={"code": lesson.join_code, "group": "1", "team": first.name})
+        pages.append(c.get("/team").text)
+        c.post("/leave")
+        c.post("/teacher/login", data={"pin": "4321"})
+        c.post("/teacher/control", data={"action": "inject", "headline": "Rain"})
+        pages.append(c.get("/teacher").text)
+    assert all("⟦" in p for p in pages)
+    for page in pages:
+        left = i18n.unmarked(_visible(page, loaded, [*teams, "Rain", lesson.join_code]))
+        assert left == [], left[:40]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from game.engine.classcode import ClassCode
+from game.i18n import _, ngettext
 
 MAX_TEAMS_PER_SIDE = 6
 MAX_TEAM_NAME = 40  # characters
@@ -41,7 +42,10 @@ def teams_from_text(typed: Mapping[str, str]) -> dict[str, list[str]]:
 def pin_problem(pin: str) -> str:
     """Why ``pin`` cannot be the teacher's PIN ("" when it can)."""
     if not PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS or not pin.isdigit():
-        return f"Set a teacher PIN of {PIN_MIN_DIGITS} or more digits: it opens the console (F9)."
+        return _(
+            "Set a teacher PIN of {n} or more digits: it opens the console (F9).",
+            n=PIN_MIN_DIGITS,
+        )
     return ""
 
 
@@ -49,14 +53,14 @@ def setup_problem(teams: Mapping[str, Sequence[str]], pin: str, code: str) -> st
     """What stops a class from starting ("" when nothing): the rosters and the PIN; a
     class code alone (joining another group's game) may come without teams."""
     if not teams and not code.strip():
-        return "Name at least one team (a side left empty is played by the computer)."
+        return _("Name at least one team (a side left empty is played by the computer).")
     names = [n.casefold() for ns in teams.values() for n in ns]
     if len(names) != len(set(names)):
-        return "Two teams have the same name: give every team its own."
+        return _("Two teams have the same name: give every team its own.")
     if any(len(ns) > MAX_TEAMS_PER_SIDE for ns in teams.values()):
-        return f"At most {MAX_TEAMS_PER_SIDE} teams take turns on one side."
+        return _("At most {n} teams take turns on one side.", n=MAX_TEAMS_PER_SIDE)
     if any(len(n) > MAX_TEAM_NAME for ns in teams.values() for n in ns):
-        return f"A team name is at most {MAX_TEAM_NAME} characters."
+        return _("A team name is at most {n} characters.", n=MAX_TEAM_NAME)
     return pin_problem(pin)
 
 
@@ -85,7 +89,9 @@ def next_lesson(current: int, turn_limit: int, step: int = 1) -> int:
 
 def lesson_label(turns: int) -> str:
     """``6 turns, then time's up`` or ``to the scenario's end``."""
-    return f"{turns} turns, then time's up" if turns else "to the scenario's end"
+    if not turns:
+        return _("to the scenario's end")
+    return ngettext("{n} turn, then time's up", "{n} turns, then time's up", turns)
 
 
 def parse_metric_value(text: str) -> float | None:

@@ -30,6 +30,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from game.i18n import _, language, ngettext, pgettext
 from game.serve.lesson import Lesson, ServeError, parse_forecast
 
 DEVICE_COOKIE = "brink_device"
@@ -85,7 +86,14 @@ def _env() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # the pages' words through the game's catalogs (game.i18n), as the report's are
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda m: _(m), lambda s, p, n: ngettext(s, p, n), newstyle=True, pgettext=pgettext
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.globals["lang"] = language
     env.filters["clock"] = _clock_text
     return env
 
@@ -260,17 +268,17 @@ async def _form(request: Request) -> dict[str, str]:
     """A small urlencoded form (``ServeError`` 413 when it is too big, 400 when malformed)."""
     size = request.headers.get("content-length")
     if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
-        raise ServeError(f"that request is too big (at most {MAX_BODY} bytes)", 413)
+        raise ServeError(_("that request is too big (at most {n} bytes)", n=MAX_BODY), 413)
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BODY:
-            raise ServeError(f"that request is too big (at most {MAX_BODY} bytes)", 413)
+            raise ServeError(_("that request is too big (at most {n} bytes)", n=MAX_BODY), 413)
     try:
         text = body.decode("utf-8")
         fields = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text))
     except (UnicodeDecodeError, ValueError):
-        raise ServeError("that request is malformed") from None
+        raise ServeError(_("that request is malformed")) from None
     return {k: v[0] for k, v in fields.items()}
 
 
@@ -303,11 +311,18 @@ def create_app(server: Server) -> Starlette:
             form = await _form(request)
             wait = server.codes.blocked(key)
             if wait:
-                raise ServeError(f"too many wrong codes: try again in {int(wait) + 1} seconds", 429)
+                raise ServeError(
+                    ngettext(
+                        "too many wrong codes: try again in {n} second",
+                        "too many wrong codes: try again in {n} seconds",
+                        int(wait) + 1,
+                    ),
+                    429,
+                )
             code = form.get("code", "")[:40]
             if not lesson.code_matches(code):
                 server.codes.fail(key)
-                raise ServeError("that is not this lesson's join code: check the board", 403)
+                raise ServeError(_("that is not this lesson's join code: check the board"), 403)
         except ServeError as e:
             return server.page("join.html.j2", e.status, code="", error=e.message)
         if "team" not in form:
@@ -344,7 +359,7 @@ def create_app(server: Server) -> Starlette:
                 "join.html.j2",
                 401 if request.method == "POST" else 200,
                 code="",
-                error="Join your team first: type the join code from the board.",
+                error=_("Join your team first: type the join code from the board."),
             )
         main, _stamp = await run(server.team_main, me[0], me[1], error)
         return server.page("team.html.j2", status, main=main, team=me[1], group=me[0])
@@ -367,7 +382,7 @@ def create_app(server: Server) -> Starlette:
                 probs = parse_forecast(form, outcomes)
                 await run(lesson.forecast, g, me[1], probs)
             else:
-                raise ServeError(f"unknown action {what[:30]!r}", 404)
+                raise ServeError(_("unknown action {action!r}", action=what[:30]), 404)
         except ServeError as e:
             return await team_page(request, e.message, e.status)
         server.hub.notify()
@@ -413,7 +428,7 @@ def create_app(server: Server) -> Starlette:
 
     async def teacher_post(request: Request) -> Response:
         if not _teacher(request):
-            return server.page("login.html.j2", 401, error="Type the teacher's PIN first.")
+            return server.page("login.html.j2", 401, error=_("Type the teacher's PIN first."))
         what = request.path_params["what"]
         try:
             form = await _form(request)
@@ -432,11 +447,11 @@ def create_app(server: Server) -> Starlette:
                     server.on_close()
                 return server.page(
                     "message.html.j2",
-                    title="The server is closing",
-                    message="The lesson's saves stay in " + str(lesson.directory),
+                    title=_("The server is closing"),
+                    message=_("The lesson's saves stay in {path}", path=lesson.directory),
                 )
             else:
-                raise ServeError(f"unknown control {what[:30]!r}", 404)
+                raise ServeError(_("unknown control {control!r}", control=what[:30]), 404)
         except ServeError as e:
             return await teacher_page(request, e.message, status=e.status)
         server.hub.notify()
@@ -444,7 +459,7 @@ def create_app(server: Server) -> Starlette:
 
     async def teacher_report(request: Request) -> Response:
         if not _teacher(request):
-            return server.page("login.html.j2", 401, error="Type the teacher's PIN first.")
+            return server.page("login.html.j2", 401, error=_("Type the teacher's PIN first."))
         html = await run(lesson.report_html)
         return HTMLResponse(html)
 
@@ -464,7 +479,7 @@ def create_app(server: Server) -> Starlette:
             client = Client(ws, "board")
         await ws.accept()
         if client is None:
-            await ws.send_text(json.dumps({"type": "error", "message": "not signed in: reload"}))
+            await ws.send_text(json.dumps({"type": "error", "message": _("not signed in: reload")}))
             await ws.close(code=4401)
             return
         server.hub.clients.add(client)
@@ -473,7 +488,9 @@ def create_app(server: Server) -> Starlette:
             while True:
                 text = await ws.receive_text()
                 if len(text) > MAX_WS_MESSAGE:
-                    await ws.send_text(json.dumps({"type": "error", "message": "message too big"}))
+                    await ws.send_text(
+                        json.dumps({"type": "error", "message": _("message too big")})
+                    )
                     await ws.close(code=1009)
                     break
                 try:
@@ -489,7 +506,9 @@ def create_app(server: Server) -> Starlette:
                         json.dumps(
                             {
                                 "type": "error",
-                                "message": "the page only sends pings: moves go through its forms",
+                                "message": _(
+                                    "the page only sends pings: moves go through its forms"
+                                ),
                             }
                         )
                     )

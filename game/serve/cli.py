@@ -12,6 +12,7 @@ from pathlib import Path
 
 from game.engine import data_dir
 from game.engine.entry import pin_problem
+from game.i18n import _
 from game.scenario import ScenarioError, load_scenario
 
 
@@ -35,13 +36,13 @@ def serve(args: argparse.Namespace) -> int:
     try:
         loaded = load_scenario(args.scenario)  # a name is resolved by game.cli
     except (ScenarioError, OSError, ValueError) as e:
-        print(f"brink serve: {e}", file=sys.stderr)
+        print(_("brink serve: {error}", error=e), file=sys.stderr)
         return 2
     sid = loaded.scenario.meta.id
     directory = Path(args.lesson_dir) if args.lesson_dir else data_dir() / "lessons" / sid
     pin = args.pin
     if pin is not None and pin_problem(pin):
-        print(f"brink serve: {pin_problem(pin)}", file=sys.stderr)
+        print(_("brink serve: {error}", error=pin_problem(pin)), file=sys.stderr)
         return 2
     try:
         lesson: Lesson | None = None
@@ -51,13 +52,18 @@ def serve(args: argparse.Namespace) -> int:
                 _archive(directory)
                 lesson = None
             else:
-                print(f"Resuming the lesson saved in {directory} (start afresh with --new).")
+                print(
+                    _(
+                        "Resuming the lesson saved in {path} (start afresh with --new).",
+                        path=directory,
+                    )
+                )
         elif Lesson.exists(directory):
             _archive(directory)
         if lesson is None:
             if pin is None:
                 pin = f"{secrets.randbelow(10**6):06d}"
-                print(f"Teacher's PIN: {pin}  (choose your own with --pin)")
+                print(_("Teacher's PIN: {pin}  (choose your own with --pin)", pin=pin))
             lesson = Lesson.create(
                 loaded,
                 directory,
@@ -71,7 +77,7 @@ def serve(args: argparse.Namespace) -> int:
                 length=args.turns,
             )
     except (ValueError, OSError) as e:
-        print(f"brink serve: {e}", file=sys.stderr)
+        print(_("brink serve: {error}", error=e), file=sys.stderr)
         return 2
     host = args.host
     shown = lan_address() if host in ("0.0.0.0", "") else host
@@ -98,9 +104,14 @@ def serve(args: argparse.Namespace) -> int:
     # event loop often, so moves and news are not kept waiting behind them
     sys.setswitchinterval(0.001)
     print(qr.terminal(join))
-    print(f"Students join at {url}  with the join code {lesson.join_code}")
-    print(f"Board (projector): {url}board   Teacher: {url}teacher")
-    print(f"Saves: {directory}   Stop: Ctrl+C or 'Close the server' on the dashboard")
+    print(_("Students join at {url}  with the join code {code}", url=url, code=lesson.join_code))
+    print(_("Board (projector): {url}board   Teacher: {url}teacher", url=url))
+    print(
+        _(
+            "Saves: {path}   Stop: Ctrl+C or 'Close the server' on the dashboard",
+            path=directory,
+        )
+    )
     sys.stdout.flush()
     srv.run()
     return 0

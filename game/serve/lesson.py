@@ -29,6 +29,7 @@ from typing import Any
 from game.engine import EngineError, Session, load_game, save_game, seal
 from game.engine.classroom import check_lesson_turns
 from game.engine.saves import write_atomic
+from game.i18n import N_, _, format_date, format_number, format_percent, language
 from game.scenario import Loaded, load_scenario
 from game.words import category_label
 
@@ -55,8 +56,26 @@ def _digest(token: str) -> str:
 def _pct(p: float) -> str:
     v = 100.0 * p
     if 0 < v < 1:
-        return "<1%"
-    return f"{v:.0f}%"
+        return "<" + format_percent(0.01)
+    return format_percent(round(v) / 100.0)
+
+
+def _option_name(s: Session, actor: str, option: str | None) -> str | None:
+    """An option's name (the pages show names; ids are data), None for none."""
+    if option is None:
+        return None
+    return next((o.name for o in s.options(actor) if o.id == option), option)
+
+
+def _visibility(value: str) -> str:
+    """A metric's visibility, as the teacher's dashboard words it."""
+    words = {
+        "public": N_("public"),
+        "private": N_("private"),
+        "hidden": N_("hidden"),
+        "actors": N_("some sides"),
+    }
+    return _(words[value]) if value in words else value.replace("_", " ")
 
 
 @dataclass
@@ -80,7 +99,7 @@ class Group:
 
     @property
     def label(self) -> str:
-        return f"Group {self.index}"
+        return _("Group {n}", n=self.index)
 
 
 @dataclass
@@ -141,12 +160,21 @@ class Lesson:
         """A new lesson: ``groups`` identical games (the same class code), each with
         ``teams_per_side`` teams on every playable side."""
         loaded = scenario if isinstance(scenario, Loaded) else load_scenario(scenario)
+        loaded = loaded.in_language(language())  # the scenario's text for the pages
         if not 1 <= groups <= MAX_GROUPS:
-            raise ValueError(f"groups: 1-{MAX_GROUPS}, got {groups}")
+            raise ValueError(_("groups: 1-{most}, got {groups}", most=MAX_GROUPS, groups=groups))
         if not 1 <= teams_per_side <= MAX_TEAMS_PER_SIDE:
-            raise ValueError(f"teams per side: 1-{MAX_TEAMS_PER_SIDE}, got {teams_per_side}")
+            raise ValueError(
+                _(
+                    "teams per side: 1-{most}, got {teams}",
+                    most=MAX_TEAMS_PER_SIDE,
+                    teams=teams_per_side,
+                )
+            )
         if mode not in MODES:
-            raise ValueError(f"mode: one of {', '.join(MODES)}, got {mode!r}")
+            raise ValueError(
+                _("mode: one of {modes}, got {mode!r}", modes=", ".join(MODES), mode=mode)
+            )
         check_length(length, loaded.scenario.meta.turn_limit)
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
@@ -162,7 +190,7 @@ class Lesson:
         first = Session.new(loaded, seed=seed, autosave=False, teams=teams, timer=timer, pin=pin)
         sessions = [first]
         code = first.classroom.class_code
-        for _ in range(1, groups):
+        for _k in range(1, groups):
             if code is None:  # settings a code cannot carry: the same seed, by hand
                 sessions.append(
                     Session.new(
@@ -285,21 +313,25 @@ class Lesson:
         try:
             i = int(str(index))
         except ValueError:
-            raise ServeError(f"no group {index!r}") from None
+            raise ServeError(_("no group {group!r}", group=index)) from None
         if not 1 <= i <= len(self.groups):
-            raise ServeError(f"no group {i} (groups 1-{len(self.groups)})")
+            raise ServeError(
+                _("no group {group} (groups 1-{last})", group=i, last=len(self.groups))
+            )
         return self.groups[i - 1]
 
     def join(self, code: str, group: object, team: str) -> str:
         """A device joins a team; returns its device token (kept in a cookie)."""
         with self.lock:
             if not self.code_matches(code):
-                raise ServeError("that is not this lesson's join code", 403)
+                raise ServeError(_("that is not this lesson's join code"), 403)
             g = self.group(group)
             try:
                 t = g.session.classroom.team(str(team))
             except ValueError:
-                raise ServeError(f"no team {team!r} in {g.label}") from None
+                raise ServeError(
+                    _("no team {team!r} in {group}", team=team, group=g.label)
+                ) from None
             token = secrets.token_urlsafe(32)
             self.tokens[_digest(token)] = {"group": g.index, "team": t.name}
             self._save_meta()
@@ -375,14 +407,16 @@ class Lesson:
         try:
             actor = s.classroom.team(team).actor
         except ValueError:
-            raise ServeError(f"no team {team!r} in {g.label}", 403) from None
+            raise ServeError(
+                _("no team {team!r} in {group}", team=team, group=g.label), 403
+            ) from None
         return actor, s
 
     def _running(self, s: Session) -> None:
         if self.ended:
-            raise ServeError("the lesson has ended", 409)
+            raise ServeError(_("the lesson has ended"), 409)
         if s.over:
-            raise ServeError("the game is over", 409)
+            raise ServeError(_("the game is over"), 409)
         if s.times_up:
             raise ServeError("time's up: the lesson has ended", 409)
 
@@ -391,7 +425,7 @@ class Lesson:
             actor, s = self._team(g, team)
             self._running(s)
             if s.committed(actor) is not None:
-                raise ServeError("your side has already chosen: forecasts come before", 409)
+                raise ServeError(_("your side has already chosen: forecasts come before"), 409)
             try:
                 s.classroom.submit_forecast(team, probs)
             except (ValueError, EngineError) as e:
@@ -410,20 +444,22 @@ class Lesson:
             a = s.actor_index(actor)
             ids = s.c.option_ids[a]
             if not isinstance(option, str) or option not in ids:
-                raise ServeError(f"unknown option {str(option)[:40]!r}")
+                raise ServeError(_("unknown option {option!r}", option=str(option)[:40]))
             done = s.committed(actor)
             if done is not None:
                 if done == option and (self.settings.mode == "turns" or g.votes.get(team)):
                     return "already chosen"  # a double submit counts once
-                raise ServeError(f"your side has already chosen this turn ({done})", 409)
+                raise ServeError(
+                    _("your side has already chosen this turn ({option})", option=done), 409
+                )
             if self.settings.mode == "turns":
                 whose = s.classroom.team_for(actor)
                 if whose != team:
-                    raise ServeError(f"{whose} decides for your side this turn", 403)
+                    raise ServeError(_("{team} decides for your side this turn", team=whose), 403)
                 self._commit(s, actor, option)
             else:
                 if not next(o for o in s.options(actor) if o.id == option).available:
-                    raise ServeError(f"option {option!r} is not available now")
+                    raise ServeError(_("option {option!r} is not available now", option=option))
                 if g.votes.get(team) == option:
                     return "already voted"
                 g.votes[team] = option
@@ -468,7 +504,7 @@ class Lesson:
     def control(self, action: str, which: object = "all", **args: Any) -> str:
         """One of the teacher's controls for one group or all; returns what was done."""
         if self.ended:
-            raise ServeError("the lesson has ended", 409)
+            raise ServeError(_("the lesson has ended"), 409)
         gs = self.targets(which)
         now = time.time()
         done = []
@@ -483,7 +519,7 @@ class Lesson:
                     raise ServeError(f"{g.label}: {e}") from None
                 finally:
                     self._changed(g)
-        return done[0] if done else "nothing to do: those games have ended"
+        return done[0] if done else _("nothing to do: those games have ended")
 
     def _control(self, g: Group, action: str, now: float, **args: Any) -> str:
         s = g.session
@@ -502,18 +538,18 @@ class Lesson:
             s.console.add_inject(
                 str(args.get("headline", ""))[:200], str(args.get("text", ""))[:1000]
             )
-            return "inject sent"
+            return _("inject sent")
         if action == "set_metric":
             value = _number(args.get("value"))
             s.console.set_metric(str(args.get("metric", "")), value)
             g.world += 1
-            return "metric set"
+            return _("metric set")
         if action == "extend":
             secs = int(_number(args.get("seconds", 60)))
             s.classroom.extend_timer(secs)
             g.deadlines = {a: t + secs for a, t in g.deadlines.items()}
             g.left_when_paused = {a: t + secs for a, t in g.left_when_paused.items()}
-            return "timer extended"
+            return _("timer extended")
         if action == "times_up":
             s.console.times_up()
             g.deadlines = {}
@@ -528,7 +564,9 @@ class Lesson:
             try:
                 length = int(str(turns))
             except ValueError:
-                raise ServeError(f"the lesson length is a number of turns, got {turns!r}") from None
+                raise ServeError(
+                    _("the lesson length is a number of turns, got {turns!r}", turns=turns)
+                ) from None
         try:
             check_length(length, limit)
         except ValueError as e:
@@ -550,13 +588,13 @@ class Lesson:
             self.settings.blind = value in ("1", "on", "true", "yes")
         elif name == "mode":
             if value not in MODES:
-                raise ServeError(f"mode: one of {', '.join(MODES)}")
+                raise ServeError(_("mode: one of {modes}", modes=", ".join(MODES)))
             for g in self.groups:
                 with g.lock:
                     g.votes = {}
             self.settings.mode = value
         else:
-            raise ServeError(f"unknown setting {name!r}")
+            raise ServeError(_("unknown setting {name!r}", name=name))
         self._changed(*self.groups)
 
     def end_lesson(self) -> None:
@@ -595,12 +633,12 @@ class Lesson:
     def _status(self, g: Group) -> str:
         s = g.session
         if s.over:
-            return f"Over: {s.outcome_name}"
+            return _("Over: {outcome}", outcome=s.outcome_name)
         if s.times_up:
-            return "Time's up"
+            return _("Time's up")
         if s.paused:
-            return "Paused"
-        return "Running"
+            return _("Paused")
+        return _("Running")
 
     def _common(self, g: Group) -> dict[str, Any]:
         s = g.session
@@ -612,7 +650,7 @@ class Lesson:
             "resolved": s.turn,
             "turn_limit": s.turn_limit,
             "length": self.settings.length,
-            "date": s.date.isoformat(),
+            "date": format_date(s.date, "medium"),
             "stage": s.stage,
             "stage_name": s.stage_name,
             "ladder": [
@@ -645,7 +683,7 @@ class Lesson:
                 s = g.session
                 ctx = self._common(g)
                 ctx["news"] = [
-                    {"turn": n.turn, "date": n.date.isoformat(), "headline": n.headline}
+                    {"turn": n.turn, "date": format_date(n.date, "medium"), "headline": n.headline}
                     for n in reversed(s.news_for(None)[-8:])
                 ]
                 for side in ctx["sides"]:
@@ -724,6 +762,8 @@ class Lesson:
         my_vote = g.votes.get(team)
         side_votes = {t.name: g.votes.get(t.name) for t in s.classroom.teams_of(actor)}
         can_choose = running and mine is None and (self.settings.mode == "vote" or whose == team)
+        my_forecast = next((f["probs"] for f in s.classroom.pending if f["team"] == team), None)
+        names = {oc.id: oc.name for oc in scn.outcomes}
         rep = v.last_report
         last = None
         if rep is not None:
@@ -734,8 +774,8 @@ class Lesson:
                 "changes": [
                     {
                         "name": m.name,
-                        "before": f"{m.before:.0f}",
-                        "after": f"{m.after:.0f}",
+                        "before": format_number(m.before, 0),
+                        "after": format_number(m.after, 0),
                         "exact": m.exact,
                     }
                     for m in rep.metrics
@@ -755,6 +795,7 @@ class Lesson:
             whose_go=whose,
             can_choose=can_choose,
             my_vote=my_vote,
+            my_vote_name=next((o.name for o in v.options if o.id == my_vote), my_vote),
             side_votes=side_votes,
             forecast_in=forecast_in,
             show_odds=show_odds,
@@ -765,7 +806,11 @@ class Lesson:
                 for oc in scn.outcomes
                 if oc.id in s.classroom.forecast_outcomes()
             ],
-            my_forecast=next((f["probs"] for f in s.classroom.pending if f["team"] == team), None),
+            my_forecast=my_forecast,
+            my_forecast_text=", ".join(
+                f"{names.get(k, k)} {format_percent(float(p))}"
+                for k, p in (my_forecast or {}).items()
+            ),
             options=[
                 {
                     "id": o.id,
@@ -776,6 +821,7 @@ class Lesson:
                     "reason": o.reason,
                     "covert": o.covert and o.category != "covert",
                     "hold": o.hold,
+                    "hold_category": o.category == "status_quo",  # already says "hold course"
                     "odds": odds.get(o.id),
                 }
                 for o in v.options
@@ -807,8 +853,8 @@ class Lesson:
             {
                 "id": m.id,
                 "name": m.name,
-                "value": f"{float(s.state.x[0, i]):.1f}",
-                "visibility": str(m.visibility.value),
+                "value": format_number(float(s.state.x[0, i]), 1),
+                "visibility": _visibility(str(m.visibility.value)),
             }
             for i, m in enumerate(s.scenario.metrics)
         ]
@@ -827,8 +873,8 @@ class Lesson:
                 {
                     "name": t.name,
                     "side": s.actor_name(t.actor),
-                    "chosen": s.committed(t.actor),
-                    "vote": g.votes.get(t.name),
+                    "chosen": _option_name(s, t.actor, s.committed(t.actor)),
+                    "vote": _option_name(s, t.actor, g.votes.get(t.name)),
                     "forecast": self.has_forecast(g, t.name),
                     "whose_go": s.classroom.team_for(t.actor) == t.name,
                     "devices": devices,
@@ -873,16 +919,16 @@ def check_length(length: int | None, turn_limit: int) -> None:
     if length is not None:
         check_lesson_turns(length, turn_limit)
         if length == 0:
-            raise ValueError(f"the lesson length is 1-{turn_limit} turns, got 0")
+            raise ValueError(_("the lesson length is 1-{most} turns, got 0", most=turn_limit))
 
 
 def _number(value: object) -> float:
     try:
         v = float(str(value))
     except ValueError:
-        raise ValueError(f"not a number: {str(value)[:20]!r}") from None
+        raise ValueError(_("not a number: {value!r}", value=str(value)[:20])) from None
     if not math.isfinite(v):
-        raise ValueError("not a finite number")
+        raise ValueError(_("not a finite number"))
     return v
 
 
@@ -896,14 +942,16 @@ def parse_forecast(fields: Mapping[str, str], outcomes: list[str]) -> dict[str, 
         try:
             v = float(raw)
         except ValueError:
-            raise ServeError(f"a forecast is a percentage, got {raw[:20]!r}") from None
+            raise ServeError(
+                _("a forecast is a percentage, got {value!r}", value=raw[:20])
+            ) from None
         if not math.isfinite(v) or not 0 <= v <= 100:
-            raise ServeError(f"a percentage is 0-100, got {raw[:20]!r}")
+            raise ServeError(_("a percentage is 0-100, got {value!r}", value=raw[:20]))
         probs[oid] = v / 100.0
     if not probs:
-        raise ServeError("give the chance of at least one ending")
+        raise ServeError(_("give the chance of at least one ending"))
     if sum(probs.values()) > 1.0 + 1e-9:
-        raise ServeError("the percentages add up to more than 100")
+        raise ServeError(_("the percentages add up to more than 100"))
     return probs
 
 

@@ -83,8 +83,9 @@
     };
     ws.onclose = function (e) {
       if (ping) { clearInterval(ping); }
-      if (e.code === 4401) { conn.textContent = "Signed out: reload the page."; return; }
-      conn.textContent = "Reconnecting…";
+      // the words come from the page (data-signed-out, data-reconnecting): in its language
+      if (e.code === 4401) { conn.textContent = document.body.dataset.signedOut; return; }
+      conn.textContent = document.body.dataset.reconnecting;
       conn.className = "conn lost";
       setTimeout(function () { connect(Math.min(wait * 2, 10000)); }, wait);
     };
