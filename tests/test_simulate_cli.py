@@ -24,7 +24,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_table_lists_every_outcome_stage_and_metric(capsys) -> None:
     code, out, _ = run(capsys, MINI, "--runs", "2000", "--seed", "3")
     assert code == 0
-    for word in ("war", "deal", "red_folds", "standoff", "unresolved", "95% interval"):
+    for word in ("war", "deal", "red_folds", "standoff", "unresolved", "interval (95%)"):
         assert word in out
     for word in ("calm", "crisis", "clashes", "tension", "resolve", "intel"):
         assert word in out

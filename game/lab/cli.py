@@ -18,6 +18,7 @@ from typing import Any
 
 from game import csvsafe
 from game.engine.ai import AISettings
+from game.i18n import _, format_number, format_percent, ngettext, pgettext
 from game.lab.games import GameRecord, play_games, play_games_on_cluster
 from game.lab.stats import BandResult, Summary, armed_rule, had_armed, summarise
 
@@ -26,28 +27,32 @@ PROGRESS_AFTER_S = 1.0
 
 
 def _pct(p: float) -> str:
-    return f"{100 * p:.1f}%"
+    return format_percent(p, 1)
 
 
 def band_value_text(b: BandResult) -> tuple[str, str]:
     """(band, measured) as text: shares in %, lengths in turns."""
     if b.statistic == "median_length":
-        return f"{b.low:g}–{b.high:g} turns", f"{b.value:g}"
+        return (
+            _("{low}–{high} turns", low=format_number(b.low), high=format_number(b.high)),
+            format_number(b.value),
+        )
     return f"{_pct(b.low)}–{_pct(b.high)}", _pct(b.value)
 
 
 def print_bands(bands: Sequence[BandResult], console: Any) -> None:
     from rich.table import Table
 
-    t = Table(title="Calibration bands", title_justify="left")
-    t.add_column("band")
-    t.add_column("range", justify="right")
-    t.add_column("measured", justify="right")
+    t = Table(title=_("Calibration bands"), title_justify="left")
+    t.add_column(_("band"))
+    t.add_column(_("range"), justify="right")
+    t.add_column(_("measured"), justify="right")
     t.add_column("")
-    t.add_column("references")
+    t.add_column(_("references"))
     for b in bands:
         rng, val = band_value_text(b)
-        t.add_row(b.name, rng, val, "ok" if b.ok else "OUTSIDE", ", ".join(b.references))
+        ok = pgettext("band", "ok") if b.ok else pgettext("band", "OUTSIDE")
+        t.add_row(b.name, rng, val, ok, ", ".join(b.references))
     console.print(t)
 
 
@@ -59,52 +64,68 @@ def print_summary(s: Summary, title: str, file: Any = None, options: bool = True
     console = Console(file=file or sys.stdout, highlight=False)
     console.print(f"[bold]{title}[/bold] ({s.scenario})")
     console.print(
-        f"{s.games:,} games, computer against computer, seeds {s.seed}–{s.seed + s.games - 1}"
+        ngettext(
+            "{n} game, computer against computer, seeds {first}–{last}",
+            "{n} games, computer against computer, seeds {first}–{last}",
+            s.games,
+            first=s.seed,
+            last=s.seed + s.games - 1,
+        )
     )
-    t = Table(title="Outcomes", title_justify="left")
-    t.add_column("outcome")
-    t.add_column("games", justify="right")
-    t.add_column("share", justify="right")
-    t.add_column("95% interval", justify="right")
+    t = Table(title=_("Outcomes"), title_justify="left")
+    t.add_column(_("outcome"))
+    t.add_column(_("games"), justify="right")
+    t.add_column(_("share"), justify="right")
+    t.add_column(_("interval (95%)"), justify="right")
     for o in s.outcomes:
         t.add_row(o.name, str(o.count), _pct(o.share), f"{_pct(o.low)}–{_pct(o.high)}")
     if s.unfinished:
-        t.add_row("(stopped before an outcome)", str(s.unfinished), "", "")
+        t.add_row(_("(stopped before an outcome)"), str(s.unfinished), "", "")
     console.print(t)
     console.print(
-        f"Length: median {s.length_median:g} turns, quartiles {s.length_q1:g}–{s.length_q3:g}"
+        _(
+            "Length: median {median} turns, quartiles {q1}–{q3}",
+            median=format_number(s.length_median),
+            q1=format_number(s.length_q1),
+            q3=format_number(s.length_q3),
+        )
     )
     a = s.armed
     console.print(
-        f"Any armed incident: {_pct(a.share)} ({_pct(a.low)}–{_pct(a.high)}); "
-        f"counted when {s.armed_rule}"
+        _(
+            "Any armed incident: {share} ({low}–{high}); counted when {rule}",
+            share=_pct(a.share),
+            low=_pct(a.low),
+            high=_pct(a.high),
+            rule=s.armed_rule,
+        )
     )
-    t = Table(title="Peak ladder stage", title_justify="left")
-    t.add_column("stage")
-    t.add_column("share", justify="right")
-    t.add_column("95% interval", justify="right")
+    t = Table(title=_("Peak ladder stage"), title_justify="left")
+    t.add_column(_("stage"))
+    t.add_column(_("share"), justify="right")
+    t.add_column(_("interval (95%)"), justify="right")
     for p in s.peak_stage:
         t.add_row(p.name, _pct(p.share), f"{_pct(p.low)}–{_pct(p.high)}")
     console.print(t)
     if options:
-        t = Table(title="Choices (share of each actor's moves; when)", title_justify="left")
-        t.add_column("actor")
-        t.add_column("option")
-        t.add_column("share", justify="right")
-        t.add_column("median first turn", justify="right")
-        t.add_column("turns 1–4 / 5–8 / 9–12 / 13+", justify="right")
+        t = Table(title=_("Choices (share of each actor's moves; when)"), title_justify="left")
+        t.add_column(_("actor"))
+        t.add_column(_("option"))
+        t.add_column(_("share"), justify="right")
+        t.add_column(_("median first turn"), justify="right")
+        t.add_column(_("turns 1–4 / 5–8 / 9–12 / 13+"), justify="right")
         for u in s.options:
             if not u.count:
                 continue
             bt = u.by_turn
             quarters = [sum(bt[i : i + 4]) for i in (0, 4, 8)] + [sum(bt[12:])]
-            first = "" if u.first_turn_median is None else f"{u.first_turn_median:g}"
+            first = "" if u.first_turn_median is None else format_number(u.first_turn_median)
             t.add_row(u.actor, u.name, _pct(u.share), first, " / ".join(str(q) for q in quarters))
         console.print(t)
     if s.bands:
         print_bands(s.bands, console)
     else:
-        console.print("The scenario declares no calibration bands.")
+        console.print(_("The scenario declares no calibration bands."))
 
 
 def safe_cell(v: Any) -> Any:
@@ -185,7 +206,7 @@ def ai_settings(args: argparse.Namespace) -> AISettings:
 
 
 def _err(cmd: str, msg: str) -> None:
-    print(f"brink {cmd}: error: {msg}", file=sys.stderr)
+    print(_("brink {command}: error: {message}", command=cmd, message=msg), file=sys.stderr)
 
 
 def lab(args: argparse.Namespace) -> int:
@@ -199,13 +220,13 @@ def lab(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr)
         return 2
     except OSError as e:
-        _err("lab", f"cannot read {args.scenario}: {e.strerror or e}")
+        _err("lab", _("cannot read {path}: {error}", path=args.scenario, error=e.strerror or e))
         return 2
     if args.games < 1:
-        _err("lab", f"--games must be at least 1, got {args.games}")
+        _err("lab", _("--games must be at least 1, got {n}", n=args.games))
         return 2
     if args.turns is not None and args.turns < 1:
-        _err("lab", f"--turns must be at least 1, got {args.turns}")
+        _err("lab", _("--turns must be at least 1, got {n}", n=args.turns))
         return 2
     try:
         settings = ai_settings(args)
@@ -237,7 +258,7 @@ def lab(args: argparse.Namespace) -> int:
         try:
             write_csv(records, s, args.csv, loaded.scenario)
         except OSError as e:
-            _err("lab", f"cannot write {args.csv}: {e.strerror}")
+            _err("lab", _("cannot write {path}: {error}", path=args.csv, error=e.strerror))
             return 2
     if args.json:
         out = s.to_dict() | {
@@ -279,12 +300,12 @@ def sweep(args: argparse.Namespace) -> int:
         try:
             sw.write_html(result, args.html)
         except OSError as e:
-            _err("sweep", f"cannot write {args.html}: {e.strerror}")
+            _err("sweep", _("cannot write {path}: {error}", path=args.html, error=e.strerror))
             return 2
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:
         sw.print_ranking(result)
         if args.html:
-            print(f"Tornado chart: {args.html}")
+            print(_("Tornado chart: {path}", path=args.html))
     return 0

@@ -40,11 +40,11 @@ from typing import Any
 import numpy as np
 
 from game import csvsafe
+from game.i18n import _, format_number, format_percent, ngettext
 from game.model.compiled import Compiled, compile_scenario
 from game.model.forecast import Forecast, forecast, inject_table, wilson
 from game.model.policy import Policy, parse_policy, policies_for
 from game.model.state import initial_state
-from game.words import count_text, plural
 
 START_KEY = (0,)
 SIMULATE_KEY = (7,)
@@ -69,7 +69,7 @@ def _policies(c: Compiled, specs: list[str]) -> tuple[list[Policy], dict[str, st
     if "history" in [s.strip() for s in specs]:
         # every actor plays its history line (hold course where it has none)
         if c.scenario.history is None:
-            raise UsageError("--policy history: the scenario has no history line")
+            raise UsageError(_("--policy history: the scenario has no history line"))
         specs = [s for s in specs if s.strip() != "history"]
         named = {s.partition("=")[0].strip() for s in specs}
         # scripted actors keep their rules: the history line records the players' moves
@@ -80,15 +80,23 @@ def _policies(c: Compiled, specs: list[str]) -> tuple[list[Policy], dict[str, st
         actor, value = actor.strip(), value.strip()
         if not sep or not actor or not value:
             raise UsageError(
-                f"--policy {spec!r} should look like history or "
-                "ACTOR=OPTION|random|history|mix:a=0.5,b=0.5|line:a,b,c"
+                _(
+                    "--policy {spec!r} should look like history or "
+                    "ACTOR=OPTION|random|history|mix:a=0.5,b=0.5|line:a,b,c",
+                    spec=spec,
+                )
             )
         if actor not in c.actor_ids:
             raise UsageError(
-                f"--policy {spec!r}: unknown actor {actor!r} (known: {', '.join(c.actor_ids)})"
+                _(
+                    "--policy {spec!r}: unknown actor {actor!r} (known: {known})",
+                    spec=spec,
+                    actor=actor,
+                    known=", ".join(c.actor_ids),
+                )
             )
         if actor in given:
-            raise UsageError(f"--policy: actor {actor!r} is given twice")
+            raise UsageError(_("--policy: actor {actor!r} is given twice", actor=actor))
         try:
             given[actor] = parse_policy(c, actor, value)
         except KeyError as e:
@@ -223,7 +231,7 @@ def summarise(
 
 
 def _pct(p: float) -> str:
-    return f"{100 * p:.2f}%" if 0 < p < 0.01 or 0.99 < p < 1 else f"{100 * p:.1f}%"
+    return format_percent(p, 2) if 0 < p < 0.01 or 0.99 < p < 1 else format_percent(p, 1)
 
 
 def _num(v: float) -> str:
@@ -238,39 +246,53 @@ def print_table(s: Summary, file: Any = None) -> None:
     console = Console(file=file or sys.stdout, highlight=False)
     pol = ", ".join(f"{a}={p}" for a, p in s.policies.items())
     console.print(f"[bold]{s.title}[/bold] ({s.scenario_id}, sha256 {s.sha256[:12]})")
+    runs = ngettext("{n} run", "{n} runs", s.runs)
+    turns = ngettext("{n} turn", "{n} turns", s.turns)
     console.print(
-        f"{s.runs:,} {plural('run', s.runs)} × {count_text(s.turns, 'turn')}, seed {s.seed}; "
-        f"policies: {pol}; "
-        f"injects {'applied' if s.injects else 'not applied'}"
+        _(
+            "{runs} × {turns}, seed {seed}; policies: {policies}; injects applied",
+            runs=runs,
+            turns=turns,
+            seed=s.seed,
+            policies=pol,
+        )
+        if s.injects
+        else _(
+            "{runs} × {turns}, seed {seed}; policies: {policies}; injects not applied",
+            runs=runs,
+            turns=turns,
+            seed=s.seed,
+            policies=pol,
+        )
     )
 
-    t = Table(title="Outcomes", title_justify="left")
-    t.add_column("outcome")
-    t.add_column("kind")
+    t = Table(title=_("Outcomes"), title_justify="left")
+    t.add_column(_("outcome"))
+    t.add_column(_("kind"))
     t.add_column("P", justify="right")
-    t.add_column("95% interval", justify="right")
-    t.add_column("median turn", justify="right")
+    t.add_column(_("interval (95%)"), justify="right")
+    t.add_column(_("median turn"), justify="right")
     for o in s.outcomes:
         lo, hi = o["ci"]
-        med = "—" if o["median_turn"] is None else f"{o['median_turn']:g}"
+        med = "—" if o["median_turn"] is None else format_number(o["median_turn"])
         t.add_row(o["id"], o["kind"], _pct(o["p"]), f"{_pct(lo)}–{_pct(hi)}", med)
     lo, hi = s.unresolved["ci"]
-    t.add_row("unresolved", "", _pct(s.unresolved["p"]), f"{_pct(lo)}–{_pct(hi)}", "—")
+    t.add_row(_("unresolved"), "", _pct(s.unresolved["p"]), f"{_pct(lo)}–{_pct(hi)}", "—")
     console.print(t)
 
-    t = Table(title="Ladder", title_justify="left")
-    t.add_column("stage")
-    t.add_column("reached (at or above)", justify="right")
-    t.add_column("95% interval", justify="right")
-    t.add_column("at the end", justify="right")
+    t = Table(title=_("Ladder"), title_justify="left")
+    t.add_column(_("stage"))
+    t.add_column(_("reached (at or above)"), justify="right")
+    t.add_column(_("interval (95%)"), justify="right")
+    t.add_column(_("at the end"), justify="right")
     for st in s.stages:
         lo, hi = st["ci"]
         t.add_row(st["id"], _pct(st["reached"]), f"{_pct(lo)}–{_pct(hi)}", _pct(st["final"]))
     console.print(t)
 
-    t = Table(title="Final metrics", title_justify="left")
-    t.add_column("metric")
-    for col in ("5%", "50%", "95%", "mean"):
+    t = Table(title=_("Final metrics"), title_justify="left")
+    t.add_column(_("metric"))
+    for col in ("5%", "50%", "95%", _("mean")):
         t.add_column(col, justify="right")
     for m in s.metrics:
         t.add_row(m["id"], _num(m["q05"]), _num(m["q50"]), _num(m["q95"]), _num(m["mean"]))
@@ -360,9 +382,9 @@ def run(
     from game.scenario import load_scenario
 
     if runs < 1:
-        raise UsageError(f"--runs must be at least 1, got {runs}")
+        raise UsageError(_("--runs must be at least 1, got {n}", n=runs))
     if turns is not None and turns < 1:
-        raise UsageError(f"--turns must be at least 1, got {turns}")
+        raise UsageError(_("--turns must be at least 1, got {n}", n=turns))
     loaded = load_scenario(path)
     c = compile_scenario(loaded.scenario)
     pols, pol_text = _policies(c, policy_specs)
@@ -394,7 +416,7 @@ def simulate(args: argparse.Namespace) -> int:
     from game.scenario import ScenarioError
 
     try:
-        _, s = run(
+        _c, s = run(
             args.scenario,
             args.runs,
             args.turns,
@@ -408,13 +430,19 @@ def simulate(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr)
         return 1
     except UsageError as e:
-        print(f"brink simulate: error: {e}", file=sys.stderr)
+        print(
+            _("brink {command}: error: {message}", command="simulate", message=e), file=sys.stderr
+        )
         return 2
     if args.csv:
         try:
             write_csv(s, args.csv)
         except OSError as e:
-            print(f"brink simulate: error: cannot write {args.csv}: {e.strerror}", file=sys.stderr)
+            error = _("cannot write {path}: {error}", path=args.csv, error=e.strerror)
+            print(
+                _("brink {command}: error: {message}", command="simulate", message=error),
+                file=sys.stderr,
+            )
             return 1
     if args.json:
         sys.stdout.write(json.dumps(s.as_json(), indent=2) + "\n")
