@@ -23,6 +23,37 @@ from game.scenario.paths import default_scenario
 _DEFAULT = default_scenario().stem
 
 
+def _stamp(name: str, sheet: bool) -> None:
+    """``brink check --stamp``: record the English each translation of ``name`` (a scenario
+    and its sheets, or one sheet) was made from, so a later change to it is reported."""
+    from game.scenario import ScenarioError, load_scenario
+    from game.scenario.translate import languages, sheet_texts, sidecar, stamp, stamp_all
+    from game.scenario.yamlsafe import load_located
+
+    done = []
+    if sheet:
+        data = load_located(Path(name)).data
+        if isinstance(data, dict):
+            key = "facts" if "facts" in data else "references"
+            for lang in languages(name):
+                path = sidecar(name, lang)
+                done.append((path, stamp(path, sheet_texts(data, key))))
+    else:
+        try:
+            done = stamp_all(load_scenario(name))
+        except (ScenarioError, OSError):
+            return  # the check below reports why it does not load
+    for path, n in done:
+        print(
+            ngettext(
+                "{path}: recorded the English of {n} translated text",
+                "{path}: recorded the English of {n} translated texts",
+                n,
+                path=path,
+            )
+        )
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from game.scenario import check_file
     from game.scenario.load import check_fact_sheet, is_fact_sheet
@@ -35,6 +66,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     for name in _translations_with_their_scenario(args.files):
         sheet = is_fact_sheet(name)
         loaded = facts = None
+        if getattr(args, "stamp", False):
+            _stamp(name, sheet)
         if sheet:
             from game.scenario.translate import check_sheet
 
@@ -347,6 +380,14 @@ def build_parser() -> argparse.ArgumentParser:
         "files", nargs="*", help=_("scenario files or names (default: every scenario on offer)")
     )
     chk.add_argument("--strict", action="store_true", help=_("treat warnings as errors"))
+    chk.add_argument(
+        "--stamp",
+        action="store_true",
+        help=_(
+            "record in each translation the English it was made from (after reviewing "
+            "them): a later change to the English is then reported"
+        ),
+    )
     chk.set_defaults(func=_cmd_check)
 
     sch = sub.add_parser("schema", help=_("print the JSON Schema of the scenario format"))

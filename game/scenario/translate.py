@@ -22,8 +22,15 @@ the same ids the scenario uses; fact sheets and reference sheets likewise
     debrief: [... one per question, in order ...]
     map: {markers: {naval_group: {label: ...}}}
     history: {summary: ..., turns: {1: {note: ...}}}
+    source_sha: {"meta.title": 3f9a0c1b22de, ...}
 
-and a sheet sidecar::
+``source_sha`` records, for each translated text, the English it was translated from
+(the first 12 hex digits of the sha256 of the text, its spacing normalised). ``brink
+check`` warns when the English under an id has changed since (the translation may say
+something the original no longer does) or when a text has no record; ``--strict`` fails
+on both. ``brink check --stamp`` writes the records after the translations are reviewed.
+
+and a sheet sidecar (with its own ``source_sha``)::
 
     language: es
     title: ...
@@ -37,6 +44,8 @@ the scenario file and its hash) is the same in every language.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +57,7 @@ from game.scenario.schema import Basis, Scenario
 from game.scenario.yamlsafe import Located, Problem, YamlError, load_located
 
 __all__ = [
+    "HASHES",
     "SIDECAR",
     "Key",
     "apply",
@@ -58,6 +68,8 @@ __all__ = [
     "scenario_texts",
     "sheet_texts",
     "sidecar",
+    "source_digest",
+    "stamp",
     "translate_sheet",
 ]
 
@@ -67,6 +79,10 @@ Key = tuple[str | int, ...]
 # The pseudo-locale (game.i18n): every text marked, so a test can find text that
 # reached the screen without going through a translation.
 PSEUDO, OPEN, CLOSE = "pseudo", "⟦", "⟧"
+
+# The sidecar section that records the English each translation was made from.
+HASHES = "source_sha"
+_NOT_TEXT = ("language", HASHES)  # a sidecar's sections that are not translations
 
 # Sheet entries: the fields a reader sees (citation details such as author and title of
 # a source stay as published).
@@ -201,6 +217,35 @@ def _dotted(key: Key) -> str:
     return ".".join(str(k) for k in key)
 
 
+def source_digest(text: str) -> str:
+    """What ``source_sha`` records of an English text: reflowing it changes nothing."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
+
+
+def _stale(name: str, loc: Located, found: dict[Key, str], texts: dict[Key, str]) -> list[Problem]:
+    """Warnings for translations whose English changed since, or that have no record."""
+    raw = loc.data.get(HASHES)
+    if raw is not None and not isinstance(raw, dict):
+        m = loc.mark_for((HASHES,))
+        return [Problem(name, m.line, m.col, HASHES, "should map text ids to digests")]
+    recorded = {str(k): str(v) for k, v in (raw or {}).items()}
+    problems = []
+    for key in found:
+        m = loc.mark_for(key)
+        got = recorded.get(_dotted(key))
+        if got is None:
+            message = "no record of the English it translates (review it, then brink check --stamp)"
+        elif got != source_digest(texts[key]):
+            message = (
+                "the English changed since this was translated: review the translation, "
+                "then brink check --stamp"
+            )
+        else:
+            continue
+        problems.append(Problem(name, m.line, m.col, _dotted(key), message, "warning"))
+    return problems
+
+
 def _compare(
     path: Path, loc: Located, language: str, texts: dict[Key, str]
 ) -> tuple[dict[Key, str], list[Problem]]:
@@ -216,7 +261,7 @@ def _compare(
             )
         )
     found: dict[Key, str] = {}
-    for key, value in _flatten({k: v for k, v in loc.data.items() if k != "language"}):
+    for key, value in _flatten({k: v for k, v in loc.data.items() if k not in _NOT_TEXT}):
         m = loc.mark_for(key)
         if key not in texts:
             problems.append(
@@ -233,7 +278,54 @@ def _compare(
             problems.append(
                 Problem(name, 1, 1, _dotted(key), f"not translated into {language!r}", "warning")
             )
+    problems += _stale(name, loc, found, texts)
     return found, problems
+
+
+_HASH_BLOCK = re.compile(rf"(?m)^(?:#[^\n]*\n)*{HASHES}:[^\n]*\n(?:(?:[ \t]+[^\n]*)?\n)*")
+
+
+def stamp(path: Path, texts: dict[Key, str]) -> int:
+    """Record in the sidecar at ``path`` the English each of its texts translates now
+    (``texts``: the original's, by address); the rest of the file is left as written.
+    Returns how many texts are recorded."""
+    loc, _problems = _read(path)
+    if loc is None:
+        return 0
+    found = [
+        k
+        for k, v in _flatten({k: v for k, v in loc.data.items() if k not in _NOT_TEXT})
+        if k in texts and isinstance(v, str) and v.strip()
+    ]
+    lines = [
+        "# The English each text above was translated from (sha256 of the text, first 12",
+        "# hex digits), written by `brink check --stamp`: `brink check` warns when the",
+        "# English changes under a translation.",
+        f"{HASHES}:",
+    ]
+    lines += [f'  "{_dotted(k)}": "{source_digest(texts[k])}"' for k in found]
+    old = path.read_text(encoding="utf-8")
+    body = _HASH_BLOCK.sub("", old).rstrip("\n")
+    path.write_text(body + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return len(found)
+
+
+def stamp_all(loaded: Any) -> list[tuple[Path, int]]:
+    """``stamp`` every sidecar of a scenario and of its fact and reference sheets."""
+    out = []
+    scn: Scenario = loaded.as_written
+    for lang in languages(loaded.path):
+        path = sidecar(loaded.path, lang)
+        out.append((path, stamp(path, scenario_texts(scn))))
+    for sheet, _key, _items in _sheets(loaded):
+        data = load_located(sheet).data
+        if not isinstance(data, dict):
+            continue
+        key = "facts" if "facts" in data else "references"
+        for lang in languages(sheet):
+            path = sidecar(sheet, lang)
+            out.append((path, stamp(path, sheet_texts(data, key))))
+    return out
 
 
 def check(loaded: Any) -> list[Problem]:
