@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from game.i18n import N_, _
 from game.scenario import crossref
 from game.scenario.errors import BrinkError
 from game.scenario.schema import COND_KEYS, FactSheet, Scenario
@@ -41,7 +42,7 @@ class ScenarioError(BrinkError):
             "\n".join(str(p) for p in problems),
             file=first.file if first else None,
             line=first.line if first else None,
-            hint="fix the scenario at the places named and run `brink check` again",
+            hint=_("fix the scenario at the places named and run `brink check` again"),
         )
 
 
@@ -72,22 +73,22 @@ class Loaded:
         return self.original.scenario if self.original is not None else self.scenario
 
 
-_PATTERN_WORDS = {
-    r"^[a-z][a-z0-9_]*$": (
+_PATTERN_WORDS = {  # in English; shown through the catalog
+    r"^[a-z][a-z0-9_]*$": N_(
         "an id is lower-case letters, digits and underscores, starting with a letter"
     ),
-    r"^#[0-9a-fA-F]{6}$": "should be a hex colour such as #0072B2",
-    r"^[a-z]{2}(-[A-Z]{2})?$": "should be a language code such as en or en-GB",
+    r"^#[0-9a-fA-F]{6}$": N_("should be a hex colour such as #0072B2"),
+    r"^[a-z]{2}(-[A-Z]{2})?$": N_("should be a language code such as en or en-GB"),
 }
 
 
 def _got(value: Any) -> str:
     if isinstance(value, dt.date):
-        return f", got a date ({value.isoformat()[:19]}; put text in quotes)"
+        return ", " + _("got a date ({date}; put text in quotes)", date=value.isoformat()[:19])
     if isinstance(value, str | int | float | bool) or value is None:
         text = repr(value)
-        return f", got {text if len(text) <= 60 else text[:57] + '...'}"
-    return f", got a {'list' if isinstance(value, list) else 'mapping'}"
+        return ", " + _("got {value}", value=text if len(text) <= 60 else text[:57] + "...")
+    return ", " + (_("got a list") if isinstance(value, list) else _("got a mapping"))
 
 
 # Scientific notation that YAML 1.1 leaves as text: it needs a dot and a signed exponent.
@@ -122,10 +123,16 @@ def _unknown_field(root: type[BaseModel], loc: tuple[Any, ...]) -> str:
     name = str(loc[-1]) if loc else ""
     valid = _fields_of(root, loc)
     if not valid:
-        return "unknown field (check the spelling)"
+        return _("unknown field (check the spelling)")
     near = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
-    hint = f"; did you mean {near[0]!r}?" if near else ""
-    return f"unknown field {name!r}{hint} (valid here: {', '.join(valid)})"
+    if near:
+        return _(
+            "unknown field {name!r}; did you mean {near!r}? (valid here: {valid})",
+            name=name,
+            near=near[0],
+            valid=", ".join(valid),
+        )
+    return _("unknown field {name!r} (valid here: {valid})", name=name, valid=", ".join(valid))
 
 
 def _number_text(value: Any) -> str | None:
@@ -140,32 +147,42 @@ def _number_text(value: Any) -> str | None:
             mant += ".0"
         elif mant.endswith("."):
             mant += "0"
-        return (
-            f"should be a number, got the text {value!r}: YAML reads scientific notation "
-            f"as a number only with a dot and a signed exponent, so write "
-            f"{mant}e{sign or '+'}{exp}"
+        return _(
+            "should be a number, got the text {value!r}: YAML reads scientific notation "
+            "as a number only with a dot and a signed exponent, so write {number}",
+            value=value,
+            number=f"{mant}e{sign or '+'}{exp}",
         )
     try:
         float(v)
     except ValueError:
         return None
-    return f"should be a number, got the text {value!r}: remove the quotes"
+    return _("should be a number, got the text {value!r}: remove the quotes", value=value)
 
 
 def _stage_change_message(err: Mapping[str, Any], loc: tuple[Any, ...]) -> str | None:
     if not loc or loc[-1] != "stage_change":
         return None
     value = err.get("input")
-    absolute = " (to set a stage by name use stage_to)" if "stage_to" in _event_fields() else ""
+    absolute = (
+        " " + _("(to set a stage by name use stage_to)") if "stage_to" in _event_fields() else ""
+    )
     if isinstance(value, str):
         return (
-            f"stage_change is relative: a number of rungs up (1 to 3) or down (-1 to -3), "
-            f"got {value!r}{absolute}"
+            _(
+                "stage_change is relative: a number of rungs up (1 to 3) or down (-1 to -3), "
+                "got {value!r}",
+                value=value,
+            )
+            + absolute
         )
     if isinstance(value, int) and err["type"] in ("less_than_equal", "greater_than_equal"):
         return (
-            f"stage_change moves at most 3 rungs up or down from the current stage, got "
-            f"{value}{absolute}"
+            _(
+                "stage_change moves at most 3 rungs up or down from the current stage, got {value}",
+                value=value,
+            )
+            + absolute
         )
     return None
 
@@ -192,16 +209,16 @@ def _pydantic_message(err: Mapping[str, Any], root: type[BaseModel] = Scenario) 
     if kind == "model_type":
         cls = err.get("ctx", {}).get("class_name", "")
         if cls in _NUMBER_SHORTHANDS:
-            return f"should be a number or a mapping with '{_NUMBER_SHORTHANDS[cls]}'" + _got(
-                err["input"]
-            )
-        return "should be a mapping of fields" + _got(err["input"])
+            return _(
+                "should be a number or a mapping with '{field}'", field=_NUMBER_SHORTHANDS[cls]
+            ) + _got(err["input"])
+        return _("should be a mapping of fields") + _got(err["input"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
         if pattern in _PATTERN_WORDS:
-            return _PATTERN_WORDS[pattern] + _got(err["input"])
+            return _(_PATTERN_WORDS[pattern]) + _got(err["input"])
     if kind.endswith(("_type", "_parsing")) or kind in {
         "enum",
         "literal_error",
@@ -246,7 +263,13 @@ def _find_sheet(
     mark = loc.mark_for(where)
     shown = rel if len(rel) <= 60 else rel[:57] + "..."
     return None, [
-        Problem(str(scenario_path), mark.line, mark.col, _dotted(where), f"no file {shown!r}")
+        Problem(
+            str(scenario_path),
+            mark.line,
+            mark.col,
+            _dotted(where),
+            _("no file {name!r}", name=shown),
+        )
     ]
 
 
@@ -263,16 +286,20 @@ def _sheet(
     except YamlError as e:
         return None, e.problems
     except OSError as e:
-        return None, [Problem(str(path), 1, 1, "", f"cannot read: {e.strerror}")]
+        return None, [Problem(str(path), 1, 1, "", _("cannot read: {error}", error=e.strerror))]
     items = sheet.data.get(key) if isinstance(sheet.data, dict) else None
     if not isinstance(items, list):
-        return None, [Problem(str(path), 1, 1, key, f"a fact sheet needs a list '{key}'")]
+        return None, [
+            Problem(str(path), 1, 1, key, _("a fact sheet needs a list '{key}'", key=key))
+        ]
     out: dict[str, dict[str, Any]] = {}
     problems = []
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             m = sheet.mark_for((key, i))
-            problems.append(Problem(str(path), m.line, m.col, f"{key}[{i}]", "entry needs an id"))
+            problems.append(
+                Problem(str(path), m.line, m.col, f"{key}[{i}]", _("entry needs an id"))
+            )
             continue
         out[item["id"]] = item
     return out, problems
@@ -310,8 +337,12 @@ def _missing(path_: Path_, data: Any, loc: Located, mark: Any) -> tuple[str, Any
         if near:
             there: Path_ = (*path_[:-1], near[0])
             m = loc.key_marks.get(there) or loc.mark_for(there)
-            return f"missing field '{field}' (is {near[0]!r} meant to be '{field}'?)", m
-    return f"missing field '{field}'", mark
+            return _(
+                "missing field '{field}' (is {near!r} meant to be '{field}'?)",
+                field=field,
+                near=near[0],
+            ), m
+    return _("missing field '{field}'", field=field), mark
 
 
 def _fact_sheet(
@@ -325,7 +356,7 @@ def _fact_sheet(
 
 def check_fact_sheet(path: str | Path) -> tuple[FactSheet | None, list[Problem]]:
     """Check a fact sheet on its own (``brink check`` on a ``*-facts.yaml``)."""
-    sheet, _, problems = _read_fact_sheet(Path(path))
+    sheet, _loc, problems = _read_fact_sheet(Path(path))
     return (None if any(p.severity == "error" for p in problems) else sheet), problems
 
 
@@ -347,10 +378,14 @@ def _read_fact_sheet(
     except YamlError as e:
         return None, None, e.problems
     except OSError as e:
-        return None, None, [Problem(str(path), 1, 1, "", f"cannot read: {e.strerror}")]
+        return (
+            None,
+            None,
+            [Problem(str(path), 1, 1, "", _("cannot read: {error}", error=e.strerror))],
+        )
     name = str(path)
     if not isinstance(sheet.data, dict):
-        return None, None, [Problem(name, 1, 1, "", "a fact sheet must be a mapping")]
+        return None, None, [Problem(name, 1, 1, "", _("a fact sheet must be a mapping"))]
     try:
         fs = FactSheet.model_validate(sheet.data)
     except ValidationError as e:
@@ -363,7 +398,13 @@ def _read_fact_sheet(
         if s.id in seen:
             m = sheet.mark_for(("sources", i, "id"))
             problems.append(
-                Problem(name, m.line, m.col, f"sources[{i}].id", f"duplicate source id {s.id!r}")
+                Problem(
+                    name,
+                    m.line,
+                    m.col,
+                    f"sources[{i}].id",
+                    _("duplicate source id {id!r}", id=s.id),
+                )
             )
         seen.add(s.id)
     seen = set()
@@ -371,7 +412,9 @@ def _read_fact_sheet(
         if f.id in seen:
             m = sheet.mark_for(("facts", i, "id"))
             problems.append(
-                Problem(name, m.line, m.col, f"facts[{i}].id", f"duplicate fact id {f.id!r}")
+                Problem(
+                    name, m.line, m.col, f"facts[{i}].id", _("duplicate fact id {id!r}", id=f.id)
+                )
             )
         seen.add(f.id)
         for j, sid in enumerate(f.sources):
@@ -395,7 +438,11 @@ def _read_fact_sheet(
                     m.line,
                     m.col,
                     f"facts[{i}].known",
-                    f"known ({f.known}) is before the fact's date ({f.date})",
+                    _(
+                        "known ({known}) is before the fact's date ({date})",
+                        known=f.known,
+                        date=f.date,
+                    ),
                 )
             )
     raw = {f["id"]: f for f in sheet.data["facts"]}
@@ -410,7 +457,7 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
     try:
         raw, text = read_limited(path)
     except OSError as e:
-        return None, [Problem(name, 1, 1, "", f"cannot read: {e.strerror}")]
+        return None, [Problem(name, 1, 1, "", _("cannot read: {error}", error=e.strerror))]
     except YamlError as e:
         return None, e.problems
 
@@ -426,7 +473,7 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
         if not problems:
             m = loc.mark_for(())
             problems = [
-                Problem(name, m.line, m.col, "", "a scenario must be a mapping of sections")
+                Problem(name, m.line, m.col, "", _("a scenario must be a mapping of sections"))
             ]
         return None, problems
 

@@ -52,6 +52,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from game.i18n import _
 from game.scenario.paths import SIDECAR, is_sidecar
 from game.scenario.schema import Basis, Scenario
 from game.scenario.yamlsafe import Located, Problem, YamlError, load_located
@@ -207,9 +208,11 @@ def _read(path: Path) -> tuple[Located | None, list[Problem]]:
     except YamlError as e:
         return None, e.problems
     except OSError as e:
-        return None, [Problem(str(path), 1, 1, "", f"cannot read: {e.strerror}")]
+        return None, [Problem(str(path), 1, 1, "", _("cannot read: {error}", error=e.strerror))]
     if not isinstance(loc.data, dict):
-        return None, [Problem(str(path), 1, 1, "", "a translation must be a mapping of sections")]
+        return None, [
+            Problem(str(path), 1, 1, "", _("a translation must be a mapping of sections"))
+        ]
     return loc, []
 
 
@@ -227,16 +230,18 @@ def _stale(name: str, loc: Located, found: dict[Key, str], texts: dict[Key, str]
     raw = loc.data.get(HASHES)
     if raw is not None and not isinstance(raw, dict):
         m = loc.mark_for((HASHES,))
-        return [Problem(name, m.line, m.col, HASHES, "should map text ids to digests")]
+        return [Problem(name, m.line, m.col, HASHES, _("should map text ids to digests"))]
     recorded = {str(k): str(v) for k, v in (raw or {}).items()}
     problems = []
     for key in found:
         m = loc.mark_for(key)
         got = recorded.get(_dotted(key))
         if got is None:
-            message = "no record of the English it translates (review it, then brink check --stamp)"
+            message = _(
+                "no record of the English it translates (review it, then brink check --stamp)"
+            )
         elif got != source_digest(texts[key]):
-            message = (
+            message = _(
                 "the English changed since this was translated: review the translation, "
                 "then brink check --stamp"
             )
@@ -257,7 +262,11 @@ def _compare(
         m = loc.mark_for(("language",))
         problems.append(
             Problem(
-                name, m.line, m.col, "language", f"should be {language!r}, as the file name says"
+                name,
+                m.line,
+                m.col,
+                "language",
+                _("should be {language!r}, as the file name says", language=language),
             )
         )
     found: dict[Key, str] = {}
@@ -266,17 +275,28 @@ def _compare(
         if key not in texts:
             problems.append(
                 Problem(
-                    name, m.line, m.col, _dotted(key), "no such text in the original (check the id)"
+                    name,
+                    m.line,
+                    m.col,
+                    _dotted(key),
+                    _("no such text in the original (check the id)"),
                 )
             )
         elif not isinstance(value, str) or not value.strip():
-            problems.append(Problem(name, m.line, m.col, _dotted(key), "should be a text"))
+            problems.append(Problem(name, m.line, m.col, _dotted(key), _("should be a text")))
         else:
             found[key] = value
     for key in texts:
         if key not in found and not any(p.path == _dotted(key) for p in problems):
             problems.append(
-                Problem(name, 1, 1, _dotted(key), f"not translated into {language!r}", "warning")
+                Problem(
+                    name,
+                    1,
+                    1,
+                    _dotted(key),
+                    _("not translated into {language!r}", language=language),
+                    "warning",
+                )
             )
     problems += _stale(name, loc, found, texts)
     return found, problems
@@ -360,7 +380,7 @@ def check_sheet(sheet: str | Path) -> list[Problem]:
     except YamlError as e:
         return e.problems
     except OSError as e:
-        return [Problem(str(sheet), 1, 1, "", f"cannot read: {e.strerror}")]
+        return [Problem(str(sheet), 1, 1, "", _("cannot read: {error}", error=e.strerror))]
     if not isinstance(data, dict):
         return []  # the sheet's own check reports it
     key = "facts" if "facts" in data else "references"
@@ -438,7 +458,7 @@ def apply(scn: Scenario, translated: dict[Key, str], language: str) -> Scenario:
 
 def read_scenario_translation(scn: Scenario, path: Path, language: str) -> dict[Key, str]:
     """The usable texts of a scenario sidecar (what ``check`` reports as wrong is skipped)."""
-    loc, _ = _read(path)
+    loc, _problems = _read(path)
     if loc is None:
         return {}
     found = _compare(path, loc, language, scenario_texts(scn))[0]
@@ -469,7 +489,7 @@ def translate_sheet(
     path = sidecar(sheet, language)
     if not path.is_file():
         return items
-    loc, _ = _read(path)
+    loc, _problems = _read(path)
     if loc is None:
         return items
     data = {key: list(items.values())} | _sheet_head(sheet)

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from game.i18n import _, pgettext
 from game.scenario.errors import BrinkError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -56,7 +57,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        tag = "" if self.severity == "error" else f"{self.severity}: "
+        tag = "" if self.severity == "error" else pgettext("problem", "warning") + ": "
         return f"{self.file}:{self.line}:{self.col}: {tag}{where}{self.message}"
 
 
@@ -96,7 +97,7 @@ class YamlError(BrinkError):
             "\n".join(str(p) for p in problems),
             file=first.file if first else None,
             line=first.line if first else None,
-            hint="fix the file at the place named and run `brink check` again",
+            hint=_("fix the file at the place named and run `brink check` again"),
         )
         self.problems = problems
         self.partial = partial
@@ -156,15 +157,23 @@ def read_limited(path: str | Path) -> tuple[bytes, str]:
         raw = fh.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:
             size = os.fstat(fh.fileno()).st_size
-            said = f"{size} bytes" if size > MAX_BYTES else "too large"
+            said = _("{n} bytes", n=size) if size > MAX_BYTES else _("too large")
             raise YamlError(
-                [Problem(name, 1, 1, "", f"file is {said}; the limit is {MAX_BYTES} bytes")]
+                [
+                    Problem(
+                        name,
+                        1,
+                        1,
+                        "",
+                        _("file is {size}; the limit is {n} bytes", size=said, n=MAX_BYTES),
+                    )
+                ]
             )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         m = _offset_mark(raw, e.start)
-        problem = Problem(name, m.line, m.col, "", f"not UTF-8 text ({e.reason})")
+        problem = Problem(name, m.line, m.col, "", _("not UTF-8 text ({reason})", reason=e.reason))
         raise YamlError([problem]) from None
     return raw, text
 
@@ -178,9 +187,9 @@ def refuse_special(path: str | Path, error: Callable[[str], Exception]) -> None:
     """
     mode = os.stat(path).st_mode
     if stat.S_ISDIR(mode):
-        raise error("this is a folder, not a file")
+        raise error(_("this is a folder, not a file"))
     if not stat.S_ISREG(mode):
-        raise error("this is not a regular file (a pipe or a device?): give a file")
+        raise error(_("this is not a regular file (a pipe or a device?): give a file"))
 
 
 def _offset_mark(raw: bytes, offset: int) -> Mark:
@@ -202,7 +211,10 @@ def _syntax_problem(name: str, text: str, e: yaml.YAMLError) -> Problem:
             line,
             col,
             "",
-            f"control character #x{char:04x} is not allowed in YAML text (remove it)",
+            _(
+                "control character #x{code} is not allowed in YAML text (remove it)",
+                code=f"{char:04x}",
+            ),
         )
     if not isinstance(e, yaml.MarkedYAMLError):
         return Problem(name, 1, 1, "", f"YAML: {e}")
@@ -216,19 +228,19 @@ def _syntax_problem(name: str, text: str, e: yaml.YAMLError) -> Problem:
         where = f" at line {c.line + 1}" if c is not None and c.line + 1 != line else ""
         msg += f" ({e.context}{where})"
     if m is not None and m.index < len(text) and text[m.index] == "\t":
-        msg += "; use spaces, not tabs, to indent"
+        msg += "; " + _("use spaces, not tabs, to indent")
     elif e.problem and e.problem.startswith("mapping values are not allowed"):
-        msg += "; put text that contains ': ' in quotes"
+        msg += "; " + _("put text that contains ': ' in quotes")
     elif e.context and "block scalar" in e.context:
-        msg += (
-            "; a value that starts with > or | begins a block of text on the next lines:"
+        msg += "; " + _(
+            "a value that starts with > or | begins a block of text on the next lines:"
             ' to write it on one line put it in quotes, e.g. "> 5 ships"'
         )
     elif m is not None and e.problem and "expected" in e.problem:
         line_text = text.splitlines()[m.line] if m.line < len(text.splitlines()) else ""
         if ": {" in line_text or ": [" in line_text:
-            msg += "; text that starts with { or [ must be in quotes"
-    return Problem(name, line, col, "", f"YAML syntax: {msg}")
+            msg += "; " + _("text that starts with {brace} or [ must be in quotes", brace="{")
+    return Problem(name, line, col, "", _("YAML syntax: {message}", message=msg))
 
 
 def _check_depth(name: str, text: str) -> None:
@@ -250,7 +262,7 @@ def _check_depth(name: str, text: str) -> None:
                                 m.line + 1,
                                 m.column + 1,
                                 "",
-                                f"values are nested more than {MAX_DEPTH} levels deep",
+                                _("values are nested more than {n} levels deep", n=MAX_DEPTH),
                             )
                         ]
                     )
@@ -271,9 +283,9 @@ def load_located(path: str | Path, text: str | None = None) -> Located:
     """
     name = str(path)
     if text is None:
-        _, text = read_limited(path)
+        _raw, text = read_limited(path)
     elif len(text.encode("utf-8")) > MAX_BYTES:
-        raise YamlError([Problem(name, 1, 1, "", f"text is over {MAX_BYTES} bytes")])
+        raise YamlError([Problem(name, 1, 1, "", _("text is over {n} bytes", n=MAX_BYTES))])
 
     _check_depth(name, text)
     loader = _Loader(text)
@@ -283,7 +295,7 @@ def load_located(path: str | Path, text: str | None = None) -> Located:
         except yaml.YAMLError as e:
             raise YamlError([_syntax_problem(name, text, e)]) from None
         if root is None:
-            raise YamlError([Problem(name, 1, 1, "", "the file is empty")])
+            raise YamlError([Problem(name, 1, 1, "", _("the file is empty"))])
         try:
             size = _expanded_size(root, MAX_NODES)
         except _AliasLoop as loop:
@@ -293,7 +305,7 @@ def load_located(path: str | Path, text: str | None = None) -> Located:
                         name,
                         *_xy(loop.node),
                         "",
-                        "an alias is used inside the value it names (a loop): remove it",
+                        _("an alias is used inside the value it names (a loop): remove it"),
                     )
                 ]
             ) from None
@@ -304,7 +316,7 @@ def load_located(path: str | Path, text: str | None = None) -> Located:
                         name,
                         *_xy(root),
                         "",
-                        f"aliases expand to more than {MAX_NODES} values (an alias bomb?)",
+                        _("aliases expand to more than {n} values (an alias bomb?)", n=MAX_NODES),
                     )
                 ]
             )
@@ -355,7 +367,7 @@ def _build(
                 name,
                 *_xy(node),
                 _dotted(path),
-                f"tag {tag!r} is not allowed: a scenario holds plain YAML values only",
+                _("tag {tag!r} is not allowed: a scenario holds plain YAML values only", tag=tag),
             )
         )
         out.dropped.add(path)
@@ -377,12 +389,14 @@ def _build(
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             problems.append(
-                Problem(name, *_xy(key_node), _dotted(path), "merge keys (<<) are not supported")
+                Problem(name, *_xy(key_node), _dotted(path), _("merge keys (<<) are not supported"))
             )
             out.dropped.add(path)
             continue
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _STANDARD_TAGS:
-            problems.append(Problem(name, *_xy(key_node), _dotted(path), "keys must be plain text"))
+            problems.append(
+                Problem(name, *_xy(key_node), _dotted(path), _("keys must be plain text"))
+            )
             out.dropped.add(path)
             continue
         try:
@@ -402,7 +416,7 @@ def _build(
                     name,
                     *_xy(key_node),
                     _dotted((*path, key)),
-                    f"duplicate key {key!r} (first at line {first.line})",
+                    _("duplicate key {key!r} (first at line {line})", key=key, line=first.line),
                 )
             )
             continue
