@@ -29,6 +29,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from game.i18n import _
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 _VALUE |= {"O": 0, "I": 1, "L": 1}
@@ -99,8 +101,11 @@ def scale_index(scale: float) -> int:
         if abs(s - float(scale)) < 1e-9:
             return i
     raise ClassCodeError(
-        f"a class code cannot carry the difficulty ×{scale:g} "
-        f"(it can: {', '.join(f'×{s:g}' for s in SCALES)})"
+        _(
+            "a class code cannot carry the difficulty ×{scale} (it can: {scales})",
+            scale=f"{scale:g}",
+            scales=", ".join(f"×{s:g}" for s in SCALES),
+        )
     )
 
 
@@ -114,17 +119,21 @@ def make(
 ) -> ClassCode:
     """A class code's fields, checked (``ClassCodeError`` when they do not fit a code)."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ClassCodeError(f"a class code needs a seed of 0 or more, got {seed!r}")
+        raise ClassCodeError(_("a class code needs a seed of 0 or more, got {seed!r}", seed=seed))
     if timer % TIMER_STEP or not 0 <= timer <= TIMER_MAX:
         raise ClassCodeError(
-            f"a class code carries a timer of 0-{TIMER_MAX} s in steps of {TIMER_STEP} s, "
-            f"got {timer}"
+            _(
+                "a class code carries a timer of 0-{most} s in steps of {step} s, got {timer}",
+                most=TIMER_MAX,
+                step=TIMER_STEP,
+                timer=timer,
+            )
         )
     scale_index(temperature_scale)
     bad = [a for a in people if not 0 <= a < MAX_PEOPLE_ACTORS]
     if bad:
         raise ClassCodeError(
-            f"a class code can name teams for the first {MAX_PEOPLE_ACTORS} actors only"
+            _("a class code can name teams for the first {n} actors only", n=MAX_PEOPLE_ACTORS)
         )
     return ClassCode(
         prefix_for(scenario_id),
@@ -163,27 +172,34 @@ def decode(text: str) -> ClassCode:
     raw = str(text).strip().upper().replace(" ", "")
     if "-" not in raw:
         raise ClassCodeError(
-            "a class code looks like VEN25-XXXX-XXXX-XXXX-XXXX: the part before the first "
-            "hyphen names the scenario"
+            _(
+                "a class code looks like VEN25-XXXX-XXXX-XXXX-XXXX: the part before the first "
+                "hyphen names the scenario"
+            )
         )
-    prefix, _, rest = raw.partition("-")
+    prefix, _sep, rest = raw.partition("-")
     rest = rest.replace("-", "")
     if not prefix or not re.fullmatch(r"[A-Z0-9]+", prefix):
         raise ClassCodeError(
-            f"the class code should start with the scenario's name, got {prefix!r}"
+            _("the class code should start with the scenario's name, got {prefix!r}", prefix=prefix)
         )
     bad = sorted({ch for ch in rest if ch not in _VALUE})
     if bad:
         raise ClassCodeError(
-            f"a class code has only digits and capital letters (no U); found {''.join(bad)!r}"
+            _(
+                "a class code has only digits and capital letters (no U); found {bad!r}",
+                bad="".join(bad),
+            )
         )
     if len(rest) < 12:
-        raise ClassCodeError("this class code is too short: a character is missing")
+        raise ClassCodeError(_("this class code is too short: a character is missing"))
     values = [_VALUE[ch] for ch in rest]
     if not _luhn_ok(values):
         raise ClassCodeError(
-            "this class code has a typo (its check character does not match): "
-            "compare it character by character with the one on the board"
+            _(
+                "this class code has a typo (its check character does not match): "
+                "compare it character by character with the one on the board"
+            )
         )
     n = 0
     for v in values[:-1]:
@@ -191,7 +207,10 @@ def decode(text: str) -> ClassCode:
     version = n & 0b11
     if version != VERSION:
         raise ClassCodeError(
-            f"this class code is from another version of the game (code format {version})"
+            _(
+                "this class code is from another version of the game (code format {version})",
+                version=version,
+            )
         )
     scale_i = (n >> 2) & 0b111
     timer = ((n >> 5) & 0xFF) * TIMER_STEP

@@ -21,6 +21,7 @@ from game.engine import classcode
 from game.engine.ai import AISettings
 from game.engine.errors import EngineError
 from game.engine.seats import Team
+from game.i18n import _, format_number
 from game.model import available
 from game.model.compiled import unavailable_reason
 from game.scenario import Loaded, load_scenario
@@ -109,8 +110,11 @@ def scenario_for_code(cc: classcode.ClassCode, scenario: Loaded | str | Path | N
         loaded = scenario if isinstance(scenario, Loaded) else load_scenario(scenario)
         if not cc.matches(loaded.sha256):
             raise classcode.ClassCodeError(
-                f"this class code is for another version of the scenario than {loaded.path} "
-                "(every machine needs the same scenario file)"
+                _(
+                    "this class code is for another version of the scenario than {path} "
+                    "(every machine needs the same scenario file)",
+                    path=loaded.path,
+                )
             )
         return loaded
     from game.scenario.paths import scenario_files
@@ -123,8 +127,11 @@ def scenario_for_code(cc: classcode.ClassCode, scenario: Loaded | str | Path | N
         if cc.matches(sha):
             return load_scenario(path)
     raise classcode.ClassCodeError(
-        f"no scenario on this machine matches the class code ({cc.prefix}): every machine "
-        "needs the same scenario file, unchanged"
+        _(
+            "no scenario on this machine matches the class code ({prefix}): every machine "
+            "needs the same scenario file, unchanged",
+            prefix=cc.prefix,
+        )
     )
 
 
@@ -132,12 +139,16 @@ def roster_for_code(cc: classcode.ClassCode, loaded: Loaded, teams: TeamsArg) ->
     """The teams of a duplicate-mode game: the group's own, or one per side the code names."""
     if classcode.prefix_for(loaded.scenario.meta.id) != cc.prefix:
         raise classcode.ClassCodeError(
-            f"this class code starts with {cc.prefix}, but its scenario here is "
-            f"{loaded.scenario.meta.id!r} ({classcode.prefix_for(loaded.scenario.meta.id)})"
+            _(
+                "this class code starts with {prefix}, but its scenario here is {id!r} ({own})",
+                prefix=cc.prefix,
+                id=loaded.scenario.meta.id,
+                own=classcode.prefix_for(loaded.scenario.meta.id),
+            )
         )
     actors = loaded.scenario.actors
     if any(a >= len(actors) for a in cc.people) or not cc.people:
-        raise classcode.ClassCodeError("this class code names no team for this scenario")
+        raise classcode.ClassCodeError(_("this class code names no team for this scenario"))
     people = [actors[a].id for a in cc.people]
     roster = team_list(teams)
     if not roster:
@@ -147,9 +158,10 @@ def roster_for_code(cc: classcode.ClassCode, loaded: Loaded, teams: TeamsArg) ->
     if {t.actor for t in roster} != set(people):
         names = {a.id: a.name for a in actors}
         raise classcode.ClassCodeError(
-            "this class code has teams play "
-            + ", ".join(names[a] for a in people)
-            + "; give teams to exactly those sides"
+            _(
+                "this class code has teams play {sides}; give teams to exactly those sides",
+                sides=", ".join(names[a] for a in people),
+            )
         )
     return roster
 
@@ -304,9 +316,11 @@ class Classroom:
         s = self._s
         a = s.actor_index(actor)
         if not s.seats[actor].waits:
-            raise ValueError(f"{actor} is played by the computer: there is no choice to lock")
+            raise ValueError(
+                _("{actor} is played by the computer: there is no choice to lock", actor=actor)
+            )
         if a in self.locks:
-            raise EngineError(f"{actor}'s choice is already locked this turn")
+            raise EngineError(_("{actor}'s choice is already locked this turn", actor=actor))
         return a
 
     def hold_or_first(self, a: int) -> int:
@@ -318,7 +332,7 @@ class Classroom:
             return hold
         avail = np.flatnonzero(ok)
         if not avail.size:
-            raise EngineError(f"{s.c.actor_ids[a]} has no option available")
+            raise EngineError(_("{actor} has no option available", actor=s.c.actor_ids[a]))
         return int(avail[0])
 
     def lock(self, actor: str, option: str | None = None) -> None:
@@ -423,22 +437,26 @@ class Classroom:
         the same turn replaces its earlier one. Returns the logged entry."""
         s = self._s
         if s.over:
-            raise EngineError("the game is over")
+            raise EngineError(_("the game is over"))
         t = self.team(team)
         within = self.forecast_within if within is None else within
         if isinstance(within, bool) or not isinstance(within, int) or not 1 <= within <= 100:
-            raise ValueError(f"a forecast window is 1-100 turns, got {within!r}")
+            raise ValueError(_("a forecast window is 1-100 turns, got {within!r}", within=within))
         if not isinstance(probs, Mapping) or not probs:
-            raise ValueError("a forecast needs the probability of at least one outcome")
+            raise ValueError(_("a forecast needs the probability of at least one outcome"))
         clean: dict[str, float] = {}
         for oid in s.c.outcome_ids:  # scenario order
             if oid not in probs:
                 continue
             v = probs[oid]
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-                raise ValueError(f"the probability of {oid!r} must be a number, got {v!r}")
+                raise ValueError(
+                    _("the probability of {id!r} must be a number, got {value!r}", id=oid, value=v)
+                )
             if not 0.0 <= float(v) <= 1.0:
-                raise ValueError(f"the probability of {oid!r} must be in [0, 1], got {v!r}")
+                raise ValueError(
+                    _("the probability of {id!r} must be in [0, 1], got {value!r}", id=oid, value=v)
+                )
             clean[oid] = float(v)
         unknown = [k for k in probs if k not in clean]
         if unknown:
@@ -449,12 +467,17 @@ class Classroom:
         total = sum(clean.values())
         if total > 1.0 + 1e-9:
             raise ValueError(
-                f"the probabilities add up to {total:.2f}: at most 1 (the rest is "
-                "'none of these within the window')"
+                _(
+                    "the probabilities add up to {total}: at most 1 (the rest is "
+                    "'none of these within the window')",
+                    total=format_number(total, 2),
+                )
             )
         a = s.actor_index(t.actor)
         if self.team_for(t.actor) == t.name and a in s.commits:
-            raise EngineError(f"team {t.name} has already committed: forecast before committing")
+            raise EngineError(
+                _("team {team} has already committed: forecast before committing", team=t.name)
+            )
         entry = {
             "turn": s.current_turn,
             "team": t.name,

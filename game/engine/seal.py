@@ -52,6 +52,8 @@ from typing import Any, Literal
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from game.i18n import N_, _, ngettext
+
 MAGIC = "brinkmanship-save"
 SEAL_VERSION = 1
 KEY_BYTES = 32
@@ -235,7 +237,7 @@ def unwrap_key(doc: Mapping[str, Any], pin: str) -> GameKey:
     kek, check = _derive(pin, lock)
     if not hmac.compare_digest(check, _b64d(lock["check"], "lock.check")):
         raise SealError(
-            "wrong PIN: it does not open this class game (or the file's lock was replaced)",
+            _("wrong PIN: it does not open this class game (or the file's lock was replaced)"),
             "wrong_pin",
         )
     try:
@@ -245,13 +247,13 @@ def unwrap_key(doc: Mapping[str, Any], pin: str) -> GameKey:
             _lock_aad(game_id, lock),
         )
     except InvalidTag:
-        raise SealError(_TAMPERED, "tampered") from None
+        raise SealError(_(_TAMPERED), "tampered") from None
     if len(key) != KEY_BYTES:
-        raise SealError(_TAMPERED, "tampered")
+        raise SealError(_(_TAMPERED), "tampered")
     return GameKey(key, game_id, dict(lock))
 
 
-_TAMPERED = (
+_TAMPERED = N_(  # translated where it is raised
     "the class game's save was edited or damaged: it does not match its seal "
     "(it cannot be opened; use an earlier autosave)"
 )
@@ -377,13 +379,13 @@ def open_sealed(doc: Mapping[str, Any], pin_or_key: str | GameKey) -> dict[str, 
             _b64d(body["nonce"], "body.nonce"), _b64d(body["data"], "body.data"), _body_aad(doc)
         )
     except InvalidTag:
-        raise SealError(_TAMPERED, "tampered") from None
+        raise SealError(_(_TAMPERED), "tampered") from None
     try:
         log = json.loads(plain.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):  # authenticated, so a bug of ours
         raise SealError("the sealed log is not valid JSON", "malformed") from None
     if not isinstance(log, dict) or public_view(log) != doc["public"]:
-        raise SealError(_TAMPERED, "tampered")
+        raise SealError(_(_TAMPERED), "tampered")
     return log
 
 
@@ -505,10 +507,10 @@ def clear(game_id: str, *, directory: str | Path | None = None) -> None:
 def _wait_text(seconds: float) -> str:
     s = max(1, math.ceil(seconds))
     if s < 120:
-        return f"{s} seconds"
+        return ngettext("{n} second", "{n} seconds", s)
     if s < 7200:
-        return f"{math.ceil(s / 60)} minutes"
-    return f"{math.ceil(s / 3600)} hours"
+        return ngettext("{n} minute", "{n} minutes", math.ceil(s / 60))
+    return ngettext("{n} hour", "{n} hours", math.ceil(s / 3600))
 
 
 def _refuse_if_locked(game_id: str, now: float | None, directory: str | Path | None) -> None:
@@ -516,7 +518,9 @@ def _refuse_if_locked(game_id: str, now: float | None, directory: str | Path | N
     until = locked_until(game_id, now=now, directory=directory)
     if until is not None:
         raise SealError(
-            f"too many wrong PINs: try again in {_wait_text(until - now)}", "locked", until
+            _("too many wrong PINs: try again in {wait}", wait=_wait_text(until - now)),
+            "locked",
+            until,
         )
 
 
@@ -527,7 +531,11 @@ def _count_failure(
     until = record_failure(game_id, now=now, directory=directory)
     if until is not None:
         return SealError(
-            f"{error} — too many wrong PINs: try again in {_wait_text(until - now)}",
+            _(
+                "{error} — too many wrong PINs: try again in {wait}",
+                error=error,
+                wait=_wait_text(until - now),
+            ),
             "wrong_pin",
             until,
         )
@@ -567,5 +575,5 @@ def guard_pin(
     lockout: ``SealError`` (``locked`` or ``wrong_pin``) unless it is right."""
     _refuse_if_locked(game_id, now, directory)
     if not verify(pin):
-        raise _count_failure(game_id, now, directory, SealError("wrong PIN", "wrong_pin"))
+        raise _count_failure(game_id, now, directory, SealError(_("wrong PIN"), "wrong_pin"))
     clear(game_id, directory=directory)
