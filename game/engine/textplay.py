@@ -192,8 +192,8 @@ class TextGame:
                         "{metric}: estimate from {before} to {after} (their figure; causes "
                         "unknown to you)",
                         metric=mc.name,
-                        before=format_number(mc.before, 0),
-                        after=format_number(mc.after, 0),
+                        before=format_number(round(mc.before) or 0, 0),  # never "-0"
+                        after=format_number(round(mc.after) or 0, 0),
                     )
                 )
                 continue

@@ -72,11 +72,11 @@ class MetricView:
     def text(self) -> str:
         """E.g. ``42`` or ``about 55 ± 12 (estimate)``: plain words, no colour needed."""
         if self.exact:
-            return format_number(self.estimate, 0)
+            return format_number(round(self.estimate) or 0, 0)  # never "-0"
         shown = min(max(self.estimate, self.lo), self.hi)
         return _(
             "about {value} ± {error} (estimate)",
-            value=format_number(shown, 0),
+            value=format_number(round(shown) or 0, 0),
             error=format_number(self.error, 0),
         )
 
