@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from game.i18n import N_, _
 from game.scenario.schema import (
     MAX_LOGIT,
     RANGE_MULTIPLE,
@@ -35,21 +36,57 @@ from game.scenario.schema import (
 Finding = tuple[tuple[Any, ...], str, str]
 
 
-def _hint(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+# What the checks name, in English; shown through the catalog (game.i18n).
+_KINDS = {
+    "metric": N_("metric"),
+    "stage": N_("stage"),
+    "actor": N_("actor"),
+    "option": N_("option"),
+    "event": N_("event"),
+    "outcome": N_("outcome"),
+    "fact id": N_("fact id"),
+    "reference id": N_("reference id"),
+    "source id": N_("source id"),
+    "anchor or place": N_("anchor or place"),
+    "advisor": N_("advisor"),
+    "branch": N_("branch"),
+    "interaction": N_("interaction"),
+    "inject": N_("inject"),
+    "anchor": N_("anchor"),
+    "marker": N_("marker"),
+}
+
+
+def _kind(kind: str) -> str:
+    """A kind of thing a check names, in the current language (given words pass as they are)."""
+    return _(_KINDS[kind]) if kind in _KINDS else kind
 
 
 def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
-    known = list(known)
-    return f"unknown {kind} {name!r}{_hint(name, known)}"
+    close = difflib.get_close_matches(name, list(known), n=1)
+    if close:
+        return _(
+            "unknown {kind} {name!r}; did you mean {near!r}?",
+            kind=_kind(kind),
+            name=name,
+            near=close[0],
+        )
+    return _("unknown {kind} {name!r}", kind=_kind(kind), name=name)
+
+
+def _option_of(actor: str) -> str:
+    return _("option of {actor}", actor=actor)
 
 
 def _dupes(items: list[Any], path: tuple[Any, ...], kind: str) -> Iterator[Finding]:
     seen: set[str] = set()
     for i, item in enumerate(items):
         if item.id in seen:
-            yield (*path, i, "id"), f"duplicate {kind} id {item.id!r}", "error"
+            yield (
+                (*path, i, "id"),
+                _("duplicate {kind} id {id!r}", kind=_kind(kind), id=item.id),
+                "error",
+            )
         seen.add(item.id)
 
 
@@ -107,8 +144,15 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                 if v > limit:
                     yield (
                         (*path, mid, key),
-                        f"effect {key} {v:g} on {mid!r} is more than {RANGE_MULTIPLE:g} times"
-                        f" its range's width ({width(mid):g})",
+                        _(
+                            "effect {key} {value} on {metric!r} is more than {times} times its "
+                            "range's width ({width})",
+                            key=key,
+                            value=f"{v:g}",
+                            metric=mid,
+                            times=f"{RANGE_MULTIPLE:g}",
+                            width=f"{width(mid):g}",
+                        ),
                         "error",
                     )
 
@@ -135,15 +179,25 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
             if not lo - span <= c.value <= hi + span:
                 yield (
                     (*path, "value"),
-                    f"threshold {c.value:g} is far outside {c.metric!r}'s range [{lo:g}, {hi:g}]",
+                    _(
+                        "threshold {value} is far outside {metric!r}'s range [{lo}, {hi}]",
+                        value=f"{c.value:g}",
+                        metric=c.metric,
+                        lo=f"{lo:g}",
+                        hi=f"{hi:g}",
+                    ),
                     "error",
                 )
                 return
             if not _condition_possible(c, lo, hi):
                 yield (
                     (*path, "value"),
-                    f"'{c.metric} {c.op.value} {c.value:g}' can never hold"
-                    f" in its range [{lo:g}, {hi:g}]",
+                    _(
+                        "'{condition}' can never hold in its range [{lo}, {hi}]",
+                        condition=f"{c.metric} {c.op.value} {c.value:g}",
+                        lo=f"{lo:g}",
+                        hi=f"{hi:g}",
+                    ),
                     "error",
                 )
         elif isinstance(c, AllCondition | AnyCondition):
@@ -171,14 +225,16 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                 if oid not in options[m.actor]:
                     yield (
                         (*path, "move", "options", j),
-                        _unknown(f"option of {m.actor}", oid, options[m.actor]),
+                        _unknown(_option_of(m.actor), oid, options[m.actor]),
                         "error",
                     )
             if before_moves and m.when is MoveWhen.this_turn:
                 yield (
                     (*path, "move", "when"),
-                    "this_turn cannot be known here (it is read before the moves are made); "
-                    "use last_turn or ever",
+                    _(
+                        "this_turn cannot be known here (it is read before the moves are made); "
+                        "use last_turn or ever"
+                    ),
                     "error",
                 )
 
@@ -193,8 +249,14 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
             if mid in metrics and abs(v) * width(mid) > MAX_LOGIT:
                 yield (
                     (*path, "slope", mid),
-                    f"slope {v:g} moves the logit by {abs(v) * width(mid):g} across {mid!r}'s"
-                    f" range; keep it within {MAX_LOGIT:g} (beyond that it is certainty)",
+                    _(
+                        "slope {value} moves the logit by {moves} across {metric!r}'s range; "
+                        "keep it within {most} (beyond that it is certainty)",
+                        value=f"{v:g}",
+                        moves=f"{abs(v) * width(mid):g}",
+                        metric=mid,
+                        most=f"{MAX_LOGIT:g}",
+                    ),
                     "error",
                 )
         for sid in ch.stage_shift:
@@ -208,11 +270,15 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                 continue
             for i, oid in enumerate(opts):
                 if oid not in options[aid]:
-                    yield (*path, aid, i), _unknown(f"option of {aid}", oid, options[aid]), "error"
+                    yield (*path, aid, i), _unknown(_option_of(aid), oid, options[aid]), "error"
 
     def basis(path: tuple[Any, ...], b: Basis | None, what: str) -> Iterator[Finding]:
         if b is None:
-            yield path, f"{what} has no basis (cite a fact id or name an assumption)", "warning"
+            yield (
+                path,
+                _("{what} has no basis (cite a fact id or name an assumption)", what=what),
+                "warning",
+            )
             return
         if fact_ids is not None:
             for i, fid in enumerate(b.facts):
@@ -231,7 +297,7 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
     p: tuple[str | int, ...]  # where in the file; every section below reuses it
     for i, m in enumerate(scn.metrics):
         p = ("metrics", i)
-        yield from basis(p, m.basis, f"metric {m.id!r}")
+        yield from basis(p, m.basis, _("metric {id!r}", id=m.id))
         if m.owner is not None and m.owner not in actors:
             yield (*p, "owner"), _unknown("actor", m.owner, actors), "error"
         for j, aid in enumerate(m.visible_to):
@@ -252,7 +318,7 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
     # Actors and their options
     for i, a in enumerate(scn.actors):
         p = ("actors", i)
-        yield from basis(p, a.basis, f"actor {a.id!r}")
+        yield from basis(p, a.basis, _("actor {id!r}", id=a.id))
         if a.intel_metric is not None:
             yield from metric_ref((*p, "intel_metric"), a.intel_metric)
         if a.hold_option not in options[a.id]:
@@ -279,7 +345,7 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         yield from _dupes(a.options, (*p, "options"), "option")
         for j, o in enumerate(a.options):
             q = (*p, "options", j)
-            yield from basis(q, o.basis, f"option {a.id}.{o.id}")
+            yield from basis(q, o.basis, _("option {id}", id=f"{a.id}.{o.id}"))
             yield from effects((*q, "effects"), o.effects)
             yield from stage_refs((*q, "available", "stages"), o.available.stages)
             yield from conditions(
@@ -295,27 +361,32 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                 if br.exposes and not o.covert:
                     yield (
                         (*q, "branches", k, "exposes"),
-                        "only a covert option can be exposed",
+                        _("only a covert option can be exposed"),
                         "error",
                     )
             for key, n in (("cooldown", o.cooldown), ("max_uses", o.max_uses)):
                 if n is not None and n > scn.meta.turn_limit:
                     yield (
                         (*q, key),
-                        f"{key} {n} is more than the turn limit ({scn.meta.turn_limit})",
+                        _(
+                            "{key} {n} is more than the turn limit ({limit})",
+                            key=key,
+                            n=n,
+                            limit=scn.meta.turn_limit,
+                        ),
                         "error",
                     )
             if o.max_uses is not None and o.id == a.hold_option:
-                yield (*q, "max_uses"), "the hold-course option cannot have a use limit", "error"
+                yield (*q, "max_uses"), _("the hold-course option cannot have a use limit"), "error"
             if o.window is not None and o.id == a.hold_option:
-                yield (*q, "window"), "the hold-course option cannot have a use limit", "error"
+                yield (*q, "window"), _("the hold-course option cannot have a use limit"), "error"
             if o.private_to is not None:
                 if o.private_to not in actors:
                     yield (*q, "private_to"), _unknown("actor", o.private_to, actors), "error"
                 elif o.private_to == a.id:
                     yield (
                         (*q, "private_to"),
-                        "a private move is addressed to another actor",
+                        _("a private move is addressed to another actor"),
                         "error",
                     )
         for oid in a.ai.bias:
@@ -339,12 +410,12 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
                 )
 
     if sum(a.playable for a in scn.actors) < 1:
-        yield ("actors",), "no actor is playable", "error"
+        yield ("actors",), _("no actor is playable"), "error"
 
     # Interactions
     for i, it in enumerate(scn.interactions):
         p = ("interactions", i)
-        yield from basis(p, it.basis, f"interaction {it.id!r}")
+        yield from basis(p, it.basis, _("interaction {id!r}", id=it.id))
         yield from moves((*p, "when"), it.when)
         yield from effects((*p, "effects"), it.effects)
         if it.chance is not None:
@@ -353,7 +424,7 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
     # Dynamics and fog
     for i, c in enumerate(scn.dynamics.coupling):
         p = ("dynamics", "coupling", i)
-        yield from basis(p, c.basis, "coupling")
+        yield from basis(p, c.basis, _("coupling"))
         yield from metric_ref((*p, "source"), c.source)
         yield from metric_ref((*p, "target"), c.target)
         if c.source in metrics and c.target in metrics:
@@ -362,22 +433,28 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
             if push > RANGE_MULTIPLE * width(c.target):
                 yield (
                     (*p, "coef"),
-                    f"coef {c.coef:g} pushes {c.target!r} by up to {push:g} a turn, more than"
-                    f" {RANGE_MULTIPLE:g} times its range's width",
+                    _(
+                        "coef {coef} pushes {metric!r} by up to {push} a turn, more than {times} "
+                        "times its range's width",
+                        coef=f"{c.coef:g}",
+                        metric=c.target,
+                        push=f"{push:g}",
+                        times=f"{RANGE_MULTIPLE:g}",
+                    ),
                     "error",
                 )
     yield from basis(("fog",), scn.fog.basis, "fog")
     if scn.fog.error_at_full_intel > scn.fog.error_at_zero_intel:
         yield (
             ("fog", "error_at_full_intel"),
-            "full intelligence should not be less accurate",
+            _("full intelligence should not be less accurate"),
             "error",
         )
 
     # Events
     for i, e in enumerate(scn.events):
         p = ("events", i)
-        yield from basis(p, e.basis, f"event {e.id!r}")
+        yield from basis(p, e.basis, _("event {id!r}", id=e.id))
         yield from chance((*p, "hazard"), e.hazard)
         yield from stage_refs((*p, "when", "stages"), e.when.stages)
         yield from conditions((*p, "when", "conditions"), e.when.conditions)
@@ -397,7 +474,7 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         yield ("initial_stage",), _unknown("stage", scn.initial_stage, stages), "error"
     for i, s in enumerate(scn.ladder):
         p = ("ladder", i)
-        yield from basis(p, s.basis, f"stage {s.id!r}")
+        yield from basis(p, s.basis, _("stage {id!r}", id=s.id))
         yield from chance((*p, "up"), s.up)
         yield from chance((*p, "down"), s.down)
         yield from conditions((*p, "up_when"), s.up_when)
@@ -407,23 +484,31 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
     # Outcomes
     limit = [i for i, o in enumerate(scn.outcomes) if o.at_turn_limit]
     if not limit:
-        yield ("outcomes",), "exactly one outcome needs at_turn_limit: true (found none)", "error"
+        yield (
+            ("outcomes",),
+            _("exactly one outcome needs at_turn_limit: true (found none)"),
+            "error",
+        )
     if len(limit) > 1:
         names = ", ".join(repr(scn.outcomes[i].id) for i in limit)
         for i in limit:
             yield (
                 ("outcomes", i, "at_turn_limit"),
-                f"exactly one outcome can have at_turn_limit: true (found {len(limit)}: {names})",
+                _(
+                    "exactly one outcome can have at_turn_limit: true (found {n}: {names})",
+                    n=len(limit),
+                    names=names,
+                ),
                 "error",
             )
     for i, out in enumerate(scn.outcomes):
         p = ("outcomes", i)
-        yield from basis(p, out.basis, f"outcome {out.id!r}")
+        yield from basis(p, out.basis, _("outcome {id!r}", id=out.id))
         if out.trigger is None:
             if not out.at_turn_limit:
                 yield (
                     p,
-                    f"outcome {out.id!r} has no trigger and is not the turn-limit outcome",
+                    _("outcome {id!r} has no trigger and is not the turn-limit outcome", id=out.id),
                     "error",
                 )
             continue
@@ -431,7 +516,11 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         if t.hold_turns > scn.meta.turn_limit:
             yield (
                 (*p, "trigger", "hold_turns"),
-                f"hold_turns {t.hold_turns} is more than the turn limit ({scn.meta.turn_limit})",
+                _(
+                    "hold_turns {n} is more than the turn limit ({limit})",
+                    n=t.hold_turns,
+                    limit=scn.meta.turn_limit,
+                ),
                 "error",
             )
         yield from stage_refs((*p, "trigger", "stages"), t.stages)
@@ -451,9 +540,9 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
             yield (*p, "to"), _unknown("actor", inj.to, actors), "error"
         yield from effects((*p, "effects"), inj.effects)
         if inj.turn > scn.meta.turn_limit:
-            yield (*p, "turn"), f"turn {inj.turn} is after the turn limit", "error"
+            yield (*p, "turn"), _("turn {turn} is after the turn limit", turn=inj.turn), "error"
         if inj.basis is not None:
-            yield from basis(p, inj.basis, "inject")
+            yield from basis(p, inj.basis, _("inject"))
 
     yield from _map(scn)
     yield from _history(scn, fact_ids)
@@ -468,7 +557,10 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
             if o.available.stages and not any(s in reachable for s in o.available.stages):
                 yield (
                     ("actors", i, "options", j, "available", "stages"),
-                    f"option {a.id}.{o.id} can never be chosen: none of its stages is reachable",
+                    _(
+                        "option {id} can never be chosen: none of its stages is reachable",
+                        id=f"{a.id}.{o.id}",
+                    ),
                     "error",
                 )
 
@@ -509,11 +601,11 @@ def _ladder(scn: Scenario, stages: list[str]) -> Iterator[Finding]:
     )
     for i, s in enumerate(scn.ladder):
         if s.id not in reachable:
-            yield ("ladder", i), f"stage {s.id!r} can never be reached", "error"
+            yield ("ladder", i), _("stage {id!r} can never be reached", id=s.id), "error"
         can_up = i + 1 < len(stages) and s.up.can_happen()
         can_down = i > 0 and s.down.can_happen()
         if not (can_up or can_down or moving_events or s.id in ending):
-            yield ("ladder", i), f"stage {s.id!r} can never be left", "error"
+            yield ("ladder", i), _("stage {id!r} can never be left", id=s.id), "error"
 
 
 # Colours a marker may name besides an actor id (the UI palette's signal colours).
@@ -541,7 +633,11 @@ def _map(scn: Scenario) -> Iterator[Finding]:
         for key in ("places", "anchors"):
             for i, pt in enumerate(getattr(m, key)):
                 if not (b.lon_min <= pt.lon <= b.lon_max and b.lat_min <= pt.lat <= b.lat_max):
-                    yield ("map", key, i), f"{pt.name!r} lies outside the map's bounds", "error"
+                    yield (
+                        ("map", key, i),
+                        _("{name!r} lies outside the map's bounds", name=pt.name),
+                        "error",
+                    )
 
     def driver(path: tuple[Any, ...], d: Driver | None) -> Iterator[Finding]:
         if d is None:
@@ -560,7 +656,7 @@ def _map(scn: Scenario) -> Iterator[Finding]:
                     if oid not in own:
                         yield (
                             (*path, "moves", "options", i),
-                            _unknown(f"option of {aid}", oid, own),
+                            _unknown(_option_of(aid), oid, own),
                             "error",
                         )
         for i, sub in enumerate(d.max or []):
@@ -571,8 +667,12 @@ def _map(scn: Scenario) -> Iterator[Finding]:
         if mk.colour not in actors and mk.colour not in MARKER_COLOURS:
             yield (
                 (*p, "colour"),
-                f"unknown colour {mk.colour!r}: use an actor id ({', '.join(actors)})"
-                f" or one of {', '.join(MARKER_COLOURS)}",
+                _(
+                    "unknown colour {colour!r}: use an actor id ({actors}) or one of {colours}",
+                    colour=mk.colour,
+                    actors=", ".join(actors),
+                    colours=", ".join(MARKER_COLOURS),
+                ),
                 "error",
             )
         for key in ("at", "toward"):
@@ -595,11 +695,15 @@ def _history(scn: Scenario, fact_ids: set[str] | None) -> Iterator[Finding]:
     for i, ht in enumerate(scn.history.turns):
         p = ("history", "turns", i)
         if ht.turn in seen:
-            yield (*p, "turn"), f"turn {ht.turn} is listed twice", "error"
+            yield (*p, "turn"), _("turn {turn} is listed twice", turn=ht.turn), "error"
         elif ht.turn < last:
             yield (
                 (*p, "turn"),
-                f"turn {ht.turn} comes after turn {last}: list turns in order",
+                _(
+                    "turn {turn} comes after turn {last}: list turns in order",
+                    turn=ht.turn,
+                    last=last,
+                ),
                 "error",
             )
         seen.add(ht.turn)
@@ -607,7 +711,11 @@ def _history(scn: Scenario, fact_ids: set[str] | None) -> Iterator[Finding]:
         if ht.turn > scn.meta.turn_limit:
             yield (
                 (*p, "turn"),
-                f"turn {ht.turn} is after the turn limit ({scn.meta.turn_limit})",
+                _(
+                    "turn {turn} is after the turn limit ({limit})",
+                    turn=ht.turn,
+                    limit=scn.meta.turn_limit,
+                ),
                 "error",
             )
         for aid, oid in ht.moves.items():
@@ -616,13 +724,17 @@ def _history(scn: Scenario, fact_ids: set[str] | None) -> Iterator[Finding]:
                 continue
             own = {o.id for o in actors[aid].options}
             if oid not in own:
-                yield (*p, "moves", aid), _unknown(f"option of {aid}", oid, own), "error"
+                yield (*p, "moves", aid), _unknown(_option_of(aid), oid, own), "error"
         if fact_ids is not None:
             for j, fid in enumerate(ht.facts):
                 if fid not in fact_ids:
                     yield (*p, "facts", j), _unknown("fact id", fid, fact_ids), "error"
         if not ht.facts and not ht.note:
-            yield p, f"history turn {ht.turn} cites no fact (add facts or a note)", "warning"
+            yield (
+                p,
+                _("history turn {turn} cites no fact (add facts or a note)", turn=ht.turn),
+                "warning",
+            )
 
 
 def _calibration(
@@ -658,7 +770,10 @@ def _calibration(
         if b.statistic == Statistic.median_length and b.band[1] > scn.meta.turn_limit:
             yield (
                 (*q, "band"),
-                f"a median length above the turn limit ({scn.meta.turn_limit}) cannot be measured",
+                _(
+                    "a median length above the turn limit ({limit}) cannot be measured",
+                    limit=scn.meta.turn_limit,
+                ),
                 "warning",
             )
         if ref_ids is not None:
