@@ -185,3 +185,21 @@ def test_the_classroom_pages_under_the_pseudo_locale_have_no_unmarked_words(
     for page in pages:
         left = i18n.unmarked(_visible(page, loaded, [*teams, "Rain", lesson.join_code]))
         assert left == [], left[:40]
+
+
+def test_the_scenario_checker_under_the_pseudo_locale_has_no_unmarked_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Every problem ``brink check`` finds in the broken test scenarios is worded through
+    the catalog (what stays unmarked is the file, place and field, which are data)."""
+    from game import cli
+
+    bad = sorted(str(p) for p in (ROOT / "tests" / "data" / "bad").glob("*.yaml"))
+    assert cli.main(["--lang", "pseudo", "check", *bad]) == 1
+    out = capsys.readouterr().out
+    lines = [ln for ln in out.splitlines() if ln.strip()]
+    assert len(lines) >= 10 and all("⟦" in ln for ln in lines)
+    # "file:line:col: [warning: ]field.path: message" -> the message
+    place = re.compile(r"^\S+:\d+:\d+: (?:⟦[^⟧]*⟧: )?(?:[\w\[\].>-]+: )?")
+    left = [w for ln in lines for w in i18n.unmarked(place.sub("", ln))]
+    assert left == [], left[:20]

@@ -193,6 +193,47 @@ def _event_fields() -> list[str]:
     return list(Event.model_fields)
 
 
+# pydantic's own English for the commonest errors, as templates with its context's fields:
+# shown through the catalog when the message is exactly that (else as pydantic wrote it).
+_PYDANTIC_WORDS = {
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "string_type": N_("Input should be a valid string"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "finite_number": N_("Input should be a finite number"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "enum": N_("Input should be {expected}"),
+    "literal_error": N_("Input should be {expected}"),
+}
+
+
+def _pydantic_words(kind: str, msg: str, ctx: Mapping[str, Any]) -> str:
+    """``msg`` in the current language when it is one of pydantic's common messages."""
+    template = _PYDANTIC_WORDS.get(kind)
+    if template is None:
+        return msg
+    fields = {k: ctx[k] for k in ("le", "ge", "lt", "gt", "expected") if k in ctx}
+    # pydantic writes a whole float as an integer ("less than or equal to 1")
+    fields = {
+        k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in fields.items()
+    }
+    try:
+        if template.format(**fields) != msg:
+            return msg
+    except (KeyError, IndexError, ValueError):
+        return msg
+    return _(template, **fields)
+
+
 def _pydantic_message(err: Mapping[str, Any], root: type[BaseModel] = Scenario) -> str:
     msg = str(err["msg"])
     kind = err["type"]
@@ -215,6 +256,7 @@ def _pydantic_message(err: Mapping[str, Any], root: type[BaseModel] = Scenario) 
         return _("should be a mapping of fields") + _got(err["input"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
+    msg = _pydantic_words(kind, msg, err.get("ctx") or {})
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
         if pattern in _PATTERN_WORDS:
