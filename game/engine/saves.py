@@ -37,7 +37,7 @@ from game.engine.log import FORMAT_VERSION, autosave_name
 from game.engine.seats import Seat, Team
 from game.engine.session import Session
 from game.errors import BrinkError
-from game.i18n import language
+from game.i18n import N_, _, language
 from game.scenario import Loaded, ScenarioError, load_scenario
 
 MAGIC = "brinkmanship-save"
@@ -57,7 +57,7 @@ _AI_BOUNDS: dict[str, tuple[type, float, float]] = {
     "persistence": (float, 0.0, 1.0),
     "temperature_scale": (float, 0.01, 100.0),
 }
-_HINT = "the save cannot be used; start a new game, or load an older save"
+_HINT = N_("the save cannot be used; start a new game, or load an older save")
 ENV_DATA_DIR = "BRINK_DATA_DIR"
 KEEP_AUTOSAVES = 20
 _TMP_SUFFIX = ".tmp"
@@ -85,11 +85,11 @@ class SaveError(BrinkError):
         self.problem = problem
         self.reason = reason
         self.until = until
-        super().__init__(f"{path}: {problem}", file=path, hint=hint or _HINT)
+        super().__init__(f"{path}: {problem}", file=path, hint=hint or _(_HINT))
 
 
-SEALED_NEEDS_PIN = "this class game is sealed: it needs the teacher's PIN"
-_PIN_HINT = "give the teacher's PIN (brink: --pin)"
+SEALED_NEEDS_PIN = N_("this class game is sealed: it needs the teacher's PIN")
+_PIN_HINT = N_("give the teacher's PIN (brink: --pin)")
 PinArg = str | seal.GameKey | None
 
 
@@ -245,16 +245,16 @@ def save_game(session: Session | Mapping[str, Any], path: str | Path) -> Path:
         try:
             key = session.seal_key
         except ValueError as e:  # the PIN cannot lock a key: never write the log in clear
-            raise SaveError(path, f"cannot seal the class game: {e}") from None
+            raise SaveError(path, _("cannot seal the class game: {error}", error=e)) from None
     else:
         log, key = session, None
     try:
         data = encode(log) if key is None else seal.encode(seal.seal(log, key))
         write_atomic(path, data)
     except OSError as e:
-        raise SaveError(path, f"cannot write the save: {e.strerror or e}") from e
+        raise SaveError(path, _("cannot write the save: {error}", error=e.strerror or e)) from e
     except ValueError as e:  # a non-finite number in the log: JSON cannot hold it
-        raise SaveError(path, f"cannot write the save: {e}") from None
+        raise SaveError(path, _("cannot write the save: {error}", error=e)) from None
     return Path(path)
 
 
@@ -357,14 +357,14 @@ def decode(path: str | Path, raw: bytes, pin: PinArg = None) -> dict[str, Any]:
 def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     """The JSON document of a save's bytes (any Brinkmanship save, sealed or plain)."""
     if len(raw) > MAX_SAVE_BYTES:
-        raise SaveError(path, f"the file is larger than {MAX_SAVE_BYTES} bytes: not a save")
+        raise SaveError(path, _("the file is larger than {n} bytes: not a save", n=MAX_SAVE_BYTES))
     if not raw.strip():
-        raise SaveError(path, "the file is empty (the save was never completely written)")
+        raise SaveError(path, _("the file is empty (the save was never completely written)"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise SaveError(
-            path, f"the file is corrupted: byte {e.start} is not valid text (not a save?)"
+            path, _("the file is corrupted: byte {n} is not valid text (not a save?)", n=e.start)
         ) from None
     try:
         doc = json.loads(
@@ -392,15 +392,21 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     if _too_deep(doc, MAX_SAVE_DEPTH):
         raise SaveError(path, "the file is corrupted: values are nested too deeply")
     if not isinstance(doc, dict) or doc.get("format") != MAGIC:
-        raise SaveError(path, f"this is not a Brinkmanship save (no '{MAGIC}' format marker)")
+        raise SaveError(
+            path, _("this is not a Brinkmanship save (no '{marker}' format marker)", marker=MAGIC)
+        )
     version = doc.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise SaveError(path, "the save is missing a valid 'format_version'")
     if version > FORMAT_VERSION:
         raise SaveError(
             path,
-            f"it was saved by a newer version of Brinkmanship (save format {version}; this "
-            f"version reads formats up to {FORMAT_VERSION}): update the game to open it",
+            _(
+                "it was saved by a newer version of Brinkmanship (save format {version}; this "
+                "version reads formats up to {newest}): update the game to open it",
+                version=version,
+                newest=FORMAT_VERSION,
+            ),
         )
     if version < 1:
         raise SaveError(path, f"unknown save format {version}")
@@ -408,7 +414,7 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
 
 
 def _seal_error(path: Path, e: seal.SealError) -> SaveError:
-    hint = _PIN_HINT if e.reason in ("wrong_pin", "locked") else None
+    hint = _(_PIN_HINT) if e.reason in ("wrong_pin", "locked") else None
     return SaveError(path, str(e), hint, reason=e.reason, until=e.until)
 
 
@@ -421,7 +427,7 @@ def _open_sealed(
             seal.public_header(doc)
         except seal.SealError as e:
             raise _seal_error(path, e) from None
-        raise SaveError(path, SEALED_NEEDS_PIN, _PIN_HINT, reason="sealed")
+        raise SaveError(path, _(SEALED_NEEDS_PIN), _(_PIN_HINT), reason="sealed")
     try:
         key = pin if isinstance(pin, seal.GameKey) else seal.unlock(doc, pin)
         log = seal.open_sealed(doc, key)
@@ -430,7 +436,9 @@ def _open_sealed(
     except RecursionError:  # anyone may seal a file with a PIN of their own
         raise SaveError(path, "the sealed log is nested too deeply") from None
     except OSError as e:  # the lockout file cannot be written: refuse rather than skip it
-        raise SaveError(path, f"cannot check the PIN now: {e.strerror or e}") from None
+        raise SaveError(
+            path, _("cannot check the PIN now: {error}", error=e.strerror or e)
+        ) from None
     try:
         seal.canonical(log)  # NaN, Infinity: refused as in a plain save
     except ValueError as e:
@@ -456,8 +464,10 @@ def decode_keyed(
     if doc["checksum"] != checksum(log) or encode(log) != raw:
         raise SaveError(
             path,
-            "the file is corrupted: its contents do not match its checksum "
-            "(it was damaged, or edited by hand)",
+            _(
+                "the file is corrupted: its contents do not match its checksum "
+                "(it was damaged, or edited by hand)"
+            ),
             reason="damaged",
         )
     return log, None
@@ -508,19 +518,19 @@ def _read_bytes(path: Path) -> bytes:
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
-            raise SaveError(path, "cannot read the file: it is a folder, not a save")
+            raise SaveError(path, _("cannot read the file: it is a folder, not a save"))
         if not stat.S_ISREG(mode):
             # a FIFO would block forever, a device never ends
-            raise SaveError(path, "this is not a regular file (a pipe or a device?)")
+            raise SaveError(path, _("this is not a regular file (a pipe or a device?)"))
         with path.open("rb") as fh:
             raw = fh.read(MAX_SAVE_BYTES + 1)
     except FileNotFoundError:
         raise SaveError(
-            path, "no such file", hint="check the name, or pick a save from the list"
+            path, _("no such file"), hint=_("check the name, or pick a save from the list")
         ) from None
     except (OSError, ValueError) as e:
         raise SaveError(
-            path, f"cannot read the file: {getattr(e, 'strerror', None) or e}"
+            path, _("cannot read the file: {error}", error=getattr(e, "strerror", None) or e)
         ) from None
     return raw
 
@@ -610,8 +620,14 @@ def find_scenario(
         if loaded.sha256 != sha:
             raise SaveError(
                 path,
-                f"it was saved with a different version of scenario {sid!r} "
-                f"(save: sha256 {sha[:12]}…; {loaded.path}: {loaded.sha256[:12]}…)",
+                _(
+                    "it was saved with a different version of scenario {id!r} "
+                    "(save: sha256 {saved}…; {path}: {now}…)",
+                    id=sid,
+                    saved=sha[:12],
+                    path=loaded.path,
+                    now=loaded.sha256[:12],
+                ),
             )
         return loaded
     from game.scenario.paths import scenario_files
@@ -624,11 +640,24 @@ def find_scenario(
     if recorded is not None and _is_file(recorded):
         raise SaveError(
             path,
-            f"it was saved with a different version of scenario {sid!r}: {recorded} has "
-            f"changed since (sha256 {sha[:12]}… in the save)",
+            _(
+                "it was saved with a different version of scenario {id!r}: {path} has "
+                "changed since (sha256 {saved}… in the save)",
+                id=sid,
+                path=recorded,
+                saved=sha[:12],
+            ),
         )
-    where = f" (it was at {recorded})" if recorded else ""
-    raise SaveError(path, f"cannot find scenario {sid!r}{where}; pass the scenario file")
+    if recorded:
+        raise SaveError(
+            path,
+            _(
+                "cannot find scenario {id!r} (it was at {path}); pass the scenario file",
+                id=sid,
+                path=recorded,
+            ),
+        )
+    raise SaveError(path, _("cannot find scenario {id!r}; pass the scenario file", id=sid))
 
 
 def _load(path: Path, scenario_path: Path, sid: str) -> Loaded:
@@ -636,9 +665,19 @@ def _load(path: Path, scenario_path: Path, sid: str) -> Loaded:
         # its text in the language in use: the rules, and so the re-play, are the same
         return load_scenario(scenario_path).in_language(language())
     except ScenarioError as e:
-        raise SaveError(path, f"scenario {sid!r} ({scenario_path}) does not load: {e}") from None
+        raise SaveError(
+            path,
+            _(
+                "scenario {id!r} ({path}) does not load: {error}",
+                id=sid,
+                path=scenario_path,
+                error=e,
+            ),
+        ) from None
     except OSError as e:
-        raise SaveError(path, f"cannot read scenario {scenario_path}: {e}") from None
+        raise SaveError(
+            path, _("cannot read scenario {path}: {error}", path=scenario_path, error=e)
+        ) from None
 
 
 def _apply_actions(s: Session, actions: object, rerun: bool) -> None:
@@ -884,8 +923,11 @@ def load_game(
     if diff is not None:
         raise SaveError(
             path,
-            f"the save does not re-play to the game it recorded (first difference: {diff}); "
-            "it is corrupted or from an incompatible version",
+            _(
+                "the save does not re-play to the game it recorded (first difference: {diff}); "
+                "it is corrupted or from an incompatible version",
+                diff=diff,
+            ),
         )
     if autosave:
         where = autosave_dir() if autosave is True else Path(autosave)
@@ -913,7 +955,7 @@ def release_file(path: str | Path, out: str | Path, pin: PinArg) -> Path:
             path, "this is not a sealed class-game save", "a plain save needs no release"
         )
     if pin is None or pin == "":
-        raise SaveError(path, SEALED_NEEDS_PIN, _PIN_HINT, reason="sealed")
+        raise SaveError(path, _(SEALED_NEEDS_PIN), _(_PIN_HINT), reason="sealed")
     try:
         key = pin if isinstance(pin, seal.GameKey) else seal.unlock(doc, pin)
         log = seal.release(doc, key)
