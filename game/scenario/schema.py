@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from game.i18n import _
 from game.scenario.schema_base import (
     MAX_LOGIT,
     MAX_RANGE_END,
@@ -191,9 +192,11 @@ class Metric(_Sourced):
     def _range_order(cls, v: tuple[float, float]) -> tuple[float, float]:
         lo, hi = v
         if lo >= hi:
-            raise ValueError(f"range low ({lo:g}) must be below high ({hi:g})")
+            raise ValueError(
+                _("range low ({lo}) must be below high ({hi})", lo=f"{lo:g}", hi=f"{hi:g}")
+            )
         if max(abs(lo), abs(hi)) > MAX_RANGE_END:
-            raise ValueError(f"range ends must lie within ±{MAX_RANGE_END:g}")
+            raise ValueError(_("range ends must lie within ±{most}", most=f"{MAX_RANGE_END:g}"))
         return v
 
     @field_validator("initial")
@@ -202,11 +205,20 @@ class Metric(_Sourced):
         rng = info.data.get("range")
         if rng is not None and not rng[0] <= v.mean <= rng[1]:
             raise ValueError(
-                f"initial value {v.mean:g} is outside the range [{rng[0]:g}, {rng[1]:g}]"
+                _(
+                    "initial value {value} is outside the range [{lo}, {hi}]",
+                    value=f"{v.mean:g}",
+                    lo=f"{rng[0]:g}",
+                    hi=f"{rng[1]:g}",
+                )
             )
         if rng is not None and v.sd > RANGE_MULTIPLE * (rng[1] - rng[0]):
             raise ValueError(
-                f"initial sd {v.sd:g} is more than {RANGE_MULTIPLE:g} times the range's width"
+                _(
+                    "initial sd {sd} is more than {times} times the range's width",
+                    sd=f"{v.sd:g}",
+                    times=f"{RANGE_MULTIPLE:g}",
+                )
             )
         return v
 
@@ -215,7 +227,14 @@ class Metric(_Sourced):
     def _equilibrium_in_range(cls, v: float, info: ValidationInfo) -> float:
         rng = info.data.get("range")
         if rng is not None and not rng[0] <= v <= rng[1]:
-            raise ValueError(f"equilibrium {v:g} is outside the range [{rng[0]:g}, {rng[1]:g}]")
+            raise ValueError(
+                _(
+                    "equilibrium {value} is outside the range [{lo}, {hi}]",
+                    value=f"{v:g}",
+                    lo=f"{rng[0]:g}",
+                    hi=f"{rng[1]:g}",
+                )
+            )
         return v
 
     @field_validator("noise_sd")
@@ -224,18 +243,22 @@ class Metric(_Sourced):
         rng = info.data.get("range")
         if rng is not None and v > RANGE_MULTIPLE * (rng[1] - rng[0]):
             raise ValueError(
-                f"noise_sd {v:g} is more than {RANGE_MULTIPLE:g} times the range's width"
+                _(
+                    "noise_sd {sd} is more than {times} times the range's width",
+                    sd=f"{v:g}",
+                    times=f"{RANGE_MULTIPLE:g}",
+                )
             )
         return v
 
     @model_validator(mode="after")
     def _check(self) -> Metric:
         if self.visibility is Visibility.private and self.owner is None:
-            raise ValueError("a private metric needs an owner")
+            raise ValueError(_("a private metric needs an owner"))
         if self.visibility is Visibility.actors and not self.visible_to:
-            raise ValueError("visibility: actors needs a visible_to list")
+            raise ValueError(_("visibility: actors needs a visible_to list"))
         if self.visible_to and self.visibility is not Visibility.actors:
-            raise ValueError("visible_to goes with visibility: actors")
+            raise ValueError(_("visible_to goes with visibility: actors"))
         return self
 
 
@@ -276,7 +299,13 @@ class UseWindow(_Model):
     @model_validator(mode="after")
     def _fits(self) -> UseWindow:
         if self.uses >= self.turns:
-            raise ValueError(f"{self.uses} uses in {self.turns} turns is no limit (one per turn)")
+            raise ValueError(
+                _(
+                    "{uses} uses in {turns} turns is no limit (one per turn)",
+                    uses=self.uses,
+                    turns=self.turns,
+                )
+            )
         return self
 
 
@@ -406,7 +435,7 @@ class Actor(_Sourced):
     @model_validator(mode="after")
     def _script_or_seat(self) -> Actor:
         if self.script is not None and self.playable:
-            raise ValueError("a scripted actor cannot be playable (remove playable: true)")
+            raise ValueError(_("a scripted actor cannot be playable (remove playable: true)"))
         return self
 
 
@@ -427,7 +456,7 @@ class Interaction(_Sourced):
     @classmethod
     def _two_actors(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         if len(v) < 2:
-            raise ValueError("an interaction needs at least two actors")
+            raise ValueError(_("an interaction needs at least two actors"))
         return v
 
 
@@ -496,7 +525,7 @@ class Modifier(_Model):
     @model_validator(mode="after")
     def _changes_something(self) -> Modifier:
         if self.hazard_odds == 1.0 and self.effects_scale == 1.0:
-            raise ValueError("a modifier needs hazard_odds or effects_scale (other than 1)")
+            raise ValueError(_("a modifier needs hazard_odds or effects_scale (other than 1)"))
         return self
 
 
@@ -537,7 +566,7 @@ class Event(_Sourced):
     @model_validator(mode="after")
     def _one_ladder_move(self) -> Event:
         if self.stage_to is not None and self.stage_change != 0:
-            raise ValueError("give stage_change (relative) or stage_to (absolute), not both")
+            raise ValueError(_("give stage_change (relative) or stage_to (absolute), not both"))
         return self
 
 

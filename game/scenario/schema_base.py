@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
+from game.i18n import _
+
 Id = Annotated[
     str,
     Field(
@@ -35,10 +37,14 @@ def _sane(v: float) -> float:
         shown = (
             f"{v:.3g}"
             if isinstance(v, float)
-            else f"a {int(v.bit_length() * 0.30103) + 1}-digit number"
+            else _("a {n}-digit number", n=int(v.bit_length() * 0.30103) + 1)
         )
         raise ValueError(
-            f"{shown} is far too large for a scenario number (the limit is ±{MAX_MAGNITUDE:g})"
+            _(
+                "{value} is far too large for a scenario number (the limit is ±{most})",
+                value=shown,
+                most=f"{MAX_MAGNITUDE:g}",
+            )
         )
     return v
 
@@ -82,7 +88,7 @@ class Basis(_Model):
     @model_validator(mode="after")
     def _not_empty(self) -> Basis:
         if not self.facts and not self.references and not self.assumption:
-            raise ValueError("a basis needs at least one fact, reference or assumption")
+            raise ValueError(_("a basis needs at least one fact, reference or assumption"))
         return self
 
 

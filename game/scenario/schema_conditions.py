@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
+from game.i18n import _
 from game.scenario.schema_base import Condition, Id, Int, _Model
 
 # --------------------------------------------------------------------------------------
@@ -24,10 +25,10 @@ class Bounds(_Model):
     @model_validator(mode="after")
     def _one_end(self) -> Bounds:
         if self.at_least is None and self.at_most is None:
-            raise ValueError("give at_least, at_most or both")
+            raise ValueError(_("give at_least, at_most or both"))
         lo, hi = self.at_least, self.at_most
         if lo is not None and hi is not None and lo > hi:
-            raise ValueError(f"at_least ({lo}) is above at_most ({hi})")
+            raise ValueError(_("at_least ({low}) is above at_most ({high})", low=lo, high=hi))
         return self
 
 
@@ -52,7 +53,7 @@ class StageTest(_Model):
     @model_validator(mode="after")
     def _something(self) -> StageTest:
         if not self.one_of and self.at_least is None and self.at_most is None:
-            raise ValueError("give one_of, at_least or at_most")
+            raise ValueError(_("give one_of, at_least or at_most"))
         return self
 
 
@@ -87,9 +88,15 @@ class MoveTest(_Model):
     def _counts(self) -> MoveTest:
         counted = self.at_least != 1 or self.at_most is not None
         if counted and self.when is not MoveWhen.ever:
-            raise ValueError("at_least and at_most count moves: use them with when: ever")
+            raise ValueError(_("at_least and at_most count moves: use them with when: ever"))
         if self.at_most is not None and self.at_most < self.at_least:
-            raise ValueError(f"at_most ({self.at_most}) is below at_least ({self.at_least})")
+            raise ValueError(
+                _(
+                    "at_most ({high}) is below at_least ({low})",
+                    high=self.at_most,
+                    low=self.at_least,
+                )
+            )
         return self
 
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from game.i18n import _
 from game.scenario.schema_base import Category, Flag, Id, Int, Num, _Model
 
 
@@ -46,18 +47,28 @@ class CalibrationBand(_Model):
     def _consistent(self) -> CalibrationBand:
         lo, hi = self.band
         if lo > hi:
-            raise ValueError(f"band [{lo:g}, {hi:g}]: low is above high")
+            raise ValueError(_("band [{lo}, {hi}]: low is above high", lo=f"{lo:g}", hi=f"{hi:g}"))
         if self.statistic != Statistic.median_length and (lo < 0.0 or hi > 1.0):
-            raise ValueError(f"band [{lo:g}, {hi:g}]: a share lies in [0, 1]")
+            raise ValueError(
+                _("band [{lo}, {hi}]: a share lies in [0, 1]", lo=f"{lo:g}", hi=f"{hi:g}")
+            )
         if lo < 0.0:
-            raise ValueError(f"band [{lo:g}, {hi:g}]: a length is not negative")
+            raise ValueError(
+                _("band [{lo}, {hi}]: a length is not negative", lo=f"{lo:g}", hi=f"{hi:g}")
+            )
         needs = {
             Statistic.share: ("outcomes", bool(self.outcomes)),
             Statistic.stage_share: ("stage", self.stage is not None),
             Statistic.event_share: ("events", bool(self.events)),
         }.get(self.statistic)
         if needs is not None and not needs[1]:
-            raise ValueError(f"statistic {self.statistic.value!r} needs {needs[0]!r}")
+            raise ValueError(
+                _(
+                    "statistic {statistic!r} needs {field!r}",
+                    statistic=self.statistic.value,
+                    field=needs[0],
+                )
+            )
         return self
 
 
@@ -96,7 +107,9 @@ class MapBounds(_Model):
     @model_validator(mode="after")
     def _order(self) -> MapBounds:
         if not (self.lon_min < self.lon_max and self.lat_min < self.lat_max):
-            raise ValueError("empty bounds: lon_min must be below lon_max, lat_min below lat_max")
+            raise ValueError(
+                _("empty bounds: lon_min must be below lon_max, lat_min below lat_max")
+            )
         return self
 
 
@@ -158,8 +171,13 @@ class Driver(_Model):
         ]
         if len(kinds) != 1:
             raise ValueError(
-                "a driver needs exactly one of metric, stage, moves, exposed, const or max"
-                + (f" (found {', '.join(kinds)})" if kinds else "")
+                _(
+                    "a driver needs exactly one of metric, stage, moves, exposed, const or max "
+                    "(found {fields})",
+                    fields=", ".join(kinds),
+                )
+                if kinds
+                else _("a driver needs exactly one of metric, stage, moves, exposed, const or max")
             )
         return self
 
