@@ -349,8 +349,12 @@ class Classroom:
             o = s.option_index(a, option)
             if not available(s.c, s.state)[0, a, o]:
                 raise ValueError(
-                    f"option {option!r} is not available to {actor}: "
-                    f"{unavailable_reason(s.c, s.state, a, o)}"
+                    _(
+                        "option {option!r} is not available to {actor}: {reason}",
+                        option=option,
+                        actor=actor,
+                        reason=unavailable_reason(s.c, s.state, a, o),
+                    )
                 )
         s.commits[a] = o
         self.locks.add(a)

@@ -15,6 +15,7 @@ import numpy as np
 
 from game import __version__
 from game.engine.actions import draws_from_inject_stream
+from game.i18n import _
 from game.model import State
 
 if TYPE_CHECKING:
@@ -117,6 +118,6 @@ def autosave(s: Session) -> None:
         prune_autosaves(s.autosave_path.parent)
         s.autosave_error = None
     except SaveError as e:  # a full disk must not end the game (save_game says SaveError)
-        s.autosave_error = f"autosave failed: {e}"
+        s.autosave_error = _("autosave failed: {error}", error=e)
     except (OSError, ValueError) as e:
-        s.autosave_error = f"autosave to {s.autosave_path} failed: {e}"
+        s.autosave_error = _("autosave to {path} failed: {error}", path=s.autosave_path, error=e)

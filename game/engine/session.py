@@ -611,8 +611,12 @@ class Session:
         o = self.option_index(a, option)
         if not available(self.c, self.state)[0, a, o]:
             raise ValueError(
-                f"option {option!r} is not available to {actor}: "
-                f"{unavailable_reason(self.c, self.state, a, o)}"
+                _(
+                    "option {option!r} is not available to {actor}: {reason}",
+                    option=option,
+                    actor=actor,
+                    reason=unavailable_reason(self.c, self.state, a, o),
+                )
             )
         if a in self.classroom.locks and self.commits.get(a) != o:
             raise EngineError(_("{actor}'s choice is locked this turn", actor=actor))

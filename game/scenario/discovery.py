@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from game.i18n import _
 from game.scenario import paths
 
 COMMAND_LINE = "command line"
@@ -107,8 +108,11 @@ def new_scenario(name: str, folder: Path | None = None, force: bool = False) -> 
     """
     if not _NAME.fullmatch(name):
         raise NewScenarioError(
-            f"{name!r} is not a usable name: use lower-case letters, digits, '-' and '_' "
-            "(at most 48), starting with a letter, e.g. border-dispute"
+            _(
+                "{name!r} is not a usable name: use lower-case letters, digits, '-' and '_' "
+                "(at most 48), starting with a letter, e.g. border-dispute",
+                name=name,
+            )
         )
     scen_dir = folder if folder is not None else paths.teachers_dir()
     seeds_dir = scen_dir.parent / "seeds"
@@ -116,7 +120,10 @@ def new_scenario(name: str, folder: Path | None = None, force: bool = False) -> 
     existing = [p for p in (scen, facts) if p.exists()]
     if existing and not force:
         raise NewScenarioError(
-            f"{existing[0]} already exists (choose another name, or --force to overwrite)"
+            _(
+                "{path} already exists (choose another name, or --force to overwrite)",
+                path=existing[0],
+            )
         )
     text = (paths.STARTER / "scenarios" / "starter.yaml").read_text(encoding="utf-8")
     sheet = (paths.STARTER / "seeds" / "starter-facts.yaml").read_text(encoding="utf-8")
@@ -132,7 +139,9 @@ def new_scenario(name: str, folder: Path | None = None, force: bool = False) -> 
         scen.write_text(text, encoding="utf-8")
         facts.write_text(sheet, encoding="utf-8")
     except OSError as e:
-        raise NewScenarioError(f"cannot write {e.filename}: {e.strerror}") from e
+        raise NewScenarioError(
+            _("cannot write {path}: {error}", path=e.filename, error=e.strerror)
+        ) from e
     return [scen, facts]
 
 

@@ -21,6 +21,8 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from game.i18n import _
+
 ENV_DATA_DIR = "BRINK_DATA_DIR"
 
 INSTALLED = "installed package"
@@ -118,8 +120,11 @@ def shipped_sheet(rel: str) -> Path | None:
 
 def describe() -> str:
     """Where the data comes from, for ``brink --version``."""
-    return (
-        f"shipped data: {ROOT} ({SOURCE})\n"
-        f"teachers' scenario folder: {teachers_dir()}\n"
-        f"saves and settings: {user_data_dir()}"
+    return _(
+        "shipped data: {root} ({source})\nteachers' scenario folder: {teachers}\n"
+        "saves and settings: {data}",
+        root=ROOT,
+        source=SOURCE,
+        teachers=teachers_dir(),
+        data=user_data_dir(),
     )
