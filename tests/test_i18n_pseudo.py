@@ -21,7 +21,7 @@ import pytest
 from test_report import classroom_log, computer_log
 
 from game import i18n
-from game.engine import textplay
+from game.engine import Session, save_game, textplay
 from game.report.briefing import briefing_html
 from game.report.logdata import GameLog
 from game.report.report import build_report
@@ -75,9 +75,17 @@ def _typed(games: Sequence[GameLog]) -> list[str]:
 @pytest.fixture(scope="module")
 def logs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     d = tmp_path_factory.mktemp("pseudo")
+    # a lesson cut short by its length: the settings and "time's up" lines too
+    s = Session.new(VENEZUELA, seed=3, teams={"usa": ["Red"]}, autosave=False)
+    s.console.set_lesson_length(2)
+    while not s.over and not s.times_up:
+        s.commit("usa", s.scenario.actors[0].hold_option)
+        s.resolve()
+    save_game(s, d / "lesson.json")
     return [
         classroom_log(VENEZUELA, d / "class.json", seed=7, turns=6),
         computer_log(VENEZUELA, d / "auto.json", 7),
+        d / "lesson.json",
     ]
 
 

@@ -49,6 +49,17 @@ def _brier(value: float | None) -> str:
     return format_number(value, 3) if value is not None else "—"
 
 
+def _setting(key: str, value: Any) -> tuple[str, str]:
+    """A classroom setting of the log as the header shows it: (label, value) in words."""
+    if key == "lesson_turns" and isinstance(value, int) and not isinstance(value, bool):
+        return _("Lesson length"), ngettext("{n} turn", "{n} turns", value)
+    if key == "blind_forecasts" and isinstance(value, bool):
+        return _("Blind forecasting"), pgettext("setting", "on") if value else pgettext(
+            "setting", "off"
+        )
+    return key.replace("_", " ").capitalize(), str(value)
+
+
 def _option(g: GameLog, actor: str, option: str) -> Any:
     a = g.session.c.actor_index(actor)
     return g.loaded.scenario.actors[a].options[g.session.c.option_index(a, option)]
@@ -203,11 +214,11 @@ def header(g: GameLog, an: Analysis | None = None) -> dict[str, Any]:
     else:
         timer_text = str(timer)
     # the console PIN's hash stays out of the report
-    other = {
-        k.replace("_", " ").capitalize(): v
+    other = dict(
+        _setting(k, v)
         for k, v in settings.items()
         if k not in ("timer", "class_code", "pin") and v is not None
-    }
+    )
     return {
         "file": g.path.name,
         "seed": g.seed,
