@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import json
 import re
 import typing
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from game.scenario import crossref
 from game.scenario.errors import BrinkError
+from game.scenario.paths import ASSETS
 from game.scenario.schema import COND_KEYS, FactSheet, Scenario
 from game.scenario.yamlsafe import (
     Located,
@@ -323,6 +325,26 @@ def _fact_sheet(
     return _read_fact_sheet(path)
 
 
+def _map_places(scn: Scenario) -> set[str]:
+    """Ids of the places and anchors in the scenario's built map file (none if unbuilt):
+    what an event's ``place`` may name besides the scenario's own places and anchors."""
+    if scn.map is None:
+        return set()
+    try:
+        with open(ASSETS / "map" / f"{scn.map.name}.json", encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(doc, dict):
+        return set()
+    return {
+        str(item["id"])
+        for key in ("places", "anchors")
+        for item in doc.get(key, [])
+        if isinstance(item, dict) and "id" in item
+    }
+
+
 def check_fact_sheet(path: str | Path) -> tuple[FactSheet | None, list[Problem]]:
     """Check a fact sheet on its own (``brink check`` on a ``*-facts.yaml``)."""
     sheet, _, problems = _read_fact_sheet(Path(path))
@@ -444,7 +466,8 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
     ref_ids = set(refs) if refs is not None else None
     if ref_ids is None and scn.meta.references is None:
         ref_ids = set()
-    for where, message, severity in crossref.check(scn, fact_ids, ref_ids):
+    places = _map_places(scn)
+    for where, message, severity in crossref.check(scn, fact_ids, ref_ids, places):
         m = loc.mark_for(where)
         problems.append(Problem(name, m.line, m.col, _dotted(where), message, severity))
     problems.sort(key=lambda p: (p.line, p.col))

@@ -533,6 +533,11 @@ class Event(_Sourced):
         description="Events this one can set off: each fires in the next turn's event phase "
         "with its chance, whatever its own trigger and hazard say.",
     )
+    place: Id | None = Field(
+        default=None,
+        description="Where it happens: the id of a place or anchor of the map; the map "
+        "pins the turn's events there (none: it has no one place).",
+    )
 
     @model_validator(mode="after")
     def _one_ladder_move(self) -> Event:
@@ -621,6 +626,11 @@ class Inject(_Model):
         default=None,
         description="Aimed at one actor (a private intelligence report): only it sees the "
         "headline and the description.",
+    )
+    place: Id | None = Field(
+        default=None,
+        description="Where it happens: the id of a place or anchor of the map; the map "
+        "pins it there in the turn it fires (none: it has no one place).",
     )
 
 

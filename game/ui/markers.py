@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from game.scenario.crossref import place_id
-from game.scenario.schema import Category, Driver, DriverMoves, MapMarker, Scenario
+from game.scenario.schema import (
+    Category,
+    Driver,
+    DriverMoves,
+    Event,
+    Inject,
+    MapMarker,
+    Scenario,
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,18 @@ class Marker:
     size: float  # 0..1
     colour: str  # actor id (its colour) or a palette name
     pulse: bool = False
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One of this turn's events (or injects) at its place on the map."""
+
+    key: str  # "event:<id>" or "inject:<id>"
+    label: str  # the event's name: the pin's short label
+    headline: str  # what happened, for the tooltip
+    place: str  # the place's name
+    lon: float
+    lat: float
 
 
 @dataclass
@@ -206,4 +226,43 @@ def spots_of(scenario: Scenario, doc: dict[str, Any]) -> Spots:
             out[place_id(pl.name)] = (pl.lon, pl.lat)
         for an in scenario.map.anchors:
             out[an.id] = (an.lon, an.lat)
+    return out
+
+
+def place_names(scenario: Scenario, doc: dict[str, Any]) -> dict[str, str]:
+    """The display name of each named position (the scenario's own win, as in ``spots_of``)."""
+    out: dict[str, str] = {}
+    for key in ("places", "anchors"):
+        for item in doc.get(key, []):
+            out[str(item["id"])] = str(item.get("name", item["id"]))
+    if scenario.map is not None:
+        for pl in scenario.map.places:
+            out[place_id(pl.name)] = pl.name
+        for an in scenario.map.anchors:
+            out[an.id] = an.name
+    return out
+
+
+def pins_for(
+    scenario: Scenario, events: list[str], injects: list[str], doc: dict[str, Any]
+) -> list[Pin]:
+    """Pins for the events and injects with ids ``events`` and ``injects`` that name a
+    place (see ``place`` in the scenario schema), each once, in the order given."""
+    spots = spots_of(scenario, doc)
+    names = place_names(scenario, doc)
+    by_event = {e.id: e for e in scenario.events}
+    by_inject = {i.id: i for i in scenario.injects}
+    out: list[Pin] = []
+    seen: set[str] = set()
+    wanted: list[tuple[str, Event | Inject | None]]
+    wanted = [(f"event:{k}", by_event.get(k)) for k in events]
+    wanted += [(f"inject:{k}", by_inject.get(k)) for k in injects]
+    for key, item in wanted:
+        if item is None or item.place is None or item.place not in spots or key in seen:
+            continue
+        seen.add(key)
+        lon, lat = spots[item.place]
+        # an event's name is its short label; an inject has only its headline
+        label = getattr(item, "name", item.headline)
+        out.append(Pin(key, label, item.headline, names.get(item.place, item.place), lon, lat))
     return out

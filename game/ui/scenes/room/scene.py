@@ -13,7 +13,7 @@ import pygame_gui
 
 from game.ui import draw, layout, watch
 from game.ui.backend import Game, Resolution
-from game.ui.markers import Marker
+from game.ui.markers import Marker, Pin
 from game.ui.palette import Colour
 from game.ui.pg import pygame
 from game.ui.scene import Focusable, Scene
@@ -23,7 +23,7 @@ from game.ui.scenes.room.cards import SECOND_ROW, CardsPanel
 from game.ui.scenes.room.forecast import ForecastPanel
 from game.ui.scenes.room.indicators import IndicatorsPanel
 from game.ui.scenes.room.ladder import LadderPanel
-from game.ui.scenes.room.map import MapPanel, markers
+from game.ui.scenes.room.map import MapPanel, markers, pins
 from game.ui.scenes.room.news import NewsPanel, news_html
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
 from game.words import others_verb
@@ -73,6 +73,7 @@ class RoomScene(Scene):
         self._markers_key: tuple[int, int] | None = None
         self._markers_before: tuple[Marker, ...] = ()
         self._markers: tuple[Marker, ...] = ()
+        self._pins: tuple[Pin, ...] = ()
         self.map = MapPanel(app)
         self.indicators = IndicatorsPanel(app)
         self.ladder = LadderPanel(app)
@@ -313,6 +314,7 @@ class RoomScene(Scene):
             self._markers_before = (
                 tuple(markers(self.game.scenario, self.snap, res, before=True)) if res else ()
             )
+            self._pins = tuple(pins(self.game.scenario, self.snap, res, self.game.watch))
         return self._markers
 
     def view(self) -> RoomView:
@@ -339,6 +341,7 @@ class RoomScene(Scene):
             advice=tuple(advice) if advice is not None else None,
             markers=self.markers(),
             markers_before=self._markers_before,
+            pins=self._pins,
             watching=watching,
             blind=self.odds_hidden(),
         )
