@@ -26,6 +26,7 @@ from game.ui.scenes.room.ladder import LadderPanel
 from game.ui.scenes.room.map import MapPanel, markers, pins
 from game.ui.scenes.room.news import NewsPanel, news_html
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
+from game.ui.settings import text_setting_for
 from game.words import others_verb
 
 if TYPE_CHECKING:
@@ -107,11 +108,12 @@ class RoomScene(Scene):
         self.snap = self.game.snapshot
         n = len(self.snap.options)
         # the text setting, not the drawn scale: text grows with the window as the panels do
-        L = layout.room(self.app.size, n, self.app.settings.text_scale)
+        setting = text_setting_for(self.app.size, self.app.settings.text_scale)
+        L = layout.room(self.app.size, n, setting)
         self.L = L
         for name, panel in self.panels.items():
             panel.layout(L[name])
-        self.cards.layout(L["cards"], [L[f"card[{i}]"] for i in range(n)])
+        self.cards.layout(L["cards"], [L[f"card[{i}]"] for i in range(n)], self.snap.options)
         for i, opt in enumerate(self.snap.options):
             self.focusables.append(
                 Focusable(
@@ -120,6 +122,7 @@ class RoomScene(Scene):
                     partial(self.activate_card, i),
                     left=partial(self.focus_card, i - 1),
                     right=partial(self.focus_card, i + 1),
+                    on_focus=partial(self.cards.reveal, i),
                 )
             )
         self.commit_button = self.button(
@@ -285,6 +288,10 @@ class RoomScene(Scene):
             pass
 
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        over_cards = self.cards.rect.collidepoint(pygame.mouse.get_pos())
+        if event.type == pygame.MOUSEWHEEL and self.cards.scrolls and over_cards:
+            self.cards.scroll(-event.y * 40)
+            return None
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.resolving is None:
             i = self.cards.card_at(event.pos)
             if i is not None:
@@ -496,5 +503,6 @@ class RoomScene(Scene):
         for k in ("metrics", "ladder", "map", "forecast", "advisors", "news"):
             out[k] = self.L[k]
         for i, r in enumerate(self.card_rects):
-            out[f"card[{i}]"] = r
+            if r.colliderect(self.cards.rect):  # the part in view (the cards may scroll)
+                out[f"card[{i}]"] = r.clip(self.cards.rect)
         return out
