@@ -51,6 +51,8 @@ class CardsPanel(Panel):
         self.grid: list[pygame.Rect] = []  # the cards, unscrolled
         self.offset = 0
         self.content_h = 0
+        # name layouts by (name, card size): worked out once, not every frame
+        self._fits: dict[tuple[str, int, int, float], NameFit] = {}
 
     @property
     def cards(self) -> list[pygame.Rect]:
@@ -139,6 +141,15 @@ class CardsPanel(Panel):
     def name_fit(self, opt: OptionView, r: pygame.Rect) -> NameFit:
         """The name on as many lines as it needs, at a size that lets it fit whole: first
         with its category under it, then without (the details show the category too)."""
+        key = (opt.name, r.width, r.height, self.app.text.scale)
+        got = self._fits.get(key)
+        if got is None:
+            if len(self._fits) > 256:
+                self._fits.clear()
+            got = self._fits[key] = self._name_fit(opt, r)
+        return got
+
+    def _name_fit(self, opt: OptionView, r: pygame.Rect) -> NameFit:
         t = self.app.text
         pad, _, tw = self.text_box(r)
         size = t.px(14 if r.height >= 50 else 13)
@@ -155,6 +166,12 @@ class CardsPanel(Panel):
                     return NameFit(sz, lines, with_tag, True)
         size = max(8, round(size * 0.75))
         return NameFit(size, [], False, False)
+
+    def widest_word(self, text: str, size: int) -> int:
+        t = self.app.text
+        return int(
+            t._memo(("widest", text, size), lambda: max(t.width(w, size) for w in text.split()))
+        )
 
     def fits(self, opt: OptionView, r: pygame.Rect) -> bool:
         return self.name_fit(opt, r).whole
@@ -263,8 +280,7 @@ class CardsPanel(Panel):
             y += slh
         # the description only when it fits whole (the details always show it)
         ds = t.px(12)
-        words = opt.description.split()
-        if avail and words and max(t.width(w, ds) for w in words) <= tw:
+        if avail and opt.description and self.widest_word(opt.description, ds) <= tw:
             desc = t.wrap(opt.description, ds, tw)
             if y + len(desc) * t.line_height(ds) <= r.bottom - 3:
                 for line in desc:
