@@ -148,3 +148,17 @@ def test_pins_are_this_turns_events_and_injects_at_their_places() -> None:
     got = pins(scn, _snap("prc", election.turn - 1), [])
     assert [p.key for p in got] == ["inject:legislative_election"]
     assert pins(scn, _snap("prc", election.turn - 1, over=True), []) == []
+
+
+def test_an_aimed_inject_is_pinned_for_its_addressee_only() -> None:
+    from game.scenario.paths import SCENARIOS
+    from game.ui.scenes.room.map import pins
+
+    scn = load_scenario(SCENARIOS / "taiwan-1995.yaml").scenario
+    inj = next(i for i in scn.injects if i.to is not None)
+    aimed = scn.model_copy(update={"injects": [inj.model_copy(update={"place": "taipei"})]})
+    other = next(a.id for a in scn.actors if a.id != inj.to)
+    key = f"inject:{inj.id}"
+    assert [p.key for p in pins(aimed, _snap(inj.to, inj.turn - 1), [])] == [key]
+    assert pins(aimed, _snap(other, inj.turn - 1), []) == []
+    assert [p.key for p in pins(aimed, _snap(other, inj.turn - 1), [], everyone=True)] == [key]
