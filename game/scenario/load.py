@@ -125,6 +125,13 @@ def _unknown_field(root: type[BaseModel], loc: tuple[Any, ...]) -> str:
         return "unknown field (check the spelling)"
     near = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
     hint = f"; did you mean {near[0]!r}?" if near else ""
+    if not near and " " in name.strip():
+        # no field name has a space: most likely the tail of a text cut at a comma
+        # inside {...}, as in {assumption: Cheap, and quick.}
+        hint = (
+            "; it looks like the rest of a text: inside {...} a comma ends the text, "
+            "so put it in quotes"
+        )
     return f"unknown field {name!r}{hint} (valid here: {', '.join(valid)})"
 
 
