@@ -41,6 +41,13 @@ def test_strict_check_passes(capsys) -> None:
     assert "ok — 5 metrics, 3 actors, 12 options, 3 events, 5 stages, 5 outcomes" in out
 
 
+def test_an_outside_json_schema_validator_accepts_it() -> None:
+    import yaml
+    from test_schema_export import _errors
+
+    assert _errors(yaml.safe_load(OUTSIDE.read_text(encoding="utf-8"))) == []
+
+
 def test_simulate_reaches_every_kind_of_ending(capsys) -> None:
     args = ["simulate", str(OUTSIDE), "--runs", "3000", "--seed", "1", "--json"]
     assert main(args) == 0

@@ -28,7 +28,7 @@ from game.scenario.yamlsafe import (
 )
 
 # Models that also accept a bare number (see their "before" validators).
-_NUMBER_SHORTHANDS = {"Chance": "p", "Effect": "mean", "InitialValue": "mean"}
+_NUMBER_SHORTHANDS = {"Chance": "p", "Driver": "const", "Effect": "mean", "InitialValue": "mean"}
 
 
 class ScenarioError(BrinkError):
