@@ -26,12 +26,12 @@ class LadderPanel(Panel):
 
     def draw(self, surface: pygame.Surface, view: RoomView) -> None:
         p, t = self.app.palette, self.app.text
-        self.frame(surface)
+        hidden = view.snap.stage_index is None  # hidden from this player: no rung is marked
+        self.frame(surface, title=_("Ladder: stage unknown") if hidden else "")
         r = self.inner
         n = len(view.scenario.ladder)
         rh = max(14, r.height // n)
         size = t.px(13 if rh >= 22 else 11)
-        # None: the stage is hidden from this player; no rung is marked
         cur = -1 if view.snap.stage_index is None else view.snap.stage_index
         rail_x = r.x + 8
         top = r.y + 2
@@ -65,17 +65,6 @@ class LadderPanel(Panel):
                 col if idx == cur else (p.dim if idx < cur or cur < 0 else p.faint),
                 "bold" if idx == cur else "regular",
                 "midleft",
-                max_width=r.width - 36,
-            )
-        if cur < 0:
-            t.blit(
-                surface,
-                _("Stage unknown to you"),
-                (r.right, r.y),
-                t.px(11),
-                p.caution,
-                "italic",
-                "topright",
                 max_width=r.width - 36,
             )
 
