@@ -52,6 +52,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
         warnings = [p for p in problems if p.severity != "error"]
         if errors or (args.strict and warnings):
             failed = True
+            if not errors:  # say why a file with warnings only failed
+                print(
+                    ngettext(
+                        "{file}: {n} warning, and --strict counts warnings as errors",
+                        "{file}: {n} warnings, and --strict counts warnings as errors",
+                        len(warnings),
+                        file=name,
+                    ),
+                    file=sys.stderr,
+                )
             continue
         tail = [ngettext("{n} warning", "{n} warnings", len(warnings))] if warnings else []
         if sheet and facts is not None:

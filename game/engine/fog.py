@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from game.engine.rng import FOG, stream
 from game.model import Compiled, State
 from game.model.step import state_ctx
+from game.scenario.schema import Scenario
 
 
 def fogged(c: Compiled, viewer: int) -> NDArray[np.bool_]:
@@ -157,10 +158,22 @@ def metric_shown(c: Compiled, viewer: int, unveiled: NDArray[np.bool_]) -> NDArr
     return out
 
 
-def stage_shown(c: Compiled, viewer: int, unveiled: bool) -> bool:
-    """Whether the viewer sees the ladder stage (``stage_visibility``)."""
-    sv = c.scenario.stage_visibility
-    return sv is None or unveiled or c.actor_ids[viewer] in sv.visible_to
+def stage_visible(scn: Scenario, viewer: str | None, unveiled: bool) -> bool:
+    """Whether actor id ``viewer`` sees the ladder stage (``stage_visibility``), given
+    whether its ``public_when`` has held; ``viewer`` None: the whole room (a projector,
+    a public page), which sees it only when every actor does. The one rule for the
+    stage: every front end and the briefing go through it."""
+    sv = scn.stage_visibility
+    if sv is None or unveiled:
+        return True
+    if viewer is None:
+        return all(a.id in sv.visible_to for a in scn.actors)
+    return viewer in sv.visible_to
+
+
+def stage_shown(c: Compiled, viewer: int | None, unveiled: bool) -> bool:
+    """``stage_visible`` for actor index ``viewer``."""
+    return stage_visible(c.scenario, None if viewer is None else c.actor_ids[viewer], unveiled)
 
 
 MoveRecord = tuple[NDArray[np.int64], NDArray[np.bool_]]  # (moves [A], exposed [A]) of a turn

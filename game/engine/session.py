@@ -71,6 +71,7 @@ from game.engine.views import (
     PlayerView,
     TurnReport,
 )
+from game.i18n import _
 from game.model import Compiled, Forecast, State, available, compile_scenario, initial_state, step
 from game.model.compiled import unavailable_reason
 from game.model.forecast import forecast
@@ -353,8 +354,23 @@ class Session:
         return self.c.stage_ids[int(self.state.stage[0])]
 
     @property
+    def stage_index(self) -> int:
+        """The true ladder position (the teacher's and an observer's; players: ``stage_seen``)."""
+        return int(self.state.stage[0])
+
+    @property
     def stage_name(self) -> str:
         return self.scenario.ladder[int(self.state.stage[0])].name
+
+    def stage_seen(self, viewer: str | None) -> int | None:
+        """The ladder stage (its index) as ``viewer`` may see it; None when it is hidden
+        from the viewer (``stage_visibility``). ``viewer`` None: the whole room (a
+        projector), which sees it only when every actor does. The one rule every front
+        end shows the stage by: the true stage never reaches a viewer who cannot see it."""
+        a = None if viewer is None else self.actor_index(viewer)
+        if not stage_shown(self.c, a, self.stage_unveiled):
+            return None
+        return int(self.state.stage[0])
 
     @property
     def turn_limit(self) -> int:
@@ -449,7 +465,7 @@ class Session:
         est, err, mask = self._estimates(a)
         hist = self._shown_hist[actor]
         visible = metric_shown(c, a, self.unveiled)
-        stage_ok = stage_shown(c, a, self.stage_unveiled)
+        si = self.stage_seen(actor)
         metrics = [
             MetricView(
                 id=m.id,
@@ -488,8 +504,8 @@ class Session:
             actor_name=scn.actors[a].name,
             turn=self.turn,
             date=self.date,
-            stage=self.stage if stage_ok else "",
-            stage_name=self.stage_name if stage_ok else "Unknown",
+            stage="" if si is None else c.stage_ids[si],
+            stage_name=_("Unknown") if si is None else scn.ladder[si].name,
             over=self.over,
             outcome=self.outcome,
             outcome_name=self.outcome_name,
@@ -502,6 +518,7 @@ class Session:
             known_moves=known,
             last_report=reports[-1] if reports else None,
             revealed=self.revealed,
+            stage_index=si,
         )
 
     def news_for(self, actor: str | None) -> list[NewsItem]:

@@ -26,6 +26,7 @@ from game.engine.saves import SaveError, load_game, save_game
 from game.engine.seats import Seat
 from game.engine.session import EngineError, Session
 from game.engine.views import PlayerView, TurnReport
+from game.i18n import _
 from game.scenario import ScenarioError, load_scenario
 from game.words import count_text
 
@@ -136,7 +137,9 @@ class TextGame:
                 self.say(f"  {b.label}: {'yes' if b.happened else 'no'}")
         for ev in rep.events:
             self.say(f"Event: {ev.name} — {ev.headline}")
-        if rep.stage_changed:
+        if not rep.stage_known:
+            self.say(_("Stage: unknown to you"))
+        elif rep.stage_changed:
             self.say(f"Stage: from {rep.stage_before_name} to {rep.stage_after_name}")
         else:
             self.say(f"Stage unchanged: {rep.stage_after_name}")
@@ -160,11 +163,16 @@ class TextGame:
 
     def situation(self, v: PlayerView) -> None:
         s = self.s
-        self.heading(
-            f"Turn {s.current_turn} of {s.turn_limit} — {v.date.isoformat()} — "
-            f"stage: {v.stage_name} "
-            f"({s.c.stage_ids.index(v.stage) + 1} of {len(s.c.stage_ids)})"
-        )
+        if v.stage_index is None:
+            stage = _("stage: unknown to you")
+        else:
+            stage = _(
+                "stage: {name} ({n} of {total})",
+                name=v.stage_name,
+                n=v.stage_index + 1,
+                total=len(s.c.stage_ids),
+            )
+        self.heading(f"Turn {s.current_turn} of {s.turn_limit} — {v.date.isoformat()} — {stage}")
         for m in v.metrics:
             trend = ""
             if m.history:

@@ -27,6 +27,7 @@ from game.engine.views import (
     SourcePart,
     TurnReport,
 )
+from game.i18n import _
 from game.model import Compiled
 from game.model.step import Explanation
 from game.scenario.schema import Scenario
@@ -276,8 +277,9 @@ def restrict(rep: TurnReport, metrics: NDArray[np.bool_], stage: bool) -> TurnRe
             out,
             stage_before="",
             stage_after="",
-            stage_before_name="Unknown",
-            stage_after_name="Unknown",
+            stage_before_name=_("Unknown"),
+            stage_after_name=_("Unknown"),
+            stage_known=False,
         )
     return out
 

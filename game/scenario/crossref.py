@@ -364,6 +364,7 @@ def _check(
         yield from basis(p, c.basis, "coupling")
         yield from metric_ref((*p, "source"), c.source)
         yield from metric_ref((*p, "target"), c.target)
+        yield from conditions((*p, "when"), c.when)
         if c.source in metrics and c.target in metrics:
             # the push per turn, at the largest deviation, against the target's scale
             push = abs(c.coef) * width(c.source)

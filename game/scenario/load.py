@@ -30,7 +30,7 @@ from game.scenario.yamlsafe import (
 )
 
 # Models that also accept a bare number (see their "before" validators).
-_NUMBER_SHORTHANDS = {"Chance": "p", "Effect": "mean", "InitialValue": "mean"}
+_NUMBER_SHORTHANDS = {"Chance": "p", "Driver": "const", "Effect": "mean", "InitialValue": "mean"}
 
 
 class ScenarioError(BrinkError):
@@ -127,6 +127,13 @@ def _unknown_field(root: type[BaseModel], loc: tuple[Any, ...]) -> str:
         return "unknown field (check the spelling)"
     near = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
     hint = f"; did you mean {near[0]!r}?" if near else ""
+    if not near and " " in name.strip():
+        # no field name has a space: most likely the tail of a text cut at a comma
+        # inside {...}, as in {assumption: Cheap, and quick.}
+        hint = (
+            "; it looks like the rest of a text: inside {...} a comma ends the text, "
+            "so put it in quotes"
+        )
     return f"unknown field {name!r}{hint} (valid here: {', '.join(valid)})"
 
 
@@ -155,10 +162,22 @@ def _number_text(value: Any) -> str | None:
 
 
 def _stage_change_message(err: Mapping[str, Any], loc: tuple[Any, ...]) -> str | None:
+    """Relative and absolute stage changes told apart: ``stage_change`` moves by rungs,
+    ``stage_to`` names a stage."""
+    value = err.get("input")
+    if loc and loc[-1] == "stage_to" and not isinstance(value, str):
+        return (
+            f"stage_to sets the stage by its id (e.g. stage_to: crisis), got {value!r}; "
+            f"to move a number of rungs up or down use stage_change"
+        )
     if not loc or loc[-1] != "stage_change":
         return None
-    value = err.get("input")
     absolute = " (to set a stage by name use stage_to)" if "stage_to" in _event_fields() else ""
+    if isinstance(value, float) and not isinstance(value, bool):
+        return (
+            f"stage_change is a whole number of rungs up (1 to 3) or down (-1 to -3), "
+            f"got {value:g}{absolute}"
+        )
     if isinstance(value, str):
         return (
             f"stage_change is relative: a number of rungs up (1 to 3) or down (-1 to -3), "

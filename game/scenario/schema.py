@@ -435,6 +435,11 @@ class Coupling(_Sourced):
     source: Id = Field(description="Metric whose deviation from equilibrium pushes …")
     target: Id = Field(description="… this metric, by coef times that deviation per turn.")
     coef: Num
+    when: Conditions = Field(
+        default_factory=list,
+        description="The coupling acts only in a turn when these all hold (read at the start "
+        "of the turn, this turn's moves counting, as a branch's condition); none: always.",
+    )
 
 
 class Dynamics(_Model):

@@ -29,6 +29,7 @@ from typing import Any
 from game.engine import EngineError, Session, load_game, save_game, seal
 from game.engine.classroom import check_lesson_turns
 from game.engine.saves import write_atomic
+from game.i18n import _
 from game.scenario import Loaded, load_scenario
 from game.words import category_label
 
@@ -162,7 +163,7 @@ class Lesson:
         first = Session.new(loaded, seed=seed, autosave=False, teams=teams, timer=timer, pin=pin)
         sessions = [first]
         code = first.classroom.class_code
-        for _ in range(1, groups):
+        for _k in range(1, groups):
             if code is None:  # settings a code cannot carry: the same seed, by hand
                 sessions.append(
                     Session.new(
@@ -602,7 +603,9 @@ class Lesson:
             return "Paused"
         return "Running"
 
-    def _common(self, g: Group) -> dict[str, Any]:
+    def _common(self, g: Group, stage: int | None) -> dict[str, Any]:
+        """What every page of a group shows; ``stage``: the ladder position this page may
+        show (``Session.stage_seen``; None: hidden from its readers, never guessed)."""
         s = g.session
         scn = s.scenario
         return {
@@ -613,10 +616,10 @@ class Lesson:
             "turn_limit": s.turn_limit,
             "length": self.settings.length,
             "date": s.date.isoformat(),
-            "stage": s.stage,
-            "stage_name": s.stage_name,
+            "stage": "" if stage is None else scn.ladder[stage].id,
+            "stage_name": _("Stage unknown") if stage is None else scn.ladder[stage].name,
             "ladder": [
-                {"id": st.id, "name": st.name, "now": st.id == s.stage} for st in scn.ladder
+                {"id": st.id, "name": st.name, "now": k == stage} for k, st in enumerate(scn.ladder)
             ],
             "status": self._status(g),
             "over": s.over,
@@ -643,7 +646,7 @@ class Lesson:
         for g in self.groups:
             with g.lock:
                 s = g.session
-                ctx = self._common(g)
+                ctx = self._common(g, s.stage_seen(None))
                 ctx["news"] = [
                     {"turn": n.turn, "date": n.date.isoformat(), "headline": n.headline}
                     for n in reversed(s.news_for(None)[-8:])
@@ -742,7 +745,7 @@ class Lesson:
                     if abs(m.after - m.before) >= 0.5
                 ],
             }
-        ctx = self._common(g)
+        ctx = self._common(g, s.stage_seen(actor))
         ctx.update(
             team=team,
             actor=actor,
@@ -802,7 +805,7 @@ class Lesson:
 
     def _teacher_group(self, g: Group, now: float) -> dict[str, Any]:
         s = g.session
-        ctx = self._common(g)
+        ctx = self._common(g, s.stage_index)  # the teacher sees the truth
         ctx["true_metrics"] = [
             {
                 "id": m.id,

@@ -61,7 +61,7 @@ class MapState:
     """What the markers read: the player's view of the metrics, the stage, recent history."""
 
     metrics: dict[str, float]  # normalised 0..1
-    stage: float  # 0..1
+    stage: float | None  # 0..1; None: hidden from the player
     turn: int
     moves: list[dict[str, tuple[str, str]]]  # per past turn: actor -> (option id, category)
     exposed: list[set[str]]  # per past turn: actors whose covert ops were exposed
@@ -78,7 +78,7 @@ def driver(spec: Driver | None, ms: MapState) -> float:
         v = ms.metrics.get(spec.metric, 0.0)
         return 1.0 - v if spec.invert else v
     if spec.stage:
-        return ms.stage
+        return 0.0 if ms.stage is None else ms.stage
     if spec.moves is not None:
         f = spec.moves
         cats, opts = {str(c) for c in f.categories}, set(f.options)
@@ -97,6 +97,13 @@ def driver(spec: Driver | None, ms: MapState) -> float:
             w *= spec.decay
         return min(1.0, total)
     return 0.0
+
+
+def reads_stage(spec: Driver | None) -> bool:
+    """Whether a driver reads the ladder stage (itself or through ``max``)."""
+    if spec is None:
+        return False
+    return bool(spec.stage) or any(reads_stage(s) for s in spec.max or ())
 
 
 Spots = dict[str, tuple[float, float]]
@@ -119,6 +126,8 @@ def markers_for(
     spots = spots or {}
     out = []
     for m in specs:
+        if ms.stage is None and any(reads_stage(d) for d in (m.show, m.position, m.size)):
+            continue  # a marker moved by a stage the player cannot see would give it away
         show = driver(m.show, ms) if m.show is not None else 1.0
         if show < m.min_show:
             continue

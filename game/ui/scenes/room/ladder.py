@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from game.i18n import _
 from game.scenario.schema import Stage
 from game.ui.pg import pygame
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
@@ -25,12 +26,13 @@ class LadderPanel(Panel):
 
     def draw(self, surface: pygame.Surface, view: RoomView) -> None:
         p, t = self.app.palette, self.app.text
-        self.frame(surface)
+        hidden = view.snap.stage_index is None  # hidden from this player: no rung is marked
+        self.frame(surface, title=_("Ladder: stage unknown") if hidden else "")
         r = self.inner
         n = len(view.scenario.ladder)
         rh = max(14, r.height // n)
         size = t.px(13 if rh >= 22 else 11)
-        cur = view.snap.stage_index
+        cur = -1 if view.snap.stage_index is None else view.snap.stage_index
         rail_x = r.x + 8
         top = r.y + 2
         bottom = min(r.bottom, top + rh * n) - 2
@@ -55,7 +57,7 @@ class LadderPanel(Panel):
                     [(r.x, row.centery - 5), (r.x, row.centery + 5), (r.x + 7, row.centery)],
                 )
             style = "bold" if idx == cur else "regular"
-            colour = col if idx == cur else (p.dim if idx < cur else p.faint)
+            colour = col if idx == cur else (p.dim if idx < cur or cur < 0 else p.faint)
             lines, ls = self.name_lines(stage.name, size, r.width - 36, rh - 2, style)
             lh = t.line_height(ls, style)
             y = row.centery - lh * len(lines) // 2

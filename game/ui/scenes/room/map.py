@@ -50,18 +50,17 @@ def _state(
     ]
     exposed = [set(r.exposed) for r in resolutions]
     metrics = {m.id: norm(m) for m in snap.metrics}
-    stage = snap.stage_index
+    stage: int | None = snap.stage_index
     if before and resolutions:
         last = resolutions[-1]
         moves, exposed = moves[:-1], exposed[:-1]
         for m in snap.metrics:  # the value shown a turn ago, in the metric's range
             if m.history and m.hi > m.lo:
                 metrics[m.id] = (min(max(m.history[-1], m.lo), m.hi) - m.lo) / (m.hi - m.lo)
-        ids = [st.id for st in scenario.ladder]
-        stage = ids.index(last.stage_before) if last.stage_before in ids else stage
+        stage = last.stage_before_index(scenario.ladder)
     return MapState(
         metrics=metrics,
-        stage=stage / max(1, len(scenario.ladder) - 1),
+        stage=None if stage is None else stage / max(1, len(scenario.ladder) - 1),
         turn=snap.turn - (1 if before and resolutions else 0),
         moves=moves,
         exposed=exposed,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
+from game.i18n import _
 from game.ui import draw, layout, watch
 from game.ui.backend import Game, Resolution
 from game.ui.markers import Marker, Pin
@@ -431,11 +432,15 @@ class RoomScene(Scene):
         p, t = self.app.palette, self.app.text
         s = self.snap
         n = len(self.game.scenario.ladder)
-        colour = p.risk(s.stage_index / max(1, n - 1))
+        if s.stage_index is None:  # hidden from this player: said so, never guessed
+            stage, colour = _("Stage unknown").upper(), p.dim
+        else:
+            stage = self.game.scenario.ladder[s.stage_index].name.upper()
+            colour = p.risk(s.stage_index / max(1, n - 1))
         size = t.px(14)
         parts: list[StatusPart] = [
             (0, f"Turn {s.turn + 1} of {s.turn_limit}", p.text, "bold"),
-            (2, self.game.scenario.ladder[s.stage_index].name.upper(), colour, "bold"),
+            (2, stage, colour, "bold"),
             (1, s.date.strftime("%d %b %Y"), p.text, "regular"),
             (3, f"You: {who}", p.dim, "regular"),
         ]
@@ -457,7 +462,7 @@ class RoomScene(Scene):
         t = self.app.text
         size = t.px(14)
         x = self.L["menu_button"].x - 14
-        for _, text, col, style in reversed(kept):
+        for _k, text, col, style in reversed(kept):
             t.blit(surface, text, (x, rect.centery), size, col, style, "midright")
             x -= t.width(text, size, style) + 18
 
