@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from conftest import CHEAP
 
@@ -163,3 +164,94 @@ def test_the_window_never_gets_the_hidden_stage(ui_app) -> None:
     # what the window holds of the turns played while hidden carries no stage either
     hidden = game.resolutions[:-1] if game.session.stage_unveiled else game.resolutions
     assert hidden and all(r.stage_after_index(game.scenario.ladder) is None for r in hidden)
+
+
+# --- what a side that cannot see the stage is told: forecasts, advice, reasons ----------------
+
+
+def _hidden_from_blue(tmp_path: Path) -> Path:
+    """The test scenario with the stage shown to Red only: Blue (who has advisors and a
+    stage-bound strike) is the side that cannot see it."""
+    text = V2.read_text(encoding="utf-8")
+    shown = "stage_visibility:\n  visible_to: [blue]"
+    assert shown in text
+    out = tmp_path / "v2-hidden-from-blue.yaml"
+    sheet = V2.parent / "mini-facts.yaml"  # the fact sheet it names, beside it
+    (tmp_path / sheet.name).write_text(sheet.read_text(encoding="utf-8"), "utf-8")
+    out.write_text(text.replace(shown, "stage_visibility:\n  visible_to: [red]"), "utf-8")
+    return out
+
+
+def _at(path: Path, stage: str, seed: int = 11) -> Session:
+    """A new game whose true stage is ``stage`` (below clashes: still hidden), strike used up
+    (so Blue's choices are the same at either stage)."""
+    loaded = load_scenario(path)
+    seats = {a.id: Seat.human() for a in loaded.scenario.actors if a.script is None}
+    s = Session.new(loaded, seed=seed, seats=seats, ai=CHEAP, autosave=False)
+    s.state.stage[0] = s.c.index["stage"][stage]
+    b = s.actor_index("blue")
+    strike = s.option_index(b, "strike")
+    s.state.uses[0, b, strike] = s.c.max_uses[b, strike]
+    s.changed()
+    return s
+
+
+def _same_forecast(f: Any, g: Any) -> bool:
+    return all(
+        np.array_equal(getattr(f, k), getattr(g, k))
+        for k in ("p_by_turn", "stage_dist", "bands", "max_stage", "first_moves")
+    )
+
+
+def test_a_side_that_cannot_see_the_stage_is_told_the_same_whatever_it_is(tmp_path: Path) -> None:
+    path = _hidden_from_blue(tmp_path)
+    calm, crisis = _at(path, "calm"), _at(path, "crisis")
+    assert calm.stage_seen("blue") is None and crisis.stage_seen("blue") is None
+    for o in calm.c.option_ids[calm.actor_index("blue")]:
+        assert _same_forecast(calm.what_if("blue", o, 400), crisis.what_if("blue", o, 400)), o
+    assert calm.advice("blue") == crisis.advice("blue")
+    assert calm.options("blue") == crisis.options("blue")
+    # the side that sees the stage is told different odds: the check above can fail
+    assert not _same_forecast(
+        calm.what_if("red", "mobilise", 400), crisis.what_if("red", "mobilise", 400)
+    )
+
+
+def test_the_believed_stage_follows_the_documented_rule(tmp_path: Path) -> None:
+    """Uniform over the stages at which the stage would still be hidden (below clashes)."""
+    s = _at(_hidden_from_blue(tmp_path), "calm")
+    w = s._belief(s.actor_index("blue"), 4000, 5)
+    share = np.bincount(w.stage, minlength=s.c.n_stages) / w.n
+    calm, crisis = s.c.index["stage"]["calm"], s.c.index["stage"]["crisis"]
+    assert set(np.flatnonzero(share)) == {calm, crisis}
+    assert abs(share[calm] - 0.5) < 0.05
+    # the side that sees it believes the truth
+    assert (s._belief(s.actor_index("red"), 50, 5).stage == calm).all()
+
+
+def test_an_unavailable_option_does_not_name_the_hidden_stage(tmp_path: Path) -> None:
+    path = _hidden_from_blue(tmp_path)
+    loaded = load_scenario(path)
+    s = Session.new(
+        loaded, seed=2, seats={"blue": Seat.human(), "red": Seat.human()}, ai=CHEAP, autosave=False
+    )
+    assert s.stage == "calm" and s.stage_seen("blue") is None
+    strike = next(o for o in s.options("blue") if o.id == "strike")
+    assert not strike.available and strike.reason == "depends on the ladder stage"
+    names = [st.name for st in s.scenario.ladder]
+    assert not [n for n in names if n in strike.reason]
+    with pytest.raises(ValueError, match="depends on the ladder stage"):
+        s.commit("blue", "strike")
+    # unavailable whatever the stage: the real reason, read at no hidden stage
+    b = s.actor_index("blue")
+    s.state.uses[0, b, strike.index] = s.c.max_uses[b, strike.index]
+    again = next(o for o in s.options("blue") if o.id == "strike")
+    assert again.reason.startswith("already used")
+    # the side that sees the stage gets the reason that names it (unchanged)
+    v = load_scenario(V2)
+    seen = Session.new(
+        v, seed=2, seats={"blue": Seat.human(), "red": Seat.human()}, ai=CHEAP, autosave=False
+    )
+    assert next(o for o in seen.options("blue") if o.id == "strike").reason.startswith(
+        "only at stage: "
+    )

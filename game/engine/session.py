@@ -441,17 +441,30 @@ class Session:
                 description=opt.description,
                 escalation=float(opt.escalation),
                 available=bool(ok[o]),
-                reason=""
-                if ok[o]
-                else "the game is over"
-                if self.over
-                else unavailable_reason(self.c, self.state, a, o),
+                reason="" if ok[o] else "the game is over" if self.over else self._reason(a, o),
                 covert=opt.covert,
                 hold=o == hold,
                 index=o,
             )
             for o, opt in enumerate(self.scenario.actors[a].options)
         ]
+
+    def _reason(self, a: int, o: int) -> str:
+        """Why actor ``a`` cannot choose option ``o``, in words it may read: when the stage
+        is hidden from it, no reason names or narrows down the current stage."""
+        c, st = self.c, self.state
+        if stage_shown(c, a, self.stage_unveiled):
+            return unavailable_reason(c, st, a, o)
+        # the option's availability at every stage, all else as now
+        each = st.repeat(c.n_stages)
+        each.stage[:] = np.arange(c.n_stages)
+        if available(c, each)[:, a, o].any():
+            return _("depends on the ladder stage")
+        # unavailable whatever the stage: the reason read at a stage fixed by the rules
+        allowed = np.flatnonzero(c.avail_stage[a, o])
+        fixed = st.copy()
+        fixed.stage[0] = int(allowed[0]) if allowed.size else 0
+        return unavailable_reason(c, fixed, a, o)
 
     def _estimates(self, a: int) -> tuple[F, F, NDArray[np.bool_]]:
         x = self.state.x[0]
@@ -542,7 +555,8 @@ class Session:
         """``n`` worlds actor ``a`` believes possible (stream: purpose, turn, actor, BELIEF)."""
         T = self.current_turn
         rng = stream(self.seed, purpose, T, a, BELIEF)
-        return belief_worlds(self.c, self.state, self.seed, T, a, n, rng)
+        known = stage_shown(self.c, a, self.stage_unveiled)
+        return belief_worlds(self.c, self.state, self.seed, T, a, n, rng, stage_known=known)
 
     def what_if(self, actor: str, option: str, worlds: int = 2000, horizon: int = 4) -> Forecast:
         """Forecast of choosing ``option`` now, against the other side's expected play.
@@ -626,10 +640,7 @@ class Session:
         a = self.actor_index(actor)
         o = self.option_index(a, option)
         if not available(self.c, self.state)[0, a, o]:
-            raise ValueError(
-                f"option {option!r} is not available to {actor}: "
-                f"{unavailable_reason(self.c, self.state, a, o)}"
-            )
+            raise ValueError(f"option {option!r} is not available to {actor}: {self._reason(a, o)}")
         if a in self.classroom.locks and self.commits.get(a) != o:
             raise EngineError(f"{actor}'s choice is locked this turn")
         self.commits[a] = o
