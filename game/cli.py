@@ -85,6 +85,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
         warnings = [p for p in problems if p.severity != "error"]
         if errors or (args.strict and warnings):
             failed = True
+            if not errors:  # say why a file with warnings only failed
+                print(
+                    ngettext(
+                        "{file}: {n} warning, and --strict counts warnings as errors",
+                        "{file}: {n} warnings, and --strict counts warnings as errors",
+                        len(warnings),
+                        file=name,
+                    ),
+                    file=sys.stderr,
+                )
             continue
         tail = [ngettext("{n} warning", "{n} warnings", len(warnings))] if warnings else []
         if sheet and facts is not None:
@@ -293,6 +303,18 @@ def _resolve_scenarios(args: argparse.Namespace) -> None:
         args.files = [_scenario_arg(f) for f in args.files]
 
 
+def _csv_encoding_option(parser: argparse.ArgumentParser) -> None:
+    from game.csvsafe import DEFAULT_ENCODING, ENCODINGS, encoding_help
+
+    parser.add_argument(
+        "--csv-encoding",
+        choices=list(ENCODINGS),
+        default=DEFAULT_ENCODING,
+        metavar="ENCODING",
+        help=encoding_help(),
+    )
+
+
 def _pin_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--pin",
@@ -424,6 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--csv", type=_file_name, metavar="FILE", help=_("also write tidy rows to FILE")
     )
+    _csv_encoding_option(sim)
     sim.set_defaults(func=_lazy("game.model.cli:simulate"))
 
     auto = sub.add_parser("autoplay", help=_("computer against computer, turn by turn"))
@@ -478,6 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--games-detail", action="store_true", help=_("with --json: every game's moves too")
     )
     lab.add_argument("--csv", metavar="FILE", help=_("also write one row per game and turn"))
+    _csv_encoding_option(lab)
     lab.set_defaults(func=_lazy("game.lab.cli:lab"))
 
     sw = sub.add_parser("sweep", help=_("sensitivity: which numbers move the calibration bands"))
@@ -566,9 +590,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=_("also write CSV tables to DIR (UTF-8 with a byte-order mark, for Excel)"),
     )
-    report.add_argument(
-        "--no-bom", action="store_true", help=_("CSV without the byte-order mark (plain UTF-8)")
-    )
+    _csv_encoding_option(report)
+    report.add_argument("--no-bom", action="store_true", help=_("the same as --csv-encoding utf-8"))
     report.add_argument(
         "--roster",
         type=_file_name,

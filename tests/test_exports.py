@@ -92,3 +92,96 @@ def test_no_bom_flag_and_a_bad_roster(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"bad\.csv: line 2"):
         read_roster(bad)
     assert main([*args, "--roster", str(bad), "--worlds", "100"]) == 1
+
+
+ACCENTS = ["José", "Chloé", "Zoë Müller", "=Équipe"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "codec", "sep"),
+    [
+        ("utf-8-bom", "utf-8-sig", ","),
+        ("utf-8", "utf-8", ","),
+        ("utf-16", "utf-16", "\t"),
+        ("windows-1252", "cp1252", ","),
+    ],
+)
+def test_every_csv_encoding_round_trips_accented_names(
+    tmp_path: Path, encoding: str, codec: str, sep: str
+) -> None:
+    from game.csvsafe import write_table
+
+    path = tmp_path / "t.csv"
+    rows = [[name, k, -0.25] for k, name in enumerate(ACCENTS)]
+    assert write_table(path, ["team", "turn", "score"], rows, encoding) == 0
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-bom")
+    assert raw.startswith((b"\xff\xfe", b"\xfe\xff")) == (encoding == "utf-16")
+    with path.open(encoding=codec, newline="") as fh:
+        back = list(csv.reader(fh, delimiter=sep))
+    assert back[0] == ["team", "turn", "score"]
+    assert [r[0] for r in back[1:]] == ["José", "Chloé", "Zoë Müller", "'=Équipe"]
+    assert back[1][2] == "-0.25"
+
+
+def test_windows_1252_counts_what_it_cannot_write(tmp_path: Path) -> None:
+    from game.csvsafe import lost_text, write_table
+
+    path = tmp_path / "t.csv"
+    assert write_table(path, ["team"], [["Łódź"], ["José"], ["李"]], "windows-1252") == 3
+    assert path.read_text(encoding="cp1252").splitlines() == ["team", "?ód?", "José", "?"]
+    assert "3 characters are not in windows-1252" in lost_text(path, 3, "windows-1252")
+
+
+@pytest.mark.slow
+def test_report_csvs_default_to_a_bom_with_unique_headers(tmp_path: Path, capsys) -> None:
+    """Every table of a class game's report: BOM by default, unique headers, a team named
+    José intact in every encoding (utf-16 tab-separated)."""
+    s = Session.new(
+        SCENARIO,
+        seed=5,
+        ai=CHEAP,
+        autosave=False,
+        lesson_turns=2,
+        teams={"usa": ["José"], "ven": ["Owls"]},
+    )
+    while not (s.over or s.times_up):
+        s.classroom.submit_forecast("José", {"war": 0.2, "settlement": 0.3}, 2)
+        s.commit("usa", "hold")
+        s.commit("ven", "hold")
+        s.resolve()
+    log = save_game(s, tmp_path / "g.json")
+    for enc, codec, sep in (("utf-8-bom", "utf-8-sig", ","), ("utf-16", "utf-16", "\t")):
+        out = tmp_path / enc
+        args = ["report", str(log), "-o", str(tmp_path / "r.html"), "--csv", str(out)]
+        extra = [] if enc == "utf-8-bom" else ["--csv-encoding", enc]
+        assert main([*args, *extra, "--worlds", "100"]) == 0
+        tables = sorted(out.glob("*.csv"))
+        assert {p.stem for p in tables} >= {"turns", "scores", "gradebook", "forecasts"}
+        for p in tables:
+            if enc == "utf-8-bom":
+                assert p.read_bytes().startswith(b"\xef\xbb\xbf"), p.name
+            with p.open(encoding=codec, newline="") as fh:
+                rows = list(csv.reader(fh, delimiter=sep))
+            assert len(set(rows[0])) == len(rows[0]), (p.name, rows[0])
+        with (out / "gradebook.csv").open(encoding=codec, newline="") as fh:
+            teams = [r["team"] for r in csv.DictReader(fh, delimiter=sep)]
+        assert "José" in teams
+
+
+def test_simulate_and_lab_take_the_csv_encoding(tmp_path: Path, capsys) -> None:
+    mini = str(Path(__file__).parent / "data" / "mini.yaml")
+    sim, sim16 = tmp_path / "sim.csv", tmp_path / "sim16.csv"
+    assert main(["simulate", mini, "--runs", "200", "--csv", str(sim)]) == 0
+    assert sim.read_bytes().startswith(b"\xef\xbb\xbf")  # the default: a BOM
+    args = ["simulate", mini, "--runs", "200", "--csv", str(sim16), "--csv-encoding", "utf-16"]
+    assert main(args) == 0
+    with sim16.open(encoding="utf-16", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert rows[0]["kind"] == "outcome" and len(rows[0]) == 11
+    lab = tmp_path / "lab.csv"
+    args = ["lab", mini, "--games", "2", "--csv", str(lab), "--csv-encoding", "utf-8"]
+    assert main(args) == 0
+    assert not lab.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert lab.read_text(encoding="utf-8").startswith("game,seed,outcome")
+    capsys.readouterr()

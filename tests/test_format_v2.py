@@ -202,6 +202,65 @@ def test_random_play_agrees(scn) -> None:
     _compare(scn, 20_000, 1_500, scn.meta.turn_limit, seed=51)
 
 
+# a coupling that acts only while Red mobilises at crisis or above: tension then drives
+# resolve hard (a rally round the flag), otherwise not at all
+WHEN_COUPLING = """
+    - source: tension
+      target: resolve
+      coef: 0.6
+      when:
+        - move: {actor: red, options: [mobilise], when: this_turn}
+        - stage: {at_least: crisis}
+      basis: {assumption: Test.}
+fog:"""
+
+
+def _with_when_coupling(tmp_path: Path) -> Path:
+    text = V2.read_text().replace("\nfog:", WHEN_COUPLING, 1)
+    path = tmp_path / "v2.yaml"
+    path.write_text(text)
+    (tmp_path / "mini-facts.yaml").write_text((ROOT / "tests/data/mini-facts.yaml").read_text())
+    return path
+
+
+def test_a_coupling_with_when_agrees_between_models(tmp_path: Path) -> None:
+    scn = load_scenario(_with_when_coupling(tmp_path)).scenario
+    assert scn.dynamics.coupling[-1].when
+    c = compile_scenario(scn)
+    assert c.v2 is not None and len(c.v2.cp) == 1
+    # not in the fixed drift matrix: only the unconditional coupling is
+    t_, r_ = c.index["metric"]["tension"], c.index["metric"]["resolve"]
+    assert c.drift[t_, r_] == pytest.approx(0.05)
+    _compare(scn, 20_000, 1_500, 6, seed=61, policies={"red": "mix:mobilise=0.5,talk=0.5"})
+    # where it holds, it moves resolve by coef·(tension − 35) more than where it does not
+    st = initial_state(c, 4000, np.random.default_rng(3))
+    st.x[:, t_] = 80.0
+    st.stage[: st.n // 2] = c.index["stage"]["crisis"]
+    st.stage[st.n // 2 :] = c.index["stage"]["calm"]
+    r0 = st.x[:, r_].copy()
+    info = step(c, st, _moves(c, st.n, red="mobilise"), np.random.default_rng(4), explain=True)
+    assert info is not None
+    k = info.labels.index("drift")
+    drift = info.delta[:, k, r_]
+    on, off = drift[: st.n // 2], drift[st.n // 2 :]
+    assert on.mean() - off.mean() == pytest.approx(0.6 * (80 - 35), abs=1.0)
+    # the explanation still adds up to the change
+    assert np.allclose(info.delta[:, :, r_].sum(axis=1), info.x_after[:, r_] - r0, atol=1e-6)
+
+
+def test_a_coupling_when_is_checked(tmp_path: Path) -> None:
+    path = _with_when_coupling(tmp_path)
+    path.write_text(
+        path.read_text().replace(
+            "options: [mobilise], when: this_turn}", "options: [mobilize], when: this_turn}"
+        )
+    )
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(path)
+    msg = str(e.value)
+    assert "dynamics.coupling[1].when[0]" in msg and "mobilise" in msg
+
+
 # --------------------------------------------------------------------------------------
 # the loader
 

@@ -379,13 +379,13 @@ def test_report_with_dollar_names_neither_crashes_nor_renders_maths(
     # the text is kept as written (mathtext would have drawn it as glyph paths)
     assert "\\frac{x" in html
     for table in csv_dir.glob("*.csv"):
-        with table.open(encoding="utf-8", newline="") as fh:
+        with table.open(encoding="utf-8-sig", newline="") as fh:
             for r in csv.reader(fh):
                 for c in r:
                     assert not c.startswith(("=", "+", "@", "\t", "\r")), (table.name, c)
                     if c.startswith("-"):
                         float(c)  # a negative number, nothing else
-    turns = (csv_dir / "turns.csv").read_text(encoding="utf-8")
+    turns = (csv_dir / "turns.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in turns
 
 
@@ -406,7 +406,7 @@ def test_simulate_csv_goes_through_the_helper(tmp_path: Path) -> None:
     s.scenario_id = "=cmd"  # (ids cannot say this; the writer is checked all the same)
     out = tmp_path / "sim.csv"
     model_cli.write_csv(s, str(out))
-    rows = list(csv.reader(out.open(encoding="utf-8")))
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
     assert rows[1][0] == "'=cmd"
 
 

@@ -139,6 +139,22 @@ def test_venezuela_has_a_history_line_with_facts() -> None:
         assert set(ht.moves) == {"usa", "ven"}
 
 
+def test_venezuela_history_line_lands_in_its_bands(capsys) -> None:
+    """The bands written above the scenario's `history` (fewer runs than the documented
+    5000, with the same bands)."""
+    path = SCENARIOS / "venezuela-2025.yaml"
+    args = ["simulate", str(path), "--policy", "history", "--runs", "2000", "--seed", "1"]
+    assert main([*args, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    p = {oid: o["p"] for oid, o in doc["outcomes"].items()}
+    reached = {sid: st["reached"] for sid, st in doc["stages"].items()}
+    assert p["war"] <= 0.12
+    assert 0.45 <= reached["armed_incidents"] <= 0.85
+    assert 0.08 <= reached["limited_strikes"] <= 0.30
+    assert p["settlement"] + p["exit_deal"] <= 0.35
+    assert doc["policies"] == {"usa": "history", "ven": "history"}
+
+
 @pytest.mark.parametrize(
     ("old", "new", "fragment"),
     [

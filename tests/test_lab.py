@@ -241,7 +241,7 @@ def test_lab_json_and_csv(tmp_path: Path, capsys) -> None:
     d = json.loads(capsys.readouterr().out)
     assert d["games"] == 5 and d["seed"] == 3 and d["bands_ok"] is True
     assert sum(o["count"] for o in d["outcomes"]) == 5
-    rows = list(csv.DictReader(out_csv.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out_csv.open(encoding="utf-8-sig")))
     per_game = {}
     for row in rows:
         per_game.setdefault(row["game"], []).append(row)

@@ -146,3 +146,52 @@ def test_the_map_builder_reads_a_scenario_map_section() -> None:
     text = (ASSETS / "map" / "caribbean.spec.yaml").read_text(encoding="utf-8")
     with pytest.raises(build_map.SpecError, match="unknown field"):
         build_map.parse_spec(text.replace("  tolerance:", "  labels: [x]\n  tolerance:"))
+
+
+PINNED = "    headline: Shots fired at a border post\n"
+
+
+@pytest.mark.parametrize(
+    ("place", "fragment"),
+    [
+        ("red_bse", "unknown place or anchor of the map 'red_bse'; did you mean 'red_base'?"),
+        ("atlantis", "unknown place or anchor of the map 'atlantis'"),
+    ],
+)
+def test_an_event_place_must_be_on_the_map(tmp_path: Path, place: str, fragment: str) -> None:
+    text = MINI_TEXT.replace(PINNED, PINNED + f"    place: {place}\n") + MAP
+    path = tmp_path / "case.yaml"
+    shutil.copy(DATA / "mini-facts.yaml", tmp_path / "mini-facts.yaml")
+    path.write_text(text, encoding="utf-8")
+    loaded, problems = check_file(path)
+    assert loaded is None
+    (bad,) = [p for p in problems if fragment in str(p)]
+    line = text.splitlines().index(f"    place: {place}") + 1
+    assert (bad.line, bad.path) == (line, "events[0].place"), str(bad)
+    assert str(bad).startswith(f"{path}:{line}:")
+
+
+def test_event_and_inject_places_name_map_places_or_anchors(tmp_path: Path) -> None:
+    text = MINI_TEXT.replace(PINNED, PINNED + "    place: port_blue\n") + MAP
+    path = _write(tmp_path, "")
+    path.write_text(text, encoding="utf-8")
+    scn = load_scenario(path).scenario
+    assert scn.events[0].place == "port_blue"
+    # without a map there is nowhere to pin it
+    path.write_text(MINI_TEXT.replace(PINNED, PINNED + "    place: port_blue\n"), "utf-8")
+    loaded, problems = check_file(path)
+    assert loaded is None
+    assert any("needs a map" in p.message for p in problems), [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("name", ["venezuela-2025.yaml", "taiwan-1995.yaml"])
+def test_shipped_scenarios_pin_events_to_real_places(name: str) -> None:
+    scn = load_scenario(SCENARIOS / name).scenario
+    doc = region(scn)
+    spots = spots_of(scn, doc)
+    pinned = [x for x in [*scn.events, *scn.injects] if x.place is not None]
+    assert len(pinned) >= 5
+    b = doc["bounds"]
+    for x in pinned:
+        lon, lat = spots[x.place]
+        assert b["lon_min"] <= lon <= b["lon_max"] and b["lat_min"] <= lat <= b["lat_max"]

@@ -124,7 +124,7 @@ def test_csv_rows(capsys, tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     code, out, _ = run(capsys, MINI, "--runs", "1000", "--seed", "2", "--csv", str(path))
     assert code == 0 and "Outcomes" in out
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
     assert rows[0].keys() >= {"kind", "id", "statistic", "value", "ci_low", "ci_high"}
     outcomes = [r for r in rows if r["kind"] == "outcome"]
     assert [r["id"] for r in outcomes] == ["war", "deal", "red_folds", "standoff", "unresolved"]

@@ -190,3 +190,21 @@ def test_desktop_room_draws_the_strait(ui_app, tmp_path: Path) -> None:
     shot = tmp_path / "taiwan-room.png"
     pygame.image.save(d.app.window, str(shot))
     assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_screenshots_tool_plays_the_strait(tmp_path: Path) -> None:
+    """``tools/screenshots.py --scenario FILE`` picks moves by kind, so any scenario plays."""
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "OPENBLAS_NUM_THREADS": "1"}
+    env.pop("DISPLAY", None)
+    r = subprocess.run(
+        [sys.executable, "tools/screenshots.py", "--scenario", str(TAIWAN), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stderr
+    for name in ("briefing", "situation-room", "resolution", "end", "console"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000, name

@@ -1,6 +1,7 @@
 """The map as an interface: in every turn of an escalating game of the shipped scenario,
-no two markers or their labels overlap, none covers a capital's name, every marker has
-a label inside the map, and the tooltip gives its strength and this turn's change."""
+no two markers, pins or their labels overlap, none covers a capital's name, every marker
+and pin has a label inside the map, and the tooltip gives a marker's strength and this
+turn's change, or where a pinned event happened."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def test_place_keeps_units_apart_and_off_obstacles() -> None:
     placed = place(items, area, names)
     assert not collisions(placed)
     for pl in placed:
-        assert area.contains(pl.unit) and not pl.unit.colliderect(names[0])
+        assert area.contains(pl.unit) and names[0].collidelist([pl.box, pl.label]) < 0
     moved = [pl for pl in placed if pl.moved]
     assert len(moved) >= 7  # one spot at the true place at most
     for pl in moved:  # the leader line ends on the box's edge
@@ -56,6 +57,7 @@ def test_no_marker_overlaps_in_any_turn_of_a_war_game(data_dir, size, scale) -> 
         game = Game(s, loaded, "usa")
         game.open(app)
         seen_markers = 0
+        seen_pins: set[str] = set()
         k = 0
         while True:
             room = app.scene
@@ -63,17 +65,27 @@ def test_no_marker_overlaps_in_any_turn_of_a_war_game(data_dir, size, scale) -> 
             app.run_frames(70)  # the turn's animation is over
             view = room.view()
             mp = room.map
-            placed = mp.placed(view, view.markers)
+            placed = mp.placed(view, view.markers, view.pins)
             assert not collisions(placed), (s.turn, collisions(placed))
+            assert len(placed) == len(view.markers) + len(view.pins)
             names = [  # the names written on the map (capitals' dots may be covered)
                 r.move(mp.rect.x, mp.rect.y)
                 for r in app.map.name_rects(mp.rect.size, app.palette, *_focus(view))
                 if r.width > 8
             ]
-            for pl, mk in zip(placed, view.markers, strict=True):
+            for pl, pin in mp.pins_placed(view):
+                assert mp.rect.contains(pl.unit), pin.key
+                assert pl.label.width > 8, f"{pin.key} has no label"
+                covered = [n for n in names if n.collidelist([pl.box, pl.label]) >= 0]
+                assert not covered, (s.turn, pin.key, covered)
+                tip = mp.hit(pl.box.center, view)
+                assert tip is not None and tip[0] == pin.key
+                assert tip[1][1] == f"This turn, at {pin.place}: {pin.headline}"
+                seen_pins.add(pin.key)
+            for pl, mk in zip(placed, view.markers, strict=False):
                 assert mp.rect.contains(pl.unit), mk.id
                 assert pl.label.width > 8, f"{mk.id} has no label"
-                covered = [n for n in names if n.colliderect(pl.unit)]
+                covered = [n for n in names if n.collidelist([pl.box, pl.label]) >= 0]
                 assert not covered, (s.turn, mk.id, covered)
                 tip = mp.hit(pl.box.center, view)
                 assert tip is not None and tip[1][0] == mk.label
@@ -90,6 +102,7 @@ def test_no_marker_overlaps_in_any_turn_of_a_war_game(data_dir, size, scale) -> 
                 assert app.scene.name == "end"
                 break
         assert seen_markers >= 5  # the climax had many markers to place
+        assert seen_pins  # and events pinned to their places
     finally:
         app.quit()
 
@@ -98,3 +111,54 @@ def _focus(view) -> tuple[frozenset[str], frozenset[str]]:
     from game.ui.scenes.room.map import focus_countries, focus_places
 
     return frozenset(focus_countries(view.scenario)), frozenset(focus_places(view.scenario))
+
+
+def _snap(actor: str, turn: int, over: bool = False):
+    import datetime as dt
+
+    from game.ui.backend import Snapshot
+
+    return Snapshot(actor, turn, 30, dt.date(1996, 1, 1), "", 0, (), (), (), over, None)
+
+
+def _resolved(turn: int, *events: str):
+    import datetime as dt
+
+    from game.ui.backend import Resolution
+
+    evs = tuple((e, e, e) for e in events)
+    return Resolution(turn, dt.date(1996, 1, 1), {}, evs, (), (), "", "", None, None)
+
+
+def test_pins_are_this_turns_events_and_injects_at_their_places() -> None:
+    from game.scenario.paths import SCENARIOS
+    from game.ui.scenes.room.map import pins
+
+    scn = load_scenario(SCENARIOS / "taiwan-1995.yaml").scenario
+    market = next(e for e in scn.events if e.id == "market_panic")
+    # the turn just resolved: its events with a place (the vote in Congress has none)
+    got = pins(scn, _snap("usa", 5), [_resolved(5, "market_panic", "congress_resolution")])
+    assert [(p.key, p.place, p.label, p.headline) for p in got] == [
+        ("event:market_panic", "Taipei", market.name, market.headline)
+    ]
+    # an older turn's events are not this turn's
+    assert pins(scn, _snap("usa", 6), [_resolved(5, "market_panic")]) == []
+    # injects pinned as the turn they fire begins; not once the game is over
+    election = next(i for i in scn.injects if i.id == "legislative_election")
+    got = pins(scn, _snap("prc", election.turn - 1), [])
+    assert [p.key for p in got] == ["inject:legislative_election"]
+    assert pins(scn, _snap("prc", election.turn - 1, over=True), []) == []
+
+
+def test_an_aimed_inject_is_pinned_for_its_addressee_only() -> None:
+    from game.scenario.paths import SCENARIOS
+    from game.ui.scenes.room.map import pins
+
+    scn = load_scenario(SCENARIOS / "taiwan-1995.yaml").scenario
+    inj = next(i for i in scn.injects if i.to is not None)
+    aimed = scn.model_copy(update={"injects": [inj.model_copy(update={"place": "taipei"})]})
+    other = next(a.id for a in scn.actors if a.id != inj.to)
+    key = f"inject:{inj.id}"
+    assert [p.key for p in pins(aimed, _snap(inj.to, inj.turn - 1), [])] == [key]
+    assert pins(aimed, _snap(other, inj.turn - 1), []) == []
+    assert [p.key for p in pins(aimed, _snap(other, inj.turn - 1), [], everyone=True)] == [key]

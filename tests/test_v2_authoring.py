@@ -166,6 +166,19 @@ def test_replay_and_report_find_a_moved_scenario(
         ),
         ("stage_change: 1", "stage_change: crisis", "stage_change is relative"),
         ("stage_change: 1", "stage_change: 4", "at most 3 rungs"),
+        ("stage_change: 1", "stage_change: 1.5", "a whole number of rungs"),
+        ("stage_change: 1", "stage_to: 2", "stage_to sets the stage by its id"),
+        ("reversion: 0.1", "reversion: 1e3", "so write 1.0e+3"),
+        (
+            "basis: {assumption: Test value.}",
+            "basis: {assumption: Test, a value.}",
+            "inside {...} a comma ends the text, so put it in quotes",
+        ),
+        (
+            "description: How close the sides are to fighting.",
+            "description: Tension: how close the sides are.",
+            "put text that contains ': ' in quotes",
+        ),
         ("reversion: 0.1", "reversoin: 0.1", "did you mean 'reversion'? (valid here: "),
         ("  turn_days: 7", "  turn_days: 7\n  colour: red", "valid here: id, title"),
     ],
@@ -175,6 +188,20 @@ def test_messages_say_what_to_do(tmp_path: Path, old: str, new: str, fragment: s
     loaded, problems = check_file(_case(tmp_path, scenario=MINI_TEXT.replace(old, new, 1)))
     assert loaded is None
     assert any(fragment in str(p) for p in problems), [str(p) for p in problems]
+
+
+def test_check_counts_warnings_in_words(tmp_path: Path, capsys) -> None:
+    """``brink check``: "1 warning", "2 warnings"; --strict says why it fails."""
+    one = MINI_TEXT.replace("    basis: {assumption: Test value.}\n", "", 1)
+    two = MINI_TEXT.replace("    basis: {assumption: Test value.}\n", "", 2)
+    for text, words in ((one, "1 warning"), (two, "2 warnings")):
+        path = _case(tmp_path, scenario=text)
+        assert main(["check", str(path)]) == 0
+        out = capsys.readouterr().out
+        assert out.rstrip().endswith(f", {words}"), out
+        assert main(["check", "--strict", str(path)]) == 1
+        err = capsys.readouterr().err
+        assert f"{words}, and --strict counts warnings as errors" in err
 
 
 # --------------------------------------------------------------------------- words

@@ -83,14 +83,17 @@ def main() -> int:
     key(pygame.K_RETURN)
     game = app.game
     room = app.scene
-    plan = ["talks", "information", "show_of_force", "sanctions", "talks", "assurance"]
+    # moves by category, so that any scenario plays (each turn: the first available option
+    # of the planned kind, else the first available one that is not holding course)
+    plan = ["talks", "information", "show_of_force", "sanctions", "talks", "concession"]
+    hold = next(o.id for o in room.snap.options if o.hold)
     for turn in range(2):
         wait(lambda: game.advice() is not None)
-        oid = plan[turn]
-        i = next(o.index for o in room.snap.options if o.id == oid)
+        opt = pick(room.snap.options, plan[turn])
+        i, oid = opt.index, opt.id
         key(pygame.K_1 + i if i < 9 else pygame.K_0)
         hover(room.card_rects[i].center)
-        wait(lambda oid=oid: game.cached_what_if(oid) is not None and game.cached_what_if("hold"))
+        wait(lambda oid=oid: game.cached_what_if(oid) is not None and game.cached_what_if(hold))
         if turn == 1:
             shot("situation-room")
         key(pygame.K_RETURN)
@@ -104,9 +107,7 @@ def main() -> int:
     while app.scene.name != "end" and turn < 60:
         if app.scene.name == "room":
             room = app.scene
-            oid = plan[turn % len(plan)]
-            opt = next((o for o in room.snap.options if o.id == oid and o.available), None)
-            opt = opt or next(o for o in room.snap.options if o.available)
+            opt = pick(room.snap.options, plan[turn % len(plan)])
             room.set_focus(opt.index)
             room.select(opt.index)
             frames(1)
@@ -120,6 +121,17 @@ def main() -> int:
     classroom(app, frames, key, hover, wait, shot)
     app.quit()
     return 0
+
+
+def pick(options, category: str):
+    """The first available option of ``category``, else the first available move that is
+    not holding course, else holding course."""
+    free = [o for o in options if o.available]
+    return (
+        next((o for o in free if o.category == category), None)
+        or next((o for o in free if not o.hold), None)
+        or next(o for o in options if o.hold)
+    )
 
 
 def classroom(app, frames, key, hover, wait, shot) -> None:
@@ -150,7 +162,7 @@ def classroom(app, frames, key, hover, wait, shot) -> None:
     click("continue")
     setup = app.scene
     teams = [k for k in setup.entries if k.startswith("team_")]
-    for k, names in zip(teams, ("Hawks, Doves", "Bolívar"), strict=False):
+    for k, names in zip(teams, ("Hawks, Doves", "Öresund"), strict=False):
         setup.entries[k].set_text(names)
     click("timer")
     click("timer")  # 120 s
@@ -170,7 +182,7 @@ def classroom(app, frames, key, hover, wait, shot) -> None:
     game = app.game
     room = app.scene
     wait(lambda: game.advice() is not None)
-    i = next(o.index for o in room.snap.options if o.id == "talks")
+    i = pick(room.snap.options, "talks").index
     key(pygame.K_1 + i if i < 9 else pygame.K_0)
     hover((5, app.size[1] - 5))
     key(pygame.K_RETURN)

@@ -56,6 +56,8 @@ def _signed(v: float) -> str:
 def metric_line(s: Session, report: TurnReport) -> str:
     parts = []
     for mc, met in zip(report.metrics, s.scenario.metrics, strict=True):
+        if met.visibility == "hidden":  # engine-only state: never drawn as an indicator
+            continue
         label = met.short or met.name
         change = mc.after - mc.before
         tail = f" ({_signed(change)})" if abs(change) >= 0.05 else ""

@@ -16,6 +16,14 @@ options' cooldowns and uses, outcome counters that read fogged metrics), and
 every fogged metric drawn per world from N(estimate, error) — the worlds the
 viewer believes possible — so neither advice nor a forecast leaks the truth, and
 a vague estimate gives vaguer odds rather than confident wrong ones.
+
+A viewer who cannot see the ladder stage (``stage_visibility``) does not get it
+in its belief either: each world draws its stage uniformly from the stages at
+which the stage would still be hidden (those where ``public_when`` does not hold
+in that world; every stage when none qualifies), and the counters that remember
+the stage (outcome triggers and held conditions that read it) start afresh. The
+draw comes after the metric draws, and only for such a viewer, so a game whose
+stage everyone sees draws exactly as before.
 """
 
 from __future__ import annotations
@@ -25,7 +33,9 @@ from numpy.typing import NDArray
 
 from game.engine.rng import FOG, stream
 from game.model import Compiled, State
+from game.model.conditions import Node
 from game.model.step import state_ctx
+from game.scenario.schema import Scenario
 
 
 def fogged(c: Compiled, viewer: int) -> NDArray[np.bool_]:
@@ -79,16 +89,59 @@ def belief_state(
 
 
 def belief_worlds(
-    c: Compiled, st: State, seed: int, turn: int, viewer: int, n: int, rng: np.random.Generator
+    c: Compiled,
+    st: State,
+    seed: int,
+    turn: int,
+    viewer: int,
+    n: int,
+    rng: np.random.Generator,
+    stage_known: bool = True,
 ) -> State:
-    """``n`` worlds the viewer believes possible: fogged metrics ~ N(estimate, error)."""
+    """``n`` worlds the viewer believes possible: fogged metrics ~ N(estimate, error);
+    ``stage_known`` False (the stage is hidden from the viewer): the stage guessed too."""
     est, err, mask = estimates(c, seed, turn, viewer, st.x[0])
     w = _blind(c, st, viewer, mask).repeat(n)
     k = int(mask.sum())
     if k:
         draw = est[mask] + err[mask] * rng.standard_normal((n, k))
         w.x[:, mask] = np.clip(draw, c.lo[mask], c.hi[mask])
+    if not stage_known:
+        _guess_stage(c, w, rng)
     return w
+
+
+def _reads_stage(node: Node, held: list[Node]) -> bool:
+    """Whether a condition reads the ladder stage (through a held counter too)."""
+    if node.kind == "stage":
+        return True
+    if node.kind == "held":
+        return _reads_stage(held[node.a], held)
+    return any(_reads_stage(k, held) for k in node.kids)
+
+
+def _guess_stage(c: Compiled, w: State, rng: np.random.Generator) -> None:
+    """In place: forget what ``w`` remembers of the true stage, then draw each world's
+    stage uniformly from those at which it would still be hidden (see the module doc)."""
+    v = c.v2
+    forget = np.logical_not(c.oc_stage.all(axis=1))
+    if v is not None:
+        for q, node in v.oc:
+            forget[q] |= _reads_stage(node, v.held)
+        if w.cheld is not None:
+            for h, node in enumerate(v.held):
+                if _reads_stage(node, v.held):
+                    w.cheld[:, h] = 0
+    w.held[:, forget] = 0
+    n_stages = c.n_stages
+    ok = np.ones((w.n, n_stages), dtype=bool)
+    if v is not None and v.stage_public is not None:
+        for s in range(n_stages):
+            w.stage[:] = s
+            ok[:, s] = ~v.stage_public.eval(state_ctx(w))
+        ok[~ok.any(axis=1)] = True
+    pick = (rng.random(w.n) * ok.sum(axis=1)).astype(np.int64)
+    w.stage[:] = np.argmax(ok.cumsum(axis=1) > pick[:, None], axis=1)
 
 
 def _blind(c: Compiled, st: State, viewer: int, mask: NDArray[np.bool_]) -> State:
@@ -157,10 +210,22 @@ def metric_shown(c: Compiled, viewer: int, unveiled: NDArray[np.bool_]) -> NDArr
     return out
 
 
-def stage_shown(c: Compiled, viewer: int, unveiled: bool) -> bool:
-    """Whether the viewer sees the ladder stage (``stage_visibility``)."""
-    sv = c.scenario.stage_visibility
-    return sv is None or unveiled or c.actor_ids[viewer] in sv.visible_to
+def stage_visible(scn: Scenario, viewer: str | None, unveiled: bool) -> bool:
+    """Whether actor id ``viewer`` sees the ladder stage (``stage_visibility``), given
+    whether its ``public_when`` has held; ``viewer`` None: the whole room (a projector,
+    a public page), which sees it only when every actor does. The one rule for the
+    stage: every front end and the briefing go through it."""
+    sv = scn.stage_visibility
+    if sv is None or unveiled:
+        return True
+    if viewer is None:
+        return all(a.id in sv.visible_to for a in scn.actors)
+    return viewer in sv.visible_to
+
+
+def stage_shown(c: Compiled, viewer: int | None, unveiled: bool) -> bool:
+    """``stage_visible`` for actor index ``viewer``."""
+    return stage_visible(c.scenario, None if viewer is None else c.actor_ids[viewer], unveiled)
 
 
 MoveRecord = tuple[NDArray[np.int64], NDArray[np.bool_]]  # (moves [A], exposed [A]) of a turn

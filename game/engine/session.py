@@ -354,8 +354,23 @@ class Session:
         return self.c.stage_ids[int(self.state.stage[0])]
 
     @property
+    def stage_index(self) -> int:
+        """The true ladder position (the teacher's and an observer's; players: ``stage_seen``)."""
+        return int(self.state.stage[0])
+
+    @property
     def stage_name(self) -> str:
         return self.scenario.ladder[int(self.state.stage[0])].name
+
+    def stage_seen(self, viewer: str | None) -> int | None:
+        """The ladder stage (its index) as ``viewer`` may see it; None when it is hidden
+        from the viewer (``stage_visibility``). ``viewer`` None: the whole room (a
+        projector), which sees it only when every actor does. The one rule every front
+        end shows the stage by: the true stage never reaches a viewer who cannot see it."""
+        a = None if viewer is None else self.actor_index(viewer)
+        if not stage_shown(self.c, a, self.stage_unveiled):
+            return None
+        return int(self.state.stage[0])
 
     @property
     def turn_limit(self) -> int:
@@ -426,17 +441,30 @@ class Session:
                 description=opt.description,
                 escalation=float(opt.escalation),
                 available=bool(ok[o]),
-                reason=""
-                if ok[o]
-                else _("the game is over")
-                if self.over
-                else unavailable_reason(self.c, self.state, a, o),
+                reason="" if ok[o] else _("the game is over") if self.over else self._reason(a, o),
                 covert=opt.covert,
                 hold=o == hold,
                 index=o,
             )
             for o, opt in enumerate(self.scenario.actors[a].options)
         ]
+
+    def _reason(self, a: int, o: int) -> str:
+        """Why actor ``a`` cannot choose option ``o``, in words it may read: when the stage
+        is hidden from it, no reason names or narrows down the current stage."""
+        c, st = self.c, self.state
+        if stage_shown(c, a, self.stage_unveiled):
+            return unavailable_reason(c, st, a, o)
+        # the option's availability at every stage, all else as now
+        each = st.repeat(c.n_stages)
+        each.stage[:] = np.arange(c.n_stages)
+        if available(c, each)[:, a, o].any():
+            return _("depends on the ladder stage")
+        # unavailable whatever the stage: the reason read at a stage fixed by the rules
+        allowed = np.flatnonzero(c.avail_stage[a, o])
+        fixed = st.copy()
+        fixed.stage[0] = int(allowed[0]) if allowed.size else 0
+        return unavailable_reason(c, fixed, a, o)
 
     def _estimates(self, a: int) -> tuple[F, F, NDArray[np.bool_]]:
         x = self.state.x[0]
@@ -450,7 +478,7 @@ class Session:
         est, err, mask = self._estimates(a)
         hist = self._shown_hist[actor]
         visible = metric_shown(c, a, self.unveiled)
-        stage_ok = stage_shown(c, a, self.stage_unveiled)
+        si = self.stage_seen(actor)
         metrics = [
             MetricView(
                 id=m.id,
@@ -489,8 +517,8 @@ class Session:
             actor_name=scn.actors[a].name,
             turn=self.turn,
             date=self.date,
-            stage=self.stage if stage_ok else "",
-            stage_name=self.stage_name if stage_ok else "Unknown",
+            stage="" if si is None else c.stage_ids[si],
+            stage_name=_("Unknown") if si is None else scn.ladder[si].name,
             over=self.over,
             outcome=self.outcome,
             outcome_name=self.outcome_name,
@@ -503,6 +531,7 @@ class Session:
             known_moves=known,
             last_report=reports[-1] if reports else None,
             revealed=self.revealed,
+            stage_index=si,
         )
 
     def news_for(self, actor: str | None) -> list[NewsItem]:
@@ -526,7 +555,8 @@ class Session:
         """``n`` worlds actor ``a`` believes possible (stream: purpose, turn, actor, BELIEF)."""
         T = self.current_turn
         rng = stream(self.seed, purpose, T, a, BELIEF)
-        return belief_worlds(self.c, self.state, self.seed, T, a, n, rng)
+        known = stage_shown(self.c, a, self.stage_unveiled)
+        return belief_worlds(self.c, self.state, self.seed, T, a, n, rng, stage_known=known)
 
     def what_if(self, actor: str, option: str, worlds: int = 2000, horizon: int = 4) -> Forecast:
         """Forecast of choosing ``option`` now, against the other side's expected play.
@@ -615,7 +645,7 @@ class Session:
                     "option {option!r} is not available to {actor}: {reason}",
                     option=option,
                     actor=actor,
-                    reason=unavailable_reason(self.c, self.state, a, o),
+                    reason=self._reason(a, o),
                 )
             )
         if a in self.classroom.locks and self.commits.get(a) != o:

@@ -171,7 +171,9 @@ class TextGame:
                 self.say(f"  {b.label}: {_('yes') if b.happened else _('no')}")
         for ev in rep.events:
             self.say(_("Event: {event} — {headline}", event=ev.name, headline=ev.headline))
-        if rep.stage_changed:
+        if not rep.stage_known:
+            self.say(_("Stage: unknown to you"))
+        elif rep.stage_changed:
             self.say(
                 _(
                     "Stage: from {before} to {after}",
@@ -213,15 +215,22 @@ class TextGame:
 
     def situation(self, v: PlayerView) -> None:
         s = self.s
+        if v.stage_index is None:
+            stage = _("stage: unknown to you")
+        else:
+            stage = _(
+                "stage: {name} ({n} of {total})",
+                name=v.stage_name,
+                n=v.stage_index + 1,
+                total=len(s.c.stage_ids),
+            )
         self.heading(
             _(
-                "Turn {turn} of {limit} — {date} — stage: {stage} ({step} of {steps})",
+                "Turn {turn} of {limit} — {date} — {stage}",
                 turn=s.current_turn,
                 limit=s.turn_limit,
                 date=_day(v.date),
-                stage=v.stage_name,
-                step=s.c.stage_ids.index(v.stage) + 1,
-                steps=len(s.c.stage_ids),
+                stage=stage,
             )
         )
         for m in v.metrics:

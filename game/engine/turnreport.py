@@ -280,8 +280,9 @@ def restrict(rep: TurnReport, metrics: NDArray[np.bool_], stage: bool) -> TurnRe
             out,
             stage_before="",
             stage_after="",
-            stage_before_name="Unknown",
-            stage_after_name="Unknown",
+            stage_before_name=_("Unknown"),
+            stage_after_name=_("Unknown"),
+            stage_known=False,
         )
     return out
 

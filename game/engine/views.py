@@ -183,6 +183,7 @@ class TurnReport:
     outcome: str | None
     outcome_name: str | None
     headlines: list[NewsItem]
+    stage_known: bool = True  # False: the stage is hidden from the viewer ("" ids above)
 
     @property
     def explanation(self) -> dict[str, list[SourcePart]]:
@@ -210,7 +211,7 @@ class PlayerView:
     actor_name: str
     turn: int  # turns resolved so far
     date: dt.date
-    stage: str
+    stage: str  # "" when hidden from this actor (then ``stage_index`` is None)
     stage_name: str
     over: bool
     outcome: str | None
@@ -224,6 +225,7 @@ class PlayerView:
     known_moves: dict[str, list[tuple[int, str, str]]]  # other actors' moves as seen
     last_report: TurnReport | None
     revealed: bool = False  # the teacher revealed the true values: every metric is exact
+    stage_index: int | None = None  # position on the ladder; None: hidden from this actor
 
     def metric(self, metric_id: str) -> MetricView:
         for m in self.metrics:

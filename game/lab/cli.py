@@ -9,11 +9,10 @@ is missed (2 for bad arguments or a broken scenario).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from game import csvsafe
@@ -133,15 +132,21 @@ def safe_cell(v: Any) -> Any:
     return csvsafe.cell(v)
 
 
-def write_csv(records: Sequence[GameRecord], s: Summary, path: str, scn: Any) -> None:
-    """One row per game and turn (tidy): the moves, the stage and the events."""
+def write_csv(
+    records: Sequence[GameRecord],
+    s: Summary,
+    path: str,
+    scn: Any,
+    encoding: str = csvsafe.DEFAULT_ENCODING,
+) -> int:
+    """One row per game and turn (tidy): the moves, the stage and the events, in
+    ``encoding``; how many characters it lacked."""
     events, first, _ = armed_rule(scn)
     actors = [a.id for a in scn.actors]
     cols = ["game", "seed", "outcome", "length", "peak_stage", "armed", "turn", "stage"]
     cols += [f"move_{a}" for a in actors] + ["events"]
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(cols)
+
+    def rows() -> Iterator[list[Any]]:
         for r in records:
             head = [
                 r.index,
@@ -152,8 +157,9 @@ def write_csv(records: Sequence[GameRecord], s: Summary, path: str, scn: Any) ->
                 int(had_armed(r, events, first)),
             ]
             for t, mv in enumerate(r.moves):
-                row = [*head, t + 1, r.stages[t], *(mv[a] for a in actors), " ".join(r.events[t])]
-                w.writerow([safe_cell(v) for v in row])
+                yield [*head, t + 1, r.stages[t], *(mv[a] for a in actors), " ".join(r.events[t])]
+
+    return csvsafe.write_table(path, cols, rows(), encoding)
 
 
 class Progress:
@@ -256,7 +262,10 @@ def lab(args: argparse.Namespace) -> int:
     s = summarise(loaded.scenario, records, args.seed)
     if args.csv:
         try:
-            write_csv(records, s, args.csv, loaded.scenario)
+            enc = getattr(args, "csv_encoding", csvsafe.DEFAULT_ENCODING)
+            lost = write_csv(records, s, args.csv, loaded.scenario, enc)
+            if lost:
+                print(csvsafe.lost_text(args.csv, lost, enc), file=sys.stderr)
         except OSError as e:
             _err("lab", _("cannot write {path}: {error}", path=args.csv, error=e.strerror))
             return 2

@@ -23,7 +23,7 @@ import numpy as np
 
 from game.engine import ai as ai_mod
 from game.engine.ai import AISettings
-from game.engine.fog import MoveRecord, belief_worlds, last_seen
+from game.engine.fog import MoveRecord, belief_worlds, last_seen, stage_shown
 from game.engine.rng import AI, BELIEF, check_seed, stream
 from game.engine.seats import Seat
 from game.engine.session import Session
@@ -77,8 +77,11 @@ def decide(s: Session, history: list[MoveRecord], a: int) -> int:
     the engine's own ``machine_move`` with the engine's belief and last-seen rules."""
     c, seed, T = s.c, s.seed, s.current_turn
 
+    known = stage_shown(c, a, s.stage_unveiled)
+
     def belief(n: int) -> State:
-        return belief_worlds(c, s.state, seed, T, a, n, stream(seed, AI, T, a, BELIEF))
+        rng = stream(seed, AI, T, a, BELIEF)
+        return belief_worlds(c, s.state, seed, T, a, n, rng, stage_known=known)
 
     avail = available(c, s.state)[0, a]
     o, _ = ai_mod.machine_move(

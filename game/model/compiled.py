@@ -81,6 +81,8 @@ class V2:
     ixc_chance: ChanceSet
     ixc_mean: F  # [Kc, M]
     ixc_var: F
+    # couplings with ``when`` (not in ``drift``): (source, target, coef, condition)
+    cp: list[tuple[int, int, float, Node]]
 
 
 @dataclass(frozen=True)
@@ -284,7 +286,8 @@ def compile_scenario(scn: Scenario) -> Compiled:
     eq = np.array([m.equilibrium for m in scn.metrics], dtype=np.float64)
     drift = -np.diag([m.reversion for m in scn.metrics]).astype(np.float64)
     for c in scn.dynamics.coupling:
-        drift[mi[c.source], mi[c.target]] += c.coef
+        if not c.when:  # a conditional coupling acts per world, through V2.cp
+            drift[mi[c.source], mi[c.target]] += c.coef
     noise_var = np.array([m.noise_sd**2 for m in scn.metrics], dtype=np.float64)
 
     n_options = np.array([len(a.options) for a in scn.actors], dtype=np.int64)
@@ -505,6 +508,11 @@ def _v2(
     lad_up = [(s, n) for s, st in enumerate(scn.ladder) if (n := compile_all(st.up_when, ix))]
     lad_down = [(s, n) for s, st in enumerate(scn.ladder) if (n := compile_all(st.down_when, ix))]
     chanced, ixc_mean, ixc_var = ixc
+    cp = [
+        (mi[k.source], mi[k.target], float(k.coef), compile_all(k.when, ix) or Node("true"))
+        for k in scn.dynamics.coupling
+        if k.when
+    ]
     sv = scn.stage_visibility
     stage_public = (
         compile_all([sv.public_when], ix) if sv is not None and sv.public_when is not None else None
@@ -526,6 +534,7 @@ def _v2(
         or lad_up
         or lad_down
         or chanced
+        or cp
     )
     if not used:
         return None
@@ -562,6 +571,7 @@ def _v2(
         ),
         ixc_mean=ixc_mean,
         ixc_var=ixc_var,
+        cp=cp,
     )
 
 

@@ -80,6 +80,7 @@ def _explain(
     lv: Live,
     ixc_hit: B | None = None,
     ev_scale: F | None = None,
+    cp_on: B | None = None,
 ) -> Explanation:
     """Each source's part of each metric's change, in the API's [N, P, M] layout."""
     n, A = moves.shape
@@ -120,6 +121,9 @@ def _explain(
     delta[:, A + K] = (x0.T - c.eq) @ c.drift + c.noise_var * share
     if c.v2 is not None:
         delta[:, A + K] += c.v2.trend
+        for k, (src, tgt, coef, _node) in enumerate(c.v2.cp):  # conditional couplings
+            assert cp_on is not None  # computed whenever there are such couplings
+            delta[:, A + K, tgt] += cp_on[k] * (coef * (x0[src] - c.eq[src]))
     limits = (np.clip(x_pre, c.lo[:, None], c.hi[:, None]) - x_pre).T
     events = np.zeros((n, E), dtype=bool) if fire is None else np.ascontiguousarray(fire.T)
     if ev_rows is not None and ev_rows.size:

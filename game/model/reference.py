@@ -14,7 +14,8 @@ The rules (the same as ``step.py``'s docstring), for a world that has not ended:
 2. each interaction whose listed actors all chose one of its options adds its
    effects;
 3. drift: ``-reversion·(x - equilibrium)`` plus coupling ``coef·(x[source] -
-   equilibrium[source])`` on the target, plus ``noise_sd·N(0, 1)``;
+   equilibrium[source])`` on the target (a coupling with ``when`` only in a turn when
+   it holds, read as a branch's condition), plus ``noise_sd·N(0, 1)``;
    1-3 all read the state at the start of the turn; then clip to the ranges;
 4. events, in order: eligible when the start-of-turn stage is allowed, the
    conditions hold on the clipped state, the moves match, and it has not fired
@@ -139,6 +140,7 @@ class _Conds:
     mods: list[tuple[str, str, float, int, float]]
     ladder: list[tuple[Node | None, Node | None]]  # each stage's up_when, down_when
     scripts: dict[str, list[tuple[Node | None, str]]]  # scripted actor -> its rules
+    coupling: list[Node | None]  # each coupling's ``when``
 
 
 _CACHE: dict[int, tuple[Scenario, _Conds]] = {}
@@ -183,6 +185,7 @@ def _conds(scn: Scenario) -> _Conds:
             for a in scn.actors
             if a.script is not None
         },
+        coupling=[compile_all(k.when, ix) for k in scn.dynamics.coupling],
     )
     _CACHE[id(scn)] = (scn, cs)
     return cs
@@ -376,8 +379,9 @@ def ref_step(
             delta[m.id] += m.noise_sd * rng.standard_normal()
         delta[m.id] += m.trend
     eq = {m.id: m.equilibrium for m in scn.metrics}
-    for cp in scn.dynamics.coupling:
-        delta[cp.target] += cp.coef * (x0[cp.source] - eq[cp.source])
+    for k, cp in enumerate(scn.dynamics.coupling):
+        if _holds(cs.coupling[k], ctx0):
+            delta[cp.target] += cp.coef * (x0[cp.source] - eq[cp.source])
     x1 = _clip(scn, {k: x0[k] + delta[k] for k in x0})
 
     # 4. events

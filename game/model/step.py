@@ -7,7 +7,9 @@ Order within a turn (the design's), for each running world:
    chance (evaluated on the state at the start of the turn) and adds its own
    effects;
 2. interactions: when every listed actor chose one of the listed options;
-3. drift and coupling: ``(x - equilibrium) @ drift`` plus ``noise_sd·N(0, 1)``.
+3. drift and coupling: ``(x - equilibrium) @ drift`` plus ``noise_sd·N(0, 1)``; a
+   coupling with ``when`` is not in ``drift``: it adds its term where its condition
+   holds (``_v2_couplings``, no draws).
    1-3 are all computed from the state at the start of the turn, so their
    normal noise is one draw per metric with the summed variance;
 4. clip to the metric ranges;
@@ -80,7 +82,7 @@ from game.model.live import live_available as live_available
 from game.model.live import live_cooldown as live_cooldown
 from game.model.live import state_ctx as state_ctx
 from game.model.state import State
-from game.model.step_v2 import _v2_branches, _v2_events, _v2_interactions
+from game.model.step_v2 import _v2_branches, _v2_couplings, _v2_events, _v2_interactions
 from game.model.tables import _Num, _Tables, tables
 
 F = NDArray[np.float64]
@@ -305,6 +307,9 @@ def advance(
         sd[:, hit] = np.sqrt(sd_h, out=sd_h)
     y = _mm(nm.d1t, x)
     y += mean
+    cp_on = None  # v2: [Kcp, n] where each coupling with ``when`` applied
+    if v2 is not None and v2.cp:
+        cp_on = _v2_couplings(c, t, v2, lv, x, stage0, moves, turn, y)
     nr = t.noise_rows
     noise = None
     if nr.size:
@@ -520,5 +525,6 @@ def advance(
         lv,
         ixc_hit,
         ev_scale,
+        cp_on,
     )
     return lv, end_rows, end_oc, info

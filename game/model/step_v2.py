@@ -40,6 +40,20 @@ def _v2_branches(
     return rows, h
 
 
+def _v2_couplings(
+    c: Compiled, t: _Tables, v2: V2, lv: Live, x: F, stage0: I, moves: I, turn: int, y: F
+) -> B:
+    """Couplings with ``when``: where the condition holds (on the start-of-turn state,
+    this turn's moves counting, as a branch's), ``coef·(x[source] − equilibrium[source])``
+    joins the target's change in ``y``. Returns where each applied [Kcp, n]."""
+    ctx = lv.ctx(t, x, stage0, turn + 1, moves)
+    on = np.zeros((len(v2.cp), lv.n), dtype=bool)
+    for k, (src, tgt, coef, node) in enumerate(v2.cp):
+        on[k] = node.eval(ctx)
+        y[tgt] += on[k] * (coef * (x[src] - c.eq[src]))
+    return on
+
+
 def _v2_interactions(
     c: Compiled,
     t: _Tables,

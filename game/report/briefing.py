@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from game.engine.fog import stage_visible
 from game.i18n import N_, _, format_number, language, ngettext
 from game.model.conditions import Index, compile_one, describe
 from game.report.render import render
@@ -107,14 +108,24 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
                 "goals": [g.text for g in metric_goals(scn, adv)[:4]],
             }
         )
+    # a stage hidden from this side at the start is not marked (public_when is only
+    # checked once play begins)
+    seen = stage_visible(scn, actor.id, unveiled=False)
     ladder = [
-        {"name": st.name, "description": st.description, "start": st.id == scn.initial_stage}
+        {
+            "name": st.name,
+            "description": st.description,
+            "start": seen and st.id == scn.initial_stage,
+        }
         for st in scn.ladder
     ]
     forecast = [o.name for o in scn.outcomes if not o.at_turn_limit]
     return {
         "cards": cards,
         "ladder": ladder,
+        "stage_note": ""
+        if seen
+        else _("Where the crisis stands on this ladder is hidden from your side."),
         "forecast_outcomes": forecast,
         "worksheet_turns": list(range(1, min(meta.turn_limit, 8) + 1)),
         "glossary": [(_(term), _(meaning)) for term, meaning in GLOSSARY],

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from game import csvsafe
 from game.engine.cli import ask_pin, save_error_text
 from game.engine.saves import SaveError
 from game.i18n import _, format_number
@@ -80,8 +81,11 @@ def report(args: argparse.Namespace) -> int:
         out = write(rep, args.output or "report.html")
         written = [out]
         if getattr(args, "csv", None):
-            bom = not getattr(args, "no_bom", False)
-            written += write_csv(args.csv, rep.tables, rep.games, bom=bom)
+            enc = "utf-8" if getattr(args, "no_bom", False) else args.csv_encoding
+            tables, lost = write_csv(args.csv, rep.tables, rep.games, enc)
+            written += tables
+            if lost:
+                print(csvsafe.lost_text(args.csv, lost, enc), file=sys.stderr)
         if getattr(args, "json", None):
             written.append(write_json(args.json, rep.tables, rep.games, rep.analyses))
     except OSError as e:

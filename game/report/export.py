@@ -471,23 +471,21 @@ def write_csv(
     directory: str | Path,
     data: dict[str, list[dict]],
     games: Sequence[GameLog],
-    bom: bool = True,
-) -> list[Path]:
-    """Write each table as ``DIR/<name>.csv``: UTF-8 with a byte-order mark unless
-    ``bom`` is False (for tools that do not expect one), comma-separated, CRLF-free."""
+    encoding: str = csvsafe.DEFAULT_ENCODING,
+) -> tuple[list[Path], int]:
+    """Write each table as ``DIR/<name>.csv`` in ``encoding`` (``csvsafe.ENCODINGS``:
+    UTF-8 with a byte-order mark unless asked otherwise); return the files and how many
+    characters the encoding lacked (written as "?")."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
-    written = []
+    written, lost = [], 0
     for name, rows in data.items():
         path = d / f"{name}.csv"
-        enc = "utf-8-sig" if bom else "utf-8"
-        with path.open("w", newline="", encoding=enc) as fh:
-            w = csv.DictWriter(fh, fieldnames=columns(name, rows, games), lineterminator="\n")
-            w.writeheader()
-            for row in rows:
-                w.writerow(csvsafe.dict_row(row))
+        cols = columns(name, rows, games)
+        body = ([r.get(c, "") for c in cols] for r in rows)
+        lost += csvsafe.write_table(path, cols, body, encoding)
         written.append(path)
-    return written
+    return written, lost
 
 
 def write_json(

@@ -103,12 +103,20 @@ def _condition_possible(c: Condition, lo: float, hi: float) -> bool:
     return True
 
 
-def check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -> list[Finding]:
-    """Every cross-reference problem in ``scn``. ``None`` id sets skip that check."""
-    return list(_check(scn, fact_ids, ref_ids))
+def check(
+    scn: Scenario,
+    fact_ids: set[str] | None,
+    ref_ids: set[str] | None,
+    map_places: Iterable[str] = (),
+) -> list[Finding]:
+    """Every cross-reference problem in ``scn``. ``None`` id sets skip that check;
+    ``map_places``: the ids of the places in the scenario's map file (if it is built)."""
+    return list(_check(scn, fact_ids, ref_ids, set(map_places)))
 
 
-def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -> Iterator[Finding]:
+def _check(
+    scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None, map_places: set[str]
+) -> Iterator[Finding]:
     metrics = {m.id: m for m in scn.metrics}
     actors = {a.id: a for a in scn.actors}
     stages = [s.id for s in scn.ladder]
@@ -427,6 +435,7 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
         yield from basis(p, c.basis, _("coupling"))
         yield from metric_ref((*p, "source"), c.source)
         yield from metric_ref((*p, "target"), c.target)
+        yield from conditions((*p, "when"), c.when)
         if c.source in metrics and c.target in metrics:
             # the push per turn, at the largest deviation, against the target's scale
             push = abs(c.coef) * width(c.source)
@@ -545,6 +554,7 @@ def _check(scn: Scenario, fact_ids: set[str] | None, ref_ids: set[str] | None) -
             yield from basis(p, inj.basis, _("inject"))
 
     yield from _map(scn)
+    yield from _pins(scn, map_places)
     yield from _history(scn, fact_ids)
     # Calibration bands: the groups' ids and the reference classes they come from
     if scn.calibration is not None:
@@ -684,6 +694,26 @@ def _map(scn: Scenario) -> Iterator[Finding]:
                 yield (*p, key), msg, "error"
         for key in ("position", "size", "show"):
             yield from driver((*p, key), getattr(mk, key))
+
+
+def _pins(scn: Scenario, map_places: set[str]) -> Iterator[Finding]:
+    """Each event's and inject's ``place`` names a place or anchor of the map: the
+    map file's places, the scenario's own places and anchors."""
+    items = [("events", i, x.place) for i, x in enumerate(scn.events)]
+    items += [("injects", i, x.place) for i, x in enumerate(scn.injects)]
+    m = scn.map
+    spots = set(map_places)
+    if m is not None:
+        spots |= {a.id for a in m.anchors} | {place_id(p.name) for p in m.places}
+    for key, i, where in items:
+        if where is None:
+            continue
+        if m is None:
+            msg = f"place {where!r} needs a map: add a map section, or remove the place"
+            yield (key, i, "place"), msg, "error"
+        elif where not in spots:
+            msg = _unknown("place or anchor of the map", where, spots)
+            yield (key, i, "place"), msg, "error"
 
 
 def _history(scn: Scenario, fact_ids: set[str] | None) -> Iterator[Finding]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import json
 import re
 import typing
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from game.i18n import N_, _
 from game.scenario import crossref
 from game.scenario.errors import BrinkError
+from game.scenario.paths import ASSETS
 from game.scenario.schema import COND_KEYS, FactSheet, Scenario
 from game.scenario.yamlsafe import (
     Located,
@@ -29,7 +31,7 @@ from game.scenario.yamlsafe import (
 )
 
 # Models that also accept a bare number (see their "before" validators).
-_NUMBER_SHORTHANDS = {"Chance": "p", "Effect": "mean", "InitialValue": "mean"}
+_NUMBER_SHORTHANDS = {"Chance": "p", "Driver": "const", "Effect": "mean", "InitialValue": "mean"}
 
 
 class ScenarioError(BrinkError):
@@ -132,6 +134,16 @@ def _unknown_field(root: type[BaseModel], loc: tuple[Any, ...]) -> str:
             near=near[0],
             valid=", ".join(valid),
         )
+    if " " in name.strip():
+        # no field name has a space: most likely the tail of a text cut at a comma
+        # inside {...}, as in {assumption: Cheap, and quick.}
+        return _(
+            "unknown field {name!r}; it looks like the rest of a text: inside {brace} a "
+            "comma ends the text, so put it in quotes (valid here: {valid})",
+            name=name,
+            brace="{...}",
+            valid=", ".join(valid),
+        )
     return _("unknown field {name!r} (valid here: {valid})", name=name, valid=", ".join(valid))
 
 
@@ -161,12 +173,29 @@ def _number_text(value: Any) -> str | None:
 
 
 def _stage_change_message(err: Mapping[str, Any], loc: tuple[Any, ...]) -> str | None:
+    """Relative and absolute stage changes told apart: ``stage_change`` moves by rungs,
+    ``stage_to`` names a stage."""
+    value = err.get("input")
+    if loc and loc[-1] == "stage_to" and not isinstance(value, str):
+        return _(
+            "stage_to sets the stage by its id (e.g. stage_to: crisis), got {value!r}; "
+            "to move a number of rungs up or down use stage_change",
+            value=value,
+        )
     if not loc or loc[-1] != "stage_change":
         return None
-    value = err.get("input")
     absolute = (
         " " + _("(to set a stage by name use stage_to)") if "stage_to" in _event_fields() else ""
     )
+    if isinstance(value, float) and not isinstance(value, bool):
+        return (
+            _(
+                "stage_change is a whole number of rungs up (1 to 3) or down (-1 to -3), "
+                "got {value}",
+                value=f"{value:g}",
+            )
+            + absolute
+        )
     if isinstance(value, str):
         return (
             _(
@@ -396,6 +425,26 @@ def _fact_sheet(
     return _read_fact_sheet(path)
 
 
+def _map_places(scn: Scenario) -> set[str]:
+    """Ids of the places and anchors in the scenario's built map file (none if unbuilt):
+    what an event's ``place`` may name besides the scenario's own places and anchors."""
+    if scn.map is None:
+        return set()
+    try:
+        with open(ASSETS / "map" / f"{scn.map.name}.json", encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(doc, dict):
+        return set()
+    return {
+        str(item["id"])
+        for key in ("places", "anchors")
+        for item in doc.get(key, [])
+        if isinstance(item, dict) and "id" in item
+    }
+
+
 def check_fact_sheet(path: str | Path) -> tuple[FactSheet | None, list[Problem]]:
     """Check a fact sheet on its own (``brink check`` on a ``*-facts.yaml``)."""
     sheet, _loc, problems = _read_fact_sheet(Path(path))
@@ -533,7 +582,8 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
     ref_ids = set(refs) if refs is not None else None
     if ref_ids is None and scn.meta.references is None:
         ref_ids = set()
-    for where, message, severity in crossref.check(scn, fact_ids, ref_ids):
+    places = _map_places(scn)
+    for where, message, severity in crossref.check(scn, fact_ids, ref_ids, places):
         m = loc.mark_for(where)
         problems.append(Problem(name, m.line, m.col, _dotted(where), message, severity))
     problems.sort(key=lambda p: (p.line, p.col))

@@ -464,6 +464,11 @@ class Coupling(_Sourced):
     source: Id = Field(description="Metric whose deviation from equilibrium pushes …")
     target: Id = Field(description="… this metric, by coef times that deviation per turn.")
     coef: Num
+    when: Conditions = Field(
+        default_factory=list,
+        description="The coupling acts only in a turn when these all hold (read at the start "
+        "of the turn, this turn's moves counting, as a branch's condition); none: always.",
+    )
 
 
 class Dynamics(_Model):
@@ -562,6 +567,11 @@ class Event(_Sourced):
         description="Events this one can set off: each fires in the next turn's event phase "
         "with its chance, whatever its own trigger and hazard say.",
     )
+    place: Id | None = Field(
+        default=None,
+        description="Where it happens: the id of a place or anchor of the map; the map "
+        "pins the turn's events there (none: it has no one place).",
+    )
 
     @model_validator(mode="after")
     def _one_ladder_move(self) -> Event:
@@ -650,6 +660,11 @@ class Inject(_Model):
         default=None,
         description="Aimed at one actor (a private intelligence report): only it sees the "
         "headline and the description.",
+    )
+    place: Id | None = Field(
+        default=None,
+        description="Where it happens: the id of a place or anchor of the map; the map "
+        "pins it there in the turn it fires (none: it has no one place).",
     )
 
 

@@ -8,7 +8,7 @@ from game.scenario.schema import Scenario
 
 # These models also accept a bare number (see their "before" validators); the
 # generated schema only knows the object form, so editors would flag valid files.
-_NUMBER_SHORTHANDS = {"Chance", "Effect", "InitialValue"}
+_NUMBER_SHORTHANDS = {"Chance", "Driver", "Effect", "InitialValue"}
 # Retired enum values the loader still reads (as their successors): editors accept them too.
 _RETIRED = {"OutcomeKind": ["capitulation"]}
 

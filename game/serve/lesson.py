@@ -640,7 +640,9 @@ class Lesson:
             return _("Paused")
         return _("Running")
 
-    def _common(self, g: Group) -> dict[str, Any]:
+    def _common(self, g: Group, stage: int | None) -> dict[str, Any]:
+        """What every page of a group shows; ``stage``: the ladder position this page may
+        show (``Session.stage_seen``; None: hidden from its readers, never guessed)."""
         s = g.session
         scn = s.scenario
         return {
@@ -651,10 +653,10 @@ class Lesson:
             "turn_limit": s.turn_limit,
             "length": self.settings.length,
             "date": format_date(s.date, "medium"),
-            "stage": s.stage,
-            "stage_name": s.stage_name,
+            "stage": "" if stage is None else scn.ladder[stage].id,
+            "stage_name": _("Stage unknown") if stage is None else scn.ladder[stage].name,
             "ladder": [
-                {"id": st.id, "name": st.name, "now": st.id == s.stage} for st in scn.ladder
+                {"id": st.id, "name": st.name, "now": k == stage} for k, st in enumerate(scn.ladder)
             ],
             "status": self._status(g),
             "over": s.over,
@@ -681,7 +683,7 @@ class Lesson:
         for g in self.groups:
             with g.lock:
                 s = g.session
-                ctx = self._common(g)
+                ctx = self._common(g, s.stage_seen(None))
                 ctx["news"] = [
                     {"turn": n.turn, "date": format_date(n.date, "medium"), "headline": n.headline}
                     for n in reversed(s.news_for(None)[-8:])
@@ -782,7 +784,7 @@ class Lesson:
                     if abs(m.after - m.before) >= 0.5
                 ],
             }
-        ctx = self._common(g)
+        ctx = self._common(g, s.stage_seen(actor))
         ctx.update(
             team=team,
             actor=actor,
@@ -848,7 +850,7 @@ class Lesson:
 
     def _teacher_group(self, g: Group, now: float) -> dict[str, Any]:
         s = g.session
-        ctx = self._common(g)
+        ctx = self._common(g, s.stage_index)  # the teacher sees the truth
         ctx["true_metrics"] = [
             {
                 "id": m.id,

@@ -24,21 +24,21 @@ from game.ui.backend import Game, data_dir
 from game.ui.mapview import MapRenderer
 from game.ui.pg import pygame
 from game.ui.scene import Scene
-from game.ui.settings import Settings
+from game.ui.settings import MAX_TEXT_SCALE, Settings, text_setting_for
 from game.ui.sound import Sound
 from game.ui.text import FONT_FILES, Text
 
 THEME_FILE = ASSETS / "theme" / "theme.json"
 FPS = 60
 MIN_SIZE = (800, 600)  # the layouts are tested down to this
-MAX_TEXT_SCALE = 2.0
 
 
 def text_scale_for(size: tuple[int, int], setting: float) -> float:
-    """The text scale drawn: the player's setting, times a window factor (text grows on
-    large windows: 1 up to 1280×720, up to 1.5 at 1920×1080), at most 2×."""
+    """The text scale drawn: the player's setting (capped in small windows), times a
+    window factor (text grows on large windows: 1 up to 1280×720, up to 1.5 at
+    1920×1080), at most 2×."""
     window = min(max(1.0, min(size[0] / 1280, size[1] / 720)), 1.5)
-    return round(min(MAX_TEXT_SCALE, setting * window), 2)
+    return round(min(MAX_TEXT_SCALE, text_setting_for(size, setting) * window), 2)
 
 
 def _scaled_theme(scale: float, light: bool = False) -> dict[str, Any]:

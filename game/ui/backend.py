@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from game.engine import Session
 from game.engine.views import Advice, MetricChange, MetricView, MoveReport, NewsItem, OptionView
 from game.scenario import Loaded, load_scenario
+from game.scenario.schema import Stage
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -67,8 +68,8 @@ class Snapshot:
     turn: int  # turns resolved so far
     turn_limit: int
     date: dt.date
-    stage: str
-    stage_index: int
+    stage: str  # "" when hidden from the player
+    stage_index: int | None  # None: the stage is hidden from the player (never guessed)
     metrics: tuple[MetricView, ...]
     options: tuple[OptionView, ...]
     news: tuple[NewsItem, ...]  # newest first
@@ -96,15 +97,27 @@ class Resolution:
     events: tuple[tuple[str, str, str], ...]  # (id, name, headline)
     headlines: tuple[tuple[str, str], ...]  # (kind, headline)
     why: tuple[MetricChange, ...]
-    stage_before: str
+    stage_before: str  # "" (and ``stage_known`` False) when hidden from the player
     stage_after: str
     outcome: str | None
     odds: WhatIf | None  # P(outcomes) from here if the player holds course
     notes: tuple[str, ...] = ()  # classroom: "Time ran out: Team Red held course", ...
+    stage_known: bool = True
+
+    def stage_after_index(self, ladder: Sequence[Stage]) -> int | None:
+        """The stage after the turn as a ladder position; None when hidden."""
+        return _stage_index(ladder, self.stage_after)
+
+    def stage_before_index(self, ladder: Sequence[Stage]) -> int | None:
+        return _stage_index(ladder, self.stage_before)
 
     @property
     def exposed(self) -> tuple[str, ...]:
         return tuple(a for a, m in self.moves.items() if m.exposed)
+
+
+def _stage_index(ladder: Sequence[Stage], stage_id: str) -> int | None:
+    return next((k for k, st in enumerate(ladder) if st.id == stage_id), None)
 
 
 @dataclass
@@ -245,14 +258,15 @@ class Game:
             )
         options = tuple(view.options)
         news = tuple(reversed(view.news))
-        stage_ids = [st.id for st in self.scenario.ladder]
+        # the observer sees the truth; a player, the stage only if it is shown to them
+        si = s.stage_index if self.watch else view.stage_index
         return Snapshot(
             actor=self.viewer,
             turn=int(view.turn),
             turn_limit=int(s.turn_limit),
             date=view.date,
-            stage=view.stage,
-            stage_index=stage_ids.index(view.stage) if view.stage in stage_ids else 0,
+            stage="" if si is None else s.c.stage_ids[si],
+            stage_index=si,
             metrics=metrics,
             options=options,
             news=news,
@@ -279,6 +293,7 @@ class Game:
             stage_after=rep.stage_after,
             outcome=rep.outcome,
             odds=odds,
+            stage_known=rep.stage_known,
         )
 
     # ---- asynchronous jobs (one worker: they never overlap)

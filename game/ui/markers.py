@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from game.scenario.crossref import place_id
-from game.scenario.schema import Category, Driver, DriverMoves, MapMarker, Scenario
+from game.scenario.schema import (
+    Category,
+    Driver,
+    DriverMoves,
+    Event,
+    Inject,
+    MapMarker,
+    Scenario,
+)
 
 
 @dataclass(frozen=True)
@@ -36,12 +44,24 @@ class Marker:
     pulse: bool = False
 
 
+@dataclass(frozen=True)
+class Pin:
+    """One of this turn's events (or injects) at its place on the map."""
+
+    key: str  # "event:<id>" or "inject:<id>"
+    label: str  # the event's name: the pin's short label
+    headline: str  # what happened, for the tooltip
+    place: str  # the place's name
+    lon: float
+    lat: float
+
+
 @dataclass
 class MapState:
     """What the markers read: the player's view of the metrics, the stage, recent history."""
 
     metrics: dict[str, float]  # normalised 0..1
-    stage: float  # 0..1
+    stage: float | None  # 0..1; None: hidden from the player
     turn: int
     moves: list[dict[str, tuple[str, str]]]  # per past turn: actor -> (option id, category)
     exposed: list[set[str]]  # per past turn: actors whose covert ops were exposed
@@ -58,7 +78,7 @@ def driver(spec: Driver | None, ms: MapState) -> float:
         v = ms.metrics.get(spec.metric, 0.0)
         return 1.0 - v if spec.invert else v
     if spec.stage:
-        return ms.stage
+        return 0.0 if ms.stage is None else ms.stage
     if spec.moves is not None:
         f = spec.moves
         cats, opts = {str(c) for c in f.categories}, set(f.options)
@@ -77,6 +97,13 @@ def driver(spec: Driver | None, ms: MapState) -> float:
             w *= spec.decay
         return min(1.0, total)
     return 0.0
+
+
+def reads_stage(spec: Driver | None) -> bool:
+    """Whether a driver reads the ladder stage (itself or through ``max``)."""
+    if spec is None:
+        return False
+    return bool(spec.stage) or any(reads_stage(s) for s in spec.max or ())
 
 
 Spots = dict[str, tuple[float, float]]
@@ -99,6 +126,8 @@ def markers_for(
     spots = spots or {}
     out = []
     for m in specs:
+        if ms.stage is None and any(reads_stage(d) for d in (m.show, m.position, m.size)):
+            continue  # a marker moved by a stage the player cannot see would give it away
         show = driver(m.show, ms) if m.show is not None else 1.0
         if show < m.min_show:
             continue
@@ -206,4 +235,43 @@ def spots_of(scenario: Scenario, doc: dict[str, Any]) -> Spots:
             out[place_id(pl.name)] = (pl.lon, pl.lat)
         for an in scenario.map.anchors:
             out[an.id] = (an.lon, an.lat)
+    return out
+
+
+def place_names(scenario: Scenario, doc: dict[str, Any]) -> dict[str, str]:
+    """The display name of each named position (the scenario's own win, as in ``spots_of``)."""
+    out: dict[str, str] = {}
+    for key in ("places", "anchors"):
+        for item in doc.get(key, []):
+            out[str(item["id"])] = str(item.get("name", item["id"]))
+    if scenario.map is not None:
+        for pl in scenario.map.places:
+            out[place_id(pl.name)] = pl.name
+        for an in scenario.map.anchors:
+            out[an.id] = an.name
+    return out
+
+
+def pins_for(
+    scenario: Scenario, events: list[str], injects: list[str], doc: dict[str, Any]
+) -> list[Pin]:
+    """Pins for the events and injects with ids ``events`` and ``injects`` that name a
+    place (see ``place`` in the scenario schema), each once, in the order given."""
+    spots = spots_of(scenario, doc)
+    names = place_names(scenario, doc)
+    by_event = {e.id: e for e in scenario.events}
+    by_inject = {i.id: i for i in scenario.injects}
+    out: list[Pin] = []
+    seen: set[str] = set()
+    wanted: list[tuple[str, Event | Inject | None]]
+    wanted = [(f"event:{k}", by_event.get(k)) for k in events]
+    wanted += [(f"inject:{k}", by_inject.get(k)) for k in injects]
+    for key, item in wanted:
+        if item is None or item.place is None or item.place not in spots or key in seen:
+            continue
+        seen.add(key)
+        lon, lat = spots[item.place]
+        # an event's name is its short label; an inject has only its headline
+        label = getattr(item, "name", item.headline)
+        out.append(Pin(key, label, item.headline, names.get(item.place, item.place), lon, lat))
     return out

@@ -1,4 +1,4 @@
-"""Where map markers go so that none covers another, its label or a capital's name.
+"""Where map markers (and pins) go so that none covers another, its label or a capital's name.
 
 Each marker is a unit: its symbol's box with its label centred under it. A unit sits on
 its true place when that is free; otherwise at the nearest free spot on rings around it
@@ -88,7 +88,10 @@ def place(items: list[Item], area: Rect, obstacles: list[Rect] | None = None) ->
                 unit = box.union(label)
                 if not area.contains(unit):
                     continue
-                cost = _overlap(unit, taken) * 4 + _overlap(unit, blocked)
+                # the symbol and the label, not their union: a wide label leaves free
+                # corners beside the symbol that another unit or a name may use
+                cost = (_overlap(box, taken) + _overlap(label, taken)) * 4
+                cost += _overlap(box, blocked) + _overlap(label, blocked)
                 dist = math.hypot(cx - ax, cy - ay)
                 if best is None or (cost, dist) < (best[0], best[1]):
                     best = (cost, dist, box, label)
@@ -102,9 +105,12 @@ def place(items: list[Item], area: Rect, obstacles: list[Rect] | None = None) ->
                 for gx in range(area.x + item.label[0] // 2, area.right, g):
                     box, label = _unit_at(item, gx, gy)
                     unit = box.union(label)
-                    if not area.contains(unit) or unit.collidelist(taken) >= 0:
+                    if not area.contains(unit):
                         continue
-                    if unit.collidelist(blocked) >= 0:
+                    if any(
+                        r.collidelist(taken) >= 0 or r.collidelist(blocked) >= 0
+                        for r in (box, label)
+                    ):
                         continue
                     dist = math.hypot(gx - ax, gy - ay)
                     if best is None or (0, dist) < (best[0], best[1]):

@@ -333,8 +333,7 @@ class EndScene(Scene):
         if not res:
             t.blit(surface, "No turns were played.", (r.x, r.y), t.px(13), p.dim, "italic")
             return
-        ids = [s.id for s in g.scenario.ladder]
-        n_st = len(ids)
+        n_st = len(g.scenario.ladder)
         size = t.px(11)
         lh = t.line_height(size)
         ic = max(12, lh)
@@ -358,20 +357,29 @@ class EndScene(Scene):
                 max_width=label_w - 10,
             )
         step = band.width / max(1, len(res))
-        pts = []
-        for k, rr in enumerate(res):
-            si = ids.index(rr.stage_after) if rr.stage_after in ids else 0
-            pts.append(
-                (band.x + step * (k + 0.5), band.bottom - si * band.height / max(1, n_st - 1))
+        # a turn whose stage is hidden from the player sits on no rung: a hollow mark
+        # under the band, and the line skips it (never a guessed stage)
+        known = [rr.stage_after_index(g.scenario.ladder) for rr in res]
+        pts = [
+            (
+                band.x + step * (k + 0.5),
+                band.bottom + 4
+                if si is None
+                else band.bottom - si * band.height / max(1, n_st - 1),
             )
-        if len(pts) >= 2:
-            pygame.draw.lines(surface, p.dim, False, pts, 2)
+            for k, si in enumerate(known)
+        ]
+        run = [pt for pt, si in zip(pts, known, strict=True) if si is not None]
+        if len(run) >= 2:
+            pygame.draw.lines(surface, p.dim, False, run, 2)
         other = [a.id for a in g.scenario.actors if a.id != g.viewer]
         every = max(1, int(np.ceil((t.width("T16", size) + 8) / step)))
         for k, (rr, (x, y)) in enumerate(zip(res, pts, strict=True)):
-            si = ids.index(rr.stage_after) if rr.stage_after in ids else 0
-            col = p.risk(si / max(1, n_st - 1))
-            pygame.draw.circle(surface, col, (x, y), 5)
+            si = known[k]
+            if si is None:
+                pygame.draw.circle(surface, p.dim, (x, y), 4, 1)
+            else:
+                pygame.draw.circle(surface, p.risk(si / max(1, n_st - 1)), (x, y), 5)
             if rr.events:
                 pygame.draw.circle(surface, p.caution, (x, y), 9, 1)
             yy = band.bottom + 8

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pygame_gui  # noqa: F401  (widgets come through Scene.button)
 
 from game.engine.views import MetricChange
+from game.i18n import _
 from game.ui import draw, layout, watch
 from game.ui import palette as pal
 from game.ui.backend import Game, Resolution
@@ -162,7 +163,9 @@ class ResolutionScene(Scene):
                     text = f"{who}, {mv.option_name}: {b.headline or b.label}"
                     out.append(Line(text, p.text, 14, mark=p.danger if b.exposes else p.calm))
         ladder = {s.id: s for s in g.scenario.ladder}
-        if res.stage_before and res.stage_after and res.stage_before != res.stage_after:
+        if not res.stage_known:
+            out.append(Line(_("Stage: unknown to you"), p.dim, 14, "bold"))
+        elif res.stage_before and res.stage_after and res.stage_before != res.stage_after:
             ids = [s.id for s in g.scenario.ladder]
             up = ids.index(res.stage_after) > ids.index(res.stage_before)
             text = (

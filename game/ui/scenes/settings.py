@@ -6,12 +6,13 @@ from dataclasses import replace
 from functools import partial
 
 from game import i18n
+from game.i18n import _, format_percent
 from game.ui import layout
 from game.ui.palette import PALETTE_LABELS
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import backdrop, selector, top_bar
-from game.ui.settings import SIZES, TEXT_SCALES
+from game.ui.settings import SIZES, TEXT_SCALES, text_setting_for
 
 ROWS = ["Window size", "Fullscreen", "Text size", "Colours", "Sound", "Language"]
 
@@ -41,7 +42,7 @@ class SettingsScene(Scene):
         values = [
             f"{s.width} × {s.height}",
             "On" if s.fullscreen else "Off",
-            f"{round(s.text_scale * 100)}%",
+            self.text_value(s.text_scale),
             PALETTE_LABELS.get(s.palette, s.palette),
             ("On" if s.sound else "Off")
             + ("" if self.app.sound.ok else "  (no audio device: silent)"),
@@ -55,6 +56,17 @@ class SettingsScene(Scene):
         self.button(L["button[0]"], "Done", self.app.pop, "done")
         if self.focus_index < 0:
             self.focus_named("done")
+
+    def text_value(self, setting: float) -> str:
+        """The text setting, and what this window shows of it when it is too small."""
+        shown = text_setting_for(self.app.size, setting)
+        if shown < setting:
+            return _(
+                "{setting} ({shown} in this window)",
+                setting=format_percent(setting),
+                shown=format_percent(shown),
+            )
+        return format_percent(setting)
 
     def change(self, key: str, step: int) -> None:
         s = self.app.settings

@@ -33,12 +33,8 @@ class ForecastPanel(Panel):
             return
         if opt is not None:  # the option's name in full, on two lines if it needs them
             name = f"{view.watching}: {opt.name}" if view.watching else opt.name
-            ns = t.px(13)
-            lines = t.wrap(name, ns, r.width, "bold")[:2]
             rows_need = (len(view.scenario.outcomes) + 2) * t.line_height(t.px(11))
-            if len(lines) > 1 and rows_need + 2 * t.line_height(ns, "bold") > r.height:
-                ns = t.size_to_fit(name, ns, r.width, "bold")  # one line: the rows need room
-                lines = [name]
+            ns, lines = self.title_lines(name, t.px(13), r.width, r.height - rows_need)
             for line in lines:
                 t.blit(surface, line, (r.x, r.y), ns, p.caution, "bold", max_width=r.width)
                 r = pygame.Rect(r.x, r.y + t.line_height(ns, "bold"), r.width, r.height)
@@ -93,7 +89,12 @@ class ForecastPanel(Panel):
         rows = [(o.id, short_name(o), str(o.kind)) for o in view.scenario.outcomes]
         num_w = t.width("100%", size, "bold") + 4
         diff_w = max(t.width("vs hold", small, "bold"), t.width("−100", size, "bold")) + 2
-        name_w = min(max(t.width(n, size) for _, n, _ in rows) + 8, round(r.width * 0.42))
+        # the names as wide as they need, leaving the bars a little room
+        bar_min = max(24, round(r.width * 0.15))
+        name_w = min(
+            max(t.width(n, size) for _, n, _ in rows) + 8,
+            max(round(r.width * 0.42), r.width - num_w - diff_w - 12 - bar_min),
+        )
         y = r.y
         t.blit(surface, "vs hold", (r.right, y), small, p.dim, "bold", "topright")
         t.blit(surface, "chance", (r.right - diff_w - 6, y), small, p.dim, "bold", "topright")
@@ -136,7 +137,27 @@ class ForecastPanel(Panel):
         # the share with no ending yet, apart: it is not an ending and would swamp the bars
         un, uh = w.p.get("unresolved", 0.0), hold.p.get("unresolved", 0.0)
         turns = count_text(w.horizon, "turn")
-        note = f"No ending yet in {turns}: {draw.pct(un)} (holding course {draw.pct(uh)})"
-        if t.width(note, small) > r.width:
-            note = f"No ending in {turns}: {draw.pct(un)} (hold {draw.pct(uh)})"
-        t.blit(surface, note, (r.x, r.bottom), small, p.dim, anchor="bottomleft", max_width=r.width)
+        notes = [
+            f"No ending yet in {turns}: {draw.pct(un)} (holding course {draw.pct(uh)})",
+            f"No ending in {turns}: {draw.pct(un)} (hold {draw.pct(uh)})",
+            f"No ending: {draw.pct(un)} (hold {draw.pct(uh)})",
+        ]
+        note = next((n for n in notes if t.width(n, small) <= r.width), notes[-1])
+        ns = t.size_to_fit(note, small, r.width)
+        t.blit(surface, note, (r.x, r.bottom), ns, p.dim, anchor="bottomleft", max_width=r.width)
+
+    def title_lines(self, name: str, size: int, width: int, room: int) -> tuple[int, list[str]]:
+        """The option's name whole, on one line or two: the largest size from ``size`` down
+        to three quarters of it at which it fits (two lines only within ``room``, the
+        height the rows leave)."""
+        t = self.app.text
+        words = name.split() or [""]
+        for s in range(size, max(8, round(size * 0.75)) - 1, -1):
+            if t.width(name, s, "bold") <= width:
+                return s, [name]
+            if max(t.width(w, s, "bold") for w in words) > width:
+                continue
+            lines = t.wrap(name, s, width, "bold")
+            if len(lines) <= 2 and 2 * t.line_height(s, "bold") <= room:
+                return s, lines
+        return size, t.wrap(name, size, width, "bold")[:2]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from game.i18n import _
 from game.scenario.schema import Scenario
 from game.ui import palette as pal
 from game.ui.backend import Resolution, Snapshot
 from game.ui.icons import icon
 from game.ui.mapview import region
-from game.ui.markers import MapState, Marker, markers_for, spots_of
+from game.ui.markers import MapState, Marker, Pin, markers_for, pins_for, spots_of
 from game.ui.palette import Colour
 from game.ui.pg import pygame
 from game.ui.placement import Item, Placed, leader_end, place
@@ -49,18 +50,17 @@ def _state(
     ]
     exposed = [set(r.exposed) for r in resolutions]
     metrics = {m.id: norm(m) for m in snap.metrics}
-    stage = snap.stage_index
+    stage: int | None = snap.stage_index
     if before and resolutions:
         last = resolutions[-1]
         moves, exposed = moves[:-1], exposed[:-1]
         for m in snap.metrics:  # the value shown a turn ago, in the metric's range
             if m.history and m.hi > m.lo:
                 metrics[m.id] = (min(max(m.history[-1], m.lo), m.hi) - m.lo) / (m.hi - m.lo)
-        ids = [st.id for st in scenario.ladder]
-        stage = ids.index(last.stage_before) if last.stage_before in ids else stage
+        stage = last.stage_before_index(scenario.ladder)
     return MapState(
         metrics=metrics,
-        stage=stage / max(1, len(scenario.ladder) - 1),
+        stage=None if stage is None else stage / max(1, len(scenario.ladder) - 1),
         turn=snap.turn - (1 if before and resolutions else 0),
         moves=moves,
         exposed=exposed,
@@ -75,6 +75,23 @@ def markers(
     doc = region(scenario)
     state = _state(scenario, snap, resolutions, before)
     return markers_for(scenario, state, doc["bounds"], spots_of(scenario, doc))
+
+
+def pins(
+    scenario: Scenario, snap: Snapshot, resolutions: list[Resolution], everyone: bool = False
+) -> list[Pin]:
+    """This turn's events that name a place: those of the turn just resolved, and the
+    injects that fired as this turn began (an aimed one only for its addressee, unless
+    ``everyone``: the observer). An inject's event is pinned once, as the inject."""
+    last = resolutions[-1] if resolutions and resolutions[-1].turn == snap.turn else None
+    pinned_before = {i.event for i in scenario.injects if last and i.turn == last.turn and i.place}
+    events = [e[0] for e in last.events if e[0] not in pinned_before] if last else []
+    injects = [
+        i.id
+        for i in scenario.injects
+        if i.turn == snap.turn + 1 and not snap.over and (everyone or i.to in (None, snap.actor))
+    ]
+    return pins_for(scenario, events, injects, region(scenario))
 
 
 ANIMATION_S = 0.9  # the turn's changes move into place over this long
@@ -106,11 +123,30 @@ class MapPanel(Panel):
     def label_size(self) -> int:
         return self.app.text.px(11)
 
-    def placed(self, view: RoomView, mks: tuple[Marker, ...]) -> list[Placed]:
-        """Each marker's symbol and label, clear of the others and of the capitals' names
-        (worked out once per turn and size)."""
+    def pin_size(self) -> int:
+        return self.app.text.px(14) + 4
+
+    def pin_label_size(self) -> int:
+        return self.app.text.px(10)
+
+    def pin_lines(self, pin: Pin) -> list[str]:
+        """The pin's label in one or two lines (wider rather than cut)."""
+        t, size = self.app.text, self.pin_label_size()
+        words = pin.label.split()
+        w = max([round(self.rect.width * 0.2), *(t.width(x, size) for x in words)])
+        lines = t.wrap(pin.label, size, w)
+        while len(lines) > 2:
+            w += t.px(20)
+            lines = t.wrap(pin.label, size, w)
+        return lines
+
+    def placed(
+        self, view: RoomView, mks: tuple[Marker, ...], pins: tuple[Pin, ...] = ()
+    ) -> list[Placed]:
+        """Each marker's symbol and label, then each pin's, clear of one another and of
+        the capitals' names (worked out once per turn and size)."""
         rect = self.rect
-        key = (tuple(mks), tuple(rect), self.app.text.scale, self.app.palette.name)
+        key = (tuple(mks), tuple(pins), tuple(rect), self.app.text.scale, self.app.palette.name)
         got = self._placed.get(key)
         if got is not None:
             return got
@@ -132,6 +168,15 @@ class MapPanel(Panel):
             items.append(
                 Item(mk.id, (round(rect.x + x), round(rect.y + y)), (b, b), (lw, lh), mk.size)
             )
+        ps, pls = self.pin_size(), self.pin_label_size()
+        for pin in pins:  # after the markers: a pin moves aside rather than a force
+            x, y = proj(pin.lon, pin.lat)
+            lines = self.pin_lines(pin)
+            lw = max(t.width(line, pls) for line in lines) + 4
+            lh = t.line_height(pls) * len(lines)
+            items.append(
+                Item(pin.key, (round(rect.x + x), round(rect.y + y)), (ps, ps), (lw, lh), -1.0)
+            )
         # the title's corner and the legend's strip are kept clear too
         head = pygame.Rect(rect.x, rect.y, t.width("THEATRE", t.px(11), "bold") + 16, t.px(11) + 10)
         area = rect.inflate(-4, -4)
@@ -144,10 +189,13 @@ class MapPanel(Panel):
 
     def boxes(self, view: RoomView) -> list[tuple[pygame.Rect, Marker]]:
         """Each marker's box on the map (its halo), in drawing order."""
-        return [
-            (pl.box, mk)
-            for pl, mk in zip(self.placed(view, view.markers), view.markers, strict=True)
-        ]
+        got = self.placed(view, view.markers, view.pins)
+        return [(pl.box, mk) for pl, mk in zip(got, view.markers, strict=False)]
+
+    def pins_placed(self, view: RoomView) -> list[tuple[Placed, Pin]]:
+        """Each of this turn's pins where it is drawn, with its pin."""
+        got = self.placed(view, view.markers, view.pins)[len(view.markers) :]
+        return list(zip(got, view.pins, strict=True))
 
     def legend_height(self) -> int:
         return self.app.text.line_height(self.app.text.px(10)) + 6
@@ -172,7 +220,7 @@ class MapPanel(Panel):
         surface.set_clip(rect)
         pulse = 0.5 + 0.5 * math.sin(view.time * 4)
         lbl = self.label_size()
-        now = self.placed(view, view.markers)
+        now = self.placed(view, view.markers, view.pins)[: len(view.markers)]
         prog = self.progress(view)
         was = {}
         if prog < 1.0 and view.markers_before:
@@ -218,10 +266,43 @@ class MapPanel(Panel):
                 pygame.draw.rect(surface, p.focus, box.inflate(4, 4), 1, border_radius=6)
             pygame.draw.rect(surface, p.bg, label.inflate(2, 0), border_radius=2)
             t.blit(surface, mk.label, label.midtop, lbl, colour, "bold", "midtop")
+        for pl, pin in self.pins_placed(view):
+            self.draw_pin(surface, pl, pin, prog)
         surface.set_clip(clip)
         pygame.draw.rect(surface, p.edge, rect, 1)
         t.blit(surface, "THEATRE", (rect.x + 8, rect.y + 6), t.px(11), p.dim, "bold")
         self.draw_legend(surface, view)
+
+    def draw_pin(self, surface: pygame.Surface, pl: Placed, pin: Pin, prog: float) -> None:
+        """A map pin with its short label; it fades in with the turn's changes."""
+        p, t = self.app.palette, self.app.text
+        colour = p.caution
+        if pl.moved:  # a leader line from its true place
+            pygame.draw.circle(surface, colour, pl.anchor, 3)
+            pygame.draw.line(surface, colour, pl.anchor, leader_end(pl), 1)
+        box = pl.box
+        if prog < 1.0:
+            box = box.inflate(-round(box.width * (1 - prog)), -round(box.height * (1 - prog)))
+        r = max(3, round(box.width * 0.3))
+        cx, cy = box.centerx, box.centery - round(box.height * 0.12)
+        tip = (cx, box.bottom - 1)
+        pygame.draw.polygon(
+            surface, colour, [(cx - r * 0.8, cy + r * 0.5), (cx + r * 0.8, cy + r * 0.5), tip]
+        )
+        pygame.draw.circle(surface, colour, (cx, cy), r)
+        pygame.draw.circle(surface, p.bg, (cx, cy), max(1, r // 2))
+        size = self.pin_label_size()
+        lh = t.line_height(size)
+        pygame.draw.rect(surface, p.bg, pl.label.inflate(2, 0), border_radius=2)
+        for k, line in enumerate(self.pin_lines(pin)):
+            t.blit(
+                surface,
+                line,
+                (pl.label.centerx, pl.label.y + k * lh),
+                size,
+                p.text,
+                anchor="midtop",
+            )
 
     def draw_legend(self, surface: pygame.Surface, view: RoomView) -> None:
         """Along the map's foot: each side's colour, then what the ring and lines mean."""
@@ -233,6 +314,8 @@ class MapPanel(Panel):
         parts: list[tuple[Colour | None, str]] = [
             (pal.hex_colour(a.colour), a.short_name or a.name) for a in view.scenario.actors
         ]
+        if view.pins:
+            parts.append((p.caution, _("pin: this turn's events")))
         parts += [(None, "yellow ring: changed this turn"), (None, "line: true place")]
         x = strip.x + 6
         for colour, text in parts:
@@ -265,7 +348,17 @@ class MapPanel(Panel):
 
     def hit(self, pos: tuple[int, int], view: RoomView) -> Tip | None:
         changed = self.changed(view)
-        for pl, mk in zip(self.placed(view, view.markers), view.markers, strict=True):
+        for pl, pin in self.pins_placed(view):
+            if pl.box.collidepoint(pos) or pl.label.collidepoint(pos):
+                lines = [
+                    pin.label,
+                    _("This turn, at {place}: {event}", place=pin.place, event=pin.headline),
+                ]
+                if pl.moved:
+                    lines.append(_("The line leads to where it happened."))
+                return (pin.key, lines)
+        placed = self.placed(view, view.markers, view.pins)
+        for pl, mk in zip(placed, view.markers, strict=False):
             if pl.box.collidepoint(pos) or pl.label.collidepoint(pos):
                 how = changed.get(mk.id, "unchanged this turn")
                 return (

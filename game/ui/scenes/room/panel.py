@@ -15,7 +15,7 @@ from game.engine.views import Advice
 from game.scenario.schema import Scenario
 from game.ui import draw
 from game.ui.backend import Snapshot, WhatIf
-from game.ui.markers import Marker
+from game.ui.markers import Marker, Pin
 from game.ui.palette import Colour
 from game.ui.pg import pygame
 
@@ -42,6 +42,7 @@ class RoomView:
     advice: tuple[Advice, ...] | None = None  # None while the advisors confer
     markers: tuple[Marker, ...] = ()
     markers_before: tuple[Marker, ...] = ()  # as they were a turn ago (the map animates)
+    pins: tuple[Pin, ...] = ()  # this turn's events at their places
     watching: str | None = None  # the side whose options are shown, when watching
     blind: bool = False  # blind forecasting: odds and advisors' figures wait for the forecast
 

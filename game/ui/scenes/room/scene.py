@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
+from game.i18n import _
 from game.ui import draw, layout, watch
 from game.ui.backend import Game, Resolution
-from game.ui.markers import Marker
+from game.ui.markers import Marker, Pin
 from game.ui.palette import Colour
 from game.ui.pg import pygame
 from game.ui.scene import Focusable, Scene
@@ -23,9 +24,10 @@ from game.ui.scenes.room.cards import SECOND_ROW, CardsPanel
 from game.ui.scenes.room.forecast import ForecastPanel
 from game.ui.scenes.room.indicators import IndicatorsPanel
 from game.ui.scenes.room.ladder import LadderPanel
-from game.ui.scenes.room.map import MapPanel, markers
+from game.ui.scenes.room.map import MapPanel, markers, pins
 from game.ui.scenes.room.news import NewsPanel, news_html
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
+from game.ui.settings import text_setting_for
 from game.words import others_verb
 
 if TYPE_CHECKING:
@@ -73,6 +75,7 @@ class RoomScene(Scene):
         self._markers_key: tuple[int, int] | None = None
         self._markers_before: tuple[Marker, ...] = ()
         self._markers: tuple[Marker, ...] = ()
+        self._pins: tuple[Pin, ...] = ()
         self.map = MapPanel(app)
         self.indicators = IndicatorsPanel(app)
         self.ladder = LadderPanel(app)
@@ -106,11 +109,12 @@ class RoomScene(Scene):
         self.snap = self.game.snapshot
         n = len(self.snap.options)
         # the text setting, not the drawn scale: text grows with the window as the panels do
-        L = layout.room(self.app.size, n, self.app.settings.text_scale)
+        setting = text_setting_for(self.app.size, self.app.settings.text_scale)
+        L = layout.room(self.app.size, n, setting)
         self.L = L
         for name, panel in self.panels.items():
             panel.layout(L[name])
-        self.cards.layout(L["cards"], [L[f"card[{i}]"] for i in range(n)])
+        self.cards.layout(L["cards"], [L[f"card[{i}]"] for i in range(n)], self.snap.options)
         for i, opt in enumerate(self.snap.options):
             self.focusables.append(
                 Focusable(
@@ -119,6 +123,7 @@ class RoomScene(Scene):
                     partial(self.activate_card, i),
                     left=partial(self.focus_card, i - 1),
                     right=partial(self.focus_card, i + 1),
+                    on_focus=partial(self.cards.reveal, i),
                 )
             )
         self.commit_button = self.button(
@@ -284,6 +289,10 @@ class RoomScene(Scene):
             pass
 
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        over_cards = self.cards.rect.collidepoint(pygame.mouse.get_pos())
+        if event.type == pygame.MOUSEWHEEL and self.cards.scrolls and over_cards:
+            self.cards.scroll(-event.y * 40)
+            return None
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.resolving is None:
             i = self.cards.card_at(event.pos)
             if i is not None:
@@ -313,6 +322,7 @@ class RoomScene(Scene):
             self._markers_before = (
                 tuple(markers(self.game.scenario, self.snap, res, before=True)) if res else ()
             )
+            self._pins = tuple(pins(self.game.scenario, self.snap, res, self.game.watch))
         return self._markers
 
     def view(self) -> RoomView:
@@ -339,6 +349,7 @@ class RoomScene(Scene):
             advice=tuple(advice) if advice is not None else None,
             markers=self.markers(),
             markers_before=self._markers_before,
+            pins=self._pins,
             watching=watching,
             blind=self.odds_hidden(),
         )
@@ -421,11 +432,15 @@ class RoomScene(Scene):
         p, t = self.app.palette, self.app.text
         s = self.snap
         n = len(self.game.scenario.ladder)
-        colour = p.risk(s.stage_index / max(1, n - 1))
+        if s.stage_index is None:  # hidden from this player: said so, never guessed
+            stage, colour = _("Stage unknown").upper(), p.dim
+        else:
+            stage = self.game.scenario.ladder[s.stage_index].name.upper()
+            colour = p.risk(s.stage_index / max(1, n - 1))
         size = t.px(14)
         parts: list[StatusPart] = [
             (0, f"Turn {s.turn + 1} of {s.turn_limit}", p.text, "bold"),
-            (2, self.game.scenario.ladder[s.stage_index].name.upper(), colour, "bold"),
+            (2, stage, colour, "bold"),
             (1, s.date.strftime("%d %b %Y"), p.text, "regular"),
             (3, f"You: {who}", p.dim, "regular"),
         ]
@@ -447,7 +462,7 @@ class RoomScene(Scene):
         t = self.app.text
         size = t.px(14)
         x = self.L["menu_button"].x - 14
-        for _, text, col, style in reversed(kept):
+        for _k, text, col, style in reversed(kept):
             t.blit(surface, text, (x, rect.centery), size, col, style, "midright")
             x -= t.width(text, size, style) + 18
 
@@ -493,5 +508,6 @@ class RoomScene(Scene):
         for k in ("metrics", "ladder", "map", "forecast", "advisors", "news"):
             out[k] = self.L[k]
         for i, r in enumerate(self.card_rects):
-            out[f"card[{i}]"] = r
+            if r.colliderect(self.cards.rect):  # the part in view (the cards may scroll)
+                out[f"card[{i}]"] = r.clip(self.cards.rect)
         return out
