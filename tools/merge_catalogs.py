@@ -2,6 +2,7 @@
 messages of the merged code, and take every translation this branch lacks from the other.
 
     git merge OTHER                      # CONFLICT in game/locale/...
+    # resolve the conflicts in the code first (the messages are read from it), then
     python tools/merge_catalogs.py OTHER
     brink check --stamp                  # after reviewing sidecar texts the merge added
     git add game/locale scenarios seeds && git commit
