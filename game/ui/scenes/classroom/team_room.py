@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
+from game.i18n import _
 from game.ui.hotseat import HotSeat
 from game.ui.pg import pygame
 from game.ui.scene import Scene
@@ -37,9 +38,9 @@ class TeamRoomScene(RoomScene):
         go = self.game.go
         return self.game.team_label(go.team) if go else ""
 
-    def status_parts(self, rect: pygame.Rect, who: str) -> tuple[list[StatusPart], int]:
+    def status_parts(self, rect: pygame.Rect, who: str | None) -> tuple[list[StatusPart], int]:
         go = self.game.go
-        label = f"{self.team} ({go.actor_name})" if go else who
+        label = _("{team} ({side})", team=self.team, side=go.actor_name) if go else who
         return super().status_parts(rect, label)
 
     def odds_hidden(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from game.i18n import _
 from game.scenario.schema import Scenario
 from game.ui import palette as pal
 from game.ui.backend import Resolution, Snapshot
@@ -220,7 +221,7 @@ class MapPanel(Panel):
             t.blit(surface, mk.label, label.midtop, lbl, colour, "bold", "midtop")
         surface.set_clip(clip)
         pygame.draw.rect(surface, p.edge, rect, 1)
-        t.blit(surface, "THEATRE", (rect.x + 8, rect.y + 6), t.px(11), p.dim, "bold")
+        t.blit(surface, _("THEATRE"), (rect.x + 8, rect.y + 6), t.px(11), p.dim, "bold")
         self.draw_legend(surface, view)
 
     def draw_legend(self, surface: pygame.Surface, view: RoomView) -> None:
@@ -233,7 +234,7 @@ class MapPanel(Panel):
         parts: list[tuple[Colour | None, str]] = [
             (pal.hex_colour(a.colour), a.short_name or a.name) for a in view.scenario.actors
         ]
-        parts += [(None, "yellow ring: changed this turn"), (None, "line: true place")]
+        parts += [(None, _("yellow ring: changed this turn")), (None, _("line: true place"))]
         x = strip.x + 6
         for colour, text in parts:
             w = t.width(text, size) + (14 if colour else 0)
@@ -254,27 +255,39 @@ class MapPanel(Panel):
         for mk in view.markers:
             old = before.get(mk.id)
             if old is None:
-                out[mk.id] = "new this turn"
+                out[mk.id] = _("new this turn")
                 continue
             d = round((mk.size - old.size) * 100)
             if abs(d) >= 5:
-                out[mk.id] = f"{'up' if d > 0 else 'down'} {abs(d)} this turn"
+                out[mk.id] = (
+                    _("up {points} this turn", points=abs(d))
+                    if d > 0
+                    else _("down {points} this turn", points=abs(d))
+                )
             elif abs(mk.lon - old.lon) + abs(mk.lat - old.lat) > 0.05:
-                out[mk.id] = "moved this turn"
+                out[mk.id] = _("moved this turn")
         return out
 
     def hit(self, pos: tuple[int, int], view: RoomView) -> Tip | None:
         changed = self.changed(view)
         for pl, mk in zip(self.placed(view, view.markers), view.markers, strict=True):
             if pl.box.collidepoint(pos) or pl.label.collidepoint(pos):
-                how = changed.get(mk.id, "unchanged this turn")
+                how = changed.get(mk.id) or _("unchanged this turn")
                 return (
                     mk.id,
                     [
                         mk.label,
-                        f"Strength {round(mk.size * 100)} of 100, {how}.",
-                        "Its place and size follow the moves and the indicators."
-                        + (" The line leads to its true place." if pl.moved else ""),
+                        _(
+                            "Strength {strength} of 100, {how}.",
+                            strength=round(mk.size * 100),
+                            how=how,
+                        ),
+                        _(
+                            "Its place and size follow the moves and the indicators. The line "
+                            "leads to its true place."
+                        )
+                        if pl.moved
+                        else _("Its place and size follow the moves and the indicators."),
                     ],
                 )
         return None
