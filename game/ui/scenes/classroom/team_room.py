@@ -106,7 +106,7 @@ class TeamRoomScene(RoomScene):
             try:
                 fut.result()
             except Exception as e:
-                self.error = f"Could not record the forecast: {e}"
+                self.error = _("Could not record the forecast: {problem}", problem=e)
         if (
             self.odds_hidden()
             and self.forecasting is None
@@ -123,7 +123,7 @@ class TeamRoomScene(RoomScene):
             try:
                 result = f.result()
             except Exception as e:
-                self.error = f"Could not commit: {e}"
+                self.error = _("Could not commit: {problem}", problem=e)
                 self.refresh_commit()
                 return
             g.take_pending()
@@ -153,14 +153,15 @@ class TeamRoomScene(RoomScene):
     def busy_notice(self) -> Notice | None:
         p = self.app.palette
         if self.resolving is not None:
-            text = f"{self.team}'s orders are sealed{dots(self.app.time)}"
-            return Notice("Orders sealed", [(text, 16, p.text, "regular")], 230)
+            text = _("{team}'s orders are sealed{dots}", team=self.team, dots=dots(self.app.time))
+            return Notice(_("Orders sealed"), [(text, 16, p.text, "regular")], 230)
         if self.game.paused:
+            wait = _("The clock has stopped. Wait for the teacher to resume.")
             lines = [
-                ("Paused by the teacher", 22, p.caution, "bold"),
-                ("The clock has stopped. Wait for the teacher to resume.", 14, p.dim, "regular"),
+                (_("Paused by the teacher"), 22, p.caution, "bold"),
+                (wait, 14, p.dim, "regular"),
             ]
-            return Notice("Paused", lines, 200, (560, 120), centred=True)
+            return Notice(_("Paused"), lines, 200, (560, 120), centred=True)
         return None
 
     def draw_extra(self, surface: pygame.Surface) -> None:
@@ -170,7 +171,7 @@ class TeamRoomScene(RoomScene):
         left = g.time_left()
         if left is None:
             if g.state.timer and g.go is not None:
-                text, col = "Timer stopped", p.dim
+                text, col = _("Timer stopped"), p.dim
             else:
                 return
         else:
@@ -195,8 +196,8 @@ class TeamRoomScene(RoomScene):
         if left is not None:
             out.append(fmt_clock(left))
         if self.game.paused:
-            out.append("Paused by the teacher")
+            out.append(_("Paused by the teacher"))
         go = self.game.go
         if go is not None:
-            out.append(f"You: {self.team} ({go.actor_name})")
+            out.append(_("You: {team} ({side})", team=self.team, side=go.actor_name))
         return out
