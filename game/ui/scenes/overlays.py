@@ -233,7 +233,9 @@ class PauseScene(Scene):
 
 def save_label(info: dict, names: dict[str, str]) -> str:
     """A save as a player knows it: scenario, side, turn, date and outcome."""
-    title = str(info.get("scenario_title", info.get("scenario_id", "?"))).split(":")[0]
+    # the scenario's title in the language in use, when its file is at hand; else as saved
+    saved = info.get("scenario_title", info.get("scenario_id", "?"))
+    title = str(names.get("title", saved)).split(":")[0]
     humans = [a for a, seat in (info.get("seats") or {}).items() if seat.get("kind") != "ai"]
     side = ", ".join(names.get(a, a) for a in humans) if humans else _("watched")
     # the label's parts, each a whole phrase, are listed with " · " between them
@@ -251,12 +253,13 @@ def save_label(info: dict, names: dict[str, str]) -> str:
     return " · ".join(parts)
 
 
-def scenario_names(scenario_id: str) -> dict[str, str]:
-    """Actor and outcome names of a shipped scenario (empty if it is not found)."""
+def scenario_names(scenario_id: str, extra: list[Path] | None = None) -> dict[str, str]:
+    """Title, actor and outcome names of a scenario, shipped or in ``extra`` (the one given
+    on the command line), in the language in use (empty if it is not found)."""
     from game.scenario import load_scenario
     from game.scenario.paths import scenario_files
 
-    for path in scenario_files():
+    for path in [*(extra or []), *scenario_files()]:
         if path.stem == scenario_id or scenario_id in path.stem:
             try:
                 scn = load_scenario(path).in_language(i18n.language()).scenario
@@ -264,7 +267,7 @@ def scenario_names(scenario_id: str) -> dict[str, str]:
                 continue
             if scn.meta.id != scenario_id:
                 continue
-            out = {a.id: a.name for a in scn.actors}
+            out = {"title": scn.meta.title} | {a.id: a.name for a in scn.actors}
             out |= {f"outcome:{o.id}": o.name for o in scn.outcomes}
             return out
     return {}
@@ -299,7 +302,9 @@ class LoadScene(Scene):
             else:
                 sid = str(info.get("scenario_id", ""))
                 if sid not in self._names:
-                    self._names[sid] = scenario_names(sid)
+                    arg = self.app.scenario_arg
+                    extra = [Path(arg)] if arg and Path(arg).is_file() else []
+                    self._names[sid] = scenario_names(sid, extra)
                 got = save_label(info, self._names[sid])
             self._infos[path] = got
         return got

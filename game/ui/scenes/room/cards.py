@@ -100,12 +100,15 @@ class CardsPanel(Panel):
             # the reason in full when it fits; else in the details (focus or hover)
             why = _("Unavailable: {reason}", reason=opt.reason or _("not now"))
             tag = why if t.width(why, small) <= tw else _("Unavailable")
+        style = "bold" if avail else "regular"
+        tag_size = t.size_to_fit(tag, small, tw, style)  # a long category a little smaller
+        fits_tag = t.width(tag, tag_size, style) <= tw  # else only in the details
         # the name on as many lines as it needs, at a size that lets it fit whole: first
         # with its category under it, then without (the details show the category too)
         y0 = r.y + pad - 3
         lines: list[str] = [opt.name]
         show_tag = False
-        for with_tag in (True, False):
+        for with_tag in (True, False) if fits_tag else (False,):
             for sz in range(size, max(8, round(size * 0.75)) - 1, -1):
                 lines = t.wrap(opt.name, sz, tw, "bold")
                 need = len(lines) * t.line_height(sz, "bold") + (slh if with_tag else 0)
@@ -129,8 +132,7 @@ class CardsPanel(Panel):
             t.blit(surface, line, (tx, y), size, txt_col, "bold")
             y += lh
         if show_tag:
-            style = "bold" if avail else "regular"
-            t.blit(surface, tag, (tx, y), small, ecol if avail else p.faint, style, max_width=tw)
+            t.blit(surface, tag, (tx, y), tag_size, ecol if avail else p.faint, style)
             y += slh
         # the description only when it fits whole (the details always show it)
         ds = t.px(12)

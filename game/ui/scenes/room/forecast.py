@@ -148,17 +148,23 @@ class ForecastPanel(Panel):
         # the share with no ending yet, apart: it is not an ending and would swamp the bars
         un, uh = w.p.get("unresolved", 0.0), hold.p.get("unresolved", 0.0)
         turns = count_text(w.horizon, "turn")
-        note = _(
-            "No ending yet in {turns}: {chance} (holding course {hold})",
-            turns=turns,
-            chance=draw.pct(un),
-            hold=draw.pct(uh),
-        )
-        if t.width(note, small) > r.width:
-            note = _(
+        chance, hold_pct = draw.pct(un), draw.pct(uh)
+        # the longest wording that fits (the details on hover say it in full)
+        notes = [
+            _(
+                "No ending yet in {turns}: {chance} (holding course {hold})",
+                turns=turns,
+                chance=chance,
+                hold=hold_pct,
+            ),
+            _(
                 "No ending in {turns}: {chance} (hold {hold})",
                 turns=turns,
-                chance=draw.pct(un),
-                hold=draw.pct(uh),
-            )
-        t.blit(surface, note, (r.x, r.bottom), small, p.dim, anchor="bottomleft", max_width=r.width)
+                chance=chance,
+                hold=hold_pct,
+            ),
+            _("No ending: {chance} (hold {hold})", chance=chance, hold=hold_pct),
+        ]
+        note = next((n for n in notes if t.width(n, small) <= r.width), notes[-1])
+        ns = t.size_to_fit(note, small, r.width)
+        t.blit(surface, note, (r.x, r.bottom), ns, p.dim, anchor="bottomleft", max_width=r.width)

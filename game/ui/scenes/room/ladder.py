@@ -56,16 +56,22 @@ class LadderPanel(Panel):
                     [(r.x, row.centery - 5), (r.x, row.centery + 5), (r.x + 7, row.centery)],
                 )
             style = "bold" if idx == cur else "regular"
-            t.blit(
-                surface,
-                stage.name,
-                (r.x + 32, row.centery),
-                t.size_to_fit(stage.name, size, r.width - 36, style),
-                col if idx == cur else (p.dim if idx < cur else p.faint),
-                "bold" if idx == cur else "regular",
-                "midleft",
-                max_width=r.width - 36,
-            )
+            colour = col if idx == cur else (p.dim if idx < cur else p.faint)
+            room = r.width - 36
+            ns = t.size_to_fit(stage.name, size, room, style)
+            lines = [stage.name]
+            if t.width(stage.name, ns, style) > room:  # a long name on two lines, if they fit
+                two = t.wrap(stage.name, ns, room, style)
+                if len(two) == 2 and 2 * t.line_height(ns, style) <= rh + 2:
+                    lines = two
+                else:  # a row too low for two lines: a little smaller still, not cut
+                    while ns > 8 and t.width(stage.name, ns, style) > room:
+                        ns -= 1
+            lh = t.line_height(ns, style)
+            y = row.centery - lh * (len(lines) - 1) // 2
+            for line in lines:
+                t.blit(surface, line, (r.x + 32, y), ns, colour, style, "midleft", max_width=room)
+                y += lh
 
     def hit(self, pos: tuple[int, int], view: RoomView) -> Tip | None:
         for row, _idx, st in self.rows(view):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
+from game import i18n
 from game.i18n import _, format_date, format_number
 from game.ui import draw, layout, watch
 from game.ui.backend import Game, Resolution
@@ -70,7 +71,7 @@ class RoomScene(Scene):
         self.hover_t = 0.0
         self.last_mouse = (-1, -1)
         self.news_count = len(self.snap.news)
-        self._markers_key: tuple[int, int] | None = None
+        self._markers_key: tuple[int, int, str] | None = None
         self._markers_before: tuple[Marker, ...] = ()
         self._markers: tuple[Marker, ...] = ()
         self.map = MapPanel(app)
@@ -312,8 +313,9 @@ class RoomScene(Scene):
         return self.selected
 
     def markers(self) -> tuple[Marker, ...]:
-        """The map's markers, worked out again when a turn has been played."""
-        key = (self.snap.turn, len(self.game.resolutions))
+        """The map's markers, worked out again when a turn has been played (or the
+        language changed: their labels are the scenario's)."""
+        key = (self.snap.turn, len(self.game.resolutions), i18n.language())
         if key != self._markers_key:
             self._markers_key = key
             res = list(self.game.resolutions)
