@@ -154,7 +154,9 @@ def classroom(app, frames, key, hover, wait, shot) -> None:
     app.reset(TitleScene(app))
     frames(2)
     click("new_game")
-    while "Classroom" not in app.scene.button_named("side").text:
+    from game.ui.scenes.setup import CLASSROOM
+
+    while app.scene.sides()[app.scene.side][0] != CLASSROOM:  # in any language
         click("side")
     click("continue")
     setup = app.scene

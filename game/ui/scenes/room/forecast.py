@@ -104,7 +104,11 @@ class ForecastPanel(Panel):
         num_w = t.width(draw.pct(1.0), size, "bold") + 4
         vs_hold = _("vs hold")
         diff_w = max(t.width(vs_hold, small, "bold"), t.width("−100", size, "bold")) + 2
-        name_w = min(max(t.width(n, size) for _i, n, _k in rows) + 8, round(r.width * 0.42))
+        # the names as wide as they need, up to what leaves the bars 24 px (long names in
+        # a narrow panel: Spanish at 800x600)
+        widest = max(t.width(n, size) for _i, n, _k in rows) + 8
+        room_w = max(round(r.width * 0.42), r.width - num_w - diff_w - 12 - 24)
+        name_w = min(widest, room_w)
         y = r.y
         t.blit(surface, vs_hold, (r.right, y), small, p.dim, "bold", "topright")
         chance = _("chance")
@@ -122,6 +126,8 @@ class ForecastPanel(Panel):
             col = outcome_colour(p, view.scenario, oid)
             mid = y + rh // 2
             ns = t.size_to_fit(name, size, name_w - 6)
+            while ns > 8 and t.width(name, ns) > name_w - 6:  # smaller still, not cut
+                ns -= 1
             t.blit(surface, name, (r.x, mid), ns, p.text, "regular", "midleft", name_w - 6)
             bw = max(10, r.width - name_w - num_w - diff_w - 12)
             bar = pygame.Rect(r.x + name_w, mid - 5, bw, 10)
