@@ -32,7 +32,7 @@ def test_whole_game_by_keyboard_only(ui_app) -> None:
     assert "Border dispute (test)" in " ".join(d.scene.labels())
     d.key(pygame.K_RETURN)
     assert d.scene.name == "briefing"
-    assert "Facts as of 01 Jan 2025" in d.scene.labels()
+    assert "Facts as of Jan 1, 2025" in d.scene.labels()
     d.key(pygame.K_RETURN)
     assert d.scene.name == "room"
     game = d.app.game

@@ -96,13 +96,25 @@ def _wait(app, cond, timeout: float = 60.0) -> None:
         time.sleep(0.002)
 
 
+# Every size in English; Spanish (longer) at the smallest and the largest window, and at
+# the default one with the default text.
+CASES = [("en", size, scale) for size in SIZES for scale in SCALES]
+CASES += [("es", size, scale) for size in (SIZES[0], SIZES[-1]) for scale in SCALES]
+CASES += [("es", SIZES[1], 1.0)]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("scale", SCALES)
-@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_no_text_is_cut(app_at, saves, size, scale) -> None:
+@pytest.mark.parametrize(
+    ("lang", "size", "scale"),
+    CASES,
+    ids=[f"{lang}-{w}x{h}-{scale}" for lang, (w, h), scale in CASES],
+)
+def test_no_text_is_cut(app_at, saves, lang, size, scale) -> None:
+    from game import i18n
     from game.ui.backend import Game
     from game.ui.scenes.setup import SetupScene
 
+    i18n.set_language(lang)  # the autouse fixture puts English back after
     app = app_at(size, scale)
     found: dict[str, list[str]] = {}
     found["title"] = _cuts(app)

@@ -3,6 +3,7 @@
     python tools/screenshots.py                     # headless (SDL dummy driver)
     python tools/screenshots.py --scenario scenarios/other.yaml --out /tmp/shots
     xvfb-run -s '-screen 0 1280x720x24' python tools/screenshots.py   # a real X11 window
+    python tools/screenshots.py --lang es           # in Spanish, to docs/screenshots/es/
 
 Plays the default scenario (or ``--scenario FILE``) as its first side with a fixed seed, by posted
 keyboard and mouse events, and saves the title, setup, briefing, situation room
@@ -26,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    ap.add_argument("--out", help="folder (default: docs/screenshots, or its LANG folder)")
+    ap.add_argument("--lang", default="en", help="the window's language: en, es (default: en)")
     ap.add_argument("--size", default="1280x720")
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--scenario", help="scenario file (default: the game's default scenario)")
@@ -37,15 +39,22 @@ def main() -> int:
     os.environ["BRINK_DATA_DIR"] = tempfile.mkdtemp(prefix="brink-shots-")
     os.environ["BRINK_NO_TOUR"] = "1"  # the tour has its own picture below
     w, h = (int(v) for v in args.size.lower().split("x"))
-    out = Path(args.out)
+    shots = ROOT / "docs" / "screenshots"
+    out = Path(args.out) if args.out else shots if args.lang == "en" else shots / args.lang
     out.mkdir(parents=True, exist_ok=True)
 
+    from game import i18n
     from game.scenario.paths import default_scenario
     from game.ui.app import App
     from game.ui.pg import pygame
+    from game.ui.settings import Settings
 
+    i18n.set_language(args.lang)
     scenario = args.scenario or str(default_scenario())
-    app = App(size=(w, h), scenario=scenario, seed=args.seed, save_settings=False)
+    settings = Settings(width=w, height=h, language=args.lang)  # the title screen shows it
+    app = App(
+        size=(w, h), settings=settings, scenario=scenario, seed=args.seed, save_settings=False
+    )
 
     def frames(n: int = 2) -> None:
         app.run_frames(n)
@@ -157,7 +166,9 @@ def classroom(app, frames, key, hover, wait, shot) -> None:
     app.reset(TitleScene(app))
     frames(2)
     click("new_game")
-    while "Classroom" not in app.scene.button_named("side").text:
+    from game.ui.scenes.setup import CLASSROOM
+
+    while app.scene.sides()[app.scene.side][0] != CLASSROOM:  # in any language
         click("side")
     click("continue")
     setup = app.scene

@@ -158,6 +158,7 @@ def scenario_texts(scn: Scenario) -> dict[Key, str]:
     for oc in scn.outcomes:
         k = ("outcomes", oc.id)
         out |= {(*k, "name"): oc.name, (*k, "description"): oc.description}
+        out[(*k, "short_name")] = oc.short_name  # the odds' columns and legends
         out |= {(*k, "headline"): oc.headline} | _basis(k, oc.basis)
     for inj in scn.injects:
         k = ("injects", inj.id)

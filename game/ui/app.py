@@ -18,6 +18,7 @@ from typing import Any
 
 import pygame_gui
 
+from game.i18n import _
 from game.scenario.paths import ASSETS
 from game.ui import palette as pal
 from game.ui.backend import Game, data_dir
@@ -110,7 +111,7 @@ class App:
         self.seed_arg = seed
         pygame.display.init()
         pygame.font.init()
-        pygame.display.set_caption("Brinkmanship")
+        pygame.display.set_caption(_("Brinkmanship"))
         self.window = self._set_mode(self.settings.size, self.settings.fullscreen)
         self.size = self.window.get_size()
         self.palette = pal.get(self.settings.palette)
@@ -327,7 +328,7 @@ class App:
         self.scene.draw_over(surface)
 
     def run_frames(self, n: int, dt: float = 1 / 60) -> None:
-        for _ in range(n):
+        for _frame in range(n):
             if not self.tick(dt):
                 break
 
@@ -357,7 +358,7 @@ def _size(text: str | None) -> tuple[int, int] | None:
         w, h = text.lower().split("x")
         return (int(w), int(h))
     except ValueError:
-        raise SystemExit(f"--size should look like 1280x720, got {text!r}") from None
+        raise SystemExit(_("--size should look like 1280x720, got {size!r}", size=text)) from None
 
 
 def main(args: argparse.Namespace) -> int:

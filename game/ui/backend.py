@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from game import i18n
 from game.engine import Session
 from game.engine.views import Advice, MetricChange, MetricView, MoveReport, NewsItem, OptionView
 from game.scenario import Loaded, load_scenario
 from game.scenario.schema import Stage
 
 if TYPE_CHECKING:
+    from game.scenario.schema import Scenario
     from game.ui.app import App
 
 T = TypeVar("T")
@@ -143,7 +145,7 @@ class Game:
     ) -> None:
         self.session = session
         self.loaded = loaded
-        self.scenario = loaded.scenario
+        self._shown: dict[str, Loaded] = {}  # the scenario's texts, per language shown
         self.actor = actor
         self.viewer = actor or self.scenario.actors[0].id
         self.seed = int(session.seed)
@@ -163,6 +165,16 @@ class Game:
         }
         self.snapshot = self._build_snapshot()
         self.request_advice()
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario with its texts in the language in use (its sidecar file): switching
+        language mid-game re-labels the room. Rules and ids are the same in every one."""
+        lang = i18n.language()
+        shown = self._shown.get(lang)
+        if shown is None:
+            shown = self._shown[lang] = self.loaded.in_language(lang)
+        return shown.scenario
 
     # ---- construction
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from game.i18n import format_percent
 from game.ui import palette as pal
 from game.ui.pg import pygame
 from game.ui.text import Text
@@ -174,8 +175,10 @@ def dim(surface: pygame.Surface, alpha: int = 170) -> None:
 
 
 def pct(p: float) -> str:
+    """A chance as a whole percentage in the language's style (``42%``, ``42 %``); below
+    one percent and above 99 it says so rather than round to 0 or 100."""
     if p < 0.005:
-        return "<1%" if p > 0 else "0%"
+        return "<" + format_percent(0.01) if p > 0 else format_percent(0.0)
     if p > 0.995:
-        return ">99%" if p < 1 else "100%"
-    return f"{p * 100:.0f}%"
+        return ">" + format_percent(0.99) if p < 1 else format_percent(1.0)
+    return format_percent(p)

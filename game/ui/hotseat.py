@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.engine import Session, seal
+from game.i18n import _, format_number
 from game.scenario import Loaded
 from game.ui.backend import Decision, Game, Resolution, WhatIf
 
@@ -92,7 +93,11 @@ class ClassState:
 
 def team_label(team: str) -> str:
     """``Red`` -> ``Team Red`` (a name that says "team" already stays as it is)."""
-    return team if team.lower().startswith("team") else f"Team {team}"
+    # the word for "team" in the language in use, as the template puts it first
+    word = _("Team {team}", team="").strip(" ⟦⟧").lower()
+    if team.lower().startswith(("team", word)):
+        return team
+    return _("Team {team}", team=team)
 
 
 class HotSeat(Game):
@@ -194,7 +199,7 @@ class HotSeat(Game):
             ended = int(cur["turn"])
         within = int(s.classroom.forecast_within)
         locks = tuple(
-            (f"{team_label(team)} ({self.names[actor]})", actor)
+            (_("{team} ({side})", team=team_label(team), side=self.names[actor]), actor)
             for team, actor in s.classroom.goes()
             if not s.classroom.locked(actor) and s.committed(actor) is None
         )
@@ -325,20 +330,24 @@ class HotSeat(Game):
         is kept on disk for the game (``seal.guard_pin``), so quitting does not reset it."""
         gid = self.session.pin_lock_id
         if gid is None:
-            return False, "This game has no teacher's PIN."
+            return False, _("This game has no teacher's PIN.")
         t = self._epoch(now)
         try:
             seal.guard_pin(gid, pin, self.session.classroom.check_pin, now=t)
         except seal.SealError as e:
             self._pin_until = e.until or 0.0
             if e.reason == "locked":
-                return False, f"Too many wrong tries: wait {self.pin_locked(now):.0f} s."
+                secs = format_number(self.pin_locked(now), 0)
+                return False, _("Too many wrong tries: wait {seconds} s.", seconds=secs)
             if e.until:
                 wait = self.pin_locked(now)
-                return False, f"Wrong PIN. Too many wrong tries: locked for {wait:.0f} s."
-            return False, "Wrong PIN: the door stays closed."
+                return False, _(
+                    "Wrong PIN. Too many wrong tries: locked for {seconds} s.",
+                    seconds=format_number(wait, 0),
+                )
+            return False, _("Wrong PIN: the door stays closed.")
         except OSError as e:  # the lockout file cannot be written: refuse rather than skip it
-            return False, f"The PIN cannot be checked now ({e.strerror or e})."
+            return False, _("The PIN cannot be checked now ({problem}).", problem=e.strerror or e)
         self._pin_until = 0.0
         return True, ""
 
@@ -384,11 +393,12 @@ class HotSeat(Game):
         entries = log["turns"][turn - 1]["actions"] if turn <= len(log["turns"]) else []
         out = []
         for a in entries:
-            team = a.get("team") or self.names.get(a.get("actor", ""), "a team")
+            team = a.get("team") or self.names.get(a.get("actor", ""), "")
+            label = team_label(team) if team else _("a team")
             if a.get("kind") == "timer_expired":
-                out.append(f"Time ran out: {team_label(team)} held course.")
+                out.append(_("Time ran out: {team} held course.", team=label))
             elif a.get("kind") == "lock":
-                out.append(f"The teacher locked {team_label(team)}'s choice.")
+                out.append(_("The teacher locked {team}'s choice.", team=label))
         return out
 
     def commit_go(self, option: str, forecast: dict[str, float] | None) -> Future:
@@ -406,7 +416,7 @@ class HotSeat(Game):
             s.commit(go.actor, option)
             self.decisions.append(Decision(turn + 1, date, option, odds))
             self._go = None
-            return self._after_job(f"{team_label(go.team)} has sealed its orders.")
+            return self._after_job(_("{team} has sealed its orders.", team=team_label(go.team)))
 
         return self._submit(job)
 
@@ -436,7 +446,7 @@ class HotSeat(Game):
                 return self._after_job("")
             s.classroom.timer_expired(go.actor)
             self._go = None
-            return self._after_job(f"Time ran out: {team_label(go.team)} held course.")
+            return self._after_job(_("Time ran out: {team} held course.", team=team_label(go.team)))
 
         return self._submit(job)
 
@@ -452,7 +462,7 @@ class HotSeat(Game):
                 self._clock += 1
             note = ""
             if self._go is not None and s.classroom.locked(self._go.actor):
-                note = f"The teacher locked {team_label(self._go.team)}'s choice."
+                note = _("The teacher locked {team}'s choice.", team=team_label(self._go.team))
                 self._go = None
             if self._go is not None and not (s.over or s.times_up):
                 self.snapshot = self._build_snapshot()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from game.i18n import N_
 from game.ui.pg import pygame
 
 Rect = pygame.Rect
@@ -321,7 +322,16 @@ def forecast_panel(size: tuple[int, int], n: int) -> dict[str, Rect]:
     return out
 
 
-CONSOLE_ROWS = ("Game", "Event", "Metric", "Inject", "Lock", "Timer", "Lesson")
+# the console's row labels, in English for the catalog: translated when drawn
+CONSOLE_ROWS = (
+    N_("Game"),
+    N_("Event"),
+    N_("Metric"),
+    N_("Inject"),
+    N_("Lock"),
+    N_("Timer"),
+    N_("Lesson"),
+)
 
 
 def console(size: tuple[int, int]) -> dict[str, Rect]:

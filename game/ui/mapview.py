@@ -7,12 +7,16 @@ top each frame.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import yaml
+
+from game import i18n
 from game.scenario.crossref import place_id
 from game.scenario.paths import ASSETS
 from game.scenario.schema import Scenario
@@ -29,6 +33,30 @@ BLANK_BOUNDS = {"lon_min": -12.0, "lon_max": 12.0, "lat_min": -8.0, "lat_max": 8
 def load_map(path: str) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+@functools.cache
+def place_names(language: str) -> dict[str, str]:
+    """The map's place and country names in ``language`` (``assets/map/names.<lang>.yaml``:
+    the map files' English names, from Natural Earth, to that language's usual names);
+    empty when the language has no such file (the names are then shown as they are)."""
+    path = MAP_DIR / f"names.{language}.yaml"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh) or {}
+    return {
+        str(k): str(v) for part in ("countries", "places") for k, v in doc.get(part, {}).items()
+    }
+
+
+def shown_name(name: str) -> str:
+    """A map name as the player reads it, in the language in use (the map files, and what
+    the game matches against them, keep the English name)."""
+    lang = i18n.language()
+    if lang == i18n.PSEUDO:
+        return i18n.pseudo(name)
+    return place_names(lang).get(name, name)
 
 
 def region(scenario: Scenario | None) -> dict[str, Any]:
@@ -155,7 +183,7 @@ class MapRenderer:
         names: bool = True,
     ) -> pygame.Surface:
         """The static map for ``size``; ``names`` False leaves out the place names."""
-        key = (size, palette.name, focus, labels, self.text.scale, names)
+        key = (size, palette.name, focus, labels, self.text.scale, names, i18n.language())
         surf = self._cache.get(key)
         if surf is None:
             if len(self._cache) > 6:
@@ -175,7 +203,8 @@ class MapRenderer:
     ) -> list[pygame.Rect]:
         """Where the map of ``base`` wrote place names and drew capitals (markers keep off)."""
         self.base(size, palette, focus, labels)
-        return self._names.get((size, palette.name, focus, labels, self.text.scale, True), [])
+        key = (size, palette.name, focus, labels, self.text.scale, True, i18n.language())
+        return self._names.get(key, [])
 
     def _render(
         self,
@@ -217,7 +246,7 @@ class MapRenderer:
             lat = sum(pt[1] for pt in ring) / len(ring)
             x, y = proj(lon, lat)
             if 0 <= x < size[0] and 0 <= y < size[1]:
-                label = self.text.render(c["name"].upper(), fs, p.faint, "bold")
+                label = self.text.render(shown_name(c["name"]).upper(), fs, p.faint, "bold")
                 surf.blit(label, label.get_rect(center=(x, y + fs)))
         # places: dots everywhere, labels where asked (or capitals when there is room)
         placed: list[pygame.Rect] = []
@@ -243,9 +272,8 @@ class MapRenderer:
             if not wanted:
                 continue
             colour = p.text if pl["id"] in labels else p.dim
-            img = self.text.render(
-                pl["name"], ls, colour, "bold" if pl["id"] in labels else "regular"
-            )
+            name = shown_name(pl["name"])
+            img = self.text.render(name, ls, colour, "bold" if pl["id"] in labels else "regular")
             for rect in (
                 img.get_rect(midleft=(x + 5, y)),
                 img.get_rect(midright=(x - 5, y)),
@@ -255,7 +283,7 @@ class MapRenderer:
                 if surf.get_rect().contains(rect) and rect.collidelist(placed) < 0:
                     placed.append(rect.inflate(4, 2))
                     shadow = self.text.render(
-                        pl["name"], ls, p.bg, "bold" if pl["id"] in labels else "regular"
+                        name, ls, p.bg, "bold" if pl["id"] in labels else "regular"
                     )
                     surf.blit(shadow, rect.move(1, 1))
                     surf.blit(img, rect)

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from game.i18n import _
 from game.scenario.crossref import place_id
 from game.scenario.schema import (
     Category,
@@ -182,7 +183,7 @@ def generic(scenario: Scenario, bounds: dict[str, float]) -> list[MapMarker]:
         markers.append(
             MapMarker(
                 id=f"{a.id}_forces",
-                label=f"{a.name} forces",
+                label=_("{side} forces", side=a.name),
                 symbol="show_of_force" if i == 0 else "mobilization",
                 at=home,
                 toward=(
@@ -197,7 +198,7 @@ def generic(scenario: Scenario, bounds: dict[str, float]) -> list[MapMarker]:
         markers.append(
             MapMarker(
                 id=f"{a.id}_strike",
-                label=f"{a.name} strike",
+                label=_("{side} strike", side=a.name),
                 symbol="strike",
                 at=(other[0] + 2 * dx, other[1] + dy),
                 show=Driver(
@@ -212,7 +213,7 @@ def generic(scenario: Scenario, bounds: dict[str, float]) -> list[MapMarker]:
         markers.append(
             MapMarker(
                 id=f"{a.id}_exposed",
-                label=f"{a.name} covert op exposed",
+                label=_("{side} covert op exposed", side=a.name),
                 symbol="covert",
                 at=(other[0] - 2 * dx, other[1] + 2 * dy),
                 show=Driver(exposed=a.id, decay=0.5),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from game.i18n import N_
+
 Colour = tuple[int, int, int]
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -157,9 +159,10 @@ LIGHT = Palette(
 
 PALETTES = {p.name: p for p in (OKABE, CLASSIC, LIGHT)}
 PALETTE_LABELS = {
-    "okabe_ito": "Okabe–Ito (colour-blind safe)",
-    "classic": "Classic red/green",
-    "light": "Light, for lit rooms (colour-blind safe)",
+    # names in English, for the catalog: the settings screen translates them when drawn
+    "okabe_ito": N_("Okabe–Ito (colour-blind safe)"),
+    "classic": N_("Classic red/green"),
+    "light": N_("Light, for lit rooms (colour-blind safe)"),
 }
 
 

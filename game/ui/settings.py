@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from game.errors import BrinkError
+from game.i18n import _
 
 log = logging.getLogger(__name__)
 _MAX_BYTES = 64 * 1024
@@ -66,7 +67,7 @@ class Settings:
         except FileNotFoundError:
             return cls()
         except SettingsError as e:
-            log.warning("%s; using the default settings", e)
+            log.warning(_("{problem}; using the default settings", problem=e))
             return cls()
 
     @classmethod
@@ -75,19 +76,23 @@ class Settings:
         try:
             if not path.is_file():
                 if path.exists():
-                    raise SettingsError(f"{path}: not a regular file", file=path)
+                    raise SettingsError(_("{path}: not a regular file", path=path), file=path)
                 raise FileNotFoundError(path)
             with path.open("rb") as fh:
                 data = fh.read(_MAX_BYTES + 1)
             if len(data) > _MAX_BYTES:
-                raise SettingsError(f"{path}: the file is too large", file=path)
+                raise SettingsError(_("{path}: the file is too large", path=path), file=path)
             raw = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
         except FileNotFoundError:
             raise
         except (OSError, ValueError, RecursionError) as e:
-            raise SettingsError(f"{path}: cannot read the settings ({e})", file=path) from None
+            raise SettingsError(
+                _("{path}: cannot read the settings ({problem})", path=path, problem=e), file=path
+            ) from None
         if not isinstance(raw, dict):
-            raise SettingsError(f"{path}: the settings should be a JSON object", file=path)
+            raise SettingsError(
+                _("{path}: the settings should be a JSON object", path=path), file=path
+            )
         s = cls()
         for f in fields(cls):
             if f.name not in raw:
@@ -97,8 +102,15 @@ class Settings:
                 isinstance(default, float) and type(value) is int
             )
             if not same:
+                got = repr(value)[:40]
                 raise SettingsError(
-                    f"{path}: {f.name} should be {type(default).__name__}, got {value!r:.40}",
+                    _(
+                        "{path}: {field} should be {kind}, got {value}",
+                        path=path,
+                        field=f.name,
+                        kind=type(default).__name__,
+                        value=got,
+                    ),
                     file=path,
                 )
             setattr(s, f.name, value)

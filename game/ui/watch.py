@@ -6,6 +6,7 @@ back; + and − (or the keypad's) change it, "off" advances by hand with Enter.
 
 from __future__ import annotations
 
+from game.i18n import _, format_number
 from game.ui.backend import Game
 from game.ui.pg import pygame
 
@@ -30,7 +31,9 @@ def change_speed(game: Game, step: int) -> None:
 
 def speed_text(game: Game) -> str:
     d = game.auto_delay
-    return "by hand (+ for auto)" if d is None else f"auto, {d:g} s a screen (+/−)"
+    if d is None:
+        return _("by hand (+ for auto)")
+    return _("auto, {seconds} s a screen (+/−)", seconds=format_number(d))
 
 
 def due(game: Game, shown_for: float) -> bool:

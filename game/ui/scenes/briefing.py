@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
+from game.i18n import N_, _, format_date
 from game.ui import layout
 from game.ui.backend import Game
 from game.ui.pg import pygame
@@ -19,11 +20,12 @@ from game.words import count_text, span_text
 if TYPE_CHECKING:
     from game.ui.app import App
 
+# a fact's status as the briefing words it (translated when shown)
 STATUS = {
-    "established": "established",
-    "official_statement": "official statement",
-    "claim": "claim (unverified)",
-    "report": "report",
+    "established": N_("established"),
+    "official_statement": N_("official statement"),
+    "claim": N_("claim (unverified)"),
+    "report": N_("report"),
 }
 
 
@@ -40,11 +42,17 @@ def objectives_lines(scn, actor_id: str) -> list[tuple[str, str]]:
     good = sorted(((v, k) for k, v in a.objectives.outcomes.items() if v > 0), reverse=True)
     bad = sorted((v, k) for k, v in a.objectives.outcomes.items() if v < 0)
     if good:
-        out.append(("aim", "Aim for: " + ", ".join(names.get(k, k) for _, k in good)))
+        aims = ", ".join(names.get(k, k) for _v, k in good)
+        out.append(("aim", _("Aim for: {outcomes}", outcomes=aims)))
     if bad:
-        out.append(("avoid", "Avoid: " + ", ".join(names.get(k, k) for _, k in bad)))
+        avoid = ", ".join(names.get(k, k) for _v, k in bad)
+        out.append(("avoid", _("Avoid: {outcomes}", outcomes=avoid)))
     for k, v in sorted(a.objectives.metrics.items(), key=lambda kv: -abs(kv[1])):
-        out.append(("metric", f"Keep {mnames.get(k, k)} {'high' if v > 0 else 'low'}"))
+        name = mnames.get(k, k)
+        text = (
+            _("Keep {metric} high", metric=name) if v > 0 else _("Keep {metric} low", metric=name)
+        )
+        out.append(("metric", text))
     return out
 
 
@@ -64,15 +72,21 @@ class BriefingScene(Scene):
         s = self.choice.loaded.scenario
         m = s.meta
         paras = "<br><br>".join(esc(p.strip()) for p in m.summary.splitlines() if p.strip())
+        when = _(
+            "{date} · {span} a turn · {turns} at most",
+            date=format_date(m.start_date),
+            span=span_text(1, m.turn_days),
+            turns=count_text(m.turn_limit, "turn"),
+        )
         body = (
             f"<font size=5><b>{esc(m.title)}</b></font><br>"
-            f"<i>{esc(m.start_date.strftime('%d %B %Y'))} · {span_text(1, m.turn_days)} a turn · "
-            f"{count_text(m.turn_limit, 'turn')} at most</i><br><br>{paras}<br><br>"
-            f"<b>How to win</b><br>{esc(m.how_to_win)}"
+            f"<i>{esc(when)}</i><br><br>{paras}<br><br>"
+            f"<b>{esc(_('How to win'))}</b><br>{esc(m.how_to_win)}"
         )
         if self.choice.actor is not None:
             a = next(x for x in s.actors if x.id == self.choice.actor)
-            body += f"<br><br><b>Your case, as {esc(a.name)} puts it</b><br>{esc(a.case)}"
+            head = _("Your case, as {side} puts it", side=a.name)
+            body += f"<br><br><b>{esc(head)}</b><br>{esc(a.case)}"
         self.add(
             pygame_gui.elements.UITextBox(
                 body, L["text"], manager=self.app.manager, object_id="#briefing"
@@ -82,7 +96,8 @@ class BriefingScene(Scene):
         rows = []
         for f in facts:
             date = f.get("date", "")
-            status = STATUS.get(str(f.get("status", "")), str(f.get("status", "")))
+            raw = str(f.get("status", ""))
+            status = _(STATUS[raw]) if raw in STATUS else raw
             rows.append(
                 f"<b>{esc(f.get('id', ''))}</b> <i>{esc(date)} · {esc(status)}</i><br>"
                 f"{esc(f.get('statement', ''))}"
@@ -90,18 +105,18 @@ class BriefingScene(Scene):
         facts_rect = layout.below_header(L["facts"], self.header_height())
         self.add(
             pygame_gui.elements.UITextBox(
-                "<br><br>".join(rows) or "No fact sheet.",
+                "<br><br>".join(rows) or esc(_("No fact sheet.")),
                 facts_rect,
                 manager=self.app.manager,
                 object_id=pygame_gui.core.ObjectID("#facts", "@news"),
             )
         )
-        self.button(L["button[0]"], "‹  Back", self.app.pop, "back")
+        self.button(L["button[0]"], _("‹  Back"), self.app.pop, "back")
         r = L["button[1]"]
         if self.choice.actor:
-            label = self.label_for(r, "Take your seat  ›", "Begin  ›", "Go")
+            label = self.label_for(r, _("Take your seat  ›"), _("Begin  ›"), _("Go"))
         else:
-            label = self.label_for(r, "Start watching  ›", "Watch  ›", "Go")
+            label = self.label_for(r, _("Start watching  ›"), _("Watch  ›"), _("Go"))
         self.button(r, label, self.begin, "begin")
         if self.focus_index < 0:
             self.focus_named("begin")
@@ -113,7 +128,7 @@ class BriefingScene(Scene):
         try:
             game = Game.new(ch.path, ch.seed, ch.actor, ch.temperature)
         except Exception as e:
-            self.app.push(MessageScene(self.app, "Cannot start", str(e)))
+            self.app.push(MessageScene(self.app, _("Cannot start"), str(e)))
             return
         game.open(self.app)
 
@@ -164,11 +179,13 @@ class BriefingScene(Scene):
         p, t = self.app.palette, self.app.text
         surface.fill(p.bg)
         s = self.choice.loaded.scenario
-        top_bar(self, surface, self.L["top"], "Briefing", f"seed {self.choice.seed}")
+        top_bar(
+            self, surface, self.L["top"], _("Briefing"), _("seed {seed}", seed=self.choice.seed)
+        )
         r = self.panel(
             surface,
             self.L["objectives"],
-            "Your objectives" if self.choice.actor else "The sides",
+            _("Your objectives") if self.choice.actor else _("The sides"),
         )
         actors = [self.choice.actor] if self.choice.actor else [a.id for a in s.actors]
         lines: list[Line] = []
@@ -179,17 +196,16 @@ class BriefingScene(Scene):
                 col = {"aim": p.calm, "avoid": p.caution}.get(kind, p.dim)
                 lines.append(Line(text, p.text if kind != "metric" else p.dim, 14, mark=col))
         self.objectives_scroll.draw(surface, r, lines, t, p)
-        self.panel(
-            surface,
-            self.L["facts"],
-            f"Facts as of {s.meta.facts_as_of.strftime('%d %b %Y')}",
-            accent=p.caution,
-        )
+        self.panel(surface, self.L["facts"], self.facts_title(), accent=p.caution)
+
+    def facts_title(self) -> str:
+        day = self.choice.loaded.scenario.meta.facts_as_of
+        return _("Facts as of {date}", date=format_date(day, "medium"))
 
     def labels(self) -> list[str]:
         s = self.choice.loaded.scenario
         return [
             s.meta.title,
-            f"Facts as of {s.meta.facts_as_of.strftime('%d %b %Y')}",
+            self.facts_title(),
             *super().labels(),
         ]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
+from game import i18n
+from game.i18n import _
 from game.ui import draw, layout
 from game.ui.palette import Colour
 from game.ui.pg import pygame
@@ -47,11 +50,12 @@ def top_bar(
         note = t.size_to_fit(right, note, rect.width // 3)
     if title_until is None:
         title_until = rect.right - 14 - (t.width(right, note) + 24 if right else 0)
-    brand = t.width("BRINKMANSHIP", size, "bold") + 30
+    name = _("BRINKMANSHIP")
+    brand = t.width(name, size, "bold") + 30
     # the game's name gives way to the screen's title when both do not fit
     x = rect.x + 14
     if t.width(title, size) <= title_until - x - brand or not title:
-        r = t.blit(surface, "BRINKMANSHIP", (x, rect.centery), size, p.caution, "bold", "midleft")
+        r = t.blit(surface, name, (x, rect.centery), size, p.caution, "bold", "midleft")
         x = r.right + 16
     room = max(0, title_until - x - 16)
     two = max(8, min(size, (rect.height - 4) // 2 * 10 // 12))  # a size at which 2 lines fit
@@ -138,8 +142,44 @@ def selector(
     left = pygame.Rect(rect.x, rect.y, aw, rect.height)
     right = pygame.Rect(rect.right - aw, rect.y, aw, rect.height)
     mid = pygame.Rect(left.right + 4, rect.y, rect.width - 2 * aw - 8, rect.height)
-    scene.button(left, "‹", back, f"{name}_back", focus=False, tooltip="previous")
+    scene.button(left, "‹", back, f"{name}_back", focus=False, tooltip=_("previous"))
     scene.button(mid, text, forward, name, tooltip=tooltip, cls="@choice")
     f = scene.focusables[-1]
     f.left, f.right = back, forward
-    scene.button(right, "›", forward, f"{name}_next", focus=False, tooltip="next")
+    scene.button(right, "›", forward, f"{name}_next", focus=False, tooltip=_("next"))
+
+
+def language_label(code: str) -> str:
+    """A language choice in its own words; "" is the system's language."""
+    if not code:
+        return _("System ({language})", language=i18n.language_name(i18n.choose()))
+    return i18n.language_name(code)
+
+
+def step_language(scene: Scene, step: int) -> None:
+    """The next (or previous) language: used at once by every scene (each is labelled
+    again), and kept in the player's settings. Saves hold no language, so a game goes on
+    in the new one."""
+    app = scene.app
+    s = app.settings
+    codes = ["", *i18n.available()]
+    i = codes.index(s.language) if s.language in codes else 0
+    new = replace(s, language=codes[(i + step) % len(codes)])
+    # a language picked here applies now; "" goes back to BRINK_LANG or the system's
+    i18n.set_language(new.language or i18n.choose())
+    app.apply_settings(new)
+    scene.focus_named("language")
+
+
+def language_selector(scene: Scene, rect: pygame.Rect) -> None:
+    """The language choice (title screen and settings), in the focus ring as "language"."""
+    label = language_label(scene.app.settings.language)
+    selector(
+        scene,
+        rect,
+        "language",
+        label,
+        lambda: step_language(scene, -1),
+        lambda: step_language(scene, 1),
+        tooltip=_("Language"),
+    )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from game.i18n import _, format_date, format_number, format_percent
 from game.ui import layout
 from game.ui.backend import Game, data_dir
 from game.ui.hotseat import HotSeat, TeamScore, team_label
@@ -20,7 +21,7 @@ from game.ui.scene import Scene
 from game.ui.scenes.common import top_bar
 from game.ui.scroll import Line, ScrollLines
 from game.ui.style import escalation_colour, outcome_colour
-from game.words import short_name
+from game.words import count_text, short_name
 
 if TYPE_CHECKING:
     from game.report.verdict import Verdict
@@ -58,6 +59,11 @@ def write_report(log: Path, out: Path, key: GameKey | None = None) -> Path:
     return write(build_report([log], worlds=REPORT_WORLDS, pin=key), out)
 
 
+def turn_mark(turn: int) -> str:
+    """A turn on a chart's axis: T5 (Spanish: T5 too, "turno")."""
+    return _("T{turn}", turn=turn)
+
+
 class EndScene(Scene):
     name = "end"
     pausable = False
@@ -71,7 +77,7 @@ class EndScene(Scene):
         self._pool: ThreadPoolExecutor | None = None
         self._scores: list[TeamScore] | None = None
         self.verdict: Verdict | None = None
-        self.verdict_note = "Working out the verdict…"
+        self.verdict_note = _("Working out the verdict…")
         self.verdict_future: Future[Verdict] | None = None
         self.scroller = ScrollLines()
         self.options = {(a.id, o.id): o for a in game.scenario.actors for o in a.options}
@@ -95,11 +101,11 @@ class EndScene(Scene):
 
     def start_verdict(self) -> None:
         if not report_available():
-            self.verdict_note = "The verdict needs the report package, which is not installed."
+            self.verdict_note = _("The verdict needs the report package, which is not installed.")
             return
         path = self.save_path()
         if path is None:
-            self.verdict_note = "No verdict: the game could not be saved."
+            self.verdict_note = _("No verdict: the game could not be saved.")
             return
         whose = "the sides'" if self.game.watch else "your"
         key = self.game.session.seal_key
@@ -115,19 +121,20 @@ class EndScene(Scene):
         # must not start a new game or leave the verdict unread
         buttons: list[tuple[tuple[str, ...], Callable[[], object], str]] = []
         if report_available():
-            buttons.append((("Open the report", "Report"), self.report, "report"))
+            buttons.append(((_("Open the report"), _("Report")), self.report, "report"))
         # "What if…" plays the game again from a turn: Left / Right choose the turn
         t = self.branch_turn
-        buttons.append(((f"What if… from turn {t}", f"What if… T{t}"), self.what_if, "what_if"))
+        what_if = (_("What if… from turn {turn}", turn=t), _("What if… T{turn}", turn=t))
+        buttons.append((what_if, self.what_if, "what_if"))
         if not self.classroom:
-            buttons.append((("Replay (same seed)", "Replay"), self.replay, "replay"))
-        buttons.append((("New game", "New"), self.new_game, "new_game"))
-        buttons.append((("Title",), self.to_title, "title"))
+            buttons.append(((_("Replay (same seed)"), _("Replay")), self.replay, "replay"))
+        buttons.append(((_("New game"), _("New")), self.new_game, "new_game"))
+        buttons.append(((_("Title"),), self.to_title, "title"))
         L = layout.end(self.app.size, len(buttons))
         self.L = L
         tips = {
-            "report": "The after-action report, in your web browser",
-            "replay": "The same scenario and seed from the start",
+            "report": _("The after-action report, in your web browser"),
+            "replay": _("The same scenario and seed from the start"),
         }
         for i, (texts, fn, oid) in enumerate(buttons):
             r = L[f"button[{i}]"]
@@ -153,7 +160,9 @@ class EndScene(Scene):
         try:
             game = self.game.branch(self.branch_turn)
         except Exception as e:  # a save that does not re-play gets a message, not a crash
-            self.note = f"Could not go back to turn {self.branch_turn}: {e}"
+            self.note = _(
+                "Could not go back to turn {turn}: {problem}", turn=self.branch_turn, problem=e
+            )
             return
         game.open(self.app)
 
@@ -188,16 +197,20 @@ class EndScene(Scene):
         g = self.game
         path = self.save_path()
         if path is None:
-            self.note = "Could not write the report: the game could not be saved."
+            self.note = _("Could not write the report: the game could not be saved.")
             return
         out = data_dir() / "reports" / f"report-{g.scenario.meta.id}-{g.seed}.html"
-        self.note = "Writing the after-action report (a few seconds)…"
+        self.note = _("Writing the after-action report (a few seconds)…")
         key = g.session.seal_key  # the game is over: its own report may show the truth
         self.report_future = self.pool().submit(write_report, path, out, key)
 
     def open_report(self, path: Path) -> None:
         opened = self.app.open_file(path)
-        self.note = f"Report {'opened in your browser' if opened else 'written'}: {path}"
+        self.note = (
+            _("Report opened in your browser: {path}", path=path)
+            if opened
+            else _("Report written: {path}", path=path)
+        )
 
     def update(self, dt: float) -> None:
         f = self.report_future
@@ -206,7 +219,7 @@ class EndScene(Scene):
             try:
                 self.report_path = f.result()
             except Exception as e:
-                self.note = f"Could not write the report: {e}"
+                self.note = _("Could not write the report: {problem}", problem=e)
             else:
                 self.open_report(self.report_path)
         v = self.verdict_future
@@ -215,7 +228,7 @@ class EndScene(Scene):
             try:
                 self.verdict = v.result()
             except Exception as e:
-                self.verdict_note = f"No verdict: {e}"
+                self.verdict_note = _("No verdict: {problem}", problem=e)
 
     def to_title(self) -> None:
         from game.ui.scenes.title import TitleScene
@@ -229,17 +242,17 @@ class EndScene(Scene):
         snap = g.snapshot
         surface.fill(p.bg)
         code = self.hot.class_code if self.hot is not None else None
-        right = f"seed {g.seed}"
+        right = _("seed {seed}", seed=g.seed)
         if code:
-            right = f"class code {code}" if self.app.size[0] >= 1000 else code
-        top_bar(self, surface, self.L["top"], "The end", right)
+            right = _("class code {code}", code=code) if self.app.size[0] >= 1000 else code
+        top_bar(self, surface, self.L["top"], _("The end"), right)
         oc = next((o for o in g.scenario.outcomes if o.id == snap.outcome), None)
         r = self.L["headline"]
         col = outcome_colour(p, g.scenario, oc.id) if oc else p.dim
         big = t.px(min(44, max(24, r.height * 0.34)))
         t.blit(
             surface,
-            (oc.name if oc else "Time's up" if snap.times_up else "Unfinished").upper(),
+            (oc.name if oc else _("Time's up") if snap.times_up else _("Unfinished")).upper(),
             (r.centerx, r.y + 4),
             big,
             col,
@@ -249,17 +262,22 @@ class EndScene(Scene):
         )
         y = r.y + 4 + t.line_height(big, "bold")
         # the date of the last turn played, as its resolution screen gave it
-        date = (g.resolutions[-1].date if g.resolutions else snap.date).strftime("%d %b %Y")
-        sub = f"{oc.headline}  ·  " if oc else ""
-        sub += f"turn {snap.turn} of {snap.turn_limit}  ·  {date}"
+        date = format_date(g.resolutions[-1].date if g.resolutions else snap.date, "medium")
+        turn = self.turn_text()
+        sub = (
+            _("{headline}  ·  {turn}  ·  {date}", headline=oc.headline, turn=turn, date=date)
+            if oc
+            else _("{turn}  ·  {date}", turn=turn, date=date)
+        )
         by_teacher = self.hot.ended_by_teacher if self.hot is not None else None
         if snap.times_up and not oc:  # a lesson length: neutral, and no ending to score
-            sub = (
-                f"The lesson ended after turn {snap.turn}: no outcome is decided or scored  ·  "
-                f"{snap.date.strftime('%d %b %Y')}"
+            sub = _(
+                "The lesson ended after turn {turn}: no outcome is decided or scored  ·  {date}",
+                turn=snap.turn,
+                date=format_date(snap.date, "medium"),
             )
         if by_teacher:  # the outcome's own headline speaks of the turn limit
-            sub = f"Ended by the teacher in turn {by_teacher}  ·  {date}"
+            sub = _("Ended by the teacher in turn {turn}  ·  {date}", turn=by_teacher, date=date)
         for part in t.wrap(sub, t.px(15), r.width):
             t.blit(surface, part, (r.centerx, y), t.px(15), p.text, "regular", "midtop")
             y += t.line_height(t.px(15))
@@ -300,20 +318,23 @@ class EndScene(Scene):
         out = [Line(v.odds_line(), p.text, 13)]
         shown = [s for s in v.sides if s.actor == self.game.actor] or list(v.sides)
         for side in shown:
-            head = "Your objectives" if side.actor == self.game.actor else side.name
+            head = _("Your objectives") if side.actor == self.game.actor else side.name
             out.append(Line(head, p.text, 15, "bold", gap=8))
             out.append(Line(side.meaning(), p.text, 13))
             out.append(Line(side.luck_line(), p.dim, 13))
             objs = sorted(side.objectives, key=lambda o: o.detail != "it happened")
             for k, o in enumerate(objs):
-                word = {True: "Met", False: "Missed", None: "Unchanged"}[o.met]
                 col = {True: p.calm, False: p.danger, None: p.dim}[o.met]
-                text = f"{word}: {o.text} — {o.detail}"
+                text = {
+                    True: _("Met: {objective} — {detail}", objective=o.text, detail=o.detail),
+                    False: _("Missed: {objective} — {detail}", objective=o.text, detail=o.detail),
+                    None: _("Unchanged: {objective} — {detail}", objective=o.text, detail=o.detail),
+                }[o.met]
                 out.append(Line(text, p.text, 13, mark=col, gap=4 if k == 0 else 0))
         return out
 
     def draw_verdict(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        r = self.panel(surface, rect, "The verdict", right="green met · red missed")
+        r = self.panel(surface, rect, _("The verdict"), right=_("green met · red missed"))
         self.scroller.draw(surface, r, self.verdict_lines(), self.app.text, self.app.palette)
 
     def draw_timeline(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
@@ -324,14 +345,22 @@ class EndScene(Scene):
         r = self.panel(
             surface,
             rect,
-            "The path",
-            right="stage after each turn, higher is worse · icons: the moves, "
-            + ("first side above" if g.watch else "yours above")
-            + " · ring: an event",
+            _("The path"),
+            right=(
+                _(
+                    "stage after each turn, higher is worse · icons: the moves, first side "
+                    "above · ring: an event"
+                )
+                if g.watch
+                else _(
+                    "stage after each turn, higher is worse · icons: the moves, yours above "
+                    "· ring: an event"
+                )
+            ),
         )
         res = g.resolutions
         if not res:
-            t.blit(surface, "No turns were played.", (r.x, r.y), t.px(13), p.dim, "italic")
+            t.blit(surface, _("No turns were played."), (r.x, r.y), t.px(13), p.dim, "italic")
             return
         n_st = len(g.scenario.ladder)
         size = t.px(11)
@@ -373,7 +402,7 @@ class EndScene(Scene):
         if len(run) >= 2:
             pygame.draw.lines(surface, p.dim, False, run, 2)
         other = [a.id for a in g.scenario.actors if a.id != g.viewer]
-        every = max(1, int(np.ceil((t.width("T16", size) + 8) / step)))
+        every = max(1, int(np.ceil((t.width(turn_mark(16), size) + 8) / step)))
         for k, (rr, (x, y)) in enumerate(zip(res, pts, strict=True)):
             si = known[k]
             if si is None:
@@ -384,7 +413,7 @@ class EndScene(Scene):
                 pygame.draw.circle(surface, p.caution, (x, y), 9, 1)
             yy = band.bottom + 8
             if k % every == 0:
-                t.blit(surface, f"T{rr.turn}", (x, yy), size, p.dim, "bold", "midtop")
+                t.blit(surface, turn_mark(rr.turn), (x, yy), size, p.dim, "bold", "midtop")
             yy += lh
             # each side's move as its category's icon (the names: hover, and the report)
             for aid in (g.viewer, *other[:1]):
@@ -402,9 +431,9 @@ class EndScene(Scene):
         g = self.game
         if g.watch:
             pts = [(r.turn + 1, r.odds.p) for r in g.resolutions if r.odds is not None]
-            return "Odds after each turn", pts
+            return _("Odds after each turn"), pts
         decs = [(d.turn, d.odds.p) for d in g.decisions if d.odds is not None]
-        return "Odds at your decisions", decs
+        return _("Odds at your decisions"), decs
 
     def draw_odds(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         p, t = self.app.palette, self.app.text
@@ -413,9 +442,9 @@ class EndScene(Scene):
         r = self.panel(surface, rect, title)
         size = t.px(11)
         lh = t.line_height(size)
-        note = "chance of each ending within 4 turns"
+        note = _("chance of each ending within {turns}", turns=count_text(4, "turn"))
         if not pts_in:
-            t.blit_wrapped(surface, "No decisions recorded.", r, t.px(13), p.dim, "italic")
+            t.blit_wrapped(surface, _("No decisions recorded."), r, t.px(13), p.dim, "italic")
             return
         outs = [o for o in g.scenario.outcomes if any(pp.get(o.id, 0.0) > 0 for _, pp in pts_in)]
         outs = outs or list(g.scenario.outcomes)
@@ -427,7 +456,10 @@ class EndScene(Scene):
         t.blit(surface, t.fit(note, size, r.width), (r.x, r.y), size, p.dim)
         top = r.y + lh + 4
         chart = pygame.Rect(
-            r.x + t.width("100%", size) + 8, top, 10, r.bottom - top - legend_h - lh - 6
+            r.x + t.width(format_percent(1.0), size) + 8,
+            top,
+            10,
+            r.bottom - top - legend_h - lh - 6,
         )
         chart.width = r.right - chart.x - 8
         if chart.height < 20:
@@ -436,15 +468,21 @@ class EndScene(Scene):
             yy = chart.bottom - frac * chart.height
             pygame.draw.line(surface, p.edge, (chart.x, yy), (chart.right, yy))
             t.blit(
-                surface, f"{frac * 100:.0f}%", (chart.x - 4, yy), size, p.dim, "regular", "midright"
+                surface, format_percent(frac), (chart.x - 4, yy), size, p.dim, "regular", "midright"
             )
         n = len(pts_in)
         xs = [chart.x + (chart.width * (k + 0.5) / n) for k in range(n)]
-        every = max(1, -(-n * (t.width("T16", size) + 6) // max(1, chart.width)))
-        for k, (turn, _) in enumerate(pts_in):
+        every = max(1, -(-n * (t.width(turn_mark(16), size) + 6) // max(1, chart.width)))
+        for k, (turn, _p) in enumerate(pts_in):
             if k % every == 0:
                 t.blit(
-                    surface, f"T{turn}", (xs[k], chart.bottom + 2), size, p.dim, "regular", "midtop"
+                    surface,
+                    turn_mark(turn),
+                    (xs[k], chart.bottom + 2),
+                    size,
+                    p.dim,
+                    "regular",
+                    "midtop",
                 )
         for o in outs:
             col = outcome_colour(p, g.scenario, o.id)
@@ -475,8 +513,8 @@ class EndScene(Scene):
         r = self.panel(
             surface,
             self.L["odds"],
-            "Teams' forecasts: Brier score",
-            right="lower is better · 0 perfect, 2 worst · the report compares with the model",
+            _("Teams' forecasts: Brier score"),
+            right=_("lower is better · 0 perfect, 2 worst · the report compares with the model"),
         )
         scores = self.scores()
         if not scores:
@@ -489,14 +527,15 @@ class EndScene(Scene):
             r.x + round(r.width * 0.58),
             r.x + round(r.width * 0.8),
         ]
-        for x, head in zip(cols, ("Team", "Side", "Forecasts scored", "Brier score"), strict=True):
+        heads = (_("Team"), _("Side"), _("Forecasts scored"), _("Brier score"))
+        for x, head in zip(cols, heads, strict=True):
             t.blit(surface, head, (x, r.y), t.px(12), p.dim, "bold")
         y = r.y + t.line_height(t.px(12)) + 4
         ranked = sorted(scores, key=lambda s: (s.brier is None, s.brier or 0.0, s.team))
         for s in ranked:
             if y + lh > r.bottom + 4:
                 break
-            bs = f"{s.brier:.3f}" if s.brier is not None else "—"
+            bs = format_number(s.brier, 3) if s.brier is not None else "—"
             t.blit(
                 surface,
                 team_label(s.team),
@@ -509,7 +548,8 @@ class EndScene(Scene):
             t.blit(
                 surface, s.actor_name, (cols[1], y), size, p.dim, max_width=cols[2] - cols[1] - 8
             )
-            t.blit(surface, f"{s.scored} of {s.forecasts}", (cols[2], y), size, p.dim)
+            scored = _("{scored} of {forecasts}", scored=s.scored, forecasts=s.forecasts)
+            t.blit(surface, scored, (cols[2], y), size, p.dim)
             t.blit(
                 surface,
                 bs,
@@ -523,14 +563,18 @@ class EndScene(Scene):
     def labels(self) -> list[str]:
         out = self._labels()
         if self.classroom:
-            out.append("Teams' forecasts: Brier score")
+            out.append(_("Teams' forecasts: Brier score"))
             for s in self.scores():
-                bs = f"{s.brier:.3f}" if s.brier is not None else "—"
+                bs = format_number(s.brier, 3) if s.brier is not None else "—"
                 out.append(f"{team_label(s.team)}: {bs}")
         return out
 
     def _labels(self) -> list[str]:
         snap = self.game.snapshot
-        unfinished = "Time's up" if snap.times_up else "Unfinished"
+        unfinished = _("Time's up") if snap.times_up else _("Unfinished")
         oc = next((o.name for o in self.game.scenario.outcomes if o.id == snap.outcome), unfinished)
-        return [oc, f"turn {snap.turn} of {snap.turn_limit}", "The path", *super().labels()]
+        return [oc, self.turn_text(), _("The path"), *super().labels()]
+
+    def turn_text(self) -> str:
+        snap = self.game.snapshot
+        return _("turn {turn} of {turns}", turn=snap.turn, turns=snap.turn_limit)

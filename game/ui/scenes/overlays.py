@@ -8,6 +8,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from game import i18n
+from game.i18n import N_, _, format_date
 from game.ui import layout
 from game.ui.backend import list_saves
 from game.ui.pg import pygame
@@ -18,52 +20,63 @@ from game.ui.scroll import Line, ScrollLines
 if TYPE_CHECKING:
     from game.ui.app import App
 
+# (key, what it does), in English for the catalog: translated when the help is drawn
 KEYS = [
-    ("1 – 9, 0", "choose option 1 to 10 (its details and forecast show)"),
-    ("Q W E R…", "choose option 11, 12, 13…"),
-    ("Enter", "commit the chosen option / press the focused button"),
-    ("Tab / Shift+Tab", "move the keyboard focus"),
-    ("Arrow keys", "move between options; change a setting"),
-    ("Page Up / Down", "scroll the news feed"),
-    ("Esc", "menu: resume, save, load, settings, quit"),
-    ("F1", "how to play, the keys, and the tour again"),
-    ("Page Up / Down, Home / End", "scroll a long panel (briefing, verdict, help)"),
-    ("+ / −", "watching: the auto-advance speed"),
-    ("F9", "teacher console (classroom games; asks for the PIN)"),
+    (N_("1 – 9, 0"), N_("choose option 1 to 10 (its details and forecast show)")),
+    (N_("Q W E R…"), N_("choose option 11, 12, 13…")),
+    (N_("Enter"), N_("commit the chosen option / press the focused button")),
+    (N_("Tab / Shift+Tab"), N_("move the keyboard focus")),
+    (N_("Arrow keys"), N_("move between options; change a setting")),
+    (N_("Page Up / Down"), N_("scroll the news feed")),
+    (N_("Esc"), N_("menu: resume, save, load, settings, quit")),
+    (N_("F1"), N_("how to play, the keys, and the tour again")),
+    (N_("Page Up / Down, Home / End"), N_("scroll a long panel (briefing, verdict, help)")),
+    (N_("+ / −"), N_("watching: the auto-advance speed")),
+    (N_("F9"), N_("teacher console (classroom games; asks for the PIN)")),
 ]
 
 
 HOW_TO_PLAY = [
     (
-        "The goal",
-        "You lead one side in a crisis. Each turn (a week or so) both sides choose one move "
-        "at the same time; then the turn resolves. The crisis ends in one of several "
-        "endings, or at the turn limit. Your briefing says which endings your government "
-        "wants and which it fears; the end screen scores you against them.",
+        N_("The goal"),
+        N_(
+            "You lead one side in a crisis. Each turn (a week or so) both sides choose one "
+            "move at the same time; then the turn resolves. The crisis ends in one of several "
+            "endings, or at the turn limit. Your briefing says which endings your government "
+            "wants and which it fears; the end screen scores you against them."
+        ),
     ),
     (
-        "A turn",
-        "Read the indicators (left) and the news (right). Pick an option (a card, or its "
-        "key). Its details and the what-if forecast show: the chance of each ending within "
-        "a few turns if you take it, against holding course. Then commit (Enter).",
+        N_("A turn"),
+        N_(
+            "Read the indicators (left) and the news (right). Pick an option (a card, or its "
+            "key). Its details and the what-if forecast show: the chance of each ending "
+            "within a few turns if you take it, against holding course. Then commit (Enter)."
+        ),
     ),
     (
-        "The numbers",
-        "A number with ~ is an estimate through your intelligence: the true value lies "
-        "within the ± (or the range in brackets), most of the time. Forecasts come from "
-        "thousands of simulated futures; a whisker on a bar is its 95% interval.",
+        N_("The numbers"),
+        N_(
+            "A number with ~ is an estimate through your intelligence: the true value lies "
+            "within the ± (or the range in brackets), most of the time. Forecasts come from "
+            "thousands of simulated futures; a whisker on a bar is its interval (95%)."
+        ),
     ),
     (
-        "The other side",
-        "The computer plays the other side. It does not see your move before choosing, and "
-        "your covert moves stay hidden unless exposed. The escalation ladder (left) shows "
-        "how far the crisis has gone; the map shows forces and strikes.",
+        N_("The other side"),
+        N_(
+            "The computer plays the other side. It does not see your move before choosing, "
+            "and your covert moves stay hidden unless exposed. The escalation ladder (left) "
+            "shows how far the crisis has gone; the map shows forces and strikes."
+        ),
     ),
     (
-        "After",
-        "The end screen gives your verdict: each objective met or missed, your score "
-        "against the ways the game could have gone, and how much was luck. The report "
-        "(in your browser) goes turn by turn.",
+        N_("After"),
+        N_(
+            "The end screen gives your verdict: each objective met or missed, your score "
+            "against the ways the game could have gone, and how much was luck. The report "
+            "(in your browser) goes turn by turn."
+        ),
     ),
 ]
 
@@ -87,9 +100,9 @@ class HelpScene(Scene):
     def build_ui(self) -> None:
         L = layout.help_box(self.app.size)
         self.box = L["panel"]
-        self.button(L["button[0]"], "Close (F1)", self.app.pop, "close_help")
+        self.button(L["button[0]"], _("Close (F1)"), self.app.pop, "close_help")
         if self.in_room():
-            self.button(L["button[1]"], "Take the tour", self.tour, "tour")
+            self.button(L["button[1]"], _("Take the tour"), self.tour, "tour")
         self.focus_named("close_help")
 
     def tour(self) -> None:
@@ -116,14 +129,14 @@ class HelpScene(Scene):
         p = self.app.palette
         out: list[Line] = []
         for head, body in HOW_TO_PLAY:
-            out.append(Line(head, p.caution, 15, "bold", gap=6 if out else 0))
-            out.append(Line(body, p.text, 14))
-        out.append(Line("Keys", p.caution, 15, "bold", gap=10))
+            out.append(Line(_(head), p.caution, 15, "bold", gap=6 if out else 0))
+            out.append(Line(_(body), p.text, 14))
+        out.append(Line(_("Keys"), p.caution, 15, "bold", gap=10))
         for key, what in KEYS:
-            out.append(Line(f"{key}:  {what}", p.text, 14))
+            out.append(Line(_("{key}:  {what}", key=_(key), what=_(what)), p.text, 14))
         out.append(
             Line(
-                "Everything works by mouse too: click options, hover for details and forecasts.",
+                _("Everything works by mouse too: click options, hover for details and forecasts."),
                 p.dim,
                 13,
                 gap=6,
@@ -134,12 +147,14 @@ class HelpScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         veil(surface, 190)
-        r = self.panel(surface, self.box, "How to play", accent=p.caution, right="Up, Down: scroll")
+        r = self.panel(
+            surface, self.box, _("How to play"), accent=p.caution, right=_("Up, Down: scroll")
+        )
         body = pygame.Rect(r.x, r.y, r.width, self.box.bottom - 64 - r.y)
         self.scroller.draw(surface, body, self.lines(), t, p)
 
     def labels(self) -> list[str]:
-        return ["How to play", "Keys", *[k for k, _ in KEYS], *super().labels()]
+        return [_("How to play"), _("Keys"), *[_(k) for k, _w in KEYS], *super().labels()]
 
 
 class PauseScene(Scene):
@@ -156,11 +171,11 @@ class PauseScene(Scene):
     def build_ui(self) -> None:
         L = layout.menu(self.app.size, 5, title=False, head=self.header_height())
         self.L = L
-        self.button(L["button[0]"], "Resume", self.app.pop, "resume")
-        self.button(L["button[1]"], "Save", self.save, "save", enabled=self.app.game is not None)
-        self.button(L["button[2]"], "Load", self.load, "load")
-        self.button(L["button[3]"], "Settings", self.settings, "settings")
-        self.button(L["button[4]"], "Quit to title", self.to_title, "quit_to_title")
+        self.button(L["button[0]"], _("Resume"), self.app.pop, "resume")
+        self.button(L["button[1]"], _("Save"), self.save, "save", enabled=self.app.game is not None)
+        self.button(L["button[2]"], _("Load"), self.load, "load")
+        self.button(L["button[3]"], _("Settings"), self.settings, "settings")
+        self.button(L["button[4]"], _("Quit to title"), self.to_title, "quit_to_title")
         if self.focus_index < 0:
             self.focus_named("resume")
 
@@ -170,7 +185,7 @@ class PauseScene(Scene):
             return
         name = f"save-{g.scenario.meta.id}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
         self.pending = g.save_as(name)
-        self.note = "Saving…"
+        self.note = _("Saving…")
 
     def update(self, dt_: float) -> None:
         f = self.pending
@@ -178,9 +193,9 @@ class PauseScene(Scene):
             self.pending = None
             try:
                 path = f.result()
-                self.note = f"Saved: {getattr(path, 'name', path)}"
+                self.note = _("Saved: {file}", file=getattr(path, "name", path))
             except Exception as e:
-                self.note = f"Could not save: {e}"
+                self.note = _("Could not save: {problem}", problem=e)
 
     def load(self) -> None:
         self.app.push(LoadScene(self.app))
@@ -203,7 +218,7 @@ class PauseScene(Scene):
         p, t = self.app.palette, self.app.text
         veil(surface, 185)
         r = self.L["frame"]
-        self.panel(surface, r, "Paused", accent=p.caution)
+        self.panel(surface, r, _("Paused"), accent=p.caution)
         if self.note:
             t.blit(
                 surface,
@@ -218,36 +233,41 @@ class PauseScene(Scene):
 
 def save_label(info: dict, names: dict[str, str]) -> str:
     """A save as a player knows it: scenario, side, turn, date and outcome."""
-    title = str(info.get("scenario_title", info.get("scenario_id", "?"))).split(":")[0]
+    # the scenario's title in the language in use, when its file is at hand; else as saved
+    saved = info.get("scenario_title", info.get("scenario_id", "?"))
+    title = str(names.get("title", saved)).split(":")[0]
     humans = [a for a, seat in (info.get("seats") or {}).items() if seat.get("kind") != "ai"]
-    side = ", ".join(names.get(a, a) for a in humans) if humans else "watched"
-    out = f"{title} · {side} · turn {info.get('turn', 0)}"
+    side = ", ".join(names.get(a, a) for a in humans) if humans else _("watched")
+    # the label's parts, each a whole phrase, are listed with " · " between them
+    parts = [title, side, _("turn {turn}", turn=info.get("turn", 0))]
     if info.get("date"):
-        out += f" · {dt.date.fromisoformat(str(info['date'])).strftime('%d %b %Y')}"
+        parts.append(format_date(dt.date.fromisoformat(str(info["date"])), "medium"))
     if info.get("over"):
         oc = info.get("outcome")
-        out += f" · ended: {names.get(f'outcome:{oc}', oc or 'no outcome')}"
+        ending = names.get(f"outcome:{oc}", oc) if oc else _("no outcome")
+        parts.append(_("ended: {outcome}", outcome=ending))
     else:
-        out += " · in progress"
+        parts.append(_("in progress"))
     if info.get("sealed"):
-        out += " · class game (PIN)"
-    return out
+        parts.append(_("class game (PIN)"))
+    return " · ".join(parts)
 
 
-def scenario_names(scenario_id: str) -> dict[str, str]:
-    """Actor and outcome names of a shipped scenario (empty if it is not found)."""
+def scenario_names(scenario_id: str, extra: list[Path] | None = None) -> dict[str, str]:
+    """Title, actor and outcome names of a scenario, shipped or in ``extra`` (the one given
+    on the command line), in the language in use (empty if it is not found)."""
     from game.scenario import load_scenario
     from game.scenario.paths import scenario_files
 
-    for path in scenario_files():
+    for path in [*(extra or []), *scenario_files()]:
         if path.stem == scenario_id or scenario_id in path.stem:
             try:
-                scn = load_scenario(path).scenario
+                scn = load_scenario(path).in_language(i18n.language()).scenario
             except Exception:
                 continue
             if scn.meta.id != scenario_id:
                 continue
-            out = {a.id: a.name for a in scn.actors}
+            out = {"title": scn.meta.title} | {a.id: a.name for a in scn.actors}
             out |= {f"outcome:{o.id}": o.name for o in scn.outcomes}
             return out
     return {}
@@ -278,11 +298,13 @@ class LoadScene(Scene):
             try:
                 info = save_info(path)
             except Exception as e:  # listed all the same: opening it says what is wrong
-                got = f"{path.stem} (unreadable: {e})"
+                got = _("{file} (unreadable: {problem})", file=path.stem, problem=e)
             else:
                 sid = str(info.get("scenario_id", ""))
                 if sid not in self._names:
-                    self._names[sid] = scenario_names(sid)
+                    arg = self.app.scenario_arg
+                    extra = [Path(arg)] if arg and Path(arg).is_file() else []
+                    self._names[sid] = scenario_names(sid, extra)
                 got = save_label(info, self._names[sid])
             self._infos[path] = got
         return got
@@ -307,24 +329,28 @@ class LoadScene(Scene):
             sure = self.armed == p
             self.button(
                 L[f"delete[{i}]"],
-                "Sure?" if sure else "Delete",
+                _("Sure?") if sure else _("Delete"),
                 partial(self.delete, p),
                 f"delete_{i}",
                 cls="@small_button",
                 focus=False,
-                tooltip="Delete this save (press again to confirm)",
+                tooltip=_("Delete this save (press again to confirm)"),
             )
         self.button(
-            L["button[0]"], "‹ Newer", partial(self.turn_page, -1), "newer", enabled=self.page > 0
+            L["button[0]"],
+            _("‹ Newer"),
+            partial(self.turn_page, -1),
+            "newer",
+            enabled=self.page > 0,
         )
         self.button(
             L["button[1]"],
-            "Older ›",
+            _("Older ›"),
             partial(self.turn_page, 1),
             "older",
             enabled=self.page < pages - 1,
         )
-        self.button(L["button[2]"], "Back", self.app.pop, "back")
+        self.button(L["button[2]"], _("Back"), self.app.pop, "back")
         if self.focus_index < 0:
             self.set_focus(0)
 
@@ -336,14 +362,14 @@ class LoadScene(Scene):
     def delete(self, path: Path) -> None:
         if self.armed != path:
             self.armed = path
-            self.note = f"Press Delete again to delete {self.label(path)}"
+            self.note = _("Press Delete again to delete {save}", save=self.label(path))
             self.recreate_ui()
             return
         try:
             path.unlink()
-            self.note = "Deleted."
+            self.note = _("Deleted.")
         except OSError as e:
-            self.note = f"Could not delete it: {e.strerror or e}"
+            self.note = _("Could not delete it: {problem}", problem=e.strerror or e)
         self.armed = None
         self._infos.pop(path, None)
         self.recreate_ui()
@@ -368,8 +394,17 @@ class LoadScene(Scene):
         veil(surface, 200)
         per = layout.load_rows(self.app.size, self.header_height())
         n = len(self.saves)
-        title = "Load a game" if n else "No saved games yet"
-        right = f"{self.page * per + 1}–{min(n, (self.page + 1) * per)} of {n}" if n else ""
+        title = _("Load a game") if n else _("No saved games yet")
+        right = (
+            _(
+                "{first}–{last} of {total}",
+                first=self.page * per + 1,
+                last=min(n, (self.page + 1) * per),
+                total=n,
+            )
+            if n
+            else ""
+        )
         r = self.panel(surface, self.L["panel"], title, accent=p.accent, right=right)
         if self.note:
             t.blit(
@@ -396,7 +431,7 @@ class MessageScene(Scene):
     def build_ui(self) -> None:
         L = layout.message(self.app.size)
         self.box = L["panel"]
-        self.button(L["button[0]"], "OK", self.app.pop, "ok")
+        self.button(L["button[0]"], _("OK"), self.app.pop, "ok")
         self.focus_named("ok")
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pygame_gui  # noqa: F401  (widgets come through Scene.button)
 
 from game.engine.views import MetricChange
-from game.i18n import _
+from game.i18n import _, format_date, format_number
 from game.ui import draw, layout, watch
 from game.ui import palette as pal
 from game.ui.backend import Game, Resolution
@@ -25,13 +25,19 @@ if TYPE_CHECKING:
 
 def source_name(game: Game, key: str, label: str) -> str:
     """A short name for a source of change: the player's own move reads "Your move"."""
-    kind, _, ident = key.partition(":")
+    kind, _sep, ident = key.partition(":")
     if kind == "move" and ident == game.actor:
-        return "Your move"
+        return _("Your move")
     if kind == "move":
         a = next((x for x in game.scenario.actors if x.id == ident), None)
-        return f"{(a.short_name or a.name) if a else ident}'s move"
+        return _("{side}'s move", side=(a.short_name or a.name) if a else ident)
     return label.replace("Interaction: ", "").replace("Event: ", "").replace("Inject: ", "")
+
+
+def signed(value: float) -> str:
+    """A change with its sign, one decimal, in the language's numbers: +1.5, −0,5."""
+    text = format_number(abs(value), 1, grouping=False)
+    return ("+" if value >= 0 else "−") + text
 
 
 class ResolutionScene(Scene):
@@ -49,7 +55,7 @@ class ResolutionScene(Scene):
     def build_ui(self) -> None:
         L = layout.resolution(self.app.size)
         self.L = L
-        label = "See the outcome  ›" if self.res.outcome else "Next turn  ›"
+        label = _("See the outcome  ›") if self.res.outcome else _("Next turn  ›")
         self.button(L["button[0]"], label, self.proceed, "continue", cls="@commit")
         if self.focus_index < 0:
             self.focus_named("continue")
@@ -88,11 +94,9 @@ class ResolutionScene(Scene):
         p, t = self.app.palette, self.app.text
         g, res = self.game, self.res
         surface.fill(p.bg)
-        top_bar(
-            self, surface, self.L["top"], f"Turn {res.turn} resolved", res.date.strftime("%d %b %Y")
-        )
+        top_bar(self, surface, self.L["top"], self.title_text(), format_date(res.date, "medium"))
         # moves
-        r = self.panel(surface, self.L["moves"], "Moves")
+        r = self.panel(surface, self.L["moves"], _("Moves"))
         y = r.y
         size = t.px(14)
         lh = max(t.line_height(size), 22)
@@ -118,8 +122,12 @@ class ResolutionScene(Scene):
                 ecol = escalation_colour(p, o.escalation if o else 0)
                 ic = icon(g.category(a.id, mv.option), lh - 4, ecol)
                 surface.blit(ic, (r.x + 20 + w, y + 2))
-                text = mv.option_name + (
-                    "  (covert, exposed)" if mv.exposed else "  (covert)" if mv.covert else ""
+                text = (
+                    _("{move}  (covert, exposed)", move=mv.option_name)
+                    if mv.exposed
+                    else _("{move}  (covert)", move=mv.option_name)
+                    if mv.covert
+                    else mv.option_name
                 )
                 tx = r.x + 26 + w + lh
                 # the move's name whole: on as many lines as it needs beside the icon
@@ -146,7 +154,7 @@ class ResolutionScene(Scene):
                         y += t.line_height(ds)
             y += 8
         # events and headlines: a scrolling list
-        r = self.panel(surface, self.L["events"], "What happened", accent=p.caution)
+        r = self.panel(surface, self.L["events"], _("What happened"), accent=p.caution)
         self.events_scroll.draw(surface, r, self.event_lines(), t, p)
         self.draw_why(surface)
         self.draw_odds(surface)
@@ -159,8 +167,17 @@ class ResolutionScene(Scene):
         for mv in res.moves.values():
             for b in mv.branches:
                 if b.happened:
-                    who = "Your move" if mv.actor == g.actor else mv.actor_name
-                    text = f"{who}, {mv.option_name}: {b.headline or b.label}"
+                    what = b.headline or b.label
+                    text = (
+                        _("Your move, {move}: {result}", move=mv.option_name, result=what)
+                        if mv.actor == g.actor
+                        else _(
+                            "{side}, {move}: {result}",
+                            side=mv.actor_name,
+                            move=mv.option_name,
+                            result=what,
+                        )
+                    )
                     out.append(Line(text, p.text, 14, mark=p.danger if b.exposes else p.calm))
         ladder = {s.id: s for s in g.scenario.ladder}
         if not res.stage_known:
@@ -168,13 +185,15 @@ class ResolutionScene(Scene):
         elif res.stage_before and res.stage_after and res.stage_before != res.stage_after:
             ids = [s.id for s in g.scenario.ladder]
             up = ids.index(res.stage_after) > ids.index(res.stage_before)
+            was, now = ladder[res.stage_before].name, ladder[res.stage_after].name
             text = (
-                f"{'Escalation' if up else 'De-escalation'}: {ladder[res.stage_before].name} to "
-                f"{ladder[res.stage_after].name}"
+                _("Escalation: {before} to {after}", before=was, after=now)
+                if up
+                else _("De-escalation: {before} to {after}", before=was, after=now)
             )
             out.append(Line(text, p.danger if up else p.calm, 15, "bold"))
         elif (st := ladder.get(res.stage_after)) is not None:
-            out.append(Line(f"Stage unchanged: {st.name}", p.dim, 14, "bold"))
+            out.append(Line(_("Stage unchanged: {stage}", stage=st.name), p.dim, 14, "bold"))
         for _eid, name, headline in res.events:
             out.append(Line(name.upper(), p.caution, 12, "bold", gap=6))
             out.append(Line(headline, p.text, 14))
@@ -185,7 +204,8 @@ class ResolutionScene(Scene):
             col = {"exposed": p.danger, "outcome": p.danger, "inject": p.focus}.get(kind, p.accent)
             out.append(Line(h, p.text, 14, gap=4, mark=col))
         if not res.events and not res.headlines:
-            out.append(Line("A quiet turn: nothing public happened.", p.dim, 14, "italic", gap=6))
+            quiet = _("A quiet turn: nothing public happened.")
+            out.append(Line(quiet, p.dim, 14, "italic", gap=6))
         return out
 
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
@@ -198,8 +218,8 @@ class ResolutionScene(Scene):
         r = self.panel(
             surface,
             self.L["why"],
-            "Why it changed",
-            right="one scale for every bar · green calming, red escalating",
+            _("Why it changed"),
+            right=_("one scale for every bar · green calming, red escalating"),
         )
         self.why_scroll.draw_content(surface, r, self.draw_why_rows, p, p.panel)
 
@@ -225,12 +245,17 @@ class ResolutionScene(Scene):
             total = w.after - w.before
             hi = higher.get(w.metric, "neutral")
             col = p.for_direction(hi, total)
-            head = f"{w.name}: {w.before:.0f} to {w.after:.0f}"
+            head = _(
+                "{metric}: {before} to {after}",
+                metric=w.name,
+                before=format_number(w.before, 0),
+                after=format_number(w.after, 0),
+            )
             tw = r.width - t.width("+00.0", size, "bold") - 8
             for line in t.wrap(head, size, tw, "bold"):
                 t.blit(surface, line, (r.x, y), size, p.text, "bold")
                 y += lh
-            t.blit(surface, f"{total:+.1f}", (r.right, y - lh), size, col, "bold", "topright")
+            t.blit(surface, signed(total), (r.right, y - lh), size, col, "bold", "topright")
             parts.sort(key=lambda kv: -abs(kv[2]))
             for k, lab, v in parts:
                 name = source_name(g, k, lab)
@@ -244,21 +269,26 @@ class ResolutionScene(Scene):
                 bar = pygame.Rect(r.x + label_w, y + 2, r.width - label_w - num_w, lh - 6)
                 bcol = p.for_direction(hi, v) if hi != "neutral" else p.accent
                 draw.signed_bar(surface, bar, v, scale, bcol, p.edge)
-                t.blit(surface, f"{v:+.1f}", (r.right, y), ss, p.dim, "regular", "topright")
+                t.blit(surface, signed(v), (r.right, y), ss, p.dim, "regular", "topright")
                 y += lh - 2
             y += 6
         # what you learnt: estimates of hidden metrics revised by this turn's intelligence
         revised = [w for w in self.res.why if not w.exact and abs(w.after - w.before) >= 0.5]
         if revised:
-            t.blit(surface, "Your estimates, revised", (r.x, y), size, p.text, "bold")
+            t.blit(surface, _("Your estimates, revised"), (r.x, y), size, p.text, "bold")
             y += lh
             for w in revised:
-                line = f"{w.name}: about {w.before:.0f}, now about {w.after:.0f}"
+                line = _(
+                    "{metric}: about {before}, now about {after}",
+                    metric=w.name,
+                    before=format_number(w.before, 0),
+                    after=format_number(w.after, 0),
+                )
                 for part in t.wrap(line, ss, r.width - 10):
                     t.blit(surface, part, (r.x + 10, y), ss, p.dim)
                     y += lh - 2
         if y == r.y:
-            t.blit(surface, "Nothing you can see moved.", (r.x, y), size, p.dim, "italic")
+            t.blit(surface, _("Nothing you can see moved."), (r.x, y), size, p.dim, "italic")
             y += lh
         return y - r.y
 
@@ -270,7 +300,7 @@ class ResolutionScene(Scene):
             r = self.panel(
                 surface,
                 self.L["odds"],
-                "The crisis is over",
+                _("The crisis is over"),
                 accent=outcome_colour(p, g.scenario, oc.id),
             )
             t.blit(
@@ -292,20 +322,20 @@ class ResolutionScene(Scene):
             return
         w = res.odds
         viewer = next((a for a in g.scenario.actors if a.id == g.viewer), None)
-        side = (viewer.short_name or viewer.name) if viewer else "the first side"
-        who = f"{side} holds course" if g.watch else "you hold course"
-        r = self.panel(
-            surface,
-            self.L["odds"],
-            "The odds now",
-            right=(
-                f"within {count_text(w.horizon, 'turn')} if {who} · grey: what you expected"
-                if w and not g.watch
-                else f"within {count_text(w.horizon, 'turn')} if {who}"
-                if w
-                else ""
-            ),
-        )
+        side = (viewer.short_name or viewer.name) if viewer else ""
+        right = ""
+        if w and not g.watch:
+            right = _(
+                "within {turns} if you hold course · grey: what you expected",
+                turns=count_text(w.horizon, "turn"),
+            )
+        elif w:
+            right = _(
+                "within {turns} if {side} holds course",
+                turns=count_text(w.horizon, "turn"),
+                side=side,
+            )
+        r = self.panel(surface, self.L["odds"], _("The odds now"), right=right)
         if w is None:
             return
         rows = [(o.id, short_name(o), str(o.kind)) for o in g.scenario.outcomes]
@@ -315,7 +345,7 @@ class ResolutionScene(Scene):
         size = t.px(12)
         # columns as wide as the widest name; a second row when they do not all fit
         need = max(t.width(name, size) for _, name, _ in rows) + 10
-        need = max(need, t.width("expected 100%", size) + 10)
+        need = max(need, t.width(_("expected {chance}", chance=draw.pct(1.0)), size) + 10)
         cols = max(1, min(n, r.width // max(1, need)))
         n_rows = -(-n // cols)
         cw = r.width // cols
@@ -335,7 +365,7 @@ class ResolutionScene(Scene):
                 was = before.p.get(oid, 0.0)
                 t.blit(
                     surface,
-                    f"expected {draw.pct(was)}",
+                    _("expected {chance}", chance=draw.pct(was)),
                     (x + cw // 2, yy + lh),
                     size,
                     p.faint,
@@ -344,8 +374,11 @@ class ResolutionScene(Scene):
                     max_width=cw - 4,
                 )
 
+    def title_text(self) -> str:
+        return _("Turn {turn} resolved", turn=self.res.turn)
+
     def labels(self) -> list[str]:
-        out = [f"Turn {self.res.turn} resolved", "Moves", "What happened", "Why it changed"]
+        out = [self.title_text(), _("Moves"), _("What happened"), _("Why it changed")]
         out += list(self.res.notes)
         out += [m.option_name for m in self.res.moves.values()]
         return out + super().labels()

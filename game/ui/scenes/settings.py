@@ -5,16 +5,23 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
-from game import i18n
-from game.i18n import _, format_percent
+from game.i18n import N_, _, format_percent
 from game.ui import layout
 from game.ui.palette import PALETTE_LABELS
 from game.ui.pg import pygame
 from game.ui.scene import Scene
-from game.ui.scenes.common import backdrop, selector, top_bar
+from game.ui.scenes.common import backdrop, language_selector, selector, step_language, top_bar
 from game.ui.settings import SIZES, TEXT_SCALES, text_setting_for
 
-ROWS = ["Window size", "Fullscreen", "Text size", "Colours", "Sound", "Language"]
+# the rows' labels, translated when drawn (the language can change on this screen)
+ROWS = [
+    N_("Window size"),
+    N_("Fullscreen"),
+    N_("Text size"),
+    N_("Colours"),
+    N_("Sound"),
+    N_("Language"),
+]
 
 
 def fitting_sizes() -> list[tuple[int, int]]:
@@ -40,20 +47,21 @@ class SettingsScene(Scene):
         s = self.app.settings
         pal_names = list(PALETTE_LABELS)
         values = [
-            f"{s.width} × {s.height}",
-            "On" if s.fullscreen else "Off",
+            _("{width} × {height}", width=s.width, height=s.height),
+            _("On") if s.fullscreen else _("Off"),
             self.text_value(s.text_scale),
-            PALETTE_LABELS.get(s.palette, s.palette),
-            ("On" if s.sound else "Off")
-            + ("" if self.app.sound.ok else "  (no audio device: silent)"),
-            _language_label(s.language),
+            _(PALETTE_LABELS[s.palette]) if s.palette in PALETTE_LABELS else s.palette,
+            (_("On") if s.sound else _("Off"))
+            if self.app.sound.ok
+            else (_("On (no audio device: silent)") if s.sound else _("Off (no audio device)")),
         ]
-        keys = ["size", "fullscreen", "text", "palette", "sound", "language"]
+        keys = ["size", "fullscreen", "text", "palette", "sound"]
         for i, (k, v) in enumerate(zip(keys, values, strict=True)):
             back, fwd = partial(self.change, k, -1), partial(self.change, k, 1)
             selector(self, L[f"control[{i}]"], k, v, back, fwd)
+        language_selector(self, L[f"control[{len(keys)}]"])
         self._pal_names = pal_names
-        self.button(L["button[0]"], "Done", self.app.pop, "done")
+        self.button(L["button[0]"], _("Done"), self.app.pop, "done")
         if self.focus_index < 0:
             self.focus_named("done")
 
@@ -86,11 +94,8 @@ class SettingsScene(Scene):
             i = names.index(s.palette) if s.palette in names else 0
             new = replace(s, palette=names[(i + step) % len(names)])
         elif key == "language":
-            codes = ["", *i18n.available()]
-            i = codes.index(s.language) if s.language in codes else 0
-            new = replace(s, language=codes[(i + step) % len(codes)])
-            # a language picked here applies now; "" goes back to BRINK_LANG or the system's
-            i18n.set_language(new.language or i18n.choose())
+            step_language(self, step)
+            return
         else:
             new = replace(s, sound=not s.sound)
         self.app.apply_settings(new)
@@ -99,10 +104,10 @@ class SettingsScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         backdrop(self, surface, 205)
-        top_bar(self, surface, self.L["top"], "Settings")
+        top_bar(self, surface, self.L["top"], _("Settings"))
         for i, lab in enumerate(ROWS):
             r = self.L[f"label[{i}]"]
-            t.blit(surface, lab, (r.right, r.centery), t.px(16), p.dim, "bold", "midright")
+            t.blit(surface, _(lab), (r.right, r.centery), t.px(16), p.dim, "bold", "midright")
         info = self.L["info"]
         if info.height > 40:
             sw = info.width // len(p.series)
@@ -110,7 +115,7 @@ class SettingsScene(Scene):
                 pygame.draw.rect(surface, c, (info.x + i * sw, info.y + 10, sw - 4, 14))
             t.blit(
                 surface,
-                "Danger reads amber, then vermillion; calm reads bluish green.",
+                _("Danger reads amber, then vermillion; calm reads bluish green."),
                 (info.x, info.y + 32),
                 t.px(13),
                 p.dim,
@@ -118,11 +123,4 @@ class SettingsScene(Scene):
             )
 
     def labels(self) -> list[str]:
-        return [*ROWS, *super().labels()]
-
-
-def _language_label(code: str) -> str:
-    """A language choice in its own words; "" is the system's language."""
-    if not code:
-        return f"System ({i18n.language_name(i18n.choose())})"
-    return i18n.language_name(code)
+        return [*(_(r) for r in ROWS), *super().labels()]

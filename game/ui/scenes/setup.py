@@ -11,24 +11,34 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
+from game import i18n
+from game.i18n import N_, _
 from game.scenario import Loaded, check_file
-from game.scenario.discovery import discover
+from game.scenario.discovery import COMMAND_LINE, SHIPPED, TEACHERS, discover
 from game.scenario.paths import default_scenario
 from game.ui import layout
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import backdrop, selector, top_bar
-from game.words import every_side
 
 if TYPE_CHECKING:
     from game.ui.app import App
 
 CLASSROOM = "__classroom__"  # the "side" of a hot-seat classroom game
+# (name, temperature scale, what it means): English for the catalog, translated when drawn
 DIFFICULTY = [
-    ("Relaxed", 2.0, "the computer often picks a weaker move"),
-    ("Normal", 1.0, "the computer plays as the scenario's sides are described"),
-    ("Sharp", 0.5, "the computer rarely picks a weaker move"),
+    (N_("Relaxed"), 2.0, N_("the computer often picks a weaker move")),
+    (N_("Normal"), 1.0, N_("the computer plays as the scenario's sides are described")),
+    (N_("Sharp"), 0.5, N_("the computer rarely picks a weaker move")),
 ]
+
+
+# where a scenario file was found, as the setup screen says it
+SOURCE_WORDS = {
+    COMMAND_LINE: N_("From the command line — {file}"),
+    SHIPPED: N_("From the scenarios shipped with the game — {file}"),
+    TEACHERS: N_("From the teachers' folder — {file}"),
+}
 
 
 @dataclass
@@ -53,6 +63,7 @@ class SetupScene(Scene):
         self.sources = {f.path: f.source for f in found}
         self.paths = paths
         self._loaded: dict[Path, Loaded | str] = {}
+        self._shown: dict[tuple[Path, str], Loaded] = {}  # translated, per language
         want = (
             Path(app.scenario_arg).resolve() if app.scenario_arg else default_scenario().resolve()
         )
@@ -73,20 +84,27 @@ class SetupScene(Scene):
     # ---- data
     def loaded_at(self, i: int) -> Loaded | str:
         if not self.paths:
-            return "no scenario files found in scenarios/"
+            return _("no scenario files found in scenarios/")
         p = self.paths[i]
         got = self._loaded.get(p)
         if got is None:
             loaded, problems = check_file(p)
             errors = [str(x) for x in problems if x.severity == "error"]
-            got = loaded if loaded is not None else (errors[0] if errors else "cannot load")
+            got = loaded if loaded is not None else (errors[0] if errors else _("cannot load"))
             self._loaded[p] = got
         return got
 
     @property
     def loaded(self) -> Loaded | None:
         got = self.loaded_at(self.si) if self.paths else None
-        return got if isinstance(got, Loaded) else None
+        if not isinstance(got, Loaded):
+            return None
+        # the scenario's texts in the language in use (its sidecar), as the game shows them
+        key = (self.paths[self.si], i18n.language())
+        shown = self._shown.get(key)
+        if shown is None:
+            shown = self._shown[key] = got.in_language(key[1])
+        return shown
 
     def sides(self) -> list[tuple[str | None, str]]:
         lo = self.loaded
@@ -95,8 +113,8 @@ class SetupScene(Scene):
         out: list[tuple[str | None, str]] = [
             (a.id, a.name) for a in lo.scenario.actors if a.playable
         ]
-        out.append((CLASSROOM, "Classroom (hot seat): teams at one screen"))
-        out.append((None, "Watch: computer against computer"))
+        out.append((CLASSROOM, _("Classroom (hot seat): teams at one screen")))
+        out.append((None, _("Watch: computer against computer")))
         return out
 
     # ---- widgets
@@ -107,14 +125,18 @@ class SetupScene(Scene):
         title = (
             lo.scenario.meta.title
             if lo
-            else f"{self.paths[self.si].name} (invalid)"
+            else _("{file} (invalid)", file=self.paths[self.si].name)
             if self.paths
             else "—"
         )
         side = self.sides()[min(self.side, len(self.sides()) - 1)][1]
         diff = DIFFICULTY[self.di]
         for k, (what, text, tip) in enumerate(
-            (("scenario", title, None), ("side", side, None), ("difficulty", diff[0], diff[2]))
+            (
+                ("scenario", title, None),
+                ("side", side, None),
+                ("difficulty", _(diff[0]), _(diff[2])),
+            )
         ):
             back, fwd = partial(self.cycle, what, -1), partial(self.cycle, what, 1)
             r = L[f"control[{k}]"]
@@ -125,9 +147,11 @@ class SetupScene(Scene):
         entry_r, new_r = layout.split_row(L["control[3]"], 0.6, 8)
         self.seed_entry = self.text_entry("seed", entry_r, str(self.seed), 9)
         self.seed_entry.set_allowed_characters("numbers")
-        self.button(new_r, "New seed", self.reroll, "reroll", cls="@small_button")
-        self.button(L["button[0]"], "Back", self.app.pop, "back")
-        self.button(L["button[1]"], "Continue  ›", self.proceed, "continue", enabled=lo is not None)
+        self.button(new_r, _("New seed"), self.reroll, "reroll", cls="@small_button")
+        self.button(L["button[0]"], _("Back"), self.app.pop, "back")
+        self.button(
+            L["button[1]"], _("Continue  ›"), self.proceed, "continue", enabled=lo is not None
+        )
         if self.focus_index < 0:
             self.focus_named("continue" if lo is not None else "scenario")
 
@@ -187,8 +211,8 @@ class SetupScene(Scene):
         if self.loaded is not None:  # behind the menu: the chosen scenario's region
             self.app.map.show(self.loaded.scenario)
         backdrop(self, surface, 200)
-        top_bar(self, surface, self.L["top"], "New game")
-        for i, lab in enumerate(("Scenario", "Your side", "Difficulty", "Seed")):
+        top_bar(self, surface, self.L["top"], _("New game"))
+        for i, lab in enumerate(self.row_labels()):
             r = self.L[f"label[{i}]"]
             t.blit(surface, lab, (r.right, r.centery), t.px(16), p.dim, "bold", "midright")
         info = self.L["info"]
@@ -196,30 +220,42 @@ class SetupScene(Scene):
             return
         lo = self.loaded
         if lo is None:
-            msg = self.loaded_at(self.si) if self.paths else "No scenario files."
+            msg = self.loaded_at(self.si) if self.paths else _("No scenario files.")
             t.blit_wrapped(
-                surface, f"This scenario cannot be played: {msg}", info, t.px(14), p.danger
+                surface,
+                _("This scenario cannot be played: {problem}", problem=msg),
+                info,
+                t.px(14),
+                p.danger,
             )
             return
         s = lo.scenario
         actor = self.sides()[min(self.side, len(self.sides()) - 1)][0]
         lines = [s.meta.summary.split("\n\n")[0]]
         path = self.paths[self.si]
-        lines.append(f"From: {self.sources.get(path, 'command line')} — {path.name}")
+        words = SOURCE_WORDS.get(self.sources.get(path, ""), SOURCE_WORDS[COMMAND_LINE])
+        lines.append(_(words, file=path.name))
         if actor == CLASSROOM:
             lines.append(
-                "Classroom: teams take turns at this screen, each seeing only its side. "
-                "Next: team names, the turn timer, the teacher's PIN and the class code."
+                _(
+                    "Classroom: teams take turns at this screen, each seeing only its side. "
+                    "Next: team names, the turn timer, the teacher's PIN and the class code."
+                )
             )
         elif actor is not None:
             a = next(x for x in s.actors if x.id == actor)
-            lines.append(f"You play {a.name}: {a.role}")
+            lines.append(_("You play {side}: {role}", side=a.name, role=a.role))
+        elif len(s.actors) <= 2:
+            lines.append(_("You watch both sides play; press Enter to advance each turn."))
         else:
-            lines.append(
-                f"You watch {every_side(len(s.actors))} play; press Enter to advance each turn."
-            )
+            lines.append(_("You watch all sides play; press Enter to advance each turn."))
+        name, _scale, means = DIFFICULTY[self.di]
         lines.append(
-            f"{DIFFICULTY[self.di][0]}: {DIFFICULTY[self.di][2]}. Same seed, same moves: same game."
+            _(
+                "{difficulty}: {meaning}. Same seed, same moves: same game.",
+                difficulty=_(name),
+                meaning=_(means),
+            )
         )
         y = info.y + 8
         size = t.px(14)
@@ -238,5 +274,8 @@ class SetupScene(Scene):
             )
             y += h + 8
 
+    def row_labels(self) -> list[str]:
+        return [_("Scenario"), _("Your side"), _("Difficulty"), _("Seed")]
+
     def labels(self) -> list[str]:
-        return ["Scenario", "Your side", "Difficulty", "Seed", *super().labels()]
+        return [*self.row_labels(), *super().labels()]

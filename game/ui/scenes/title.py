@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from game import __version__
+from game.i18n import _
 from game.ui import layout
 from game.ui.backend import latest_autosave
 from game.ui.pg import pygame
 from game.ui.scene import Scene
-from game.ui.scenes.common import backdrop
+from game.ui.scenes.common import backdrop, language_selector
 
 
 class TitleScene(Scene):
@@ -15,31 +16,33 @@ class TitleScene(Scene):
     pausable = False
 
     def build_ui(self) -> None:
-        L = layout.menu(self.app.size, 5)
+        L = layout.menu(self.app.size, 6)
         self.L = L
         self.autosave = latest_autosave()
-        self.button(L["button[0]"], "New game", self.new_game, "new_game")
+        self.button(L["button[0]"], _("New game"), self.new_game, "new_game")
         self.button(
             L["button[1]"],
-            "Continue",
+            _("Continue"),
             self.continue_game,
             "continue",
             tooltip=self.continue_tip(),
             enabled=self.autosave is not None,
         )
-        self.button(L["button[2]"], "Load", self.load, "load")
-        self.button(L["button[3]"], "Settings", self.settings, "settings")
-        self.button(L["button[4]"], "Quit", self.app.quit, "quit")
+        self.button(L["button[2]"], _("Load"), self.load, "load")
+        self.button(L["button[3]"], _("Settings"), self.settings, "settings")
+        # the language, chosen before anything else is read (saved with the settings)
+        language_selector(self, L["button[4]"])
+        self.button(L["button[5]"], _("Quit"), self.app.quit, "quit")
         if self.focus_index < 0:
             self.focus_named("new_game")
 
     def continue_tip(self) -> str:
         """What Continue opens, as the Load list words it."""
         if self.autosave is None:
-            return "No autosave yet"
+            return _("No autosave yet")
         from game.ui.scenes.overlays import LoadScene
 
-        return f"Resume: {LoadScene(self.app).label(self.autosave)}"
+        return _("Resume: {save}", save=LoadScene(self.app).label(self.autosave))
 
     def resume(self) -> None:
         super().resume()
@@ -55,7 +58,7 @@ class TitleScene(Scene):
             return
         from game.ui.scenes.classroom.pin import open_save
 
-        open_save(self.app, self.autosave, "Cannot continue")
+        open_save(self.app, self.autosave, _("Cannot continue"))
 
     def load(self) -> None:
         from game.ui.scenes.overlays import LoadScene
@@ -74,7 +77,7 @@ class TitleScene(Scene):
         big = t.px(min(64, max(34, self.app.size[1] / 11)))
         t.blit(
             surface,
-            "BRINKMANSHIP",
+            _("BRINKMANSHIP"),
             (r.centerx, r.centery - big * 0.25),
             big,
             p.caution,
@@ -83,7 +86,7 @@ class TitleScene(Scene):
         )
         t.blit(
             surface,
-            "A crisis-escalation game",
+            _("A crisis-escalation game"),
             (r.centerx, r.centery + big * 0.6),
             t.px(18),
             p.text,
@@ -92,14 +95,16 @@ class TitleScene(Scene):
         )
         t.blit(
             surface,
-            "Every choice moves the odds. Keep your head.",
+            _("Every choice moves the odds. Keep your head."),
             (r.centerx, r.centery + big * 0.6 + t.px(26)),
             t.px(14),
             p.dim,
             "regular",
             "center",
         )
-        foot = f"v{__version__}  ·  arrows/Tab to move · Enter to choose · F1 keys"
+        foot = _(
+            "v{version}  ·  arrows/Tab to move · Enter to choose · F1 keys", version=__version__
+        )
         t.blit(
             surface,
             foot,
@@ -111,4 +116,4 @@ class TitleScene(Scene):
         )
 
     def labels(self) -> list[str]:
-        return ["BRINKMANSHIP", *super().labels()]
+        return [_("BRINKMANSHIP"), *super().labels()]

@@ -10,6 +10,7 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from game.i18n import N_, _
 from game.ui import layout
 from game.ui.pg import pygame
 from game.ui.scene import Scene
@@ -18,53 +19,65 @@ from game.ui.scenes.common import veil
 if TYPE_CHECKING:
     from game.ui.app import App
 
-# (the room's layout key, title, text)
+# (the room's layout key, title, text): English for the catalog, translated when drawn
 STEPS = [
     (
         "metrics",
-        "Indicators",
-        "Where things stand. A number with ~ is your estimate of something the other side "
-        "hides; the ± says how far off it may be. Hover or focus one for what it means.",
+        N_("Indicators"),
+        N_(
+            "Where things stand. A number with ~ is your estimate of something the other side "
+            "hides; the ± says how far off it may be. Hover or focus one for what it means."
+        ),
     ),
     (
         "ladder",
-        "The escalation ladder",
-        "How far the crisis has climbed. The higher, the closer to open war.",
+        N_("The escalation ladder"),
+        N_("How far the crisis has climbed. The higher, the closer to open war."),
     ),
     (
         "map",
-        "The theatre",
-        "Forces, strikes and exposed operations. A yellow ring marks what changed this turn; "
-        "a thin line leads to a marker's true place when it had to move aside.",
+        N_("The theatre"),
+        N_(
+            "Forces, strikes and exposed operations. A yellow ring marks what changed this turn; "
+            "a thin line leads to a marker's true place when it had to move aside."
+        ),
     ),
     (
         "cards",
-        "Your options",
-        "One move a turn. Press its key (1–9, 0, then Q, W, E…) or click it: its details "
-        "show, with each indicator's likely value against holding course.",
+        N_("Your options"),
+        N_(
+            "One move a turn. Press its key (1–9, 0, then Q, W, E…) or click it: its details "
+            "show, with each indicator's likely value against holding course."
+        ),
     ),
     (
         "forecast",
-        "What if…",
-        "The chance of each ending within a few turns if you take the option, against "
-        "holding course (the tick). These are odds over thousands of futures, not promises.",
+        N_("What if…"),
+        N_(
+            "The chance of each ending within a few turns if you take the option, against "
+            "holding course (the tick). These are odds over thousands of futures, not promises."
+        ),
     ),
     (
         "advisors",
-        "Advisors",
-        "Each argues for a move from a point of view: hawk, dove, intelligence, politics. "
-        "They can be wrong.",
+        N_("Advisors"),
+        N_(
+            "Each argues for a move from a point of view: hawk, dove, intelligence, politics. "
+            "They can be wrong."
+        ),
     ),
     (
         "news",
-        "News",
-        "What both sides did and what happened. Your covert moves appear only if exposed.",
+        N_("News"),
+        N_("What both sides did and what happened. Your covert moves appear only if exposed."),
     ),
     (
         "commit",
-        "Commit",
-        "Send your orders (Enter). The other side chooses at the same time; then the turn "
-        "resolves and the next screen explains why things changed. F1 shows this tour again.",
+        N_("Commit"),
+        N_(
+            "Send your orders (Enter). The other side chooses at the same time; then the turn "
+            "resolves and the next screen explains why things changed. F1 shows this tour again."
+        ),
     ),
 ]
 
@@ -103,7 +116,7 @@ class TourScene(Scene):
         x0 = self.box.x + 10
         self.button(
             pygame.Rect(x0, y, bw, bh),
-            "Back",
+            _("Back"),
             self.back,
             "tour_back",
             cls="@small_button",
@@ -111,14 +124,14 @@ class TourScene(Scene):
         )
         self.button(
             pygame.Rect(x0 + bw + 8, y, bw, bh),
-            "Skip",
+            _("Skip"),
             self.close,
             "tour_skip",
             cls="@small_button",
         )
         self.button(
             pygame.Rect(x0 + 2 * (bw + 8), y, bw, bh),
-            "Done" if last else "Next",
+            _("Done") if last else _("Next"),
             self.next,
             "tour_next",
             cls="@small_button",
@@ -159,12 +172,11 @@ class TourScene(Scene):
         veil(surface, 150)
         surface.blit(lit, self.target.topleft)
         pygame.draw.rect(surface, p.focus, self.target.inflate(6, 6), 3, border_radius=6)
-        _, title, text = STEPS[self.step]
-        r = self.panel(
-            surface, self.box, title, accent=p.focus, right=f"{self.step + 1} of {len(STEPS)}"
-        )
+        _key, title, text = STEPS[self.step]
+        right = _("{step} of {steps}", step=self.step + 1, steps=len(STEPS))
+        r = self.panel(surface, self.box, _(title), accent=p.focus, right=right)
         body = pygame.Rect(r.x, r.y, r.width, self.box.bottom - 54 - r.y)
-        t.blit_wrapped(surface, text, body, t.px(14), p.text)
+        t.blit_wrapped(surface, _(text), body, t.px(14), p.text)
 
     def labels(self) -> list[str]:
-        return [STEPS[self.step][1], *super().labels()]
+        return [_(STEPS[self.step][1]), *super().labels()]

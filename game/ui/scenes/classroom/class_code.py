@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from game.i18n import _
 from game.ui import layout
 from game.ui.hotseat import HotSeat
 from game.ui.palette import Colour
@@ -31,7 +32,7 @@ class ClassCodeScene(Scene):
         self.L = layout.class_code(self.app.size)
         self.button(
             self.L["begin"],
-            "Begin: first hand-over  ›",
+            _("Begin: first hand-over  ›"),
             self.begin,
             "begin",
             cls="@commit",
@@ -53,11 +54,11 @@ class ClassCodeScene(Scene):
         for a in g.scenario.actors:
             ts = [g.team_label(t.name) for t in g.teams if t.actor == a.id]
             if not ts:
-                out.append(f"{a.name}: the computer")
+                out.append(_("{side}: the computer", side=a.name))
             elif len(ts) == 1:
-                out.append(f"{a.name}: {ts[0]}")
+                out.append(_("{side}: {team}", side=a.name, team=ts[0]))
             else:
-                out.append(f"{a.name}: {', '.join(ts)} (taking turns)")
+                out.append(_("{side}: {teams} (taking turns)", side=a.name, teams=", ".join(ts)))
         return out
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -65,36 +66,43 @@ class ClassCodeScene(Scene):
         g = self.game
         backdrop(self, surface, 215)
         top = self.L["top"]
-        top_bar(self, surface, top, "Classroom", f"seed {g.seed}")
+        top_bar(self, surface, top, _("Classroom"), _("seed {seed}", seed=g.seed))
         w, _h = self.app.size
         y = top.bottom + t.px(28)
-        t.blit(surface, "CLASS CODE", (w // 2, y), t.px(18), p.dim, "bold", "midtop")
+        t.blit(surface, _("CLASS CODE"), (w // 2, y), t.px(18), p.dim, "bold", "midtop")
         y += t.line_height(t.px(18)) + 6
-        code = g.class_code or "(these settings have no class code)"
+        code = g.class_code or _("(these settings have no class code)")
         size = t.px(min(64, max(30, w / 22)))
         r = t.blit(surface, code, (w // 2, y), size, p.caution, "mono", "midtop", max_width=w - 40)
         pygame.draw.rect(surface, p.caution, r.inflate(36, 18), 2, border_radius=8)
         y = r.bottom + t.px(26)
         lines = [
             (
-                "Write it on the board. Other groups choose Classroom, then type this code to "
-                "play the same game with the same luck.",
+                _(
+                    "Write it on the board. Other groups choose Classroom, then type this code "
+                    "to play the same game with the same luck."
+                ),
                 p.text,
             ),
             (
-                f"{g.scenario.meta.title}  ·  turn timer: {timer_label(g.state.timer)}"
-                + (" per team" if g.state.timer else ""),
+                _(
+                    "{title}  ·  turn timer: {timer} per team",
+                    title=g.scenario.meta.title,
+                    timer=timer_label(g.state.timer),
+                )
+                if g.state.timer
+                else _("{title}  ·  turn timer: off", title=g.scenario.meta.title),
                 p.dim,
             ),
             *[(line, p.text) for line in self.roster()],
-            ("Teacher console: press F9, then your PIN.", p.calm),
+            (_("Teacher console: press F9, then your PIN."), p.calm),
         ]
         box_w = min(w - 80, 900)
         for text, col in lines:
             y += _wrapped(t, surface, text, (w - box_w) // 2, y, box_w, col)
 
     def labels(self) -> list[str]:
-        return ["CLASS CODE", self.game.class_code or "", *self.roster(), *super().labels()]
+        return [_("CLASS CODE"), self.game.class_code or "", *self.roster(), *super().labels()]
 
 
 def _wrapped(

@@ -10,6 +10,7 @@ import pygame_gui
 
 from game.engine import Session
 from game.engine.entry import lesson_label, next_lesson, next_timer, parse_metric_value
+from game.i18n import _, format_number
 from game.ui import layout
 from game.ui.hotseat import HotSeat
 from game.ui.layout import CONSOLE_ROWS
@@ -37,9 +38,9 @@ class ConsoleScene(Scene):
         self.events = [(e.name, e.id) for e in scn.events]
         self.metrics = [(m.name, m.id) for m in scn.metrics]
         limit = next(o for o in scn.outcomes if o.at_turn_limit)
-        self.outcomes = [(f"{limit.name} (turn limit)", limit.id)]
+        self.outcomes = [(_("{outcome} (turn limit)", outcome=limit.name), limit.id)]
         self.outcomes += [(o.name, o.id) for o in scn.outcomes if o.id != limit.id]
-        self.status = "Every action here goes into the log and the report."
+        self.status = _("Every action here goes into the log and the report.")
         self.status_ok = True
         self.pending: Future | None = None
         self.confirm_end = False
@@ -59,14 +60,14 @@ class ConsoleScene(Scene):
         paused = g.state.paused
         self.button(
             L["pause"],
-            "Resume" if paused else "Pause",
+            _("Resume") if paused else _("Pause"),
             self.toggle_pause,
             "pause",
             cls="@small_button",
         )
         self.button(
             L["reveal"],
-            "Revealed" if g.state.revealed else "Reveal true values",
+            _("Revealed") if g.state.revealed else _("Reveal true values"),
             self.reveal,
             "reveal",
             cls="@small_button",
@@ -75,33 +76,33 @@ class ConsoleScene(Scene):
         self.dropdown("end_outcome", L["end_outcome"], self.outcomes)
         self.button(
             L["end"],
-            "Confirm: end" if self.confirm_end else "End game",
+            _("Confirm: end") if self.confirm_end else _("End game"),
             self.end,
             "end",
             cls="@small_button",
         )
         self.dropdown("event", L["event"], self.events)
-        self.button(L["fire"], "Fire event", self.fire, "fire", cls="@small_button")
+        self.button(L["fire"], _("Fire event"), self.fire, "fire", cls="@small_button")
         self.dropdown("metric", L["metric"], self.metrics)
         value = self.text_entry("value", L["value"], limit=8, object_id="metric_value")
         value.set_allowed_characters([*"0123456789.-"])
         self.button(
-            L["set_metric"], "Set metric", self.set_metric, "set_metric", cls="@small_button"
+            L["set_metric"], _("Set metric"), self.set_metric, "set_metric", cls="@small_button"
         )
         self.text_entry("inject", L["inject"], limit=120, object_id="inject_text")
         self.button(
-            L["send_inject"], "Send inject", self.inject, "send_inject", cls="@small_button"
+            L["send_inject"], _("Send inject"), self.inject, "send_inject", cls="@small_button"
         )
         locks = self.lock_choices()
         if locks:
             self.dropdown("lock_team", L["lock_team"], locks)
         self.button(
-            L["lock"], "Lock choice", self.lock, "lock", cls="@small_button", enabled=bool(locks)
+            L["lock"], _("Lock choice"), self.lock, "lock", cls="@small_button", enabled=bool(locks)
         )
         timer_on = bool(g.state.timer)
         self.button(
             L["extend30"],
-            "+30 s",
+            _("+{seconds} s", seconds=30),
             lambda: self.extend(30),
             "extend30",
             cls="@small_button",
@@ -109,7 +110,7 @@ class ConsoleScene(Scene):
         )
         self.button(
             L["extend60"],
-            "+60 s",
+            _("+{seconds} s", seconds=60),
             lambda: self.extend(60),
             "extend60",
             cls="@small_button",
@@ -117,7 +118,7 @@ class ConsoleScene(Scene):
         )
         self.button(
             L["stop_timer"],
-            "Stop timer (turn)",
+            _("Stop timer (turn)"),
             self.stop_timer,
             "stop_timer",
             cls="@small_button",
@@ -125,27 +126,29 @@ class ConsoleScene(Scene):
         )
         self.button(
             L["timer_setting"],
-            f"Timer: {timer_label(g.state.timer)}  ›",
+            _("Timer: {timer}  ›", timer=timer_label(g.state.timer)),
             self.cycle_timer,
             "timer_setting",
             cls="@small_button",
         )
         self.button(
             L["lesson_setting"],
-            f"Lesson: {lesson_label(g.state.lesson_turns)}  ›",
+            _("Lesson: {length}  ›", length=lesson_label(g.state.lesson_turns)),
             self.cycle_lesson,
             "lesson_setting",
             cls="@small_button",
         )
-        self.button(L["times_up"], "Time's up now", self.times_up, "times_up", cls="@small_button")
-        self.button(L["close"], "Close console  (F9)", self.app.pop, "close_console")
+        self.button(
+            L["times_up"], _("Time's up now"), self.times_up, "times_up", cls="@small_button"
+        )
+        self.button(L["close"], _("Close console  (F9)"), self.app.pop, "close_console")
         if self.focus_index < 0:
             self.focus_named("pause")
 
     def dropdown(
         self, name: str, rect: pygame.Rect, options: list[tuple[str, str]]
     ) -> pygame_gui.elements.UIDropDownMenu:
-        labels: list[str | tuple[str, str]] = [lab for lab, _ in options]
+        labels: list[str | tuple[str, str]] = [lab for lab, _v in options]
         current = self.sel.get(name)
         start = next((lab for lab, v in options if v == current), options[0][0])
         self.sel[name] = next(v for lab, v in options if lab == start)
@@ -173,7 +176,7 @@ class ConsoleScene(Scene):
     def run(self, done: str, action: Callable[[Session], object], restart: bool = False) -> None:
         if self.pending is not None:
             return
-        self.status, self.status_ok = "Working…", True
+        self.status, self.status_ok = _("Working…"), True
         self.done_text = done
         self.pending = self.game.console(action, restart_clock=restart)
 
@@ -186,7 +189,7 @@ class ConsoleScene(Scene):
             _out, res = f.result()
         except Exception as e:
             msg = e.args[0] if getattr(e, "args", None) else repr(e)
-            self.status, self.status_ok = f"Not done: {msg}", False
+            self.status, self.status_ok = _("Not done: {problem}", problem=msg), False
         else:
             self.status, self.status_ok = self.done_text, True
             moved_on = res is not None and (res.over or res.resolved or self.game.go is None)
@@ -197,46 +200,50 @@ class ConsoleScene(Scene):
 
     def toggle_pause(self) -> None:
         if self.game.state.paused:
-            self.run("Resumed: the clock runs again.", lambda s: s.console.resume())
+            self.run(_("Resumed: the clock runs again."), lambda s: s.console.resume())
         else:
-            self.run("Paused: the teams see 'Paused by the teacher'.", lambda s: s.console.pause())
+            said = _("Paused: the teams see '{notice}'.", notice=_("Paused by the teacher"))
+            self.run(said, lambda s: s.console.pause())
 
     def reveal(self) -> None:
-        self.run("Revealed: every team now sees the true values.", lambda s: s.console.reveal())
+        said = _("Revealed: every team now sees the true values.")
+        self.run(said, lambda s: s.console.reveal())
 
     def end(self) -> None:
         if not self.confirm_end:
             self.confirm_end = True
-            self.status, self.status_ok = "Press “Confirm: end” to end the game now.", True
+            self.status = _("Press “{button}” to end the game now.", button=_("Confirm: end"))
+            self.status_ok = True
             self.recreate_ui()
             return
         self.confirm_end = False
         oid = self.sel.get("end_outcome")
         name = next((lab for lab, v in self.outcomes if v == oid), oid)
-        self.run(f"The game is over: {name}.", lambda s: s.console.end_game(oid))
+        self.run(_("The game is over: {outcome}.", outcome=name), lambda s: s.console.end_game(oid))
 
     def fire(self) -> None:
         eid = self.sel.get("event", "")
         name = next((lab for lab, v in self.events if v == eid), eid)
-        self.run(f"Fired: {name}.", lambda s: s.console.fire_event(eid))
+        self.run(_("Fired: {event}.", event=name), lambda s: s.console.fire_event(eid))
 
     def set_metric(self) -> None:
         mid = self.sel.get("metric", "")
         value = parse_metric_value(self.entries["value"].get_text())
         if value is None:
-            self.status, self.status_ok = "Type the metric's new value first.", False
+            self.status, self.status_ok = _("Type the metric's new value first."), False
             return
         name = next((lab for lab, v in self.metrics if v == mid), mid)
-        self.run(f"{name} set to {value:g}.", lambda s: s.console.set_metric(mid, value))
+        said = _("{metric} set to {value}.", metric=name, value=format_number(value))
+        self.run(said, lambda s: s.console.set_metric(mid, value))
 
     def inject(self) -> None:
         box = self.entries["inject"]
         text = box.get_text().strip()
         if not text:
-            self.status, self.status_ok = "Type the inject's headline first.", False
+            self.status, self.status_ok = _("Type the inject's headline first."), False
             return
         box.set_text("")
-        self.run(f"Inject sent: “{text}”.", lambda s: s.console.add_inject(text, ""))
+        self.run(_("Inject sent: “{text}”.", text=text), lambda s: s.console.add_inject(text, ""))
 
     def lock(self) -> None:
         actor = self.sel.get("lock_team")
@@ -249,7 +256,7 @@ class ConsoleScene(Scene):
         if mine and room is not None and room.selected is not None:
             option = room.snap.options[room.selected].id
         label = next((lab for lab, v in self.lock_choices() if v == actor), actor)
-        self.run(f"Locked: {label}.", lambda s: s.classroom.lock(actor, option))
+        self.run(_("Locked: {team}.", team=label), lambda s: s.classroom.lock(actor, option))
 
     def current_actor(self) -> str | None:
         go = self.game.go
@@ -257,16 +264,17 @@ class ConsoleScene(Scene):
 
     def extend(self, seconds: int) -> None:
         a = self.current_actor()
-        self.run(f"Timer extended by {seconds} s.", lambda s: s.classroom.extend_timer(seconds, a))
+        said = _("Timer extended by {seconds} s.", seconds=seconds)
+        self.run(said, lambda s: s.classroom.extend_timer(seconds, a))
 
     def stop_timer(self) -> None:
         a = self.current_actor()
-        self.run("Timer stopped for this turn.", lambda s: s.classroom.stop_timer(a))
+        self.run(_("Timer stopped for this turn."), lambda s: s.classroom.stop_timer(a))
 
     def cycle_timer(self) -> None:
         new = next_timer(self.game.state.timer)
         self.run(
-            f"Timer set to {timer_label(new)} per team from now on.",
+            _("Timer set to {timer} per team from now on.", timer=timer_label(new)),
             lambda s: s.classroom.set_timer(new),
             restart=True,
         )
@@ -274,13 +282,14 @@ class ConsoleScene(Scene):
     def cycle_lesson(self, step: int = 1) -> None:
         new = next_lesson(self.game.state.lesson_turns, self.game.state.turn_limit, step)
         self.run(
-            f"Lesson length: {lesson_label(new)}.",
+            _("Lesson length: {length}.", length=lesson_label(new)),
             lambda s: s.console.set_lesson_length(new),
         )
 
     def times_up(self) -> None:
         self.run(
-            "Time's up: the lesson ends here, with no outcome.", lambda s: s.console.times_up()
+            _("Time's up: the lesson ends here, with no outcome."),
+            lambda s: s.console.times_up(),
         )
 
     # ---- drawing
@@ -293,7 +302,7 @@ class ConsoleScene(Scene):
         head = L["head"]
         t.blit(
             surface,
-            "Teacher console",
+            _("Teacher console"),
             (head.x, head.centery),
             t.px(22),
             p.caution,
@@ -303,12 +312,12 @@ class ConsoleScene(Scene):
         go = g.go
         state = []
         if g.state.paused:
-            state.append("PAUSED")
+            state.append(_("PAUSED"))
         if g.state.revealed:
-            state.append("true values shown")
-        state.append(f"turn {g.state.turn}")
+            state.append(_("true values shown"))
+        state.append(_("turn {turn}", turn=g.state.turn))
         if go is not None:
-            state.append(f"at the keyboard: {g.team_label(go.team)}")
+            state.append(_("at the keyboard: {team}", team=g.team_label(go.team)))
         t.blit(
             surface,
             "  ·  ".join(state),
@@ -321,7 +330,7 @@ class ConsoleScene(Scene):
         )
         for i, lab in enumerate(CONSOLE_ROWS):
             r = L[f"label[{i}]"]
-            t.blit(surface, lab, (r.right, r.centery), t.px(15), p.dim, "bold", "midright")
+            t.blit(surface, _(lab), (r.right, r.centery), t.px(15), p.dim, "bold", "midright")
         sr = L["status"]
         t.blit_wrapped(
             surface,
@@ -334,4 +343,5 @@ class ConsoleScene(Scene):
         )
 
     def labels(self) -> list[str]:
-        return ["Teacher console", *CONSOLE_ROWS, self.status, *super().labels()]
+        rows = [_(r) for r in CONSOLE_ROWS]
+        return [_("Teacher console"), *rows, self.status, *super().labels()]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from game.i18n import _
 from game.ui.palette import Colour, Palette
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def timer_label(seconds: int) -> str:
-    return "Off" if not seconds else f"{seconds} s"
+    return _("Off") if not seconds else _("{seconds} s", seconds=seconds)
 
 
 def fmt_clock(seconds: float) -> str:
@@ -59,7 +60,8 @@ def leave_go(app: App, game: HotSeat, result: GoResult | None) -> None:
         return
     note = result.note if result is not None else ""
     if result is not None and result.resolved:
-        note = (note + " " if note else "") + f"Turn {result.turn} has been resolved."
+        done = _("Turn {turn} has been resolved.", turn=result.turn)
+        note = f"{note} {done}" if note else done  # two whole sentences, one after the other
     app.reset(HandoverScene(app, game, note))
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
+from game.i18n import _, format_date, format_percent
 from game.ui import layout
 from game.ui.pg import pygame
 from game.ui.scene import Focusable, Scene
@@ -76,11 +77,11 @@ class ForecastScene(Scene):
                     right=partial(self.nudge, o.id, 5),
                 )
             )
-        self.button(L["button[0]"], "‹  Back  (Esc)", self.back, "back")
-        self.button(L["button[1]"], "Skip the forecast", self.skip, "skip")
+        self.button(L["button[0]"], _("‹  Back  (Esc)"), self.back, "back")
+        self.button(L["button[1]"], _("Skip the forecast"), self.skip, "skip")
         self.button(
             L["button[2]"],
-            "Commit  (Enter)",
+            _("Commit  (Enter)"),
             self.submit,
             "commit_forecast",
             cls="@commit",
@@ -106,9 +107,10 @@ class ForecastScene(Scene):
 
     def submit(self) -> None:
         if self.total() > 100:
-            self.message = (
-                f"Your chances add up to {self.total()}%: at most 100% "
-                "(the rest is 'none of these')."
+            self.message = _(
+                "Your chances add up to {total}: at most {most} (the rest is 'none of these').",
+                total=format_percent(self.total() / 100),
+                most=format_percent(1.0),
             )
             return
         probs = {o.id: self.values[o.id] / 100 for o in self.outcomes}
@@ -121,8 +123,8 @@ class ForecastScene(Scene):
 
     def heading(self) -> str:
         if self.option is None:
-            return "Before you see the odds: your forecast"
-        return "Before you commit: your forecast"
+            return _("Before you see the odds: your forecast")
+        return _("Before you commit: your forecast")
 
     def skip(self) -> None:
         room = self.room
@@ -193,9 +195,9 @@ class ForecastScene(Scene):
             t.blit_wrapped(
                 surface,
                 (
-                    f"{self.room.team} chose: {self.option_name}."
+                    _("{team} chose: {option}.", team=self.room.team, option=self.option_name)
                     if self.option is not None
-                    else f"{self.room.team}: forecast first, then the odds appear."
+                    else _("{team}: forecast first, then the odds appear.", team=self.room.team)
                 ),
                 pygame.Rect(head.x, y, head.width, head.bottom - y),
                 t.px(16),
@@ -207,9 +209,11 @@ class ForecastScene(Scene):
         )
         t.blit_wrapped(
             surface,
-            "How likely is each ending within the next "
-            f"{count_text(self.within, 'turn')} (this one included, "
-            f"to {date.strftime('%d %b %Y')})?",
+            _(
+                "How likely is each ending within the next {turns} (this one included, to {date})?",
+                turns=count_text(self.within, "turn"),
+                date=format_date(date, "medium"),
+            ),
             pygame.Rect(head.x, y, head.width, head.bottom - y),
             t.px(13),
             p.dim,
@@ -220,7 +224,7 @@ class ForecastScene(Scene):
             col = clock_colour(p, left)
             t.blit(
                 surface,
-                f"{fmt_clock(left)} left",
+                _("{time} left", time=fmt_clock(left)),
                 (L["panel"].right - 10, L["panel"].y + 2),
                 t.px(14),
                 col,
@@ -248,7 +252,7 @@ class ForecastScene(Scene):
             vr = L[f"value[{i}]"]
             t.blit(
                 surface,
-                f"{self.values[o.id]}%",
+                format_percent(self.values[o.id] / 100),
                 (vr.right, vr.centery),
                 t.px(17),
                 col,
@@ -260,9 +264,13 @@ class ForecastScene(Scene):
         rest = 100 - total
         t.blit(
             surface,
-            f"None of these within {count_text(self.within, 'turn')}: {rest}%"
+            _(
+                "None of these within {turns}: {rest}",
+                turns=count_text(self.within, "turn"),
+                rest=format_percent(rest / 100),
+            )
             if rest >= 0
-            else f"Too much: the chances add up to {total}%",
+            else _("Too much: the chances add up to {total}", total=format_percent(total / 100)),
             (nr.x, nr.centery),
             size,
             p.dim if rest >= 0 else p.danger,
@@ -276,8 +284,11 @@ class ForecastScene(Scene):
         else:
             t.blit_wrapped(
                 surface,
-                "Up/Down: choose a line · Left/Right: ±5 · type a number (35 = 35%) · "
-                "Enter: commit · Esc: back to the options",
+                _(
+                    "Up/Down: choose a line · Left/Right: ±5 · type a number ({example}) · "
+                    "Enter: commit · Esc: back to the options",
+                    example=_("35 = {share}", share=format_percent(0.35)),
+                ),
                 mr,
                 t.px(13),
                 p.dim,
@@ -288,6 +299,9 @@ class ForecastScene(Scene):
         out = [self.heading(), self.message]
         left = self.game.time_left()
         if left is not None:
-            out.append(f"{fmt_clock(left)} left")
-        out += [f"{o.name}: {self.values[o.id]}%" for o in self.outcomes]
+            out.append(_("{time} left", time=fmt_clock(left)))
+        out += [
+            _("{outcome}: {chance}", outcome=o.name, chance=format_percent(self.values[o.id] / 100))
+            for o in self.outcomes
+        ]
         return out + super().labels()

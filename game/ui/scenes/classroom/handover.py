@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
+from game.i18n import _, format_date
 from game.ui import layout
 from game.ui.hotseat import Go, HotSeat
 from game.ui.pg import pygame
@@ -34,7 +35,7 @@ class HandoverScene(Scene):
         self.L = layout.handover(self.app.size)
         self.button(
             self.L["ready"],
-            "Ready  (Enter)",
+            _("Ready  (Enter)"),
             self.begin,
             "ready",
             cls="@commit",
@@ -58,7 +59,7 @@ class HandoverScene(Scene):
             leave_go(self.app, g, r)
             return
         if r is not None and (r.note or r.resolved):
-            done = f"Turn {r.turn} has been resolved." if r.resolved else ""
+            done = _("Turn {turn} has been resolved.", turn=r.turn) if r.resolved else ""
             self.note = " ".join(x for x in (r.note, done) if x)
         if g.next_go is None and not g.paused and self.starting is None and not self.settled:
             # every side has chosen (e.g. a game continued from such a save): resolve
@@ -70,7 +71,7 @@ class HandoverScene(Scene):
             try:
                 go = f.result()
             except Exception as e:
-                self.error = f"Could not seat the team: {e}"
+                self.error = _("Could not seat the team: {problem}", problem=e)
                 return
             if not isinstance(go, Go):
                 self.settled = False
@@ -93,8 +94,13 @@ class HandoverScene(Scene):
             self,
             surface,
             top,
-            "Hand-over",
-            f"turn {st.turn} of {st.turn_limit}  ·  {st.date.strftime('%d %b %Y')}",
+            _("Hand-over"),
+            _(
+                "turn {turn} of {turns}  ·  {date}",
+                turn=st.turn,
+                turns=st.turn_limit,
+                date=format_date(st.date, "medium"),
+            ),
         )
         w, h = self.app.size
         cx = w // 2
@@ -107,13 +113,13 @@ class HandoverScene(Scene):
         y += t.line_height(t.px(16)) + max(12, h // 30)
         if go is None:
             msg = (
-                "The teacher has paused the game: waiting for the teacher to resume it."
+                _("The teacher has paused the game: waiting for the teacher to resume it.")
                 if st.paused
-                else "Every side has chosen: resolving the turn…"
+                else _("Every side has chosen: resolving the turn…")
             )
             t.blit(surface, msg, (cx, y), t.px(22), p.caution, "bold", "midtop", max_width=w - 40)
             return
-        t.blit(surface, "Pass the keyboard to", (cx, y), t.px(22), p.text, "regular", "midtop")
+        t.blit(surface, _("Pass the keyboard to"), (cx, y), t.px(22), p.text, "regular", "midtop")
         y += t.line_height(t.px(22)) + 6
         big = t.px(min(72, max(34, w / 18)))
         label = g.team_label(go.team)
@@ -121,7 +127,7 @@ class HandoverScene(Scene):
         y = r.bottom + 8
         t.blit(
             surface,
-            f"playing {go.actor_name}",
+            _("playing {side}", side=go.actor_name),
             (cx, y),
             t.px(20),
             p.text,
@@ -130,12 +136,20 @@ class HandoverScene(Scene):
             max_width=w - 40,
         )
         y += t.line_height(t.px(20)) + max(14, h // 25)
-        lines = [f"Press Enter when {label} is ready. The screen stays hidden until then."]
+        lines = [
+            _("Press Enter when {team} is ready. The screen stays hidden until then.", team=label)
+        ]
         limit = st.next_limit if not st.paused else None
         if limit:
-            lines.append(f"{label} will have {fmt_clock(limit)} to choose; then it holds course.")
+            lines.append(
+                _(
+                    "{team} will have {time} to choose; then it holds course.",
+                    team=label,
+                    time=fmt_clock(limit),
+                )
+            )
         if st.paused:
-            lines.append("The teacher has paused the game.")
+            lines.append(_("The teacher has paused the game."))
         for line in lines:
             t.blit(surface, line, (cx, y), t.px(15), p.dim, "regular", "midtop", max_width=w - 40)
             y += t.line_height(t.px(15)) + 6
@@ -153,7 +167,7 @@ class HandoverScene(Scene):
         if self.starting is not None:
             t.blit(
                 surface,
-                f"Preparing {label}'s briefing{dots(self.app.time)}",
+                _("Preparing {team}'s briefing{dots}", team=label, dots=dots(self.app.time)),
                 (cx, y + 10),
                 t.px(14),
                 p.caution,
@@ -163,7 +177,7 @@ class HandoverScene(Scene):
 
     def labels(self) -> list[str]:
         go = self.game.next_go
-        out = ["Pass the keyboard to", self.note]
+        out = [_("Pass the keyboard to"), self.note]
         if go is not None:
-            out += [self.game.team_label(go.team), f"playing {go.actor_name}"]
+            out += [self.game.team_label(go.team), _("playing {side}", side=go.actor_name)]
         return out + super().labels()

@@ -15,6 +15,7 @@ import pygame_gui
 
 from game.engine import seal
 from game.engine.entry import PIN_MAX_TYPED
+from game.i18n import N_, _, format_number
 from game.ui import layout
 from game.ui.hotseat import HotSeat
 from game.ui.pg import pygame
@@ -32,9 +33,10 @@ class PinPrompt(Scene):
     overlay = True
     pausable = False
     esc_closes = True
-    title = "Teacher: PIN"
-    prompt = "Enter the teacher's PIN (set at the start of the class)."
-    action = "Open"
+    # in English for the catalog (``N_``), translated when drawn
+    title = N_("Teacher: PIN")
+    prompt = N_("Enter the teacher's PIN (set at the start of the class).")
+    action = N_("Open")
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
@@ -55,8 +57,8 @@ class PinPrompt(Scene):
         self.entry_box = self.text_entry("pin", self.L["entry"], "", PIN_MAX_TYPED, ring=False)
         self.entry_box.set_allowed_characters("numbers")
         self.entry_box.set_text_hidden(True)
-        self.button(self.L["button[0]"], "Cancel (Esc)", self.app.pop, "cancel")
-        self.button(self.L["button[1]"], self.action, self.check, "open_console")
+        self.button(self.L["button[0]"], _("Cancel (Esc)"), self.app.pop, "cancel")
+        self.button(self.L["button[1]"], _(self.action), self.check, "open_console")
         self.sync_lock()
         if not self.locked():
             self.entry_box.focus()
@@ -108,10 +110,10 @@ class PinPrompt(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         veil(surface, 220)
-        r = self.panel(surface, self.box, self.title, accent=p.caution)
+        r = self.panel(surface, self.box, _(self.title), accent=p.caution)
         t.blit(
             surface,
-            self.prompt,
+            _(self.prompt),
             (r.x, r.y),
             t.px(14),
             p.text,
@@ -120,7 +122,10 @@ class PinPrompt(Scene):
         wait = self.locked()
         msg = self.message
         if wait > 0:
-            msg = f"Too many wrong tries: the PIN is locked for {wait:.0f} s."
+            msg = _(
+                "Too many wrong tries: the PIN is locked for {seconds} s.",
+                seconds=format_number(wait, 0),
+            )
         if msg:
             t.blit_wrapped(
                 surface,
@@ -134,8 +139,8 @@ class PinPrompt(Scene):
 
     def labels(self) -> list[str]:
         wait = self.locked()
-        extra = [f"locked for {wait:.0f} s"] if wait > 0 else []
-        return [self.title, self.message, *extra, *super().labels()]
+        extra = [_("locked for {seconds} s", seconds=format_number(wait, 0))] if wait > 0 else []
+        return [_(self.title), self.message, *extra, *super().labels()]
 
 
 class PinScene(PinPrompt):
@@ -148,12 +153,12 @@ class PinScene(PinPrompt):
         self.game = game
         self.then = then
         if then == "menu":
-            self.title = "Menu: teacher's PIN"
-            self.prompt = "Save, load, settings and quit need the teacher's PIN."
-            self.action = "Open menu"
+            self.title = N_("Menu: teacher's PIN")
+            self.prompt = N_("Save, load, settings and quit need the teacher's PIN.")
+            self.action = N_("Open menu")
         else:
-            self.title = "Teacher console: PIN"
-            self.action = "Open console"
+            self.title = N_("Teacher console: PIN")
+            self.action = N_("Open console")
 
     def locked(self) -> float:
         return self.game.pin_locked(self.app.time)
@@ -176,9 +181,9 @@ class SealedSaveScene(PinPrompt):
     """Continue or Load of a sealed class-game save: the PIN opens it (wrong or locked:
     a message, and the box stays)."""
 
-    title = "Class game: teacher's PIN"
-    prompt = "This class game's save is sealed: enter the teacher's PIN to open it."
-    action = "Open game"
+    title = N_("Class game: teacher's PIN")
+    prompt = N_("This class game's save is sealed: enter the teacher's PIN to open it.")
+    action = N_("Open game")
 
     def __init__(self, app: App, path: Path, game_id: str | None) -> None:
         super().__init__(app)
@@ -206,17 +211,19 @@ class SealedSaveScene(PinPrompt):
             if e.reason in ("wrong_pin", "locked"):
                 self._until = e.until or 0.0
                 return False, e.problem[:1].upper() + e.problem[1:] + "."
-            self.app.replace(MessageScene(self.app, "Cannot open this save", str(e)))
+            self.app.replace(MessageScene(self.app, _("Cannot open this save"), str(e)))
             return False, ""
         except Exception as e:  # a corrupt save gets a message, not a crash
-            self.app.replace(MessageScene(self.app, "Cannot open this save", str(e)))
+            self.app.replace(MessageScene(self.app, _("Cannot open this save"), str(e)))
             return False, ""
         game.open(self.app)
         return True, ""
 
 
-def open_save(app: App, path: Path, where: str = "Cannot load this save") -> None:
-    """Load (or continue) ``path``; a sealed class-game save asks the teacher's PIN first."""
+def open_save(app: App, path: Path, where: str = "") -> None:
+    """Load (or continue) ``path``; a sealed class-game save asks the teacher's PIN first.
+    ``where``: the title of the message if it cannot be opened."""
+    where = where or _("Cannot load this save")
     from game.engine import SaveError
     from game.ui.backend import Game
     from game.ui.scenes.overlays import MessageScene

@@ -17,6 +17,7 @@ from game.engine.entry import (
     teams_for_code,
     teams_from_text,
 )
+from game.i18n import _
 from game.ui import layout
 from game.ui.hotseat import HotSeat
 from game.ui.pg import pygame
@@ -41,7 +42,7 @@ class ClassroomSetupScene(Scene):
         self.choice = choice
         scn = choice.loaded.scenario
         self.actors = [a for a in scn.actors if a.playable]
-        self.names = {a.id: f"Team {a.short_name or a.name}" for a in self.actors}
+        self.names = {a.id: _("Team {team}", team=a.short_name or a.name) for a in self.actors}
         self.timer = TIMER_CHOICES[0]
         self.turn_limit = scn.meta.turn_limit
         self.lesson = 0  # turns the lesson lasts (0: the scenario's own limit)
@@ -58,10 +59,12 @@ class ClassroomSetupScene(Scene):
             self.text_entry(f"team_{a.id}", L[f"control[{i}]"], self.names[a.id], MAX_TEAMS_TYPED)
         self.button(
             L[f"control[{n}]"],
-            f"‹  {timer_label(self.timer)}  ›",
+            _("‹  {choice}  ›", choice=timer_label(self.timer)),
             lambda: self.cycle(1),
             "timer",
-            tooltip="Seconds each team has for its move; when they run out, the team holds course",
+            tooltip=_(
+                "Seconds each team has for its move; when they run out, the team holds course"
+            ),
             cls="@choice",
         )
         f = next(x for x in self.focusables if x.name == "timer")
@@ -69,10 +72,10 @@ class ClassroomSetupScene(Scene):
         f.right = lambda: self.cycle(1)
         self.button(
             L[f"control[{n + 1}]"],
-            f"‹  {lesson_label(self.lesson)}  ›",
+            _("‹  {choice}  ›", choice=lesson_label(self.lesson)),
             lambda: self.cycle_lesson(1),
             "lesson",
-            tooltip="End the lesson after this many turns with a neutral time's up (not scored)",
+            tooltip=_("End the lesson after this many turns with a neutral time's up (not scored)"),
             cls="@choice",
         )
         f = next(x for x in self.focusables if x.name == "lesson")
@@ -80,10 +83,13 @@ class ClassroomSetupScene(Scene):
         f.right = lambda: self.cycle_lesson(1)
         self.button(
             L[f"control[{n + 2}]"],
-            f"‹  {'On: forecast first, then the odds' if self.blind else 'Off'}  ›",
+            _(
+                "‹  {choice}  ›",
+                choice=_("On: forecast first, then the odds") if self.blind else _("Off"),
+            ),
             self.toggle_blind,
             "blind",
-            tooltip="Hide the model's odds and the advisors' figures until a team has forecast",
+            tooltip=_("Hide the model's odds and the advisors' figures until a team has forecast"),
             cls="@choice",
         )
         f = next(x for x in self.focusables if x.name == "blind")
@@ -92,8 +98,8 @@ class ClassroomSetupScene(Scene):
         pin.set_allowed_characters("numbers")
         pin.set_text_hidden(True)
         self.text_entry("class_code", L[f"control[{n + 4}]"], self.code, MAX_CLASS_CODE)
-        self.button(L["button[0]"], "‹  Back", self.app.pop, "back")
-        self.button(L["button[1]"], "Start the class  ›", self.start, "start")
+        self.button(L["button[0]"], _("‹  Back"), self.app.pop, "back")
+        self.button(L["button[1]"], _("Start the class  ›"), self.start, "start")
         if self.focus_index < 0:
             self.focus_named(f"team_{self.actors[0].id}" if self.actors else "start")
 
@@ -177,9 +183,9 @@ class ClassroomSetupScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
         backdrop(self, surface, 200)
-        top_bar(self, surface, self.L["top"], "Classroom: teams at one screen")
-        labels = [f"{a.short_name or a.name} teams" for a in self.actors]
-        labels += ["Turn timer", "Lesson length", "Blind forecasts", "Teacher PIN", "Class code"]
+        top_bar(self, surface, self.L["top"], _("Classroom: teams at one screen"))
+        labels = [_("{side} teams", side=a.short_name or a.name) for a in self.actors]
+        labels += self.row_labels()
         for i, lab in enumerate(labels):
             r = self.L[f"label[{i}]"]
             t.blit(
@@ -197,19 +203,26 @@ class ClassroomSetupScene(Scene):
             return
         lines = [
             (
-                "Type each side's team names, separated by commas: several teams on one side "
-                "take turns (the first plays turn 1, the next turn 2…). Leave a side empty and "
-                "the computer plays it.",
+                _(
+                    "Type each side's team names, separated by commas: several teams on one "
+                    "side take turns (the first plays turn 1, the next turn 2…). Leave a side "
+                    "empty and the computer plays it."
+                ),
                 p.text,
             ),
             (
-                f"Timer: {timer_label(self.timer)} per team and turn; when it runs out the "
-                "team holds course. The PIN (4+ digits) opens the teacher console with F9.",
+                _(
+                    "Timer: {timer} per team and turn; when it runs out the team holds course. "
+                    "The PIN (4+ digits) opens the teacher console with F9.",
+                    timer=timer_label(self.timer),
+                ),
                 p.dim,
             ),
             (
-                "Class code: leave it empty for a new game (its code is shown next, for the "
-                "board), or type the code another group got to play the same game and luck.",
+                _(
+                    "Class code: leave it empty for a new game (its code is shown next, for the "
+                    "board), or type the code another group got to play the same game and luck."
+                ),
                 p.dim,
             ),
         ]
@@ -227,13 +240,14 @@ class ClassroomSetupScene(Scene):
             )
             y += h + 6
 
-    def labels(self) -> list[str]:
+    def row_labels(self) -> list[str]:
         return [
-            "Turn timer",
-            "Lesson length",
-            "Blind forecasts",
-            "Teacher PIN",
-            "Class code",
-            self.message,
-            *super().labels(),
+            _("Turn timer"),
+            _("Lesson length"),
+            _("Blind forecasts"),
+            _("Teacher PIN"),
+            _("Class code"),
         ]
+
+    def labels(self) -> list[str]:
+        return [*self.row_labels(), self.message, *super().labels()]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
+from game.i18n import _
 from game.ui.hotseat import HotSeat
 from game.ui.pg import pygame
 from game.ui.scene import Scene
@@ -37,9 +38,9 @@ class TeamRoomScene(RoomScene):
         go = self.game.go
         return self.game.team_label(go.team) if go else ""
 
-    def status_parts(self, rect: pygame.Rect, who: str) -> tuple[list[StatusPart], int]:
+    def status_parts(self, rect: pygame.Rect, who: str | None) -> tuple[list[StatusPart], int]:
         go = self.game.go
-        label = f"{self.team} ({go.actor_name})" if go else who
+        label = _("{team} ({side})", team=self.team, side=go.actor_name) if go else who
         return super().status_parts(rect, label)
 
     def odds_hidden(self) -> bool:
@@ -105,7 +106,7 @@ class TeamRoomScene(RoomScene):
             try:
                 fut.result()
             except Exception as e:
-                self.error = f"Could not record the forecast: {e}"
+                self.error = _("Could not record the forecast: {problem}", problem=e)
         if (
             self.odds_hidden()
             and self.forecasting is None
@@ -122,7 +123,7 @@ class TeamRoomScene(RoomScene):
             try:
                 result = f.result()
             except Exception as e:
-                self.error = f"Could not commit: {e}"
+                self.error = _("Could not commit: {problem}", problem=e)
                 self.refresh_commit()
                 return
             g.take_pending()
@@ -152,14 +153,15 @@ class TeamRoomScene(RoomScene):
     def busy_notice(self) -> Notice | None:
         p = self.app.palette
         if self.resolving is not None:
-            text = f"{self.team}'s orders are sealed{dots(self.app.time)}"
-            return Notice("Orders sealed", [(text, 16, p.text, "regular")], 230)
+            text = _("{team}'s orders are sealed{dots}", team=self.team, dots=dots(self.app.time))
+            return Notice(_("Orders sealed"), [(text, 16, p.text, "regular")], 230)
         if self.game.paused:
+            wait = _("The clock has stopped. Wait for the teacher to resume.")
             lines = [
-                ("Paused by the teacher", 22, p.caution, "bold"),
-                ("The clock has stopped. Wait for the teacher to resume.", 14, p.dim, "regular"),
+                (_("Paused by the teacher"), 22, p.caution, "bold"),
+                (wait, 14, p.dim, "regular"),
             ]
-            return Notice("Paused", lines, 200, (560, 120), centred=True)
+            return Notice(_("Paused"), lines, 200, (560, 120), centred=True)
         return None
 
     def draw_extra(self, surface: pygame.Surface) -> None:
@@ -169,7 +171,7 @@ class TeamRoomScene(RoomScene):
         left = g.time_left()
         if left is None:
             if g.state.timer and g.go is not None:
-                text, col = "Timer stopped", p.dim
+                text, col = _("Timer stopped"), p.dim
             else:
                 return
         else:
@@ -194,8 +196,8 @@ class TeamRoomScene(RoomScene):
         if left is not None:
             out.append(fmt_clock(left))
         if self.game.paused:
-            out.append("Paused by the teacher")
+            out.append(_("Paused by the teacher"))
         go = self.game.go
         if go is not None:
-            out.append(f"You: {self.team} ({go.actor_name})")
+            out.append(_("You: {team} ({side})", team=self.team, side=go.actor_name))
         return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from game.engine.views import Advice
+from game.i18n import N_, _
 from game.ui import draw
 from game.ui.pg import pygame
 from game.ui.scenes.common import dots
@@ -11,8 +12,8 @@ from game.ui.scenes.room.panel import Panel, RoomView, Tip
 
 
 class AdvisorsPanel(Panel):
-    title = "Advisors"
-    note = "hover for their reasons"
+    title = N_("Advisors")
+    note = N_("hover for their reasons")
 
     def per_row(self, n: int) -> int:
         lh = self.app.text.line_height(self.app.text.px(12))
@@ -34,8 +35,8 @@ class AdvisorsPanel(Panel):
     def draw(self, surface: pygame.Surface, view: RoomView) -> None:
         p, t = self.app.palette, self.app.text
         if view.watching:  # the observer: no side's advisors, the watch's own controls
-            r = draw.panel(surface, self.rect, p, t, "Watching")
-            text = (
+            r = draw.panel(surface, self.rect, p, t, _("Watching"))
+            text = _(
                 "You watch both sides. The indicators show true values, which the sides "
                 "see only through their intelligence. Enter: next turn; + and −: "
                 "auto-advance speed."
@@ -45,11 +46,12 @@ class AdvisorsPanel(Panel):
         self.frame(surface)
         r = self.inner
         if view.advice is None:
-            text = f"Your advisors are conferring{dots(view.time)}"
+            text = _("Your advisors are conferring{dots}", dots=dots(view.time))
             t.blit(surface, text, (r.x, r.y), t.px(13), p.dim, "italic")
             return
         if not view.advice:
-            t.blit(surface, "No advisors in this scenario.", (r.x, r.y), t.px(13), p.dim, "italic")
+            none = _("No advisors in this scenario.")
+            t.blit(surface, none, (r.x, r.y), t.px(13), p.dim, "italic")
             return
         size = t.px(12)
         lh = t.line_height(size)
@@ -89,7 +91,7 @@ class AdvisorsPanel(Panel):
                     t.blit(surface, line, (x, yy), size, p.caution, "bold")
                     yy += lh
             # the reason when it fits whole (hover or focus shows it always)
-            said = "Their reasons and figures follow your forecast." if view.blind else a.reason
+            said = _("Their reasons and figures follow your forecast.") if view.blind else a.reason
             reason = t.wrap(said, size, r.width - 4)
             if yy + len(reason) * lh <= y + per - 2:
                 for line in reason:
@@ -99,9 +101,7 @@ class AdvisorsPanel(Panel):
     def hit(self, pos: tuple[int, int], view: RoomView) -> Tip | None:
         for row, a in self.rows(view):
             if row.collidepoint(pos):
-                reason = "(after your forecast)" if view.blind else a.reason
-                return (
-                    a.name,
-                    [f"{a.name}, {a.title} ({a.stance})", f"Recommends: {a.option_name}", reason],
-                )
+                reason = _("(after your forecast)") if view.blind else a.reason
+                who = _("{name}, {title} ({stance})", name=a.name, title=a.title, stance=a.stance)
+                return (a.name, [who, _("Recommends: {option}", option=a.option_name), reason])
         return None

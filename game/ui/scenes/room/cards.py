@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.engine.views import OptionView
+from game.i18n import _, format_number, ngettext
 from game.ui.icons import icon
 from game.ui.pg import pygame
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
@@ -255,11 +256,11 @@ class CardsPanel(Panel):
         tx = r.x + text_x
         tag = category_label(opt.category)
         if opt.covert and opt.category != "covert":
-            tag += "  ·  covert"
+            tag = _("{category}  ·  covert", category=tag)
         if not avail:
             # the reason in full when it fits; else in the details (focus or hover)
-            why = "Unavailable: " + (opt.reason or "not now")
-            tag = why if t.width(why, small) <= tw else "Unavailable"
+            why = _("Unavailable: {reason}", reason=opt.reason or _("not now"))
+            tag = why if t.width(why, small) <= tw else _("Unavailable")
         fit = self.name_fit(opt, r)
         lines, size = fit.lines, fit.size
         if not fit.whole:  # (the layout scrolls rather than let this happen)
@@ -276,7 +277,8 @@ class CardsPanel(Panel):
             y += lh
         if fit.show_tag:
             style = "bold" if avail else "regular"
-            t.blit(surface, tag, (tx, y), small, ecol if avail else p.faint, style, max_width=tw)
+            tag_size = t.size_to_fit(tag, small, tw, style)  # a long category a little smaller
+            t.blit(surface, tag, (tx, y), tag_size, ecol if avail else p.faint, style, max_width=tw)
             y += slh
         # the description only when it fits whole (the details always show it)
         ds = t.px(12)
@@ -292,28 +294,54 @@ class CardsPanel(Panel):
         if i is None or i >= len(view.snap.options):
             return None
         o = view.snap.options[i]
+        level = ("+" if o.escalation > 0 else "") + format_number(o.escalation)
         lines = [
             o.name,
             o.description,
-            f"{category_label(o.category)} · escalation {o.escalation:+g}"
-            + (" · covert" if o.covert else ""),
+            (
+                _(
+                    "{category} · escalation {escalation} · covert",
+                    category=category_label(o.category),
+                    escalation=level,
+                )
+                if o.covert
+                else _(
+                    "{category} · escalation {escalation}",
+                    category=category_label(o.category),
+                    escalation=level,
+                )
+            ),
         ]
         if not o.available:
-            lines.append(f"Not available: {o.reason}")
+            lines.append(_("Not available: {reason}", reason=o.reason))
         w, hold = view.what_if, view.hold
         if w is not None and hold is not None and w.option == o.id and w.metrics:
             # the expected effect on each metric, against holding course
             names = {m.id: m.name for m in view.snap.metrics}
             base = hold.metrics
             moves = [
-                f"{names.get(mid, mid)} about {v:.0f} (holding course {base.get(mid, v):.0f})"
+                _(
+                    "{metric} about {value} (holding course {hold})",
+                    metric=names.get(mid, mid),
+                    value=format_number(v, 0),
+                    hold=format_number(base.get(mid, v), 0),
+                )
                 for mid, v in w.metrics.items()
                 if abs(v - base.get(mid, v)) >= 0.5
             ]
             days = w.horizon * view.scenario.meta.turn_days
             lines.append(
-                f"In {days} days, the likeliest values: " + "; ".join(moves) + "."
+                ngettext(
+                    "In {n} day, the likeliest values: {values}.",
+                    "In {n} days, the likeliest values: {values}.",
+                    days,
+                    values="; ".join(moves),
+                )
                 if moves
-                else f"In {days} days: no metric you can see differs from holding course."
+                else ngettext(
+                    "In {n} day: no metric you can see differs from holding course.",
+                    "In {n} days: no metric you can see differs from holding course.",
+                    days,
+                )
             )
         return (o.id, lines)

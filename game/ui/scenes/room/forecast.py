@@ -3,6 +3,7 @@ holding course."""
 
 from __future__ import annotations
 
+from game.i18n import N_, _
 from game.model.forecast import wilson
 from game.ui import draw
 from game.ui.pg import pygame
@@ -13,26 +14,30 @@ from game.words import count_text, short_name
 
 
 class ForecastPanel(Panel):
-    title = "What if…"  # until an option is in view
+    title = N_("What if…")  # until an option is in view
     accent = "caution"
 
     def draw(self, surface: pygame.Surface, view: RoomView) -> None:
         p, t = self.app.palette, self.app.text
         i = view.option_in_view
         opt = view.snap.options[i] if i is not None else None
-        self.frame(surface, "If you choose…" if opt and not view.watching else self.title)
+        self.frame(surface, _("If you choose…") if opt and not view.watching else "")
         r = self.inner
         if view.blind:
             t.blit_wrapped(
                 surface,
-                "Blind forecasting: the model's odds appear once your team's forecast is in.",
+                _("Blind forecasting: the model's odds appear once your team's forecast is in."),
                 r,
                 t.px(13),
                 p.dim,
             )
             return
         if opt is not None:  # the option's name in full, on two lines if it needs them
-            name = f"{view.watching}: {opt.name}" if view.watching else opt.name
+            name = (
+                _("{side}: {option}", side=view.watching, option=opt.name)
+                if view.watching
+                else opt.name
+            )
             rows_need = (len(view.scenario.outcomes) + 2) * t.line_height(t.px(11))
             ns, lines = self.title_lines(name, t.px(13), r.width, r.height - rows_need)
             for line in lines:
@@ -42,8 +47,10 @@ class ForecastPanel(Panel):
         if opt is None:
             t.blit_wrapped(
                 surface,
-                "Hover over an option, or press its number, to see how the odds move "
-                "compared with holding course.",
+                _(
+                    "Hover over an option, or press its number, to see how the odds move "
+                    "compared with holding course."
+                ),
                 r,
                 t.px(13),
                 p.dim,
@@ -53,7 +60,7 @@ class ForecastPanel(Panel):
         if w is None or hold is None:
             t.blit(
                 surface,
-                f"estimating{dots(view.time)}",
+                _("estimating{dots}", dots=dots(view.time)),
                 (r.x, r.y + 2),
                 t.px(14),
                 p.caution,
@@ -61,7 +68,7 @@ class ForecastPanel(Panel):
             )
             t.blit_wrapped(
                 surface,
-                "Thousands of possible futures are being played out.",
+                _("Thousands of possible futures are being played out."),
                 pygame.Rect(r.x, r.y + t.line_height(t.px(14)) + 4, r.width, r.height),
                 t.px(12),
                 p.dim,
@@ -71,15 +78,18 @@ class ForecastPanel(Panel):
         lh = t.line_height(size)
         small = t.px(11)
         slh = t.line_height(small)
-        cap = (
-            f"Chance of each ending within {count_text(w.horizon, 'turn')} · bar: this option, "
-            "whisker: its 95% interval · tick: holding course"
+        cap = _(
+            "Chance of each ending within {turns} · bar: this option, whisker: its interval "
+            "(95%) · tick: holding course",
+            turns=count_text(w.horizon, "turn"),
         )
         caps = t.wrap(cap, small, r.width)
         rows_h = (len(view.scenario.outcomes) + 2) * slh
         if len(caps) * slh + rows_h > r.height:  # tight: the short legend (details: hover)
             caps = t.wrap(
-                f"Within {count_text(w.horizon, 'turn')} · tick: holding course", small, r.width
+                _("Within {turns} · tick: holding course", turns=count_text(w.horizon, "turn")),
+                small,
+                r.width,
             )
         if len(caps) * slh + rows_h > r.height:
             caps = []
@@ -87,17 +97,19 @@ class ForecastPanel(Panel):
             t.blit(surface, line, (r.x, r.y), small, p.dim, max_width=r.width)
             r = pygame.Rect(r.x, r.y + slh, r.width, r.bottom - r.y - slh)
         rows = [(o.id, short_name(o), str(o.kind)) for o in view.scenario.outcomes]
-        num_w = t.width("100%", size, "bold") + 4
-        diff_w = max(t.width("vs hold", small, "bold"), t.width("−100", size, "bold")) + 2
+        num_w = t.width(draw.pct(1.0), size, "bold") + 4
+        vs_hold = _("vs hold")
+        diff_w = max(t.width(vs_hold, small, "bold"), t.width("−100", size, "bold")) + 2
         # the names as wide as they need, leaving the bars a little room
         bar_min = max(24, round(r.width * 0.15))
         name_w = min(
-            max(t.width(n, size) for _, n, _ in rows) + 8,
+            max(t.width(n, size) for _i, n, _k in rows) + 8,
             max(round(r.width * 0.42), r.width - num_w - diff_w - 12 - bar_min),
         )
         y = r.y
-        t.blit(surface, "vs hold", (r.right, y), small, p.dim, "bold", "topright")
-        t.blit(surface, "chance", (r.right - diff_w - 6, y), small, p.dim, "bold", "topright")
+        t.blit(surface, vs_hold, (r.right, y), small, p.dim, "bold", "topright")
+        chance = _("chance")
+        t.blit(surface, chance, (r.right - diff_w - 6, y), small, p.dim, "bold", "topright")
         y += slh
         avail_h = r.bottom - y - slh - 2  # the last line: the share still unresolved
         if avail_h < len(rows) * lh:  # a smaller size rather than a row left out
@@ -111,6 +123,8 @@ class ForecastPanel(Panel):
             col = outcome_colour(p, view.scenario, oid)
             mid = y + rh // 2
             ns = t.size_to_fit(name, size, name_w - 6)
+            while ns > 8 and t.width(name, ns) > name_w - 6:  # smaller still, not cut
+                ns -= 1
             t.blit(surface, name, (r.x, mid), ns, p.text, "regular", "midleft", name_w - 6)
             bw = max(10, r.width - name_w - num_w - diff_w - 12)
             bar = pygame.Rect(r.x + name_w, mid - 5, bw, 10)
@@ -137,10 +151,22 @@ class ForecastPanel(Panel):
         # the share with no ending yet, apart: it is not an ending and would swamp the bars
         un, uh = w.p.get("unresolved", 0.0), hold.p.get("unresolved", 0.0)
         turns = count_text(w.horizon, "turn")
+        chance, hold_pct = draw.pct(un), draw.pct(uh)
+        # the longest wording that fits (the details on hover say it in full)
         notes = [
-            f"No ending yet in {turns}: {draw.pct(un)} (holding course {draw.pct(uh)})",
-            f"No ending in {turns}: {draw.pct(un)} (hold {draw.pct(uh)})",
-            f"No ending: {draw.pct(un)} (hold {draw.pct(uh)})",
+            _(
+                "No ending yet in {turns}: {chance} (holding course {hold})",
+                turns=turns,
+                chance=chance,
+                hold=hold_pct,
+            ),
+            _(
+                "No ending in {turns}: {chance} (hold {hold})",
+                turns=turns,
+                chance=chance,
+                hold=hold_pct,
+            ),
+            _("No ending: {chance} (hold {hold})", chance=chance, hold=hold_pct),
         ]
         note = next((n for n in notes if t.width(n, small) <= r.width), notes[-1])
         ns = t.size_to_fit(note, small, r.width)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from game.engine.views import MetricView
+from game.i18n import N_, _, format_number
 from game.ui import draw
 from game.ui.pg import pygame
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
@@ -10,8 +11,8 @@ from game.ui.style import fmt_value, metric_colour, norm, shown_history
 
 
 class IndicatorsPanel(Panel):
-    title = "Indicators"
-    note = "hover for details"
+    title = N_("Indicators")
+    note = N_("hover for details")
 
     def rows(self, view: RoomView) -> list[tuple[pygame.Rect, MetricView]]:
         r = self.inner
@@ -83,9 +84,17 @@ class IndicatorsPanel(Panel):
                 lines = [m.name, m.description]
                 if not m.exact:
                     lines.append(
-                        f"An estimate: the true value is probably within ±{m.error:.0f} "
-                        f"(your intelligence is imperfect)."
+                        _(
+                            "An estimate: the true value is probably within ±{error} "
+                            "(your intelligence is imperfect).",
+                            error=format_number(m.error, 0),
+                        )
                     )
-                lines.append(f"Range {m.lo:g}–{m.hi:g}; rising is {m.higher_is}.")
+                lo, hi = format_number(m.lo), format_number(m.hi)
+                rising = {
+                    "escalatory": _("Range {lo}–{hi}; rising is escalatory.", lo=lo, hi=hi),
+                    "calming": _("Range {lo}–{hi}; rising is calming.", lo=lo, hi=hi),
+                }.get(str(m.higher_is), _("Range {lo}–{hi}; rising is neutral.", lo=lo, hi=hi))
+                lines.append(rising)
                 return (m.id, lines)
         return None

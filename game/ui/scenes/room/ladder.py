@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from game.i18n import _
+from game.i18n import N_, _
 from game.scenario.schema import Stage
 from game.ui.pg import pygame
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
 
 
 class LadderPanel(Panel):
-    title = "Escalation ladder"
+    title = N_("Escalation ladder")
     accent = "danger"
 
     def rows(self, view: RoomView) -> list[tuple[pygame.Rect, int, Stage]]:

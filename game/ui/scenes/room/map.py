@@ -270,7 +270,7 @@ class MapPanel(Panel):
             self.draw_pin(surface, pl, pin, prog)
         surface.set_clip(clip)
         pygame.draw.rect(surface, p.edge, rect, 1)
-        t.blit(surface, "THEATRE", (rect.x + 8, rect.y + 6), t.px(11), p.dim, "bold")
+        t.blit(surface, _("THEATRE"), (rect.x + 8, rect.y + 6), t.px(11), p.dim, "bold")
         self.draw_legend(surface, view)
 
     def draw_pin(self, surface: pygame.Surface, pl: Placed, pin: Pin, prog: float) -> None:
@@ -316,7 +316,7 @@ class MapPanel(Panel):
         ]
         if view.pins:
             parts.append((p.caution, _("pin: this turn's events")))
-        parts += [(None, "yellow ring: changed this turn"), (None, "line: true place")]
+        parts += [(None, _("yellow ring: changed this turn")), (None, _("line: true place"))]
         x = strip.x + 6
         for colour, text in parts:
             w = t.width(text, size) + (14 if colour else 0)
@@ -337,13 +337,17 @@ class MapPanel(Panel):
         for mk in view.markers:
             old = before.get(mk.id)
             if old is None:
-                out[mk.id] = "new this turn"
+                out[mk.id] = _("new this turn")
                 continue
             d = round((mk.size - old.size) * 100)
             if abs(d) >= 5:
-                out[mk.id] = f"{'up' if d > 0 else 'down'} {abs(d)} this turn"
+                out[mk.id] = (
+                    _("up {points} this turn", points=abs(d))
+                    if d > 0
+                    else _("down {points} this turn", points=abs(d))
+                )
             elif abs(mk.lon - old.lon) + abs(mk.lat - old.lat) > 0.05:
-                out[mk.id] = "moved this turn"
+                out[mk.id] = _("moved this turn")
         return out
 
     def hit(self, pos: tuple[int, int], view: RoomView) -> Tip | None:
@@ -360,14 +364,22 @@ class MapPanel(Panel):
         placed = self.placed(view, view.markers, view.pins)
         for pl, mk in zip(placed, view.markers, strict=False):
             if pl.box.collidepoint(pos) or pl.label.collidepoint(pos):
-                how = changed.get(mk.id, "unchanged this turn")
+                how = changed.get(mk.id) or _("unchanged this turn")
                 return (
                     mk.id,
                     [
                         mk.label,
-                        f"Strength {round(mk.size * 100)} of 100, {how}.",
-                        "Its place and size follow the moves and the indicators."
-                        + (" The line leads to its true place." if pl.moved else ""),
+                        _(
+                            "Strength {strength} of 100, {how}.",
+                            strength=round(mk.size * 100),
+                            how=how,
+                        ),
+                        _(
+                            "Its place and size follow the moves and the indicators. The line "
+                            "leads to its true place."
+                        )
+                        if pl.moved
+                        else _("Its place and size follow the moves and the indicators."),
                     ],
                 )
         return None

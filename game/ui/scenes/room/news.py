@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from game.i18n import N_, _, format_date
 from game.ui import draw, layout
 from game.ui.backend import Snapshot
 from game.ui.pg import pygame
@@ -17,17 +18,17 @@ MAX_ITEMS = 60
 def news_html(snap: Snapshot) -> str:
     """The feed as the text box's HTML."""
     if not snap.news:
-        return "<i>No news yet. The wires are quiet.</i>"
+        return f"<i>{html.escape(_('No news yet. The wires are quiet.'), quote=False)}</i>"
     rows = []
     for n in snap.news[:MAX_ITEMS]:
-        date = n.date.strftime("%d %b") if n.date else f"T{n.turn}"
+        date = format_date(n.date, "d MMM") if n.date else _("T{turn}", turn=n.turn)
         colour = NEWS_COLOUR.get(n.kind, MOVE_COLOUR)
         rows.append(f"<font color='{colour}'>{date}</font>  {html.escape(n.headline, quote=False)}")
     return "<br>".join(rows)
 
 
 class NewsPanel(Panel):
-    title = "News  (newest first)"
+    title = N_("News  (newest first)")
     accent = "caution"
 
     @property

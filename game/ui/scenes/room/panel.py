@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.engine.views import Advice
+from game.i18n import _
 from game.scenario.schema import Scenario
 from game.ui import draw
 from game.ui.backend import Snapshot, WhatIf
@@ -55,8 +56,8 @@ class RoomView:
 class Panel:
     """A rectangle of the room with a header."""
 
-    title = ""
-    note = ""  # at the right of the header
+    title = ""  # in English, for the catalog (``N_``): translated when drawn
+    note = ""  # at the right of the header (likewise)
     accent = ""  # the palette colour of the header's mark ("": the default)
 
     def __init__(self, app: App) -> None:
@@ -75,7 +76,9 @@ class Panel:
         """The panel's box and header (``title`` overrides the class's)."""
         p, t = self.app.palette, self.app.text
         accent: Colour | None = getattr(p, self.accent) if self.accent else None
-        draw.panel(surface, self.rect, p, t, title or self.title, accent=accent, right=self.note)
+        title = title or (_(self.title) if self.title else "")
+        note = _(self.note) if self.note else ""
+        draw.panel(surface, self.rect, p, t, title, accent=accent, right=note)
 
     def draw(self, surface: pygame.Surface, view: RoomView) -> None:
         self.frame(surface)

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import pygame_gui
 
-from game.i18n import _
+from game import i18n
+from game.i18n import _, format_date, format_number
 from game.ui import draw, layout, watch
 from game.ui.backend import Game, Resolution
 from game.ui.markers import Marker, Pin
@@ -28,7 +29,6 @@ from game.ui.scenes.room.map import MapPanel, markers, pins
 from game.ui.scenes.room.news import NewsPanel, news_html
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
 from game.ui.settings import text_setting_for
-from game.words import others_verb
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -72,7 +72,7 @@ class RoomScene(Scene):
         self.hover_t = 0.0
         self.last_mouse = (-1, -1)
         self.news_count = len(self.snap.news)
-        self._markers_key: tuple[int, int] | None = None
+        self._markers_key: tuple[int, int, str] | None = None
         self._markers_before: tuple[Marker, ...] = ()
         self._markers: tuple[Marker, ...] = ()
         self._pins: tuple[Pin, ...] = ()
@@ -134,7 +134,7 @@ class RoomScene(Scene):
             cls="@commit",
             enabled=self.can_commit(),
         )
-        menu = self.label_for(L["menu_button"], "Menu  Esc", "Menu", size=13)
+        menu = self.label_for(L["menu_button"], _("Menu  Esc"), _("Menu"), size=13)
         self.button(L["menu_button"], menu, self.open_menu, "menu", cls="@small_button")
         self.news_box = self.add(
             pygame_gui.elements.UITextBox(
@@ -150,18 +150,24 @@ class RoomScene(Scene):
     def commit_text(self) -> str:
         if self.game.watch:
             d = self.game.auto_delay
-            return "Next turn  (Enter)" if d is None else f"Next turn  (auto, {d:g} s)"
+            if d is None:
+                return _("Next turn  (Enter)")
+            return _("Next turn  (auto, {seconds} s)", seconds=format_number(d))
         if self.selected is None:
-            return "Choose an option"
+            return _("Choose an option")
         t = self.app.text
         size = round(18 * t.scale)
         room = self.L["commit"].width - 28
         name = self.snap.options[self.selected].name
         # the longest wording that fits whole (the card shows which option is chosen)
-        for text in (f"Commit: {name}  (Enter)", f"Commit: {name}", "Commit  (Enter)"):
+        for text in (
+            _("Commit: {option}  (Enter)", option=name),
+            _("Commit: {option}", option=name),
+            _("Commit  (Enter)"),
+        ):
             if t.width(text, size, "bold") <= room:
                 return text
-        return "Commit"
+        return _("Commit")
 
     def can_commit(self) -> bool:
         if self.resolving is not None or self.snap.over:
@@ -187,7 +193,9 @@ class RoomScene(Scene):
             return
         opt = self.snap.options[i]
         if not opt.available:
-            self.error = f"{opt.name}: {opt.reason or 'not available now'}"
+            self.error = _(
+                "{option}: {reason}", option=opt.name, reason=opt.reason or _("not available now")
+            )
             return
         self.error = ""
         self.selected = i
@@ -313,8 +321,9 @@ class RoomScene(Scene):
         return self.selected
 
     def markers(self) -> tuple[Marker, ...]:
-        """The map's markers, worked out again when a turn has been played."""
-        key = (self.snap.turn, len(self.game.resolutions))
+        """The map's markers, worked out again when a turn has been played (or the
+        language changed: their labels are the scenario's)."""
+        key = (self.snap.turn, len(self.game.resolutions), i18n.language())
         if key != self._markers_key:
             self._markers_key = key
             res = list(self.game.resolutions)
@@ -397,7 +406,7 @@ class RoomScene(Scene):
             try:
                 self.result = fut.result()
             except Exception as e:  # show the engine's complaint, keep the game
-                self.error = f"Could not resolve the turn: {e}"
+                self.error = _("Could not resolve the turn: {problem}", problem=e)
                 self.refresh_commit()
                 return
             from game.ui.scenes.resolution import ResolutionScene
@@ -418,7 +427,7 @@ class RoomScene(Scene):
         surface.fill(self.app.palette.bg)
         L = self.L
         g = self.game
-        who = next((a.name for a in g.scenario.actors if a.id == g.actor), "Observer")
+        who = next((a.name for a in g.scenario.actors if a.id == g.actor), None)
         kept, status_x = self.status_parts(L["top"], who)
         top_bar(self, surface, L["top"], g.scenario.meta.title, "", title_until=status_x)
         self.draw_status(surface, L["top"], kept)
@@ -426,7 +435,7 @@ class RoomScene(Scene):
         for name in ("map", "metrics", "ladder", "cards", "forecast", "advisors", "news"):
             self.panels[name].draw(surface, view)
 
-    def status_parts(self, rect: pygame.Rect, who: str) -> tuple[list[StatusPart], int]:
+    def status_parts(self, rect: pygame.Rect, who: str | None) -> tuple[list[StatusPart], int]:
         """Turn, stage, date and side for the top bar, as many as fit (in that order of
         importance), in reading order; and the x where they start."""
         p, t = self.app.palette, self.app.text
@@ -439,13 +448,13 @@ class RoomScene(Scene):
             colour = p.risk(s.stage_index / max(1, n - 1))
         size = t.px(14)
         parts: list[StatusPart] = [
-            (0, f"Turn {s.turn + 1} of {s.turn_limit}", p.text, "bold"),
+            (0, self.turn_text(), p.text, "bold"),
             (2, stage, colour, "bold"),
-            (1, s.date.strftime("%d %b %Y"), p.text, "regular"),
-            (3, f"You: {who}", p.dim, "regular"),
+            (1, format_date(s.date, "medium"), p.text, "regular"),
+            (3, _("You: {side}", side=who) if who else _("Observer"), p.dim, "regular"),
         ]
         right = self.L["menu_button"].x - 14
-        floor = rect.x + t.width("BRINKMANSHIP", t.px(18), "bold") + 40
+        floor = rect.x + t.width(_("BRINKMANSHIP"), t.px(18), "bold") + 40
         kept: list[StatusPart] = []
         used = 0
         for part in parts:
@@ -462,7 +471,7 @@ class RoomScene(Scene):
         t = self.app.text
         size = t.px(14)
         x = self.L["menu_button"].x - 14
-        for _k, text, col, style in reversed(kept):
+        for _rank, text, col, style in reversed(kept):
             t.blit(surface, text, (x, rect.centery), size, col, style, "midright")
             x -= t.width(text, size, style) + 18
 
@@ -470,9 +479,12 @@ class RoomScene(Scene):
         """The box over the room while it waits (the other side deciding)."""
         if self.resolving is None:
             return None
-        deciding = others_verb(len(self.game.scenario.actors), "is", "are")
-        text = f"Orders sent. {deciding[:1].upper()}{deciding[1:]} deciding{dots(self.app.time)}"
-        return Notice("Resolving the turn", [(text, 16, self.app.palette.text, "regular")], 140)
+        text = (
+            _("Orders sent. The other side is deciding{dots}", dots=dots(self.app.time))
+            if len(self.game.scenario.actors) <= 2
+            else _("Orders sent. The other sides are deciding{dots}", dots=dots(self.app.time))
+        )
+        return Notice(_("Resolving the turn"), [(text, 16, self.app.palette.text, "regular")], 140)
 
     def draw_extra(self, surface: pygame.Surface) -> None:
         """Over the widgets, under the busy box (a classroom's countdown)."""
@@ -489,15 +501,19 @@ class RoomScene(Scene):
     def always_show_focus(self) -> bool:
         return False
 
+    def turn_text(self) -> str:
+        s = self.snap
+        return _("Turn {turn} of {turns}", turn=s.turn + 1, turns=s.turn_limit)
+
     # ---------------------------------------------------------------- tests
     def labels(self) -> list[str]:
         s = self.snap
         out = [
-            f"Turn {s.turn + 1} of {s.turn_limit}",
-            "Indicators",
-            "Escalation ladder",
-            "Advisors",
-            "News",
+            self.turn_text(),
+            _("Indicators"),
+            _("Escalation ladder"),
+            _("Advisors"),
+            _("News  (newest first)"),
         ]
         out += [o.name for o in s.options]
         out += [m.name for m in s.metrics]
