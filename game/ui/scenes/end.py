@@ -260,9 +260,18 @@ class EndScene(Scene):
             )
         if by_teacher:  # the outcome's own headline speaks of the turn limit
             sub = f"Ended by the teacher in turn {by_teacher}  ·  {date}"
-        for part in t.wrap(sub, t.px(15), r.width):
-            t.blit(surface, part, (r.centerx, y), t.px(15), p.text, "regular", "midtop")
-            y += t.line_height(t.px(15))
+        # whole within the headline's box (the panels below would hide a line past it):
+        # a smaller size, else the turn and date alone
+        lead = f"{oc.headline}  ·  " if oc else ""
+        short = sub[len(lead) :] if lead and sub.startswith(lead) else sub
+        tries = [(sub, t.px(n)) for n in (15, 14, 13, 12)] + [(short, t.px(15)), (short, t.px(12))]
+        for text, ts in tries:
+            parts = t.wrap(text, ts, r.width)
+            if y + len(parts) * t.line_height(ts) <= r.bottom:
+                break
+        for part in parts:
+            t.blit(surface, part, (r.centerx, y), ts, p.text, "regular", "midtop")
+            y += t.line_height(ts)
         y += 2
         if oc and not by_teacher:  # the ending's description, when it fits whole
             box = pygame.Rect(r.x + r.width // 8, y, r.width * 3 // 4, r.bottom - y)
@@ -343,9 +352,18 @@ class EndScene(Scene):
         band = pygame.Rect(
             r.x + label_w, r.y + 6, r.width - label_w, max(24, r.height - text_h - 10)
         )
-        for k, st in enumerate(g.scenario.ladder):
+        # a name on each rung, unless the rungs are closer than a line: then the rungs
+        # the game reached first, and no name over another
+        reached = {rr.stage_after_index(g.scenario.ladder) for rr in res}
+        order = sorted(range(n_st), key=lambda k: (k not in reached, k))
+        named: list[float] = []
+        for k in order:
             y = band.bottom - k * band.height / max(1, n_st - 1)
             pygame.draw.line(surface, p.panel_hi, (band.x, y), (band.right, y))
+            if any(abs(y - other) < t.line_height(ss) - 2 for other in named):
+                continue
+            named.append(y)
+            st = g.scenario.ladder[k]
             t.blit(
                 surface,
                 st.name,

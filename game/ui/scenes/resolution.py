@@ -321,7 +321,13 @@ class ResolutionScene(Scene):
         cw = r.width // cols
         lh = t.line_height(size)
         row_h = r.height // n_rows
+        if row_h < 2 * lh + 4:  # no room for the figure over the name: side by side
+            self.draw_odds_lines(surface, r, rows, size)
+            return
+        # the figure as large as the row leaves room for, over its name
         big = t.px(min(26, max(14, (row_h - 2 * lh) * 0.8)))
+        while big > size and t.line_height(big) + lh + 4 > row_h:
+            big -= 1
         show_was = before is not None and row_h >= t.line_height(big) + 2 * lh + 4
         for k, (oid, name, _kind) in enumerate(rows):
             x = r.x + (k % cols) * cw
@@ -343,6 +349,31 @@ class ResolutionScene(Scene):
                     "midtop",
                     max_width=cw - 4,
                 )
+
+    def draw_odds_lines(
+        self, surface: pygame.Surface, r: pygame.Rect, rows: list[tuple[str, str, str]], size: int
+    ) -> None:
+        """The odds as "name  figure" lines in columns, for a panel too short to stack
+        each figure over its name (a small window with large text)."""
+        p, t, w = self.app.palette, self.app.text, self.res.odds
+        if w is None:
+            return
+        fig_w = t.width("100%", size, "bold")
+        need = max(t.width(name, size) for _, name, _ in rows) + fig_w + 20
+        lh = t.line_height(size)
+        most = max(1, min(len(rows), r.width // max(1, need)))
+        cols = min(2, most)  # two columns read best; more only when the height needs them
+        while cols < most and -(-len(rows) // cols) * lh > r.height:
+            cols += 1
+        cw = r.width // cols
+        per_col = -(-len(rows) // cols)
+        for k, (oid, name, _kind) in enumerate(rows):
+            x = r.x + (k // per_col) * cw
+            y = r.y + (k % per_col) * lh
+            figure = draw.pct(w.p.get(oid, 0.0))
+            col = outcome_colour(p, self.game.scenario, oid)
+            t.blit(surface, name, (x, y), size, p.dim, max_width=cw - fig_w - 16)
+            t.blit(surface, figure, (x + cw - 10, y), size, col, "bold", "topright")
 
     def labels(self) -> list[str]:
         out = [f"Turn {self.res.turn} resolved", "Moves", "What happened", "Why it changed"]

@@ -1,0 +1,107 @@
+"""The resolution and end screens of an escalating game in the smallest window with 130%
+text: no drawn text lies over other text or past its box (``Text.cuts`` cannot see
+these: nothing is cut, it is drawn in the wrong place)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_ui_text_fit import _play, _wait
+
+from game.engine import save_game
+
+
+@pytest.fixture(scope="module")
+def saves(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("climax-saves")
+    return {n: save_game(_play(t, 11), d / f"{n}.json") for n, t in (("mid", 5), ("end", None))}
+
+
+@pytest.fixture
+def small(data_dir: Path) -> Iterator:
+    from game.ui.app import App
+    from game.ui.settings import Settings
+
+    app = App(
+        size=(800, 600),
+        settings=Settings(width=800, height=600, text_scale=1.3),
+        seed=11,
+        save_settings=False,
+    )
+    yield app
+    if app.running:
+        app.quit()
+
+
+def _drawn(app, draw) -> list[tuple[str, object]]:
+    """Every text ``draw`` blits, with its rectangle."""
+    out: list[tuple[str, object]] = []
+    blit = app.text.blit
+
+    def spy(surface, text, pos, size, colour, *a, **k):
+        r = blit(surface, text, pos, size, colour, *a, **k)
+        out.append((text, r))
+        return r
+
+    app.text.blit = spy
+    try:
+        draw()
+    finally:
+        app.text.blit = blit
+    return out
+
+
+def _overlaps(drawn) -> list[tuple[str, str]]:
+    return [
+        (a, b)
+        for i, (a, ra) in enumerate(drawn)
+        for b, rb in drawn[i + 1 :]
+        if a.strip() and b.strip() and ra.inflate(0, -4).colliderect(rb.inflate(0, -4))
+    ]
+
+
+@pytest.mark.slow
+def test_the_odds_now_never_overlap(small, saves) -> None:
+    """Too short to stack each figure over its name, the odds become "name  figure"
+    lines, each inside the panel."""
+    from game.ui.backend import Game
+
+    app = small
+    game = Game.load(saves["mid"])
+    game.open(app)
+    room = app.scene
+    _wait(app, lambda: game.advice() is not None)
+    room.select(0)
+    room.commit()
+    _wait(app, lambda: app.scene.name == "resolution")
+    res = app.scene
+    _wait(app, lambda: res.res.odds is not None)
+    drawn = _drawn(app, lambda: res.draw_odds(app.window))
+    names = {o.short_name or o.name for o in game.scenario.outcomes}
+    assert names <= {text for text, _ in drawn}
+    assert not _overlaps(drawn)
+    box = res.L["odds"]
+    assert all(box.contains(r) for _, r in drawn)
+
+
+@pytest.mark.slow
+def test_the_end_screen_headline_and_path_labels_fit(small, saves) -> None:
+    """The line under the ending's name stays in the headline's box (the panels would
+    hide what runs past it) and the path's rung names never lie on one another."""
+    from game.ui.backend import Game
+
+    app = small
+    Game.load(saves["end"]).open(app)
+    end = app.scene
+    assert end.name == "end"
+    _wait(app, lambda: end.verdict is not None)
+    drawn = _drawn(app, lambda: end.draw(app.window))
+    head = end.L["headline"]
+    assert [t for t, r in drawn if r.top < head.bottom and r.bottom > head.bottom] == []
+    assert any("turn" in t and "of" in t for t, r in drawn if head.contains(r))
+    timeline = end.L["timeline"]
+    rungs = {s.name for s in end.game.scenario.ladder}
+    labels = [(t, r) for t, r in drawn if t in rungs and timeline.contains(r)]
+    assert len(labels) >= 2 and not _overlaps(labels)
