@@ -105,3 +105,27 @@ def test_the_end_screen_headline_and_path_labels_fit(small, saves) -> None:
     rungs = {s.name for s in end.game.scenario.ladder}
     labels = [(t, r) for t, r in drawn if t in rungs and timeline.contains(r)]
     assert len(labels) >= 2 and not _overlaps(labels)
+
+
+@pytest.mark.slow
+def test_every_setting_shows_whole_in_the_smallest_window(small) -> None:
+    """Each choice of every settings row (the palettes' long names above all) fits its
+    button at 800×600 with 130% text (pygame_gui would clip it silently)."""
+    from game.ui.scenes.settings import SettingsScene
+    from game.ui.settings import TEXT_SCALES
+
+    app = small
+    app.push(SettingsScene(app))
+    app.run_frames(2)
+    scene = app.scene
+    seen: set[str] = set()
+    for name, steps in (("palette", 6), ("text", len(TEXT_SCALES)), ("language", 4)):
+        for _ in range(steps):
+            b = scene.button_named(name)
+            font = b.font
+            assert font.size(b.text)[0] <= b.get_abs_rect().width - 8, b.text
+            seen.add(b.text)
+            scene.change(name, 1)
+            app.run_frames(1)
+            scene = app.scene
+    assert any("colour-blind" in s for s in seen)
