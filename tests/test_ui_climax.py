@@ -129,3 +129,44 @@ def test_every_setting_shows_whole_in_the_smallest_window(small) -> None:
             app.run_frames(1)
             scene = app.scene
     assert any("colour-blind" in s for s in seen)
+
+
+@pytest.mark.slow
+def test_why_it_changed_keeps_each_source_beside_its_bar_on_a_large_screen(
+    data_dir, saves
+) -> None:
+    """At 1920×1080 with 130% text (drawn near 2×) the source names' column grows with
+    the text: a name such as "Clash at sea or on the coast" sits beside its bar, not on a
+    line of its own above it."""
+    from game.ui.app import App
+    from game.ui.backend import Game
+    from game.ui.settings import Settings
+
+    app = App(
+        size=(1920, 1080),
+        settings=Settings(width=1920, height=1080, text_scale=1.3),
+        seed=11,
+        save_settings=False,
+    )
+    try:
+        game = Game.load(saves["mid"])
+        game.open(app)
+        room = app.scene
+        _wait(app, lambda: game.advice() is not None)
+        room.select(0)
+        room.commit()
+        _wait(app, lambda: app.scene.name == "resolution")
+        res = app.scene
+        big = app.window.get_rect()
+        drawn = _drawn(app, lambda: res.draw_why_rows(app.window, big))
+        figures = {r.y for text, r in drawn if text[:1] in "+-" and text[1:2].isdigit()}
+        names = [  # the sources' names (indented), not the revised estimates under them
+            (text, r)
+            for text, r in drawn
+            if r.x > big.x + 4 and text[:1] not in "+-" and "now about" not in text
+        ]
+        assert names and all(r.y in figures for _, r in names), [
+            t for t, r in names if r.y not in figures
+        ]
+    finally:
+        app.quit()

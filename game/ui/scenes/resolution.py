@@ -215,7 +215,7 @@ class ResolutionScene(Scene):
         # one scale for every bar on the screen, so that bars compare across metrics
         every = [abs(sp.delta) for w in rows for sp in w.sources if abs(sp.delta) >= 0.05]
         scale = max(every, default=1.0)
-        label_w = min(220, round(r.width * 0.36))
+        label_w = min(round(220 * t.scale), round(r.width * 0.36))  # grows with the text
         num_w = t.width("+00.0", ss) + 6
         higher = {m.id: str(m.higher_is) for m in g.scenario.metrics}
         for w in rows:
