@@ -132,9 +132,7 @@ def test_every_setting_shows_whole_in_the_smallest_window(small) -> None:
 
 
 @pytest.mark.slow
-def test_why_it_changed_keeps_each_source_beside_its_bar_on_a_large_screen(
-    data_dir, saves
-) -> None:
+def test_why_it_changed_keeps_each_source_beside_its_bar_on_a_large_screen(data_dir, saves) -> None:
     """At 1920×1080 with 130% text (drawn near 2×) the source names' column grows with
     the text: a name such as "Clash at sea or on the coast" sits beside its bar, not on a
     line of its own above it."""
