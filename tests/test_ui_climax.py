@@ -168,3 +168,25 @@ def test_why_it_changed_keeps_each_source_beside_its_bar_on_a_large_screen(data_
         ]
     finally:
         app.quit()
+
+
+@pytest.mark.slow
+def test_a_finished_saves_label_fits_the_load_list(small, saves) -> None:
+    """In the smallest window with 130% text a save's label drops its leading parts
+    (scenario, side, turn) until it fits, keeping the date and outcome; the whole label
+    is its tooltip."""
+    import shutil
+
+    from game.ui.backend import saves_dir
+    from game.ui.scenes.overlays import LoadScene
+
+    saves_dir().mkdir(parents=True, exist_ok=True)
+    shutil.copy(saves["end"], saves_dir() / "end.json")
+    app = small
+    app.push(LoadScene(app))
+    app.run_frames(2)
+    b = app.scene.button_named("save_0")
+    assert b.font.size(b.text)[0] <= b.get_abs_rect().width - 8, b.text
+    assert "ended:" in b.text and "2026" in b.text
+    full = app.scene.label(app.scene.shown[0])
+    assert full != b.text and full.endswith(b.text) and b.tool_tip_text == full
