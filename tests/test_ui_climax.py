@@ -190,3 +190,34 @@ def test_a_finished_saves_label_fits_the_load_list(small, saves) -> None:
     assert "ended:" in b.text and "2026" in b.text
     full = app.scene.label(app.scene.shown[0])
     assert full != b.text and full.endswith(b.text) and b.tool_tip_text == full
+
+
+@pytest.mark.slow
+def test_the_end_odds_legend_keeps_its_entries_apart(data_dir, saves) -> None:
+    """At 1920×1080 with 130% text the legend under the odds chart leaves a gap of a few
+    letters between one entry's name and the next entry."""
+    from game.ui.app import App
+    from game.ui.backend import Game
+    from game.ui.settings import Settings
+
+    app = App(
+        size=(1920, 1080),
+        settings=Settings(width=1920, height=1080, text_scale=1.3),
+        seed=11,
+        save_settings=False,
+    )
+    try:
+        Game.load(saves["end"]).open(app)
+        end = app.scene
+        _wait(app, lambda: end.verdict is not None)
+        outcomes = end.game.scenario.outcomes
+        names = {o.short_name or o.name for o in outcomes}
+        odds = {o.id: 0.1 for o in outcomes}  # the odds at two decisions, every ending > 0
+        end.odds_series = lambda: ("Odds at your decisions", [(1, odds), (2, odds)])
+        drawn = [(t, r) for t, r in _drawn(app, lambda: end.draw_odds(app.window, end.L["odds"]))]
+        items = sorted((r.y, r.x, r) for t, r in drawn if t in names)
+        assert len(items) >= 3
+        gaps = [b[2].x - a[2].right for a, b in zip(items, items[1:]) if a[0] == b[0]]
+        assert gaps and min(gaps) >= app.text.px(16), gaps  # swatch, then a gap
+    finally:
+        app.quit()

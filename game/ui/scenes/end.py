@@ -439,7 +439,8 @@ class EndScene(Scene):
         outs = outs or list(g.scenario.outcomes)
         # the legend: short names in as many columns as fit under the chart
         names = [short_name(o) for o in outs]
-        cell = max(t.width(n, size) for n in names) + 22
+        sw = max(10, lh // 2)  # the swatch, and a gap of a few letters between entries
+        cell = max(t.width(n, size) for n in names) + sw + 4 + t.px(16)
         cols = max(1, r.width // cell)
         legend_h = -(-len(outs) // cols) * lh
         t.blit(surface, t.fit(note, size, r.width), (r.x, r.y), size, p.dim)
@@ -478,8 +479,9 @@ class EndScene(Scene):
         for i, (o, name) in enumerate(zip(outs, names, strict=True)):
             x = r.x + (i % cols) * cell
             y = ly + (i // cols) * lh
-            pygame.draw.rect(surface, outcome_colour(p, g.scenario, o.id), (x, y + 4, 10, 10))
-            t.blit(surface, name, (x + 14, y), size, p.text)
+            swatch = (x, y + (lh - sw) // 2, sw, sw)
+            pygame.draw.rect(surface, outcome_colour(p, g.scenario, o.id), swatch)
+            t.blit(surface, name, (x + sw + 4, y), size, p.text)
 
     def scores(self) -> list[TeamScore]:
         """Each team's scored forecasts (worked out once)."""
