@@ -5,6 +5,7 @@ these: nothing is cut, it is drawn in the wrong place)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -217,7 +218,7 @@ def test_the_end_odds_legend_keeps_its_entries_apart(data_dir, saves) -> None:
         drawn = [(t, r) for t, r in _drawn(app, lambda: end.draw_odds(app.window, end.L["odds"]))]
         items = sorted((r.y, r.x, r) for t, r in drawn if t in names)
         assert len(items) >= 3
-        gaps = [b[2].x - a[2].right for a, b in zip(items, items[1:]) if a[0] == b[0]]
+        gaps = [b[2].x - a[2].right for a, b in pairwise(items) if a[0] == b[0]]
         assert gaps and min(gaps) >= app.text.px(16), gaps  # swatch, then a gap
     finally:
         app.quit()
