@@ -222,3 +222,29 @@ def test_the_end_odds_legend_keeps_its_entries_apart(data_dir, saves) -> None:
         assert gaps and min(gaps) >= app.text.px(16), gaps  # swatch, then a gap
     finally:
         app.quit()
+
+
+@pytest.mark.slow
+def test_the_briefings_title_grows_with_the_text(data_dir) -> None:
+    """The briefing's title is sized in pixels scaled like its body: at 1920×1080 with
+    130% text it is larger than the body, not the fixed HTML size it was."""
+    from game.ui.app import App
+    from game.ui.scenes.setup import SetupScene
+    from game.ui.settings import Settings
+
+    app = App(
+        size=(1920, 1080),
+        settings=Settings(width=1920, height=1080, text_scale=1.3),
+        seed=11,
+        save_settings=False,
+    )
+    try:
+        app.push(SetupScene(app))
+        app.run_frames(2)
+        app.scene.proceed()
+        app.run_frames(2)
+        box = next(e for e in app.scene.elements if type(e).__name__ == "UITextBox")
+        assert f"<font pixel_size={app.text.px(20)}>" in box.html_text
+        assert app.text.px(20) > box.ui_theme.get_font(box.object_ids).get_point_size()
+    finally:
+        app.quit()

@@ -65,7 +65,8 @@ class BriefingScene(Scene):
         m = s.meta
         paras = "<br><br>".join(esc(p.strip()) for p in m.summary.splitlines() if p.strip())
         body = (
-            f"<font size=5><b>{esc(m.title)}</b></font><br>"
+            # the title in pixels scaled as the body is (an HTML size would stay put)
+            f"<font pixel_size={self.app.text.px(20)}><b>{esc(m.title)}</b></font><br>"
             f"<i>{esc(m.start_date.strftime('%d %B %Y'))} · {span_text(1, m.turn_days)} a turn · "
             f"{count_text(m.turn_limit, 'turn')} at most</i><br><br>{paras}<br><br>"
             f"<b>How to win</b><br>{esc(m.how_to_win)}"
