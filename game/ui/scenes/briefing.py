@@ -142,7 +142,9 @@ class BriefingScene(Scene):
         bar = box.scroll_bar
         if bar is None:
             return 1.0
-        return min(1.0, (bar.start_percentage + bar.visible_percentage) + 1e-6)
+        # within a pixel of the end is the end (the bar keeps whole-pixel positions)
+        full = box.text_box_layout.layout_rect.height if box.text_box_layout else 0
+        return min(1.0, bar.start_percentage + bar.visible_percentage + 1.0 / max(1.0, full))
 
     def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
         """Up / Down scroll the briefing by lines, Page Up / Down by pages; with Shift they
