@@ -147,3 +147,31 @@ def test_ai_and_advisors_reason_from_the_belief_not_the_truth(mini: Loaded) -> N
     assert x[1] != s.state.x[0, 1]
     assert x[0] == s.state.x[0, 0] and x[2] == s.state.x[0, 2]
     assert s.state.x[0, 1] != b.x[0, 1]  # the true state is untouched
+
+
+def test_shown_estimates_stay_within_their_metrics_range() -> None:
+    """A low intelligence's estimate can fall outside the range (fog does not clip its
+    draws); what a player is shown, now, in the history and in the turn's report, and
+    the band around it, stays within the metric's range."""
+    loaded = load_scenario(DATA / "v2-features.yaml")
+    c_lo = {m.id: float(m.range[0]) for m in loaded.scenario.metrics}
+    c_hi = {m.id: float(m.range[1]) for m in loaded.scenario.metrics}
+    outside = 0
+    for seed in range(8):
+        s = Session.new(loaded, seed=seed, ai=CHEAP, autosave=False)
+        while True:
+            for viewer in s.actors:
+                a = s.actor_index(viewer)
+                raw, _err, mask = estimates(s.c, s.seed, s.current_turn, a, s.state.x[0])
+                outside += int(np.sum(mask & ((raw < s.c.lo) | (raw > s.c.hi))))
+                for m in s.view(viewer).metrics:
+                    for v in (m.estimate, *m.history, *m.band):
+                        assert m.lo <= v <= m.hi, f"{m.name} shown as {v} (seed {seed})"
+                if s.history:
+                    for mc in s.report(viewer).metrics:
+                        for v in (mc.before, mc.after):
+                            assert c_lo[mc.metric] <= v <= c_hi[mc.metric], (mc.name, v)
+            if s.over:
+                break
+            s.resolve()
+    assert outside > 0  # the case this guards: raw estimates did leave the range

@@ -75,3 +75,19 @@ def test_venezuela_games_replay_bit_for_bit(tmp_path: Path) -> None:
         path = save_game(s, tmp_path / f"v{seed}.json")
         _s, _log, diff = replay_file(path, loaded, rerun_ai=True)
         assert diff is None
+
+
+def test_a_finished_saves_date_is_its_last_turns(mini: Loaded, data_dir: Path) -> None:
+    """The Load list dates a finished game as its end screen does: the last turn played,
+    not the turn after it that never came."""
+    from game.engine import save_game, save_info
+
+    s = Session.new(mini, seed=3, ai=CHEAP, autosave=False)
+    while not s.over:
+        s.resolve()
+    info = save_info(save_game(s, data_dir / "done.json"))
+    assert info["over"] and info["date"] == s.date_of(s.turn).isoformat()
+    assert s.log["summary"]["date"] != info["date"]  # what the save file itself holds
+    s2 = Session.new(mini, seed=3, ai=CHEAP, autosave=False)
+    s2.resolve()
+    assert save_info(save_game(s2, data_dir / "mid.json"))["date"] == s2.date.isoformat()

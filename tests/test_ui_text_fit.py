@@ -150,10 +150,11 @@ def test_small_windows_cap_the_text_size() -> None:
     from game.ui.app import text_scale_for
     from game.ui.settings import text_cap
 
-    assert text_cap((800, 600)) == 1.0
+    assert text_cap((800, 600)) == 1.3  # 130% text is honoured in the smallest window
     assert text_cap((1280, 720)) == 1.75
     assert text_cap((1920, 1080)) == 2.0
-    assert text_scale_for((800, 600), 2.0) == 1.0
+    assert text_scale_for((800, 600), 2.0) == 1.3
+    assert text_scale_for((800, 600), 1.3) == 1.3
     assert text_scale_for((800, 600), 0.9) == 0.9  # smaller text is always allowed
     assert text_scale_for((1280, 720), 2.0) == 1.75
     assert text_scale_for((1920, 1080), 1.3) == 1.95  # and text grows on large windows
@@ -181,3 +182,38 @@ def test_cards_scroll_when_they_cannot_fit(app_at, saves) -> None:
     for _ in range(40):
         room.handle_event(pygame.event.Event(pygame.MOUSEWHEEL, {"x": 0, "y": 1}))
     assert cards.offset == 0
+
+
+@pytest.mark.slow
+def test_advisors_stay_in_their_rows_at_800x600(app_at, saves) -> None:
+    """At 800×600 with 130% text each advisor's stance is whole and their lines stay in
+    their own row (a long recommendation falls back to its key, not over the next row)."""
+    from game.ui.backend import Game
+
+    app = app_at((800, 600), 1.3)
+    game = Game.load(saves["mid"])
+    game.open(app)
+    room = app.scene
+    _wait(app, lambda: game.advice() is not None)
+    app.run_frames(1)
+    drawn: list = []
+    blit = app.text.blit
+
+    def spy(surface, text, pos, size, colour, *a, **k):
+        r = blit(surface, text, pos, size, colour, *a, **k)
+        drawn.append((text, r))
+        return r
+
+    app.text.blit = spy
+    app.text.cuts.clear()
+    view = room.view()
+    room.advisors.draw(app.window, view)
+    app.text.blit = blit
+    rows = room.advisors.rows(view)
+    assert len(rows) == len(view.advice) and not app.text.cuts
+    for text, r in drawn:
+        if r.bottom <= room.advisors.inner.top:  # the panel's title
+            continue
+        inside = [row for row, _ in rows if row.collidepoint(r.x, r.centery)]
+        assert inside, text
+        assert r.bottom <= inside[0].bottom + 4, f"{text!r} runs into the next row"

@@ -69,7 +69,8 @@ def estimates(
     """(estimate[M], error sd[M], fogged[M]) for the viewer; exact metrics have error 0.
 
     Estimates are not clipped to the range (a clipped estimate would equal the true
-    value whenever that sits at a bound); front ends clip for display.
+    value whenever that sits at a bound); the views (``Session.view``, the turn reports
+    for a viewer) clip what they show to the range.
     """
     mask = fogged(c, viewer)
     z = stream(seed, FOG, turn, viewer).standard_normal(c.n_metrics)

@@ -573,6 +573,11 @@ def save_info(path: str | Path) -> dict[str, Any]:
             **summary,
         }
     log = read_save(path)
+    summary = dict(log.get("summary", {}))
+    if summary.get("over") and log["turns"]:
+        # a finished game's date is its last turn's, as its end screen gives it (the
+        # summary's is the date of the turn that was never played)
+        summary["date"] = log["turns"][-1].get("date", summary.get("date"))
     return {
         "path": str(path),
         "scenario_id": log["scenario"]["id"],
@@ -581,7 +586,7 @@ def save_info(path: str | Path) -> dict[str, Any]:
         "created": log["created"],
         "seats": log["seats"],
         "sealed": False,
-        **log.get("summary", {}),
+        **summary,
     }
 
 

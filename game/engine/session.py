@@ -489,12 +489,13 @@ class Session:
                 hi=float(c.hi[i]),
                 exact=not mask[i],
                 value=None if mask[i] else float(x[i]),
-                estimate=float(est[i]),
+                # within the range: fog's draws are not clipped (see fog.estimates)
+                estimate=float(np.clip(est[i], c.lo[i], c.hi[i])),
                 error=float(err[i]),
                 visibility=str(m.visibility.value),
                 owner=m.owner,
                 higher_is=m.higher_is,
-                history=[h[i] for h in hist],
+                history=[float(np.clip(h[i], c.lo[i], c.hi[i])) for h in hist],
             )
             for i, m in enumerate(scn.metrics)
             if visible[i]

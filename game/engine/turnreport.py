@@ -247,8 +247,11 @@ def for_viewer(
     metrics = []
     for m, mc in enumerate(full.metrics):
         if mask[m]:
-            before = shown["estimates"][mc.metric][0]
-            metrics.append(MetricChange(mc.metric, mc.name, before, float(after_est[m]), False, []))
+            # the estimates as shown: within the metric's range (fog's draws are not clipped)
+            lo, hi = float(c.lo[m]), float(c.hi[m])
+            before = min(max(float(shown["estimates"][mc.metric][0]), lo), hi)
+            now = min(max(float(after_est[m]), lo), hi)
+            metrics.append(MetricChange(mc.metric, mc.name, before, now, False, []))
             continue
         merged: dict[str, tuple[str, float]] = {}
         for key, (label, d) in parts.items():

@@ -61,12 +61,17 @@ class MetricView:
     hi: float
     exact: bool
     value: float | None
-    estimate: float  # what to show: the value when exact, else the estimate
+    estimate: float  # what to show: the value when exact, else the estimate (in range)
     error: float  # 0.0 when exact
     visibility: str  # "public" | "private"
     owner: str | None
     higher_is: str  # "escalatory" | "calming" | "neutral"
     history: list[float] = field(default_factory=list)  # shown at each earlier turn
+
+    @property
+    def band(self) -> tuple[float, float]:
+        """The estimate ± its error, within the metric's range."""
+        return max(self.lo, self.estimate - self.error), min(self.hi, self.estimate + self.error)
 
     @property
     def text(self) -> str:

@@ -282,7 +282,8 @@ def metric_charts(
             for T, t in enumerate(g.turns, start=1):
                 est = t.get("shown", {}).get(aid, {}).get("estimates", {}).get(met.id)
                 if isinstance(est, list) and len(est) == 2:
-                    pts.append((T - 1, float(est[0]), float(est[1])))
+                    shown = min(max(float(est[0]), float(c.lo[m])), float(c.hi[m]))
+                    pts.append((T - 1, shown, float(est[1])))
             if pts:
                 colour = charts.actor_colour(scn.actors[a].colour, a)
                 marker = charts.ESTIMATE_MARKERS[a % len(charts.ESTIMATE_MARKERS)]

@@ -147,7 +147,8 @@ def form(size: tuple[int, int], n_rows: int, n_buttons: int) -> dict[str, Rect]:
     w, h = size
     m = margin(size)
     top = top_bar(size)
-    width = _clamp(w * 0.62, 560 if w >= 640 else w - 2 * m, 980)
+    # in a small window the form takes more of it: a choice's name whole at 130% text
+    width = _clamp(w * 0.62, min(760, w - 2 * m) if w >= 640 else w - 2 * m, 980)
     x = (w - width) // 2
     row_h = _clamp(h * 0.075, 34, 60)
     gap = _clamp(row_h * 0.25, 6, 14)

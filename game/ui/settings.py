@@ -18,14 +18,15 @@ SIZES = [(800, 600), (1024, 768), (1280, 720), (1600, 900), (1920, 1080)]
 TEXT_SCALES = [0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0]
 
 MAX_TEXT_SCALE = 2.0
+SMALL_WINDOW_TEXT = 1.3  # the text setting the smallest window (800×600) still honours
 
 
 def text_cap(size: tuple[int, int]) -> float:
-    """The largest text setting a window of ``size`` shows without cutting text: 1× in
+    """The largest text setting a window of ``size`` shows without cutting text: 1.3× in
     the smallest window (800×600), 1.75× at 1280×720, 2× from about 1440×810 (measured
     with the layout tests: larger text in a smaller window cuts names in every panel)."""
     k = min(size[0] / 1280, size[1] / 720)
-    return round(min(MAX_TEXT_SCALE, max(1.0, 1.0 + (k - 0.625) * 2.0)), 2)
+    return round(min(MAX_TEXT_SCALE, max(SMALL_WINDOW_TEXT, 1.0 + (k - 0.625) * 2.0)), 2)
 
 
 def text_setting_for(size: tuple[int, int], setting: float) -> float:

@@ -79,7 +79,8 @@ class BriefingScene(Scene):
             turns=count_text(m.turn_limit, "turn"),
         )
         body = (
-            f"<font size=5><b>{esc(m.title)}</b></font><br>"
+            # the title in pixels scaled as the body is (an HTML size would stay put)
+            f"<font pixel_size={self.app.text.px(20)}><b>{esc(m.title)}</b></font><br>"
             f"<i>{esc(when)}</i><br><br>{paras}<br><br>"
             f"<b>{esc(_('How to win'))}</b><br>{esc(m.how_to_win)}"
         )
@@ -156,7 +157,9 @@ class BriefingScene(Scene):
         bar = box.scroll_bar
         if bar is None:
             return 1.0
-        return min(1.0, (bar.start_percentage + bar.visible_percentage) + 1e-6)
+        # within a pixel of the end is the end (the bar keeps whole-pixel positions)
+        full = box.text_box_layout.layout_rect.height if box.text_box_layout else 0
+        return min(1.0, bar.start_percentage + bar.visible_percentage + 1.0 / max(1.0, full))
 
     def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
         """Up / Down scroll the briefing by lines, Page Up / Down by pages; with Shift they

@@ -278,9 +278,17 @@ class EndScene(Scene):
             )
         if by_teacher:  # the outcome's own headline speaks of the turn limit
             sub = _("Ended by the teacher in turn {turn}  ·  {date}", turn=by_teacher, date=date)
-        for part in t.wrap(sub, t.px(15), r.width):
-            t.blit(surface, part, (r.centerx, y), t.px(15), p.text, "regular", "midtop")
-            y += t.line_height(t.px(15))
+        # whole within the headline's box (the panels below would hide a line past it):
+        # a smaller size, else the turn and date alone
+        short = _("{turn}  ·  {date}", turn=turn, date=date) if oc and not by_teacher else sub
+        tries = [(sub, t.px(n)) for n in (15, 14, 13, 12)] + [(short, t.px(15)), (short, t.px(12))]
+        for text, ts in tries:
+            parts = t.wrap(text, ts, r.width)
+            if y + len(parts) * t.line_height(ts) <= r.bottom:
+                break
+        for part in parts:
+            t.blit(surface, part, (r.centerx, y), ts, p.text, "regular", "midtop")
+            y += t.line_height(ts)
         y += 2
         if oc and not by_teacher:  # the ending's description, when it fits whole
             box = pygame.Rect(r.x + r.width // 8, y, r.width * 3 // 4, r.bottom - y)
@@ -372,9 +380,18 @@ class EndScene(Scene):
         band = pygame.Rect(
             r.x + label_w, r.y + 6, r.width - label_w, max(24, r.height - text_h - 10)
         )
-        for k, st in enumerate(g.scenario.ladder):
+        # a name on each rung, unless the rungs are closer than a line: then the rungs
+        # the game reached first, and no name over another
+        reached = {rr.stage_after_index(g.scenario.ladder) for rr in res}
+        order = sorted(range(n_st), key=lambda k: (k not in reached, k))
+        named: list[float] = []
+        for k in order:
             y = band.bottom - k * band.height / max(1, n_st - 1)
             pygame.draw.line(surface, p.panel_hi, (band.x, y), (band.right, y))
+            if any(abs(y - other) < t.line_height(ss) - 2 for other in named):
+                continue
+            named.append(y)
+            st = g.scenario.ladder[k]
             t.blit(
                 surface,
                 st.name,
@@ -450,7 +467,8 @@ class EndScene(Scene):
         outs = outs or list(g.scenario.outcomes)
         # the legend: short names in as many columns as fit under the chart
         names = [short_name(o) for o in outs]
-        cell = max(t.width(n, size) for n in names) + 22
+        sw = max(10, lh // 2)  # the swatch, and a gap of a few letters between entries
+        cell = max(t.width(n, size) for n in names) + sw + 4 + t.px(16)
         cols = max(1, r.width // cell)
         legend_h = -(-len(outs) // cols) * lh
         t.blit(surface, t.fit(note, size, r.width), (r.x, r.y), size, p.dim)
@@ -498,8 +516,9 @@ class EndScene(Scene):
         for i, (o, name) in enumerate(zip(outs, names, strict=True)):
             x = r.x + (i % cols) * cell
             y = ly + (i // cols) * lh
-            pygame.draw.rect(surface, outcome_colour(p, g.scenario, o.id), (x, y + 4, 10, 10))
-            t.blit(surface, name, (x + 14, y), size, p.text)
+            swatch = (x, y + (lh - sw) // 2, sw, sw)
+            pygame.draw.rect(surface, outcome_colour(p, g.scenario, o.id), swatch)
+            t.blit(surface, name, (x + sw + 4, y), size, p.text)
 
     def scores(self) -> list[TeamScore]:
         """Each team's scored forecasts (worked out once)."""

@@ -323,9 +323,11 @@ class LoadScene(Scene):
             r = L[f"row[{i}]"]
             text = self.label(p)
             size = round(16 * t.scale)
-            if t.width(text, size) > r.width - 16:  # the date and outcome matter most
-                text = text.split(" · ", 1)[-1]
-            self.button(r, text, partial(self.open, p), f"save_{i}", cls="@choice")
+            full = text
+            while t.width(text, size) > r.width - 16 and " · " in text:
+                text = text.split(" · ", 1)[-1]  # the date and outcome matter most
+            tip = full if text != full else None  # the whole label on hover
+            self.button(r, text, partial(self.open, p), f"save_{i}", cls="@choice", tooltip=tip)
             sure = self.armed == p
             self.button(
                 L[f"delete[{i}]"],

@@ -235,7 +235,7 @@ class ResolutionScene(Scene):
         # one scale for every bar on the screen, so that bars compare across metrics
         every = [abs(sp.delta) for w in rows for sp in w.sources if abs(sp.delta) >= 0.05]
         scale = max(every, default=1.0)
-        label_w = min(220, round(r.width * 0.36))
+        label_w = min(round(220 * t.scale), round(r.width * 0.36))  # grows with the text
         num_w = t.width("+00.0", ss) + 6
         higher = {m.id: str(m.higher_is) for m in g.scenario.metrics}
         for w in rows:
@@ -351,7 +351,13 @@ class ResolutionScene(Scene):
         cw = r.width // cols
         lh = t.line_height(size)
         row_h = r.height // n_rows
+        if row_h < 2 * lh + 4:  # no room for the figure over the name: side by side
+            self.draw_odds_lines(surface, r, rows, size)
+            return
+        # the figure as large as the row leaves room for, over its name
         big = t.px(min(26, max(14, (row_h - 2 * lh) * 0.8)))
+        while big > size and t.line_height(big) + lh + 4 > row_h:
+            big -= 1
         show_was = before is not None and row_h >= t.line_height(big) + 2 * lh + 4
         for k, (oid, name, _kind) in enumerate(rows):
             x = r.x + (k % cols) * cw
@@ -376,6 +382,31 @@ class ResolutionScene(Scene):
 
     def title_text(self) -> str:
         return _("Turn {turn} resolved", turn=self.res.turn)
+
+    def draw_odds_lines(
+        self, surface: pygame.Surface, r: pygame.Rect, rows: list[tuple[str, str, str]], size: int
+    ) -> None:
+        """The odds as "name  figure" lines in columns, for a panel too short to stack
+        each figure over its name (a small window with large text)."""
+        p, t, w = self.app.palette, self.app.text, self.res.odds
+        if w is None:
+            return
+        fig_w = t.width(draw.pct(1.0), size, "bold")
+        need = max(t.width(name, size) for _i, name, _k in rows) + fig_w + 20
+        lh = t.line_height(size)
+        most = max(1, min(len(rows), r.width // max(1, need)))
+        cols = min(2, most)  # two columns read best; more only when the height needs them
+        while cols < most and -(-len(rows) // cols) * lh > r.height:
+            cols += 1
+        cw = r.width // cols
+        per_col = -(-len(rows) // cols)
+        for k, (oid, name, _kind) in enumerate(rows):
+            x = r.x + (k // per_col) * cw
+            y = r.y + (k % per_col) * lh
+            figure = draw.pct(w.p.get(oid, 0.0))
+            col = outcome_colour(p, self.game.scenario, oid)
+            t.blit(surface, name, (x, y), size, p.dim, max_width=cw - fig_w - 16)
+            t.blit(surface, figure, (x + cw - 10, y), size, col, "bold", "topright")
 
     def labels(self) -> list[str]:
         out = [self.title_text(), _("Moves"), _("What happened"), _("Why it changed")]

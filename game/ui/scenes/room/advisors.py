@@ -59,7 +59,12 @@ class AdvisorsPanel(Panel):
         for row, a in self.rows(view):
             y = row.y
             stance_col = {"hawk": p.danger, "dove": p.calm}.get(a.stance.lower(), p.accent)
-            chip = t.render(a.stance.upper()[:12], t.px(10), p.bg, "bold")
+            # the whole stance ("domestic politics"), smaller rather than cut
+            # (it may take what the shortest recommendation, "› [6]", leaves)
+            stance = a.stance.upper()
+            chip_w = r.width - 14 - t.width("› [00]", t.px(9), "bold")
+            cs = t.size_to_fit(stance, t.px(10), chip_w, "bold")
+            chip = t.render(t.fit(stance, cs, chip_w, "bold"), cs, p.bg, "bold")
             cr = chip.get_rect(topleft=(r.x, y + 2)).inflate(8, 2)
             cr.x = r.x
             pygame.draw.rect(surface, stance_col, cr, border_radius=3)
@@ -82,6 +87,9 @@ class AdvisorsPanel(Panel):
                     size -= 1
                     lh = t.line_height(size)
                     lines = t.wrap(rec, size, r.right - x, "bold")
+                if len(lines) * lh > per - 2 and num:
+                    # no room for the name in this row: its key (hover or focus names it)
+                    lines = [f"› {num.strip()}"]
                 if per >= (len(lines) + 1) * lh and name_w <= r.right - x:
                     t.blit(surface, a.name, (x, y), size, p.text, "bold")
                     yy += lh

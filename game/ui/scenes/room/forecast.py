@@ -114,6 +114,8 @@ class ForecastPanel(Panel):
         avail_h = r.bottom - y - slh - 2  # the last line: the share still unresolved
         if avail_h < len(rows) * lh:  # a smaller size rather than a row left out
             size, lh = small, slh
+        if avail_h < len(rows) * lh:  # still tight (800×600, large text): rows packed closer
+            lh = max(round(size * 1.15), avail_h // max(1, len(rows)))
         rh = max(lh, min(lh + 12, avail_h // max(1, len(rows))))
         for oid, name, kind in rows:
             if y + lh > r.bottom - slh + 2:
