@@ -101,6 +101,39 @@ def test_brink_check_reads_fact_sheets(capsys: pytest.CaptureFixture[str]) -> No
     assert "ok — fact sheet, 54 facts," in out
 
 
+@pytest.mark.parametrize(
+    ("facts", "fragment", "line_of"),
+    [
+        # a misspelt key, with no `sources:` to show it is a sheet
+        (
+            FACTS_TEXT.replace("\nfacts:\n", "\nfact:\n"),
+            "(is 'fact' meant to be 'facts'?)",
+            "fact:",
+        ),
+        ("id: mini-facts\ntitle: Facts\n", "missing field 'facts'", "id:"),
+        (
+            _with_sources().replace("id: MF-09", "id: MF-01"),
+            "duplicate fact id 'MF-01'",
+            "MF-01\n    statement: Arch",
+        ),
+        (FACTS_TEXT.replace("status: established", "status: rumour"), "got 'rumour'", "rumour"),
+    ],
+)
+def test_brink_check_on_a_sheet_alone_reports_its_mistakes_at_their_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], facts: str, fragment: str, line_of: str
+) -> None:
+    path = tmp_path / "border-facts.yaml"
+    path.write_text(facts, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    hit = next((ln for ln in out.splitlines() if fragment in ln), None)
+    assert hit is not None, out
+    line = facts[: facts.index(line_of)].count("\n") + 1
+    assert hit.startswith(f"{path}:{line}:"), hit
+    assert "metrics" not in out  # judged as a fact sheet, not as a scenario
+
+
 # --------------------------------------------------------------------------- as of a day
 
 
