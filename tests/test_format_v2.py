@@ -847,3 +847,75 @@ def test_an_aimed_inject_acts_alike_in_both_models(scn3) -> None:
     # intel has no noise in this file: the inject's 5 points, at the start of turn 2, then
     # two turns of reversion (0.1 of the gap a turn)
     assert means[True] - means[False] == pytest.approx(5.0 * 0.9**2, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("condition", "open_at"),
+    [
+        ("{stage: {one_of: [calm, clashes]}}", {"calm", "clashes"}),
+        ("{stage: {at_least: crisis}}", {"crisis", "clashes", "war"}),
+        ("{stage: {at_most: crisis}}", {"calm", "crisis"}),
+        ("{stage: clashes}", {"clashes"}),
+        ("{not: {stage: {one_of: [calm, war]}}}", {"crisis", "clashes"}),
+        (
+            "{all: [{stage: {at_least: crisis}}, {stage: {at_most: clashes}}]}",
+            {"crisis", "clashes"},
+        ),
+        ("{any: [{stage: calm}, {stage: war}]}", {"calm", "war"}),
+    ],
+)
+def test_stage_conditions_read_alike_in_both_models(
+    tmp_path: Path, condition: str, open_at: set[str]
+) -> None:
+    """Red's protest, opened by a stage condition only, at each stage, in both models."""
+    old = "            - move: {actor: blue, options: [strike], when: last_turn}"
+    text = V2.read_text()
+    assert text.count(old) == 1
+    path = tmp_path / "stage-cond.yaml"
+    path.write_text(text.replace(old, f"            - {condition}"))
+    (tmp_path / "mini-facts.yaml").write_text(MINI.with_name("mini-facts.yaml").read_text())
+    scn = load_scenario(path).scenario
+    c = compile_scenario(scn)
+    stages = [s.id for s in scn.ladder]
+    st = initial_state(c, len(stages), np.random.default_rng(1))
+    st.stage[:] = np.arange(len(stages))
+    batched = {stages[i] for i in np.flatnonzero(_ok(c, st, "red", "protest"))}
+    ref = set()
+    for i, sid in enumerate(stages):
+        w = ref_initial(scn, np.random.default_rng(1))
+        w.stage = i
+        if "protest" in ref_available(scn, w, "red"):
+            ref.add(sid)
+    assert batched == ref == open_at
+
+
+@pytest.mark.parametrize(
+    ("condition", "open_by_turn"),
+    [
+        # "never": open until Blue's first talks
+        ("{move: {actor: blue, options: [talk], at_most: 0}}", [True, False, False, False]),
+        # counted over the game (ever, the default): open from the second talks on
+        ("{move: {actor: blue, options: [talk], at_least: 2}}", [False, False, True, True]),
+        ("{move: {actor: blue, options: [talk], when: last_turn}}", [False, True, True, True]),
+    ],
+)
+def test_move_counts_read_alike_in_both_models(
+    tmp_path: Path, condition: str, open_by_turn: list[bool]
+) -> None:
+    """Red's protest, opened by Blue's talks, turn by turn while Blue talks, in both models."""
+    old = "            - move: {actor: blue, options: [strike], when: last_turn}"
+    path = tmp_path / "move-cond.yaml"
+    path.write_text(V2.read_text().replace(old, f"            - {condition}"))
+    (tmp_path / "mini-facts.yaml").write_text(MINI.with_name("mini-facts.yaml").read_text())
+    scn = load_scenario(path).scenario
+    c = compile_scenario(scn)
+    st = initial_state(c, 3, np.random.default_rng(4))
+    w = ref_initial(scn, np.random.default_rng(4))
+    rng, rrng = np.random.default_rng(5), np.random.default_rng(5)
+    batched, ref = [], []
+    for _ in open_by_turn:
+        batched.append(bool(_ok(c, st, "red", "protest").all()))
+        ref.append("protest" in ref_available(scn, w, "red"))
+        step(c, st, _moves(c, 3, blue="talk", red="wait"), rng)
+        ref_step(scn, w, {"blue": "talk", "red": "wait"}, rrng)
+    assert batched == ref == open_by_turn
