@@ -22,7 +22,7 @@ with warnings.catch_warnings():
 from game.cli import main
 from game.engine.textplay import play
 from game.serve.app import Server, create_app
-from game.serve.lesson import Lesson
+from game.serve.lesson import Lesson, ServeError
 
 V2 = Path(__file__).parent / "data" / "v2-features.yaml"
 HIDDEN = "Alert timer"
@@ -99,3 +99,36 @@ def test_the_classroom_pages_never_show_a_hidden_metric(tmp_path: Path) -> None:
         assert HIDDEN not in page, name
     assert SECRET in pages["Blue"]
     assert SECRET not in pages["Red"] and SECRET not in pages["board"]
+
+
+def test_the_classroom_gives_a_private_move_and_an_aimed_inject_to_one_team(
+    tmp_path: Path,
+) -> None:
+    """v2-actors.yaml: Blue's back-channel offer is seen by Blue and Red only, and the
+    intelligence report of turn 2 by Blue only; the board (the class's screen) sees
+    neither, and the scripted neighbour has no team to see anything."""
+    actors = V2.with_name("v2-actors.yaml")
+    lesson = Lesson.create(actors, tmp_path / "lesson", pin="4321", seed=4)
+    g = lesson.groups[0]
+    lesson.commit(g, "Blue", "backchannel")
+    lesson.commit(g, "Red", "wait")
+    offer, report = "sends a private offer", "Intelligence report"
+    with TestClient(create_app(Server(lesson, "http://room/"))) as client:
+
+        def page(team: str) -> str:
+            r = client.post(
+                "/join",
+                data={"code": lesson.join_code, "group": "1", "team": team},
+                follow_redirects=False,
+            )
+            assert r.status_code == 303, r.text
+            text = client.get("/team").text
+            client.post("/leave")
+            return text
+
+        assert offer in page("Blue") and offer in page("Red")
+        assert offer not in client.get("/board").text
+        assert report in page("Blue")  # the inject of turn 2 came at the turn's start
+        assert report not in page("Red") and report not in client.get("/board").text
+    with pytest.raises(ServeError, match="no team 'Green'"):
+        lesson.commit(g, "Green", "wait")
