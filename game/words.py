@@ -91,7 +91,7 @@ def possessive(name: str) -> str:
 
 
 def move_label(actor: str, option: str) -> str:
-    """One side's move, as a whole phrase: ``Venezuela's move (Call up the militia)``."""
+    """One side's move, as a whole phrase: ``Red's move (Call up the reserves)``."""
     if actor.endswith("s"):
         return _("{actor}' move ({option})", actor=actor, option=option)
     return _("{actor}'s move ({option})", actor=actor, option=option)

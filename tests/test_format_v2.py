@@ -727,3 +727,195 @@ def _fixed(c, actor: str, option: str):
     from game.model.policy import Fixed
 
     return Fixed(c.option_index(actor, option))
+
+
+# --------------------------------------------------------------------------------------
+# the rule for several stage changes in one turn, in both models
+
+
+def _collision(tmp_path: Path, firefight_to: str | None) -> object:
+    """v2-features where, in a turn Blue issues the ultimatum, the incident (one rung up)
+    fires for sure and, unless ``firefight_to`` is None, so does the firefight (``stage_to:
+    firefight_to``), beside the ultimatum's branch (``stage_to: clashes``, chance 0.5 when
+    Red mobilises)."""
+    text = V2.read_text()
+    text = text.replace(
+        "    hazard: {p: 0.05, slope: {tension: 0.05}, stage_shift: {war: 1}}",
+        "    hazard: 1.0\n    when: {moves: {blue: [ultimatum]}}",
+        1,
+    )
+    if firefight_to is not None:
+        text = text.replace(
+            "    hazard: 0.0\n    effects: {tension: {mean: 10, sd: 2}}\n    stage_to: war",
+            "    hazard: 1.0\n    when: {moves: {blue: [ultimatum]}}\n"
+            f"    effects: {{tension: {{mean: 10, sd: 2}}}}\n    stage_to: {firefight_to}",
+            1,
+        )
+    assert text.count("hazard: 1.0") == (1 if firefight_to is None else 2)
+    path = tmp_path / f"collide-{firefight_to}.yaml"
+    path.write_text(text)
+    (tmp_path / "mini-facts.yaml").write_text(MINI.with_name("mini-facts.yaml").read_text())
+    return load_scenario(path).scenario
+
+
+def _ref_stages(scn, moves: dict[str, str], m: int = 600) -> np.ndarray:
+    out = []
+    for i in range(m):
+        w = ref_initial(scn, np.random.default_rng(300 + i))
+        w.turn = 1
+        ref_step(scn, w, moves, np.random.default_rng(i))
+        out.append(w.stage)
+    return np.array(out)
+
+
+@pytest.mark.parametrize(
+    ("firefight_to", "with_branch", "without_branch"),
+    [
+        # the highest absolute stage wins, whichever sets it
+        ("war", "war", "war"),
+        # the branch's clashes beats the event's crisis; without the branch, crisis exactly:
+        # the incident's +1 is ignored and the ladder takes no step of its own
+        ("crisis", "clashes", "crisis"),
+    ],
+)
+def test_several_stage_changes_in_one_turn(
+    tmp_path: Path, firefight_to: str, with_branch: str, without_branch: str
+) -> None:
+    scn = _collision(tmp_path, firefight_to)
+    c = compile_scenario(scn)
+    hi, lo = c.index["stage"][with_branch], c.index["stage"][without_branch]
+    n = 4000
+    st = initial_state(c, n, np.random.default_rng(21))
+    st.turn = 1
+    info = step(
+        c, st, _moves(c, n, blue="ultimatum", red="mobilise"), np.random.default_rng(22), True
+    )
+    assert info is not None
+    r = int(np.flatnonzero(c.br_option == c.option_index("blue", "ultimatum"))[0])
+    hit = info.branches[:, r]
+    assert 0.45 < hit.mean() < 0.55
+    assert (st.stage[hit] == hi).all() and (st.stage[~hit] == lo).all()
+    # the reference model: the same stages, in the same shares
+    ref = _ref_stages(scn, {"blue": "ultimatum", "red": "mobilise"})
+    assert np.isin(ref, [hi, lo]).all()
+    m = len(ref)
+    assert abs((ref == hi).mean() - (st.stage == hi).mean()) < 4.5 * np.sqrt(0.25 / m)
+
+
+def test_relative_stage_changes_then_the_ladder_step(tmp_path: Path) -> None:
+    """No absolute set: the incident's +1 applies, then the ladder takes its own step."""
+    scn = _collision(tmp_path, None)
+    c = compile_scenario(scn)
+    near = [c.index["stage"][s] for s in ("calm", "crisis", "clashes")]
+    n = 20_000
+    st = initial_state(c, n, np.random.default_rng(5))
+    st.turn = 1
+    step(c, st, _moves(c, n, blue="ultimatum", red="talk"), np.random.default_rng(6))
+    assert np.isin(st.stage, near).all()  # one rung up, then at most one step either way
+    shares = np.array([(st.stage == k).mean() for k in near])
+    assert shares[1] > 0.5 and shares[0] > 0 and shares[2] > 0  # the step happens by chance
+    m = 1500
+    ref = _ref_stages(scn, {"blue": "ultimatum", "red": "talk"}, m)
+    assert np.isin(ref, near).all()
+    got = np.array([(ref == k).mean() for k in near])
+    assert np.all(np.abs(got - shares) < 4.5 * np.sqrt(shares * (1 - shares) / m) + 1e-3)
+
+
+def test_an_aimed_inject_acts_alike_in_both_models(scn3) -> None:
+    """The report aimed at Blue (turn 2: +5 intel) reaches Blue's eyes only, but its
+    effects are real in every world, in the batched and the reference model alike."""
+    from game.model import forecast, parse_policy, policies_for
+    from game.model.forecast import inject_table
+    from game.model.reference import ref_forecast
+
+    c = compile_scenario(scn3)
+    pols = {"blue": "wait", "red": "wait"}
+    pol = policies_for(c, {a: parse_policy(c, a, p) for a, p in pols.items()})
+    n, m, h = 20_000, 2_000, 3
+    intel = [x.id for x in scn3.metrics].index("intel")
+    means = {}
+    for injects in (False, True):
+        start = initial_state(c, n, np.random.default_rng(70))
+        table = inject_table(c) if injects else None
+        f = forecast(c, start, pol, np.random.default_rng(71), worlds=n, horizon=h, injects=table)
+        r = ref_forecast(scn3, None, pols, np.random.default_rng(72), m, h, injects=injects)
+        xv = f.final.x[:, intel]
+        xr = np.array([w.x[r.metric_ids[intel]] for w in r.final])
+        se = np.sqrt(xv.var() / n + xr.var() / m)
+        assert abs(xv.mean() - xr.mean()) <= 4.5 * se + 1e-6, (injects, xv.mean(), xr.mean())
+        means[injects] = xv.mean()
+    # intel has no noise in this file: the inject's 5 points, at the start of turn 2, then
+    # two turns of reversion (0.1 of the gap a turn)
+    assert means[True] - means[False] == pytest.approx(5.0 * 0.9**2, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("condition", "open_at"),
+    [
+        ("{stage: {one_of: [calm, clashes]}}", {"calm", "clashes"}),
+        ("{stage: {at_least: crisis}}", {"crisis", "clashes", "war"}),
+        ("{stage: {at_most: crisis}}", {"calm", "crisis"}),
+        ("{stage: clashes}", {"clashes"}),
+        ("{not: {stage: {one_of: [calm, war]}}}", {"crisis", "clashes"}),
+        (
+            "{all: [{stage: {at_least: crisis}}, {stage: {at_most: clashes}}]}",
+            {"crisis", "clashes"},
+        ),
+        ("{any: [{stage: calm}, {stage: war}]}", {"calm", "war"}),
+    ],
+)
+def test_stage_conditions_read_alike_in_both_models(
+    tmp_path: Path, condition: str, open_at: set[str]
+) -> None:
+    """Red's protest, opened by a stage condition only, at each stage, in both models."""
+    old = "            - move: {actor: blue, options: [strike], when: last_turn}"
+    text = V2.read_text()
+    assert text.count(old) == 1
+    path = tmp_path / "stage-cond.yaml"
+    path.write_text(text.replace(old, f"            - {condition}"))
+    (tmp_path / "mini-facts.yaml").write_text(MINI.with_name("mini-facts.yaml").read_text())
+    scn = load_scenario(path).scenario
+    c = compile_scenario(scn)
+    stages = [s.id for s in scn.ladder]
+    st = initial_state(c, len(stages), np.random.default_rng(1))
+    st.stage[:] = np.arange(len(stages))
+    batched = {stages[i] for i in np.flatnonzero(_ok(c, st, "red", "protest"))}
+    ref = set()
+    for i, sid in enumerate(stages):
+        w = ref_initial(scn, np.random.default_rng(1))
+        w.stage = i
+        if "protest" in ref_available(scn, w, "red"):
+            ref.add(sid)
+    assert batched == ref == open_at
+
+
+@pytest.mark.parametrize(
+    ("condition", "open_by_turn"),
+    [
+        # "never": open until Blue's first talks
+        ("{move: {actor: blue, options: [talk], at_most: 0}}", [True, False, False, False]),
+        # counted over the game (ever, the default): open from the second talks on
+        ("{move: {actor: blue, options: [talk], at_least: 2}}", [False, False, True, True]),
+        ("{move: {actor: blue, options: [talk], when: last_turn}}", [False, True, True, True]),
+    ],
+)
+def test_move_counts_read_alike_in_both_models(
+    tmp_path: Path, condition: str, open_by_turn: list[bool]
+) -> None:
+    """Red's protest, opened by Blue's talks, turn by turn while Blue talks, in both models."""
+    old = "            - move: {actor: blue, options: [strike], when: last_turn}"
+    path = tmp_path / "move-cond.yaml"
+    path.write_text(V2.read_text().replace(old, f"            - {condition}"))
+    (tmp_path / "mini-facts.yaml").write_text(MINI.with_name("mini-facts.yaml").read_text())
+    scn = load_scenario(path).scenario
+    c = compile_scenario(scn)
+    st = initial_state(c, 3, np.random.default_rng(4))
+    w = ref_initial(scn, np.random.default_rng(4))
+    rng, rrng = np.random.default_rng(5), np.random.default_rng(5)
+    batched, ref = [], []
+    for _ in open_by_turn:
+        batched.append(bool(_ok(c, st, "red", "protest").all()))
+        ref.append("protest" in ref_available(scn, w, "red"))
+        step(c, st, _moves(c, 3, blue="talk", red="wait"), rng)
+        ref_step(scn, w, {"blue": "talk", "red": "wait"}, rrng)
+    assert batched == ref == open_by_turn

@@ -265,6 +265,8 @@ def metric_charts(
             break
     keys: dict[str, tuple[str, str]] = {}
     for m, met in enumerate(scn.metrics):
+        if met.visibility.value == "hidden" and not s.unveiled[m]:
+            continue  # engine-only state (a timer, a flag) that never came out: no chart
         true = [float(g.x_start[m])] + [float(t["result"]["x"][m]) for t in g.turns]
         bands = None
         if g.turns:

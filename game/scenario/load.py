@@ -452,12 +452,26 @@ def check_fact_sheet(path: str | Path) -> tuple[FactSheet | None, list[Problem]]
 
 
 def is_fact_sheet(path: str | Path) -> bool:
-    """Does ``path`` hold a fact sheet (top-level ``facts`` or ``sources``, no ``meta``)?"""
+    """Does ``path`` hold a fact sheet (top-level ``facts`` or ``sources``, no ``meta``)?
+
+    A sheet whose ``facts:`` is missing or misspelt still counts when it has a sheet's
+    ``id`` or ``title`` and no scenario section: its author is told about ``facts``, not
+    about every section a scenario needs. A reference sheet (``references``) does not.
+    """
     try:
         data = load_located(Path(path)).data
     except (YamlError, OSError):
         return False
-    return isinstance(data, dict) and "meta" not in data and ("facts" in data or "sources" in data)
+    if not isinstance(data, dict) or "meta" in data:
+        return False
+    if "facts" in data or "sources" in data:
+        return True
+    scenario_sections = {"metrics", "actors", "fog", "ladder", "outcomes", "initial_stage"}
+    return (
+        "references" not in data
+        and not scenario_sections & data.keys()
+        and ("id" in data or "title" in data)
+    )
 
 
 def _read_fact_sheet(

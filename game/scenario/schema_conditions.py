@@ -78,7 +78,11 @@ class MoveTest(_Model):
         "(this turn's move included once it is made).",
     )
     at_least: Int = Field(
-        default=1, ge=0, le=200, description="Times chosen, at least (ever only)."
+        default=1,
+        ge=0,
+        le=200,
+        description="Times chosen, at least (ever only; default 1, or 0 when only at_most "
+        "is given).",
     )
     at_most: Int | None = Field(
         default=None, ge=0, le=200, description="Times chosen, at most (ever only)."
@@ -86,6 +90,9 @@ class MoveTest(_Model):
 
     @model_validator(mode="after")
     def _counts(self) -> MoveTest:
+        if self.at_most is not None and "at_least" not in self.model_fields_set:
+            # "at most N times" includes never: {at_most: 0} reads "never"
+            object.__setattr__(self, "at_least", 0)
         counted = self.at_least != 1 or self.at_most is not None
         if counted and self.when is not MoveWhen.ever:
             raise ValueError(_("at_least and at_most count moves: use them with when: ever"))
