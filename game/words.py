@@ -7,6 +7,7 @@ game.i18n), so every layer words these things the same way in every language.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 from game.i18n import N_, _, format_number, ngettext
@@ -105,6 +106,22 @@ def span_text(turns: int, turn_days: int) -> str:
     return ngettext("{n} day", "{n} days", days)
 
 
+# A capitalised word after a lower-case word or a comma: "... said Paris would ..."
+_MID_SENTENCE = re.compile(r"(?:^|\s)[a-z\u00df-\u00ff]+[,;]? ([A-Z\u00c0-\u00de][\w-]+)")
+
+
+def _capitalised_mid_sentence(scn: Scenario) -> set[str]:
+    """Words the scenario's own prose capitalises mid-sentence: proper names such as its
+    capitals ("Londres", "Paris"), which no actor or map place may name."""
+    text = " ".join(
+        [scn.meta.summary or ""] + [f"{a.role or ''} {a.case or ''}" for a in scn.actors]
+    )
+    words = set(re.findall(r"[\w-]+", text))
+    # "la Operación Lanza del Sur" but "una operación terrestre": a word the prose also
+    # writes in lower case is no name
+    return {w for w in _MID_SENTENCE.findall(text) if w.lower() not in words}
+
+
 def in_sentence(name: str, scn: Scenario) -> str:
     """A name as it reads mid-sentence: 'War' -> 'war', but proper names keep capitals."""
     first = name.split(" ", 1)[0]
@@ -113,6 +130,7 @@ def in_sentence(name: str, scn: Scenario) -> str:
         names += scn.map.countries + [p.name for p in scn.map.places]
         names += [a.name for a in scn.map.anchors]
     proper = {w.strip("(),") for n in names for w in n.split()}
+    proper |= _capitalised_mid_sentence(scn)
     if first in proper or (len(first) > 1 and first[1:].lower() != first[1:]):
         return name
     return name[:1].lower() + name[1:]

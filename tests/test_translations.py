@@ -5,6 +5,7 @@ draw every character they use."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from game.scenario.translate import (
 
 ROOT = Path(__file__).parent.parent
 SCENARIO = ROOT / "scenarios" / "venezuela-2025.yaml"
+TAIWAN = ROOT / "scenarios" / "taiwan-1995.yaml"
 SHEETS = [
     ROOT / "seeds" / "venezuela-2025-facts.yaml",
     ROOT / "seeds" / "taiwan-1995-facts.yaml",
@@ -37,14 +39,17 @@ SIDECARS = [p for p in SIDECARS if is_sidecar(p)]
 FONTS = ROOT / "assets" / "fonts"
 
 
-def test_shipped_scenario_and_fact_sheets_are_fully_translated_into_spanish() -> None:
-    loaded = load_scenario(SCENARIO)
-    assert languages(SCENARIO) == ["es"]
+@pytest.mark.parametrize("scenario", [SCENARIO, TAIWAN], ids=lambda p: p.stem)
+def test_shipped_scenarios_and_fact_sheets_are_fully_translated_into_spanish(
+    scenario: Path,
+) -> None:
+    loaded = load_scenario(scenario)
+    assert languages(scenario) == ["es"]
     assert check(loaded) == []  # no unknown id, no untranslated text (--strict passes)
     for sheet in SHEETS:
         assert languages(sheet) == ["es"], sheet
         assert check_sheet(sheet) == [], sheet
-    assert cli.main(["check", "--strict", str(SCENARIO)]) == 0
+    assert cli.main(["check", "--strict", str(scenario)]) == 0
 
 
 def test_check_of_a_folder_glob_checks_a_translation_with_its_scenario(
@@ -78,6 +83,27 @@ def test_spanish_scenario_has_the_same_rules_and_other_words() -> None:
     assert en.in_language("en") is en and en.in_language("fr") is en  # no sidecar: as it is
     assert es.in_language("en") is en and es.as_written is en.scenario
     assert es.in_language("es").facts == es.facts  # switching back and forth
+
+
+def test_spanish_taiwan_scenario_has_the_same_rules_and_other_words() -> None:
+    en = load_scenario(TAIWAN)
+    es = en.in_language("es")
+    assert es.sha256 == en.sha256 and es.scenario.meta.language == "es"
+    assert [a.name for a in es.scenario.actors] == [
+        "Estados Unidos",
+        "República Popular China",
+        "Taiwán",
+        "Japón",
+    ]
+    texts_en, texts_es = scenario_texts(en.scenario), scenario_texts(es.scenario)
+    assert texts_en.keys() == texts_es.keys()
+    same = [k for k in texts_en if texts_en[k] == texts_es[k]]
+    assert len(same) < len(texts_en) // 10, same
+    assert apply(es.scenario, texts_en, "en") == en.scenario
+    for key, text in texts_en.items():  # the fields the engine fills in, and the fact ids
+        assert ("{actor}" in text) == ("{actor}" in texts_es[key]), key
+        for fact in re.findall(r"\b(?:TW|RC)-[\w-]+\d", text):
+            assert fact in texts_es[key], (key, fact)
 
 
 def test_a_game_played_in_spanish_saves_the_same_log_and_reloads_in_english(

@@ -30,7 +30,7 @@ def test_the_shipped_translations_record_the_english_they_translate() -> None:
     for scen in ("venezuela-2025", "taiwan-1995"):
         problems = check(load_scenario(ROOT / "scenarios" / f"{scen}.yaml"))
         assert _stale(problems) == {}, list(_stale(problems))[:5]
-    assert HASHES in sidecar(ROOT / "scenarios" / "venezuela-2025.yaml", "es").read_text()
+        assert HASHES in sidecar(ROOT / "scenarios" / f"{scen}.yaml", "es").read_text()
 
 
 def test_a_changed_english_text_is_reported_where_its_translation_is(

@@ -21,16 +21,26 @@ SCALES = [1.0, 1.3, 2.0]
 WAR_PLAN = ["show_of_force", "strike_boats", "land_strikes", "ground_op"]
 
 
-def _play(turns: int | None, seed: int) -> Session:
+TAIWAN = Path(__file__).parent.parent / "scenarios" / "taiwan-1995.yaml"
+# Taiwan's escalating plan: its longest option names come up (carriers, strikes)
+TAIWAN_PLAN = ["carrier_east", "second_carrier", "carrier_into_strait", "defend_strike"]
+
+
+def _play(turns: int | None, seed: int, scenario: Path | None = None) -> Session:
     """The United States escalating, the computer answering (cheaply), for ``turns``
     turns or to the end."""
-    loaded = load_scenario(default_scenario())
-    seats = {a.id: (Seat.human() if a.id == "usa" else Seat.ai()) for a in loaded.scenario.actors}
+    loaded = load_scenario(scenario or default_scenario())
+    plan = TAIWAN_PLAN if scenario == TAIWAN else WAR_PLAN
+    seats = {
+        a.id: (Seat.human() if a.id == "usa" else Seat.ai())
+        for a in loaded.scenario.actors
+        if a.script is None  # Taiwan and Japan move by their rules
+    }
     s = Session.new(loaded, seed=seed, seats=seats, ai=CHEAP)
     k = 0
     while not s.over and (turns is None or s.turn < turns):
         avail = {o.id for o in s.options("usa") if o.available}
-        move = next((m for m in WAR_PLAN[k % 4 :] + WAR_PLAN if m in avail), "hold")
+        move = next((m for m in plan[k % 4 :] + plan if m in avail), "hold")
         s.commit("usa", move)
         s.resolve()
         k += 1
@@ -43,6 +53,15 @@ def saves(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = {}
     for name, turns in (("mid", 5), ("end", None)):
         out[name] = save_game(_play(turns, 11), d / f"{name}.json")
+    return out
+
+
+@pytest.fixture(scope="module")
+def taiwan_saves(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("fit-saves-taiwan")
+    out = {}
+    for name, turns in (("mid", 8), ("end", None)):
+        out[name] = save_game(_play(turns, 11, TAIWAN), d / f"{name}.json")
     return out
 
 
@@ -110,12 +129,27 @@ CASES += [("es", SIZES[1], 1.0)]
     ids=[f"{lang}-{w}x{h}-{scale}" for lang, (w, h), scale in CASES],
 )
 def test_no_text_is_cut(app_at, saves, lang, size, scale) -> None:
+    _assert_no_text_is_cut(app_at(size, scale), saves, lang)
+
+
+# The second scenario in Spanish: its own texts, at the smallest and the largest window.
+TAIWAN_CASES = [(SIZES[0], 1.0), (SIZES[-1], 1.0), (SIZES[-1], 2.0)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("size", "scale"), TAIWAN_CASES, ids=[f"es-{w}x{h}-{sc}" for (w, h), sc in TAIWAN_CASES]
+)
+def test_no_taiwan_text_is_cut_in_spanish(app_at, taiwan_saves, size, scale) -> None:
+    _assert_no_text_is_cut(app_at(size, scale), taiwan_saves, "es")
+
+
+def _assert_no_text_is_cut(app, saves: dict[str, Path], lang: str) -> None:
     from game import i18n
     from game.ui.backend import Game
     from game.ui.scenes.setup import SetupScene
 
     i18n.set_language(lang)  # the autouse fixture puts English back after
-    app = app_at(size, scale)
     found: dict[str, list[str]] = {}
     found["title"] = _cuts(app)
     app.push(SetupScene(app))

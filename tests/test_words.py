@@ -54,6 +54,19 @@ def test_possessive_span_and_names_mid_sentence() -> None:
     assert in_sentence(f"{us} support", scn) == f"{us} support"  # a proper name too
 
 
+def test_names_the_scenario_capitalises_mid_sentence_keep_their_capitals() -> None:
+    en = load_scenario(ROOT / "scenarios" / "taiwan-1995.yaml")
+    es = en.in_language("es")
+    # capitals named in the summary, though no actor or map place is called so
+    assert in_sentence("Washington steps back", en.scenario) == "Washington steps back"
+    assert in_sentence("Pekín se repliega", es.scenario) == "Pekín se repliega"
+    assert in_sentence("Congress presses", en.scenario) == "Congress presses"
+    # a word the prose also writes in lower case is no name ("una operación terrestre")
+    ve = load_scenario(ROOT / "scenarios" / "venezuela-2025.yaml").in_language("es").scenario
+    assert in_sentence("Operación terrestre", ve) == "operación terrestre"
+    assert in_sentence("Guerra limitada", es.scenario) == "guerra limitada"
+
+
 def test_format_value() -> None:
     assert format_value(42.4, 0, 100) == "42"
     assert format_value(4.26, 0, 10) == "4.3"  # a narrow range keeps a decimal
