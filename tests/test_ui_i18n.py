@@ -270,6 +270,30 @@ def test_the_engine_words_a_game_in_the_language_in_use_and_follows_a_switch(ui_
     assert game.session.scenario is game.scenario
 
 
+def test_the_sources_of_change_are_named_from_their_keys_in_spanish() -> None:
+    """The resolution names an event, an inject or an interaction by its id, in the
+    language shown, without the engine's worded prefix ("Evento: …")."""
+    from game.scenario import load_scenario
+    from game.scenario.paths import default_scenario
+    from game.ui.backend import Game
+    from game.ui.scenes.resolution import source_name
+
+    i18n.set_language("es")
+    g = Game.new(default_scenario(), 1, load_scenario(default_scenario()).scenario.actors[0].id)
+    try:
+        scn = g.scenario
+        ev, inj, it = scn.events[0], scn.injects[0], scn.interactions[0]
+        assert source_name(g, f"event:{ev.id}", i18n._("Event: {event}", event=ev.name)) == ev.name
+        assert source_name(g, f"teacher:event:{ev.id}", "?") == ev.name
+        assert source_name(g, f"inject:{inj.id}", "?") == inj.headline
+        assert source_name(g, f"interaction:{it.id}", "?") == it.label
+        assert source_name(g, f"move:{g.actor}", "?") == "Su jugada"
+        assert source_name(g, "drift", "Deriva") == "Deriva"
+        assert ev.name != load_scenario(default_scenario()).scenario.events[0].name
+    finally:
+        g.close(autosave=False)
+
+
 def _map_names() -> set[str]:
     names: set[str] = set()
     for path in sorted((ASSETS / "map").glob("*.json")):
