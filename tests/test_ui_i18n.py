@@ -294,6 +294,27 @@ def test_the_sources_of_change_are_named_from_their_keys_in_spanish() -> None:
         g.close(autosave=False)
 
 
+def test_a_wrapped_line_never_breaks_at_a_no_break_space() -> None:
+    """Spanish writes "0,7 %" with a no-break space: a wrapped line keeps the number and
+    its sign together, and the space as it was."""
+    pygame.font.init()
+    t = Text()
+    text = "intervalo del 95\u00a0%: 0,7\u00a0%\u20131,6\u00a0%), un desenlace raro"
+    for width in range(t.width("0,7\u00a0%\u20131,6\u00a0%),", 14) + 1, 400, 7):
+        lines = t.wrap(text, 14, width)
+        assert not any(line.startswith("%") for line in lines), (width, lines)
+        assert " ".join(lines).count("\u00a0") == 3
+    # and the catalog writes it so: no plain space between a number and its per cent sign
+    from babel.messages.pofile import read_po
+
+    po = Path(i18n.__file__).parent / "locale" / "es" / "LC_MESSAGES" / "brink.po"
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    for m in catalog:
+        for text in m.string if isinstance(m.string, tuple) else (m.string,):
+            assert not re.search(r"\d %", text or ""), text
+
+
 def _map_names() -> set[str]:
     names: set[str] = set()
     for path in sorted((ASSETS / "map").glob("*.json")):
