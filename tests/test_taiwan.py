@@ -180,7 +180,7 @@ def test_desktop_room_draws_the_strait(ui_app, tmp_path: Path) -> None:
     assert d.scene.name == "setup"
     d.key(pygame.K_RETURN)
     assert d.scene.name == "briefing"
-    assert "Facts as of 05 Jun 1995" in d.scene.labels()
+    assert "Facts as of Jun 5, 1995" in d.scene.labels()
     d.key(pygame.K_RETURN)
     assert d.scene.name == "room"
     assert d.app.game.actor in PLAYERS

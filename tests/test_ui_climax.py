@@ -158,11 +158,11 @@ def test_why_it_changed_keeps_each_source_beside_its_bar_on_a_large_screen(data_
         res = app.scene
         big = app.window.get_rect()
         drawn = _drawn(app, lambda: res.draw_why_rows(app.window, big))
-        figures = {r.y for text, r in drawn if text[:1] in "+-" and text[1:2].isdigit()}
+        figures = {r.y for text, r in drawn if text[:1] in "+-−" and text[1:2].isdigit()}
         names = [  # the sources' names (indented), not the revised estimates under them
             (text, r)
             for text, r in drawn
-            if r.x > big.x + 4 and text[:1] not in "+-" and "now about" not in text
+            if r.x > big.x + 4 and text[:1] not in "+-−" and "now about" not in text
         ]
         assert names and all(r.y in figures for _, r in names), [
             t for t, r in names if r.y not in figures

@@ -176,6 +176,10 @@ def step_language(scene: Scene, step: int) -> None:
 def language_selector(scene: Scene, rect: pygame.Rect) -> None:
     """The language choice (title screen and settings), in the focus ring as "language"."""
     label = language_label(scene.app.settings.language)
+    # a narrow row (a small window, large text): the language's name alone
+    mid = pygame.Rect(0, 0, rect.width - 2 * rect.height - 8, rect.height)
+    short = i18n.language_name(scene.app.settings.language or i18n.choose())
+    label = scene.label_for(mid, label, short, size=16)
     selector(
         scene,
         rect,

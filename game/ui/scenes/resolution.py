@@ -65,7 +65,13 @@ class ResolutionScene(Scene):
     def build_ui(self) -> None:
         L = layout.resolution(self.app.size)
         self.L = L
-        label = _("See the outcome  ›") if self.res.outcome else _("Next turn  ›")
+        # a shorter word when the button is narrow (a small window, large text)
+        if self.res.outcome:
+            label = self.label_for(
+                L["button[0]"], _("See the outcome  ›"), _("Outcome  ›"), size=18
+            )
+        else:
+            label = self.label_for(L["button[0]"], _("Next turn  ›"), _("Next  ›"), size=18)
         self.button(L["button[0]"], label, self.proceed, "continue", cls="@commit")
         if self.focus_index < 0:
             self.focus_named("continue")
