@@ -919,3 +919,50 @@ def test_move_counts_read_alike_in_both_models(
         step(c, st, _moves(c, 3, blue="talk", red="wait"), rng)
         ref_step(scn, w, {"blue": "talk", "red": "wait"}, rrng)
     assert batched == ref == open_by_turn
+
+
+@pytest.mark.parametrize(
+    ("condition", "english", "spanish"),
+    [
+        ("{move: {actor: blue, options: [talk], at_most: 0}}", ": never ", ": nunca "),
+        (
+            "{move: {actor: blue, options: [talk], at_most: 1}}",
+            " at most 1 time",
+            " como máximo 1 vez",
+        ),
+        (
+            "{move: {actor: blue, options: [talk], at_most: 3}}",
+            " at most 3 times",
+            " como máximo 3 veces",
+        ),
+        (
+            "{move: {actor: blue, options: [talk], at_least: 2}}",
+            " at least 2 times",
+            " al menos 2 veces",
+        ),
+        (
+            "{move: {actor: blue, options: [talk], at_least: 1, at_most: 2}}",
+            " 1 to 2 times",
+            " entre 1 y 2 veces",
+        ),
+    ],
+)
+def test_move_counts_in_words(tmp_path: Path, condition: str, english: str, spanish: str) -> None:
+    """A move count in words, through the catalog: "never" rather than "0 to 0 times"."""
+    from game import i18n
+    from game.model.conditions import Index, compile_one, describe
+
+    old = "            - move: {actor: blue, options: [strike], when: last_turn}"
+    path = tmp_path / "move-cond.yaml"
+    path.write_text(V2.read_text().replace(old, f"            - {condition}"))
+    (tmp_path / "mini-facts.yaml").write_text(MINI.with_name("mini-facts.yaml").read_text())
+    scn = load_scenario(path).scenario
+    red = next(a for a in scn.actors if a.id == "red")
+    cond = next(o for o in red.options if o.id == "protest").available.conditions[0]
+    node = compile_one(cond, Index.of(scn))
+    assert english in describe(node, scn) and " 0 to 0 " not in describe(node, scn)
+    i18n.set_language("es")
+    try:
+        assert spanish in describe(node, scn)
+    finally:
+        i18n.set_language("en")

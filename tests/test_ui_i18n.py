@@ -22,51 +22,9 @@ from game.ui.text import Text, has_glyphs
 DATE = re.compile(r"\b(?:[A-Z][a-z]{2} \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2}(?: \d{4})?)\b")
 
 
-def engine_texts(app) -> set[str]:
-    """Texts the window shows as the engine or the report words them (translated by their own
-    modules, not by game/ui).
-
-    EXEMPTION, to remove once the engine's views and the report's verdict are translated:
-    option, metric and advisor texts of the snapshot, the news, what a resolution reports
-    (moves, branches, events, headlines, notes, the sources of change) and the verdict's
-    lines. Every other drawn text must carry the pseudo-locale's marks.
-    """
-    out: set[str] = set()
-    g = app.game
-    if g is None:
-        return out
-    snaps = [g.snapshot, *(getattr(s, "snap", None) for s in app.stack)]
-    for snap in (s for s in snaps if s is not None):
-        for o in snap.options:
-            out |= {o.name, o.description, o.reason or ""}
-        for m in snap.metrics:
-            out |= {m.name, m.short, m.description}
-        out |= {n.headline for n in snap.news}
-    for a in g.advice() or ():
-        out |= {a.name, a.title, a.stance, a.option_name, a.reason}
-    for scene in app.stack:
-        res = getattr(scene, "res", None)
-        if res is not None:
-            out |= set(res.notes)
-            for mv in res.moves.values():
-                out |= {mv.option_name, mv.actor_name}
-                out |= {b.label for b in mv.branches} | {b.headline or "" for b in mv.branches}
-            out |= {name for _e, name, _h in res.events} | {h for _e, _n, h in res.events}
-            out |= {h for _k, h in res.headlines}
-            for w in res.why:
-                out |= {w.name} | {sp.label for sp in w.sources}
-        v = getattr(scene, "verdict", None)
-        if v is not None:
-            out.add(v.odds_line())
-            for side in v.sides:
-                out |= {side.name, side.meaning(), side.luck_line()}
-                out |= {o.text for o in side.objectives} | {o.detail for o in side.objectives}
-    return {t for t in out if t}
-
-
 def unmarked(text: str, exempt: set[str]) -> list[str]:
     """The pieces of a drawn text outside the pseudo-locale's marks that are words, less
-    Babel's dates and the engine's own texts (a wrapped line is a piece of one)."""
+    Babel's dates and the ``exempt`` texts (a wrapped line is a piece of one)."""
     found = []
     lowered = [e.lower() for e in exempt]
     for piece in i18n.unmarked(DATE.sub(" ", text)):
@@ -150,7 +108,7 @@ def test_every_text_the_scenes_draw_goes_through_the_catalog(ui_app, drawn: Any)
     def look(where: str, frames: int = 3) -> None:
         drawn.clear()
         d.frames(frames)
-        exempt = engine_texts(d.app)
+        exempt: set[str] = set()
         texts = [*drawn.texts(), *widget_texts(d.scene)]
         problems = sorted({p for t in texts for p in unmarked(t, exempt)})
         if problems:
@@ -284,6 +242,77 @@ def test_switching_language_mid_game_relabels_the_room_and_saves_are_language_fr
     assert "Indicadores" in d.scene.labels()
     assert game.scenario.meta.title == game.loaded.in_language("es").scenario.meta.title
     assert game.loaded.scenario.meta.title == title  # the game's own text is untouched
+
+
+@pytest.mark.slow
+def test_the_engine_words_a_game_in_the_language_in_use_and_follows_a_switch(ui_app) -> None:
+    """A new game's options, metrics and advisors come in the language in use (the
+    scenario's sidecar); switching language mid-game labels the room's options again."""
+    from game.i18n import OPEN
+
+    i18n.set_language("pseudo")
+    d = ui_app()
+    d.click_button("new_game")
+    d.key(pygame.K_RETURN)
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "room"
+    game = d.app.game
+    d.wait(lambda: game.advice() is not None, what="the advisors")
+    assert all(o.name.startswith(OPEN) for o in game.snapshot.options)
+    assert all(m.name.startswith(OPEN) for m in game.snapshot.metrics)
+    assert all(a.name.startswith(OPEN) and a.stance.startswith(OPEN) for a in game.advice())
+    d.key(pygame.K_ESCAPE)
+    d.click_button("settings")
+    d.click_button("language_next")  # from the pseudo-locale to a real language
+    assert i18n.language() != "pseudo"
+    d.wait(lambda: not game.snapshot.options[0].name.startswith(OPEN), what="the relabel")
+    assert not any(OPEN in o.name for o in game.snapshot.options)
+    assert game.session.scenario is game.scenario
+
+
+def test_the_sources_of_change_are_named_from_their_keys_in_spanish() -> None:
+    """The resolution names an event, an inject or an interaction by its id, in the
+    language shown, without the engine's worded prefix ("Evento: …")."""
+    from game.scenario import load_scenario
+    from game.scenario.paths import default_scenario
+    from game.ui.backend import Game
+    from game.ui.scenes.resolution import source_name
+
+    i18n.set_language("es")
+    g = Game.new(default_scenario(), 1, load_scenario(default_scenario()).scenario.actors[0].id)
+    try:
+        scn = g.scenario
+        ev, inj, it = scn.events[0], scn.injects[0], scn.interactions[0]
+        assert source_name(g, f"event:{ev.id}", i18n._("Event: {event}", event=ev.name)) == ev.name
+        assert source_name(g, f"teacher:event:{ev.id}", "?") == ev.name
+        assert source_name(g, f"inject:{inj.id}", "?") == inj.headline
+        assert source_name(g, f"interaction:{it.id}", "?") == it.label
+        assert source_name(g, f"move:{g.actor}", "?") == "Su jugada"
+        assert source_name(g, "drift", "Deriva") == "Deriva"
+        assert ev.name != load_scenario(default_scenario()).scenario.events[0].name
+    finally:
+        g.close(autosave=False)
+
+
+def test_a_wrapped_line_never_breaks_at_a_no_break_space() -> None:
+    """Spanish writes "0,7 %" with a no-break space: a wrapped line keeps the number and
+    its sign together, and the space as it was."""
+    pygame.font.init()
+    t = Text()
+    text = "intervalo del 95\u00a0%: 0,7\u00a0%\u20131,6\u00a0%), un desenlace raro"
+    for width in range(t.width("0,7\u00a0%\u20131,6\u00a0%),", 14) + 1, 400, 7):
+        lines = t.wrap(text, 14, width)
+        assert not any(line.startswith("%") for line in lines), (width, lines)
+        assert " ".join(lines).count("\u00a0") == 3
+    # and the catalog writes it so: no plain space between a number and its per cent sign
+    from babel.messages.pofile import read_po
+
+    po = Path(i18n.__file__).parent / "locale" / "es" / "LC_MESSAGES" / "brink.po"
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    for m in catalog:
+        for text in m.string if isinstance(m.string, tuple) else (m.string,):
+            assert not re.search(r"\d %", text or ""), text
 
 
 def _map_names() -> set[str]:

@@ -37,6 +37,9 @@ def test_the_verdict_of_a_finished_game(tmp_path: Path) -> None:
             oid = next(q.id for q in s.scenario.outcomes if q.name == name)
             happened = oid == s.outcome
             assert o.met == (happened if spec.objectives.outcomes[oid] > 0 else not happened)
+            assert o.ending == happened  # the end screen lists it first, in any language
+        else:
+            assert not o.ending
     assert abs(blue.luck - (blue.score - blue.expected)) < 1e-9
     assert "Score" in blue.meaning() and (
         "better than" in blue.meaning() or "worse" in blue.meaning()

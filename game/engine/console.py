@@ -124,7 +124,14 @@ class Console:
         e = c.index["event"][event_id]
         ev = s.scenario.events[e]
         k = self._record("fire_event", event=event_id)
-        self._apply(k, f"teacher:event:{ev.id}", f"Event: {ev.name}", c.ev_mean[e], c.ev_var[e], e)
+        self._apply(
+            k,
+            f"teacher:event:{ev.id}",
+            _("Event: {event}", event=ev.name),
+            c.ev_mean[e],
+            c.ev_var[e],
+            e,
+        )
         s.pending.events.append(EventReport(ev.id, ev.name, ev.headline, "teacher"))
         s.add_news(ev.headline, "event")
         self._drop_unavailable_commits()

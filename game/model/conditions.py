@@ -277,6 +277,16 @@ def describe(node: Node, scn: Scenario) -> str:
                 actor=actor.name,
                 moves=moves,
             )
+        if node.hi <= 0:
+            return _("{actor}: never {moves}", actor=actor.name, moves=moves)
+        if node.lo <= 0:
+            return ngettext(
+                "{actor}: {moves} at most {n} time",
+                "{actor}: {moves} at most {n} times",
+                node.hi,
+                actor=actor.name,
+                moves=moves,
+            )
         return _(
             "{actor}: {moves} {first} to {last} times",
             actor=actor.name,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from game.i18n import _, format_number
 from game.model.forecast import wilson
@@ -20,6 +21,7 @@ from game.report.logdata import GameLog, PinArg, load
 from game.report.words import pct
 
 VERDICT_WORLDS = 2000  # worlds per way of playing: a few tenths of a second
+Whose = Literal["your", "their"]  # whose choices the ending line speaks of
 SMALL = 0.005  # a metric change under half a percent of its range counts as unchanged
 
 
@@ -29,6 +31,7 @@ class Objective:
     met: bool | None  # None: neither (a metric that did not move)
     detail: str  # "it did not happen", "62 → 48 (−14)"
     weight: float  # the objective's value in the scenario (sign: seek or avoid)
+    ending: bool = False  # about the ending the game reached (shown first)
 
 
 @dataclass(frozen=True)
@@ -116,9 +119,10 @@ def _signed(value: float) -> str:
     return ("+" if v > 0 else "") + format_number(0 if v == 0 else v, 0)
 
 
-def ending_line(p_actual: float, whose: str = "their") -> str:
+def ending_line(p_actual: float, whose: Whose = "their") -> str:
     """How likely the ending was for the moves as played, and what that says about luck.
-    ``whose``: ``your`` (the player's own choices), else the sides' (``their``)."""
+    ``whose``: ``your`` (the player's own choices) or ``their`` (the sides'): a key, not
+    words, so every language words it whole."""
     if whose == "your":
         if p_actual >= 0.5:
             return _("likely: your choices made this ending the expected one")
@@ -164,6 +168,7 @@ def objectives(g: GameLog, actor: str) -> list[Objective]:
                     happened,
                     _("it happened") if happened else _("it did not happen"),
                     float(w),
+                    ending=happened,
                 )
             )
         else:
@@ -173,6 +178,7 @@ def objectives(g: GameLog, actor: str) -> list[Objective]:
                     not happened,
                     _("it happened") if happened else _("it did not happen"),
                     float(w),
+                    ending=happened,
                 )
             )
     x0 = g.x_start if g.x_start is not None else s.state.x[0]
@@ -222,7 +228,7 @@ def side_verdicts(
     return tuple(out)
 
 
-def verdict_of(g: GameLog, worlds: int = VERDICT_WORLDS, whose: str = "your") -> Verdict:
+def verdict_of(g: GameLog, worlds: int = VERDICT_WORLDS, whose: Whose = "your") -> Verdict:
     """The verdict of a loaded game log (the worlds are seeded from the game: repeatable)."""
     sp = spreads(g, worlds)
     if not sp:
@@ -243,7 +249,7 @@ def verdict_of(g: GameLog, worlds: int = VERDICT_WORLDS, whose: str = "your") ->
 
 
 def verdict(
-    path: str | Path, worlds: int = VERDICT_WORLDS, whose: str = "your", pin: PinArg = None
+    path: str | Path, worlds: int = VERDICT_WORLDS, whose: Whose = "your", pin: PinArg = None
 ) -> Verdict:
     """The verdict of the saved game at ``path`` (``SaveError`` if it cannot be re-played);
     ``pin`` opens a sealed class game."""

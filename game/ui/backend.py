@@ -170,11 +170,28 @@ class Game:
     def scenario(self) -> Scenario:
         """The scenario with its texts in the language in use (its sidecar file): switching
         language mid-game re-labels the room. Rules and ids are the same in every one."""
+        return self._shown_now().scenario
+
+    def _shown_now(self) -> Loaded:
         lang = i18n.language()
         shown = self._shown.get(lang)
         if shown is None:
             shown = self._shown[lang] = self.loaded.in_language(lang)
-        return shown.scenario
+        return shown
+
+    def relabel(self) -> None:
+        """After a switch of language: the engine words what comes next (moves, news,
+        advice) in the new one and the room's snapshot is labelled again. The rules are the
+        same in every language, so the game goes on unchanged; news already told stays as
+        it was worded."""
+        shown = self._shown_now()
+
+        def job() -> None:  # on the worker, after any turn it is resolving
+            self.session.loaded = shown
+            self.session.scenario = shown.scenario
+            self.snapshot = self._build_snapshot()
+
+        self._submit(job)
 
     # ---- construction
     @classmethod
@@ -187,7 +204,8 @@ class Game:
     ) -> Game:
         from game.engine import AISettings, Seat, Session
 
-        loaded = load_scenario(scenario_path)
+        # its texts in the language in use: the engine words moves, news and advice with them
+        loaded = load_scenario(scenario_path).in_language(i18n.language())
         seats = {
             a.id: (Seat.human() if a.id == actor else Seat.ai())
             for a in loaded.scenario.actors

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from game import i18n
 from game.engine import Session, seal
 from game.i18n import _, format_number
 from game.scenario import Loaded
@@ -140,7 +141,7 @@ class HotSeat(Game):
         from game.engine import AISettings
         from game.scenario import load_scenario
 
-        loaded = load_scenario(scenario_path)
+        loaded = load_scenario(scenario_path).in_language(i18n.language())
         session = Session.new(
             loaded,
             seed=seed,

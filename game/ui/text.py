@@ -142,7 +142,8 @@ class Text:
         f = self.font(size, style)
         lines: list[str] = []
         for para in text.split("\n"):
-            words = para.split()
+            # at spaces only: a no-break space ("0,7 %") keeps a number and its unit together
+            words = [w for w in para.replace("\t", " ").split(" ") if w]
             if not words:
                 lines.append("")
                 continue

@@ -167,6 +167,8 @@ def step_language(scene: Scene, step: int) -> None:
     new = replace(s, language=codes[(i + step) % len(codes)])
     # a language picked here applies now; "" goes back to BRINK_LANG or the system's
     i18n.set_language(new.language or i18n.choose())
+    if app.game is not None:
+        app.game.relabel()
     app.apply_settings(new)
     scene.focus_named("language")
 

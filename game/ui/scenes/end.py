@@ -24,7 +24,7 @@ from game.ui.style import escalation_colour, outcome_colour
 from game.words import count_text, short_name
 
 if TYPE_CHECKING:
-    from game.report.verdict import Verdict
+    from game.report.verdict import Verdict, Whose
 
 if TYPE_CHECKING:
     from game.engine.seal import GameKey
@@ -42,7 +42,7 @@ def report_available() -> bool:
         return False
 
 
-def compute_verdict(log: Path, whose: str, key: GameKey | None = None) -> Verdict:
+def compute_verdict(log: Path, whose: Whose, key: GameKey | None = None) -> Verdict:
     """The verdict of the saved game (off the frame: it runs a few thousand worlds).
     ``key``: the running class game's key, which opens its sealed autosave."""
     from game.report.verdict import verdict
@@ -107,7 +107,7 @@ class EndScene(Scene):
         if path is None:
             self.verdict_note = _("No verdict: the game could not be saved.")
             return
-        whose = "the sides'" if self.game.watch else "your"
+        whose: Whose = "their" if self.game.watch else "your"  # a key, not words
         key = self.game.session.seal_key
         self.verdict_future = self.pool().submit(compute_verdict, path, whose, key)
 
@@ -330,7 +330,7 @@ class EndScene(Scene):
             out.append(Line(head, p.text, 15, "bold", gap=8))
             out.append(Line(side.meaning(), p.text, 13))
             out.append(Line(side.luck_line(), p.dim, 13))
-            objs = sorted(side.objectives, key=lambda o: o.detail != "it happened")
+            objs = sorted(side.objectives, key=lambda o: not o.ending)
             for k, o in enumerate(objs):
                 col = {True: p.calm, False: p.danger, None: p.dim}[o.met]
                 text = {

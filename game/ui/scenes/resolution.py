@@ -31,7 +31,17 @@ def source_name(game: Game, key: str, label: str) -> str:
     if kind == "move":
         a = next((x for x in game.scenario.actors if x.id == ident), None)
         return _("{side}'s move", side=(a.short_name or a.name) if a else ident)
-    return label.replace("Interaction: ", "").replace("Event: ", "").replace("Inject: ", "")
+    # the key says what the source is: name it from the scenario, in the language shown
+    # (the engine's label carries a worded prefix, "Event: …", that the panel's heading says)
+    scn = game.scenario
+    if kind == "teacher" and ident.startswith("event:"):
+        kind, ident = "event", ident.removeprefix("event:")
+    named = {
+        "interaction": {i.id: i.label for i in scn.interactions},
+        "event": {e.id: e.name for e in scn.events},
+        "inject": {i.id: i.headline for i in scn.injects},
+    }.get(kind, {})
+    return named.get(ident, label)
 
 
 def signed(value: float) -> str:

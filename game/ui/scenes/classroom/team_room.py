@@ -134,6 +134,10 @@ class TeamRoomScene(RoomScene):
             return
         super().update(dt)
 
+    def take_resolution(self) -> None:
+        """Left to ``update`` on the next frame: a go's result (a ``GoResult``) is no turn's
+        resolution, and its go may have finished between the two looks at it."""
+
     def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
         if self.game.paused and self.resolving is None:
             return event if event.key == pygame.K_ESCAPE else None

@@ -15,6 +15,17 @@ class AdvisorsPanel(Panel):
     title = N_("Advisors")
     note = N_("hover for their reasons")
 
+    def stance_key(self, view: RoomView, a: Advice) -> str:
+        """The advisor's stance in the scenario file's own words ("hawk"), lower-case."""
+        g = self.app.game
+        if g is None:
+            return ""
+        for actor in g.loaded.as_written.actors:
+            if actor.id == view.snap.actor:
+                adv = next((x for x in actor.advisors if x.id == a.advisor), None)
+                return adv.stance.lower() if adv is not None else ""
+        return ""
+
     def per_row(self, n: int) -> int:
         lh = self.app.text.line_height(self.app.text.px(12))
         return max(lh + 2, self.inner.height // max(1, n))
@@ -58,7 +69,8 @@ class AdvisorsPanel(Panel):
         per = self.per_row(len(view.advice))
         for row, a in self.rows(view):
             y = row.y
-            stance_col = {"hawk": p.danger, "dove": p.calm}.get(a.stance.lower(), p.accent)
+            # the colour by the stance as the file words it: the same key in every language
+            stance_col = {"hawk": p.danger, "dove": p.calm}.get(self.stance_key(view, a), p.accent)
             # the whole stance ("domestic politics"), smaller rather than cut
             # (it may take what the shortest recommendation, "› [6]", leaves)
             stance = a.stance.upper()

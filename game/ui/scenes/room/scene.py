@@ -402,17 +402,22 @@ class RoomScene(Scene):
             # over the map's corner: the cards, the forecast and the indicators stay in view
             self.tip_anchor = (self.L["map"].x - 10, self.L["map"].y - 14)
         if self.resolving is not None and self.resolving.done():
-            fut, self.resolving = self.resolving, None
-            try:
-                self.result = fut.result()
-            except Exception as e:  # show the engine's complaint, keep the game
-                self.error = _("Could not resolve the turn: {problem}", problem=e)
-                self.refresh_commit()
-                return
-            from game.ui.scenes.resolution import ResolutionScene
+            self.take_resolution()
 
-            assert self.result is not None
-            self.app.push(ResolutionScene(self.app, self.game, self.result))
+    def take_resolution(self) -> None:
+        """The turn is resolved: show it (a classroom's team room takes its own result)."""
+        assert self.resolving is not None
+        fut, self.resolving = self.resolving, None
+        try:
+            self.result = fut.result()
+        except Exception as e:  # show the engine's complaint, keep the game
+            self.error = _("Could not resolve the turn: {problem}", problem=e)
+            self.refresh_commit()
+            return
+        from game.ui.scenes.resolution import ResolutionScene
+
+        assert self.result is not None
+        self.app.push(ResolutionScene(self.app, self.game, self.result))
 
     def tip_at(self, pos: tuple[int, int]) -> Tip | None:
         view = self.view()
