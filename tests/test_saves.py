@@ -215,10 +215,12 @@ def test_killed_while_autosaving_the_last_complete_turn_always_loads(
             finally:
                 os._exit(0)
         os.close(w)
-        time.sleep(rng.uniform(0.0, 0.012))
+        # wait for the child's first completed save, so that a slow fork on a loaded
+        # machine cannot leave every kill landing before the child wrote anything
+        done = os.read(r, 1)
+        time.sleep(rng.uniform(0.0, 0.006))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        done = b""
         while chunk := os.read(r, 65536):
             done += chunk
         os.close(r)
