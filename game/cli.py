@@ -56,7 +56,12 @@ def _stamp(name: str, sheet: bool) -> None:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from game.scenario import check_file
-    from game.scenario.load import check_fact_sheet, is_fact_sheet
+    from game.scenario.load import (
+        check_fact_sheet,
+        check_reference_sheet,
+        is_fact_sheet,
+        is_reference_sheet,
+    )
 
     failed = False
     if not args.files:  # every scenario on this machine: shipped and the teachers' folder
@@ -64,14 +69,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         args.files = [str(f) for f in scenario_files()]
     for name in _translations_with_their_scenario(args.files):
-        sheet = is_fact_sheet(name)
-        loaded = facts = None
+        refsheet = is_reference_sheet(name)
+        sheet = refsheet or is_fact_sheet(name)
+        loaded = facts = refs = None
         if getattr(args, "stamp", False):
             _stamp(name, sheet)
         if sheet:
             from game.scenario.translate import check_sheet
 
-            facts, problems = check_fact_sheet(name)
+            if refsheet:
+                refs, problems = check_reference_sheet(name)
+            else:
+                facts, problems = check_fact_sheet(name)
             problems = problems + check_sheet(name)  # its translations, as for a scenario
         else:
             loaded, problems = check_file(name)
@@ -102,6 +111,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 _("fact sheet"),
                 ngettext("{n} fact", "{n} facts", len(facts.facts)),
                 ngettext("{n} source", "{n} sources", len(facts.sources)),
+                *tail,
+            ]
+            print(_("{file}: ok — {counts}", file=name, counts=_(", ").join(counts)))
+        elif refs is not None:
+            counts = [
+                _("reference sheet"),
+                ngettext("{n} reference", "{n} references", len(refs.references)),
                 *tail,
             ]
             print(_("{file}: ok — {counts}", file=name, counts=_(", ").join(counts)))

@@ -282,3 +282,75 @@ def test_no_scenario_phrasing_in_the_game_code() -> None:
             if banned.search(line) or countries.search(line):
                 hits.append(f"{path.relative_to(repo)}:{n}: {line.strip()}")
     assert hits == []
+
+
+# --------------------------------------------------------------------------- reference sheets
+
+REFS_TEXT = """id: border-refs
+title: Reference classes
+references:
+  - id: RC-ONE
+    statement: One figure.
+    source: A dataset
+    confidence: counted
+  - id: RC-TWO
+    statement: Another figure.
+    source: A study
+    confidence: published
+"""
+
+
+def test_brink_check_reads_reference_sheets(capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["check", "--strict", str(SEEDS / "reference-classes.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "ok — reference sheet, 58 references" in out
+
+
+@pytest.mark.parametrize(
+    ("refs", "fragment", "line_of"),
+    [
+        (
+            REFS_TEXT.replace("id: RC-TWO", "id: RC-ONE"),
+            "duplicate id 'RC-ONE'",
+            "RC-ONE\n    statement: Ano",
+        ),
+        (
+            REFS_TEXT.replace("confidence: published", "confidence: likely"),
+            "got 'likely'",
+            "likely",
+        ),
+        (REFS_TEXT.replace("    source: A study\n", ""), "missing field 'source'", "RC-TWO"),
+    ],
+)
+def test_brink_check_on_a_reference_sheet_reports_its_mistakes_at_their_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], refs: str, fragment: str, line_of: str
+) -> None:
+    path = tmp_path / "border-refs.yaml"
+    path.write_text(refs, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    hit = next((ln for ln in out.splitlines() if fragment in ln), None)
+    assert hit is not None, out
+    line = refs[: refs.index(line_of)].count("\n") + 1
+    assert hit.startswith(f"{path}:{line}:"), hit
+    assert "metrics" not in out  # judged as a reference sheet, not as a scenario
+
+
+def test_a_scenario_citing_a_reference_sheet_with_a_duplicate_id_does_not_load(
+    tmp_path: Path,
+) -> None:
+    src = (SCENARIOS / "venezuela-2025.yaml").read_text(encoding="utf-8")
+    (tmp_path / "scenarios").mkdir()
+    shutil.copy(SCENARIOS / "venezuela-2025.yaml", tmp_path / "scenarios" / "v.yaml")
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds, dirs_exist_ok=True)
+    refs = (seeds / "reference-classes.yaml").read_text(encoding="utf-8")
+    (seeds / "reference-classes.yaml").write_text(
+        refs.replace("id: RC-ICB-VIOLENCE-ALL", "id: RC-ICB-DATASET", 1), encoding="utf-8"
+    )
+    assert "../seeds/reference-classes.yaml" in src
+    loaded, problems = check_file(tmp_path / "scenarios" / "v.yaml")
+    assert loaded is None
+    assert any("duplicate id 'RC-ICB-DATASET'" in str(p) for p in problems), problems

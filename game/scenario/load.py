@@ -20,6 +20,7 @@ from game.scenario import crossref
 from game.scenario.errors import BrinkError
 from game.scenario.paths import ASSETS
 from game.scenario.schema import COND_KEYS, FactSheet, Scenario
+from game.scenario.schema_facts import ReferenceSheet
 from game.scenario.yamlsafe import (
     Located,
     Path_,
@@ -363,6 +364,12 @@ def _sheet(
         return None, [
             Problem(str(path), 1, 1, key, _("a fact sheet needs a list '{key}'", key=key))
         ]
+    if key == "references":  # the sheet's own rules (fields, confidence values) as well
+        try:
+            ReferenceSheet.model_validate(sheet.data)
+        except ValidationError as e:
+            bad = _validation_problems(str(path), e, sheet, sheet.data, ReferenceSheet)
+            return None, sorted(bad, key=lambda p: (p.line, p.col))
     out: dict[str, dict[str, Any]] = {}
     problems = []
     for i, item in enumerate(items):
@@ -373,7 +380,7 @@ def _sheet(
             )
             continue
         out[item["id"]] = item
-    return out, problems
+    return out, problems + _duplicate_ids(str(path), sheet, key)
 
 
 def _validation_problems(
@@ -449,6 +456,53 @@ def check_fact_sheet(path: str | Path) -> tuple[FactSheet | None, list[Problem]]
     """Check a fact sheet on its own (``brink check`` on a ``*-facts.yaml``)."""
     sheet, _loc, problems = _read_fact_sheet(Path(path))
     return (None if any(p.severity == "error" for p in problems) else sheet), problems
+
+
+def is_reference_sheet(path: str | Path) -> bool:
+    """Does ``path`` hold a reference sheet (top-level ``references``, no ``meta``)?"""
+    try:
+        data = load_located(Path(path)).data
+    except (YamlError, OSError):
+        return False
+    return isinstance(data, dict) and "meta" not in data and "references" in data
+
+
+def check_reference_sheet(path: str | Path) -> tuple[ReferenceSheet | None, list[Problem]]:
+    """Check a reference sheet on its own: fields, confidence values, duplicate ids."""
+    path = Path(path)
+    name = str(path)
+    try:
+        sheet = load_located(path)
+    except YamlError as e:
+        return None, e.problems
+    except OSError as e:
+        return None, [Problem(name, 1, 1, "", _("cannot read: {error}", error=e.strerror))]
+    if not isinstance(sheet.data, dict):
+        return None, [Problem(name, 1, 1, "", _("a fact sheet must be a mapping"))]
+    try:
+        rs = ReferenceSheet.model_validate(sheet.data)
+    except ValidationError as e:
+        problems = _validation_problems(name, e, sheet, sheet.data, ReferenceSheet)
+        return None, sorted(problems, key=lambda p: (p.line, p.col))
+    return rs, _duplicate_ids(name, sheet, "references")
+
+
+def _duplicate_ids(name: str, sheet: Located, key: str) -> list[Problem]:
+    """An error at the second and later uses of each id in the list ``key``."""
+    out = []
+    seen: set[str] = set()
+    items = sheet.data.get(key) if isinstance(sheet.data, dict) else None
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        rid = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(rid, str):
+            continue
+        if rid in seen:
+            m = sheet.mark_for((key, i, "id"))
+            out.append(
+                Problem(name, m.line, m.col, f"{key}[{i}].id", _("duplicate id {id!r}", id=rid))
+            )
+        seen.add(rid)
+    return out
 
 
 def is_fact_sheet(path: str | Path) -> bool:

@@ -68,3 +68,37 @@ class FactSheet(_Model):
     source: SheetOrigin | None = Field(default=None, description="How the sheet was compiled.")
     sources: list[Source] = Field(default_factory=list, description="Works the facts cite.")
     facts: list[Fact]
+
+
+# --- Reference sheets (the file named by meta.references) -------------------------------
+
+
+class Confidence(StrEnum):
+    counted = "counted"
+    published = "published"
+    unconfirmed = "unconfirmed"
+    suggested = "suggested"
+
+
+class Reference(_Model):
+    """One reference class or published figure that a basis may cite."""
+
+    id: str = Field(
+        pattern=r"^RC-[A-Z0-9-]+$", description="Stable id, e.g. RC-ICB-DATASET (never reused)."
+    )
+    statement: str = Field(min_length=1, description="The figure in the project's own words.")
+    source: str = Field(min_length=1, description="Where it comes from.")
+    confidence: Confidence = Field(
+        description="counted (from a dataset), published, unconfirmed, or suggested (a "
+        "starting value to tune, not a fact)."
+    )
+    note: str | None = Field(default=None, description="Caveats.")
+
+
+class ReferenceSheet(_Model):
+    """A reference sheet: the reference classes a scenario's bases cite."""
+
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    source: SheetOrigin | None = Field(default=None, description="How the sheet was compiled.")
+    references: list[Reference]
