@@ -72,7 +72,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
             from game.scenario.translate import check_sheet
 
             facts, problems = check_fact_sheet(name)
-            problems = problems + check_sheet(name)  # its translations, as for a scenario
+            # Its translations, as for a scenario; a sheet that does not load would only
+            # make every translated text look like a stray id, burying the real error.
+            if facts is not None:
+                problems = problems + check_sheet(name)
         else:
             loaded, problems = check_file(name)
         if loaded is not None:  # its translations: every id exists; --strict: every text
