@@ -646,7 +646,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.set_defaults(func=_cmd_new_scenario)
 
     srv = sub.add_parser("serve", help=_("the classroom on students' own devices (a browser each)"))
-    srv.add_argument("scenario", help=_("scenario file or name, e.g. venezuela-2025"))
+    srv.add_argument("scenario", help=_("scenario file or name, e.g. {name}", name=_DEFAULT))
     srv.add_argument("--host", default="0.0.0.0", help=_("address to listen on (default: all)"))
     srv.add_argument("--port", type=int, default=8000, help=_("port (default 8000)"))
     srv.add_argument("--groups", type=int, default=1, help=_("identical games side by side"))
