@@ -143,6 +143,22 @@ def test_briefing_for_each_player(actor: str, loaded, tmp_path: Path) -> None:
     assert all(str(loaded.facts[f]["date"]) <= as_of for f in shown), sorted(shown)
 
 
+@pytest.mark.parametrize("actor", ["twn", "jpn", "tw"])
+def test_no_briefing_for_a_side_no_one_plays(
+    actor: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A role briefing is a student's handout: Taiwan and Japan move by their scripts.
+    out = tmp_path / f"{actor}.html"
+    capsys.readouterr()
+    assert main(["briefing", str(TAIWAN), "--actor", actor, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert not out.exists()
+    assert "usa (United States)" in err and "prc (People's Republic of China)" in err
+    assert "twn (" not in err and "jpn (" not in err
+    if actor != "tw":
+        assert "fixed rules and no one plays it" in err
+
+
 @pytest.mark.slow
 def test_autoplay_replay_check_and_report(tmp_path: Path) -> None:
     save = tmp_path / "tw.json"
