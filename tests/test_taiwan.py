@@ -175,6 +175,28 @@ def test_autoplay_replay_check_and_report(tmp_path: Path) -> None:
     assert "Taiwan Strait" in html
 
 
+def test_report_sets_only_the_played_sides_beside_history(tmp_path: Path) -> None:
+    # Taiwan and Japan move by their scripts, which the history line does not record: set
+    # beside it, Taiwan's election would read as "held course in history".
+    from game.report.build import against_history
+    from game.report.logdata import load
+
+    save = tmp_path / "tw.json"
+    args = ["autoplay", str(TAIWAN), "--seed", "2", "--turns", "3", "--save", str(save)]
+    assert main([*args, "--quiet"]) == 0
+    hist = against_history(load(save))
+    assert hist is not None
+    assert hist["actors"] == ["United States", "People's Republic of China"]
+    assert all([c["actor"] for c in r["cells"]] == list(PLAYERS) for r in hist["rows"])
+    assert len(hist["agreement"]) == 2 and not any("Taiwan" in s for s in hist["agreement"])
+    # the line's own moves, named: in turn 1 Washington held course, Beijing recalled its
+    # ambassador
+    assert [c["history"] for c in hist["rows"][0]["cells"]] == [
+        "Hold course",
+        "Recall the ambassador",
+    ]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("actor", PLAYERS)
 def test_text_play_to_the_end(actor: str, data_dir: Path) -> None:
