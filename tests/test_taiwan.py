@@ -197,6 +197,19 @@ def test_report_sets_only_the_played_sides_beside_history(tmp_path: Path) -> Non
     ]
 
 
+def test_a_class_team_waits_for_the_one_other_played_side(tmp_path: Path) -> None:
+    # Taiwan and Japan move by their scripts: after the US team commits, the page waits for
+    # "the other side" (Beijing's team), not for "the other sides".
+    from game.serve.app import Server
+    from game.serve.lesson import Lesson
+
+    lesson = Lesson.create(TAIWAN, tmp_path / "lesson", pin="4321", seed=5)
+    lesson.commit(lesson.groups[0], "US", "hold")
+    html, _stamp = Server(lesson, "http://room/").team_main(1, "US", quick=True)
+    assert "Waiting for the other side." in html
+    assert lesson.team_context(lesson.groups[0], "US", quick=True)["n_waiting"] == 1
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("actor", PLAYERS)
 def test_text_play_to_the_end(actor: str, data_dir: Path) -> None:
