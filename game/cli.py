@@ -81,7 +81,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 refs, problems = check_reference_sheet(name)
             else:
                 facts, problems = check_fact_sheet(name)
-            problems = problems + check_sheet(name)  # its translations, as for a scenario
+            # Its translations, as for a scenario; a sheet that does not load would only
+            # make every translated text look like a stray id, burying the real error.
+            if facts is not None or refs is not None:
+                problems = problems + check_sheet(name)
         else:
             loaded, problems = check_file(name)
         if loaded is not None:  # its translations: every id exists; --strict: every text
@@ -659,7 +662,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.set_defaults(func=_cmd_new_scenario)
 
     srv = sub.add_parser("serve", help=_("the classroom on students' own devices (a browser each)"))
-    srv.add_argument("scenario", help=_("scenario file or name, e.g. venezuela-2025"))
+    srv.add_argument("scenario", help=_("scenario file or name, e.g. {name}", name=_DEFAULT))
     srv.add_argument("--host", default="0.0.0.0", help=_("address to listen on (default: all)"))
     srv.add_argument("--port", type=int, default=8000, help=_("port (default 8000)"))
     srv.add_argument("--groups", type=int, default=1, help=_("identical games side by side"))

@@ -112,9 +112,16 @@ def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
     if not (SHARED_DATA / "naturalearth_lowres.shp").is_file():
         pytest.skip(f"Natural Earth data not found at {SHARED_DATA}")
     build_map = _load_build_script()
-    out = tmp_path / "caribbean.json"
-    assert build_map.main(["--src", str(SHARED_DATA), "--out", str(out)]) == 0
-    assert out.read_bytes() == MAP_PATH.read_bytes()
+    # With no spec named, every committed spec is rebuilt: no region is the default.
+    assert build_map.main(["--src", str(SHARED_DATA), "--out-dir", str(tmp_path)]) == 0
+    built = sorted(p.name for p in tmp_path.glob("*.json"))
+    assert built == sorted(f"{p.name.removesuffix('.spec.yaml')}.json" for p in _specs())
+    assert len(built) >= 2
+    for name in built:
+        assert (tmp_path / name).read_bytes() == (MAP_DIR / name).read_bytes(), name
+    # --out names one file, so it needs exactly one spec.
+    assert build_map.main(["--src", str(SHARED_DATA), "--out", str(tmp_path / "x.json")]) == 2
+    assert not (tmp_path / "x.json").exists()
 
 
 # --------------------------------------------------------------------------- map specs

@@ -36,6 +36,36 @@ def test_checkout_reads_the_top_level_folders() -> None:
     assert (paths.SEEDS / "reference-classes.yaml").is_file()
 
 
+def test_the_default_scenario_is_named_by_the_data(tmp_path, monkeypatch) -> None:
+    # The data folder names it (scenarios/default.txt); without that file, the first
+    # shipped scenario. No crisis is the code's own default.
+    assert paths.default_scenario().is_file()
+    assert paths.default_scenario() in paths.shipped_scenarios()
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("b-crisis.yaml", "a-crisis.yaml", "a-crisis.es.yaml"):
+        (folder / name).write_text("meta: {}\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "SCENARIOS", folder)
+    assert paths.default_scenario() == folder / "a-crisis.yaml"
+    (folder / paths.DEFAULT_FILE).write_text("# a comment\n\nb-crisis  # the one\n")
+    assert paths.default_scenario() == folder / "b-crisis.yaml"
+
+
+def test_the_code_names_no_crisis() -> None:
+    # Places, sides and regions come from the scenarios: the package's code, templates
+    # and pages name none of the shipped crises.
+    words = ("venezuela", "caracas", "caribbean", "taiwan", "beijing")
+    suffixes = {".py", ".j2", ".html", ".js", ".css"}
+    hits = [
+        f"{f.relative_to(REPO)}: {w}"
+        for f in sorted((REPO / "game").rglob("*"))
+        if f.suffix in suffixes
+        for w in words
+        if w in f.read_text(encoding="utf-8").lower()
+    ]
+    assert hits == []
+
+
 def test_user_data_dir_follows_the_override(tmp_path, monkeypatch) -> None:
     from game.engine import data_dir
 

@@ -106,6 +106,23 @@ def test_bad_policy_is_a_usage_error(capsys, policy: str, message: str) -> None:
     assert out == ""
 
 
+@pytest.mark.parametrize(
+    ("policy", "message"),
+    [
+        ("blue=nuke", "opción desconocida 'nuke' para el actor 'blue'"),
+        ("green=wait", "actor desconocido 'green' (conocidos: blue, red)"),
+        ("blue=line:", "una línea necesita al menos una opción"),
+        ("red=mix:talk=x", "el peso 'x' de 'talk' no es un número"),
+        ("red=mix:talk=-1", "el peso de 'talk' es negativo"),
+        ("blue=script", "blue no tiene guion"),
+    ],
+)
+def test_bad_policy_is_told_in_the_language_in_use(capsys, policy: str, message: str) -> None:
+    code = main(["--lang", "es", "simulate", MINI, "--runs", "10", "--policy", policy])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err, err
+
+
 def test_bad_numbers_are_usage_errors(capsys) -> None:
     assert run(capsys, MINI, "--runs", "0")[0] == 2
     assert run(capsys, MINI, "--turns", "0")[0] == 2

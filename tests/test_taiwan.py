@@ -143,6 +143,22 @@ def test_briefing_for_each_player(actor: str, loaded, tmp_path: Path) -> None:
     assert all(str(loaded.facts[f]["date"]) <= as_of for f in shown), sorted(shown)
 
 
+@pytest.mark.parametrize("actor", ["twn", "jpn", "tw"])
+def test_no_briefing_for_a_side_no_one_plays(
+    actor: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A role briefing is a student's handout: Taiwan and Japan move by their scripts.
+    out = tmp_path / f"{actor}.html"
+    capsys.readouterr()
+    assert main(["briefing", str(TAIWAN), "--actor", actor, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert not out.exists()
+    assert "usa (United States)" in err and "prc (People's Republic of China)" in err
+    assert "twn (" not in err and "jpn (" not in err
+    if actor != "tw":
+        assert "fixed rules and no one plays it" in err
+
+
 @pytest.mark.slow
 def test_autoplay_replay_check_and_report(tmp_path: Path) -> None:
     save = tmp_path / "tw.json"
@@ -157,6 +173,41 @@ def test_autoplay_replay_check_and_report(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     html = out.read_text(encoding="utf-8")
     assert "Taiwan Strait" in html
+
+
+def test_report_sets_only_the_played_sides_beside_history(tmp_path: Path) -> None:
+    # Taiwan and Japan move by their scripts, which the history line does not record: set
+    # beside it, Taiwan's election would read as "held course in history".
+    from game.report.build import against_history
+    from game.report.logdata import load
+
+    save = tmp_path / "tw.json"
+    args = ["autoplay", str(TAIWAN), "--seed", "2", "--turns", "3", "--save", str(save)]
+    assert main([*args, "--quiet"]) == 0
+    hist = against_history(load(save))
+    assert hist is not None
+    assert hist["actors"] == ["United States", "People's Republic of China"]
+    assert all([c["actor"] for c in r["cells"]] == list(PLAYERS) for r in hist["rows"])
+    assert len(hist["agreement"]) == 2 and not any("Taiwan" in s for s in hist["agreement"])
+    # the line's own moves, named: in turn 1 Washington held course, Beijing recalled its
+    # ambassador
+    assert [c["history"] for c in hist["rows"][0]["cells"]] == [
+        "Hold course",
+        "Recall the ambassador",
+    ]
+
+
+def test_a_class_team_waits_for_the_one_other_played_side(tmp_path: Path) -> None:
+    # Taiwan and Japan move by their scripts: after the US team commits, the page waits for
+    # "the other side" (Beijing's team), not for "the other sides".
+    from game.serve.app import Server
+    from game.serve.lesson import Lesson
+
+    lesson = Lesson.create(TAIWAN, tmp_path / "lesson", pin="4321", seed=5)
+    lesson.commit(lesson.groups[0], "US", "hold")
+    html, _stamp = Server(lesson, "http://room/").team_main(1, "US", quick=True)
+    assert "Waiting for the other side." in html
+    assert lesson.team_context(lesson.groups[0], "US", quick=True)["n_waiting"] == 1
 
 
 @pytest.mark.slow

@@ -134,6 +134,28 @@ def test_brink_check_on_a_sheet_alone_reports_its_mistakes_at_their_line(
     assert "metrics" not in out  # judged as a fact sheet, not as a scenario
 
 
+def test_a_sheet_that_does_not_load_is_not_buried_under_its_translation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With `facts:` misspelt, the sheet's own error is the news: its Spanish sidecar is not
+    compared with a sheet that has no facts (every entry would be a "stray id")."""
+    sheet = tmp_path / "taiwan-1995-facts.yaml"
+    text = (SEEDS / "taiwan-1995-facts.yaml").read_text(encoding="utf-8")
+    sheet.write_text(text.replace("\nfacts:\n", "\nfact:\n", 1), encoding="utf-8")
+    shutil.copy(SEEDS / "taiwan-1995-facts.es.yaml", tmp_path / "taiwan-1995-facts.es.yaml")
+    capsys.readouterr()
+    assert main(["check", str(sheet)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert any("(is 'fact' meant to be 'facts'?)" in ln for ln in lines), lines
+    assert all(ln.startswith(f"{sheet}:") for ln in lines), lines
+    # A sheet that loads still has its translation checked.
+    sheet.write_text(text.replace("TW-01", "TW-X1"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(sheet)]) == 1
+    out = capsys.readouterr().out
+    assert "facts.TW-01.statement: no such text in the original" in out
+
+
 # --------------------------------------------------------------------------- as of a day
 
 

@@ -21,8 +21,9 @@ cos(lat0) scaling is enough at this size).
 
 Rebuild (from the repo root; needs ``pip install pyshp``)::
 
-    python tools/build_map.py                                   # the Caribbean
+    python tools/build_map.py                                   # every assets/map/*.spec.yaml
     python tools/build_map.py assets/map/taiwan-strait.spec.yaml
+    python tools/build_map.py scenarios/taiwan-1995.yaml        # a scenario's own map: section
     python tools/build_map.py SPEC --src ../shared/data/naturalearth --out OUT.json
 """
 
@@ -46,7 +47,6 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SRC = REPO_ROOT.parent / "shared" / "data" / "naturalearth"
 MAP_DIR = REPO_ROOT / "assets" / "map"
-DEFAULT_SPEC = MAP_DIR / "caribbean.spec.yaml"
 DEFAULT_TOLERANCE = 0.05
 SHAPEFILE_ENCODING = "ISO-8859-1"
 DECIMALS = 3
@@ -517,15 +517,32 @@ def dumps(doc: dict[str, Any]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+def _build_one(spec: MapSpec, src: Path, out: Path) -> int:
+    try:
+        doc = build(src, spec)
+    except ValueError as e:
+        print(f"build_map: {e}", file=sys.stderr)
+        return 2
+    data = dumps(doc)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    n_points = sum(len(r) for c in doc["countries"] for r in c["rings"])
+    print(
+        f"build_map: wrote {out} ({len(data)} bytes, {len(doc['countries'])} countries, "
+        f"{n_points} points, {len(doc['places'])} places, {len(doc.get('anchors', []))} anchors)"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
-        "spec",
+        "specs",
         type=Path,
-        nargs="?",
-        default=DEFAULT_SPEC,
-        help="YAML file with a 'map:' section: a map spec or a scenario "
-        "(default: assets/map/caribbean.spec.yaml)",
+        nargs="*",
+        metavar="SPEC",
+        help="YAML files with a 'map:' section: map specs or scenarios "
+        "(default: every assets/map/*.spec.yaml)",
     )
     parser.add_argument(
         "--src",
@@ -538,7 +555,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--out",
         type=Path,
         default=None,
-        help="output JSON (default: assets/map/<name>.json in the repo, name from the spec)",
+        help="output JSON, for one spec (default: assets/map/<name>.json, name from the spec)",
+    )
+    parser.add_argument(
+        "--out-dir",
+        type=Path,
+        default=None,
+        help="folder for the output files, <name>.json each (default: assets/map)",
     )
     parser.add_argument(
         "--window",
@@ -546,47 +569,61 @@ def main(argv: Sequence[str] | None = None) -> int:
         nargs=4,
         metavar=("LON_MIN", "LON_MAX", "LAT_MIN", "LAT_MAX"),
         default=None,
-        help="override the spec's bounds (degrees)",
+        help="override the spec's bounds (degrees), for one spec",
     )
     parser.add_argument(
         "--tolerance",
         type=float,
         default=None,
-        help="override the spec's Douglas-Peucker tolerance (degrees)",
+        help="override the spec's Douglas-Peucker tolerance (degrees), for one spec",
     )
     args = parser.parse_args(argv)
 
+    # No region is the default: with no spec named, every committed spec is rebuilt.
+    paths: list[Path] = args.specs or sorted(MAP_DIR.glob("*.spec.yaml"))
+    if not paths:
+        print(f"build_map: no *.spec.yaml in {MAP_DIR}; name a spec", file=sys.stderr)
+        return 2
+    one_only = [
+        flag
+        for flag, value in (("--out", args.out), ("--window", args.window))
+        if value is not None
+    ] + (["--tolerance"] if args.tolerance is not None else [])
+    if one_only and len(paths) != 1:
+        print(
+            f"build_map: {', '.join(one_only)} applies to one spec; name exactly one",
+            file=sys.stderr,
+        )
+        return 2
+    if args.out is not None and args.out_dir is not None:
+        print("build_map: give --out or --out-dir, not both", file=sys.stderr)
+        return 2
     src: Path = args.src
     for stem in ("naturalearth_lowres", "naturalearth_cities"):
         if not (src / f"{stem}.shp").is_file():
             print(f"build_map: {src / stem}.shp not found (use --src)", file=sys.stderr)
             return 2
-    try:
-        spec = load_spec(args.spec)
-    except OSError as e:
-        print(f"build_map: cannot read {args.spec}: {e.strerror}", file=sys.stderr)
-        return 2
-    except SpecError as e:
-        print(f"build_map: {e}", file=sys.stderr)
-        return 2
-    if args.window is not None:
-        spec = replace(spec, window=tuple(args.window))
-    if args.tolerance is not None:
-        spec = replace(spec, tolerance=args.tolerance)
-    try:
-        doc = build(src, spec)
-    except ValueError as e:
-        print(f"build_map: {e}", file=sys.stderr)
-        return 2
-    data = dumps(doc)
-    out: Path = args.out if args.out is not None else MAP_DIR / f"{spec.name}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    n_points = sum(len(r) for c in doc["countries"] for r in c["rings"])
-    print(
-        f"build_map: wrote {out} ({len(data)} bytes, {len(doc['countries'])} countries, "
-        f"{n_points} points, {len(doc['places'])} places, {len(doc.get('anchors', []))} anchors)"
-    )
+    specs: list[MapSpec] = []
+    for path in paths:
+        try:
+            spec = load_spec(path)
+        except OSError as e:
+            print(f"build_map: cannot read {path}: {e.strerror}", file=sys.stderr)
+            return 2
+        except SpecError as e:
+            print(f"build_map: {e}", file=sys.stderr)
+            return 2
+        if args.window is not None:
+            spec = replace(spec, window=tuple(args.window))
+        if args.tolerance is not None:
+            spec = replace(spec, tolerance=args.tolerance)
+        specs.append(spec)
+    out_dir: Path = args.out_dir if args.out_dir is not None else MAP_DIR
+    for spec in specs:
+        out: Path = args.out if args.out is not None else out_dir / f"{spec.name}.json"
+        rc = _build_one(spec, src, out)
+        if rc:
+            return rc
     return 0
 
 

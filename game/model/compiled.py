@@ -177,7 +177,12 @@ class Compiled:
         except ValueError:
             known = ", ".join(self.option_ids[a])
             raise KeyError(
-                f"unknown option {option!r} for actor {self.actor_ids[a]!r} (known: {known})"
+                _(
+                    "unknown option {option!r} for actor {actor!r} (known: {known})",
+                    option=option,
+                    actor=self.actor_ids[a],
+                    known=known,
+                )
             ) from None
 
     def actor_index(self, actor: str) -> int:
@@ -185,7 +190,11 @@ class Compiled:
             return self.actor_ids.index(actor)
         except ValueError:
             raise KeyError(
-                f"unknown actor {actor!r} (known: {', '.join(self.actor_ids)})"
+                _(
+                    "unknown actor {actor!r} (known: {known})",
+                    actor=actor,
+                    known=", ".join(self.actor_ids),
+                )
             ) from None
 
     def outcomes_of_kind(self, kind: OutcomeKind | str) -> list[int]:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from game.i18n import _
 from game.model.compiled import Compiled
 from game.model.state import State
 from game.model.step import state_ctx, uniforms
@@ -312,7 +313,7 @@ def history_line(c: Compiled, actor: str) -> Line:
     a = c.actor_index(actor)
     hist = c.scenario.history
     if hist is None:
-        raise ValueError("the scenario has no history line")
+        raise ValueError(_("the scenario has no history line"))
     turns = max(ht.turn for ht in hist.turns)
     line = [int(c.hold[a])] * turns
     for ht in hist.turns:
@@ -331,32 +332,42 @@ def parse_policy(c: Compiled, actor: str, text: str) -> Policy:
         return Uniform()
     if text == "script":
         if c.v2 is None or a not in c.v2.scripts:
-            raise ValueError(f"{actor} has no script (only scripted actors play 'script')")
+            raise ValueError(
+                _("{actor} has no script (only scripted actors play 'script')", actor=actor)
+            )
         return Scripted()
     if text == "history":
         return history_line(c, actor)
     if text.startswith("line:"):
         names = [n.strip() for n in text[5:].split(",")]
         if not any(names):
-            raise ValueError("a line needs at least one option, e.g. line:hold,talks,hold")
+            raise ValueError(_("a line needs at least one option, e.g. line:hold,talks,hold"))
         return Line(tuple(c.option_index(a, n) if n else int(c.hold[a]) for n in names))
     if text.startswith("mix:"):
         weights = [0.0] * len(c.option_ids[a])
         for part in text[4:].split(","):
             name, sep, value = part.partition("=")
             if not sep:
-                raise ValueError(f"mix entry {part!r} should look like option=0.5")
+                raise ValueError(_("mix entry {part!r} should look like option=0.5", part=part))
             try:
                 weight = float(value)
             except ValueError:
-                raise ValueError(f"weight {value!r} of {name!r} is not a number") from None
+                raise ValueError(
+                    _("weight {value!r} of {name!r} is not a number", value=value, name=name)
+                ) from None
             if not math.isfinite(weight) or weight > 1e6:
-                raise ValueError(f"weight {value.strip()!r} of {name!r} should be a finite number")
+                raise ValueError(
+                    _(
+                        "weight {value!r} of {name!r} should be a finite number",
+                        value=value.strip(),
+                        name=name,
+                    )
+                )
             if weight < 0:
-                raise ValueError(f"weight of {name!r} is negative")
+                raise ValueError(_("weight of {name!r} is negative", name=name))
             weights[c.option_index(a, name.strip())] += weight
         if sum(weights) <= 0:
-            raise ValueError("a mix needs at least one positive weight")
+            raise ValueError(_("a mix needs at least one positive weight"))
         return Mix(tuple(weights))
     return Fixed(c.option_index(a, text))
 

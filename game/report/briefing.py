@@ -22,17 +22,36 @@ from game.words import category_label, in_sentence, span_text
 
 
 class UnknownActor(ValueError):
-    def __init__(self, actor: str, known: list[tuple[str, str]]) -> None:
+    """No briefing for this actor: not in the scenario, or played by no one (``known``: the
+    sides that are played, by id and name)."""
+
+    def __init__(self, actor: str, known: list[tuple[str, str]], unplayed: Actor | None = None):
         self.actor = actor
         self.known = known
         listed = ", ".join(f"{a} ({name})" for a, name in known)
-        super().__init__(
-            _(
-                "unknown actor {actor!r}; the actors of this scenario are: {listed}",
+        if unplayed is None:
+            message = _(
+                "unknown actor {actor!r}; the sides played in this scenario are: {listed}",
                 actor=actor,
                 listed=listed,
             )
-        )
+        elif unplayed.script is not None:
+            message = _(
+                "{name} ({actor}) moves by the scenario's fixed rules and no one plays it; "
+                "a briefing is for a side that is played: {listed}",
+                name=unplayed.name,
+                actor=actor,
+                listed=listed,
+            )
+        else:
+            message = _(
+                "{name} ({actor}) is played by the computer only; "
+                "a briefing is for a side that is played: {listed}",
+                name=unplayed.name,
+                actor=actor,
+                listed=listed,
+            )
+        super().__init__(message)
 
 
 def _limits(scn: Scenario, opt: Option) -> str:
@@ -63,8 +82,9 @@ def context(loaded: Loaded, actor_id: str, as_of: dt.date | None = None) -> dict
     loaded = loaded.in_language(language())
     scn = loaded.scenario
     actor: Actor | None = next((a for a in scn.actors if a.id == actor_id), None)
-    if actor is None:
-        raise UnknownActor(actor_id, [(a.id, a.name) for a in scn.actors])
+    if actor is None or not actor.playable:
+        # a role briefing is a student's handout: a third party no one plays gets none
+        raise UnknownActor(actor_id, [(a.id, a.name) for a in scn.actors if a.playable], actor)
     meta = scn.meta
     aims, want, avoid = outcome_goals(scn, actor)
     # the sides faced; scripted third parties act by rules, so they are named apart

@@ -616,13 +616,14 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
 def against_history(g: GameLog) -> dict[str, Any] | None:
     """The class's moves beside the scenario's history line, turn by turn (None: the
     scenario has no history line). A turn the line does not list is a turn where every
-    side held course."""
+    side held course. Scripted sides are left out: no one chose their moves, and the line
+    does not record them (their scripts carry what they did)."""
     scn = g.loaded.scenario
     hist = scn.history
     if hist is None:
         return None
     by_turn = {ht.turn: ht for ht in hist.turns}
-    names = {a.id: a.name for a in scn.actors}
+    names = {a.id: a.name for a in scn.actors if a.script is None}
     options = {(a.id, o.id): o.name for a in scn.actors for o in a.options}
     holds = {a.id: a.hold_option for a in scn.actors}
     rows = []
@@ -630,7 +631,8 @@ def against_history(g: GameLog) -> dict[str, Any] | None:
     for r in g.session.history:
         ht = by_turn.get(r.turn)
         cells = []
-        for aid, mr in r.moves.items():
+        for aid in names:  # in the order of the table's columns
+            mr = r.moves[aid]
             then = ht.moves.get(aid, holds[aid]) if ht is not None else holds[aid]
             match = mr.option == then
             same[aid] += match

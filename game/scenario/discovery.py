@@ -81,7 +81,7 @@ def discover(extra: Iterable[str | Path] = ()) -> list[Found]:
 def by_name(name: str) -> Path | None:
     """The known scenario (shipped or teachers' folder) whose file is called ``name``.
 
-    ``venezuela-2025``, ``venezuela_2025`` and ``venezuela-2025.yaml`` all name
+    ``border-dispute``, ``border_dispute`` and ``border-dispute.yaml`` all name
     the same file, so an installed game's scenarios can be named from anywhere.
     """
     want = name.removesuffix(".yaml").replace("_", "-")

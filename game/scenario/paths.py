@@ -51,8 +51,24 @@ SEEDS = ROOT / "seeds"
 STARTER = Path(str(resources.files("game") / "scenario" / "starter"))
 
 
+# Which shipped scenario opens when none is named is a choice about the data, made in the
+# data folder: the code favours no crisis.
+DEFAULT_FILE = "default.txt"
+
+
 def default_scenario() -> Path:
-    return SCENARIOS / "venezuela-2025.yaml"
+    """The scenario used when none is named: the one ``scenarios/default.txt`` names (its
+    first line that is not blank or a ``#`` comment), else the first shipped scenario."""
+    try:
+        lines = (SCENARIOS / DEFAULT_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    names = [n for n in (ln.split("#", 1)[0].strip() for ln in lines) if n]
+    if names:
+        return SCENARIOS / f"{names[0].removesuffix('.yaml')}.yaml"
+    shipped = shipped_scenarios()
+    # (none shipped: a path that names the missing file, for the error message)
+    return shipped[0] if shipped else SCENARIOS / DEFAULT_FILE
 
 
 # A translation beside a scenario or sheet: NAME.es.yaml, NAME.pt-BR.yaml (game.scenario.translate).
@@ -60,7 +76,7 @@ SIDECAR = re.compile(r"\.([a-z]{2}(?:-[A-Z]{2})?)\.yaml$")
 
 
 def is_sidecar(path: str | Path) -> bool:
-    """True for a translation file (``venezuela-2025.es.yaml``), which is not a scenario."""
+    """True for a translation file (``border-dispute.es.yaml``), which is not a scenario."""
     return SIDECAR.search(Path(path).name) is not None
 
 

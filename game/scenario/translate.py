@@ -1,8 +1,8 @@
 """Translations of a scenario's player-facing text: one sidecar file per language.
 
-``venezuela-2025.es.yaml`` beside ``venezuela-2025.yaml`` gives the Spanish text by
+``border-dispute.es.yaml`` beside ``border-dispute.yaml`` gives the Spanish text by
 the same ids the scenario uses; fact sheets and reference sheets likewise
-(``seeds/venezuela-2025-facts.es.yaml``). A scenario sidecar looks like::
+(``border-dispute-facts.es.yaml``). A scenario sidecar looks like::
 
     language: es
     meta: {title: ..., summary: ..., how_to_win: ...}

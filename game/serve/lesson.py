@@ -794,6 +794,8 @@ class Lesson:
             running=running,
             chosen=mine,
             chosen_name=next((o.name for o in v.options if o.id == mine), None),
+            # the played sides it waits for: scripted third parties move by their rules
+            n_waiting=sum(1 for a in scn.actors if a.playable and a.id != actor),
             whose_go=whose,
             can_choose=can_choose,
             my_vote=my_vote,

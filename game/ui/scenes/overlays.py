@@ -63,11 +63,13 @@ HOW_TO_PLAY = [
         ),
     ),
     (
-        N_("The other side"),
+        N_("The other sides"),
         N_(
-            "The computer plays the other side. It does not see your move before choosing, "
-            "and your covert moves stay hidden unless exposed. The escalation ladder (left) "
-            "shows how far the crisis has gone; the map shows forces and strikes."
+            "The computer plays every side no one at this screen plays; third parties, in "
+            "the scenarios that have them, move by rules written in the scenario. The "
+            "computer does not see your move before choosing, and your covert moves stay "
+            "hidden unless exposed. The escalation ladder (left) shows how far the crisis "
+            "has gone; the map shows forces and strikes."
         ),
     ),
     (
