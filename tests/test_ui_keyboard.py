@@ -187,3 +187,34 @@ def test_first_turn_tour_opens_once_skips_and_comes_back_from_f1(ui_app, monkeyp
     Game.new(MINI_SCENARIO, 3, "blue").open(d.app)
     d.frames(4)
     assert d.scene.name == "room"
+
+
+def test_a_continued_game_shows_the_odds_at_its_decisions(ui_app, data_dir) -> None:
+    """Finished in the window, then opened again (Continue): the end screen's chart has
+    the odds at each of the player's decisions, the very figures shown at the time."""
+    from game.ui.backend import Game
+
+    d = ui_app(scenario=MINI_SCENARIO)
+    game = Game.new(MINI_SCENARIO, 5, "blue")
+    game.open(d.app)
+    while d.scene.name != "end":
+        if d.scene.name == "room":
+            room = d.scene
+            room.select(len(room.snap.options) - 1 if game.session.turn % 2 else 0)
+            room.commit()
+            d.wait(lambda room=room: d.scene is not room or room.resolving is None)
+        d.key(pygame.K_RETURN)
+    live = [(x.turn, x.date, x.option, x.odds.p) for x in game.decisions if x.odds]
+    assert len(live) == game.session.turn >= 2
+    path = game.autosave_now()
+    assert path is not None
+    again = Game.load(path)
+    assert again.decisions == []
+    again.open(d.app)
+    end = d.scene
+    assert end.name == "end"
+    d.wait(lambda: end.recovering.done(), timeout=60, what="the odds at the decisions")
+    end.recovering.result()
+    got = [(x.turn, x.date, x.option, x.odds.p) for x in again.decisions if x.odds]
+    assert got == live
+    assert end.odds_series()[1] == [(t, p) for t, _d, _o, p in live]

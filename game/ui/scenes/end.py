@@ -79,6 +79,7 @@ class EndScene(Scene):
         self.verdict: Verdict | None = None
         self.verdict_note = _("Working out the verdict…")
         self.verdict_future: Future[Verdict] | None = None
+        self.recovering: Future[None] | None = None
         self.scroller = ScrollLines()
         self.options = {(a.id, o.id): o for a in game.scenario.actors for o in a.options}
         self.branch_turn = 1  # the turn "What if" plays again from
@@ -86,6 +87,8 @@ class EndScene(Scene):
     def startup(self) -> None:
         super().startup()
         self.start_verdict()
+        # a continued or loaded game: the odds at its decisions, as they were shown
+        self.recovering = self.pool().submit(self.game.recover_decisions)
 
     def pool(self) -> ThreadPoolExecutor:
         if self._pool is None:
