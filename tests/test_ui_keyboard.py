@@ -30,6 +30,22 @@ def test_the_whole_briefing_scrolls_by_keyboard(ui_app) -> None:
         before = facts.scroll_bar.start_percentage
         d.key(pygame.K_DOWN, mod=pygame.KMOD_SHIFT, frames=1)
         assert facts.scroll_bar.start_percentage > before
+    # Ctrl scrolls the objectives (drawn lines, not a widget) to their end and back;
+    # the wheel over them scrolls them too
+    obj = d.scene.objectives_scroll
+    assert obj.overflows, "the objectives should overflow at 800x600"
+    for _ in range(200):
+        if obj.at_end():
+            break
+        d.key(pygame.K_DOWN, mod=pygame.KMOD_CTRL, frames=1)
+    assert obj.at_end() and obj.offset > 0, "Ctrl+Down never reached the last objective"
+    d.key(pygame.K_PAGEUP, mod=pygame.KMOD_CTRL, frames=1)
+    assert obj.offset < obj.max_offset()
+    d.move(obj.rect.center)
+    for _ in range(40):
+        pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=1))
+    d.frames(1)
+    assert obj.offset == 0
 
 
 def test_every_option_reads_and_chooses_by_keyboard(ui_app) -> None:

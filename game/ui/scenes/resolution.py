@@ -108,72 +108,94 @@ class ResolutionScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
-        g, res = self.game, self.res
+        res = self.res
         surface.fill(p.bg)
         top_bar(self, surface, self.L["top"], self.title_text(), format_date(res.date, "medium"))
         # moves
         r = self.panel(surface, self.L["moves"], _("Moves"))
-        y = r.y
+        self.draw_moves(surface, r)
+        # events and headlines: a scrolling list
+        r = self.panel(surface, self.L["events"], _("What happened"), accent=p.caution)
+        self.events_scroll.draw(surface, r, self.event_lines(), t, p)
+        self.draw_why(surface)
+        self.draw_odds(surface)
+
+    def move_text(self, actor: str) -> str:
+        mv = self.res.moves.get(actor)
+        if mv is None:
+            return ""
+        if mv.exposed:
+            return _("{move}  (covert, exposed)", move=mv.option_name)
+        if mv.covert:
+            return _("{move}  (covert)", move=mv.option_name)
+        return mv.option_name
+
+    def moves_plan(self, r: pygame.Rect) -> tuple[int, list[tuple[int, list[str], list[str]]]]:
+        """The moves' text size and, for each side, its name's width, its move's lines and
+        its move's description's lines (empty when they do not all fit): every move's name
+        whole first, then the descriptions in the sides' order while they fit."""
+        t = self.app.text
+        g = self.game
+        ds = t.px(12)
+        plan: list[tuple[int, list[str], list[str]]] = []
         size = t.px(14)
+        for size in range(t.px(14), max(8, round(t.px(14) * 0.75)) - 1, -1):
+            lh = max(t.line_height(size), 22)
+            plan = []
+            for a in g.scenario.actors:
+                name = a.short_name or a.name
+                w = t.width(name, size, "bold")
+                tx = 26 + w + lh
+                text = self.move_text(a.id)
+                plan.append((w, t.wrap(text, size, r.width - tx) if text else [], []))
+            if sum(lh * max(1, len(parts)) + 8 for _w, parts, _d in plan) <= r.height:
+                break
         lh = max(t.line_height(size), 22)
-        for a in g.scenario.actors:
+        used = sum(lh * max(1, len(parts)) + 8 for _w, parts, _d in plan)
+        for k, a in enumerate(g.scenario.actors):
+            mv = self.res.moves.get(a.id)
+            o = next((x for x in a.options if x.id == mv.option), None) if mv else None
+            if o is None:
+                continue
+            desc = t.wrap(o.description, ds, r.width - 10)
+            h = len(desc) * t.line_height(ds)
+            if used + h <= r.height:
+                plan[k] = (plan[k][0], plan[k][1], desc)
+                used += h
+        return size, plan
+
+    def draw_moves(self, surface: pygame.Surface, r: pygame.Rect) -> None:
+        """Each side's move, its name whole beside the side's name and icon, with its
+        description when there is room for it; all inside the panel."""
+        p, t = self.app.palette, self.app.text
+        g, res = self.game, self.res
+        size, plan = self.moves_plan(r)
+        lh = max(t.line_height(size), 22)
+        ds = t.px(12)
+        y = r.y
+        for a, (w, parts, desc) in zip(g.scenario.actors, plan, strict=True):
             if y + lh > r.bottom + 2:
                 break
             mv = res.moves.get(a.id)
             colour = pal.hex_colour(a.colour)
             pygame.draw.rect(surface, colour, (r.x, y + 4, 4, lh - 8))
             name = a.short_name or a.name
-            w = t.blit(
-                surface,
-                name,
-                (r.x + 10, y + lh // 2),
-                size,
-                p.text,
-                "bold",
-                "midleft",
-                max_width=r.width // 3,
-            ).width
+            t.blit(surface, name, (r.x + 10, y + lh // 2), size, p.text, "bold", "midleft")
             if mv is not None:
                 o = next((x for x in a.options if x.id == mv.option), None)
                 ecol = escalation_colour(p, o.escalation if o else 0)
                 ic = icon(g.category(a.id, mv.option), lh - 4, ecol)
                 surface.blit(ic, (r.x + 20 + w, y + 2))
-                text = (
-                    _("{move}  (covert, exposed)", move=mv.option_name)
-                    if mv.exposed
-                    else _("{move}  (covert)", move=mv.option_name)
-                    if mv.covert
-                    else mv.option_name
-                )
                 tx = r.x + 26 + w + lh
-                # the move's name whole: on as many lines as it needs beside the icon
-                parts = t.wrap(text, size, r.right - tx)
                 for k, part in enumerate(parts):
-                    t.blit(
-                        surface,
-                        part,
-                        (tx, y + lh // 2 + k * lh),
-                        size,
-                        p.text,
-                        "regular",
-                        "midleft",
-                    )
+                    at = (tx, y + lh // 2 + k * lh)
+                    t.blit(surface, part, at, size, p.text, "regular", "midleft")
                 y += lh * (len(parts) - 1)
             y += lh
-            o = next((x for x in a.options if x.id == mv.option), None) if mv else None
-            if o is not None:  # the description when it fits whole
-                ds = t.px(12)
-                desc = t.wrap(o.description, ds, r.width - 10)
-                if y + len(desc) * t.line_height(ds) <= r.bottom:
-                    for line in desc:
-                        t.blit(surface, line, (r.x + 10, y), ds, p.dim)
-                        y += t.line_height(ds)
+            for line in desc:
+                t.blit(surface, line, (r.x + 10, y), ds, p.dim)
+                y += t.line_height(ds)
             y += 8
-        # events and headlines: a scrolling list
-        r = self.panel(surface, self.L["events"], _("What happened"), accent=p.caution)
-        self.events_scroll.draw(surface, r, self.event_lines(), t, p)
-        self.draw_why(surface)
-        self.draw_odds(surface)
 
     def event_lines(self) -> list[Line]:
         p = self.app.palette
@@ -225,7 +247,11 @@ class ResolutionScene(Scene):
         return out
 
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if self.events_scroll.handle(event) or self.why_scroll.handle(event):
+        # the paging keys scroll what happened (or, when it fits, why it changed); with
+        # Shift, why it changed; the wheel scrolls the panel under the pointer
+        shift = event.type == pygame.KEYDOWN and event.mod & pygame.KMOD_SHIFT
+        order = (self.why_scroll,) if shift else (self.events_scroll, self.why_scroll)
+        if any(sc.handle(event) for sc in order):
             return None
         return super().handle_event(event)
 
