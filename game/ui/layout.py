@@ -448,13 +448,14 @@ def message(size: tuple[int, int]) -> dict[str, Rect]:
     return dialog(size, 620, 280, 1)
 
 
-def help_box(size: tuple[int, int]) -> dict[str, Rect]:
-    """How to play and the keys: a box, its Close button and (in a game) the tour's."""
+def help_box(size: tuple[int, int], text_scale: float = 1.0) -> dict[str, Rect]:
+    """How to play and the keys: a box, its Close button and (in a game) the tour's (as
+    wide as large print needs, within the box)."""
     w, h = size
     m = margin(size)
     bw, bh = min(w - 4 * m, max(640, round(w * 0.6))), min(h - 4 * m, max(430, round(h * 0.8)))
     box = Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
-    b = min(200, (bw - 3 * m) // 2)
+    b = min(round(200 * max(1.0, text_scale)), (bw - 3 * m) // 2)
     return {
         "panel": box,
         "button[0]": Rect(box.centerx + m // 2, box.bottom - 54, b, 40),
@@ -462,11 +463,17 @@ def help_box(size: tuple[int, int]) -> dict[str, Rect]:
     }
 
 
-def tour_box(size: tuple[int, int], target: Rect) -> Rect:
-    """The tour's text box: beside the panel it explains, inside the window."""
+def tour_width(size: tuple[int, int]) -> int:
+    w = size[0]
+    return min(w - 4 * margin(size), max(360, round(w * 0.3)))
+
+
+def tour_box(size: tuple[int, int], target: Rect, need: int = 0) -> Rect:
+    """The tour's text box: beside the panel it explains, inside the window; at least
+    ``need`` high when the window has room (its text in large print)."""
     w, h = size
     m = margin(size)
-    bw, bh = min(w - 4 * m, max(360, round(w * 0.3))), min(h - 4 * m, max(200, round(h * 0.3)))
+    bw, bh = tour_width(size), min(h - 4 * m, max(200, round(h * 0.3), need))
     box = Rect(0, 0, bw, bh)
     for place in ("right", "left", "below", "above"):
         if place == "right":
