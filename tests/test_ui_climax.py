@@ -320,7 +320,9 @@ def test_the_moves_of_the_war_turn_stay_in_their_panel(data_dir, eve_of_war, siz
         res = app.scene
         app.run_frames(2)
         inner = draw_panel_inner(app, res.L["moves"])
+        app.text.cuts.clear()
         drawn = _drawn(app, lambda: res.draw_moves(app.window, inner))
+        assert not app.text.cuts  # no word split, not even while trying sizes
         assert drawn and all(inner.contains(r) for _, r in drawn), [
             (t, r) for t, r in drawn if not inner.contains(r)
         ]

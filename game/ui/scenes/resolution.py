@@ -138,18 +138,23 @@ class ResolutionScene(Scene):
         g = self.game
         ds = t.px(12)
         plan: list[tuple[int, list[str], list[str]]] = []
-        size = t.px(14)
-        for size in range(t.px(14), max(8, round(t.px(14) * 0.75)) - 1, -1):
+        sizes = range(t.px(14), max(8, round(t.px(14) * 0.75)) - 1, -1)
+        for k, size in enumerate(sizes):
             lh = max(t.line_height(size), 22)
+            smallest = k == len(sizes) - 1
             plan = []
             for a in g.scenario.actors:
                 name = a.short_name or a.name
                 w = t.width(name, size, "bold")
-                tx = 26 + w + lh
+                width = r.width - (26 + w + lh)
                 text = self.move_text(a.id)
-                plan.append((w, t.wrap(text, size, r.width - tx) if text else [], []))
-            if sum(lh * max(1, len(parts)) + 8 for _w, parts, _d in plan) <= r.height:
-                break
+                # a word wider than its line: a smaller size rather than a split word
+                if not smallest and any(t.width(x, size) > width for x in text.split()):
+                    break
+                plan.append((w, t.wrap(text, size, width) if text else [], []))
+            else:
+                if smallest or sum(lh * max(1, len(ls)) + 8 for _w, ls, _d in plan) <= r.height:
+                    break
         lh = max(t.line_height(size), 22)
         used = sum(lh * max(1, len(parts)) + 8 for _w, parts, _d in plan)
         for k, a in enumerate(g.scenario.actors):
