@@ -158,6 +158,12 @@ def test_watching_shows_true_values_and_advances_by_itself(ui_app) -> None:
     assert d.scene.name == "room" and game.watch
     assert all(m.exact for m in game.snapshot.metrics)  # the observer sees true values
     assert game.session.turn == 0
+    d.scene.commit()  # by hand: the box while the turn resolves speaks to an observer
+    notice = d.scene.busy_notice()
+    assert notice is not None and "sides are deciding" in notice.lines[0][0]
+    d.wait(lambda: d.scene.name == "resolution", what="the first turn")
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "room" and game.session.turn == 1
     for _ in range(4):
         d.key(pygame.K_PLUS, unicode="+")
     assert game.auto_delay == 0.6
