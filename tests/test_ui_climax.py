@@ -106,6 +106,9 @@ def test_the_end_screen_headline_and_path_labels_fit(small, saves) -> None:
     rungs = {s.name for s in end.game.scenario.ladder}
     labels = [(t, r) for t, r in drawn if t in rungs and timeline.contains(r)]
     assert len(labels) >= 2 and not _overlaps(labels)
+    # the rung the war game ended on is named, whatever had to give way to it
+    last = end.game.resolutions[-1].stage_after_index(end.game.scenario.ladder)
+    assert end.game.scenario.ladder[last].name in {t for t, _ in labels}
 
 
 @pytest.mark.slow

@@ -383,10 +383,16 @@ class EndScene(Scene):
         band = pygame.Rect(
             r.x + label_w, r.y + 6, r.width - label_w, max(24, r.height - text_h - 10)
         )
-        # a name on each rung, unless the rungs are closer than a line: then the rungs
-        # the game reached first, and no name over another
-        reached = {rr.stage_after_index(g.scenario.ladder) for rr in res}
-        order = sorted(range(n_st), key=lambda k: (k not in reached, k))
+        # a name on each rung, unless the rungs are closer than a line: then the rung the
+        # game ended on, the highest it reached, the rungs it stayed on longest; no name
+        # over another
+        stages = [rr.stage_after_index(g.scenario.ladder) for rr in res]
+        seen = [k for k in stages if k is not None]
+        last, top = (seen[-1], max(seen)) if seen else (None, None)
+        order = sorted(
+            range(n_st),
+            key=lambda k: (k not in seen, k != last, k != top, -seen.count(k), k),
+        )
         named: list[float] = []
         for k in order:
             y = band.bottom - k * band.height / max(1, n_st - 1)
