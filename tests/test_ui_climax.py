@@ -349,3 +349,26 @@ def draw_panel_inner(app, rect):
     from game.ui import draw
 
     return draw.panel(app.window, rect, app.palette, app.text, "Moves")
+
+
+@pytest.mark.slow
+def test_a_large_window_lists_a_save_whole(data_dir, saves) -> None:
+    """At 1920×1080 with 130% text the Load list shows a finished game's whole label:
+    scenario, side, turn, date and outcome."""
+    import shutil
+
+    from game.ui.backend import saves_dir
+    from game.ui.scenes.overlays import LoadScene
+
+    saves_dir().mkdir(parents=True, exist_ok=True)
+    shutil.copy(saves["end"], saves_dir() / "end.json")
+    app = _app((1920, 1080), 1.3)
+    try:
+        app.push(LoadScene(app))
+        app.run_frames(2)
+        b = app.scene.button_named("save_0")
+        assert b.text == app.scene.label(app.scene.shown[0])
+        assert b.text.startswith("Southern Spear · United States · turn ") and "ended:" in b.text
+        assert b.font.size(b.text)[0] <= b.get_abs_rect().width - 8, b.text
+    finally:
+        app.quit()

@@ -272,7 +272,8 @@ def load_list(size: tuple[int, int], head: int, n: int) -> dict[str, Rect]:
 def _load_box(size: tuple[int, int], head: int) -> tuple[Rect, Rect, int, int]:
     h = size[1]
     m = margin(size)
-    box = centred_box(size, 0.7, 0.86, (560, 420), (1100, 900))
+    # up to 1400 wide: a whole label in large print on a large screen
+    box = centred_box(size, 0.7, 0.86, (560, 420), (1400, 900))
     bh = _clamp(h * 0.06, 32, 52)
     inner = Rect(box.x + 2 * m, box.y + head + m, box.width - 4 * m, box.height - head - 2 * m)
     rows = max(1, (inner.height - bh - m) // (bh + m // 2))
