@@ -334,6 +334,31 @@ def test_the_moves_of_the_war_turn_stay_in_their_panel(data_dir, eve_of_war, siz
             words = res.move_text(a.id).split()
             assert " ".join(words) in " ".join(text.split()), a.id
         assert not _overlaps(drawn)
+        # the ending is explained: what had to hold, and for how long (its trigger)
+        from game.ui.scenes.resolution import trigger_text
+
+        assert res.res.outcome == "war"
+        war = next(o for o in game.scenario.outcomes if o.id == "war")
+        why_text = trigger_text(game, war, res.res.turn)
+        assert "Open war" in why_text and "2 turns in a row" in why_text
+        app.text.cuts.clear()
+        rendered: list[str] = []
+        render = app.text.render
+
+        def spy(text, *a, **k):
+            rendered.append(text)
+            return render(text, *a, **k)
+
+        app.text.render = spy
+        try:
+            res.draw_odds(app.window)
+        finally:
+            app.text.render = render
+        assert not app.text.cuts
+        sc = res.ending_scroll  # the headline and the reason, scrolling if they must
+        assert sc.rect.bottom <= res.L["odds"].bottom
+        if not sc.overflows:
+            assert " ".join(why_text.split()) in " ".join(" ".join(rendered).split())
         why, events = res.why_scroll, res.events_scroll
         if why.overflows:
             before = events.offset

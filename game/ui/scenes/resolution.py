@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import pygame_gui  # noqa: F401  (widgets come through Scene.button)
 
 from game.engine.views import MetricChange
-from game.i18n import _, format_date, format_number
+from game.i18n import _, format_date, format_number, format_percent, ngettext
+from game.model.conditions import Index, compile_one, describe
 from game.ui import draw, layout, watch
 from game.ui import palette as pal
 from game.ui.backend import Game, Resolution
@@ -20,6 +21,7 @@ from game.ui.style import escalation_colour, outcome_colour
 from game.words import count_text, short_name
 
 if TYPE_CHECKING:
+    from game.scenario.schema import Outcome
     from game.ui.app import App
 
 
@@ -44,6 +46,45 @@ def source_name(game: Game, key: str, label: str) -> str:
     return named.get(ident, label)
 
 
+def trigger_text(game: Game, oc: Outcome, turn: int) -> str:
+    """Why an ending came about, from its trigger in the scenario: what had to hold, for
+    how many turns in a row, and its chance each turn once it had (or the turn limit)."""
+    scn = game.scenario
+    t = oc.trigger
+    if t is None or (oc.at_turn_limit and turn >= scn.meta.turn_limit):
+        return _(
+            "Why it ended: the game reached its limit of {turns}.",
+            turns=count_text(scn.meta.turn_limit, "turn"),
+        )
+    ix = Index.of(scn)
+    parts = []
+    if t.stages:
+        names = ", ".join(s.name for s in scn.ladder if s.id in t.stages)
+        parts.append(_("stage: {stages}", stages=names))
+    parts += [describe(compile_one(cond, ix), scn) for cond in t.conditions]
+    for aid, moves in t.moves.items():
+        actor = next(a for a in scn.actors if a.id == aid)
+        names = _(" or ").join(o.name for o in actor.options if o.id in moves)
+        parts.append(_("{actor}: {moves} this turn", actor=actor.name, moves=names))
+    what = _(" and ").join(parts) if parts else _("always")
+    c = t.chance
+    if c.slope or c.stage_shift:
+        chance = _("then a chance each turn that depends on the situation")
+    elif c.p >= 1.0:
+        chance = _("then it ends at once")
+    else:
+        chance = _("then a {chance} chance each turn", chance=format_percent(c.p))
+    if t.hold_turns <= 1:
+        return _("Why it ended: {conditions}, {chance}.", conditions=what, chance=chance)
+    return ngettext(
+        "Why it ended: {conditions} for {n} turn in a row, {chance}.",
+        "Why it ended: {conditions} for {n} turns in a row, {chance}.",
+        t.hold_turns,
+        conditions=what,
+        chance=chance,
+    )
+
+
 def signed(value: float) -> str:
     """A change with its sign, one decimal, in the language's numbers: +1.5, −0,5."""
     text = format_number(abs(value), 1, grouping=False)
@@ -60,6 +101,7 @@ class ResolutionScene(Scene):
         self.res = res
         self.events_scroll = ScrollLines()
         self.why_scroll = ScrollArea()
+        self.ending_scroll = ScrollLines()
         self.shown_for = 0.0
 
     def build_ui(self) -> None:
@@ -255,7 +297,11 @@ class ResolutionScene(Scene):
         # the paging keys scroll what happened (or, when it fits, why it changed); with
         # Shift, why it changed; the wheel scrolls the panel under the pointer
         shift = event.type == pygame.KEYDOWN and event.mod & pygame.KMOD_SHIFT
-        order = (self.why_scroll,) if shift else (self.events_scroll, self.why_scroll)
+        order: tuple[ScrollLines, ...] = (
+            (self.why_scroll,) if shift else (self.events_scroll, self.why_scroll)
+        )
+        if event.type == pygame.MOUSEWHEEL:
+            order += (self.ending_scroll,)
         if any(sc.handle(event) for sc in order):
             return None
         return super().handle_event(event)
@@ -359,13 +405,9 @@ class ResolutionScene(Scene):
                 "bold",
                 max_width=r.width,
             )
-            t.blit_wrapped(
-                surface,
-                oc.headline,
-                pygame.Rect(r.x, r.y + t.px(30), r.width, r.height - t.px(30)),
-                t.px(14),
-                p.text,
-            )
+            body = pygame.Rect(r.x, r.y + t.px(30), r.width, r.height - t.px(30))
+            lines = [Line(oc.headline, p.text, 14), Line(trigger_text(g, oc, res.turn), p.dim, 12)]
+            self.ending_scroll.draw(surface, body, lines, t, p)
             return
         w = res.odds
         viewer = next((a for a in g.scenario.actors if a.id == g.viewer), None)
