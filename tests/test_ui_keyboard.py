@@ -235,6 +235,16 @@ def test_a_continued_game_shows_the_odds_at_its_decisions(ui_app, data_dir) -> N
     again.open(d.app)
     end = d.scene
     assert end.name == "end"
+    d.wait(lambda: end.verdict is not None, timeout=60, what="the verdict")
+    if not end.recovering.done():  # the chart says what it is waiting for
+        shown = []
+        blit = d.app.text.blit_wrapped
+        d.app.text.blit_wrapped = lambda s, text, *a, **k: (
+            shown.append(text) or blit(s, text, *a, **k)
+        )
+        end.draw_odds(d.app.window, end.L["odds"])
+        d.app.text.blit_wrapped = blit
+        assert "Working out the odds at your decisions…" in shown
     d.wait(lambda: end.recovering.done(), timeout=60, what="the odds at the decisions")
     end.recovering.result()
     got = [(x.turn, x.date, x.option, x.odds.p) for x in again.decisions if x.odds]

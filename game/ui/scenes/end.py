@@ -470,7 +470,13 @@ class EndScene(Scene):
         lh = t.line_height(size)
         note = _("chance of each ending within {turns}", turns=count_text(4, "turn"))
         if not pts_in:
-            t.blit_wrapped(surface, _("No decisions recorded."), r, t.px(13), p.dim, "italic")
+            busy = self.recovering is not None and not self.recovering.done()
+            text = (
+                _("Working out the odds at your decisions…")
+                if busy
+                else _("No decisions recorded.")
+            )
+            t.blit_wrapped(surface, text, r, t.px(13), p.dim, "italic")
             return
         outs = [o for o in g.scenario.outcomes if any(pp.get(o.id, 0.0) > 0 for _, pp in pts_in)]
         outs = outs or list(g.scenario.outcomes)
