@@ -360,11 +360,21 @@ def test_the_moves_of_the_war_turn_stay_in_their_panel(data_dir, eve_of_war, siz
         if not sc.overflows:
             assert " ".join(why_text.split()) in " ".join(" ".join(rendered).split())
         why, events = res.why_scroll, res.events_scroll
+        key = {"key": pygame.K_PAGEDOWN, "unicode": "", "scancode": 0}
         if why.overflows:
             before = events.offset
-            key = {"key": pygame.K_PAGEDOWN, "unicode": "", "scancode": 0}
             res.handle_event(pygame.event.Event(pygame.KEYDOWN, mod=pygame.KMOD_SHIFT, **key))
             assert why.offset > 0 and events.offset == before
+            why.offset = 0
+        # Page Down pages through every panel that overflows, one after the other
+        for _ in range(60):
+            res.handle_event(pygame.event.Event(pygame.KEYDOWN, mod=0, **key))
+        for sc in (events, why, res.ending_scroll):
+            assert sc.at_end(), sc
+        up = dict(key, key=pygame.K_PAGEUP)
+        for _ in range(60):
+            res.handle_event(pygame.event.Event(pygame.KEYDOWN, mod=0, **up))
+        assert events.offset == why.offset == res.ending_scroll.offset == 0
     finally:
         app.quit()
 

@@ -46,6 +46,9 @@ def source_name(game: Game, key: str, label: str) -> str:
     return named.get(ident, label)
 
 
+PAGING = (pygame.K_PAGEDOWN, pygame.K_PAGEUP, pygame.K_HOME, pygame.K_END)
+
+
 def trigger_text(game: Game, oc: Outcome, turn: int) -> str:
     """Why an ending came about, from its trigger in the scenario: what had to hold, for
     how many turns in a row, and its chance each turn once it had (or the turn limit)."""
@@ -294,15 +297,21 @@ class ResolutionScene(Scene):
         return out
 
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        # the paging keys scroll what happened (or, when it fits, why it changed); with
-        # Shift, why it changed; the wheel scrolls the panel under the pointer
-        shift = event.type == pygame.KEYDOWN and event.mod & pygame.KMOD_SHIFT
-        order: tuple[ScrollLines, ...] = (
-            (self.why_scroll,) if shift else (self.events_scroll, self.why_scroll)
-        )
+        # the wheel scrolls the panel under the pointer; the paging keys page through
+        # what happened, then why it changed, then the ending's reason (back again in
+        # turn), so a keyboard reaches them all; with Shift, why it changed at once
+        panels: tuple[ScrollLines, ...] = (self.events_scroll, self.why_scroll, self.ending_scroll)
         if event.type == pygame.MOUSEWHEEL:
-            order += (self.ending_scroll,)
-        if any(sc.handle(event) for sc in order):
+            if any(sc.handle(event) for sc in panels):
+                return None
+        elif event.type == pygame.KEYDOWN and event.key in PAGING:
+            if event.mod & pygame.KMOD_SHIFT:
+                panels = (self.why_scroll,)
+            down = event.key in (pygame.K_PAGEDOWN, pygame.K_END)
+            for sc in panels if down else reversed(panels):
+                if sc.overflows and (sc.offset < sc.max_offset() if down else sc.offset > 0):
+                    sc.handle(event)
+                    return None
             return None
         return super().handle_event(event)
 
