@@ -203,6 +203,19 @@ def format_number(value: float, digits: int | None = None, grouping: bool = True
     )
 
 
+MINUS = "\u2212"  # the minus sign: a hyphen reads as a dash in running text ("Score -66")
+
+
+def format_signed(value: float, digits: int | None = 0) -> str:
+    """A change or score with its sign in the current locale: ``+3``, ``−2``, ``0``;
+    ``+1.5``, ``−1,5``. Zero (as rounded) takes no sign; ``digits`` as in
+    ``format_number``."""
+    v = value if digits is None else round(value, digits)
+    if v == 0:
+        return format_number(0, digits)
+    return ("+" if v > 0 else MINUS) + format_number(abs(v), digits)
+
+
 def format_percent(share: float, digits: int = 0) -> str:
     """A share (0.42) as a percentage in the current locale: ``42%``, ``42 %``."""
     pattern = Locale.parse(_babel_locale()).percent_formats[None].pattern

@@ -140,6 +140,15 @@ def test_templates_plurals_and_locale_numbers() -> None:
     assert i18n.format_percent(0.4256, 1) == "42.6%"
 
 
+def test_signed_numbers_take_a_minus_sign_not_a_hyphen() -> None:
+    assert i18n.format_signed(-66.4) == "\u221266" and i18n.format_signed(3) == "+3"
+    assert i18n.format_signed(-0.4) == "0" and i18n.format_signed(-1234) == "\u22121,234"
+    assert i18n.format_signed(-2.0, None) == "\u22122"
+    i18n.set_language("es")
+    assert i18n.format_signed(-1.25, 1) == "\u22121,2"
+    assert i18n.format_signed(1234.5, 1) == "+1.234,5"
+
+
 def test_pseudo_locale_marks_translated_text_and_finds_the_rest() -> None:
     i18n.set_language("pseudo")
     assert span_text(2, 7) == "⟦2 weeks⟧"

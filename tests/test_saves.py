@@ -301,3 +301,23 @@ def make_golden() -> None:
 
 if __name__ == "__main__":
     sys.exit(make_golden())
+
+
+def test_autosaves_are_kept_to_a_sensible_number(mini: Loaded, tmp_path: Path) -> None:
+    """Each game autosaves under its own name; past KEEP_AUTOSAVES games the oldest
+    autosaves go (the newest, the one Continue opens, always stays)."""
+    from game.engine.saves import KEEP_AUTOSAVES, latest_autosave
+
+    where = tmp_path / "autosave"
+    sessions = []
+    for k in range(KEEP_AUTOSAVES + 5):
+        s = Session.new(mini, seed=100 + k, seats={"blue": Seat.human()}, ai=CHEAP, autosave=where)
+        s.commit("blue", "talk")
+        s.resolve()  # a resolved turn autosaves
+        assert s.autosave_path is not None and s.autosave_path.exists()
+        os.utime(s.autosave_path, ns=(k * 10**9, k * 10**9))  # in the games' order
+        sessions.append(s)
+    kept = sorted(where.glob("*.json"))
+    assert len(kept) == KEEP_AUTOSAVES
+    assert sessions[-1].autosave_path in kept and sessions[0].autosave_path not in kept
+    assert latest_autosave(where) == sessions[-1].autosave_path

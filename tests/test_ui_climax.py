@@ -106,6 +106,9 @@ def test_the_end_screen_headline_and_path_labels_fit(small, saves) -> None:
     rungs = {s.name for s in end.game.scenario.ladder}
     labels = [(t, r) for t, r in drawn if t in rungs and timeline.contains(r)]
     assert len(labels) >= 2 and not _overlaps(labels)
+    # the rung the war game ended on is named, whatever had to give way to it
+    last = end.game.resolutions[-1].stage_after_index(end.game.scenario.ladder)
+    assert end.game.scenario.ladder[last].name in {t for t, _ in labels}
 
 
 @pytest.mark.slow
@@ -246,5 +249,161 @@ def test_the_briefings_title_grows_with_the_text(data_dir) -> None:
         box = next(e for e in app.scene.elements if type(e).__name__ == "UITextBox")
         assert f"<font pixel_size={app.text.px(20)}>" in box.html_text
         assert app.text.px(20) > box.ui_theme.get_font(box.object_ids).get_point_size()
+    finally:
+        app.quit()
+
+
+@pytest.fixture(scope="module")
+def eve_of_war(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The turn before the war: the window's last turn is at open war, with strikes."""
+    d = tmp_path_factory.mktemp("climax-eve")
+    return save_game(_play(12, 11), d / "eve.json")
+
+
+def _app(size: tuple[int, int], scale: float):
+    from game.ui.app import App
+    from game.ui.settings import Settings
+
+    st = Settings(width=size[0], height=size[1], text_scale=scale)
+    return App(size=size, settings=st, seed=11, save_settings=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [(800, 600), (1280, 720), (1920, 1080)])
+def test_a_refusal_is_never_written_over_a_card(data_dir, saves, size) -> None:
+    """Choosing an option that is not available writes why under the cards, or beside
+    the last card, or on a plate: never over a card's own text."""
+    from game.ui.backend import Game
+
+    app = _app(size, 1.3)
+    try:
+        game = Game.load(saves["mid"])
+        game.open(app)
+        room = app.scene
+        app.run_frames(2)
+        shut = next(o for o in room.snap.options if not o.available)
+        room.select(shut.index)
+        assert room.error
+        view = room.view()
+        drawn = _drawn(app, lambda: room.cards.draw(app.window, view))
+        box, lines, _size, plate = room.cards.error_spot(room.error)
+        mine = [(t, r) for t, r in drawn if t in lines and box.contains(r)]
+        assert len(mine) == len(lines)
+        # on a plate (no free room: the cards scroll) it hides what lies under it
+        others = [(t, r) for t, r in drawn if (t, r) not in mine]
+        others = [(t, r) for t, r in others if not (plate and r.colliderect(box))]
+        assert not _overlaps(mine + others)
+        if not plate:
+            assert box.collidelist(room.cards.cards) < 0
+        if size != (800, 600):  # there is room beside the last card or under the cards
+            assert not plate
+    finally:
+        app.quit()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [(800, 600), (1280, 720), (1920, 1080)])
+def test_the_moves_of_the_war_turn_stay_in_their_panel(data_dir, eve_of_war, size) -> None:
+    """The turn the war begins, with 130% text: each side's move is written whole inside
+    the Moves panel (descriptions only when they fit too), and the paging keys reach both
+    scrolling panels (Shift: why it changed)."""
+    from game.ui.backend import Game
+    from game.ui.pg import pygame
+
+    app = _app(size, 1.3)
+    try:
+        game = Game.load(eve_of_war)
+        game.open(app)
+        room = app.scene
+        shut = {o.id for o in room.snap.options if not o.available}
+        move = next(m for m in ("ground_op", "land_strikes", "strike_boats") if m not in shut)
+        room.select(next(o.index for o in room.snap.options if o.id == move))
+        room.commit()
+        _wait(app, lambda: app.scene.name == "resolution")
+        res = app.scene
+        app.run_frames(2)
+        inner = draw_panel_inner(app, res.L["moves"])
+        app.text.cuts.clear()
+        drawn = _drawn(app, lambda: res.draw_moves(app.window, inner))
+        assert not app.text.cuts  # no word split, not even while trying sizes
+        assert drawn and all(inner.contains(r) for _, r in drawn), [
+            (t, r) for t, r in drawn if not inner.contains(r)
+        ]
+        text = " ".join(t for t, _ in drawn)
+        for a in game.scenario.actors:
+            words = res.move_text(a.id).split()
+            assert " ".join(words) in " ".join(text.split()), a.id
+        assert not _overlaps(drawn)
+        # the ending is explained: what had to hold, and for how long (its trigger)
+        from game.ui.scenes.resolution import trigger_text
+
+        assert res.res.outcome == "war"
+        war = next(o for o in game.scenario.outcomes if o.id == "war")
+        why_text = trigger_text(game, war, res.res.turn)
+        assert "Open war" in why_text and "2 turns in a row" in why_text
+        app.text.cuts.clear()
+        rendered: list[str] = []
+        render = app.text.render
+
+        def spy(text, *a, **k):
+            rendered.append(text)
+            return render(text, *a, **k)
+
+        app.text.render = spy
+        try:
+            res.draw_odds(app.window)
+        finally:
+            app.text.render = render
+        assert not app.text.cuts
+        sc = res.ending_scroll  # the headline and the reason, scrolling if they must
+        assert sc.rect.bottom <= res.L["odds"].bottom
+        if not sc.overflows:
+            assert " ".join(why_text.split()) in " ".join(" ".join(rendered).split())
+        why, events = res.why_scroll, res.events_scroll
+        key = {"key": pygame.K_PAGEDOWN, "unicode": "", "scancode": 0}
+        if why.overflows:
+            before = events.offset
+            res.handle_event(pygame.event.Event(pygame.KEYDOWN, mod=pygame.KMOD_SHIFT, **key))
+            assert why.offset > 0 and events.offset == before
+            why.offset = 0
+        # Page Down pages through every panel that overflows, one after the other
+        for _ in range(60):
+            res.handle_event(pygame.event.Event(pygame.KEYDOWN, mod=0, **key))
+        for sc in (events, why, res.ending_scroll):
+            assert sc.at_end(), sc
+        up = dict(key, key=pygame.K_PAGEUP)
+        for _ in range(60):
+            res.handle_event(pygame.event.Event(pygame.KEYDOWN, mod=0, **up))
+        assert events.offset == why.offset == res.ending_scroll.offset == 0
+    finally:
+        app.quit()
+
+
+def draw_panel_inner(app, rect):
+    """The content rect of a panel drawn at ``rect``."""
+    from game.ui import draw
+
+    return draw.panel(app.window, rect, app.palette, app.text, "Moves")
+
+
+@pytest.mark.slow
+def test_a_large_window_lists_a_save_whole(data_dir, saves) -> None:
+    """At 1920×1080 with 130% text the Load list shows a finished game's whole label:
+    scenario, side, turn, date and outcome."""
+    import shutil
+
+    from game.ui.backend import saves_dir
+    from game.ui.scenes.overlays import LoadScene
+
+    saves_dir().mkdir(parents=True, exist_ok=True)
+    shutil.copy(saves["end"], saves_dir() / "end.json")
+    app = _app((1920, 1080), 1.3)
+    try:
+        app.push(LoadScene(app))
+        app.run_frames(2)
+        b = app.scene.button_named("save_0")
+        assert b.text == app.scene.label(app.scene.shown[0])
+        assert b.text.startswith("Southern Spear · United States · turn ") and "ended:" in b.text
+        assert b.font.size(b.text)[0] <= b.get_abs_rect().width - 8, b.text
     finally:
         app.quit()

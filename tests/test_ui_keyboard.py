@@ -30,6 +30,22 @@ def test_the_whole_briefing_scrolls_by_keyboard(ui_app) -> None:
         before = facts.scroll_bar.start_percentage
         d.key(pygame.K_DOWN, mod=pygame.KMOD_SHIFT, frames=1)
         assert facts.scroll_bar.start_percentage > before
+    # Ctrl scrolls the objectives (drawn lines, not a widget) to their end and back;
+    # the wheel over them scrolls them too
+    obj = d.scene.objectives_scroll
+    assert obj.overflows, "the objectives should overflow at 800x600"
+    for _ in range(200):
+        if obj.at_end():
+            break
+        d.key(pygame.K_DOWN, mod=pygame.KMOD_CTRL, frames=1)
+    assert obj.at_end() and obj.offset > 0, "Ctrl+Down never reached the last objective"
+    d.key(pygame.K_PAGEUP, mod=pygame.KMOD_CTRL, frames=1)
+    assert obj.offset < obj.max_offset()
+    d.move(obj.rect.center)
+    for _ in range(40):
+        pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=1))
+    d.frames(1)
+    assert obj.offset == 0
 
 
 def test_every_option_reads_and_chooses_by_keyboard(ui_app) -> None:
@@ -142,6 +158,12 @@ def test_watching_shows_true_values_and_advances_by_itself(ui_app) -> None:
     assert d.scene.name == "room" and game.watch
     assert all(m.exact for m in game.snapshot.metrics)  # the observer sees true values
     assert game.session.turn == 0
+    d.scene.commit()  # by hand: the box while the turn resolves speaks to an observer
+    notice = d.scene.busy_notice()
+    assert notice is not None and "sides are deciding" in notice.lines[0][0]
+    d.wait(lambda: d.scene.name == "resolution", what="the first turn")
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "room" and game.session.turn == 1
     for _ in range(4):
         d.key(pygame.K_PLUS, unicode="+")
     assert game.auto_delay == 0.6
@@ -187,3 +209,44 @@ def test_first_turn_tour_opens_once_skips_and_comes_back_from_f1(ui_app, monkeyp
     Game.new(MINI_SCENARIO, 3, "blue").open(d.app)
     d.frames(4)
     assert d.scene.name == "room"
+
+
+def test_a_continued_game_shows_the_odds_at_its_decisions(ui_app, data_dir) -> None:
+    """Finished in the window, then opened again (Continue): the end screen's chart has
+    the odds at each of the player's decisions, the very figures shown at the time."""
+    from game.ui.backend import Game
+
+    d = ui_app(scenario=MINI_SCENARIO)
+    game = Game.new(MINI_SCENARIO, 5, "blue")
+    game.open(d.app)
+    while d.scene.name != "end":
+        if d.scene.name == "room":
+            room = d.scene
+            room.select(len(room.snap.options) - 1 if game.session.turn % 2 else 0)
+            room.commit()
+            d.wait(lambda room=room: d.scene is not room or room.resolving is None)
+        d.key(pygame.K_RETURN)
+    live = [(x.turn, x.date, x.option, x.odds.p) for x in game.decisions if x.odds]
+    assert len(live) == game.session.turn >= 2
+    path = game.autosave_now()
+    assert path is not None
+    again = Game.load(path)
+    assert again.decisions == []
+    again.open(d.app)
+    end = d.scene
+    assert end.name == "end"
+    d.wait(lambda: end.verdict is not None, timeout=60, what="the verdict")
+    if not end.recovering.done():  # the chart says what it is waiting for
+        shown = []
+        blit = d.app.text.blit_wrapped
+        d.app.text.blit_wrapped = lambda s, text, *a, **k: (
+            shown.append(text) or blit(s, text, *a, **k)
+        )
+        end.draw_odds(d.app.window, end.L["odds"])
+        d.app.text.blit_wrapped = blit
+        assert "Working out the odds at your decisions…" in shown
+    d.wait(lambda: end.recovering.done(), timeout=60, what="the odds at the decisions")
+    end.recovering.result()
+    got = [(x.turn, x.date, x.option, x.odds.p) for x in again.decisions if x.odds]
+    assert got == live
+    assert end.odds_series()[1] == [(t, p) for t, _d, _o, p in live]

@@ -39,7 +39,9 @@ def test_a_free_marker_stays_at_its_place() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("size,scale", [((800, 600), 1.0), ((1280, 720), 1.3), ((1920, 1080), 1.0)])
+@pytest.mark.parametrize(
+    "size,scale", [((800, 600), 1.0), ((800, 600), 1.3), ((1280, 720), 1.3), ((1920, 1080), 1.0)]
+)
 def test_no_marker_overlaps_in_any_turn_of_a_war_game(data_dir, size, scale) -> None:
     from game.ui.app import App
     from game.ui.backend import Game

@@ -251,3 +251,39 @@ def test_advisors_stay_in_their_rows_at_800x600(app_at, saves) -> None:
         inside = [row for row, _ in rows if row.collidepoint(r.x, r.centery)]
         assert inside, text
         assert r.bottom <= inside[0].bottom + 4, f"{text!r} runs into the next row"
+
+
+OVERLAY_CASES = [(size, scale) for size in SIZES for scale in (1.3, 2.0)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("size", "scale"), OVERLAY_CASES, ids=[f"{w}x{h}-{sc}" for (w, h), sc in OVERLAY_CASES]
+)
+def test_the_tour_help_and_menus_are_never_cut(app_at, size, scale) -> None:
+    """Every step of the first-turn tour (its box grows with its text), the how-to-play
+    page, the pause menu and the settings show whole, in every window and large print."""
+    from game.ui.backend import Game
+    from game.ui.scenes.overlays import HelpScene
+    from game.ui.scenes.settings import SettingsScene
+    from game.ui.scenes.tour import STEPS, TourScene
+
+    app = app_at(size, scale)
+    Game.new(default_scenario(), 11, "usa").open(app)
+    room = app.scene
+    found: dict[str, list[str]] = {}
+    app.push(TourScene(app, room))
+    for k in range(len(STEPS)):
+        found[f"tour {k + 1}"] = _cuts(app)
+        if k < len(STEPS) - 1:
+            app.scene.next()
+    app.scene.close()
+    app.push(HelpScene(app))
+    found["help"] = _cuts(app)
+    app.pop()
+    room.open_menu()
+    found["menu"] = _cuts(app)
+    app.push(SettingsScene(app))
+    found["settings"] = _cuts(app)
+    bad = {k: v for k, v in found.items() if v}
+    assert not bad, "\n".join(f"{k}: {v}" for k, v in bad.items())

@@ -45,6 +45,11 @@ def test_the_verdict_of_a_finished_game(tmp_path: Path) -> None:
         "better than" in blue.meaning() or "worse" in blue.meaning()
     )
     assert "Luck" in blue.luck_line() and "judgment" in blue.luck_line()
+    # a negative score, luck or judgment is written with a minus sign, never a hyphen
+    for side in v.sides:
+        for text in (side.meaning(), side.luck_line(), *(o.detail for o in side.objectives)):
+            assert not any(f"-{d}" in text for d in "0123456789"), text
+    assert any("\u2212" in s.meaning() + s.luck_line() for s in v.sides), "no negative figure"
     # repeatable: the worlds are seeded from the game
     again = verdict(tmp_path / "g.json", worlds=400)
     assert again.sides[0].expected == v.sides[0].expected

@@ -25,7 +25,7 @@ import math
 import os
 import stat
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -692,12 +692,18 @@ def _apply_actions(s: Session, actions: object, rerun: bool) -> None:
         replay_action(s, act, rerun)
 
 
-def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Session:
+def replay(
+    log: Mapping[str, Any],
+    loaded: Loaded,
+    rerun_ai: bool = False,
+    before_resolve: Callable[[Session, Mapping[str, Any]], None] | None = None,
+) -> Session:
     """Re-play a log into a new session (no autosave).
 
     By default every recorded move is re-applied (fast, and independent of the AI's
     code); ``rerun_ai`` makes computer seats decide again instead, which checks
-    that their decisions reproduce too.
+    that their decisions reproduce too. ``before_resolve(session, turn_entry)`` looks
+    at each turn as its moves are made, before it resolves (e.g. the odds a player saw).
     """
     seats = {a: Seat.from_dict(d) for a, d in log["seats"].items()}
     teams = log.get("teams", [])
@@ -739,6 +745,8 @@ def replay(log: Mapping[str, Any], loaded: Loaded, rerun_ai: bool = False) -> Se
                 override[a] = c.option_index(a, oid)
         if s.paused:
             raise ValueError(f"turn {entry['turn']} resolved while the game was paused")
+        if before_resolve is not None:
+            before_resolve(s, entry)
         s.resolve(override)
     cur = log["current"]
     _apply_forecasts(s, cur.get("forecasts", []))

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from game.engine.actions import describe
-from game.i18n import _, format_number, ngettext, pgettext
+from game.i18n import _, format_number, format_signed, ngettext, pgettext
 from game.model.forecast import wilson
 from game.report import charts, scoring
 from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
@@ -40,9 +40,8 @@ def _by_text(g: GameLog, turn: int, actor: str) -> str:
 
 
 def _signed(value: float) -> str:
-    """``+3``, ``−2``, ``0`` in the current locale."""
-    v = round(value)
-    return ("+" if v > 0 else "") + format_number(0 if v == 0 else v, 0)
+    """``+3``, ``−2``, ``0`` in the current locale (a minus sign, not a hyphen)."""
+    return format_signed(value, 0)
 
 
 def _brier(value: float | None) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from game.i18n import _, format_number
+from game.i18n import _, format_number, format_signed
 from game.model.forecast import wilson
 from game.report.analysis import STILL_RUNNING, Spread, actual_utility, percentile, spreads
 from game.report.logdata import GameLog, PinArg, load
@@ -114,9 +114,8 @@ class Verdict:
 
 
 def _signed(value: float) -> str:
-    """``+3``, ``-2``, ``0`` in the current locale."""
-    v = round(value)
-    return ("+" if v > 0 else "") + format_number(0 if v == 0 else v, 0)
+    """``+3``, ``−2``, ``0`` in the current locale (a minus sign, not a hyphen)."""
+    return format_signed(value, 0)
 
 
 def ending_line(p_actual: float, whose: Whose = "their") -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +24,7 @@ from game.scenario import Loaded, load_scenario
 from game.scenario.schema import Stage
 
 if TYPE_CHECKING:
+    from game.model.forecast import Forecast
     from game.scenario.schema import Scenario
     from game.ui.app import App
 
@@ -377,6 +378,11 @@ class Game:
             return got
         t0 = time.perf_counter()
         f = self.session.what_if(self.viewer, key[1])
+        w = self._what_if_of(key[1], f, time.perf_counter() - t0)
+        self._whatif[key] = w
+        return w
+
+    def _what_if_of(self, option: str, f: Forecast, seconds: float) -> WhatIf:
         p = {oid: f.p(oid) for oid in f.outcome_ids}
         p["unresolved"] = f.p("unresolved")
         med = 2  # the quantile index of the median (game.model QUANTILES)
@@ -386,9 +392,37 @@ class Game:
             for k, mid in enumerate(self.session.c.metric_ids)
             if mid in seen
         }
-        w = WhatIf(key[1], p, int(f.horizon), int(f.worlds), time.perf_counter() - t0, metrics)
-        self._whatif[key] = w
-        return w
+        return WhatIf(option, p, int(f.horizon), int(f.worlds), seconds, metrics)
+
+    def recover_decisions(self) -> None:
+        """A loaded game's odds at the player's decisions, as they were shown: its log
+        re-played turn by turn, each turn's what-if of the move made (what-ifs draw on
+        their own seeded streams, so the figures are the ones the player saw). A game
+        played in this window already has them."""
+        actor = self.actor
+        if self.watch or actor is None or self.session.turn == 0:
+            return
+        if getattr(self.session, "classroom", False):  # teams keep their own decisions
+            return
+        if {d.turn for d in self.decisions} >= set(range(1, self.session.turn + 1)):
+            return
+        from game.engine.log import session_log
+        from game.engine.saves import replay
+
+        found: list[Decision] = []
+
+        def look(s: Session, entry: Mapping[str, Any]) -> None:
+            option = entry["moves"].get(actor)
+            if option is None or self.closed:
+                return
+            t0 = time.perf_counter()
+            f = s.what_if(actor, option)
+            w = self._what_if_of(option, f, time.perf_counter() - t0)
+            found.append(Decision(s.turn + 1, s.date, option, w))
+
+        replay(session_log(self.session), self.loaded, before_resolve=look)
+        every = {d.turn: d for d in found} | {d.turn: d for d in self.decisions}
+        self.decisions = [every[t] for t in sorted(every)]
 
     def category(self, actor: str, option: str) -> str:
         """The category of one of an actor's options ("" for an unknown option)."""

@@ -272,7 +272,8 @@ def load_list(size: tuple[int, int], head: int, n: int) -> dict[str, Rect]:
 def _load_box(size: tuple[int, int], head: int) -> tuple[Rect, Rect, int, int]:
     h = size[1]
     m = margin(size)
-    box = centred_box(size, 0.7, 0.86, (560, 420), (1100, 900))
+    # up to 1400 wide: a whole label in large print on a large screen
+    box = centred_box(size, 0.7, 0.86, (560, 420), (1400, 900))
     bh = _clamp(h * 0.06, 32, 52)
     inner = Rect(box.x + 2 * m, box.y + head + m, box.width - 4 * m, box.height - head - 2 * m)
     rows = max(1, (inner.height - bh - m) // (bh + m // 2))
@@ -448,13 +449,14 @@ def message(size: tuple[int, int]) -> dict[str, Rect]:
     return dialog(size, 620, 280, 1)
 
 
-def help_box(size: tuple[int, int]) -> dict[str, Rect]:
-    """How to play and the keys: a box, its Close button and (in a game) the tour's."""
+def help_box(size: tuple[int, int], text_scale: float = 1.0) -> dict[str, Rect]:
+    """How to play and the keys: a box, its Close button and (in a game) the tour's (as
+    wide as large print needs, within the box)."""
     w, h = size
     m = margin(size)
     bw, bh = min(w - 4 * m, max(640, round(w * 0.6))), min(h - 4 * m, max(430, round(h * 0.8)))
     box = Rect((w - bw) // 2, (h - bh) // 2, bw, bh)
-    b = min(200, (bw - 3 * m) // 2)
+    b = min(round(200 * max(1.0, text_scale)), (bw - 3 * m) // 2)
     return {
         "panel": box,
         "button[0]": Rect(box.centerx + m // 2, box.bottom - 54, b, 40),
@@ -462,11 +464,17 @@ def help_box(size: tuple[int, int]) -> dict[str, Rect]:
     }
 
 
-def tour_box(size: tuple[int, int], target: Rect) -> Rect:
-    """The tour's text box: beside the panel it explains, inside the window."""
+def tour_width(size: tuple[int, int]) -> int:
+    w = size[0]
+    return min(w - 4 * margin(size), max(360, round(w * 0.3)))
+
+
+def tour_box(size: tuple[int, int], target: Rect, need: int = 0) -> Rect:
+    """The tour's text box: beside the panel it explains, inside the window; at least
+    ``need`` high when the window has room (its text in large print)."""
     w, h = size
     m = margin(size)
-    bw, bh = min(w - 4 * m, max(360, round(w * 0.3))), min(h - 4 * m, max(200, round(h * 0.3)))
+    bw, bh = tour_width(size), min(h - 4 * m, max(200, round(h * 0.3), need))
     box = Rect(0, 0, bw, bh)
     for place in ("right", "left", "below", "above"):
         if place == "right":

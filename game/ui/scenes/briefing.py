@@ -161,12 +161,23 @@ class BriefingScene(Scene):
         full = box.text_box_layout.layout_rect.height if box.text_box_layout else 0
         return min(1.0, bar.start_percentage + bar.visible_percentage + 1.0 / max(1.0, full))
 
+    def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        # the objectives are drawn, not a widget: the wheel over them scrolls them here
+        if event.type == pygame.MOUSEWHEEL and self.objectives_scroll.handle(event):
+            return None
+        return super().handle_event(event)
+
     def handle_key(self, event: pygame.event.Event) -> pygame.event.Event | None:
         """Up / Down scroll the briefing by lines, Page Up / Down by pages; with Shift they
-        scroll the facts; Left / Right move between the buttons."""
+        scroll the facts, with Ctrl the objectives; Left / Right move between the buttons."""
         boxes = self.boxes()
         key = event.key
         steps = {pygame.K_DOWN: 1, pygame.K_UP: -1, pygame.K_PAGEDOWN: 8, pygame.K_PAGEUP: -8}
+        line = self.app.text.line_height(self.app.text.px(14))
+        if key in steps and event.mod & pygame.KMOD_CTRL:
+            self.keyboard_mode = True
+            self.objectives_scroll.scroll(steps[key] * line)
+            return None
         if boxes and key in steps:
             box = boxes[1] if event.mod & pygame.KMOD_SHIFT and len(boxes) > 1 else boxes[0]
             self.keyboard_mode = True

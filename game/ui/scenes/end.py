@@ -79,6 +79,7 @@ class EndScene(Scene):
         self.verdict: Verdict | None = None
         self.verdict_note = _("Working out the verdict…")
         self.verdict_future: Future[Verdict] | None = None
+        self.recovering: Future[None] | None = None
         self.scroller = ScrollLines()
         self.options = {(a.id, o.id): o for a in game.scenario.actors for o in a.options}
         self.branch_turn = 1  # the turn "What if" plays again from
@@ -86,6 +87,8 @@ class EndScene(Scene):
     def startup(self) -> None:
         super().startup()
         self.start_verdict()
+        # a continued or loaded game: the odds at its decisions, as they were shown
+        self.recovering = self.pool().submit(self.game.recover_decisions)
 
     def pool(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -380,10 +383,16 @@ class EndScene(Scene):
         band = pygame.Rect(
             r.x + label_w, r.y + 6, r.width - label_w, max(24, r.height - text_h - 10)
         )
-        # a name on each rung, unless the rungs are closer than a line: then the rungs
-        # the game reached first, and no name over another
-        reached = {rr.stage_after_index(g.scenario.ladder) for rr in res}
-        order = sorted(range(n_st), key=lambda k: (k not in reached, k))
+        # a name on each rung, unless the rungs are closer than a line: then the rung the
+        # game ended on, the highest it reached, the rungs it stayed on longest; no name
+        # over another
+        stages = [rr.stage_after_index(g.scenario.ladder) for rr in res]
+        seen = [k for k in stages if k is not None]
+        last, top = (seen[-1], max(seen)) if seen else (None, None)
+        order = sorted(
+            range(n_st),
+            key=lambda k: (k not in seen, k != last, k != top, -seen.count(k), k),
+        )
         named: list[float] = []
         for k in order:
             y = band.bottom - k * band.height / max(1, n_st - 1)
@@ -461,7 +470,13 @@ class EndScene(Scene):
         lh = t.line_height(size)
         note = _("chance of each ending within {turns}", turns=count_text(4, "turn"))
         if not pts_in:
-            t.blit_wrapped(surface, _("No decisions recorded."), r, t.px(13), p.dim, "italic")
+            busy = self.recovering is not None and not self.recovering.done()
+            text = (
+                _("Working out the odds at your decisions…")
+                if busy
+                else _("No decisions recorded.")
+            )
+            t.blit_wrapped(surface, text, r, t.px(13), p.dim, "italic")
             return
         outs = [o for o in g.scenario.outcomes if any(pp.get(o.id, 0.0) > 0 for _, pp in pts_in)]
         outs = outs or list(g.scenario.outcomes)

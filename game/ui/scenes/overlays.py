@@ -31,6 +31,8 @@ KEYS = [
     (N_("Esc"), N_("menu: resume, save, load, settings, quit")),
     (N_("F1"), N_("how to play, the keys, and the tour again")),
     (N_("Page Up / Down, Home / End"), N_("scroll a long panel (briefing, verdict, help)")),
+    (N_("Shift / Ctrl + Up, Down"), N_("briefing: scroll the facts / your objectives")),
+    (N_("Shift + Page Up / Down"), N_("turn resolved: scroll why it changed")),
     (N_("+ / −"), N_("watching: the auto-advance speed")),
     (N_("F9"), N_("teacher console (classroom games; asks for the PIN)")),
 ]
@@ -100,7 +102,7 @@ class HelpScene(Scene):
         return below is not None and below.name == "room"
 
     def build_ui(self) -> None:
-        L = layout.help_box(self.app.size)
+        L = layout.help_box(self.app.size, self.app.text.scale)
         self.box = L["panel"]
         self.button(L["button[0]"], _("Close (F1)"), self.app.pop, "close_help")
         if self.in_room():

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import pygame_gui  # noqa: F401  (widgets come through Scene.button)
 
 from game.engine.views import MetricChange
-from game.i18n import _, format_date, format_number
+from game.i18n import _, format_date, format_number, format_percent, ngettext
+from game.model.conditions import Index, compile_one, describe
 from game.ui import draw, layout, watch
 from game.ui import palette as pal
 from game.ui.backend import Game, Resolution
@@ -20,6 +21,7 @@ from game.ui.style import escalation_colour, outcome_colour
 from game.words import count_text, short_name
 
 if TYPE_CHECKING:
+    from game.scenario.schema import Outcome
     from game.ui.app import App
 
 
@@ -44,6 +46,48 @@ def source_name(game: Game, key: str, label: str) -> str:
     return named.get(ident, label)
 
 
+PAGING = (pygame.K_PAGEDOWN, pygame.K_PAGEUP, pygame.K_HOME, pygame.K_END)
+
+
+def trigger_text(game: Game, oc: Outcome, turn: int) -> str:
+    """Why an ending came about, from its trigger in the scenario: what had to hold, for
+    how many turns in a row, and its chance each turn once it had (or the turn limit)."""
+    scn = game.scenario
+    t = oc.trigger
+    if t is None or (oc.at_turn_limit and turn >= scn.meta.turn_limit):
+        return _(
+            "Why it ended: the game reached its limit of {turns}.",
+            turns=count_text(scn.meta.turn_limit, "turn"),
+        )
+    ix = Index.of(scn)
+    parts = []
+    if t.stages:
+        names = ", ".join(s.name for s in scn.ladder if s.id in t.stages)
+        parts.append(_("stage: {stages}", stages=names))
+    parts += [describe(compile_one(cond, ix), scn) for cond in t.conditions]
+    for aid, moves in t.moves.items():
+        actor = next(a for a in scn.actors if a.id == aid)
+        names = _(" or ").join(o.name for o in actor.options if o.id in moves)
+        parts.append(_("{actor}: {moves} this turn", actor=actor.name, moves=names))
+    what = _(" and ").join(parts) if parts else _("always")
+    c = t.chance
+    if c.slope or c.stage_shift:
+        chance = _("then a chance each turn that depends on the situation")
+    elif c.p >= 1.0:
+        chance = _("then it ends at once")
+    else:
+        chance = _("then a {chance} chance each turn", chance=format_percent(c.p))
+    if t.hold_turns <= 1:
+        return _("Why it ended: {conditions}, {chance}.", conditions=what, chance=chance)
+    return ngettext(
+        "Why it ended: {conditions} for {n} turn in a row, {chance}.",
+        "Why it ended: {conditions} for {n} turns in a row, {chance}.",
+        t.hold_turns,
+        conditions=what,
+        chance=chance,
+    )
+
+
 def signed(value: float) -> str:
     """A change with its sign, one decimal, in the language's numbers: +1.5, −0,5."""
     text = format_number(abs(value), 1, grouping=False)
@@ -60,6 +104,7 @@ class ResolutionScene(Scene):
         self.res = res
         self.events_scroll = ScrollLines()
         self.why_scroll = ScrollArea()
+        self.ending_scroll = ScrollLines()
         self.shown_for = 0.0
 
     def build_ui(self) -> None:
@@ -108,72 +153,99 @@ class ResolutionScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         p, t = self.app.palette, self.app.text
-        g, res = self.game, self.res
+        res = self.res
         surface.fill(p.bg)
         top_bar(self, surface, self.L["top"], self.title_text(), format_date(res.date, "medium"))
         # moves
         r = self.panel(surface, self.L["moves"], _("Moves"))
-        y = r.y
-        size = t.px(14)
+        self.draw_moves(surface, r)
+        # events and headlines: a scrolling list
+        r = self.panel(surface, self.L["events"], _("What happened"), accent=p.caution)
+        self.events_scroll.draw(surface, r, self.event_lines(), t, p)
+        self.draw_why(surface)
+        self.draw_odds(surface)
+
+    def move_text(self, actor: str) -> str:
+        mv = self.res.moves.get(actor)
+        if mv is None:
+            return ""
+        if mv.exposed:
+            return _("{move}  (covert, exposed)", move=mv.option_name)
+        if mv.covert:
+            return _("{move}  (covert)", move=mv.option_name)
+        return mv.option_name
+
+    def moves_plan(self, r: pygame.Rect) -> tuple[int, list[tuple[int, list[str], list[str]]]]:
+        """The moves' text size and, for each side, its name's width, its move's lines and
+        its move's description's lines (empty when they do not all fit): every move's name
+        whole first, then the descriptions in the sides' order while they fit."""
+        t = self.app.text
+        g = self.game
+        ds = t.px(12)
+        plan: list[tuple[int, list[str], list[str]]] = []
+        sizes = range(t.px(14), max(8, round(t.px(14) * 0.75)) - 1, -1)
+        for k, size in enumerate(sizes):
+            lh = max(t.line_height(size), 22)
+            smallest = k == len(sizes) - 1
+            plan = []
+            for a in g.scenario.actors:
+                name = a.short_name or a.name
+                w = t.width(name, size, "bold")
+                width = r.width - (26 + w + lh)
+                text = self.move_text(a.id)
+                # a word wider than its line: a smaller size rather than a split word
+                if not smallest and any(t.width(x, size) > width for x in text.split()):
+                    break
+                plan.append((w, t.wrap(text, size, width) if text else [], []))
+            else:
+                if smallest or sum(lh * max(1, len(ls)) + 8 for _w, ls, _d in plan) <= r.height:
+                    break
         lh = max(t.line_height(size), 22)
-        for a in g.scenario.actors:
+        used = sum(lh * max(1, len(parts)) + 8 for _w, parts, _d in plan)
+        for k, a in enumerate(g.scenario.actors):
+            mv = self.res.moves.get(a.id)
+            o = next((x for x in a.options if x.id == mv.option), None) if mv else None
+            if o is None:
+                continue
+            desc = t.wrap(o.description, ds, r.width - 10)
+            h = len(desc) * t.line_height(ds)
+            if used + h <= r.height:
+                plan[k] = (plan[k][0], plan[k][1], desc)
+                used += h
+        return size, plan
+
+    def draw_moves(self, surface: pygame.Surface, r: pygame.Rect) -> None:
+        """Each side's move, its name whole beside the side's name and icon, with its
+        description when there is room for it; all inside the panel."""
+        p, t = self.app.palette, self.app.text
+        g, res = self.game, self.res
+        size, plan = self.moves_plan(r)
+        lh = max(t.line_height(size), 22)
+        ds = t.px(12)
+        y = r.y
+        for a, (w, parts, desc) in zip(g.scenario.actors, plan, strict=True):
             if y + lh > r.bottom + 2:
                 break
             mv = res.moves.get(a.id)
             colour = pal.hex_colour(a.colour)
             pygame.draw.rect(surface, colour, (r.x, y + 4, 4, lh - 8))
             name = a.short_name or a.name
-            w = t.blit(
-                surface,
-                name,
-                (r.x + 10, y + lh // 2),
-                size,
-                p.text,
-                "bold",
-                "midleft",
-                max_width=r.width // 3,
-            ).width
+            t.blit(surface, name, (r.x + 10, y + lh // 2), size, p.text, "bold", "midleft")
             if mv is not None:
                 o = next((x for x in a.options if x.id == mv.option), None)
                 ecol = escalation_colour(p, o.escalation if o else 0)
                 ic = icon(g.category(a.id, mv.option), lh - 4, ecol)
                 surface.blit(ic, (r.x + 20 + w, y + 2))
-                text = (
-                    _("{move}  (covert, exposed)", move=mv.option_name)
-                    if mv.exposed
-                    else _("{move}  (covert)", move=mv.option_name)
-                    if mv.covert
-                    else mv.option_name
-                )
                 tx = r.x + 26 + w + lh
-                # the move's name whole: on as many lines as it needs beside the icon
-                parts = t.wrap(text, size, r.right - tx)
                 for k, part in enumerate(parts):
-                    t.blit(
-                        surface,
-                        part,
-                        (tx, y + lh // 2 + k * lh),
-                        size,
-                        p.text,
-                        "regular",
-                        "midleft",
-                    )
+                    at = (tx, y + lh // 2 + k * lh)
+                    t.blit(surface, part, at, size, p.text, "regular", "midleft")
                 y += lh * (len(parts) - 1)
             y += lh
-            o = next((x for x in a.options if x.id == mv.option), None) if mv else None
-            if o is not None:  # the description when it fits whole
-                ds = t.px(12)
-                desc = t.wrap(o.description, ds, r.width - 10)
-                if y + len(desc) * t.line_height(ds) <= r.bottom:
-                    for line in desc:
-                        t.blit(surface, line, (r.x + 10, y), ds, p.dim)
-                        y += t.line_height(ds)
+            for line in desc:
+                t.blit(surface, line, (r.x + 10, y), ds, p.dim)
+                y += t.line_height(ds)
             y += 8
-        # events and headlines: a scrolling list
-        r = self.panel(surface, self.L["events"], _("What happened"), accent=p.caution)
-        self.events_scroll.draw(surface, r, self.event_lines(), t, p)
-        self.draw_why(surface)
-        self.draw_odds(surface)
 
     def event_lines(self) -> list[Line]:
         p = self.app.palette
@@ -225,7 +297,21 @@ class ResolutionScene(Scene):
         return out
 
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if self.events_scroll.handle(event) or self.why_scroll.handle(event):
+        # the wheel scrolls the panel under the pointer; the paging keys page through
+        # what happened, then why it changed, then the ending's reason (back again in
+        # turn), so a keyboard reaches them all; with Shift, why it changed at once
+        panels: tuple[ScrollLines, ...] = (self.events_scroll, self.why_scroll, self.ending_scroll)
+        if event.type == pygame.MOUSEWHEEL:
+            if any(sc.handle(event) for sc in panels):
+                return None
+        elif event.type == pygame.KEYDOWN and event.key in PAGING:
+            if event.mod & pygame.KMOD_SHIFT:
+                panels = (self.why_scroll,)
+            down = event.key in (pygame.K_PAGEDOWN, pygame.K_END)
+            for sc in panels if down else reversed(panels):
+                if sc.overflows and (sc.offset < sc.max_offset() if down else sc.offset > 0):
+                    sc.handle(event)
+                    return None
             return None
         return super().handle_event(event)
 
@@ -328,13 +414,9 @@ class ResolutionScene(Scene):
                 "bold",
                 max_width=r.width,
             )
-            t.blit_wrapped(
-                surface,
-                oc.headline,
-                pygame.Rect(r.x, r.y + t.px(30), r.width, r.height - t.px(30)),
-                t.px(14),
-                p.text,
-            )
+            body = pygame.Rect(r.x, r.y + t.px(30), r.width, r.height - t.px(30))
+            lines = [Line(oc.headline, p.text, 14), Line(trigger_text(g, oc, res.turn), p.dim, 12)]
+            self.ending_scroll.draw(surface, body, lines, t, p)
             return
         w = res.odds
         viewer = next((a for a in g.scenario.actors if a.id == g.viewer), None)

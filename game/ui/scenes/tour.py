@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from game.i18n import N_, _
-from game.ui import layout
+from game.ui import draw, layout
 from game.ui.pg import pygame
 from game.ui.scene import Scene
 from game.ui.scenes.common import veil
@@ -108,7 +108,12 @@ class TourScene(Scene):
     def build_ui(self) -> None:
         key = STEPS[self.step][0]
         self.target = pygame.Rect(self.room.L[key])  # type: ignore[attr-defined]
-        self.box = layout.tour_box(self.app.size, self.target)
+        # as high as the step's text needs (large print wraps to more lines)
+        t = self.app.text
+        inner = draw.panel_inner(pygame.Rect(0, 0, layout.tour_width(self.app.size), 400), t)
+        lines = t.wrap(_(STEPS[self.step][2]), t.px(14), inner.width)
+        need = inner.y + len(lines) * t.line_height(t.px(14)) + 54 + 4
+        self.box = layout.tour_box(self.app.size, self.target, need)
         bw = (self.box.width - 36) // 3
         bh = 34
         y = self.box.bottom - bh - 10

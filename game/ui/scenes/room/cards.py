@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.engine.views import OptionView
-from game.i18n import _, format_number, ngettext
+from game.i18n import _, format_number, format_signed, ngettext
 from game.ui.icons import icon
 from game.ui.pg import pygame
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
@@ -195,7 +195,6 @@ class CardsPanel(Panel):
 
     # ---- drawing
     def draw(self, surface: pygame.Surface, view: RoomView) -> None:
-        p, t = self.app.palette, self.app.text
         clip = surface.get_clip()
         if self.scrolls:
             surface.set_clip(self.rect.clip(clip) if clip else self.rect)
@@ -206,17 +205,42 @@ class CardsPanel(Panel):
         if self.scrolls:
             self.draw_bar(surface)
         if view.error:
-            ca = self.rect
-            t.blit(
-                surface,
-                view.error,
-                (ca.x + 4, ca.bottom - 2),
-                t.px(12),
-                p.danger,
-                "bold",
-                "bottomleft",
-                max_width=ca.width - 8,
-            )
+            self.draw_error(surface, view.error)
+
+    def error_spot(self, text: str) -> tuple[pygame.Rect, list[str], int, bool]:
+        """Where the last refusal is written, its lines, their size, and whether it needs
+        a plate: below the cards when there is room, else in the empty cell beside the
+        last card, else over the foot of the cards on a plate (never over a card's text)."""
+        t = self.app.text
+        size = t.px(12)
+        ca = self.rect
+        if self.cards and not self.scrolls:
+            last = max(self.cards, key=lambda r: (r.bottom, r.right))
+            below = pygame.Rect(ca.x, last.bottom + 2, ca.width, ca.bottom - last.bottom - 2)
+            right = ca.right - last.right - 6
+            beside = pygame.Rect(last.right + 6, last.y, right, ca.bottom - last.y)
+            for box in (below, beside):
+                for sz in range(size, max(8, round(size * 0.8)) - 1, -1):
+                    lh = t.line_height(sz, "bold")
+                    if box.width < 60 or box.height < lh:
+                        break
+                    lines = t.wrap(text, sz, box.width - 8, "bold")
+                    if lines and len(lines) * lh <= box.height:
+                        return box, lines, sz, False
+        lines = t.wrap(text, size, ca.width - 8, "bold")
+        h = len(lines) * t.line_height(size, "bold") + 4
+        return pygame.Rect(ca.x, ca.bottom - h, ca.width, h), lines, size, True
+
+    def draw_error(self, surface: pygame.Surface, text: str) -> None:
+        p, t = self.app.palette, self.app.text
+        box, lines, size, plate = self.error_spot(text)
+        lh = t.line_height(size, "bold")
+        if plate:
+            pygame.draw.rect(surface, p.panel_hi, box, border_radius=4)
+        y = box.y + (box.height - len(lines) * lh) // 2
+        for line in lines:
+            t.blit(surface, line, (box.x + 4, y), size, p.danger, "bold")
+            y += lh
 
     def draw_bar(self, surface: pygame.Surface) -> None:
         p = self.app.palette
@@ -294,7 +318,7 @@ class CardsPanel(Panel):
         if i is None or i >= len(view.snap.options):
             return None
         o = view.snap.options[i]
-        level = ("+" if o.escalation > 0 else "") + format_number(o.escalation)
+        level = format_signed(o.escalation, None)
         lines = [
             o.name,
             o.description,

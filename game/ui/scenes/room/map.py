@@ -10,11 +10,11 @@ from game.scenario.schema import Scenario
 from game.ui import palette as pal
 from game.ui.backend import Resolution, Snapshot
 from game.ui.icons import icon
-from game.ui.mapview import region
+from game.ui.mapview import Projection, region
 from game.ui.markers import MapState, Marker, Pin, markers_for, pins_for, spots_of
 from game.ui.palette import Colour
 from game.ui.pg import pygame
-from game.ui.placement import Item, Placed, leader_end, place
+from game.ui.placement import Item, Placed, collisions, leader_end, place
 from game.ui.scenes.room.panel import Panel, RoomView, Tip
 from game.ui.style import norm
 
@@ -97,6 +97,10 @@ def pins(
 ANIMATION_S = 0.9  # the turn's changes move into place over this long
 
 
+# the sizes tried for the markers and their labels, largest first
+DENSE = (1.0, 0.9, 0.8, 0.7)
+
+
 def _ease(x: float) -> float:
     x = min(max(x, 0.0), 1.0)
     return 1 - (1 - x) ** 3
@@ -105,7 +109,10 @@ def _ease(x: float) -> float:
 class MapPanel(Panel):
     def __init__(self, app: App) -> None:
         super().__init__(app)
-        self._placed: dict[tuple, list[Placed]] = {}
+        self._placed: dict[tuple, tuple[list[Placed], float]] = {}
+        # the map's markers and labels as a share of their full size: a crowded map in a
+        # small window with large text draws them smaller rather than on one another
+        self.dense = 1.0
         self._anim: tuple[int, float] | None = None  # (turn, when it began)
 
     def marker_colour(self, scenario: Scenario, name: str) -> Colour:
@@ -118,16 +125,16 @@ class MapPanel(Panel):
 
     def box_size(self, mk: Marker) -> int:
         size = round(14 + 22 * mk.size) * max(0.6, min(1.4, self.rect.height / 360))
-        return max(10, round(size)) + 8
+        return round((max(10, round(size)) + 8) * self.dense)
 
     def label_size(self) -> int:
-        return self.app.text.px(11)
+        return self.app.text.px(11 * self.dense)
 
     def pin_size(self) -> int:
-        return self.app.text.px(14) + 4
+        return round((self.app.text.px(14) + 4) * self.dense)
 
     def pin_label_size(self) -> int:
-        return self.app.text.px(10)
+        return self.app.text.px(10 * self.dense)
 
     def pin_lines(self, pin: Pin) -> list[str]:
         """The pin's label in one or two lines (wider rather than cut)."""
@@ -148,8 +155,19 @@ class MapPanel(Panel):
         rect = self.rect
         key = (tuple(mks), tuple(pins), tuple(rect), self.app.text.scale, self.app.palette.name)
         got = self._placed.get(key)
-        if got is not None:
-            return got
+        if got is None:
+            got = self._placed[key] = self._fit(view, mks, pins)
+            if len(self._placed) > 8:
+                self._placed = {key: got}
+        self.dense = got[1]
+        return got[0]
+
+    def _fit(
+        self, view: RoomView, mks: tuple[Marker, ...], pins: tuple[Pin, ...]
+    ) -> tuple[list[Placed], float]:
+        """The placement at the largest size (of ``DENSE``) at which no marker, pin or
+        label lies on another or on a capital's name; the smallest when none is free."""
+        rect = self.rect
         t = self.app.text
         self.app.map.show(view.scenario)
         proj = self.app.map.projection(rect.size)
@@ -159,6 +177,28 @@ class MapPanel(Panel):
             r.move(rect.x, rect.y)
             for r in self.app.map.name_rects(rect.size, self.app.palette, focus, labels)
         ]
+        # the title's corner and the legend's strip are kept clear too
+        head = pygame.Rect(rect.x, rect.y, t.width("THEATRE", t.px(11), "bold") + 16, t.px(11) + 10)
+        area = rect.inflate(-4, -4)
+        area.height -= self.legend_height()
+        got: list[Placed] = []
+        for dense in DENSE:
+            self.dense = dense
+            got = place(self._items(mks, pins, proj), area, [*names, head])
+            if not collisions(got) and not any(
+                r.collidelist([*names, head]) >= 0 for pl in got for r in (pl.box, pl.label)
+            ):
+                break
+        return got, self.dense
+
+    def _items(
+        self,
+        mks: tuple[Marker, ...],
+        pins: tuple[Pin, ...],
+        proj: Projection,
+    ) -> list[Item]:
+        """The markers and pins to place, at the current ``dense`` size."""
+        rect, t = self.rect, self.app.text
         ls = self.label_size()
         items = []
         for mk in mks:
@@ -177,15 +217,7 @@ class MapPanel(Panel):
             items.append(
                 Item(pin.key, (round(rect.x + x), round(rect.y + y)), (ps, ps), (lw, lh), -1.0)
             )
-        # the title's corner and the legend's strip are kept clear too
-        head = pygame.Rect(rect.x, rect.y, t.width("THEATRE", t.px(11), "bold") + 16, t.px(11) + 10)
-        area = rect.inflate(-4, -4)
-        area.height -= self.legend_height()
-        got = place(items, area, [*names, head])
-        if len(self._placed) > 8:
-            self._placed.clear()
-        self._placed[key] = got
-        return got
+        return items
 
     def boxes(self, view: RoomView) -> list[tuple[pygame.Rect, Marker]]:
         """Each marker's box on the map (its halo), in drawing order."""
@@ -219,8 +251,6 @@ class MapPanel(Panel):
         clip = surface.get_clip()
         surface.set_clip(rect)
         pulse = 0.5 + 0.5 * math.sin(view.time * 4)
-        lbl = self.label_size()
-        now = self.placed(view, view.markers, view.pins)[: len(view.markers)]
         prog = self.progress(view)
         was = {}
         if prog < 1.0 and view.markers_before:
@@ -230,6 +260,9 @@ class MapPanel(Panel):
                     self.placed(view, view.markers_before), view.markers_before, strict=True
                 )
             }
+        # placed last: the sizes below are this turn's (``dense``)
+        now = self.placed(view, view.markers, view.pins)[: len(view.markers)]
+        lbl = self.label_size()
         changed = self.changed(view)
         for pl, mk in zip(now, view.markers, strict=True):
             colour = self.marker_colour(view.scenario, mk.colour)

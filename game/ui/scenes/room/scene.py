@@ -485,7 +485,10 @@ class RoomScene(Scene):
         if self.resolving is None:
             return None
         text = (
-            _("Orders sent. The other side is deciding{dots}", dots=dots(self.app.time))
+            # the observer sent no orders: every side is deciding
+            _("The sides are deciding{dots}", dots=dots(self.app.time))
+            if self.game.watch
+            else _("Orders sent. The other side is deciding{dots}", dots=dots(self.app.time))
             if len(self.game.scenario.actors) <= 2
             else _("Orders sent. The other sides are deciding{dots}", dots=dots(self.app.time))
         )
