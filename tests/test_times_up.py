@@ -38,6 +38,8 @@ def test_times_up_stops_play_without_an_outcome() -> None:
         s.resolve()
     with pytest.raises(EngineError, match="time's up"):
         s.console.times_up()
+    with pytest.raises(EngineError, match="time's up"):  # no turn is left to forecast
+        s.classroom.submit_forecast("Owls", {"war": 0.1})
     assert s.log["current"]["actions"][-1] == {"kind": "times_up", "turn": 2}
 
 
