@@ -37,6 +37,13 @@ LOADED_TERMS = [
     r"dictators?",
 ]
 LOADED = re.compile(r"\b(?:" + "|".join(LOADED_TERMS) + r")\b", re.I)
+# the same list in Spanish ("juntas" alone also means "together": only the noun phrase)
+LOADED_ES = re.compile(
+    r"\b(?:r[ée]gimen|reg[íi]menes|la junta|juntas? militar(?:es)?|l[íi]nea dura|duros|"
+    r"capitula\w*|matones|mat[óo]n|t[íi]teres?|estados? canallas?|narcoestados?|dictador(?:es)?)\b",
+    re.I,
+)
+SHIPPED = [VENEZUELA, TAIWAN]
 IDENT = re.compile(r"^[a-z0-9_]+$")
 
 
@@ -75,6 +82,39 @@ def test_no_loaded_terms_in_player_facing_text() -> None:
         if (m := LOADED.search(t))
     ]
     assert hits == []
+
+
+def sheet_text(loaded: Any) -> list[tuple[str, str]]:
+    """The fact sheet's and reference sheet's text a player reads in the briefing and the
+    report. A claim's statement is left out: it reports an interested party's own words
+    (a president's epithet, marked CLAIM), which the rules keep attributed, not unsaid."""
+    out: list[tuple[str, str]] = []
+    for fid, f in loaded.facts.items():
+        for key in ("statement", "note"):
+            if f.get(key) and not (key == "statement" and f.get("status") == "claim"):
+                out.append((f"{fid}.{key}", str(f[key])))
+    for rid, r in loaded.references.items():
+        if r.get("statement"):  # not its source: a published title is cited as it is
+            out.append((f"{rid}.statement", str(r["statement"])))
+    return out
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_no_loaded_terms_in_any_shipped_scenario_or_its_sheets(path: Path) -> None:
+    loaded = load_scenario(path)
+    texts = player_text(loaded.scenario.model_dump(mode="json")) + sheet_text(loaded)
+    assert any(p.endswith(".statement") for p, _ in texts)
+    assert [(p, m.group(0)) for p, t in texts if (m := LOADED.search(t))] == []
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_no_loaded_terms_in_the_spanish_translations(path: Path) -> None:
+    es = load_scenario(path).in_language("es")
+    texts = player_text(es.scenario.model_dump(mode="json")) + sheet_text(es)
+    assert any("ó" in t for _, t in texts)  # the Spanish texts, not the English
+    assert [(p, m.group(0)) for p, t in texts if (m := LOADED_ES.search(t))] == []
+    assert LOADED_ES.search("el régimen y su línea dura") and LOADED_ES.search("la junta cedió")
+    assert not LOADED_ES.search("las cifras se movieron juntas")
 
 
 def test_the_docs_explain_every_loaded_term() -> None:
