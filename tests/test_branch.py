@@ -98,7 +98,8 @@ def test_brink_branch_writes_a_save_that_replays(tmp_path: Path, capsys) -> None
     _s, path = _played(tmp_path)
     out = tmp_path / "what-if.json"
     assert main(["branch", str(path), "--turn", "3", "-o", str(out)]) == 0
-    assert "turn 3" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "turn 3" in said and f"brink play {out}" in said  # how to open a file elsewhere
     assert read_save(out)["parent"]["turn"] == 3
     assert main(["replay", str(out), "--check"]) == 0
     assert main(["branch", str(path), "--turn", "40", "-o", str(out)]) == 1
