@@ -127,6 +127,16 @@ def test_what_if_from_the_end_screen_by_keys(ui_app, tmp_path: Path) -> None:
     d.key(pygame.K_RIGHT)
     d.key(pygame.K_RIGHT)
     assert d.scene.button_named("what_if").text == "What if… from turn 3"
+    # with the mouse: the wheel over the button chooses the turn
+    rect = d.scene.button_named("what_if").get_abs_rect()
+    d.move(rect.center)
+    for step in (1, 1, -1):
+        pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=step))
+        d.frames(2)
+    assert d.scene.button_named("what_if").text == "What if… from turn 4"
+    pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1))
+    d.frames(2)
+    assert d.scene.button_named("what_if").text == "What if… from turn 3"
     d.key(pygame.K_RETURN)
     assert d.scene.name == "room"
     b = d.app.game.session
