@@ -148,7 +148,7 @@ class EndScene(Scene):
         f.right = lambda: self.cycle_branch(1)
 
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
-        if event.type == pygame.MOUSEWHEEL and getattr(event, "y", 0):
+        if event.type == pygame.MOUSEWHEEL and event.dict.get("y", 0):
             b = self.button_named("what_if")
             if b is not None and b.get_abs_rect().collidepoint(pygame.mouse.get_pos()):
                 # over "What if" the wheel chooses the turn, as Left / Right do by keyboard
