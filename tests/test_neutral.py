@@ -148,6 +148,11 @@ def test_claims_on_both_sides_get_the_same_badge_rules() -> None:
     assert "VE-C09" in notes["VE-14"] and "VE-C01" in notes["VE-01"]
     ids = {f["id"] for f in facts}
     assert {"VE-C09", "VE-C10", "VE-C11", "VE-C12"} <= ids
+    # the US case on the boat strikes is badged like Venezuela's militia figure: what the
+    # boats carried and the strikes' legality are claims, each with its independent check
+    boats = [f["statement"] for f in us if "boat" in f["statement"]]
+    assert any("drugs" in s for s in boats) and any("lawful" in s for s in boats)
+    assert "VE-C11" in notes["VE-C13"] and "VE-C12" in notes["VE-C14"]
 
 
 def test_both_sides_aims_are_worded_alike() -> None:
