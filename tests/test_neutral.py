@@ -162,6 +162,13 @@ def test_both_sides_aims_are_worded_alike() -> None:
     assert "What observers infer, for both" in text
 
 
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_scenarios_do_not_use_the_retired_kind(path: Path) -> None:
+    # a teacher adapting a shipped file copies what it says: one side "steps back" is no
+    # leadership's negotiated exit, and "capitulation" is the loaded name the docs retire
+    assert not re.search(r"kind:\s*capitulation", path.read_text(encoding="utf-8"))
+
+
 def test_capitulation_still_loads_as_a_negotiated_exit() -> None:
     assert "kind: capitulation" in MINI.read_text(encoding="utf-8")
     kinds = [o.kind for o in load_scenario(MINI).scenario.outcomes]
