@@ -157,6 +157,7 @@ def test_the_report_puts_a_branch_beside_its_parent(tmp_path: Path) -> None:
     assert main(["report", str(path), str(bpath), "-o", str(out), "--worlds", "200"]) == 0
     html = out.read_text(encoding="utf-8")
     assert "7. What if: the timelines side by side" in html
+    assert "the what-if timelines side by side in" in html and "the groups side by" not in html
     assert "What if, from turn 3" in html and "went back to turn 3 of parent.json" in html
     assert html.count("Odds of war (4 turns)") == 2  # a column for each timeline
     # turns 1-2 are the same game in both; turn 3 differs
