@@ -98,7 +98,8 @@ def test_brink_branch_writes_a_save_that_replays(tmp_path: Path, capsys) -> None
     _s, path = _played(tmp_path)
     out = tmp_path / "what-if.json"
     assert main(["branch", str(path), "--turn", "3", "-o", str(out)]) == 0
-    assert "turn 3" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "turn 3" in said and f"brink play {out}" in said  # how to open a file elsewhere
     assert read_save(out)["parent"]["turn"] == 3
     assert main(["replay", str(out), "--check"]) == 0
     assert main(["branch", str(path), "--turn", "40", "-o", str(out)]) == 1
@@ -126,6 +127,16 @@ def test_what_if_from_the_end_screen_by_keys(ui_app, tmp_path: Path) -> None:
     d.key(pygame.K_RIGHT)
     d.key(pygame.K_RIGHT)
     assert d.scene.button_named("what_if").text == "What if… from turn 3"
+    # with the mouse: the wheel over the button chooses the turn
+    rect = d.scene.button_named("what_if").get_abs_rect()
+    d.move(rect.center)
+    for step in (1, 1, -1):
+        pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=step))
+        d.frames(2)
+    assert d.scene.button_named("what_if").text == "What if… from turn 4"
+    pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1))
+    d.frames(2)
+    assert d.scene.button_named("what_if").text == "What if… from turn 3"
     d.key(pygame.K_RETURN)
     assert d.scene.name == "room"
     b = d.app.game.session
@@ -146,6 +157,7 @@ def test_the_report_puts_a_branch_beside_its_parent(tmp_path: Path) -> None:
     assert main(["report", str(path), str(bpath), "-o", str(out), "--worlds", "200"]) == 0
     html = out.read_text(encoding="utf-8")
     assert "7. What if: the timelines side by side" in html
+    assert "the what-if timelines side by side in" in html and "the groups side by" not in html
     assert "What if, from turn 3" in html and "went back to turn 3 of parent.json" in html
     assert html.count("Odds of war (4 turns)") == 2  # a column for each timeline
     # turns 1-2 are the same game in both; turn 3 differs

@@ -125,7 +125,7 @@ def test_handouts_glossary_ladder_worksheet_and_role_cards(actor: str) -> None:
     text = _text(html)
     assert 'id="glossary"' in html and "Escalation ladder" in text
     # the ladder as a diagram: one step per stage, bottom to top, the start marked
-    steps = re.findall(r'<li class="(start)?" style="height: ([\d.]+)rem">', html)
+    steps = re.findall(r'<li class="(start)?" style="min-height: ([\d.]+)rem">', html)
     assert len(steps) == len(scn.ladder)
     heights = [float(h) for _, h in steps]
     assert heights == sorted(heights) and len(set(heights)) == len(heights)
@@ -149,15 +149,49 @@ def test_handouts_glossary_ladder_worksheet_and_role_cards(actor: str) -> None:
     assert ".briefing .page2 { break-before: page; }" in css
 
 
+# the headings each printed page starts with or holds, by language
+PRINTED = {
+    "en": (
+        "The situation",
+        "How to win",
+        "Glossary",
+        "Your options",
+        "Key facts",
+        "Forecast and decision worksheet",
+        "Role cards",
+    ),
+    "es": (
+        "La situación",
+        "Cómo ganar",
+        "Glosario",
+        "Sus opciones",
+        "Hechos clave",
+        "Hoja de pronósticos y decisiones",
+        "Tarjetas de rol",
+    ),
+}
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(
     not (shutil.which("chromium") and shutil.which("pdftotext")),
     reason="needs chromium and poppler-utils",
 )
-@pytest.mark.parametrize("actor", ["usa", "ven"])
-def test_a_briefing_prints_on_two_pages(actor: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("actor", "lang", "paper"),
+    [("usa", "en", "A4"), ("ven", "en", "letter"), ("usa", "es", "letter"), ("ven", "es", "A4")],
+)
+def test_a_briefing_prints_on_two_pages(actor: str, lang: str, paper: str, tmp_path: Path) -> None:
+    # Spanish runs longer than English and US Letter is shorter than A4: the two pages
+    # must hold in every combination a teacher may print
     html = tmp_path / f"{actor}.html"
-    assert main(["briefing", str(SCENARIOS[0]), "--actor", actor, "-o", str(html)]) == 0
+    assert (
+        main(["--lang", lang, "briefing", str(SCENARIOS[0]), "--actor", actor, "-o", str(html)])
+        == 0
+    )
+    doc = html.read_text(encoding="utf-8")
+    cut = doc.rindex("</style>")
+    html.write_text(f"{doc[:cut]}@page {{ size: {paper}; }}{doc[cut:]}", encoding="utf-8")
     pdf = tmp_path / f"{actor}.pdf"
     subprocess.run(
         [
@@ -183,7 +217,8 @@ def test_a_briefing_prints_on_two_pages(actor: str, tmp_path: Path) -> None:
         )
         return out.stdout
 
-    assert "The situation" in page(1) and "How to win" in page(1)
+    situation, win, glossary, options, facts, worksheet, cards = PRINTED[lang]
+    assert situation in page(1) and win in page(1) and glossary in page(1)
     # no word of the two briefing pages is set smaller than 10 pt (a word's box is about
     # 1.15 times the font size)
     boxes = subprocess.run(
@@ -199,6 +234,6 @@ def test_a_briefing_prints_on_two_pages(actor: str, tmp_path: Path) -> None:
         )
     ]
     assert len(heights) > 500 and min(heights) >= 11.3
-    assert "Your options" in page(2) and "Glossary" in page(2)
-    assert page(3).lstrip().startswith("Forecast and decision worksheet")
-    assert page(4).lstrip().startswith("Role cards")
+    assert options in page(2) and facts in page(2)
+    assert page(3).lstrip().startswith(worksheet)
+    assert page(4).lstrip().startswith(cards)

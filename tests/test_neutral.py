@@ -37,6 +37,13 @@ LOADED_TERMS = [
     r"dictators?",
 ]
 LOADED = re.compile(r"\b(?:" + "|".join(LOADED_TERMS) + r")\b", re.I)
+# the same list in Spanish ("juntas" alone also means "together": only the noun phrase)
+LOADED_ES = re.compile(
+    r"\b(?:r[ée]gimen|reg[íi]menes|la junta|juntas? militar(?:es)?|l[íi]nea dura|duros|"
+    r"capitula\w*|matones|mat[óo]n|t[íi]teres?|estados? canallas?|narcoestados?|dictador(?:es)?)\b",
+    re.I,
+)
+SHIPPED = [VENEZUELA, TAIWAN]
 IDENT = re.compile(r"^[a-z0-9_]+$")
 
 
@@ -77,6 +84,39 @@ def test_no_loaded_terms_in_player_facing_text() -> None:
     assert hits == []
 
 
+def sheet_text(loaded: Any) -> list[tuple[str, str]]:
+    """The fact sheet's and reference sheet's text a player reads in the briefing and the
+    report. A claim's statement is left out: it reports an interested party's own words
+    (a president's epithet, marked CLAIM), which the rules keep attributed, not unsaid."""
+    out: list[tuple[str, str]] = []
+    for fid, f in loaded.facts.items():
+        for key in ("statement", "note"):
+            if f.get(key) and not (key == "statement" and f.get("status") == "claim"):
+                out.append((f"{fid}.{key}", str(f[key])))
+    for rid, r in loaded.references.items():
+        if r.get("statement"):  # not its source: a published title is cited as it is
+            out.append((f"{rid}.statement", str(r["statement"])))
+    return out
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_no_loaded_terms_in_any_shipped_scenario_or_its_sheets(path: Path) -> None:
+    loaded = load_scenario(path)
+    texts = player_text(loaded.scenario.model_dump(mode="json")) + sheet_text(loaded)
+    assert any(p.endswith(".statement") for p, _ in texts)
+    assert [(p, m.group(0)) for p, t in texts if (m := LOADED.search(t))] == []
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_no_loaded_terms_in_the_spanish_translations(path: Path) -> None:
+    es = load_scenario(path).in_language("es")
+    texts = player_text(es.scenario.model_dump(mode="json")) + sheet_text(es)
+    assert any("ó" in t for _, t in texts)  # the Spanish texts, not the English
+    assert [(p, m.group(0)) for p, t in texts if (m := LOADED_ES.search(t))] == []
+    assert LOADED_ES.search("el régimen y su línea dura") and LOADED_ES.search("la junta cedió")
+    assert not LOADED_ES.search("las cifras se movieron juntas")
+
+
 def test_the_docs_explain_every_loaded_term() -> None:
     doc = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
     assert "## Neutral wording" in doc
@@ -108,6 +148,11 @@ def test_claims_on_both_sides_get_the_same_badge_rules() -> None:
     assert "VE-C09" in notes["VE-14"] and "VE-C01" in notes["VE-01"]
     ids = {f["id"] for f in facts}
     assert {"VE-C09", "VE-C10", "VE-C11", "VE-C12"} <= ids
+    # the US case on the boat strikes is badged like Venezuela's militia figure: what the
+    # boats carried and the strikes' legality are claims, each with its independent check
+    boats = [f["statement"] for f in us if "boat" in f["statement"]]
+    assert any("drugs" in s for s in boats) and any("lawful" in s for s in boats)
+    assert "VE-C11" in notes["VE-C13"] and "VE-C12" in notes["VE-C14"]
 
 
 def test_both_sides_aims_are_worded_alike() -> None:
@@ -115,6 +160,13 @@ def test_both_sides_aims_are_worded_alike() -> None:
     text = " ".join(meta.how_to_win.split())
     assert "Washington says it wants" in text and "Caracas says it wants" in text
     assert "What observers infer, for both" in text
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_scenarios_do_not_use_the_retired_kind(path: Path) -> None:
+    # a teacher adapting a shipped file copies what it says: one side "steps back" is no
+    # leadership's negotiated exit, and "capitulation" is the loaded name the docs retire
+    assert not re.search(r"kind:\s*capitulation", path.read_text(encoding="utf-8"))
 
 
 def test_capitulation_still_loads_as_a_negotiated_exit() -> None:

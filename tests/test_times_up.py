@@ -38,6 +38,8 @@ def test_times_up_stops_play_without_an_outcome() -> None:
         s.resolve()
     with pytest.raises(EngineError, match="time's up"):
         s.console.times_up()
+    with pytest.raises(EngineError, match="time's up"):  # no turn is left to forecast
+        s.classroom.submit_forecast("Owls", {"war": 0.1})
     assert s.log["current"]["actions"][-1] == {"kind": "times_up", "turn": 2}
 
 
@@ -109,3 +111,16 @@ def test_the_reports_comparison_worlds_stop_at_the_lesson_length(tmp_path: Path)
         assert sp.turns == s.turn <= 3
         # worlds still running at the cut are not given an ending
         assert 0.0 <= sp.share[STILL_RUNNING] <= 1.0
+
+
+def test_the_report_says_a_forecast_cut_short_is_never_scored(tmp_path: Path) -> None:
+    from game.report.report import build_report
+
+    s = _game()
+    s.classroom.submit_forecast("Eagles", {"war": 0.2})
+    s.commit("usa", "hold")
+    s.commit("ven", "hold")
+    s.resolve()
+    s.console.times_up()
+    html = build_report([save_game(s, tmp_path / "g.json")], worlds=100).html
+    assert "(+1 unscored: time ran out)" in html and "(+1 open)" not in html

@@ -440,8 +440,7 @@ class Classroom:
         most 1; the rest is "none of these within the window". A team's new forecast in
         the same turn replaces its earlier one. Returns the logged entry."""
         s = self._s
-        if s.over:
-            raise EngineError(_("the game is over"))
+        s.check_running()  # an ending or time's up: no turn is left to forecast
         t = self.team(team)
         within = self.forecast_within if within is None else within
         if isinstance(within, bool) or not isinstance(within, int) or not 1 <= within <= 100:

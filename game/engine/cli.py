@@ -320,5 +320,8 @@ def branch(args: argparse.Namespace) -> int:
             path=out,
         )
     )
-    print(_("Open it with Continue or Load in the game window, then choose differently."))
+    if args.output:  # a file of the teacher's choosing: Continue opens the autosave only
+        print(_("Play it with: brink play {path}, then choose differently.", path=out))
+    else:
+        print(_("Open it with Continue or Load in the game window, then choose differently."))
     return 0

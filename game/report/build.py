@@ -609,6 +609,8 @@ def forecasts(g: GameLog, an: Analysis) -> dict[str, Any]:
         "n_pairs": n_pairs,
         "min_pairs": CALIBRATION_MIN,
         "skipped": g.skipped_forecasts,
+        # the lesson ended on time's up: a window still open then is never scored
+        "times_up": bool(getattr(g.session, "times_up", False)),
     }
 
 

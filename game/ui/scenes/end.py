@@ -138,6 +138,10 @@ class EndScene(Scene):
         tips = {
             "report": _("The after-action report, in your web browser"),
             "replay": _("The same scenario and seed from the start"),
+            "what_if": _(
+                "Play again from this turn with the same luck: Left / Right or the mouse "
+                "wheel choose the turn"
+            ),
         }
         for i, (texts, fn, oid) in enumerate(buttons):
             r = L[f"button[{i}]"]
@@ -147,6 +151,12 @@ class EndScene(Scene):
         f.right = lambda: self.cycle_branch(1)
 
     def handle_event(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if event.type == pygame.MOUSEWHEEL and event.dict.get("y", 0):
+            b = self.button_named("what_if")
+            if b is not None and b.get_abs_rect().collidepoint(pygame.mouse.get_pos()):
+                # over "What if" the wheel chooses the turn, as Left / Right do by keyboard
+                self.cycle_branch(1 if event.y > 0 else -1)
+                return None
         if self.scroller.handle(event):
             return None
         return super().handle_event(event)
