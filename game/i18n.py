@@ -19,6 +19,7 @@ of the game), so every layer words things through the same catalogs.
 from __future__ import annotations
 
 import datetime as dt
+import errno as _errno
 import gettext as _gettext
 import locale as _locale
 import os
@@ -215,3 +216,32 @@ def format_percent(share: float, digits: int = 0) -> str:
 def format_date(day: dt.date, form: str = "long") -> str:
     """A date in the current locale: ``November 24, 2025``, ``24 de noviembre de 2025``."""
     return _dates.format_date(day, format=form, locale=_babel_locale())
+
+
+def format_datetime(moment: dt.datetime, form: str = "medium") -> str:
+    """A moment in the current locale, at its own offset: ``Dec 5, 2026, 12:07:47 PM``,
+    ``5 dic 2026, 12:07:47``."""
+    return _dates.format_datetime(moment, format=form, tzinfo=moment.tzinfo, locale=_babel_locale())
+
+
+# The system's own words for these come in the system's language (English on most
+# machines), whatever the game speaks; the rest keep them.
+_OS_ERRORS = {
+    _errno.ENOENT: N_("no such file or folder"),
+    _errno.EACCES: N_("permission denied"),
+    _errno.EPERM: N_("permission denied"),
+    _errno.EISDIR: N_("it is a folder, not a file"),
+    _errno.ENOTDIR: N_("part of the path is not a folder"),
+    _errno.EEXIST: N_("it already exists"),
+    _errno.ENOSPC: N_("the disk is full"),
+    _errno.EROFS: N_("the disk is read-only"),
+    _errno.ENAMETOOLONG: N_("the name is too long"),
+}
+
+
+def os_error_text(e: BaseException) -> str:
+    """Why a file could not be read or written, in the game's language when it is common."""
+    code = getattr(e, "errno", None)
+    if code in _OS_ERRORS:
+        return _(_OS_ERRORS[code])
+    return str(getattr(e, "strerror", None) or e)

@@ -124,7 +124,8 @@ def test_templates_plurals_and_locale_numbers() -> None:
     i18n.set_language("es")
     assert span_text(1, 7) == "1 semana" and span_text(4, 7) == "4 semanas"
     assert span_text(1, 1) == "1 día" and span_text(3, 3) == "9 días"
-    assert move_label("Venezuela", "Mantener") == "jugada de Venezuela (Mantener)"
+    # no "jugada de ..." around the name: "jugada de Gobierno de Venezuela" lacks its article
+    assert move_label("Gobierno de Venezuela", "Mantener") == "Gobierno de Venezuela (Mantener)"
     assert category_label("show_of_force") == "Demostración de fuerza"
     assert category_label("no_such_category") == "No such category"
     assert i18n.format_number(1234.5, 1) == "1.234,5"
@@ -165,6 +166,15 @@ def test_cli_messages_all_go_through_the_catalog(
             helps += [a.help for a in sub._actions if a.help and not a.help.startswith("show")]
     unmarked = [h for h in helps if i18n.unmarked(h)]
     assert not unmarked, unmarked
+    # the placeholders --help shows (FILE, SEED, scenario...): the help texts name them
+    shown = [
+        a.metavar
+        for sub in [parser, *action.choices.values()]
+        for a in sub._actions
+        if a.nargs != 0 and (a.choices is None or a.metavar)
+    ]
+    assert len(shown) > 40 and "⟦FILE⟧" in shown and "⟦scenario⟧" in shown
+    assert all(isinstance(m, str) and m.startswith("⟦") for m in shown), shown
 
 
 def test_lang_option_anywhere_and_in_spanish(
@@ -231,3 +241,33 @@ def test_counted_words_are_templates() -> None:
     i18n.set_language("es")
     assert count_text(1, "turn") == "1 turno" and count_text(16, "turn") == "16 turnos"
     assert count_text(2, "time") == "2 veces" and count_text(2, "warning") == "2 advertencias"
+
+
+def test_a_logs_time_stamp_reads_as_the_language_writes_it() -> None:
+    """The report's "started" line: the log's ISO stamp as a date and time of the locale."""
+    from game.report.build import _moment_text
+
+    i18n.set_language("es")
+    assert _moment_text("2026-12-05T12:07:47+00:00") == "5 dic 2026, 12:07:47"
+    i18n.set_language("en")
+    text = _moment_text("2026-12-05T12:07:47+00:00")
+    assert text.startswith("Dec 5, 2026, 12:07:47") and "T" not in text
+    assert _moment_text("") == "" and _moment_text("yesterday") == "yesterday"
+
+
+def test_file_errors_are_worded_in_the_language_not_the_systems(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A missing file or a folder given for a file: the reason comes from the catalog too
+    (the system's own words are English on most machines)."""
+    assert cli.main(["--lang", "es", "check", str(tmp_path / "nope.yaml")]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "no existe el archivo o la carpeta" in text and "No such file" not in text, text
+    assert cli.main(["--lang", "pseudo", "check", str(tmp_path)]) == 1
+    out = capsys.readouterr()
+    lines = [ln for ln in (out.out + out.err).splitlines() if ln.strip()]
+    assert lines and all("⟦" in ln and i18n.unmarked(ln) == [] for ln in lines), lines
+    i18n.set_language("es")
+    assert i18n.os_error_text(PermissionError(13, "Permission denied")) == "permiso denegado"
+    assert i18n.os_error_text(OSError(5, "Input/output error")) == "Input/output error"

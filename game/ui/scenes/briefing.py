@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,15 @@ def objectives_lines(scn, actor_id: str) -> list[tuple[str, str]]:
     return out
 
 
+def _fact_date(raw: object) -> str:
+    """A fact's date as the player's language writes it: fact sheets keep ISO dates."""
+    try:
+        day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+    except ValueError:
+        return str(raw)  # a sheet's own wording ("late 2025") stays as written
+    return format_date(day, "d MMM y")
+
+
 class BriefingScene(Scene):
     name = "briefing"
     pausable = False
@@ -96,7 +106,7 @@ class BriefingScene(Scene):
         facts = sorted(self.choice.loaded.facts.values(), key=lambda f: str(f.get("id", "")))
         rows = []
         for f in facts:
-            date = f.get("date", "")
+            date = _fact_date(f.get("date", ""))
             raw = str(f.get("status", ""))
             status = _(STATUS[raw]) if raw in STATUS else raw
             rows.append(
