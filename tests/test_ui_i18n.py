@@ -362,7 +362,7 @@ def _spanish_texts() -> str:
     return "".join(parts)
 
 
-@pytest.mark.parametrize("style", ["regular", "bold", "italic"])
+@pytest.mark.parametrize("style", ["regular", "bold", "italic", "bold_italic", "mono"])
 def test_the_fonts_cover_every_character_of_the_spanish_texts(style: str) -> None:
     text = _spanish_texts()
     chars = sorted({ch for ch in text if not ch.isspace() and ch.isprintable()})
