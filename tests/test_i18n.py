@@ -93,6 +93,28 @@ def test_every_message_in_the_code_is_in_every_catalog() -> None:
         assert not missing, f"{po}: run pybabel extract + update: {missing}"
 
 
+def test_no_message_hides_inside_an_f_string() -> None:
+    """pybabel does not look inside f-strings, so a message there never reaches the
+    catalog; and the pseudo-locale, which marks whatever passes through ``_()`` at run
+    time, cannot tell. Every message is a call of its own."""
+    import ast
+
+    hidden = []
+    for path in sorted((ROOT / "game").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for sub in ast.walk(node):
+                if (
+                    isinstance(sub, ast.Call)
+                    and isinstance(sub.func, ast.Name)
+                    and sub.func.id in ("_", "N_", "ngettext", "pgettext")
+                ):
+                    hidden.append(f"{path.relative_to(ROOT)}:{sub.lineno}")
+    assert not hidden, hidden
+
+
 def test_language_choice_order(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", i18n.ENV):
         monkeypatch.delenv(var, raising=False)

@@ -177,7 +177,8 @@ class TextGame:
                 )
             self.say(line)
             for b in mr.branches:
-                self.say(f"  {b.label}: {_('yes') if b.happened else _('no')}")
+                answer = _("yes") if b.happened else _("no")
+                self.say(f"  {b.label}: {answer}")
         for ev in rep.events:
             self.say(_("Event: {event} — {headline}", event=ev.name, headline=ev.headline))
         if not rep.stage_known:

@@ -88,11 +88,12 @@ class BriefingScene(Scene):
             span=span_text(1, m.turn_days),
             turns=count_text(m.turn_limit, "turn"),
         )
+        how_to_win = _("How to win")
         body = (
             # the title in pixels scaled as the body is (an HTML size would stay put)
             f"<font pixel_size={self.app.text.px(20)}><b>{esc(m.title)}</b></font><br>"
             f"<i>{esc(when)}</i><br><br>{paras}<br><br>"
-            f"<b>{esc(_('How to win'))}</b><br>{esc(m.how_to_win)}"
+            f"<b>{esc(how_to_win)}</b><br>{esc(m.how_to_win)}"
         )
         if self.choice.actor is not None:
             a = next(x for x in s.actors if x.id == self.choice.actor)
