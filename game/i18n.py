@@ -42,6 +42,10 @@ OPEN, CLOSE = "⟦", "⟧"
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = SOURCE
 _pseudo = False
+# Under the pseudo-locale: the messages a catalog holds. A message passed to ``_()`` that
+# no catalog has (built at run time, or hidden from pybabel) stays unmarked, so the
+# pseudo-locale tests see it as text that skipped the catalog.
+_known: frozenset[object] = frozenset()
 
 
 def available() -> list[str]:
@@ -102,7 +106,7 @@ def set_language(code: str) -> str:
 
     Raises ``UnknownLanguage`` for a language without a catalog.
     """
-    global _translation, _language, _pseudo
+    global _translation, _language, _pseudo, _known
     found = normalise(code)
     if found is None:
         raise UnknownLanguage(
@@ -114,6 +118,8 @@ def set_language(code: str) -> str:
         )
     _pseudo = found == PSEUDO
     _language = SOURCE if _pseudo else found
+    if _pseudo and not _known:
+        _known = frozenset(_catalog_keys())
     if _language == SOURCE:
         _translation = _gettext.NullTranslations()
     else:
@@ -162,24 +168,35 @@ def _strip_paths(text: str) -> str:
     return re.sub(r"\S*[/\\_]\S*|\S+\.(?:ya?ml|json|html|csv)\b", " ", text)
 
 
-def _fill(text: str, fields: dict[str, object]) -> str:
+def _catalog_keys() -> set[object]:
+    """Every message the shipped catalogs hold, as ``GNUTranslations`` keys them."""
+    keys: set[object] = set()
+    for code in available():
+        if code != SOURCE:
+            with (LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as f:
+                keys |= set(_gettext.GNUTranslations(f)._catalog)  # type: ignore[attr-defined]
+    return keys
+
+
+def _fill(text: str, fields: dict[str, object], key: object = None) -> str:
     text = text.format(**fields) if fields else text
-    return pseudo(text) if _pseudo else text
+    return pseudo(text) if _pseudo and (key is None or key in _known) else text
 
 
 def _(message: str, /, **fields: object) -> str:
     """``message`` in the current language, with ``{name}`` fields filled in."""
-    return _fill(_translation.gettext(message), fields)
+    return _fill(_translation.gettext(message), fields, message)
 
 
 def ngettext(singular: str, plural: str, n: int, /, **fields: object) -> str:
     """The singular or plural template for ``n`` (which fills ``{n}``), in the current language."""
-    return _fill(_translation.ngettext(singular, plural, n), {"n": format_number(n), **fields})
+    filled = {"n": format_number(n), **fields}
+    return _fill(_translation.ngettext(singular, plural, n), filled, (singular, 0))
 
 
 def pgettext(context: str, message: str, /, **fields: object) -> str:
     """``message`` as meant in ``context`` (one English word, two meanings), translated."""
-    return _fill(_translation.pgettext(context, message), fields)
+    return _fill(_translation.pgettext(context, message), fields, f"{context}\x04{message}")
 
 
 def N_(message: str) -> str:
