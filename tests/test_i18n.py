@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 import string
 from pathlib import Path
 
@@ -298,3 +299,23 @@ def test_file_errors_are_worded_in_the_language_not_the_systems(
     i18n.set_language("es")
     assert i18n.os_error_text(PermissionError(13, "Permission denied")) == "permiso denegado"
     assert i18n.os_error_text(OSError(5, "Input/output error")) == "Input/output error"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: 1\nb: [1, 2\nc: 3\n", "x: [\n", "a: b: c\n", "a:\n\t- x\n", "a: 1\n---\nb: 2\n"],
+    ids=["flow", "empty", "colon", "tab", "two-documents"],
+)
+def test_a_yaml_syntax_error_reads_in_the_language(
+    text: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """libyaml's own words for the common mistakes come from the catalog too (a field
+    of a marked template, so the pseudo-locale cannot see them: look for the English)."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    assert cli.main(["--lang", "es", "check", str(bad)]) == 1
+    out = capsys.readouterr()
+    said = (out.out + out.err).replace(str(bad), "")
+    assert "sintaxis YAML" in said, said
+    english = re.search(r"\b(did not|could not|found|while|expected|but|allowed|line)\b", said)
+    assert english is None, said
