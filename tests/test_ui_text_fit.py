@@ -251,3 +251,25 @@ def test_advisors_stay_in_their_rows_at_800x600(app_at, saves) -> None:
         inside = [row for row, _ in rows if row.collidepoint(r.x, r.centery)]
         assert inside, text
         assert r.bottom <= inside[0].bottom + 4, f"{text!r} runs into the next row"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("size", [SIZES[0], SIZES[-1]], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_watching_is_not_cut(ui_app, lang: str, size: tuple[int, int]) -> None:
+    """Computer against computer: the observer's panel (its keys last) and the button."""
+    from game import i18n
+    from game.ui.pg import pygame
+
+    i18n.set_language(lang)
+    d = ui_app(size=size, scenario=default_scenario())
+    d.key(pygame.K_RETURN)
+    for _ in range(12):
+        if d.app.scene.choice().actor is None:  # watch both sides
+            break
+        d.click_button("side_next")
+    d.click_button("continue")
+    d.click_button("begin")
+    assert d.scene.name == "room" and d.app.game.watch
+    assert not _cuts(d.app, frames=4)
+    # the button's shorter wording, when the whole one does not fit, is in the language too
+    assert d.scene.commit_button.text.startswith("Next turn" if lang == "en" else "Siguiente")
