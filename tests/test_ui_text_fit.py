@@ -273,3 +273,24 @@ def test_watching_is_not_cut(ui_app, lang: str, size: tuple[int, int]) -> None:
     assert not _cuts(d.app, frames=4)
     # the button's shorter wording, when the whole one does not fit, is in the language too
     assert d.scene.commit_button.text.startswith("Next turn" if lang == "en" else "Siguiente")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_busy_box_is_as_wide_as_its_text(ui_app, lang: str) -> None:
+    """ "Órdenes enviadas. La otra parte está decidiendo…" at 1920×1080: the box grows."""
+    from game import i18n
+    from game.i18n import _
+    from game.ui.scenes.common import busy_box
+
+    i18n.set_language(lang)
+    app = ui_app(size=(1920, 1080)).app
+    text = _("Orders sent. The other side is deciding{dots}", dots="…")
+    app.text.cuts.clear()
+    busy_box(
+        app.scene,
+        app.window,
+        _("Resolving the turn"),
+        [(text, 16, app.palette.text, "regular")],
+        140,
+    )
+    assert list(app.text.cuts) == []
