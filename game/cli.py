@@ -16,7 +16,7 @@ from pathlib import Path
 
 from game import __version__
 from game.errors import BrinkError
-from game.i18n import N_, _, format_number, ngettext
+from game.i18n import N_, _, format_number, ngettext, os_error_text
 from game.scenario.paths import default_scenario
 
 # The scenario a command plays when none is named (one place: game/scenario/paths.py).
@@ -165,7 +165,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
                 _(
                     "brink schema: error: cannot write {file}: {reason}",
                     file=args.output,
-                    reason=e.strerror,
+                    reason=os_error_text(e),
                 ),
                 file=sys.stderr,
             )
@@ -689,7 +689,62 @@ def build_parser() -> argparse.ArgumentParser:
         # --lang after the command too (``brink play --lang es``); SUPPRESS keeps the
         # value given before the command when it is not repeated after it.
         _language_option(command, argparse.SUPPRESS)
+    for parser in [p, *sub.choices.values()]:
+        _translate_metavars(parser)
     return p
+
+
+# The placeholders --help shows (argparse makes them from the option's name): the help
+# texts name them ("write ... to FILE"), so they are words of the language too.
+METAVARS = {
+    "ACTOR": N_("ACTOR"),
+    "ACTOR=POLICY": N_("ACTOR=POLICY"),
+    "ACTOR=ai|random|OPTION": N_("ACTOR=ai|random|OPTION"),
+    "ADDRESS": N_("ADDRESS"),
+    "COMMAND": N_("COMMAND"),
+    "CSV": N_("CSV"),
+    "DATE": N_("DATE"),
+    "DIR": N_("DIR"),
+    "ENCODING": N_("ENCODING"),
+    "FILE": N_("FILE"),
+    "GAMES": N_("GAMES"),
+    "GROUPS": N_("GROUPS"),
+    "HORIZON": N_("HORIZON"),
+    "HOST": N_("HOST"),
+    "LANG": N_("LANG"),
+    "LESSON_DIR": N_("LESSON_DIR"),
+    "METHOD": N_("METHOD"),
+    "MODE": N_("MODE"),
+    "OUTPUT": N_("OUTPUT"),
+    "PATH=LOW:HIGH": N_("PATH=LOW:HIGH"),
+    "PIN": N_("PIN"),
+    "PORT": N_("PORT"),
+    "RUNS": N_("RUNS"),
+    "SAMPLES": N_("SAMPLES"),
+    "SEED": N_("SEED"),
+    "SIZE": N_("SIZE"),
+    "TEAMS_PER_SIDE": N_("TEAMS_PER_SIDE"),
+    "TIMER": N_("TIMER"),
+    "TURN": N_("TURN"),
+    "TURNS": N_("TURNS"),
+    "WORKERS": N_("WORKERS"),
+    "WORLDS": N_("WORLDS"),
+    "file": N_("file"),
+    "files": N_("files"),
+    "logs": N_("logs"),
+    "name": N_("name"),
+    "paths": N_("paths"),
+    "scenario": N_("scenario"),
+}
+
+
+def _translate_metavars(parser: argparse.ArgumentParser) -> None:
+    for action in parser._actions:
+        if action.nargs == 0 or (action.choices is not None and action.metavar is None):
+            continue  # a flag, or a choice shown as its values ({turns,vote})
+        shown = action.metavar or (action.dest.upper() if action.option_strings else action.dest)
+        if isinstance(shown, str) and shown in METAVARS:
+            action.metavar = _(METAVARS[shown])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

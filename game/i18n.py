@@ -19,6 +19,7 @@ of the game), so every layer words things through the same catalogs.
 from __future__ import annotations
 
 import datetime as dt
+import errno as _errno
 import gettext as _gettext
 import locale as _locale
 import os
@@ -41,6 +42,10 @@ OPEN, CLOSE = "⟦", "⟧"
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = SOURCE
 _pseudo = False
+# Under the pseudo-locale: the messages a catalog holds. A message passed to ``_()`` that
+# no catalog has (built at run time, or hidden from pybabel) stays unmarked, so the
+# pseudo-locale tests see it as text that skipped the catalog.
+_known: frozenset[object] = frozenset()
 
 
 def available() -> list[str]:
@@ -101,7 +106,7 @@ def set_language(code: str) -> str:
 
     Raises ``UnknownLanguage`` for a language without a catalog.
     """
-    global _translation, _language, _pseudo
+    global _translation, _language, _pseudo, _known
     found = normalise(code)
     if found is None:
         raise UnknownLanguage(
@@ -113,6 +118,8 @@ def set_language(code: str) -> str:
         )
     _pseudo = found == PSEUDO
     _language = SOURCE if _pseudo else found
+    if _pseudo and not _known:
+        _known = frozenset(_catalog_keys())
     if _language == SOURCE:
         _translation = _gettext.NullTranslations()
     else:
@@ -161,24 +168,35 @@ def _strip_paths(text: str) -> str:
     return re.sub(r"\S*[/\\_]\S*|\S+\.(?:ya?ml|json|html|csv)\b", " ", text)
 
 
-def _fill(text: str, fields: dict[str, object]) -> str:
+def _catalog_keys() -> set[object]:
+    """Every message the shipped catalogs hold, as ``GNUTranslations`` keys them."""
+    keys: set[object] = set()
+    for code in available():
+        if code != SOURCE:
+            with (LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as f:
+                keys |= set(_gettext.GNUTranslations(f)._catalog)  # type: ignore[attr-defined]
+    return keys
+
+
+def _fill(text: str, fields: dict[str, object], key: object = None) -> str:
     text = text.format(**fields) if fields else text
-    return pseudo(text) if _pseudo else text
+    return pseudo(text) if _pseudo and (key is None or key in _known) else text
 
 
 def _(message: str, /, **fields: object) -> str:
     """``message`` in the current language, with ``{name}`` fields filled in."""
-    return _fill(_translation.gettext(message), fields)
+    return _fill(_translation.gettext(message), fields, message)
 
 
 def ngettext(singular: str, plural: str, n: int, /, **fields: object) -> str:
     """The singular or plural template for ``n`` (which fills ``{n}``), in the current language."""
-    return _fill(_translation.ngettext(singular, plural, n), {"n": format_number(n), **fields})
+    filled = {"n": format_number(n), **fields}
+    return _fill(_translation.ngettext(singular, plural, n), filled, (singular, 0))
 
 
 def pgettext(context: str, message: str, /, **fields: object) -> str:
     """``message`` as meant in ``context`` (one English word, two meanings), translated."""
-    return _fill(_translation.pgettext(context, message), fields)
+    return _fill(_translation.pgettext(context, message), fields, f"{context}\x04{message}")
 
 
 def N_(message: str) -> str:
@@ -228,3 +246,32 @@ def format_percent(share: float, digits: int = 0) -> str:
 def format_date(day: dt.date, form: str = "long") -> str:
     """A date in the current locale: ``November 24, 2025``, ``24 de noviembre de 2025``."""
     return _dates.format_date(day, format=form, locale=_babel_locale())
+
+
+def format_datetime(moment: dt.datetime, form: str = "medium") -> str:
+    """A moment in the current locale, at its own offset: ``Dec 5, 2026, 12:07:47 PM``,
+    ``5 dic 2026, 12:07:47``."""
+    return _dates.format_datetime(moment, format=form, tzinfo=moment.tzinfo, locale=_babel_locale())
+
+
+# The system's own words for these come in the system's language (English on most
+# machines), whatever the game speaks; the rest keep them.
+_OS_ERRORS = {
+    _errno.ENOENT: N_("no such file or folder"),
+    _errno.EACCES: N_("permission denied"),
+    _errno.EPERM: N_("permission denied"),
+    _errno.EISDIR: N_("it is a folder, not a file"),
+    _errno.ENOTDIR: N_("part of the path is not a folder"),
+    _errno.EEXIST: N_("it already exists"),
+    _errno.ENOSPC: N_("the disk is full"),
+    _errno.EROFS: N_("the disk is read-only"),
+    _errno.ENAMETOOLONG: N_("the name is too long"),
+}
+
+
+def os_error_text(e: BaseException) -> str:
+    """Why a file could not be read or written, in the game's language when it is common."""
+    code = getattr(e, "errno", None)
+    if code in _OS_ERRORS:
+        return _(_OS_ERRORS[code])
+    return str(getattr(e, "strerror", None) or e)

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from game.i18n import _, os_error_text
+
 
 def main(args: argparse.Namespace) -> int:
     if getattr(args, "scenario", None) and not args.text:
@@ -22,9 +24,11 @@ def main(args: argparse.Namespace) -> int:
         from game.ui.app import main as window_main
     except ImportError as e:  # pygame-ce or pygame_gui missing or broken on this machine
         print(
-            f"The game window cannot open: {e}.\n"
-            "Install the game's packages (python -m pip install -e .), or play in the "
-            "terminal: brink play --text",
+            _(
+                "The game window cannot open: {problem}.\nInstall the game's packages "
+                "(python -m pip install -e .), or play in the terminal: brink play --text",
+                problem=e,
+            ),
             file=sys.stderr,
         )
         return 1
@@ -48,5 +52,5 @@ def _cannot_open(name: str) -> str | None:
     except BrinkError as e:
         return str(e)
     except OSError as e:
-        return f"cannot read {name}: {e.strerror or e}"
+        return _("cannot read {path}: {error}", path=name, error=os_error_text(e))
     return None

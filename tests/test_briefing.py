@@ -237,3 +237,14 @@ def test_a_briefing_prints_on_two_pages(actor: str, lang: str, paper: str, tmp_p
     assert options in page(2) and facts in page(2)
     assert page(3).lstrip().startswith(worksheet)
     assert page(4).lstrip().startswith(cards)
+
+
+def test_a_goal_ending_in_an_abbreviation_keeps_one_full_stop() -> None:
+    """Spanish "EE. UU." ends a goal's sentence with its own full stop: never "UU.."."""
+    from game import i18n
+
+    i18n.set_language("es")
+    loaded = load_scenario(SCENARIOS[2])
+    text = _text(briefing_html(loaded, "usa"))
+    assert "compromiso de EE. UU." in text
+    assert "UU.." not in text and ".." not in text.replace("...", "")

@@ -468,3 +468,30 @@ def test_the_worker_publishes_a_new_frozen_state_and_never_changes_a_held_one(ui
     d.click_button("pause")
     d.wait(lambda: d.scene.pending is None, what="the pause")
     assert g.state.paused and not held.paused and g.paused
+
+
+def test_the_setup_says_no_timer_rather_than_off_per_team(ui_app, monkeypatch) -> None:
+    """With the turn timer off the note reads "No timer: ...", not "Timer: Off per team"."""
+    from game.ui.text import Text
+
+    d = ui_app()
+    d.click_button("new_game")
+    while "Classroom" not in d.scene.button_named("side").text:
+        d.click_button("side")
+    d.click_button("continue")
+    for _ in range(8):
+        if not d.scene.timer:
+            break
+        d.click_button("timer")
+    assert d.scene.timer == 0
+    wrapped: list[str] = []
+    real = Text.wrap
+
+    def wrap(self, text, *args, **kwargs):
+        wrapped.append(text)
+        return real(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Text, "wrap", wrap)
+    d.frames(2)
+    assert any(w.startswith("No timer: ") for w in wrapped), wrapped
+    assert not any("Off per team" in w for w in wrapped)

@@ -157,8 +157,8 @@ def test_a_game_saved_in_spanish_reports_in_english_and_back(tmp_path: Path) -> 
 def test_the_classroom_pages_under_the_pseudo_locale_have_no_unmarked_words(
     tmp_path: Path,
 ) -> None:
-    """The join page, a team's page, the board and the teacher's dashboard (``brink
-    serve --lang``), after a turn with a teacher's inject."""
+    """The join page, a team's page, the board, the teacher's dashboard (``brink serve
+    --lang``), after a turn with a teacher's inject, and the pages for a wrong address."""
     import warnings
 
     with warnings.catch_warnings():
@@ -181,6 +181,10 @@ def test_the_classroom_pages_under_the_pseudo_locale_have_no_unmarked_words(
     with TestClient(create_app(Server(lesson, "http://room/"))) as c:
         pages.append(c.get("/").text)
         pages.append(c.get("/board").text)
+        # a mistyped address and a form's address opened directly: not Starlette's English
+        missing, form_only = c.get("/no-such-page"), c.get("/join")
+        assert (missing.status_code, form_only.status_code) == (404, 405)
+        pages += [missing.text, form_only.text]
         r = c.post("/join", data={"code": lesson.join_code}, follow_redirects=True)
         pages.append(r.text)  # choose your team
         c.post("/join", data={"code": lesson.join_code, "group": "1", "team": first.name})

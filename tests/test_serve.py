@@ -460,3 +460,16 @@ def test_more_time_for_every_team(tmp_path: Path) -> None:
     lesson.control("extend", "all", seconds="60")
     assert {a: t - before[a] for a, t in g.deadlines.items()} == {"blue": 60.0, "red": 60.0}
     assert g.session.classroom.timer_for("blue") == 120
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_bad_pin_names_the_teachers_page_and_both_limits(
+    lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``brink serve --pin 12``: no F9 (the window's console key) and the upper limit too."""
+    from game.cli import main
+
+    assert main(["--lang", lang, "serve", "venezuela-2025", "--pin", "12"]) != 0
+    err = capsys.readouterr().err
+    assert "F9" not in err and "4" in err and "8" in err
+    assert ("teacher's page" if lang == "en" else "página del docente") in err, err

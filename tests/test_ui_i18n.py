@@ -362,10 +362,24 @@ def _spanish_texts() -> str:
     return "".join(parts)
 
 
-@pytest.mark.parametrize("style", ["regular", "bold", "italic"])
+@pytest.mark.parametrize("style", ["regular", "bold", "italic", "bold_italic", "mono"])
 def test_the_fonts_cover_every_character_of_the_spanish_texts(style: str) -> None:
     text = _spanish_texts()
     chars = sorted({ch for ch in text if not ch.isspace() and ch.isprintable()})
     assert "ñ" in chars and "¿" in chars  # the texts are really Spanish
     missing = [ch for ch in chars if not has_glyphs(ch, style)]
     assert not missing, f"NotoSans {style} lacks: {missing}"
+
+
+def test_the_briefings_fact_dates_are_written_as_the_language_writes_them(ui_app) -> None:
+    """The fact sheets keep ISO dates; the briefing shows them as the locale's dates."""
+    from game.scenario.paths import default_scenario
+
+    i18n.set_language("es")
+    d = ui_app(size=(800, 600), scenario=default_scenario())
+    d.key(pygame.K_RETURN)
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "briefing"
+    facts = d.scene.boxes()[1].html_text
+    assert "<i>17 nov 2025 · " in facts
+    assert not re.search(r"\d{4}-\d\d-\d\d", facts), facts[:300]

@@ -287,3 +287,46 @@ def test_the_tour_help_and_menus_are_never_cut(app_at, size, scale) -> None:
     found["settings"] = _cuts(app)
     bad = {k: v for k, v in found.items() if v}
     assert not bad, "\n".join(f"{k}: {v}" for k, v in bad.items())
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("size", [SIZES[0], SIZES[-1]], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_watching_is_not_cut(ui_app, lang: str, size: tuple[int, int]) -> None:
+    """Computer against computer: the observer's panel (its keys last) and the button."""
+    from game import i18n
+    from game.ui.pg import pygame
+
+    i18n.set_language(lang)
+    d = ui_app(size=size, scenario=default_scenario())
+    d.key(pygame.K_RETURN)
+    for _ in range(12):
+        if d.app.scene.choice().actor is None:  # watch both sides
+            break
+        d.click_button("side_next")
+    d.click_button("continue")
+    d.click_button("begin")
+    assert d.scene.name == "room" and d.app.game.watch
+    assert not _cuts(d.app, frames=4)
+    # the button's shorter wording, when the whole one does not fit, is in the language too
+    assert d.scene.commit_button.text.startswith("Next turn" if lang == "en" else "Siguiente")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_busy_box_is_as_wide_as_its_text(ui_app, lang: str) -> None:
+    """ "Órdenes enviadas. La otra parte está decidiendo…" at 1920×1080: the box grows."""
+    from game import i18n
+    from game.i18n import _
+    from game.ui.scenes.common import busy_box
+
+    i18n.set_language(lang)
+    app = ui_app(size=(1920, 1080)).app
+    text = _("Orders sent. The other side is deciding{dots}", dots="…")
+    app.text.cuts.clear()
+    busy_box(
+        app.scene,
+        app.window,
+        _("Resolving the turn"),
+        [(text, 16, app.palette.text, "regular")],
+        140,
+    )
+    assert list(app.text.cuts) == []

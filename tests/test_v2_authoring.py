@@ -164,7 +164,7 @@ def test_briefing_lists_only_the_facts_known_by_its_day(tmp_path: Path) -> None:
     default = {f["id"] for f in context(loaded, "usa")["facts"]}
     early = context(loaded, "usa", as_of=dt.date(2025, 9, 5))
     assert "VE-C07" in default and "VE-09" in default  # facts_as_of is 18 Nov 2025
-    assert {f["id"] for f in early["facts"]} == {"VE-C05", "VE-C06", "VE-C07"}
+    assert {f["id"] for f in early["facts"]} == {"VE-C05", "VE-C06", "VE-C07", "VE-C13"}
     assert early["facts_as_of"] == "5 Sep 2025"
 
 

@@ -12,7 +12,7 @@ from game.engine.saves import SaveError, branch_game, release_file, replay_file,
 from game.engine.seats import Seat
 from game.engine.session import EngineError, Session
 from game.engine.views import TurnReport
-from game.i18n import _, format_date, format_number, language, ngettext
+from game.i18n import _, format_date, format_number, language, ngettext, os_error_text
 from game.scenario import ScenarioError, load_scenario
 
 
@@ -160,7 +160,7 @@ def autoplay(args: argparse.Namespace) -> int:
         _err(_("the scenario has errors:\n{errors}", errors=e))
         return 1
     except OSError as e:
-        _err(_("cannot read {path}: {error}", path=args.scenario, error=e.strerror or e))
+        _err(_("cannot read {path}: {error}", path=args.scenario, error=os_error_text(e)))
         return 1
     actors = [a.id for a in loaded.scenario.actors]
     try:

@@ -37,7 +37,7 @@ from game.engine.log import FORMAT_VERSION, autosave_name
 from game.engine.seats import Seat, Team
 from game.engine.session import Session
 from game.errors import BrinkError
-from game.i18n import N_, _, language
+from game.i18n import N_, _, language, os_error_text
 from game.scenario import Loaded, ScenarioError, load_scenario
 
 MAGIC = "brinkmanship-save"
@@ -252,7 +252,7 @@ def save_game(session: Session | Mapping[str, Any], path: str | Path) -> Path:
         data = encode(log) if key is None else seal.encode(seal.seal(log, key))
         write_atomic(path, data)
     except OSError as e:
-        raise SaveError(path, _("cannot write the save: {error}", error=e.strerror or e)) from e
+        raise SaveError(path, _("cannot write the save: {error}", error=os_error_text(e))) from e
     except ValueError as e:  # a non-finite number in the log: JSON cannot hold it
         raise SaveError(path, _("cannot write the save: {error}", error=e)) from None
     return Path(path)
@@ -437,7 +437,7 @@ def _open_sealed(
         raise SaveError(path, "the sealed log is nested too deeply") from None
     except OSError as e:  # the lockout file cannot be written: refuse rather than skip it
         raise SaveError(
-            path, _("cannot check the PIN now: {error}", error=e.strerror or e)
+            path, _("cannot check the PIN now: {error}", error=os_error_text(e))
         ) from None
     try:
         seal.canonical(log)  # NaN, Infinity: refused as in a plain save
@@ -529,9 +529,7 @@ def _read_bytes(path: Path) -> bytes:
             path, _("no such file"), hint=_("check the name, or pick a save from the list")
         ) from None
     except (OSError, ValueError) as e:
-        raise SaveError(
-            path, _("cannot read the file: {error}", error=getattr(e, "strerror", None) or e)
-        ) from None
+        raise SaveError(path, _("cannot read the file: {error}", error=os_error_text(e))) from None
     return raw
 
 

@@ -27,7 +27,16 @@ from game.engine.saves import SaveError, load_game, save_game
 from game.engine.seats import Seat
 from game.engine.session import EngineError, Session
 from game.engine.views import PlayerView, TurnReport
-from game.i18n import N_, _, format_date, format_number, format_percent, language, ngettext
+from game.i18n import (
+    N_,
+    _,
+    format_date,
+    format_number,
+    format_percent,
+    language,
+    ngettext,
+    os_error_text,
+)
 from game.scenario import ScenarioError, load_scenario
 from game.words import category_label, span_text
 
@@ -168,7 +177,8 @@ class TextGame:
                 )
             self.say(line)
             for b in mr.branches:
-                self.say(f"  {b.label}: {_('yes') if b.happened else _('no')}")
+                answer = _("yes") if b.happened else _("no")
+                self.say(f"  {b.label}: {answer}")
         for ev in rep.events:
             self.say(_("Event: {event} — {headline}", event=ev.name, headline=ev.headline))
         if not rep.stage_known:
@@ -604,7 +614,7 @@ def play(
         con.print(escape(_("The scenario has errors:\n{errors}", errors=e)))
         return 1
     except OSError as e:
-        con.print(escape(_("Cannot read {path}: {error}", path=path, error=e.strerror or e)))
+        con.print(escape(_("Cannot read {path}: {error}", path=path, error=os_error_text(e))))
         return 1
     playable = [(a.id, a.name) for a in loaded.scenario.actors if a.playable]
     if actor is None:

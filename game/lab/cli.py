@@ -17,7 +17,7 @@ from typing import Any
 
 from game import csvsafe
 from game.engine.ai import AISettings
-from game.i18n import _, format_number, format_percent, ngettext, pgettext
+from game.i18n import _, format_number, format_percent, ngettext, os_error_text, pgettext
 from game.lab.games import GameRecord, play_games, play_games_on_cluster
 from game.lab.stats import BandResult, Summary, armed_rule, had_armed, summarise
 
@@ -226,7 +226,7 @@ def lab(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr)
         return 2
     except OSError as e:
-        _err("lab", _("cannot read {path}: {error}", path=args.scenario, error=e.strerror or e))
+        _err("lab", _("cannot read {path}: {error}", path=args.scenario, error=os_error_text(e)))
         return 2
     if args.games < 1:
         _err("lab", _("--games must be at least 1, got {n}", n=args.games))
@@ -267,7 +267,7 @@ def lab(args: argparse.Namespace) -> int:
             if lost:
                 print(csvsafe.lost_text(args.csv, lost, enc), file=sys.stderr)
         except OSError as e:
-            _err("lab", _("cannot write {path}: {error}", path=args.csv, error=e.strerror))
+            _err("lab", _("cannot write {path}: {error}", path=args.csv, error=os_error_text(e)))
             return 2
     if args.json:
         out = s.to_dict() | {
@@ -303,13 +303,13 @@ def sweep(args: argparse.Namespace) -> int:
         _err("sweep", str(e))
         return 2
     except OSError as e:
-        _err("sweep", f"{e.strerror or e}")
+        _err("sweep", os_error_text(e))
         return 2
     if args.html:
         try:
             sw.write_html(result, args.html)
         except OSError as e:
-            _err("sweep", _("cannot write {path}: {error}", path=args.html, error=e.strerror))
+            _err("sweep", _("cannot write {path}: {error}", path=args.html, error=os_error_text(e)))
             return 2
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")

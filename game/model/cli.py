@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from game import csvsafe
-from game.i18n import _, format_number, format_percent, ngettext
+from game.i18n import _, format_number, format_percent, ngettext, os_error_text
 from game.model.compiled import Compiled, compile_scenario
 from game.model.forecast import Forecast, forecast, inject_table, wilson
 from game.model.policy import Policy, parse_policy, policies_for
@@ -440,7 +440,7 @@ def simulate(args: argparse.Namespace) -> int:
             if lost:
                 print(csvsafe.lost_text(args.csv, lost, enc), file=sys.stderr)
         except OSError as e:
-            error = _("cannot write {path}: {error}", path=args.csv, error=e.strerror)
+            error = _("cannot write {path}: {error}", path=args.csv, error=os_error_text(e))
             print(
                 _("brink {command}: error: {message}", command="simulate", message=error),
                 file=sys.stderr,

@@ -3,13 +3,14 @@ template's context and the tidy tables of the CSV/JSON exports (one source for b
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from game.engine.actions import describe
-from game.i18n import _, format_number, format_signed, ngettext, pgettext
+from game.i18n import _, format_datetime, format_number, format_signed, ngettext, pgettext
 from game.model.forecast import wilson
 from game.report import charts, scoring
 from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
@@ -22,6 +23,14 @@ from game.report.words import (
 from game.words import category_label, in_sentence, span_text
 
 CALIBRATION_MIN = 20  # probability judgements needed before a calibration chart means much
+
+
+def _moment_text(raw: str) -> str:
+    """A log's ISO time stamp as the reader's language writes a date and time."""
+    try:
+        return format_datetime(dt.datetime.fromisoformat(raw))
+    except ValueError:
+        return raw  # an older or hand-made log's own wording stays as written
 
 
 def _actor_names(g: GameLog) -> dict[str, str]:
@@ -221,7 +230,7 @@ def header(g: GameLog, an: Analysis | None = None) -> dict[str, Any]:
     return {
         "file": g.path.name,
         "seed": g.seed,
-        "created": g.log.get("created", ""),
+        "created": _moment_text(str(g.log.get("created", ""))),
         "game_version": g.log.get("game_version", ""),
         "scenario_version": g.log["scenario"].get("version", ""),
         "seats": seats(g),

@@ -16,7 +16,7 @@ from pathlib import Path
 from game import csvsafe
 from game.engine.cli import ask_pin, save_error_text
 from game.engine.saves import SaveError
-from game.i18n import _, format_number
+from game.i18n import _, format_number, os_error_text
 
 MIN_WORLDS = 100
 MAX_WORLDS = 1_000_000
@@ -90,7 +90,11 @@ def report(args: argparse.Namespace) -> int:
             written.append(write_json(args.json, rep.tables, rep.games, rep.analyses))
     except OSError as e:
         _err(
-            _("cannot write {path}: {error}", path=e.filename or args.output, error=e.strerror or e)
+            _(
+                "cannot write {path}: {error}",
+                path=e.filename or args.output,
+                error=os_error_text(e),
+            )
         )
         return 1
     if not quiet:
@@ -163,7 +167,7 @@ def briefing(args: argparse.Namespace) -> int:
         _err(_("the scenario has errors:\n{errors}", errors=e))
         return 1
     except OSError as e:
-        _err(_("cannot read {path}: {error}", path=args.scenario, error=e.strerror or e))
+        _err(_("cannot read {path}: {error}", path=args.scenario, error=os_error_text(e)))
         return 1
     try:
         html = briefing_html(loaded, args.actor, as_of)
@@ -174,7 +178,7 @@ def briefing(args: argparse.Namespace) -> int:
     try:
         write_atomic(out, html.encode("utf-8"))
     except OSError as e:
-        _err(_("cannot write {path}: {error}", path=out, error=e.strerror or e))
+        _err(_("cannot write {path}: {error}", path=out, error=os_error_text(e)))
         return 1
     if not getattr(args, "quiet", False):
         print(_("Wrote {path}", path=out))

@@ -8,6 +8,7 @@ fields are ``%(name)s`` in the catalog; Jinja escapes them before filling them i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -43,7 +44,16 @@ def environment() -> jinja2.Environment:
     env.filters["num"] = format_number
     # {{ 0.42|pct }} -> "42%" / "42 %"
     env.filters["pct"] = pct
+    # {{ aims|sentences }} -> "Avoid war. Keep trust high." (a name ending in "EE. UU."
+    # brings its own full stop)
+    env.filters["sentences"] = sentences
     return env
+
+
+def sentences(items: str | Iterable[str]) -> str:
+    """Texts as sentences: each ends with one full stop, never two."""
+    texts = [items] if isinstance(items, str) else [str(t) for t in items]
+    return " ".join(t if t.endswith((".", "!", "?", "…")) else t + "." for t in texts)
 
 
 def render(name: str, **context: Any) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from game.i18n import _
+from game.i18n import _, os_error_text
 from game.scenario import paths
 
 COMMAND_LINE = "command line"
@@ -140,7 +140,7 @@ def new_scenario(name: str, folder: Path | None = None, force: bool = False) -> 
         facts.write_text(sheet, encoding="utf-8")
     except OSError as e:
         raise NewScenarioError(
-            _("cannot write {path}: {error}", path=e.filename, error=e.strerror)
+            _("cannot write {path}: {error}", path=e.filename, error=os_error_text(e))
         ) from e
     return [scen, facts]
 

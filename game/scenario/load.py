@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from game.i18n import N_, _
+from game.i18n import N_, _, os_error_text
 from game.scenario import crossref
 from game.scenario.errors import BrinkError
 from game.scenario.paths import ASSETS
@@ -358,7 +358,9 @@ def _sheet(
     except YamlError as e:
         return None, e.problems
     except OSError as e:
-        return None, [Problem(str(path), 1, 1, "", _("cannot read: {error}", error=e.strerror))]
+        return None, [
+            Problem(str(path), 1, 1, "", _("cannot read: {error}", error=os_error_text(e)))
+        ]
     items = sheet.data.get(key) if isinstance(sheet.data, dict) else None
     if not isinstance(items, list):
         return None, [
@@ -540,7 +542,7 @@ def _read_fact_sheet(
         return (
             None,
             None,
-            [Problem(str(path), 1, 1, "", _("cannot read: {error}", error=e.strerror))],
+            [Problem(str(path), 1, 1, "", _("cannot read: {error}", error=os_error_text(e)))],
         )
     name = str(path)
     if not isinstance(sheet.data, dict):
@@ -616,7 +618,7 @@ def check_file(path: str | Path) -> tuple[Loaded | None, list[Problem]]:
     try:
         raw, text = read_limited(path)
     except OSError as e:
-        return None, [Problem(name, 1, 1, "", _("cannot read: {error}", error=e.strerror))]
+        return None, [Problem(name, 1, 1, "", _("cannot read: {error}", error=os_error_text(e)))]
     except YamlError as e:
         return None, e.problems
 

@@ -52,7 +52,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from game.i18n import _
+from game.i18n import _, os_error_text
 from game.scenario.paths import SIDECAR, is_sidecar
 from game.scenario.schema import Basis, Scenario
 from game.scenario.yamlsafe import Located, Problem, YamlError, load_located
@@ -209,7 +209,9 @@ def _read(path: Path) -> tuple[Located | None, list[Problem]]:
     except YamlError as e:
         return None, e.problems
     except OSError as e:
-        return None, [Problem(str(path), 1, 1, "", _("cannot read: {error}", error=e.strerror))]
+        return None, [
+            Problem(str(path), 1, 1, "", _("cannot read: {error}", error=os_error_text(e)))
+        ]
     if not isinstance(loc.data, dict):
         return None, [
             Problem(str(path), 1, 1, "", _("a translation must be a mapping of sections"))
@@ -381,7 +383,7 @@ def check_sheet(sheet: str | Path) -> list[Problem]:
     except YamlError as e:
         return e.problems
     except OSError as e:
-        return [Problem(str(sheet), 1, 1, "", _("cannot read: {error}", error=e.strerror))]
+        return [Problem(str(sheet), 1, 1, "", _("cannot read: {error}", error=os_error_text(e)))]
     if not isinstance(data, dict):
         return []  # the sheet's own check reports it
     key = "facts" if "facts" in data else "references"

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from game.i18n import _, pgettext
+from game.i18n import N_, _, pgettext
 from game.scenario.errors import BrinkError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -198,6 +198,52 @@ def _offset_mark(raw: bytes, offset: int) -> Mark:
     return Mark(before.count(b"\n") + 1, offset - line_start + 1)
 
 
+# libyaml's words for what it could not read (the ones a hand-edited scenario meets):
+# the teacher reads them in the game's language; a rarer one stays as libyaml wrote it
+# (so does "expected ',' or '}'": a lone brace cannot sit in a message template).
+YAML_WORDS = frozenset(
+    {
+        N_("did not find expected key"),
+        N_("did not find expected node content"),
+        N_("did not find expected ',' or ']'"),
+        N_("did not find expected '-' indicator"),
+        N_("did not find expected comment or line break"),
+        N_("could not find expected ':'"),
+        N_("mapping values are not allowed in this context"),
+        N_("block sequence entries are not allowed in this context"),
+        N_("found character that cannot start any token"),
+        N_("found unexpected end of stream"),
+        N_("found a tab character that violates indentation"),
+        N_("found a tab character where an indentation space is expected"),
+        N_("found unknown escape character"),
+        N_("found unexpected ':'"),
+        N_("found undefined tag handle"),
+        N_("found unexpected document indicator"),
+        N_("control characters are not allowed"),
+        N_("expected a single document in the stream"),
+        N_("but found another document"),
+        N_("while parsing a block collection"),
+        N_("while parsing a block mapping"),
+        N_("while parsing a block node"),
+        N_("while parsing a flow sequence"),
+        N_("while parsing a flow mapping"),
+        N_("while parsing a flow node"),
+        N_("while parsing a node"),
+        N_("while scanning a simple key"),
+        N_("while scanning a quoted scalar"),
+        N_("while scanning a plain scalar"),
+        N_("while scanning a block scalar"),
+        N_("while scanning an alias"),
+        N_("while scanning an anchor"),
+        N_("while scanning a tag"),
+    }
+)
+
+
+def _yaml_words(text: str) -> str:
+    return _(text) if text in YAML_WORDS else text
+
+
 def _syntax_problem(name: str, text: str, e: yaml.YAMLError) -> Problem:
     if isinstance(e, yaml.reader.ReaderError):
         # A control character: point at it, not at the top of the file.
@@ -220,13 +266,16 @@ def _syntax_problem(name: str, text: str, e: yaml.YAMLError) -> Problem:
         return Problem(name, 1, 1, "", f"YAML: {e}")
     m = e.problem_mark or e.context_mark
     line, col = (m.line + 1, m.column + 1) if m else (1, 1)
-    msg = e.problem or e.context or "not valid YAML"
+    problem = _yaml_words(e.problem) if e.problem else ""
+    context = _yaml_words(e.context) if e.context else ""
+    msg = problem or context or _("not valid YAML")
     c = e.context_mark
     if e.problem and e.context and e.context.startswith("expected"):
-        msg = f"{e.context}, {e.problem}"  # "expected a single document ..., but found ..."
+        msg = f"{context}, {problem}"  # "expected a single document ..., but found ..."
     elif e.problem and e.context and e.context != "while scanning for the next token":
-        where = f" at line {c.line + 1}" if c is not None and c.line + 1 != line else ""
-        msg += f" ({e.context}{where})"
+        at = _("at line {line}", line=c.line + 1) if c is not None else ""
+        where = f" {at}" if c is not None and c.line + 1 != line else ""
+        msg += f" ({context}{where})"
     if m is not None and m.index < len(text) and text[m.index] == "\t":
         msg += "; " + _("use spaces, not tabs, to indent")
     elif e.problem and e.problem.startswith("mapping values are not allowed"):

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs
 import anyio
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -538,6 +539,21 @@ def create_app(server: Server) -> Starlette:
             for t in tasks:
                 t.cancel()
 
+    async def http_error(request: Request, exc: Exception) -> Response:
+        # Starlette's own pages for a mistyped address or a form's URL opened directly are
+        # bare English text: a student gets the lesson's language and the way back instead
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        if status == 404:
+            title = _("No page here")
+            message = _("This address is not part of the lesson: open the join page again.")
+        elif status == 405:
+            title = _("Not a page to open")
+            message = _("This address only takes a form: go back and use the page's buttons.")
+        else:
+            title = _("Something went wrong")
+            message = _("The server could not answer this request: go back and try again.")
+        return server.page("message.html.j2", status, title=title, message=message)
+
     routes = [
         Route("/", home),
         Route("/join", join, methods=["POST"]),
@@ -553,4 +569,6 @@ def create_app(server: Server) -> Starlette:
         WebSocketRoute("/ws", socket),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(
+        routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error}
+    )

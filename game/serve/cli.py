@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from game.engine import data_dir
-from game.engine.entry import pin_problem
+from game.engine.entry import PIN_MAX_DIGITS, PIN_MIN_DIGITS, pin_problem
 from game.i18n import _
 from game.scenario import ScenarioError, load_scenario
 
@@ -42,7 +42,13 @@ def serve(args: argparse.Namespace) -> int:
     directory = Path(args.lesson_dir) if args.lesson_dir else data_dir() / "lessons" / sid
     pin = args.pin
     if pin is not None and pin_problem(pin):
-        print(_("brink serve: {error}", error=pin_problem(pin)), file=sys.stderr)
+        # the window's wording names its F9 console; here the PIN opens the teacher's page
+        problem = _(
+            "the teacher's PIN is {low} to {high} digits: it opens the teacher's page",
+            low=PIN_MIN_DIGITS,
+            high=PIN_MAX_DIGITS,
+        )
+        print(_("brink serve: {error}", error=problem), file=sys.stderr)
         return 2
     try:
         lesson: Lesson | None = None

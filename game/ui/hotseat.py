@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from game import i18n
 from game.engine import Session, seal
-from game.i18n import _, format_number
+from game.i18n import _, format_number, os_error_text
 from game.scenario import Loaded
 from game.ui.backend import Decision, Game, Resolution, WhatIf
 
@@ -348,7 +348,7 @@ class HotSeat(Game):
                 )
             return False, _("Wrong PIN: the door stays closed.")
         except OSError as e:  # the lockout file cannot be written: refuse rather than skip it
-            return False, _("The PIN cannot be checked now ({problem}).", problem=e.strerror or e)
+            return False, _("The PIN cannot be checked now ({problem}).", problem=os_error_text(e))
         self._pin_until = 0.0
         return True, ""
 

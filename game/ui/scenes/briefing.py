@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,15 @@ def objectives_lines(scn, actor_id: str) -> list[tuple[str, str]]:
     return out
 
 
+def _fact_date(raw: object) -> str:
+    """A fact's date as the player's language writes it: fact sheets keep ISO dates."""
+    try:
+        day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+    except ValueError:
+        return str(raw)  # a sheet's own wording ("late 2025") stays as written
+    return format_date(day, "d MMM y")
+
+
 class BriefingScene(Scene):
     name = "briefing"
     pausable = False
@@ -78,11 +88,12 @@ class BriefingScene(Scene):
             span=span_text(1, m.turn_days),
             turns=count_text(m.turn_limit, "turn"),
         )
+        how_to_win = _("How to win")
         body = (
             # the title in pixels scaled as the body is (an HTML size would stay put)
             f"<font pixel_size={self.app.text.px(20)}><b>{esc(m.title)}</b></font><br>"
             f"<i>{esc(when)}</i><br><br>{paras}<br><br>"
-            f"<b>{esc(_('How to win'))}</b><br>{esc(m.how_to_win)}"
+            f"<b>{esc(how_to_win)}</b><br>{esc(m.how_to_win)}"
         )
         if self.choice.actor is not None:
             a = next(x for x in s.actors if x.id == self.choice.actor)
@@ -96,7 +107,7 @@ class BriefingScene(Scene):
         facts = sorted(self.choice.loaded.facts.values(), key=lambda f: str(f.get("id", "")))
         rows = []
         for f in facts:
-            date = f.get("date", "")
+            date = _fact_date(f.get("date", ""))
             raw = str(f.get("status", ""))
             status = _(STATUS[raw]) if raw in STATUS else raw
             rows.append(

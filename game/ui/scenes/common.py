@@ -113,7 +113,10 @@ def busy_box(
     are (text, font px, colour, style), top to bottom."""
     p, t = scene.app.palette, scene.app.text
     veil(surface, alpha)
-    box = layout.notice(scene.app.size, *size)
+    # wide enough for its longest line: a big window draws bigger letters, and Spanish
+    # says "Órdenes enviadas. La otra parte está decidiendo…" (layout.notice keeps it inside)
+    widest = max((t.width(text, t.px(px), style) for text, px, _c, style in lines), default=0)
+    box = layout.notice(scene.app.size, max(size[0], widest + 48), size[1])
     r = scene.panel(surface, box, title, accent=p.caution)
     y = r.y + (4 if centred else 6)
     for text, px, colour, style in lines:

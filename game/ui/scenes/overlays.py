@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game import i18n
-from game.i18n import N_, _, format_date
+from game.i18n import N_, _, format_date, os_error_text
 from game.ui import layout
 from game.ui.backend import list_saves
 from game.ui.pg import pygame
@@ -375,7 +375,7 @@ class LoadScene(Scene):
             path.unlink()
             self.note = _("Deleted.")
         except OSError as e:
-            self.note = _("Could not delete it: {problem}", problem=e.strerror or e)
+            self.note = _("Could not delete it: {problem}", problem=os_error_text(e))
         self.armed = None
         self._infos.pop(path, None)
         self.recreate_ui()

@@ -215,6 +215,12 @@ class ClassroomSetupScene(Scene):
                     "Timer: {timer} per team and turn; when it runs out the team holds course. "
                     "The PIN (4+ digits) opens the teacher console with F9.",
                     timer=timer_label(self.timer),
+                )
+                if self.timer
+                # not "Timer: Off per team and turn"
+                else _(
+                    "No timer: each team takes the time it needs. "
+                    "The PIN (4+ digits) opens the teacher console with F9."
                 ),
                 p.dim,
             ),

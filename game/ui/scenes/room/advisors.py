@@ -52,7 +52,14 @@ class AdvisorsPanel(Panel):
                 "see only through their intelligence. Enter: next turn; + and −: "
                 "auto-advance speed."
             )
-            t.blit_wrapped(surface, text, r, t.px(13), p.text)
+            # a longer language's text takes a smaller size before it loses the keys at its end
+            size = t.px(13)
+            while (
+                size > t.px(10)
+                and len(t.wrap(text, size, r.width)) * t.line_height(size) > r.height
+            ):
+                size -= 1
+            t.blit_wrapped(surface, text, r, size, p.text)
             return
         self.frame(surface)
         r = self.inner

@@ -18,7 +18,8 @@ MAX_ITEMS = 60
 def news_html(snap: Snapshot) -> str:
     """The feed as the text box's HTML."""
     if not snap.news:
-        return f"<i>{html.escape(_('No news yet. The wires are quiet.'), quote=False)}</i>"
+        quiet = _("No news yet. The wires are quiet.")
+        return f"<i>{html.escape(quiet, quote=False)}</i>"
     rows = []
     for n in snap.news[:MAX_ITEMS]:
         date = format_date(n.date, "d MMM") if n.date else _("T{turn}", turn=n.turn)

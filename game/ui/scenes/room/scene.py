@@ -148,16 +148,19 @@ class RoomScene(Scene):
             self.set_focus(0 if self.selected is None else self.selected)
 
     def commit_text(self) -> str:
-        if self.game.watch:
-            d = self.game.auto_delay
-            if d is None:
-                return _("Next turn  (Enter)")
-            return _("Next turn  (auto, {seconds} s)", seconds=format_number(d))
-        if self.selected is None:
-            return _("Choose an option")
         t = self.app.text
         size = round(18 * t.scale)
         room = self.L["commit"].width - 28
+        if self.game.watch:
+            d = self.game.auto_delay
+            if d is None:
+                text = _("Next turn  (Enter)")
+            else:
+                text = _("Next turn  (auto, {seconds} s)", seconds=format_number(d))
+            # "Siguiente turno  (Enter)" outgrows the button of a small window
+            return text if t.width(text, size, "bold") <= room else _("Next turn")
+        if self.selected is None:
+            return _("Choose an option")
         name = self.snap.options[self.selected].name
         # the longest wording that fits whole (the card shows which option is chosen)
         for text in (
