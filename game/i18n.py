@@ -28,6 +28,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as _dates
+from babel import lists as _lists
 from babel import numbers as _numbers
 
 DOMAIN = "brink"
@@ -232,6 +233,11 @@ def format_signed(value: float, digits: int | None = 0) -> str:
     if v == 0:
         return format_number(0, digits)
     return ("+" if v > 0 else MINUS) + format_number(abs(v), digits)
+
+
+def format_list(items: list[str]) -> str:
+    """Items joined as the locale joins a list: ``a, b and c``, ``a, b y c``."""
+    return _lists.format_list(items, locale=_babel_locale()) if items else ""
 
 
 def format_percent(share: float, digits: int = 0) -> str:

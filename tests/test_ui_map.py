@@ -60,6 +60,7 @@ def test_no_marker_overlaps_in_any_turn_of_a_war_game(data_dir, size, scale) -> 
         game.open(app)
         seen_markers = 0
         seen_pins: set[str] = set()
+        drivers: set[str] = set()
         k = 0
         while True:
             room = app.scene
@@ -92,6 +93,8 @@ def test_no_marker_overlaps_in_any_turn_of_a_war_game(data_dir, size, scale) -> 
                 tip = mp.hit(pl.box.center, view)
                 assert tip is not None and tip[1][0] == mk.label
                 assert "Strength" in tip[1][1] and "this turn" in tip[1][1]
+                assert tip[1][2].startswith("Driven by "), tip  # what moves this one
+                drivers.add(tip[1][2])
             seen_markers = max(seen_markers, len(placed))
             avail = {o.id for o in s.options("usa") if o.available}
             move = next((m for m in WAR_PLAN[k % 4 :] + WAR_PLAN if m in avail), "hold")
@@ -105,6 +108,7 @@ def test_no_marker_overlaps_in_any_turn_of_a_war_game(data_dir, size, scale) -> 
                 break
         assert seen_markers >= 5  # the climax had many markers to place
         assert seen_pins  # and events pinned to their places
+        assert len(drivers) >= 5  # each marker's tooltip says what drives it, not one sentence
     finally:
         app.quit()
 
@@ -164,3 +168,21 @@ def test_an_aimed_inject_is_pinned_for_its_addressee_only() -> None:
     assert [p.key for p in pins(aimed, _snap(inj.to, inj.turn - 1), [])] == [key]
     assert pins(aimed, _snap(other, inj.turn - 1), []) == []
     assert [p.key for p in pins(aimed, _snap(other, inj.turn - 1), [], everyone=True)] == [key]
+
+
+def test_a_markers_tooltip_names_what_drives_it_and_nothing_hidden() -> None:
+    from game.ui.markers import MapState, follows
+
+    scn = load_scenario(default_scenario()).scenario
+    assert scn.map is not None
+    marker = {m.id: m for m in scn.map.markers}
+    posture = next(m.name for m in scn.metrics if m.id == "us_posture")
+    everything = MapState({m.id: 0.5 for m in scn.metrics}, 0.5, 3, [], [])
+    assert follows(marker["naval_group"], scn, everything) == (posture,)
+    talks = follows(marker["talks"], scn, everything)
+    assert talks[0] == "recent moves by United States (Talks, Concession)"
+    assert len(talks) == 3  # each side's moves once, then the channel's metric
+    # a metric the player does not see, or a hidden ladder stage, is never named
+    blind = MapState({m.id: 0.5 for m in scn.metrics if m.id != "us_posture"}, None, 3, [], [])
+    assert posture not in follows(marker["naval_group"], scn, blind)
+    assert all("ladder" not in w for m in scn.map.markers for w in follows(m, scn, blind))

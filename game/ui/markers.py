@@ -31,6 +31,7 @@ from game.scenario.schema import (
     MapMarker,
     Scenario,
 )
+from game.words import category_label, in_sentence
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Marker:
     size: float  # 0..1
     colour: str  # actor id (its colour) or a palette name
     pulse: bool = False
+    follows: tuple[str, ...] = ()  # what moves it, in words, for its tooltip
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,66 @@ def driver(spec: Driver | None, ms: MapState) -> float:
     return 0.0
 
 
+def _reads(spec: Driver | None, out: list[tuple[str, str]]) -> None:
+    """What a driver reads, as (kind, key) pairs in order: ("metric", id), ("stage", ""),
+    ("moves:<actor>", "category:<c>" or "option:<id>"), ("exposed", actor)."""
+    if spec is None:
+        return
+    for s in spec.max or ():
+        _reads(s, out)
+    if spec.metric is not None:
+        out.append(("metric", spec.metric))
+    if spec.stage:
+        out.append(("stage", ""))
+    if spec.moves is not None:
+        out += [(f"moves:{spec.moves.actor}", f"category:{c}") for c in spec.moves.categories]
+        out += [(f"moves:{spec.moves.actor}", f"option:{o}") for o in spec.moves.options]
+    if spec.exposed is not None:
+        out.append(("exposed", spec.exposed))
+
+
+def follows(m: MapMarker, scenario: Scenario, ms: MapState) -> tuple[str, ...]:
+    """What moves, grows or shows marker ``m``, in the player's words, each once: the
+    metrics the player sees, the ladder stage if shown, each side's recent moves."""
+    reads: list[tuple[str, str]] = []
+    for spec in (m.show, m.position, m.size):
+        _reads(spec, reads)
+    metrics = {mt.id: mt.name for mt in scenario.metrics}
+    actors = {a.id: a for a in scenario.actors}
+    out: list[str] = []
+    moves: dict[str, list[str]] = {}  # actor id -> kinds of move, in order
+    for kind, key in reads:
+        if kind == "metric" and key in ms.metrics:
+            out.append(in_sentence(metrics[key], scenario))
+        elif kind == "stage" and ms.stage is not None:
+            out.append(_("the ladder stage"))
+        elif kind == "exposed":
+            name = actors[key].name
+            out.append(_("covert operations of {actor} that came to light", actor=name))
+        elif kind.startswith("moves:"):
+            actor = actors[kind[len("moves:") :]]
+            options = {o.id: o.name for o in actor.options}
+            words = moves.setdefault(actor.id, [])
+            if not words:
+                out.append("moves:" + actor.id)  # its place in the list, filled below
+            form, _sep, name = key.partition(":")
+            word = options[name] if form == "option" else category_label(name)
+            if word not in words:
+                words.append(word)
+    filled = []
+    for w in out:
+        if w.startswith("moves:") and w[len("moves:") :] in moves:
+            aid = w[len("moves:") :]
+            w = _(
+                "recent moves by {actor} ({kinds})",
+                actor=actors[aid].name,
+                kinds=", ".join(moves[aid]),
+            )
+        if w not in filled:
+            filled.append(w)
+    return tuple(filled)
+
+
 def reads_stage(spec: Driver | None) -> bool:
     """Whether a driver reads the ladder stage (itself or through ``max``)."""
     if spec is None:
@@ -146,6 +208,7 @@ def markers_for(
                 size=max(0.0, min(1.0, size)),
                 colour=m.colour,
                 pulse=m.pulse and show > 0.5,
+                follows=follows(m, scenario, ms),
             )
         )
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from game.i18n import _
+from game.i18n import _, format_list
 from game.scenario.schema import Scenario
 from game.ui import palette as pal
 from game.ui.backend import Resolution, Snapshot
@@ -407,12 +407,10 @@ class MapPanel(Panel):
                             strength=round(mk.size * 100),
                             how=how,
                         ),
-                        _(
-                            "Its place and size follow the moves and the indicators. The line "
-                            "leads to its true place."
-                        )
-                        if pl.moved
-                        else _("Its place and size follow the moves and the indicators."),
+                        _("Driven by {things}.", things=format_list(list(mk.follows)))
+                        if mk.follows
+                        else _("Its place and size are fixed."),
+                        *([_("The line leads to its true place.")] if pl.moved else []),
                     ],
                 )
         return None
