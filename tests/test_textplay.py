@@ -39,7 +39,7 @@ def test_play_to_the_end_in_a_subprocess(data_dir: Path) -> None:
     assert "Briefing" in out and "You play: Blue" in out
     assert "Seed 5" in out
     assert "Your options" in out and "1. Hold course" in out
-    assert "Your advisers" in out and "recommends" in out
+    assert "Your advisors" in out and "recommends" in out
     assert "You chose: Offer talks." in out
     assert "Why it changed" in out and "Drift" in out
     assert "The end" in out and re.search(r"Outcome after \d+ turns", out)

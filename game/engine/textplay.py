@@ -307,7 +307,7 @@ class TextGame:
         advice = self.s.advice(self.actor)
         if not advice:
             return
-        self.heading(_("Your advisers"))
+        self.heading(_("Your advisors"))
         names = [o.id for o in self.s.options(self.actor)]
         for a in advice:
             n = names.index(a.option) + 1
@@ -435,7 +435,7 @@ class TextGame:
         while True:
             line = self.ask(
                 _(
-                    "Your move, turn {turn} (1-{last}, o options, w N what-if, a advisers, "
+                    "Your move, turn {turn} (1-{last}, o options, w N what-if, a advisors, "
                     "v situation, s FILE save, h help, q quit): ",
                     turn=s.current_turn,
                     last=len(v.options),
