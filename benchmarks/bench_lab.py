@@ -54,7 +54,7 @@ def _peak_mb() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from game.paths import default_scenario
+    from game.scenario.paths import default_scenario
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("scenario", nargs="?", default=str(default_scenario()))
