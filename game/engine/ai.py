@@ -180,6 +180,30 @@ class Decision:
     probabilities: list[float]
 
 
+def reactions_set_off(c: Compiled, actor: int, last_seen: Sequence[int]) -> list[str]:
+    """Ids of ``actor``'s reactions that hold this turn: those whose move it saw last turn
+    (``last_seen``, fog applied, so a covert move counts only once exposed)."""
+    out = []
+    for r in c.scenario.actors[actor].ai.reactions:
+        a = c.index["actor"][r.after.actor]
+        if c.option_ids[a][int(last_seen[a])] in r.after.options:
+            out.append(r.id)
+    return out
+
+
+def leaning(c: Compiled, actor: int, last_seen: Sequence[int]) -> dict[str, float]:
+    """Points added to each of ``actor``'s option scores this turn: ``ai.bias`` plus the
+    reactions set off by what it saw last turn."""
+    ai = c.scenario.actors[actor].ai
+    out = dict(ai.bias)
+    fired = set(reactions_set_off(c, actor, last_seen))
+    for r in ai.reactions:
+        if r.id in fired:
+            for oid, pts in r.bias.items():
+                out[oid] = out.get(oid, 0.0) + pts
+    return out
+
+
 def decide(
     c: Compiled,
     start: State,
@@ -210,9 +234,10 @@ def decide(
     scores = np.array(
         [score(utilities(c, fcs[o], start.x, actor_spec.objectives), risk) for o in options]
     )
-    if actor_spec.ai.bias:
+    lean = leaning(c, actor, last_seen)
+    if lean:
         ids = c.option_ids[actor]
-        scores = scores + np.array([actor_spec.ai.bias.get(ids[o], 0.0) for o in options])
+        scores = scores + np.array([lean.get(ids[o], 0.0) for o in options])
     p = softmax(scores, actor_spec.ai.temperature * settings.temperature_scale)
     k = draw(p, draw_rng)
     return Decision(options[k], options, scores.tolist(), p.tolist())

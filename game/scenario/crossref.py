@@ -54,6 +54,7 @@ _KINDS = {
     "inject": N_("inject"),
     "anchor": N_("anchor"),
     "marker": N_("marker"),
+    "reaction": N_("reaction"),
 }
 
 
@@ -400,6 +401,21 @@ def _check(
         for oid in a.ai.bias:
             if oid not in options[a.id]:
                 yield (*p, "ai", "bias", oid), _unknown("option", oid, options[a.id]), "error"
+        yield from _dupes(a.ai.reactions, (*p, "ai", "reactions"), "reaction")
+        for k, r in enumerate(a.ai.reactions):
+            rp = (*p, "ai", "reactions", k)
+            if r.after.actor not in actors:
+                yield (*rp, "after", "actor"), _unknown("actor", r.after.actor, actors), "error"
+            else:
+                theirs = options[r.after.actor]
+                for i, oid in enumerate(r.after.options):
+                    if oid not in theirs:
+                        kind = _option_of(r.after.actor)
+                        yield (*rp, "after", "options", i), _unknown(kind, oid, theirs), "error"
+            for oid in r.bias:
+                if oid not in options[a.id]:
+                    yield (*rp, "bias", oid), _unknown("option", oid, options[a.id]), "error"
+            yield from basis(rp, r.basis, _("reaction {id}", id=f"{a.id}.{r.id}"))
         if a.script is not None:
             sp = (*p, "script")
             for k, rule in enumerate(a.script.rules):

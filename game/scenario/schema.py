@@ -359,6 +359,29 @@ class Objectives(_Model):
     )
 
 
+class SeenMove(_Model):
+    actor: Id = Field(description="Whose move.")
+    options: list[Id] = Field(min_length=1, description="Any of these options counts.")
+
+
+class AIReaction(_Sourced):
+    """A leaning that holds for one turn, after the computer saw a move: how a government
+    answers being fired on, say, which its forecast of metrics and outcomes does not weigh."""
+
+    id: Id
+    after: SeenMove = Field(
+        description="The move, made last turn, that sets off the leaning. Only a move the "
+        "deciding side saw counts: a covert move when it was exposed, a private move when "
+        "it was addressed to this side. Before the first turn every side counts as holding "
+        "course."
+    )
+    bias: dict[Id, Utility] = Field(
+        min_length=1,
+        description="Option id -> points added to that option's score for the turn "
+        "(on top of ai.bias; reactions that hold together add up).",
+    )
+
+
 class AIPersonality(_Model):
     temperature: Num = Field(
         ge=0.001,
@@ -374,6 +397,10 @@ class AIPersonality(_Model):
         default_factory=dict,
         description="Option id -> points added to that option's score before the softmax "
         "(a leaning the objectives do not capture).",
+    )
+    reactions: list[AIReaction] = Field(
+        default_factory=list,
+        description="Leanings for the turn after a move the computer saw (e.g. answering fire).",
     )
 
 

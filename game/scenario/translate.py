@@ -130,6 +130,8 @@ def scenario_texts(scn: Scenario) -> dict[Key, str]:
         out |= {(*k, "name"): a.name, (*k, "short_name"): a.short_name}
         out |= {(*k, "role"): a.role, (*k, "case"): a.case}
         out |= _basis(k, a.basis)
+        for r in a.ai.reactions:
+            out |= _basis((*k, "ai", "reactions", r.id), r.basis)
         for adv in a.advisors:
             ka = (*k, "advisors", adv.id)
             out |= {(*ka, "name"): adv.name, (*ka, "title"): adv.title}
