@@ -50,7 +50,8 @@ def _ok(c, st, actor: str, option: str) -> np.ndarray:
 
 
 def test_v1_scenarios_have_no_v2_parts() -> None:
-    for path in (MINI, ROOT / "scenarios" / "venezuela-2025.yaml"):
+    # (Venezuela left the v1 path with its ultimatum, a commitment)
+    for path in (MINI,):
         c = compile_scenario(load_scenario(path).scenario)
         assert c.v2 is None
         st = initial_state(c, 3, np.random.default_rng(0))

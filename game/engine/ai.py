@@ -28,11 +28,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from game.engine.commitments import Record, credibility
 from game.engine.rng import AI, stream
 from game.engine.seats import Seat
 from game.i18n import _, format_number, format_percent
 from game.model import Compiled, Forecast, Mix, Policy, State, Then, forecast
-from game.model.policy import Fixed, Scripted
+from game.model.policy import Fixed, Keeps, Scripted
 from game.scenario.schema import Objectives
 from game.words import in_sentence, span_text
 
@@ -83,7 +84,13 @@ def persistent_mix(c: Compiled, actor: int, option: int, persistence: float) -> 
 
 
 def policies(
-    c: Compiled, actor: int, option: int, last_seen: Sequence[int], persistence: float
+    c: Compiled,
+    actor: int,
+    option: int,
+    last_seen: Sequence[int],
+    persistence: float,
+    start: State | None = None,
+    record: Record | None = None,
 ) -> list[Policy]:
     """The forecast policies when ``actor`` considers ``option``.
 
@@ -94,6 +101,11 @@ def policies(
     option would look like a road to war; crises show strong inertia (sides keep
     their course from week to week), and the uniform part keeps every risk in view.
     The actor itself is assumed to keep broadly to the line it chooses now.
+
+    Commitments (with ``start``, the worlds forecast from): the actor plans to carry
+    out its own threat when it falls due (the one it weighs making now, or one already
+    made); another side carries out a threat pending in ``start`` with the chance its
+    record earns it (``credibility``).
     """
     out: list[Policy] = []
     for a in range(c.n_actors):
@@ -103,6 +115,18 @@ def policies(
             out.append(Then(Fixed(option), persistent_mix(c, a, option, persistence)))
         else:
             out.append(persistent_mix(c, a, int(last_seen[a]), persistence))
+    v2 = c.v2
+    if v2 is None or not v2.pl_actor.size or start is None or start.pledge is None:
+        return out
+    pending = np.any(start.pledge > 0, axis=0).tolist()
+    for k in range(v2.pl_actor.size):
+        a = int(v2.pl_actor[k])
+        if a in v2.scripts:
+            continue
+        if a == actor and (pending[k] or option == int(v2.pl_option[k])):
+            out[a] = Keeps(k, 1.0, out[a], from_turn=1)
+        elif a != actor and pending[k]:
+            out[a] = Keeps(k, credibility(c, k, record or {}), out[a])
     return out
 
 
@@ -115,6 +139,7 @@ def forecast_options(
     rng_for: Callable[[], np.random.Generator],
     horizon: int,
     persistence: float,
+    record: Record | None = None,
 ) -> dict[int, Forecast]:
     """One forecast per option from the same ``start`` worlds, each with a fresh generator
     of the same seed (common random numbers)."""
@@ -122,7 +147,7 @@ def forecast_options(
         o: forecast(
             c,
             start,
-            policies(c, actor, o, last_seen, persistence),
+            policies(c, actor, o, last_seen, persistence, start, record),
             rng_for(),
             worlds=start.n,
             horizon=horizon,
@@ -213,6 +238,7 @@ def decide(
     settings: AISettings,
     forecast_rng: Callable[[], np.random.Generator],
     draw_rng: np.random.Generator,
+    record: Record | None = None,
 ) -> Decision:
     """The AI move of ``actor`` from its belief worlds ``start``: forecast each available
     option, score, softmax."""
@@ -229,6 +255,7 @@ def decide(
         forecast_rng,
         settings.horizon,
         settings.persistence,
+        record,
     )
     risk = actor_spec.ai.risk_tolerance
     scores = np.array(
@@ -253,6 +280,7 @@ def machine_move(
     belief: Callable[[int], State],
     last_seen: Sequence[int],
     settings: AISettings,
+    record: Record | None = None,
 ) -> tuple[int, Decision | None]:
     """The move of a computer seat in ``turn``: a fixed option (hold course when it is not
     available), a random one (stream AI, turn, actor, 0), or the AI's ``decide`` from
@@ -275,6 +303,7 @@ def machine_move(
         settings,
         lambda: stream(seed, AI, turn, actor),
         stream(seed, AI, turn, actor, 0),
+        record,
     )
     return d.option, d
 

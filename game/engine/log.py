@@ -37,7 +37,7 @@ def state_digest(st: State) -> str:
     for arr in (st.x, st.stage, st.outcome, st.ended, st.cooldown, st.uses, st.fired, st.held):
         h.update(np.ascontiguousarray(arr).tobytes())
     # format v2 state, only where a scenario has it (a v1 digest is unchanged)
-    for extra in (st.last, st.cheld, st.pending, st.wuse, st.mods):
+    for extra in (st.last, st.cheld, st.pending, st.wuse, st.mods, st.pledge):
         if extra is not None:
             h.update(np.ascontiguousarray(extra).tobytes())
     h.update(str(st.turn).encode())

@@ -37,6 +37,7 @@ from game.engine.classroom import (
     scenario_for_code,
     team_list,
 )
+from game.engine.commitments import commitment_record, pending, terms
 from game.engine.console import Console
 from game.engine.errors import EngineError
 from game.engine.fog import (
@@ -445,6 +446,7 @@ class Session:
                 covert=opt.covert,
                 hold=o == hold,
                 index=o,
+                commits=terms(self.scenario, a, o),
             )
             for o, opt in enumerate(self.scenario.actors[a].options)
         ]
@@ -533,6 +535,7 @@ class Session:
             last_report=reports[-1] if reports else None,
             revealed=self.revealed,
             stage_index=si,
+            commitments=[] if self.over else pending(c, self.state, self.record()),
         )
 
     def news_for(self, actor: str | None) -> list[NewsItem]:
@@ -559,6 +562,10 @@ class Session:
         known = stage_shown(self.c, a, self.stage_unveiled)
         return belief_worlds(self.c, self.state, self.seed, T, a, n, rng, stage_known=known)
 
+    def record(self) -> dict[int, tuple[int, int]]:
+        """Each actor's public record of commitments: (carried out, lapsed)."""
+        return commitment_record(self.c, ([e.id for e in r.events] for r in self.history))
+
     def what_if(self, actor: str, option: str, worlds: int = 2000, horizon: int = 4) -> Forecast:
         """Forecast of choosing ``option`` now, against the other side's expected play.
 
@@ -572,7 +579,9 @@ class Session:
         if key not in self._what_if:
             start = self._belief(a, int(worlds), WHAT_IF)
             seen = last_seen(self.c, self._moves_hist, a)
-            pol = ai_mod.policies(self.c, a, o, seen, self.ai_settings.persistence)
+            pol = ai_mod.policies(
+                self.c, a, o, seen, self.ai_settings.persistence, start, self.record()
+            )
             self._what_if[key] = forecast(
                 self.c,
                 start,
@@ -607,6 +616,7 @@ class Session:
             lambda: stream(self.seed, ADVICE, T, a),
             cfg.advice_horizon,
             cfg.persistence,
+            self.record(),
         )
         out = []
         for adv in spec.advisors:
@@ -719,6 +729,7 @@ class Session:
                     partial(self._belief, a, purpose=AI),
                     last_seen(c, self._moves_hist, a),
                     self.ai_settings,
+                    self.record(),
                 )
                 moves[0, a] = o
                 if d is not None:

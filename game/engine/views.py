@@ -98,6 +98,7 @@ class OptionView:
     covert: bool = False
     hold: bool = False  # the actor's hold-course option
     index: int = 0  # position in the actor's option list
+    commits: str = ""  # what choosing it commits the actor to, in words ("": nothing)
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,18 @@ class TurnReport:
 
 
 @dataclass(frozen=True)
+class CommitmentView:
+    """A threat pending now, as every side sees it (commitments are public)."""
+
+    actor: str
+    option: str
+    to: str
+    turns_left: int
+    credibility: float  # the chance other sides give it of being carried out
+    text: str
+
+
+@dataclass(frozen=True)
 class PlayerView:
     """Everything one actor may see now (fog of war applied by the engine)."""
 
@@ -231,6 +244,7 @@ class PlayerView:
     last_report: TurnReport | None
     revealed: bool = False  # the teacher revealed the true values: every metric is exact
     stage_index: int | None = None  # position on the ladder; None: hidden from this actor
+    commitments: list[CommitmentView] = field(default_factory=list)  # threats pending (public)
 
     def metric(self, metric_id: str) -> MetricView:
         for m in self.metrics:

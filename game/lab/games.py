@@ -85,7 +85,16 @@ def decide(s: Session, history: list[MoveRecord], a: int) -> int:
 
     avail = available(c, s.state)[0, a]
     o, _ = ai_mod.machine_move(
-        c, _COMPUTER, a, avail, seed, T, belief, last_seen(c, history, a), s.ai_settings
+        c,
+        _COMPUTER,
+        a,
+        avail,
+        seed,
+        T,
+        belief,
+        last_seen(c, history, a),
+        s.ai_settings,
+        s.record(),
     )
     return o
 

@@ -83,6 +83,17 @@ class V2:
     ixc_var: F
     # couplings with ``when`` (not in ``drift``): (source, target, coef, condition)
     cp: list[tuple[int, int, float, Node]]
+    # commitments (State.pledge counts the turns each has left, 0: none pending): the
+    # actor and option that make it, the addressee, the deadline, the addressee's options
+    # that meet it and the actor's that carry it out [P, O], and the events of its
+    # results [P, 3]: met, kept, broken (-1: none)
+    pl_actor: I
+    pl_option: I
+    pl_to: I
+    pl_deadline: I
+    pl_demand: B
+    pl_carry: B
+    pl_ev: I
 
 
 @dataclass(frozen=True)
@@ -522,6 +533,23 @@ def _v2(
         for k in scn.dynamics.coupling
         if k.when
     ]
+    pledges = [
+        (a, o, opt.commits)
+        for a, actor in enumerate(scn.actors)
+        for o, opt in enumerate(actor.options)
+        if opt.commits is not None
+    ]
+    ai_ = {actor.id: a for a, actor in enumerate(scn.actors)}
+    n_opt = max(len(actor.options) for actor in scn.actors)
+    pl_demand = np.zeros((len(pledges), n_opt), dtype=bool)
+    pl_carry = np.zeros((len(pledges), n_opt), dtype=bool)
+    pl_ev = np.full((len(pledges), 3), -1, dtype=np.int64)
+    for k, (a, _o, cm) in enumerate(pledges):
+        pl_demand[k, [oi[ai_[cm.to]][d] for d in cm.demand]] = True
+        pl_carry[k, [oi[a][d] for d in cm.carry_out]] = True
+        for r, eid in enumerate((cm.met, cm.kept, cm.broken)):
+            if eid is not None:
+                pl_ev[k, r] = ei_[eid]
     sv = scn.stage_visibility
     stage_public = (
         compile_all([sv.public_when], ix) if sv is not None and sv.public_when is not None else None
@@ -544,6 +572,7 @@ def _v2(
         or lad_down
         or chanced
         or cp
+        or pledges
     )
     if not used:
         return None
@@ -581,6 +610,13 @@ def _v2(
         ixc_mean=ixc_mean,
         ixc_var=ixc_var,
         cp=cp,
+        pl_actor=np.array([a for a, _, _ in pledges], dtype=np.int64),
+        pl_option=np.array([o for _, o, _ in pledges], dtype=np.int64),
+        pl_to=np.array([ai_[cm.to] for _, _, cm in pledges], dtype=np.int64),
+        pl_deadline=np.array([cm.deadline for _, _, cm in pledges], dtype=np.int64),
+        pl_demand=pl_demand,
+        pl_carry=pl_carry,
+        pl_ev=pl_ev,
     )
 
 

@@ -408,7 +408,7 @@ def _fill(st: State, src: State, i: int) -> None:
     """Every world of st becomes a copy of world i of src."""
     for f in ("x", "stage", "outcome", "ended", "cooldown", "uses", "fired", "held"):
         getattr(st, f)[:] = getattr(src, f)[i]
-    for f in ("last", "cheld", "pending", "wuse", "mods"):
+    for f in ("last", "cheld", "pending", "wuse", "mods", "pledge"):
         if getattr(st, f) is not None:
             getattr(st, f)[:] = getattr(src, f)[i]
 
@@ -440,4 +440,5 @@ def _view(c: Compiled, st: State, lv: Live, plain: bool) -> State:
         pending=None if lv.pending is None else lv.pending.T.copy(),
         wuse=None if lv.wuse is None else lv.wuse.copy(),
         mods=None if lv.mods is None else lv.mods.T.copy(),
+        pledge=None if lv.pledge is None else lv.pledge.T.copy(),
     )

@@ -49,6 +49,7 @@ class Live:
     pending: B | None = None
     wuse: I | None = None  # [n, W, K] (as State.wuse)
     mods: I | None = None  # [K, n] turns each modifier has left
+    pledge: I | None = None  # [P, n] turns each commitment has left (0: none pending)
 
     @property
     def n(self) -> int:
@@ -67,6 +68,7 @@ class Live:
             pending=None if self.pending is None else self.pending.take(idx, axis=1),
             wuse=None if self.wuse is None else self.wuse.take(idx, axis=0),
             mods=None if self.mods is None else self.mods.take(idx, axis=1),
+            pledge=None if self.pledge is None else self.pledge.take(idx, axis=1),
         )
 
     def repeat(self, n: int) -> Live:
@@ -83,6 +85,7 @@ class Live:
             pending=None if self.pending is None else np.repeat(self.pending, n, axis=1),
             wuse=None if self.wuse is None else np.repeat(self.wuse, n, axis=0),
             mods=None if self.mods is None else np.repeat(self.mods, n, axis=1),
+            pledge=None if self.pledge is None else np.repeat(self.pledge, n, axis=1),
         )
 
     def ctx(
@@ -137,6 +140,9 @@ def live_of(c: Compiled, st: State, rows: I, dtype: type = np.float64) -> Live:
         else np.ascontiguousarray(np.take(st.pending, rows, axis=0).T),
         wuse=None if st.wuse is None else np.take(st.wuse, rows, axis=0),
         mods=None if st.mods is None else np.ascontiguousarray(np.take(st.mods, rows, axis=0).T),
+        pledge=None
+        if st.pledge is None
+        else np.ascontiguousarray(np.take(st.pledge, rows, axis=0).T),
     )
 
 
@@ -159,6 +165,8 @@ def put_back(c: Compiled, st: State, rows: I, lv: Live, turn: int) -> None:
         st.wuse[rows] = lv.wuse
     if st.mods is not None and lv.mods is not None:
         st.mods[rows] = lv.mods.T
+    if st.pledge is not None and lv.pledge is not None:
+        st.pledge[rows] = lv.pledge.T
 
 
 def live_cooldown(c: Compiled, lv: Live, turn: int) -> NDArray[np.signedinteger]:

@@ -287,6 +287,41 @@ def _draw(
 
 
 @dataclass(frozen=True)
+class Keeps:
+    """``base``, except where commitment ``k`` (of this actor) falls due this turn: there
+    the actor carries it out (the first of its carry-out options available) with
+    probability ``chance``. From forecast turn ``from_turn`` on (1 for the deciding
+    actor's own plan: its move now is the option it weighs)."""
+
+    k: int
+    chance: float
+    base: Policy
+    from_turn: int = 0
+
+    def __call__(
+        self,
+        c: Compiled,
+        st: State,
+        actor: int,
+        avail: NDArray[np.bool_],
+        rng: np.random.Generator,
+        h: int,
+    ) -> Moves:
+        moves = self.base(c, st, actor, avail, rng, h)
+        if h < self.from_turn or st.pledge is None or c.v2 is None:
+            return moves
+        due = st.pledge[:, self.k] == 1
+        if not due.any():
+            return moves
+        if self.chance < 1.0:
+            due &= uniforms(rng, st.n) < self.chance
+        carry = np.flatnonzero(c.v2.pl_carry[self.k][: int(c.n_options[actor])])
+        for o in carry[::-1]:  # the first listed wins where several are available
+            moves[due & avail[:, actor, o]] = o
+        return moves
+
+
+@dataclass(frozen=True)
 class Line:
     """A schedule: on turn t (1 = the first) the t-th option, hold course after the end
     and wherever the option is not available (a history line, or any planned path)."""

@@ -40,7 +40,11 @@ with the drift; chain links set off last turn fire their event with their chance
 ladder: the highest absolute ``stage_to`` of the turn (branches and events) wins
 over relative changes and the ladder's own step, else relative changes sum then
 clip, then the step; held counters update on the final state before the outcomes;
-the moves become "last turn's" at the end.
+the moves become "last turn's" at the end. A commitment made this turn falls due
+over the next ``deadline`` turns: in each, after the chains, it is met when the
+addressee plays a demanded option, else kept when the actor carries it out, else
+broken in the last of them; its result's event fires (never a non-repeatable event
+that has fired).
 """
 
 from __future__ import annotations
@@ -78,6 +82,8 @@ class RefWorld:
     pending: set[int] = field(default_factory=set)  # chain links set off last turn
     use_turns: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # for windows
     mods: dict[int, int] = field(default_factory=dict)  # modifier -> turns it has left
+    # (actor, option) of a commitment -> turns it has left (0 or absent: none pending)
+    pledge: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def copy(self) -> RefWorld:
         return RefWorld(
@@ -95,6 +101,7 @@ class RefWorld:
             pending=set(self.pending),
             use_turns={k: list(v) for k, v in self.use_turns.items()},
             mods=dict(self.mods),
+            pledge=dict(self.pledge),
         )
 
 
@@ -410,6 +417,27 @@ def ref_step(
             e = by_id[dst]
             if e not in fired and (e.repeatable or e.id not in w.fired):
                 fired.append(e)
+    # commitments: met, else carried out, else broken on the last turn of the deadline
+    settled = set()
+    for actor in scn.actors:
+        for opt in actor.options:
+            cm = opt.commits
+            left = w.pledge.get((actor.id, opt.id), 0)
+            if cm is None or left <= 0:
+                continue
+            if moves[cm.to] in cm.demand:
+                result = cm.met
+            elif moves[actor.id] in cm.carry_out:
+                result = cm.kept
+            elif left == 1:
+                result = cm.broken
+            else:
+                continue
+            settled.add((actor.id, opt.id))
+            if result is not None:
+                e = by_id[result]
+                if e not in fired and (e.repeatable or e.id not in w.fired):
+                    fired.append(e)
     fired_ids = {e.id for e in fired}
     w.pending = {k for k, (src, _d, _c) in enumerate(cs.links) if src in fired_ids}
     fired.sort(key=lambda e: list(by_id).index(e.id))
@@ -488,6 +516,12 @@ def ref_step(
         if opt.window is not None:
             w.use_turns.setdefault((actor.id, opt.id), []).append(w.turn + 1)
     w.last = dict(moves)
+    for key in list(w.pledge):
+        w.pledge[key] = 0 if key in settled else max(w.pledge[key] - 1, 0)
+    for actor in scn.actors:
+        opt = _option(scn, actor.id, moves[actor.id])
+        if opt.commits is not None:
+            w.pledge[(actor.id, opt.id)] = opt.commits.deadline
     for k, (src, _target, _odds, turns, _scale) in enumerate(cs.mods):
         w.mods[k] = max(w.mods.get(k, 0) - 1, 0)
         if src in fired_ids:

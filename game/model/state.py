@@ -31,6 +31,7 @@ class State:
     pending: NDArray[np.bool_] | None = None  # [N, L] chain links set off last turn
     wuse: NDArray[np.int64] | None = None  # [N, W, K] turns of the last uses (use windows)
     mods: NDArray[np.int64] | None = None  # [N, K] turns each modifier has left
+    pledge: NDArray[np.int64] | None = None  # [N, P] turns each commitment has left (0: none)
 
     @property
     def n(self) -> int:
@@ -103,6 +104,8 @@ def v2_fields(c: Compiled, n: int) -> dict[str, Any]:
         out["pending"] = np.zeros((n, v.ch_src.size), dtype=bool)
     if v.mod_src.size:
         out["mods"] = np.zeros((n, v.mod_src.size), dtype=np.int64)
+    if v.pl_actor.size:
+        out["pledge"] = np.zeros((n, v.pl_actor.size), dtype=np.int64)
     if v.win:
         out["wuse"] = np.full((n, len(v.win), v.win_k), -WIN_NONE, dtype=np.int64)
     return out

@@ -41,10 +41,11 @@ draws; a branch's ``condition`` and ``stage_to`` in 1; each metric's ``trend``
 with the drift in 3; interactions with a chance draw one uniform each (after the
 branches) and join 1-3 like a branch; active modifiers add to their events'
 half-logits before the draws and scale their effects; chain links set off last
-turn draw after the events; in 6 the highest absolute ``stage_to`` of the turn
+turn draw after the events, then commitments due settle and fire their results'
+events (no draws); in 6 the highest absolute ``stage_to`` of the turn
 wins over relative changes and the ladder's step, and ``up_when``/``down_when``
 block a step; the ``held`` counters update before 7; the moves become "last
-turn's", use windows and modifier counts update in 8.
+turn's", use windows, modifier counts and commitments' deadlines update in 8.
 
 The explanation (``explain=True``) splits each metric's change by source. It is
 computed from the same draws, so asking for it never changes what happens:
@@ -82,7 +83,14 @@ from game.model.live import live_available as live_available
 from game.model.live import live_cooldown as live_cooldown
 from game.model.live import state_ctx as state_ctx
 from game.model.state import State
-from game.model.step_v2 import _v2_branches, _v2_couplings, _v2_events, _v2_interactions
+from game.model.step_v2 import (
+    _v2_branches,
+    _v2_couplings,
+    _v2_events,
+    _v2_interactions,
+    _v2_pledges,
+    _v2_pledges_tick,
+)
 from game.model.tables import _Num, _Tables, tables
 
 F = NDArray[np.float64]
@@ -326,6 +334,7 @@ def advance(
     stage = stage0.copy()
     y32 = y.astype(np.float32, copy=False)
     fire = ev_rows = ev_noise = x_ev = None
+    pl_done = None  # v2: [P, n] the commitments settled this turn
     if t.E:
         idx = None if j is None else stage0 * t.J + j
         zadd = None
@@ -339,6 +348,8 @@ def advance(
         t.ev_conds.apply(fire, y)
         if v2 is not None:
             _v2_events(t, v2, lv, y, stage0, moves, turn, fire, rng)
+            if lv.pledge is not None:
+                pl_done = _v2_pledges(v2, lv.pledge, moves, fire)
         for e in t.ev_nonrep:
             fire[e] &= ~lv.fired[e]
         if v2 is not None and lv.pending is not None:
@@ -490,6 +501,8 @@ def advance(
         if fire is not None:
             for src in np.flatnonzero(v2.mod_src >= 0):
                 lv.mods[src][fire[v2.mod_src[src]]] = v2.mod_turns[src]
+    if lv.pledge is not None and v2 is not None:
+        _v2_pledges_tick(v2, lv.pledge, moves, pl_done)
     if lv.wuse is not None and v2 is not None:
         for wi, (wa, wo, _most, _turns) in enumerate(v2.win):
             chose = np.flatnonzero(moves[:, wa] == wo)

@@ -105,3 +105,33 @@ def _v2_events(
         go &= lv.pending
         for k in range(v2.ch_dst.size):
             fire[v2.ch_dst[k]] |= go[k]
+
+
+def _v2_pledges(v2: V2, pledge: I, moves: I, fire: B) -> B:
+    """Commitments due this turn (after the chains): met where the addressee played a
+    demanded option, else kept where the actor carried it out, else broken in the last
+    turn of the deadline; each result fires its event (no draws). Returns which settled
+    [P, n]."""
+    done = np.zeros(pledge.shape, dtype=bool)
+    for k in range(v2.pl_actor.size):
+        on = pledge[k] > 0
+        if not on.any():
+            continue
+        met = on & v2.pl_demand[k].take(moves[:, v2.pl_to[k]])
+        kept = on & ~met & v2.pl_carry[k].take(moves[:, v2.pl_actor[k]])
+        broken = on & ~met & ~kept & (pledge[k] == 1)
+        for r, hit in enumerate((met, kept, broken)):
+            if v2.pl_ev[k, r] >= 0:
+                fire[v2.pl_ev[k, r]] |= hit
+        done[k] = met | kept | broken
+    return done
+
+
+def _v2_pledges_tick(v2: V2, pledge: I, moves: I, done: B | None) -> None:
+    """End of the turn: a turn of each commitment has passed, the settled ones end, and
+    the threats made this turn start their deadlines."""
+    np.maximum(pledge - 1, 0, out=pledge)
+    if done is not None:
+        pledge[done] = 0
+    for k in range(v2.pl_actor.size):
+        pledge[k][moves[:, v2.pl_actor[k]] == v2.pl_option[k]] = v2.pl_deadline[k]

@@ -91,6 +91,60 @@ def _dupes(items: list[Any], path: tuple[Any, ...], kind: str) -> Iterator[Findi
         seen.add(item.id)
 
 
+def _commitment(
+    p: tuple[Any, ...],
+    a: Any,
+    o: Any,
+    actors: dict[str, Any],
+    options: dict[str, set[str]],
+    event_list: list[Any],
+) -> Iterator[Finding]:
+    """An option's ``commits``: whom it names, what counts, which events settle it."""
+    cm = o.commits
+    if cm.to not in actors:
+        yield (*p, "to"), _unknown("actor", cm.to, actors), "error"
+    elif cm.to == a.id:
+        yield (*p, "to"), _("a commitment's demand is made of another actor"), "error"
+    else:
+        theirs = options[cm.to]
+        for i, oid in enumerate(cm.demand):
+            if oid not in theirs:
+                yield (*p, "demand", i), _unknown(_option_of(cm.to), oid, theirs), "error"
+    for i, oid in enumerate(cm.carry_out):
+        if oid not in options[a.id]:
+            yield (*p, "carry_out", i), _unknown("option", oid, options[a.id]), "error"
+        elif oid == o.id:
+            yield (*p, "carry_out", i), _("a threat is not carried out by repeating it"), "error"
+    events = {e.id: e for e in event_list}
+    for key in ("broken", "kept", "met"):
+        eid = getattr(cm, key)
+        if eid is not None and eid not in events:
+            yield (*p, key), _unknown("event", eid, events), "error"
+        elif eid is not None and events[eid].hazard.p != 0:
+            yield (
+                (*p, key),
+                _(
+                    "event {id!r} settles a commitment, so it fires only through it: "
+                    "give it hazard: {{p: 0}}",
+                    id=eid,
+                ),
+                "error",
+            )
+    if o.covert:
+        yield (*p[:-1], "covert"), _("a commitment is public: its option cannot be covert"), "error"
+    if o.cooldown < cm.deadline:
+        yield (
+            (*p[:-1], "cooldown"),
+            _(
+                "the cooldown ({cooldown}) is shorter than the commitment's deadline "
+                "({deadline}): the threat could be renewed before it falls due",
+                cooldown=o.cooldown,
+                deadline=cm.deadline,
+            ),
+            "error",
+        )
+
+
 def _condition_possible(c: Condition, lo: float, hi: float) -> bool:
     match c.op:
         case Comparison.lt:
@@ -398,6 +452,11 @@ def _check(
                         _("a private move is addressed to another actor"),
                         "error",
                     )
+        for j, o in enumerate(a.options):
+            if o.commits is not None:
+                yield from _commitment(
+                    (*p, "options", j, "commits"), a, o, actors, options, scn.events
+                )
         for oid in a.ai.bias:
             if oid not in options[a.id]:
                 yield (*p, "ai", "bias", oid), _unknown("option", oid, options[a.id]), "error"

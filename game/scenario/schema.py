@@ -292,6 +292,44 @@ class Branch(_Model):
     )
 
 
+class Commitment(_Model):
+    """A public threat or ultimatum: a demand on another actor with a deadline.
+
+    Settled in the first turn when the addressee plays one of ``demand`` (met) or the
+    actor plays one of ``carry_out`` (kept); when neither has happened by the end of
+    the ``deadline``-th turn after the threat, the actor has backed down (broken). Each
+    result fires its event in that turn's event phase, whatever the event's own hazard
+    and trigger say (give such an event ``hazard: {p: 0}``)."""
+
+    to: Id = Field(description="The actor the demand is made of.")
+    demand: list[Id] = Field(
+        min_length=1, description="The addressee's options that meet the demand."
+    )
+    deadline: Int = Field(
+        ge=1, le=52, description="Turns after the threat in which it can be met or carried out."
+    )
+    carry_out: list[Id] = Field(
+        min_length=1, description="The actor's own options that carry the threat out."
+    )
+    broken: Id = Field(description="Event fired when the deadline passes with neither.")
+    kept: Id | None = Field(default=None, description="Event fired when it is carried out.")
+    met: Id | None = Field(default=None, description="Event fired when the demand is met.")
+    credibility: Credibility = Field(
+        description="How other sides read the threat: their prior on the actor carrying "
+        "out what it threatens, updated by its record."
+    )
+
+
+class Credibility(_Model):
+    """A Beta prior, in pseudo-counts, on an actor carrying out its threats. Other sides
+    read the threat as carried out with chance (kept + k) / (kept + broken + k + b), where
+    k and b count the actor's commitments carried out and lapsed so far (one that was met
+    says nothing of its resolve)."""
+
+    kept: Num = Field(gt=0.0, le=1000.0, description="Prior pseudo-count of threats carried out.")
+    broken: Num = Field(gt=0.0, le=1000.0, description="Prior pseudo-count of threats that lapsed.")
+
+
 class UseWindow(_Model):
     uses: Int = Field(ge=1, le=200, description="Uses allowed …")
     turns: Int = Field(ge=1, le=200, description="… in any run of this many consecutive turns.")
@@ -340,6 +378,11 @@ class Option(_Sourced):
     )
     window: UseWindow | None = Field(
         default=None, description="At most this many uses in any run of this many turns."
+    )
+    commits: Commitment | None = Field(
+        default=None,
+        description="A public threat with a demand and a deadline: choosing the option "
+        "commits the actor, and the deadline settles it.",
     )
     headline: str = Field(
         description="Neutral wire headline when the move is public. {actor} is the actor's name."

@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from game import i18n
 from game.engine import Session
-from game.engine.views import Advice, MetricChange, MetricView, MoveReport, NewsItem, OptionView
+from game.engine.views import (
+    Advice,
+    CommitmentView,
+    MetricChange,
+    MetricView,
+    MoveReport,
+    NewsItem,
+    OptionView,
+)
 from game.scenario import Loaded, load_scenario
 from game.scenario.schema import Stage
 
@@ -79,6 +87,7 @@ class Snapshot:
     over: bool  # ended: by an outcome, or by the lesson's time running out
     outcome: str | None
     times_up: bool = False  # the lesson length was reached: no outcome, nothing scored
+    commitments: tuple[CommitmentView, ...] = ()  # public threats pending, soonest first
 
 
 @dataclass(frozen=True)
@@ -304,6 +313,7 @@ class Game:
             over=bool(view.over or s.times_up),
             outcome=view.outcome,
             times_up=bool(s.times_up),
+            commitments=tuple(view.commitments),
         )
 
     def _resolution_of(

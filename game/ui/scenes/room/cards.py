@@ -336,6 +336,8 @@ class CardsPanel(Panel):
                 )
             ),
         ]
+        if o.commits:
+            lines.append(o.commits)
         if not o.available:
             lines.append(_("Not available: {reason}", reason=o.reason))
         w, hold = view.what_if, view.hold

@@ -17,10 +17,15 @@ MAX_ITEMS = 60
 
 def news_html(snap: Snapshot) -> str:
     """The feed as the text box's HTML."""
+    # threats pending stay pinned above the feed until they are settled
+    pinned = [
+        f"<font color='{NEWS_COLOUR['outcome']}'><b>{html.escape(cm.text, quote=False)}</b></font>"
+        for cm in snap.commitments
+    ]
     if not snap.news:
         quiet = _("No news yet. The wires are quiet.")
-        return f"<i>{html.escape(quiet, quote=False)}</i>"
-    rows = []
+        return "<br>".join([*pinned, f"<i>{html.escape(quiet, quote=False)}</i>"])
+    rows = pinned
     for n in snap.news[:MAX_ITEMS]:
         date = format_date(n.date, "d MMM") if n.date else _("T{turn}", turn=n.turn)
         colour = NEWS_COLOUR.get(n.kind, MOVE_COLOUR)

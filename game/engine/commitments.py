@@ -1,0 +1,106 @@
+"""Commitments as the players see them: each side's public record of threats carried out
+or lapsed, the credibility that record earns, and the threats pending now.
+
+The rules of a commitment are the model's (``game.model.step_v2``); this module reads
+them for the computer players (``ai.policies``) and for the views."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from game.engine.views import CommitmentView
+from game.i18n import _, format_percent, ngettext
+from game.model import Compiled, State
+from game.scenario.schema import Scenario
+
+Record = Mapping[int, tuple[int, int]]  # actor -> (commitments carried out, lapsed)
+
+
+def commitment_record(c: Compiled, fired: Iterable[Iterable[str]]) -> dict[int, tuple[int, int]]:
+    """Each actor's record of commitments, (carried out, lapsed), from the ids of the events
+    fired turn by turn (public news: every commitment is public)."""
+    out: dict[int, tuple[int, int]] = {}
+    v2 = c.v2
+    if v2 is None or not v2.pl_actor.size:
+        return out
+    kept = {int(e): int(a) for a, e in zip(v2.pl_actor, v2.pl_ev[:, 1], strict=True) if e >= 0}
+    broken = {int(e): int(a) for a, e in zip(v2.pl_actor, v2.pl_ev[:, 2], strict=True)}
+    for turn in fired:
+        for eid in turn:
+            e = c.index["event"].get(eid, -1)
+            if e in kept:
+                k, b = out.get(kept[e], (0, 0))
+                out[kept[e]] = (k + 1, b)
+            if e in broken:
+                k, b = out.get(broken[e], (0, 0))
+                out[broken[e]] = (k, b + 1)
+    return out
+
+
+def credibility(c: Compiled, k: int, record: Record) -> float:
+    """The chance other sides give commitment ``k``'s actor of carrying it out: the
+    posterior mean of the commitment's Beta prior after the actor's record (Bayes' rule
+    for a Bernoulli resolve; a commitment that was met is no evidence either way)."""
+    assert c.v2 is not None
+    a, o = int(c.v2.pl_actor[k]), int(c.v2.pl_option[k])
+    prior = c.scenario.actors[a].options[o].commits
+    assert prior is not None
+    kept, broken = record.get(a, (0, 0))
+    alpha, beta = prior.credibility.kept, prior.credibility.broken
+    return (alpha + kept) / (alpha + beta + kept + broken)
+
+
+def pending(c: Compiled, st: State, record: Record) -> list[CommitmentView]:
+    """The threats pending in world 0 of ``st``, soonest due first."""
+    v2 = c.v2
+    if v2 is None or st.pledge is None:
+        return []
+    scn = c.scenario
+    out = []
+    for k in range(v2.pl_actor.size):
+        left = int(st.pledge[0, k])
+        if left <= 0:
+            continue
+        a, o, b = int(v2.pl_actor[k]), int(v2.pl_option[k]), int(v2.pl_to[k])
+        opt = scn.actors[a].options[o]
+        assert opt.commits is not None
+        names = {x.id: x.name for x in scn.actors[b].options}
+        demand = _(" or ").join(names[d] for d in opt.commits.demand)
+        cred = credibility(c, k, record)
+        text = ngettext(
+            "Deadline in {n} turn: {option} ({actor}). {target} meets it by: {demand}. "
+            "Chance it is carried out, as its record reads: {chance}.",
+            "Deadline in {n} turns: {option} ({actor}). {target} meets it by: {demand}. "
+            "Chance it is carried out, as its record reads: {chance}.",
+            left,
+            option=opt.name,
+            actor=scn.actors[a].name,
+            target=scn.actors[b].name,
+            demand=demand,
+            chance=format_percent(round(cred * 100) / 100),
+        )
+        out.append(CommitmentView(c.actor_ids[a], opt.id, c.actor_ids[b], left, cred, text))
+    return sorted(out, key=lambda v: v.turns_left)
+
+
+def terms(scn: Scenario, a: int, o: int) -> str:
+    """What option ``o`` of actor ``a`` commits the actor to, in words ("" if nothing)."""
+    opt = scn.actors[a].options[o]
+    cm = opt.commits
+    if cm is None:
+        return ""
+    by_id = {x.id: x for x in scn.actors}
+    theirs = {x.id: x.name for x in by_id[cm.to].options}
+    mine = {x.id: x.name for x in scn.actors[a].options}
+    lapse = next(e.name for e in scn.events if e.id == cm.broken)
+    return ngettext(
+        "A public threat: {target} has {n} turn to choose {demand}; then carry it out "
+        "({carry}) or back down ({lapse}).",
+        "A public threat: {target} has {n} turns to choose {demand}; then carry it out "
+        "({carry}) or back down ({lapse}).",
+        cm.deadline,
+        target=by_id[cm.to].name,
+        demand=_(" or ").join(theirs[d] for d in cm.demand),
+        carry=_(" or ").join(mine[d] for d in cm.carry_out),
+        lapse=lapse,
+    )
