@@ -284,7 +284,10 @@ def test_every_side_sees_a_pending_threat(tmp_path: Path) -> None:
         (cm,) = s.view(side).commitments
         assert (cm.actor, cm.option, cm.to, cm.turns_left) == ("blue", "ultimatum", "red", 2)
         assert cm.credibility == pytest.approx(0.75)
-        assert "Deadline in 2 turns: Ultimatum (Blue). Red meets it by: Accept talks." in cm.text
+        assert cm.text == (
+            "Deadline in 2 turns: Ultimatum (Blue), met by Accept talks (Red). "
+            "Chance it is carried out: 75%."
+        )
     s.commit("blue", "wait")
     s.commit("red", "talk")
     s.resolve()

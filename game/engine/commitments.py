@@ -1,14 +1,15 @@
-"""Commitments as the players see them: each side's public record of threats carried out
-or lapsed, the credibility that record earns, and the threats pending now.
+"""Commitments and offers as the players see them: each side's public record of threats
+carried out or lapsed, the credibility that record earns, the threats pending now, and
+the terms open to acceptance.
 
 The rules of a commitment are the model's (``game.model.step_v2``); this module reads
 them for the computer players (``ai.policies``) and for the views."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
-from game.engine.views import CommitmentView
+from game.engine.views import CommitmentView, OfferView
 from game.i18n import _, format_percent, ngettext
 from game.model import Compiled, State
 from game.scenario.schema import Scenario
@@ -68,10 +69,10 @@ def pending(c: Compiled, st: State, record: Record) -> list[CommitmentView]:
         demand = _(" or ").join(names[d] for d in opt.commits.demand)
         cred = credibility(c, k, record)
         text = ngettext(
-            "Deadline in {n} turn: {option} ({actor}). {target} meets it by: {demand}. "
-            "Chance it is carried out, as its record reads: {chance}.",
-            "Deadline in {n} turns: {option} ({actor}). {target} meets it by: {demand}. "
-            "Chance it is carried out, as its record reads: {chance}.",
+            "Deadline in {n} turn: {option} ({actor}), met by {demand} ({target}). "
+            "Chance it is carried out: {chance}.",
+            "Deadline in {n} turns: {option} ({actor}), met by {demand} ({target}). "
+            "Chance it is carried out: {chance}.",
             left,
             option=opt.name,
             actor=scn.actors[a].name,
@@ -104,3 +105,26 @@ def terms(scn: Scenario, a: int, o: int) -> str:
         carry=_(" or ").join(mine[d] for d in cm.carry_out),
         lapse=lapse,
     )
+
+
+def open_offers(c: Compiled, last_seen: Sequence[int]) -> list[OfferView]:
+    """The offers made last turn that a side saw (``last_seen``: every side's last move as
+    it saw it), each with who may accept it, with which option."""
+    scn = c.scenario
+    out = []
+    for b, o in enumerate(last_seen):
+        opt = scn.actors[b].options[int(o)]
+        off = opt.offer
+        if off is None:
+            continue
+        to = scn.actors[c.index["actor"][off.to]]
+        accept = next(x.name for x in to.options if x.id == off.accept)
+        text = _(
+            "Offer from {actor}: {terms} {target} may accept it this turn only ({accept}).",
+            actor=scn.actors[b].name,
+            terms=off.terms,
+            target=to.name,
+            accept=accept,
+        )
+        out.append(OfferView(c.actor_ids[b], opt.id, off.to, off.accept, text))
+    return out

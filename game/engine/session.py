@@ -37,7 +37,7 @@ from game.engine.classroom import (
     scenario_for_code,
     team_list,
 )
-from game.engine.commitments import commitment_record, pending, terms
+from game.engine.commitments import commitment_record, open_offers, pending, terms
 from game.engine.console import Console
 from game.engine.errors import EngineError
 from game.engine.fog import (
@@ -536,6 +536,7 @@ class Session:
             revealed=self.revealed,
             stage_index=si,
             commitments=[] if self.over else pending(c, self.state, self.record()),
+            offers=[] if self.over else open_offers(c, last_seen(c, self._moves_hist, a)),
         )
 
     def news_for(self, actor: str | None) -> list[NewsItem]:

@@ -262,8 +262,8 @@ class TextGame:
                     quality=format_percent(v.intel),
                 )
             )
-        for cm in v.commitments:
-            self.say(cm.text)
+        for line in [*(cm.text for cm in v.commitments), *(o.text for o in v.offers)]:
+            self.say(line)
 
     def options(self, v: PlayerView, full: bool = False) -> None:
         """The options: names only each turn (``o`` for the full list)."""

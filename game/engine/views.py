@@ -222,6 +222,17 @@ class CommitmentView:
 
 
 @dataclass(frozen=True)
+class OfferView:
+    """Terms offered last turn that their addressee may accept this turn."""
+
+    actor: str
+    option: str
+    to: str
+    accept: str  # the addressee's option that accepts
+    text: str
+
+
+@dataclass(frozen=True)
 class PlayerView:
     """Everything one actor may see now (fog of war applied by the engine)."""
 
@@ -245,6 +256,7 @@ class PlayerView:
     revealed: bool = False  # the teacher revealed the true values: every metric is exact
     stage_index: int | None = None  # position on the ladder; None: hidden from this actor
     commitments: list[CommitmentView] = field(default_factory=list)  # threats pending (public)
+    offers: list[OfferView] = field(default_factory=list)  # terms open to acceptance now
 
     def metric(self, metric_id: str) -> MetricView:
         for m in self.metrics:

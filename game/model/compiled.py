@@ -24,6 +24,7 @@ from game.scenario.schema import (
     Effect,
     OutcomeKind,
     Scenario,
+    offer_gate,
 )
 
 if TYPE_CHECKING:
@@ -469,7 +470,8 @@ def _v2(
     r = 0
     for a, actor in enumerate(scn.actors):
         for o, opt in enumerate(actor.options):
-            node = compile_extra(opt.available.conditions, ix)
+            gate = offer_gate(scn, actor.id, opt.id)  # an accepting option: after the offer
+            node = compile_extra([*opt.available.conditions, *gate], ix)
             if node is not None:
                 av.append((a, o, node))
             for b in opt.branches:

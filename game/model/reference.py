@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from game.model.conditions import Ctx, Index, Node, compile_all, update_held
-from game.scenario.schema import Chance, Effect, Option, Scenario
+from game.scenario.schema import Chance, Effect, Option, Scenario, offer_gate
 
 # A policy for the reference: "random", an option id, {option id: weight}, a tuple of
 # option ids, one per turn (a line; hold course after its end), or "script" (a scripted
@@ -161,7 +161,7 @@ def _conds(scn: Scenario) -> _Conds:
     cs = _Conds(
         ix=ix,
         avail={
-            (a.id, o.id): compile_all(o.available.conditions, ix)
+            (a.id, o.id): compile_all([*o.available.conditions, *offer_gate(scn, a.id, o.id)], ix)
             for a in scn.actors
             for o in a.options
         },

@@ -91,6 +91,35 @@ def _dupes(items: list[Any], path: tuple[Any, ...], kind: str) -> Iterator[Findi
         seen.add(item.id)
 
 
+def _offer(p: tuple[Any, ...], a: Any, o: Any, actors: dict[str, Any]) -> Iterator[Finding]:
+    """An option's ``offer``: to whom, and the option that accepts it."""
+    off = o.offer
+    if off.to not in actors:
+        yield (*p, "to"), _unknown("actor", off.to, actors), "error"
+        return
+    if off.to == a.id:
+        yield (*p, "to"), _("an offer is made to another actor"), "error"
+        return
+    to = actors[off.to]
+    theirs = {x.id for x in to.options}
+    if off.accept not in theirs:
+        yield (*p, "accept"), _unknown(_option_of(off.to), off.accept, theirs), "error"
+    elif off.accept == to.hold_option:
+        yield (*p, "accept"), _("holding course cannot be what accepts an offer"), "error"
+    if o.covert:
+        yield (
+            (*p[:-1], "covert"),
+            _("an offer must reach its addressee: it cannot be covert"),
+            "error",
+        )
+    elif o.private_to is not None and o.private_to != off.to:
+        yield (
+            (*p[:-1], "private_to"),
+            _("a private offer is private to its addressee ({actor})", actor=off.to),
+            "error",
+        )
+
+
 def _commitment(
     p: tuple[Any, ...],
     a: Any,
@@ -453,6 +482,8 @@ def _check(
                         "error",
                     )
         for j, o in enumerate(a.options):
+            if o.offer is not None:
+                yield from _offer((*p, "options", j, "offer"), a, o, actors)
             if o.commits is not None:
                 yield from _commitment(
                     (*p, "options", j, "commits"), a, o, actors, options, scn.events

@@ -292,6 +292,20 @@ class Branch(_Model):
     )
 
 
+class Offer(_Model):
+    """Terms put to another actor. The addressee may accept them in the next turn only,
+    with its ``accept`` option (available then and at no other time, whatever its own
+    rules allow); anything else it plays rejects them, and an offer of its own counters
+    them. An agreement outcome names the accepting option in its trigger's ``moves``, so
+    that it never happens to a side that did not choose it."""
+
+    to: Id = Field(description="The actor the terms are offered to.")
+    terms: str = Field(
+        min_length=1, description="What is given and what is asked, in words every side reads."
+    )
+    accept: Id = Field(description="The addressee's option that accepts the terms.")
+
+
 class Commitment(_Model):
     """A public threat or ultimatum: a demand on another actor with a deadline.
 
@@ -378,6 +392,10 @@ class Option(_Sourced):
     )
     window: UseWindow | None = Field(
         default=None, description="At most this many uses in any run of this many turns."
+    )
+    offer: Offer | None = Field(
+        default=None,
+        description="An offer of terms to another actor, who may accept it in the next turn.",
     )
     commits: Commitment | None = Field(
         default=None,
@@ -807,3 +825,20 @@ class Scenario(_Model):
             cut = max(p.rfind("."), p.rfind("["))
             p = p[:cut] if cut > 0 else ""
         return name
+
+
+def offer_gate(scn: Scenario, actor: str, option: str) -> list[CondItem]:
+    """The condition offers put on an option that accepts them: available only in the turn
+    right after one of them was made (empty: no offer names it)."""
+    made: list[CondItem] = []
+    for a in scn.actors:
+        ids = [
+            o.id
+            for o in a.options
+            if o.offer is not None and o.offer.to == actor and o.offer.accept == option
+        ]
+        if ids:
+            made.append(
+                MoveCondition(move=MoveTest(actor=a.id, options=ids, when=MoveWhen.last_turn))
+            )
+    return made if len(made) <= 1 else [AnyCondition(any=made)]

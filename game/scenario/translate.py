@@ -140,6 +140,8 @@ def scenario_texts(scn: Scenario) -> dict[Key, str]:
             ko = (*k, "options", o.id)
             out |= {(*ko, "name"): o.name, (*ko, "description"): o.description}
             out |= {(*ko, "headline"): o.headline} | _basis(ko, o.basis)
+            if o.offer is not None:
+                out[(*ko, "offer", "terms")] = o.offer.terms
             for b in o.branches:
                 kb = (*ko, "branches", b.id)
                 out |= {(*kb, "label"): b.label, (*kb, "headline"): b.headline}

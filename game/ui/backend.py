@@ -26,6 +26,7 @@ from game.engine.views import (
     MetricView,
     MoveReport,
     NewsItem,
+    OfferView,
     OptionView,
 )
 from game.scenario import Loaded, load_scenario
@@ -88,6 +89,7 @@ class Snapshot:
     outcome: str | None
     times_up: bool = False  # the lesson length was reached: no outcome, nothing scored
     commitments: tuple[CommitmentView, ...] = ()  # public threats pending, soonest first
+    offers: tuple[OfferView, ...] = ()  # terms offered last turn, open to acceptance now
 
 
 @dataclass(frozen=True)
@@ -314,6 +316,7 @@ class Game:
             outcome=view.outcome,
             times_up=bool(s.times_up),
             commitments=tuple(view.commitments),
+            offers=tuple(view.offers),
         )
 
     def _resolution_of(

@@ -17,10 +17,10 @@ MAX_ITEMS = 60
 
 def news_html(snap: Snapshot) -> str:
     """The feed as the text box's HTML."""
-    # threats pending stay pinned above the feed until they are settled
+    # threats pending and offers open stay pinned above the feed while they last
     pinned = [
-        f"<font color='{NEWS_COLOUR['outcome']}'><b>{html.escape(cm.text, quote=False)}</b></font>"
-        for cm in snap.commitments
+        f"<font color='{NEWS_COLOUR['event']}'>{html.escape(text, quote=False)}</font>"
+        for text in [*(cm.text for cm in snap.commitments), *(o.text for o in snap.offers)]
     ]
     if not snap.news:
         quiet = _("No news yet. The wires are quiet.")
