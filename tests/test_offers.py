@@ -1,0 +1,192 @@
+"""Offers (an option's ``offer``): terms the addressee may accept in the next turn only.
+
+The mini scenario gets a Blue offer (its ``talk``) that Red accepts with a new option, and
+a deal that only that acceptance can bring; Venezuela's agreements work the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import CHEAP
+from test_model_reference import _compare
+
+from game.engine import Session
+from game.model import available, compile_scenario, initial_state, step
+from game.model.reference import ref_available, ref_initial, ref_step
+from game.scenario import load_scenario
+from game.scenario.load import ScenarioError
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = ROOT / "tests" / "data" / "mini.yaml"
+VEN = ROOT / "scenarios" / "venezuela-2025.yaml"
+
+OFFER = """        headline: "{actor} offers talks"
+        offer:
+          to: red
+          terms: Talks on the border line, in return for a pause in the call-up.
+          accept: accept
+"""
+ACCEPT_OPTION = """      - id: accept
+        name: Accept Blue's terms
+        category: talks
+        description: Take up the terms Blue offered.
+        escalation: -3
+        effects: {tension: -3}
+        headline: "{actor} accepts the terms"
+        basis: {assumption: Test.}
+interactions:
+"""
+DEAL = """    trigger:
+      conditions: [{metric: tension, op: "<", value: 20}]
+      hold_turns: 2
+      chance: 0.5
+"""
+DEAL_BY_ACCEPTANCE = """    trigger:
+      moves: {red: [accept]}
+      chance: 0.9
+"""
+
+
+def _scenario(tmp_path: Path, offer: str = OFFER) -> Path:
+    text = MINI.read_text()
+    for old, new in (
+        ('        headline: "{actor} offers talks"\n', offer),
+        ("interactions:\n", ACCEPT_OPTION),
+        (DEAL, DEAL_BY_ACCEPTANCE),
+    ):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new, 1)
+    p = tmp_path / "mini.yaml"
+    p.write_text(text)
+    (tmp_path / "mini-facts.yaml").write_text((MINI.parent / "mini-facts.yaml").read_text())
+    return p
+
+
+@pytest.fixture(scope="module")
+def scn(tmp_path_factory: pytest.TempPathFactory):
+    return load_scenario(_scenario(tmp_path_factory.mktemp("offer"))).scenario
+
+
+def test_the_terms_can_be_accepted_in_the_next_turn_only(scn) -> None:
+    c = compile_scenario(scn)
+    blue, red = c.actor_index("blue"), c.actor_index("red")
+    acc = c.option_index(red, "accept")
+    st = initial_state(c, 2, np.random.default_rng(1))
+    w = ref_initial(scn, np.random.default_rng(1))
+    assert not available(c, st)[:, red, acc].any()
+    assert "accept" not in ref_available(scn, w, "red")
+    rng, ref_rng = np.random.default_rng(2), np.random.default_rng(3)
+    for blue_move, open_after in (("talk", True), ("wait", False), ("talk", True)):
+        mv = np.tile([c.option_index(blue, blue_move), c.hold[red]], (st.n, 1))
+        step(c, st, mv, rng)
+        ref_step(scn, w, {"blue": blue_move, "red": "wait"}, ref_rng)
+        running = st.outcome < 0
+        assert (available(c, st)[running, red, acc] == open_after).all()
+        if w.outcome is None:
+            assert ("accept" in ref_available(scn, w, "red")) == open_after
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_no_deal_without_acceptance(scn, seed: int) -> None:
+    """Whatever else is played, the deal never happens unless Red accepts: random play
+    that never accepts ends in no deal; accepting the open terms ends 90% of games in one."""
+    c = compile_scenario(scn)
+    red = c.actor_index("red")
+    acc = c.option_index(red, "accept")
+    deal = c.outcome_ids.index("deal")
+    rng = np.random.default_rng(seed)
+    st = initial_state(c, 3000, rng)
+    for _ in range(c.turn_limit):
+        ok = available(c, st)
+        ok[:, red, acc] = False  # Red never accepts
+        u = rng.random(ok.shape) * ok
+        step(c, st, u.argmax(axis=2), rng)
+    assert not (st.outcome == deal).any()
+    # the same worlds' opening, with Red accepting open terms at once
+    st = initial_state(c, 3000, np.random.default_rng(seed))
+    talk = c.option_index("blue", "talk")
+    step(c, st, np.tile([talk, c.hold[red]], (st.n, 1)), rng)
+    run = st.outcome < 0
+    step(c, st, np.tile([c.hold[0], acc], (st.n, 1)), rng)
+    share = (st.outcome[run] == deal).mean()
+    assert 0.85 < share < 0.95
+
+
+def test_both_models_agree_with_offers(scn) -> None:
+    _compare(scn, 20000, 3000, 5, 21, {"blue": "random", "red": "random"})
+
+
+def test_the_addressee_sees_the_terms(tmp_path: Path) -> None:
+    s = Session.new(
+        _scenario(tmp_path),
+        seed=3,
+        seats={"blue": "human", "red": "human"},
+        ai=CHEAP,
+        autosave=False,
+    )
+    s.commit("blue", "talk")
+    s.commit("red", "wait")
+    s.resolve()
+    (o,) = s.view("red").offers
+    assert (o.actor, o.option, o.to, o.accept) == ("blue", "talk", "red", "accept")
+    assert o.text == (
+        "Offer from Blue: Talks on the border line, in return for a pause in the call-up. "
+        "Red may accept it this turn only (Accept Blue's terms)."
+    )
+    assert s.view("blue").offers == [o]  # public: every side reads it
+    accept = next(x for x in s.view("red").options if x.id == "accept")
+    assert accept.available
+    s.commit("blue", "wait")
+    s.commit("red", "wait")  # rejected by playing something else
+    s.resolve()
+    assert s.view("red").offers == []
+    assert not next(x for x in s.view("red").options if x.id == "accept").available
+
+
+def test_venezuela_agreements_need_acceptance() -> None:
+    scn = load_scenario(VEN).scenario
+    by_id = {o.id: o for o in scn.outcomes}
+    assert by_id["exit_deal"].trigger.moves == {"ven": ["accept_exit"]}
+    offers = {
+        (a.id, o.id): (o.offer.to, o.offer.accept)
+        for a in scn.actors
+        for o in a.options
+        if o.offer is not None
+    }
+    assert offers == {
+        ("usa", "assurance"): ("ven", "accept_terms"),
+        ("usa", "exit_offer"): ("ven", "accept_exit"),
+        ("ven", "concessions"): ("usa", "accept_terms"),
+    }
+    c = compile_scenario(scn)
+    ven, usa = c.actor_index("ven"), c.actor_index("usa")
+    st = initial_state(c, 2000, np.random.default_rng(5))
+    rng = np.random.default_rng(6)
+    # eight turns of everything but acceptance: no agreement of either kind
+    for _ in range(8):
+        ok = available(c, st)
+        for a, oid in ((ven, "accept_exit"), (ven, "accept_terms"), (usa, "accept_terms")):
+            ok[:, a, c.option_index(a, oid)] = False
+        step(c, st, (rng.random(ok.shape) * ok).argmax(axis=2), rng)
+    ended = st.outcome[st.outcome >= 0]
+    names = {c.outcome_ids[k] for k in ended}
+    assert not names & {"exit_deal", "settlement"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("to: red", "to: redd", "unknown actor 'redd'"),
+        ("to: red", "to: blue", "made to another actor"),
+        ("accept: accept", "accept: acept", "did you mean 'accept'"),
+        ("accept: accept", "accept: wait", "holding course cannot be what accepts"),
+    ],
+)
+def test_bad_offers_are_reported(tmp_path: Path, old: str, new: str, says: str) -> None:
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(_scenario(tmp_path, OFFER.replace(old, new, 1)))
+    msg = str(err.value)
+    assert "mini.yaml" in msg and "offer" in msg and says in msg, msg
