@@ -57,7 +57,7 @@ def test_every_option_reads_and_chooses_by_keyboard(ui_app) -> None:
     opts = room.snap.options
     assert len(opts) > 10  # the shipped scenario: options past the tenth need keys too
     keys = [*[getattr(pygame, f"K_{k}") for k in "1234567890"], pygame.K_q, pygame.K_w]
-    keys += [pygame.K_e, pygame.K_r, pygame.K_t]
+    keys += [pygame.K_e, pygame.K_r, pygame.K_t, pygame.K_y, pygame.K_u, pygame.K_i]
     for i, o in enumerate(opts):
         d.key(keys[i])
         assert room.focus_index == i and room.keyboard_mode

@@ -98,7 +98,7 @@ ANIMATION_S = 0.9  # the turn's changes move into place over this long
 
 
 # the sizes tried for the markers and their labels, largest first
-DENSE = (1.0, 0.9, 0.8, 0.7)
+DENSE = (1.0, 0.9, 0.8, 0.7, 0.6)
 
 
 def _ease(x: float) -> float:
