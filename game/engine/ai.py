@@ -21,14 +21,15 @@ recommends its best-scoring option, with a reason built from the forecast.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from game.engine.commitments import Record, credibility
+from game.engine.beliefs import expected_mix
+from game.engine.commitments import credibility
 from game.engine.rng import AI, stream
 from game.engine.seats import Seat
 from game.i18n import _, format_number, format_percent
@@ -71,16 +72,35 @@ class AISettings:
         return cls(**d)
 
 
-def persistent_mix(c: Compiled, actor: int, option: int, persistence: float) -> Mix:
-    """``option`` with weight ``persistence``, the rest spread evenly over every option.
+def persistent_mix(
+    c: Compiled,
+    actor: int,
+    option: int,
+    persistence: float,
+    spread: NDArray[np.float64] | None = None,
+) -> Mix:
+    """``option`` with weight ``persistence``, the rest spread over every option: evenly,
+    or as ``spread`` says (a belief's expected mix of the actor's moves).
 
     The mix is renormalised over whatever is available in each world, so an option
     on cooldown simply drops out.
     """
     n = int(c.n_options[actor])
-    w = np.full(n, (1.0 - persistence) / n)
+    w = np.full(n, 1.0 / n) if spread is None else np.asarray(spread, dtype=np.float64)[:n]
+    w = w * (1.0 - persistence)
     w[option] += persistence
     return Mix(tuple(float(v) for v in w))
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What a side brings to a forecast beyond the worlds it forecasts from: the public
+    record of commitments, its beliefs over the other sides' private types (actor ->
+    probabilities), and what it wants (None: its actor's objectives)."""
+
+    record: Mapping[int, tuple[int, int]] = field(default_factory=dict)
+    beliefs: Mapping[int, NDArray[np.float64]] = field(default_factory=dict)
+    objectives: Objectives | None = None
 
 
 def policies(
@@ -90,7 +110,7 @@ def policies(
     last_seen: Sequence[int],
     persistence: float,
     start: State | None = None,
-    record: Record | None = None,
+    outlook: Outlook | None = None,
 ) -> list[Policy]:
     """The forecast policies when ``actor`` considers ``option``.
 
@@ -101,6 +121,10 @@ def policies(
     option would look like a road to war; crises show strong inertia (sides keep
     their course from week to week), and the uniform part keeps every risk in view.
     The actor itself is assumed to keep broadly to the line it chooses now.
+
+    Beliefs (``outlook``): another actor with private types plays its options, beyond
+    repeating its last move, in proportion to their likelihood under the belief held
+    about it, rather than evenly.
 
     Commitments (with ``start``, the worlds forecast from): the actor plans to carry
     out its own threat when it falls due (the one it weighs making now, or one already
@@ -114,7 +138,10 @@ def policies(
         elif a == actor:
             out.append(Then(Fixed(option), persistent_mix(c, a, option, persistence)))
         else:
-            out.append(persistent_mix(c, a, int(last_seen[a]), persistence))
+            belief = None if outlook is None else outlook.beliefs.get(a)
+            spread = None if belief is None else expected_mix(c, a, belief)
+            out.append(persistent_mix(c, a, int(last_seen[a]), persistence, spread))
+    record = {} if outlook is None else outlook.record
     v2 = c.v2
     if v2 is None or not v2.pl_actor.size or start is None or start.pledge is None:
         return out
@@ -126,7 +153,7 @@ def policies(
         if a == actor and (pending[k] or option == int(v2.pl_option[k])):
             out[a] = Keeps(k, 1.0, out[a], from_turn=1)
         elif a != actor and pending[k]:
-            out[a] = Keeps(k, credibility(c, k, record or {}), out[a])
+            out[a] = Keeps(k, credibility(c, k, record), out[a])
     return out
 
 
@@ -139,7 +166,7 @@ def forecast_options(
     rng_for: Callable[[], np.random.Generator],
     horizon: int,
     persistence: float,
-    record: Record | None = None,
+    outlook: Outlook | None = None,
 ) -> dict[int, Forecast]:
     """One forecast per option from the same ``start`` worlds, each with a fresh generator
     of the same seed (common random numbers)."""
@@ -147,7 +174,7 @@ def forecast_options(
         o: forecast(
             c,
             start,
-            policies(c, actor, o, last_seen, persistence, start, record),
+            policies(c, actor, o, last_seen, persistence, start, outlook),
             rng_for(),
             worlds=start.n,
             horizon=horizon,
@@ -238,7 +265,7 @@ def decide(
     settings: AISettings,
     forecast_rng: Callable[[], np.random.Generator],
     draw_rng: np.random.Generator,
-    record: Record | None = None,
+    outlook: Outlook | None = None,
 ) -> Decision:
     """The AI move of ``actor`` from its belief worlds ``start``: forecast each available
     option, score, softmax."""
@@ -255,12 +282,15 @@ def decide(
         forecast_rng,
         settings.horizon,
         settings.persistence,
-        record,
+        outlook,
     )
     risk = actor_spec.ai.risk_tolerance
-    scores = np.array(
-        [score(utilities(c, fcs[o], start.x, actor_spec.objectives), risk) for o in options]
+    obj = (
+        actor_spec.objectives
+        if outlook is None or outlook.objectives is None
+        else outlook.objectives
     )
+    scores = np.array([score(utilities(c, fcs[o], start.x, obj), risk) for o in options])
     lean = leaning(c, actor, last_seen)
     if lean:
         ids = c.option_ids[actor]
@@ -280,7 +310,7 @@ def machine_move(
     belief: Callable[[int], State],
     last_seen: Sequence[int],
     settings: AISettings,
-    record: Record | None = None,
+    outlook: Outlook | None = None,
 ) -> tuple[int, Decision | None]:
     """The move of a computer seat in ``turn``: a fixed option (hold course when it is not
     available), a random one (stream AI, turn, actor, 0), or the AI's ``decide`` from
@@ -303,7 +333,7 @@ def machine_move(
         settings,
         lambda: stream(seed, AI, turn, actor),
         stream(seed, AI, turn, actor, 0),
-        record,
+        outlook,
     )
     return d.option, d
 

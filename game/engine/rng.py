@@ -23,6 +23,7 @@ ADVICE = 3  # (3, turn, actor): the advisors' forecasts (the same seed for every
 FOG = 4  # (4, turn, actor): the noise of that actor's estimates during that turn
 WHAT_IF = 5  # (5, turn, actor, option): forecasts a player looks at
 INJECT = 6  # (6, turn, k): the k-th inject or teacher action of that turn (effect noise)
+TYPES = 7  # (7, actor): the actor's private type, drawn once at the start
 
 # (purpose, turn, actor, BELIEF) for purpose in AI, ADVICE, WHAT_IF: the worlds the actor
 # believes possible (its estimates' uncertainty), drawn once and shared by every option's

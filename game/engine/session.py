@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from game.engine import ai as ai_mod
 from game.engine import classcode, seal
 from game.engine.ai import AISettings, Decision
+from game.engine.beliefs import draw_types, posterior, type_objectives
 from game.engine.classroom import (
     Classroom,
     TeamsArg,
@@ -65,6 +66,7 @@ from game.engine.turnreport import (
 )
 from game.engine.views import (
     Advice,
+    BeliefView,
     MetricView,
     NewsItem,
     NewsKind,
@@ -72,7 +74,7 @@ from game.engine.views import (
     PlayerView,
     TurnReport,
 )
-from game.i18n import _
+from game.i18n import _, format_percent
 from game.model import Compiled, Forecast, State, available, compile_scenario, initial_state, step
 from game.model.compiled import unavailable_reason
 from game.model.forecast import forecast
@@ -130,6 +132,8 @@ class Session:
         self.times_up = False  # the lesson's time ran out: play stops, no outcome is scored
         self.created = created
         self.state: State = initial_state(c, 1, stream(seed, START))
+        # each actor's private type (actor index -> type index), told to no other side
+        self.types: dict[int, int] = draw_types(c, seed)
         self.news: list[NewsItem] = []
         self.history: list[TurnReport] = []
         self.paused = False
@@ -537,7 +541,35 @@ class Session:
             stage_index=si,
             commitments=[] if self.over else pending(c, self.state, self.record()),
             offers=[] if self.over else open_offers(c, last_seen(c, self._moves_hist, a)),
+            own_type=self._own_type(a),
+            beliefs=self._beliefs(a),
         )
+
+    def _own_type(self, a: int) -> str:
+        k = self.types.get(a)
+        if k is None:
+            return ""
+        t = self.scenario.actors[a].types[k]
+        return _(
+            "Your government, privately: {type}. {description}",
+            type=t.name,
+            description=t.description,
+        )
+
+    def _beliefs(self, a: int) -> list[BeliefView]:
+        out = []
+        for b, spec in enumerate(self.scenario.actors):
+            if b == a or not spec.types:
+                continue
+            p = self.belief(a, b)
+            types = [(t.id, t.name, float(p[k])) for k, t in enumerate(spec.types)]
+            shares = ", ".join(
+                _("{type} {share}", type=name, share=format_percent(round(q * 100) / 100))
+                for _id, name, q in types
+            )
+            text = _("Your reading of {actor}: {shares}.", actor=spec.name, shares=shares)
+            out.append(BeliefView(self.c.actor_ids[b], types, text))
+        return out
 
     def news_for(self, actor: str | None) -> list[NewsItem]:
         """News an actor may see (None: public news only)."""
@@ -563,6 +595,32 @@ class Session:
         known = stage_shown(self.c, a, self.stage_unveiled)
         return belief_worlds(self.c, self.state, self.seed, T, a, n, rng, stage_known=known)
 
+    def belief(self, viewer: int, target: int) -> NDArray[np.float64]:
+        """``viewer``'s belief over ``target``'s private types after the moves it saw."""
+        h = self._moves_hist
+        return posterior(
+            self.c, target, [seen_move(self.c, h, viewer, target, t) for t in range(len(h))]
+        )
+
+    def belief_path(self, viewer: int, target: int) -> list[NDArray[np.float64]]:
+        """``viewer``'s belief over ``target``'s types before the first turn and after each
+        turn resolved so far (the report's chart)."""
+        h = self._moves_hist
+        seen = [seen_move(self.c, h, viewer, target, t) for t in range(len(h))]
+        return [posterior(self.c, target, seen[:t]) for t in range(len(seen) + 1)]
+
+    def outlook(self, a: int, own: bool = False) -> ai_mod.Outlook:
+        """What actor ``a`` knows beyond the worlds it forecasts from: the commitments'
+        record and its beliefs over the others' types; with ``own``, its type's aims too
+        (the computer playing it; a player's what-if and advisors keep the actor's)."""
+        beliefs = {
+            b: self.belief(a, b)
+            for b, spec in enumerate(self.scenario.actors)
+            if b != a and spec.types
+        }
+        obj = type_objectives(self.c, a, self.types.get(a)) if own else None
+        return ai_mod.Outlook(self.record(), beliefs, obj)
+
     def record(self) -> dict[int, tuple[int, int]]:
         """Each actor's public record of commitments: (carried out, lapsed)."""
         return commitment_record(self.c, ([e.id for e in r.events] for r in self.history))
@@ -581,7 +639,7 @@ class Session:
             start = self._belief(a, int(worlds), WHAT_IF)
             seen = last_seen(self.c, self._moves_hist, a)
             pol = ai_mod.policies(
-                self.c, a, o, seen, self.ai_settings.persistence, start, self.record()
+                self.c, a, o, seen, self.ai_settings.persistence, start, self.outlook(a)
             )
             self._what_if[key] = forecast(
                 self.c,
@@ -617,7 +675,7 @@ class Session:
             lambda: stream(self.seed, ADVICE, T, a),
             cfg.advice_horizon,
             cfg.persistence,
-            self.record(),
+            self.outlook(a),
         )
         out = []
         for adv in spec.advisors:
@@ -730,7 +788,7 @@ class Session:
                     partial(self._belief, a, purpose=AI),
                     last_seen(c, self._moves_hist, a),
                     self.ai_settings,
-                    self.record(),
+                    self.outlook(a, own=True),
                 )
                 moves[0, a] = o
                 if d is not None:

@@ -264,6 +264,8 @@ class TextGame:
             )
         for line in [*(cm.text for cm in v.commitments), *(o.text for o in v.offers)]:
             self.say(line)
+        for line in [*([v.own_type] if v.own_type else []), *(b.text for b in v.beliefs)]:
+            self.say(line)
 
     def options(self, v: PlayerView, full: bool = False) -> None:
         """The options: names only each turn (``o`` for the full list)."""

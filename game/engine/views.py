@@ -233,6 +233,16 @@ class OfferView:
 
 
 @dataclass(frozen=True)
+class BeliefView:
+    """What one side believes of another's private type: (type id, name, probability) for
+    each type, and the line that says so."""
+
+    actor: str
+    types: list[tuple[str, str, float]]
+    text: str
+
+
+@dataclass(frozen=True)
 class PlayerView:
     """Everything one actor may see now (fog of war applied by the engine)."""
 
@@ -257,6 +267,8 @@ class PlayerView:
     stage_index: int | None = None  # position on the ladder; None: hidden from this actor
     commitments: list[CommitmentView] = field(default_factory=list)  # threats pending (public)
     offers: list[OfferView] = field(default_factory=list)  # terms open to acceptance now
+    own_type: str = ""  # this side's private type, in a line ("": the actor has none)
+    beliefs: list[BeliefView] = field(default_factory=list)  # of the others' types
 
     def metric(self, metric_id: str) -> MetricView:
         for m in self.metrics:

@@ -94,7 +94,7 @@ def decide(s: Session, history: list[MoveRecord], a: int) -> int:
         belief,
         last_seen(c, history, a),
         s.ai_settings,
-        s.record(),
+        s.outlook(a, own=True),
     )
     return o
 

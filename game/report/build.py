@@ -317,6 +317,32 @@ def metric_charts(
     return out, (names[shown_by] if shown_by else None), legend
 
 
+def belief_charts(g: GameLog) -> list[dict[str, Any]]:
+    """For each side and each other side with private types: its belief over their type,
+    turn by turn, against the type the game drew."""
+    s = g.session
+    scn = g.loaded.scenario
+    names = _actor_names(g)
+    out = []
+    for b, target in enumerate(scn.actors):
+        if not target.types:
+            continue
+        for a, viewer in enumerate(scn.actors):
+            if a == b or not viewer.playable:
+                continue
+            title = _(
+                "{viewer}: its belief about {target}",
+                viewer=names[viewer.id],
+                target=names[target.id],
+            )
+            path = [list(map(float, p)) for p in s.belief_path(a, b)]
+            truth = s.types[b]
+            svg = charts.belief_chart(title, [t.name for t in target.types], path, truth)
+            end = path[-1][truth]
+            out.append({"svg": svg, "truth": target.types[truth].name, "end": end})
+    return out
+
+
 def odds(g: GameLog, an: Analysis) -> dict[str, Any]:
     c = g.session.c
     scn = g.loaded.scenario
@@ -695,6 +721,7 @@ def group(g: GameLog, an: Analysis, index: int, prefix: str) -> dict[str, Any]:
         "metrics": metrics,
         "bands_shown_by": shown_by,
         "estimate_keys": estimate_keys,
+        "beliefs": belief_charts(g),
         "decision_worlds": an.decision_worlds,
         "odds": odds(g, an),
         "spread": spread(g, an),

@@ -481,3 +481,36 @@ def timelines_chart(
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         fig.legend(loc="outside upper center", ncols=min(3, len(series)))
     return to_svg(fig, _("What if: the odds of war in each timeline"))
+
+
+def belief_chart(
+    title: str, types: Sequence[str], path: Sequence[Sequence[float]], truth: int
+) -> str:
+    """A side's belief over another's types by turn (0 = before the first turn): one line
+    per type, the true type's drawn thick and marked at the end."""
+    fig = figure(3.55, 2.15)
+    with matplotlib.rc_context(_rc()):
+        ax = fig.add_subplot()
+        p = np.asarray(path, dtype=float)
+        t = np.arange(p.shape[0])
+        for k, name in enumerate(types):
+            true = k == truth
+            label = _("{type} (the truth)", type=name) if true else name
+            ax.plot(
+                t,
+                100 * p[:, k],
+                color="#000000" if true else "#0072B2",
+                lw=2.2 if true else 1.2,
+                ls="-" if true else "--",
+                marker="o" if true else None,
+                ms=_ms(2.6),
+                label=label,
+            )
+        ax.set_ylim(-3, 103)
+        ax.set_xlim(-0.3, max(p.shape[0] - 1, 1) + 0.3)
+        ax.set_title(title, loc="left")
+        ax.set_xlabel(pgettext("axis", "turn"))
+        ax.set_ylabel("%")
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        ax.legend(loc="best", fontsize=_fs(7), frameon=False)
+    return to_svg(fig, title)

@@ -55,6 +55,7 @@ _KINDS = {
     "anchor": N_("anchor"),
     "marker": N_("marker"),
     "reaction": N_("reaction"),
+    "type": N_("type"),
 }
 
 
@@ -491,6 +492,21 @@ def _check(
         for oid in a.ai.bias:
             if oid not in options[a.id]:
                 yield (*p, "ai", "bias", oid), _unknown("option", oid, options[a.id]), "error"
+        yield from _dupes(a.types, (*p, "types"), "type")
+        for k, ty in enumerate(a.types):
+            tp = (*p, "types", k)
+            for key, w in (
+                ("metrics", ty.objectives.metrics),
+                ("outcomes", ty.objectives.outcomes),
+            ):
+                known = metrics if key == "metrics" else outcomes
+                for ref in w:
+                    if ref not in known:
+                        yield (*tp, "objectives", key, ref), _unknown(key[:-1], ref, known), "error"
+            for oid in ty.likelihood:
+                if oid not in options[a.id]:
+                    yield (*tp, "likelihood", oid), _unknown("option", oid, options[a.id]), "error"
+            yield from basis(tp, ty.basis, _("type {id}", id=f"{a.id}.{ty.id}"))
         yield from _dupes(a.ai.reactions, (*p, "ai", "reactions"), "reaction")
         for k, r in enumerate(a.ai.reactions):
             rp = (*p, "ai", "reactions", k)

@@ -465,6 +465,33 @@ class AIPersonality(_Model):
     )
 
 
+class ActorType(_Sourced):
+    """One of an actor's private types: drawn at the start with chance ``p``, it changes
+    what the computer playing the actor wants (``objectives`` are added to the actor's),
+    and how likely each of its moves is as the other sides read them (``likelihood``)."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str = Field(description="What this type of government is like, in a line.")
+    p: Num = Field(gt=0.0, le=1.0, description="Chance that the game starts with this type.")
+    objectives: Objectives = Field(
+        default_factory=Objectives,
+        description="Added to the actor's objectives when the computer plays this type.",
+    )
+    likelihood: dict[Id, Num] = Field(
+        default_factory=dict,
+        description="Option id -> how many times likelier this type is to choose it than "
+        "the actor's average (unlisted: 1); the other sides update their belief with it.",
+    )
+
+    @model_validator(mode="after")
+    def _positive(self) -> ActorType:
+        for oid, v in self.likelihood.items():
+            if not 0.0 < v <= 1000.0:
+                raise ValueError(_("likelihood of {id!r} must be above 0 (at most 1000)", id=oid))
+        return self
+
+
 class Advisor(_Model):
     id: Id
     name: str
@@ -507,6 +534,11 @@ class Actor(_Sourced):
     )
     advisors: list[Advisor] = Field(default_factory=list)
     options: list[Option] = Field(min_length=1)
+    types: list[ActorType] = Field(
+        default_factory=list,
+        description="Private types (how resolute the actor is): one is drawn at the start "
+        "of each game; the other sides only learn it from the moves they see.",
+    )
     script: Script | None = Field(
         default=None,
         description="A scripted third party: it moves by these rules, never by a player or "
@@ -524,6 +556,18 @@ class Actor(_Sourced):
     def _script_or_seat(self) -> Actor:
         if self.script is not None and self.playable:
             raise ValueError(_("a scripted actor cannot be playable (remove playable: true)"))
+        return self
+
+    @model_validator(mode="after")
+    def _types_add_up(self) -> Actor:
+        if self.types:
+            if len(self.types) < 2:
+                raise ValueError(_("give at least two types, or none"))
+            total = sum(t.p for t in self.types)
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(
+                    _("the types' chances add up to {total}, not 1", total=round(total, 6))
+                )
         return self
 
 

@@ -132,6 +132,10 @@ def scenario_texts(scn: Scenario) -> dict[Key, str]:
         out |= _basis(k, a.basis)
         for r in a.ai.reactions:
             out |= _basis((*k, "ai", "reactions", r.id), r.basis)
+        for ty in a.types:
+            kt = (*k, "types", ty.id)
+            out |= {(*kt, "name"): ty.name, (*kt, "description"): ty.description}
+            out |= _basis(kt, ty.basis)
         for adv in a.advisors:
             ka = (*k, "advisors", adv.id)
             out |= {(*ka, "name"): adv.name, (*ka, "title"): adv.title}

@@ -28,6 +28,7 @@ from game.engine.views import (
     NewsItem,
     OfferView,
     OptionView,
+    PlayerView,
 )
 from game.scenario import Loaded, load_scenario
 from game.scenario.schema import Stage
@@ -90,6 +91,12 @@ class Snapshot:
     times_up: bool = False  # the lesson length was reached: no outcome, nothing scored
     commitments: tuple[CommitmentView, ...] = ()  # public threats pending, soonest first
     offers: tuple[OfferView, ...] = ()  # terms offered last turn, open to acceptance now
+    private: tuple[str, ...] = ()  # this side's type and its reading of the others', in lines
+
+
+def _private_lines(view: PlayerView) -> tuple[str, ...]:
+    """This side's type and its reading of the others' (the observer has none)."""
+    return (*([view.own_type] if view.own_type else []), *(b.text for b in view.beliefs))
 
 
 @dataclass(frozen=True)
@@ -317,6 +324,7 @@ class Game:
             times_up=bool(s.times_up),
             commitments=tuple(view.commitments),
             offers=tuple(view.offers),
+            private=() if self.watch else _private_lines(view),
         )
 
     def _resolution_of(

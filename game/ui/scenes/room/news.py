@@ -22,6 +22,10 @@ def news_html(snap: Snapshot) -> str:
         f"<font color='{NEWS_COLOUR['event']}'>{html.escape(text, quote=False)}</font>"
         for text in [*(cm.text for cm in snap.commitments), *(o.text for o in snap.offers)]
     ]
+    pinned += [
+        f"<font color='{MOVE_COLOUR}'>{html.escape(text, quote=False)}</font>"
+        for text in snap.private
+    ]
     if not snap.news:
         quiet = _("No news yet. The wires are quiet.")
         return "<br>".join([*pinned, f"<i>{html.escape(quiet, quote=False)}</i>"])
