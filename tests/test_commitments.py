@@ -17,7 +17,7 @@ from hypothesis import strategies as hs
 from test_model_reference import _compare
 
 from game.engine import Session
-from game.engine.ai import decide, policies
+from game.engine.ai import Outlook, decide, policies
 from game.engine.commitments import commitment_record, credibility
 from game.engine.rng import stream
 from game.model import available, compile_scenario, initial_state, step
@@ -214,11 +214,13 @@ def test_the_threatener_plans_to_carry_it_out(scn) -> None:
     blue, red = c.actor_index("blue"), c.actor_index("red")
     st = initial_state(c, 4, np.random.default_rng(0))
     ult = c.option_index("blue", "ultimatum")
-    pol = policies(c, blue, ult, [0, 0], 0.5, st, {})
+    pol = policies(c, blue, ult, [0, 0], 0.5, st, Outlook())
     assert isinstance(pol[blue], Keeps) and pol[blue].from_turn == 1 and pol[blue].chance == 1.0
     assert not isinstance(pol[red], Keeps)  # nothing pending yet
     st.pledge[:, 0] = 2
-    pol = policies(c, red, c.option_index("red", "talk"), [ult, 0], 0.5, st, {blue: (0, 3)})
+    pol = policies(
+        c, red, c.option_index("red", "talk"), [ult, 0], 0.5, st, Outlook(record={blue: (0, 3)})
+    )
     assert isinstance(pol[blue], Keeps) and pol[blue].chance == pytest.approx(3 / 7)
 
 
@@ -244,7 +246,7 @@ def test_a_credible_threat_moves_the_other_side(scn) -> None:
             settings,
             lambda: stream(8, 1, 2, red),
             stream(8, 1, 2, red, 0),
-            record,
+            Outlook(record=record),
         )
         return d.scores[d.options.index(talk)] - d.scores[d.options.index(wait)]
 

@@ -339,6 +339,13 @@ def test_any_replaced_field_ends_in_a_seal_error(data, game: Session, key: S.Gam
             assert log == game.log
 
 
+@pytest.mark.parametrize("field", ["body", "lock"])
+def test_an_empty_nonce_is_tampering(doc, key: S.GameKey, field: str) -> None:
+    # (found by the test above: AES-GCM refuses a nonce of the wrong length outright)
+    doc[field]["nonce"] = ""
+    assert reason(reseal(doc), key) == "tampered"  # (its checksum made to match)
+
+
 @pytest.mark.parametrize("number", [float("nan"), float("inf")])
 def test_non_json_numbers_are_malformed(doc, key: S.GameKey, number: float) -> None:
     doc["public"]["created"] = number  # what json.loads makes of NaN / Infinity

@@ -246,7 +246,7 @@ def unwrap_key(doc: Mapping[str, Any], pin: str) -> GameKey:
             _b64d(lock["key"], "lock.key"),
             _lock_aad(game_id, lock),
         )
-    except InvalidTag:
+    except (InvalidTag, ValueError):  # (a nonce of the wrong length: edited by hand)
         raise SealError(_(_TAMPERED), "tampered") from None
     if len(key) != KEY_BYTES:
         raise SealError(_(_TAMPERED), "tampered")
@@ -378,7 +378,7 @@ def open_sealed(doc: Mapping[str, Any], pin_or_key: str | GameKey) -> dict[str, 
         plain = AESGCM(key.key).decrypt(
             _b64d(body["nonce"], "body.nonce"), _b64d(body["data"], "body.data"), _body_aad(doc)
         )
-    except InvalidTag:
+    except (InvalidTag, ValueError):  # (a nonce of the wrong length: edited by hand)
         raise SealError(_(_TAMPERED), "tampered") from None
     try:
         log = json.loads(plain.decode("utf-8"))
