@@ -101,18 +101,28 @@ class AdvisorsPanel(Panel):
             else:
                 # the recommendation first: beside the stance, else on the lines under it
                 # with the name beside the stance (the name is in the details too)
-                lines = t.wrap(rec, size, r.right - x, "bold")
-                while len(lines) * lh > per - 2 and size > t.px(9):  # smaller, not cut
-                    size -= 1
+                def wrapped(sz: int, width: int, rec: str = rec) -> list[str] | None:
+                    # None when a word is wider than the line (measuring must not cut)
+                    if max(t.width(w, sz, "bold") for w in rec.split()) > width:
+                        return None
+                    return t.wrap(rec, sz, width, "bold")
+
+                got = wrapped(size, r.right - x)
+                while (got is None or len(got) * lh > per - 2) and size > t.px(9):
+                    size -= 1  # smaller, not cut
                     lh = t.line_height(size)
-                    lines = t.wrap(rec, size, r.right - x, "bold")
-                if len(lines) * lh > per - 2 and num:
+                    got = wrapped(size, r.right - x)
+                if (got is None or len(got) * lh > per - 2) and num:
                     # no room for the name in this row: its key (hover or focus names it)
-                    lines = [f"› {num.strip()}"]
+                    got = [f"› {num.strip()}"]
+                lines = got if got is not None else t.wrap(rec, size, r.right - x, "bold")
                 if per >= (len(lines) + 1) * lh and name_w <= r.right - x:
                     t.blit(surface, a.name, (x, y), size, p.text, "bold")
                     yy += lh
-                    lines = t.wrap(rec, size, r.width - 4, "bold")
+                    # the whole recommendation under the name if it fits there, else the key
+                    wide = wrapped(size, r.width - 4)
+                    if wide is not None and (len(wide) + 1) * lh <= per - 2:
+                        lines = wide
                     x = r.x + 4
                 for line in lines:
                     t.blit(surface, line, (x, yy), size, p.caution, "bold")
