@@ -408,6 +408,14 @@ def _check(
                 (*p, "public_when"), scn.stage_visibility.public_when, before_moves=True
             )
 
+    def aims(path: tuple[Any, ...], obj: Any) -> Iterator[Finding]:
+        """Objectives' references: metrics and outcomes that exist."""
+        for key, w in (("metrics", obj.metrics), ("outcomes", obj.outcomes)):
+            known = metrics if key == "metrics" else outcomes
+            for ref in w:
+                if ref not in known:
+                    yield (*path, key, ref), _unknown(key[:-1], ref, known), "error"
+
     # Actors and their options
     for i, a in enumerate(scn.actors):
         p = ("actors", i)
@@ -416,25 +424,10 @@ def _check(
             yield from metric_ref((*p, "intel_metric"), a.intel_metric)
         if a.hold_option not in options[a.id]:
             yield (*p, "hold_option"), _unknown("option", a.hold_option, options[a.id]), "error"
-        for key, w in (("metrics", a.objectives.metrics), ("outcomes", a.objectives.outcomes)):
-            for ref in w:
-                known = metrics if key == "metrics" else outcomes
-                if ref not in known:
-                    yield (*p, "objectives", key, ref), _unknown(key[:-1], ref, known), "error"
+        yield from aims((*p, "objectives"), a.objectives)
         yield from _dupes(a.advisors, (*p, "advisors"), "advisor")
         for j, adv in enumerate(a.advisors):
-            for key, w in (
-                ("metrics", adv.objectives.metrics),
-                ("outcomes", adv.objectives.outcomes),
-            ):
-                known = metrics if key == "metrics" else outcomes
-                for ref in w:
-                    if ref not in known:
-                        yield (
-                            (*p, "advisors", j, "objectives", key, ref),
-                            _unknown(key[:-1], ref, known),
-                            "error",
-                        )
+            yield from aims((*p, "advisors", j, "objectives"), adv.objectives)
         yield from _dupes(a.options, (*p, "options"), "option")
         for j, o in enumerate(a.options):
             q = (*p, "options", j)
@@ -495,14 +488,7 @@ def _check(
         yield from _dupes(a.types, (*p, "types"), "type")
         for k, ty in enumerate(a.types):
             tp = (*p, "types", k)
-            for key, w in (
-                ("metrics", ty.objectives.metrics),
-                ("outcomes", ty.objectives.outcomes),
-            ):
-                known = metrics if key == "metrics" else outcomes
-                for ref in w:
-                    if ref not in known:
-                        yield (*tp, "objectives", key, ref), _unknown(key[:-1], ref, known), "error"
+            yield from aims((*tp, "objectives"), ty.objectives)
             for oid in ty.likelihood:
                 if oid not in options[a.id]:
                     yield (*tp, "likelihood", oid), _unknown("option", oid, options[a.id]), "error"
