@@ -120,20 +120,23 @@ class Node:
         return np.ones(n, dtype=bool)
 
     def _move(self, ctx: Ctx) -> B:
-        opts = np.flatnonzero(np.asarray(self.mask, dtype=bool))
+        # a lookup by option index (a last slot, False, for -1: "no move yet"), several
+        # times faster than np.isin on the short option lists conditions name
+        hit = np.asarray((*self.mask, False), dtype=bool)
         if self.when == MoveWhen.this_turn:
             if ctx.now is None:
                 return np.zeros(ctx.n, dtype=bool)
-            return np.isin(ctx.now[:, self.a], opts)
+            return hit[ctx.now[:, self.a]]
         if self.when == MoveWhen.last_turn:
             if ctx.last is None:
                 return np.zeros(ctx.n, dtype=bool)
-            return np.isin(ctx.last[:, self.a], opts)
+            return hit[ctx.last[:, self.a]]
+        opts = np.flatnonzero(hit)
         count = np.zeros(ctx.n, dtype=np.int64)
         if ctx.uses is not None:
             count += ctx.uses[:, self.a, opts].sum(axis=1, dtype=np.int64)
         if ctx.now is not None:
-            count += np.isin(ctx.now[:, self.a], opts)
+            count += hit[ctx.now[:, self.a]]
         return (count >= self.lo) & (count <= self.hi)
 
 
