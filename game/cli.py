@@ -515,6 +515,22 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("processes of a local Dask cluster (default 1: none)"),
     )
     lab.add_argument("--scheduler", metavar="ADDRESS", help=_("run the games on this Dask cluster"))
+    lab.add_argument(
+        "--as",
+        dest="seats",
+        action="append",
+        default=[],
+        metavar="ACTOR=random|OPTION",
+        help=_("play an actor otherwise than by the computer, as autoplay --as"),
+    )
+    lab.add_argument(
+        "--strategies",
+        metavar="ACTOR",
+        help=_(
+            "the fixed-strategy table: ACTOR always playing each of its options, "
+            "against the computer, beside the computer's own play"
+        ),
+    )
     lab.add_argument("--json", action="store_true", help=_("print one JSON object"))
     lab.add_argument(
         "--games-detail", action="store_true", help=_("with --json: every game's moves too")

@@ -13,6 +13,7 @@ import pytest
 
 from game.cli import main
 from game.engine import AISettings, Session
+from game.engine.seats import Seat
 from game.lab.cli import safe_cell
 from game.lab.games import GameRecord, play_games
 from game.lab.stats import summarise, wilson
@@ -354,3 +355,113 @@ def test_lab_on_two_dask_workers_equals_one_process() -> None:
     there = play_games_on_cluster(loaded, 7, 20, settings, workers=2, on_games=seen.append)
     assert [r.to_dict() for r in there] == [r.to_dict() for r in here]
     assert seen[-1] == 7 and seen == sorted(seen)
+
+
+# --- branch shares, other seats, scores and the fixed-strategy table -------------------------------
+
+BRANCH_BAND = """
+    - id: probe_exposed
+      name: Probe exposed
+      statistic: branch_share
+      branches: [blue.spy.exposed]
+      band: [0.0, 1.0]
+      references: [RC-OROURKE-2018]
+"""
+
+
+def _record(moves: list[dict[str, str]], branches: list[list[str]]) -> GameRecord:
+    n = len(moves)
+    return GameRecord(0, 0, None, n, moves, ["calm"] * n, [[]] * n, 0, branches)
+
+
+def test_branch_share_counts_only_games_that_chose_the_option(tmp_path: Path) -> None:
+    from game.lab.stats import band_results
+
+    scn = load_scenario(mini_with_bands(tmp_path, extra=BRANCH_BAND)).scenario
+    spy, wait = {"blue": "spy", "red": "wait"}, {"blue": "wait", "red": "wait"}
+    records = [
+        _record([spy, spy], [[], ["blue.spy.exposed"]]),  # tried, exposed
+        _record([spy, wait], [[], []]),  # tried, not exposed
+        _record([wait, spy], [[], []]),  # tried, not exposed
+        _record([wait, wait], [[], []]),  # never tried: not in the share
+    ]
+    (band,) = [b for b in band_results(scn, records) if b.id == "probe_exposed"]
+    assert band.value == pytest.approx(1 / 3)
+    none = [_record([wait], [[]])]
+    (band,) = [b for b in band_results(scn, none) if b.id == "probe_exposed"]
+    assert band.value != band.value and not band.ok  # NaN: no campaign, cannot be judged
+
+
+def test_a_band_naming_an_unknown_branch_is_an_error(tmp_path: Path) -> None:
+    path = mini_with_bands(
+        tmp_path, extra=BRANCH_BAND.replace("blue.spy.exposed", "blue.spy.expose")
+    )
+    loaded, found = check_file(path)
+    problems = [str(p) for p in found]
+    assert loaded is None
+    assert any("blue.spy.expose'" in p and "blue.spy.exposed" in p for p in problems), problems
+
+
+def test_lab_records_the_branches_the_engine_logged() -> None:
+    loaded = load_scenario(DATA / "mini.yaml")
+    records = play_games(loaded, 6, 3, seats={"blue": Seat.fixed("spy")})
+    logged = []
+    for r in records:
+        s = Session.new(loaded, seed=r.seed, seats={"blue": Seat.fixed("spy")}, autosave=False)
+        while not s.over:
+            s.resolve()
+        logged.append([t["result"]["branches"] for t in s.turn_log.turns])
+    assert [r.branches for r in records] == logged
+    assert any(b for r in records for b in r.branches)  # the probe was exposed sometimes
+
+
+def test_lab_with_as_plays_the_autoplay_game_with_as(capsys) -> None:
+    loaded = load_scenario(DATA / "mini.yaml")
+    records = play_games(loaded, 3, 5, seats={"red": Seat.fixed("mobilise")})
+    for r in records:
+        s = Session.new(loaded, seed=r.seed, seats={"red": Seat.fixed("mobilise")}, autosave=False)
+        while not s.over:
+            s.resolve()
+        assert r.moves == [{a: m.option for a, m in rep.moves.items()} for rep in s.history]
+        assert (r.outcome, r.length) == (s.outcome, s.turn)
+    avail_moves = {mv["red"] for r in records for mv in r.moves}
+    assert avail_moves <= {"mobilise", "wait"}  # (wait: mobilise not available that turn)
+
+
+def test_scores_apply_each_side_s_objectives_as_the_report_does(tmp_path: Path) -> None:
+    from game.engine.saves import save_game
+    from game.report.analysis import actual_utility
+    from game.report.logdata import load
+
+    loaded = load_scenario(DATA / "mini.yaml")
+    (r,) = play_games(loaded, 1, 9)
+    s = Session.new(loaded, seed=9, autosave=False)
+    while not s.over:
+        s.resolve()
+    want = actual_utility(load(save_game(s, tmp_path / "g.json"), loaded))
+    assert set(r.scores) == {"blue", "red"}
+    assert r.scores == pytest.approx(want)
+
+
+def test_lab_as_rejects_an_unknown_option(tmp_path: Path, capsys) -> None:
+    path = mini_with_bands(tmp_path)
+    assert main(["lab", str(path), "--games", "2", "--as", "red=nuke"]) == 2
+    assert "nuke" in capsys.readouterr().err
+
+
+def test_strategy_table_runs_every_option_against_the_computer(tmp_path: Path, capsys) -> None:
+    path = mini_with_bands(tmp_path)
+    argv = ["lab", str(path), "--games", "4", "--seed", "1", "--strategies", "red", "--json"]
+    code = main(argv)
+    out = json.loads(capsys.readouterr().out)
+    rows = {r["strategy"]: r for r in out["rows"]}
+    assert set(rows) == {"computer", "wait", "talk", "mobilise"}
+    assert all(r["games"] == 4 and r["low"] <= r["mean"] <= r["high"] for r in rows.values())
+    base = rows["computer"]
+    beaten = [k for k, r in rows.items() if k != "computer" and r["low"] > base["high"]]
+    assert out["beaten_by"] == beaten and code == (1 if beaten else 0)
+    # the fixed lines are the --as runs on the same seeds
+    loaded = load_scenario(path)
+    records = play_games(loaded, 4, 1, seats={"red": Seat.fixed("talk")})
+    mean = sum(r.scores["red"] for r in records) / 4
+    assert rows["talk"]["mean"] == pytest.approx(mean)

@@ -13,13 +13,30 @@ import json
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from game import csvsafe
 from game.engine.ai import AISettings
-from game.i18n import _, format_number, format_percent, ngettext, os_error_text, pgettext
+from game.engine.seats import Seat
+from game.i18n import (
+    _,
+    format_number,
+    format_percent,
+    format_signed,
+    ngettext,
+    os_error_text,
+    pgettext,
+)
 from game.lab.games import GameRecord, play_games, play_games_on_cluster
-from game.lab.stats import BandResult, Summary, armed_rule, had_armed, summarise
+from game.lab.stats import (
+    BandResult,
+    Summary,
+    armed_rule,
+    had_armed,
+    score_stats,
+    summarise,
+)
 
 # After this long a run shows a progress bar (on a terminal).
 PROGRESS_AFTER_S = 1.0
@@ -36,6 +53,8 @@ def band_value_text(b: BandResult) -> tuple[str, str]:
             _("{low}–{high} turns", low=format_number(b.low), high=format_number(b.high)),
             format_number(b.value),
         )
+    if b.value != b.value:  # NaN: a branch_share whose option no game chose
+        return f"{_pct(b.low)}–{_pct(b.high)}", _("(never chosen)")
     return f"{_pct(b.low)}–{_pct(b.high)}", _pct(b.value)
 
 
@@ -55,7 +74,13 @@ def print_bands(bands: Sequence[BandResult], console: Any) -> None:
     console.print(t)
 
 
-def print_summary(s: Summary, title: str, file: Any = None, options: bool = True) -> None:
+def print_summary(
+    s: Summary,
+    title: str,
+    file: Any = None,
+    options: bool = True,
+    seats: dict[str, Seat] | None = None,
+) -> None:
     """The human-readable report (rich tables; plain text when not on a terminal)."""
     from rich.console import Console
     from rich.table import Table
@@ -71,6 +96,13 @@ def print_summary(s: Summary, title: str, file: Any = None, options: bool = True
             last=s.seed + s.games - 1,
         )
     )
+    if seats:
+        console.print(
+            _(
+                "Played otherwise (--as): {seats}",
+                seats=", ".join(f"{a}: {seat.display}" for a, seat in seats.items()),
+            )
+        )
     t = Table(title=_("Outcomes"), title_justify="left")
     t.add_column(_("outcome"))
     t.add_column(_("games"), justify="right")
@@ -121,8 +153,27 @@ def print_summary(s: Summary, title: str, file: Any = None, options: bool = True
             first = "" if u.first_turn_median is None else format_number(u.first_turn_median)
             t.add_row(u.actor, u.name, _pct(u.share), first, " / ".join(str(q) for q in quarters))
         console.print(t)
+    if s.scores:
+        t = Table(title=_("Scores (each side's objectives)"), title_justify="left")
+        t.add_column(_("actor"))
+        t.add_column(_("played by"))
+        t.add_column(_("mean score"), justify="right")
+        t.add_column(_("interval (95%)"), justify="right")
+        for sc in s.scores:
+            who = seats[sc.actor].display if seats and sc.actor in seats else _("computer")
+            t.add_row(
+                sc.name,
+                who,
+                format_number(round(sc.mean, 1)),
+                f"{format_number(round(sc.low, 1))} – {format_number(round(sc.high, 1))}",
+            )
+        console.print(t)
     if s.bands:
         print_bands(s.bands, console)
+        if seats:
+            console.print(
+                _("The bands describe computer-against-computer play: not judged with --as.")
+            )
     else:
         console.print(_("The scenario declares no calibration bands."))
 
@@ -239,27 +290,21 @@ def lab(args: argparse.Namespace) -> int:
     except ValueError as e:
         _err("lab", str(e))
         return 2
-    bar = Progress(args.games)
     try:
-        if args.workers > 1 or args.scheduler:
-            records = play_games_on_cluster(
-                loaded,
-                args.games,
-                args.seed,
-                settings,
-                args.turns,
-                workers=args.workers,
-                scheduler=args.scheduler,
-                on_games=bar,
-            )
-        else:
-            records = play_games(loaded, args.games, args.seed, settings, args.turns, on_turn=bar)
+        seats = parse_seats(list(getattr(args, "seats", []) or []), loaded)
     except ValueError as e:
         _err("lab", str(e))
         return 2
-    finally:
-        bar.close()
-    s = summarise(loaded.scenario, records, args.seed)
+    strategies = getattr(args, "strategies", None)
+    if strategies is not None:
+        return strategy_table(args, loaded, settings, seats, strategies)
+    try:
+        records = run_games(args, loaded, settings, seats)
+    except ValueError as e:
+        _err("lab", str(e))
+        return 2
+    labels = {a: seat.label for a, seat in seats.items()}
+    s = summarise(loaded.scenario, records, args.seed, labels)
     if args.csv:
         try:
             enc = getattr(args, "csv_encoding", csvsafe.DEFAULT_ENCODING)
@@ -277,8 +322,173 @@ def lab(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
     else:
-        print_summary(s, loaded.scenario.meta.title)
-    return 0 if s.bands_ok else 1
+        print_summary(s, loaded.scenario.meta.title, seats=seats)
+    # bands describe computer-against-computer play: with --as they are shown, not judged
+    return 0 if s.bands_ok or seats else 1
+
+
+def parse_seats(items: list[str], loaded: Any) -> dict[str, Seat]:
+    """``--as`` items as seats (autoplay's rules), each option checked against its actor."""
+    from game.engine.cli import parse_seats as parse
+
+    scn = loaded.scenario
+    seats = parse(items, [a.id for a in scn.actors])
+    for aid, seat in seats.items():
+        actor = next(a for a in scn.actors if a.id == aid)
+        if actor.script is not None:
+            raise ValueError(_("{actor} is a scripted actor: it moves by its rules", actor=aid))
+        known = [o.id for o in actor.options]
+        if seat.kind == "fixed" and seat.option not in known:
+            raise ValueError(
+                _(
+                    "unknown option {option!r} of {actor} in --as (known: {known})",
+                    option=seat.option,
+                    actor=aid,
+                    known=", ".join(known),
+                )
+            )
+    return seats
+
+
+def run_games(
+    args: argparse.Namespace,
+    loaded: Any,
+    settings: AISettings,
+    seats: dict[str, Seat],
+    label: str | None = None,
+) -> list[GameRecord]:
+    """The run's games, on a Dask cluster when asked, with a progress bar."""
+    bar = Progress(args.games, label or _("games"))
+    try:
+        if args.workers > 1 or args.scheduler:
+            return play_games_on_cluster(
+                loaded,
+                args.games,
+                args.seed,
+                settings,
+                args.turns,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                on_games=bar,
+                seats=seats,
+            )
+        return play_games(
+            loaded, args.games, args.seed, settings, args.turns, on_turn=bar, seats=seats
+        )
+    finally:
+        bar.close()
+
+
+@dataclass
+class StrategyRow:
+    """One line of the fixed-strategy table."""
+
+    strategy: str  # "computer" or an option id
+    name: str
+    games: int
+    mean: float  # the actor's mean score
+    low: float
+    high: float
+    other: dict[str, float]  # the other actors' mean scores
+    outcomes: dict[str, float]  # outcome id -> share of games
+
+
+def strategy_table(
+    args: argparse.Namespace,
+    loaded: Any,
+    settings: AISettings,
+    seats: dict[str, Seat],
+    actor: str,
+) -> int:
+    """``--strategies ACTOR``: ACTOR's mean score when the computer plays it, then when it
+    always plays each of its options (the other sides by the computer, or ``--as``); the
+    same seeds for every line. Exits 1 when a fixed strategy scores above the computer
+    beyond both intervals (the computer is beaten), else 0."""
+    scn = loaded.scenario
+    ids = [a.id for a in scn.actors]
+    if actor not in ids:
+        _err(
+            "lab", _("unknown actor {actor!r} (known: {known})", actor=actor, known=", ".join(ids))
+        )
+        return 2
+    who = next(a for a in scn.actors if a.id == actor)
+    if who.script is not None:
+        _err("lab", _("{actor} is a scripted actor: it moves by its rules", actor=actor))
+        return 2
+    plans: list[tuple[str, str, dict[str, Seat]]] = [
+        ("computer", _("the computer"), {k: v for k, v in seats.items() if k != actor})
+    ]
+    for o in who.options:
+        plans.append((o.id, o.name, seats | {actor: Seat.fixed(o.id)}))
+    rows: list[StrategyRow] = []
+    try:
+        for k, (sid, name, plan) in enumerate(plans):
+            label = f"{k + 1}/{len(plans)} {sid}"
+            records = run_games(args, loaded, settings, plan, label)
+            (me,) = [x for x in score_stats(scn, records) if x.actor == actor]
+            others = {x.actor: x.mean for x in score_stats(scn, records) if x.actor != actor}
+            n = len(records)
+            outs = {q.id: sum(r.outcome == q.id for r in records) / n for q in scn.outcomes}
+            rows.append(StrategyRow(sid, name, n, me.mean, me.low, me.high, others, outs))
+    except ValueError as e:
+        _err("lab", str(e))
+        return 2
+    base = rows[0]
+    beaten = [r for r in rows[1:] if r.low > base.high]
+    if args.json:
+        out = {
+            "scenario": scn.meta.id,
+            "actor": actor,
+            "games": args.games,
+            "seed": args.seed,
+            "ai": settings.to_dict(),
+            "rows": [asdict(r) for r in rows],
+            "beaten_by": [r.strategy for r in beaten],
+        }
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+    else:
+        print_strategies(scn, who.name, rows, args)
+    return 1 if beaten else 0
+
+
+def print_strategies(scn: Any, actor_name: str, rows: Sequence[StrategyRow], args: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    base = rows[0]
+    console.print(
+        _(
+            "[bold]{actor}: fixed strategies against the computer[/bold] ({scenario}); "
+            "{n} games each, seeds {first}–{last}",
+            actor=actor_name,
+            scenario=scn.meta.id,
+            n=args.games,
+            first=args.seed,
+            last=args.seed + args.games - 1,
+        )
+    )
+    t = Table(show_edge=False)
+    t.add_column(_("strategy"))
+    t.add_column(_("mean score"), justify="right")
+    t.add_column(_("interval (95%)"), justify="right")
+    t.add_column(_("vs the computer"), justify="right")
+    top = sorted(scn.outcomes, key=lambda q: -sum(r.outcomes[q.id] for r in rows))[:4]
+    for q in top:
+        t.add_column(q.short_name or q.name, justify="right")
+    for r in sorted(rows, key=lambda r: (r.strategy != "computer", -r.mean)):
+        name = r.name if r.strategy == "computer" else _("always {option}", option=r.name)
+        diff = "" if r is base else format_signed(r.mean - base.mean, 1)
+        if r is not base and r.low > base.high:
+            diff += " " + _("(beats it)")
+        t.add_row(
+            name,
+            format_number(round(r.mean, 1)),
+            f"{format_number(round(r.low, 1))} – {format_number(round(r.high, 1))}",
+            diff,
+            *(_pct(r.outcomes[q.id]) for q in top),
+        )
+    console.print(t)
 
 
 def sweep(args: argparse.Namespace) -> int:

@@ -15,14 +15,14 @@ every game (``decide_turn``), then every game's turn is resolved.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from game.engine import ai as ai_mod
-from game.engine.ai import AISettings
+from game.engine.ai import AISettings, objective_weights
 from game.engine.fog import MoveRecord, belief_worlds, last_seen, stage_shown
 from game.engine.rng import AI, BELIEF, check_seed, stream
 from game.engine.seats import Seat
@@ -44,6 +44,11 @@ class GameRecord:
     stages: list[str]  # the stage after each turn
     events: list[list[str]]  # per turn: the events that fired (model, inject, teacher)
     peak_stage: int  # highest ladder index reached, the starting stage included
+    # per turn: the option branches that happened, as "actor.option.branch"
+    branches: list[list[str]] = field(default_factory=list)
+    # actor id -> its score at the end: its objectives applied to the game's change and
+    # ending (the report's formula, ``game.report.analysis.utilities``)
+    scores: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +60,8 @@ class GameRecord:
             "moves": self.moves,
             "stages": self.stages,
             "events": self.events,
+            "branches": self.branches,
+            "scores": self.scores,
         }
 
 
@@ -99,15 +106,16 @@ def decide(s: Session, history: list[MoveRecord], a: int) -> int:
     return o
 
 
-SCRIPTED = -1  # in a decision list: a scripted actor, whose rules the session applies
+SCRIPTED = -1  # in a decision list: a side the session moves itself (scripted, or --as)
 
 
 def decide_turn(games: Sequence[_Game]) -> list[list[int]]:
     """Every computer decision of every running game for the coming turn (``SCRIPTED`` for a
-    scripted actor: the session plays its rules when the turn resolves)."""
+    side the session moves itself when the turn resolves: a scripted actor, or a seat given
+    with ``--as``)."""
     return [
         [
-            SCRIPTED if g.session.seats[aid].kind == "scripted" else decide(g.session, g.history, a)
+            decide(g.session, g.history, a) if g.session.seats[aid].waits else SCRIPTED
             for a, aid in enumerate(g.session.c.actor_ids)
         ]
         for g in games
@@ -134,11 +142,14 @@ def play_games(
     settings: AISettings | None = None,
     turns: int | None = None,
     on_turn: Callable[[int, int], None] | None = None,
+    seats: Mapping[str, Seat] | None = None,
 ) -> list[GameRecord]:
     """Play games ``seed .. seed + games - 1`` computer against computer.
 
     ``turns`` stops every game after that many turns (as ``autoplay --turns``).
-    ``on_turn(finished, running)`` is called after each turn of the run.
+    ``on_turn(finished, running)`` is called after each turn of the run. ``seats`` plays
+    some actors otherwise (``autoplay --as``: an option every turn, or at random); game k
+    is then ``autoplay --seed S+k`` with the same ``--as``.
     """
     if games < 1:
         raise ValueError("the lab needs at least one game")
@@ -147,6 +158,7 @@ def play_games(
     settings = settings or AISettings()
     # scripted actors keep their scripted seats: the session moves them by their rules
     human = {a.id: Seat.human() for a in loaded.scenario.actors if a.script is None}
+    human |= dict(seats or {})
     running = [
         _Game(k, Session.new(loaded, seed=seed + k, seats=human, ai=settings, autosave=False))
         for k in range(games)
@@ -157,9 +169,15 @@ def play_games(
     moves_of: list[list[dict[str, str]]] = [[] for _ in range(games)]
     stages_of: list[list[str]] = [[] for _ in range(games)]
     events_of: list[list[list[str]]] = [[] for _ in range(games)]
+    branches_of: list[list[list[str]]] = [[] for _ in range(games)]
+    scn = loaded.scenario
+    weights = [objective_weights(running[0].session.c, a.objectives) for a in scn.actors]
+    start_x = [g.session.state.x[0].copy() for g in running]
 
     def finish(g: _Game) -> None:
         s = g.session
+        dx = s.state.x[0] - start_x[g.index]
+        q = int(s.state.outcome[0])
         records[g.index] = GameRecord(
             index=g.index,
             seed=s.seed,
@@ -169,6 +187,11 @@ def play_games(
             stages=stages_of[g.index],
             events=events_of[g.index],
             peak_stage=peaks[g.index],
+            branches=branches_of[g.index],
+            scores={
+                a.id: float(dx @ wm + wq[q])
+                for a, (wm, wq) in zip(scn.actors, weights, strict=True)
+            },
         )
 
     done = 0
@@ -181,6 +204,7 @@ def play_games(
             moves_of[k].append({aid: m.option for aid, m in report.moves.items()})
             stages_of[k].append(report.stage_after)
             events_of[k].append([e.id for e in report.events])
+            branches_of[k].append(list(g.session.turn_log.turns[-1]["result"]["branches"]))
             peaks[k] = max(peaks[k], stage_index[report.stage_after])
             s = g.session
             if s.over or (turns is not None and s.turn >= turns):
@@ -201,9 +225,13 @@ def _chunk(
     seed: int,
     settings: dict[str, Any],
     turns: int | None,
+    seats: dict[str, dict[str, Any]] | None = None,
 ) -> list[GameRecord]:
     """Games ``start .. start + games - 1`` of a run (a task on a worker)."""
-    records = play_games(loaded, games, seed + start, AISettings.from_dict(settings), turns)
+    given = {a: Seat.from_dict(d) for a, d in (seats or {}).items()}
+    records = play_games(
+        loaded, games, seed + start, AISettings.from_dict(settings), turns, seats=given
+    )
     for r in records:
         r.index += start
     return records
@@ -218,6 +246,7 @@ def play_games_on_cluster(
     workers: int = 2,
     scheduler: str | None = None,
     on_games: Callable[[int], None] | None = None,
+    seats: Mapping[str, Seat] | None = None,
 ) -> list[GameRecord]:
     """``play_games`` split into chunks of games run on Dask (the same records, in the
     same order, whatever the number of workers). ``on_games(done)`` reports progress."""
@@ -230,7 +259,8 @@ def play_games_on_cluster(
     cfg = (settings or AISettings()).to_dict()
     size = max(1, min(25, -(-games // (4 * max(1, workers)))))
     starts = list(range(0, games, size))
-    tasks = [(s, min(size, games - s), seed, cfg, turns) for s in starts]
+    given = {a: seat.to_dict() for a, seat in (seats or {}).items()}
+    tasks = [(s, min(size, games - s), seed, cfg, turns, given) for s in starts]
     done = [0]
 
     def count(i: int) -> None:

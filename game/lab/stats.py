@@ -67,6 +67,18 @@ class OptionUse:
 
 
 @dataclass
+class ScoreStat:
+    """An actor's mean score over the games, with its 95% interval (normal approximation)."""
+
+    actor: str
+    name: str
+    seat: str  # who played it: "computer", or the --as seat ("always OPTION", "random")
+    mean: float
+    low: float
+    high: float
+
+
+@dataclass
 class Summary:
     scenario: str
     games: int
@@ -81,6 +93,7 @@ class Summary:
     armed_rule: str
     options: list[OptionUse]
     bands: list[BandResult] = field(default_factory=list)
+    scores: list[ScoreStat] = field(default_factory=list)
 
     @property
     def bands_ok(self) -> bool:
@@ -132,7 +145,20 @@ def _band_value(
         case Statistic.event_share:
             group = set(b.events)
             return sum(any(e in group for t in r.events for e in t) for r in records) / n
+        case Statistic.branch_share:
+            return branch_share(b.branches, records)
     raise ValueError(f"unknown statistic {b.statistic!r}")
+
+
+def branch_share(branches: Sequence[str], records: Sequence[GameRecord]) -> float:
+    """Among games in which the option of one of ``branches`` ("actor.option.branch") was
+    chosen, the share in which one of them happened (NaN when no game chose it)."""
+    group = set(branches)
+    moves = {tuple(b.split(".")[:2]) for b in branches}
+    tried = [r for r in records if any((a, o) in moves for mv in r.moves for a, o in mv.items())]
+    if not tried:
+        return math.nan
+    return sum(any(b in group for t in r.branches for b in t) for r in tried) / len(tried)
 
 
 def band_results(
@@ -147,6 +173,7 @@ def band_results(
     for b in scn.calibration.bands:
         v = _band_value(b, records, scn, armed)
         lo, hi = b.band
+        # (NaN, a branch_share whose option nobody chose, is outside every band)
         out.append(
             BandResult(
                 b.id, b.name, b.statistic.value, lo, hi, v, lo <= v <= hi, list(b.references)
@@ -155,7 +182,26 @@ def band_results(
     return out
 
 
-def summarise(scn: Scenario, records: Sequence[GameRecord], seed: int) -> Summary:
+def score_stats(
+    scn: Scenario, records: Sequence[GameRecord], seats: dict[str, str] | None = None
+) -> list[ScoreStat]:
+    """Each actor's mean score (``GameRecord.scores``) with a 95% interval."""
+    out = []
+    for a in scn.actors:
+        v = np.array([r.scores[a.id] for r in records if a.id in r.scores], dtype=float)
+        if not v.size:
+            continue
+        half = Z95 * float(v.std(ddof=1)) / math.sqrt(v.size) if v.size > 1 else math.inf
+        m = float(v.mean())
+        out.append(
+            ScoreStat(a.id, a.name, (seats or {}).get(a.id, "computer"), m, m - half, m + half)
+        )
+    return out
+
+
+def summarise(
+    scn: Scenario, records: Sequence[GameRecord], seed: int, seats: dict[str, str] | None = None
+) -> Summary:
     n = len(records)
     if n == 0:
         raise ValueError("no games to summarise")
@@ -213,4 +259,5 @@ def summarise(scn: Scenario, records: Sequence[GameRecord], seed: int) -> Summar
         armed_rule=rule,
         options=options,
         bands=band_results(scn, records, armed),
+        scores=score_stats(scn, records, seats),
     )

@@ -905,6 +905,12 @@ def _calibration(
                 yield (*q, "events", j), _unknown("event", eid, events), "error"
         if b.stage is not None and b.stage not in stages:
             yield (*q, "stage"), _unknown("stage", b.stage, stages), "error"
+        known = {
+            f"{a.id}.{o.id}.{br.id}" for a in scn.actors for o in a.options for br in o.branches
+        }
+        for j, bid in enumerate(b.branches):
+            if bid not in known:
+                yield (*q, "branches", j), _unknown("branch", bid, known), "error"
         if b.statistic == Statistic.median_length and b.band[1] > scn.meta.turn_limit:
             yield (
                 (*q, "band"),

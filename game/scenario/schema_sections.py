@@ -19,6 +19,8 @@ class Statistic(StrEnum):
     armed_share = "armed_share"  # share of games with an armed incident (``armed``)
     stage_share = "stage_share"  # share of games whose ladder reached ``stage`` or above
     event_share = "event_share"  # share of games in which any of ``events`` fired
+    # among games in which a branch's option was chosen, the share in which it happened
+    branch_share = "branch_share"
 
 
 class CalibrationBand(_Model):
@@ -33,6 +35,10 @@ class CalibrationBand(_Model):
     stage: Id | None = Field(default=None, description="Ladder stage (statistic: stage_share).")
     events: list[Id] = Field(
         default_factory=list, description="Event ids (statistic: event_share)."
+    )
+    branches: list[str] = Field(
+        default_factory=list,
+        description="Option branches as actor.option.branch (statistic: branch_share).",
     )
     band: tuple[Num, Num] = Field(
         description="[low, high]: shares in [0, 1], lengths in turns; both ends included."
@@ -60,6 +66,7 @@ class CalibrationBand(_Model):
             Statistic.share: ("outcomes", bool(self.outcomes)),
             Statistic.stage_share: ("stage", self.stage is not None),
             Statistic.event_share: ("events", bool(self.events)),
+            Statistic.branch_share: ("branches", bool(self.branches)),
         }.get(self.statistic)
         if needs is not None and not needs[1]:
             raise ValueError(
