@@ -217,6 +217,12 @@ def test_venezuela_declares_its_bands_and_passes_strict_check() -> None:
     assert bands["agreement"].band == (0.12, 0.35)
     assert bands["coercer_win"].band == (0.20, 0.45)
     assert bands["median_length"].band == (5, 12)
+    # the covert band: success 20-50% of campaigns, most of them exposed
+    assert bands["covert_success"].statistic == "branch_share"
+    assert bands["covert_success"].branches == ["usa.covert.success"]
+    assert bands["covert_success"].band == (0.20, 0.50)
+    assert bands["covert_exposed"].branches == ["usa.covert.exposed"]
+    assert bands["covert_exposed"].band[0] >= 0.5
     assert all(b.references for b in cal.bands)
 
 

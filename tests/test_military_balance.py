@@ -1,6 +1,6 @@
 """The militia's military weight in Venezuela: arming it makes a ground operation costlier
 (the ``resistance`` branch of ``ground_op`` grows likelier with the militia) and so rarer
-(the US computer weighs that cost)."""
+(the US computer weighs that cost), and a war against it is likelier to be protracted."""
 
 from __future__ import annotations
 
@@ -67,3 +67,29 @@ def test_the_us_computer_lands_less_often_against_an_armed_militia(c) -> None:
         got[militia] = (d.scores[k], d.probabilities[k])
     assert got[25.0][0] < got[5.0][0] - 2.0  # its score, in utility points
     assert got[25.0][1] < got[5.0][1]
+
+
+def _war_endings(c, militia: float, n: int = 6000) -> tuple[float, float]:
+    """(quick war, protracted war) shares of worlds held at open war for five weeks,
+    both sides holding course, with the militia at ``militia`` per cent of the claim."""
+    st = initial_state(c, n, np.random.default_rng(12))
+    m = c.metric_ids.index("militia")
+    st.stage[:] = c.stage_ids.index("open_war")
+    st.x[:, m] = militia
+    rng = np.random.default_rng(13)
+    for _ in range(5):
+        st.stage[st.outcome < 0] = c.stage_ids.index("open_war")  # no stepping back
+        step(c, st, np.tile(np.asarray(c.hold, dtype=np.int64), (n, 1)), rng)
+    quick = float((st.outcome == c.outcome_ids.index("war")).mean())
+    long = float((st.outcome == c.outcome_ids.index("war_protracted")).mean())
+    return quick, long
+
+
+def test_an_armed_militia_turns_a_war_protracted(c) -> None:
+    quick5, long5 = _war_endings(c, 5.0)
+    quick15, long15 = _war_endings(c, 15.0)
+    # every world ends in war of one kind or the other
+    assert quick5 + long5 > 0.95 and quick15 + long15 > 0.95
+    # one in five at the starting militia, about four in five at 15% of the claim
+    assert 0.12 < long5 / (quick5 + long5) < 0.3
+    assert long15 / (quick15 + long15) > 0.7
