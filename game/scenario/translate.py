@@ -18,7 +18,7 @@ the same ids the scenario uses; fact sheets and reference sheets likewise
             branches: {civilians_killed: {label: ..., headline: ...}}
     events / ladder / outcomes / injects / interactions: {ID: {field: text}}
     dynamics: {"SOURCE>TARGET": {assumption: ...}}
-    fog: {assumption: ..., claims: {militia: {assumption: ...}}}
+    fog: {assumption: ..., claims: {METRIC: {assumption: ...}}}
     debrief: [... one per question, in order ...]
     map: {markers: {naval_group: {label: ...}}}
     history: {summary: ..., turns: {1: {note: ...}}}
