@@ -12,7 +12,8 @@ import pytest
 from conftest import CHEAP
 
 from game.engine import Seat, Session
-from game.engine.fog import belief_state, estimates
+from game.engine.fog import belief_state, error_share, estimates, prior, read
+from game.model import compile_scenario
 from game.scenario import Loaded, check_file, load_scenario
 
 DATA = Path(__file__).parent / "data"
@@ -91,17 +92,26 @@ def test_views_never_contain_the_other_sides_true_private_values(path: Path) -> 
 
 
 def test_error_follows_the_viewers_intelligence(mini: Loaded) -> None:
-    s = Session.new(mini, seed=3, ai=CHEAP, autosave=False)
+    """Each turn's reading is as sharp as the viewer's intelligence; the error shown after
+    the first reading is the filter's, sd0·r / √(sd0² + r²) with sd0 the prior sd."""
+    c = compile_scenario(mini.scenario)
     fog = mini.scenario.fog
-    s.console.set_metric("intel", 0.0)
-    assert s.view("blue").metric("resolve").error == pytest.approx(fog.error_at_zero_intel * 100)
-    s.console.set_metric("intel", 100.0)
-    assert s.view("blue").metric("resolve").error == pytest.approx(fog.error_at_full_intel * 100)
-    s.console.set_metric("intel", 50.0)
     mid = fog.error_at_full_intel + (fog.error_at_zero_intel - fog.error_at_full_intel) * 0.5
-    assert s.view("blue").metric("resolve").error == pytest.approx(mid * 100)
-    # red has no intelligence metric: always the zero-intelligence error
-    assert s.view("red").metric("intel").error == pytest.approx(fog.error_at_zero_intel * 100)
+    sd0 = fog.error_at_zero_intel * 100
+    x = c.init_mean.copy()
+    for intel, share in ((0.0, fog.error_at_zero_intel), (100.0, fog.error_at_full_intel)):
+        for intel_, share_ in ((intel, share), (50.0, mid)):
+            x[2] = intel_
+            assert error_share(c, 0, x) == pytest.approx(share_)
+            b = prior(c)
+            read(c, b, 3, 1, x)
+            r = share_ * 100
+            after = sd0 * r / np.hypot(sd0, r)
+            assert estimates(c, b, 0, x)[1][1] == pytest.approx(after)
+            # red has no intelligence metric: always the zero-intelligence reading
+            assert estimates(c, b, 1, x)[1][2] == pytest.approx(sd0 / np.sqrt(2))
+    s = Session.new(mini, seed=3, ai=CHEAP, autosave=False)
+    s.console.set_metric("intel", 50.0)
     assert s.view("red").intel == 0.0 and s.view("blue").intel == pytest.approx(0.5)
 
 
@@ -115,7 +125,7 @@ def test_own_private_and_public_metrics_are_exact(mini: Loaded) -> None:
     assert not red.metric("intel").exact and not blue.metric("resolve").exact
 
 
-def test_estimates_are_stable_within_a_turn_and_fresh_each_turn(mini: Loaded) -> None:
+def test_estimates_are_stable_within_a_turn_and_updated_each_turn(mini: Loaded) -> None:
     s = Session.new(mini, seed=5, seats={"blue": Seat.human()}, ai=CHEAP, autosave=False)
     a = s.view("blue").metric("resolve").estimate
     s.what_if("blue", "talk", worlds=20)
@@ -128,20 +138,28 @@ def test_estimates_are_stable_within_a_turn_and_fresh_each_turn(mini: Loaded) ->
 
 
 def test_estimates_are_unbiased_with_the_stated_error(mini: Loaded) -> None:
+    """Turn 1: Red's resolve starts exactly at its initial mean, the prior's mean, so the
+    estimate misses by K·r·z (K the reading's weight) while the error shown is the
+    prior's √(K·r²): the z-scores have mean 0 and sd √K, no smaller (never overconfident),
+    no larger."""
+    fog = mini.scenario.fog
+    sd0 = fog.error_at_zero_intel * 100
     z = []
     for seed in range(300):
         s = Session.new(mini, seed=seed, ai=CHEAP, autosave=False)
         m = s.view("blue").metric("resolve")
         z.append((m.estimate - s.state.x[0, 1]) / m.error)
+    r = error_share(s.c, 0, s.state.x[0]) * 100
+    k = sd0**2 / (sd0**2 + r**2)
     z = np.asarray(z)
-    assert abs(z.mean()) < 0.2
-    assert 0.85 < z.std() < 1.15
+    assert abs(z.mean()) < 0.2 * np.sqrt(k)
+    assert 0.85 * np.sqrt(k) < z.std() < 1.15 * np.sqrt(k)
 
 
 def test_ai_and_advisors_reason_from_the_belief_not_the_truth(mini: Loaded) -> None:
     s = Session.new(mini, seed=6, ai=CHEAP, autosave=False)
-    b, x = belief_state(s.c, s.state, s.seed, s.current_turn, 0)
-    est, _err, mask = estimates(s.c, s.seed, s.current_turn, 0, s.state.x[0])
+    b, x = belief_state(s.c, s.state, 0, s.fog_estimates(0))
+    est, _err, mask = s.fog_estimates(0)
     assert mask.tolist() == [False, True, False]
     assert x[1] == pytest.approx(np.clip(est[1], 0, 100))
     assert x[1] != s.state.x[0, 1]
@@ -149,11 +167,22 @@ def test_ai_and_advisors_reason_from_the_belief_not_the_truth(mini: Loaded) -> N
     assert s.state.x[0, 1] != b.x[0, 1]  # the true state is untouched
 
 
-def test_shown_estimates_stay_within_their_metrics_range() -> None:
-    """A low intelligence's estimate can fall outside the range (fog does not clip its
-    draws); what a player is shown, now, in the history and in the turn's report, and
-    the band around it, stays within the metric's range."""
-    loaded = load_scenario(DATA / "v2-features.yaml")
+def test_shown_estimates_stay_within_their_metrics_range(tmp_path: Path) -> None:
+    """A belief can lie outside the range (fog does not clip its readings, and a claim
+    may lie beyond the scale: here Red is told Blue's intelligence is far below zero);
+    what a player is shown, now, in the history and in the turn's report, and the band
+    around it, stays within the metric's range."""
+    import shutil
+
+    import yaml
+
+    data = yaml.safe_load((DATA / "v2-features.yaml").read_text(encoding="utf-8"))
+    data["fog"]["claims"] = [
+        {"metric": "intel", "value": -60, "weight": 1.0, "basis": {"assumption": "Test."}}
+    ]
+    shutil.copy(DATA / "mini-facts.yaml", tmp_path / "mini-facts.yaml")
+    (tmp_path / "v2.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    loaded = load_scenario(tmp_path / "v2.yaml")
     c_lo = {m.id: float(m.range[0]) for m in loaded.scenario.metrics}
     c_hi = {m.id: float(m.range[1]) for m in loaded.scenario.metrics}
     outside = 0
@@ -162,7 +191,7 @@ def test_shown_estimates_stay_within_their_metrics_range() -> None:
         while True:
             for viewer in s.actors:
                 a = s.actor_index(viewer)
-                raw, _err, mask = estimates(s.c, s.seed, s.current_turn, a, s.state.x[0])
+                raw, _err, mask = s.fog_estimates(a)
                 outside += int(np.sum(mask & ((raw < s.c.lo) | (raw > s.c.hi))))
                 for m in s.view(viewer).metrics:
                     for v in (m.estimate, *m.history, *m.band):

@@ -1,21 +1,37 @@
 """Fog of war: what one actor can know of the true state.
 
 Public metrics and the actor's own private metrics are exact. Another actor's
-private metric is seen as ``true + sd·z``, with
+private metric is known only through a *filtered belief*: a mean m (the estimate
+shown) and a variance P (the error shown is √P), kept per (viewer, metric) by a
+scalar Kalman filter that the session runs once at the start of every turn:
 
-    sd = range · (error_at_full_intel + (error_at_zero_intel − error_at_full_intel) · (1 − q))
+* before the first reading (turn 1) the belief is the metric's initial mean with
+  sd ``error_at_zero_intel`` · range (before any reading a viewer knows as little as
+  one without intelligence); a public claim about the metric (``fog.claims``) pulls
+  that mean to (1 − weight) · initial + weight · claimed value;
+* from turn 2 on, the metric may have moved unseen since the last reading:
+  P += Q with Q = (``drift`` · range)²;
+* each turn brings one noisy reading y = true + r·z, with
 
-where q in [0, 1] is the viewer's intelligence metric normalised to its range
-(no intelligence metric: q = 0). ``z`` comes from the fog stream keyed by
-(turn, viewer), one normal per metric, so an estimate is stable within a turn
-and never depends on what anyone looked at.
+      r = range · (error_at_full_intel + (error_at_zero_intel − error_at_full_intel) · (1 − q))
+
+  where q in [0, 1] is the viewer's intelligence metric normalised to its range
+  (no intelligence metric: q = 0), and z a normal from the fog stream keyed by
+  (turn, viewer), one per metric; the belief takes it in by its weight
+  K = P / (P + r²): m += K · (y − m), P = (1 − K) · P.
+
+So an estimate is stable within a turn, never depends on what anyone looked at,
+sharpens as readings pile up (faster with better intelligence), follows a trend
+instead of jumping about it, and a claim biases it until evidence wears the claim
+down. The belief is a function of the game's history (the true states at the turns'
+starts and the seed), so a re-played save rebuilds it exactly.
 
 The AI, the advisors and the what-if forecasts reason from a *belief*: the true
 state with what the viewer cannot know of the other side reset (their covert
 options' cooldowns and uses, outcome counters that read fogged metrics), and
-every fogged metric drawn per world from N(estimate, error) — the worlds the
-viewer believes possible — so neither advice nor a forecast leaks the truth, and
-a vague estimate gives vaguer odds rather than confident wrong ones.
+every fogged metric drawn per world from N(m, √P) — the worlds the viewer believes
+possible — so neither advice nor a forecast leaks the truth, and a vague belief
+gives vaguer odds rather than confident wrong ones.
 
 A viewer who cannot see the ladder stage (``stage_visibility``) does not get it
 in its belief either: each world draws its stage uniformly from the stages at
@@ -28,6 +44,8 @@ stage everyone sees draws exactly as before.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -36,6 +54,10 @@ from game.model import Compiled, State
 from game.model.conditions import Node
 from game.model.step import state_ctx
 from game.scenario.schema import Scenario
+
+F = NDArray[np.float64]
+# A viewer's estimates: (estimate [M], error sd [M], fogged [M]); exact metrics have error 0.
+Estimate = tuple[F, F, NDArray[np.bool_]]
 
 
 def fogged(c: Compiled, viewer: int) -> NDArray[np.bool_]:
@@ -57,33 +79,91 @@ def intel_level(c: Compiled, viewer: int, x: NDArray[np.float64]) -> float:
 
 
 def error_share(c: Compiled, viewer: int, x: NDArray[np.float64]) -> float:
-    """Estimate sd as a share of a metric's range."""
+    """The sd of one turn's reading as a share of a metric's range."""
     fog = c.scenario.fog
     q = intel_level(c, viewer, x)
     return fog.error_at_full_intel + (fog.error_at_zero_intel - fog.error_at_full_intel) * (1 - q)
 
 
-def estimates(
-    c: Compiled, seed: int, turn: int, viewer: int, x: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
-    """(estimate[M], error sd[M], fogged[M]) for the viewer; exact metrics have error 0.
+@dataclass
+class FogBeliefs:
+    """Every viewer's filtered belief of every metric: ``mean`` and ``var`` [A, M]
+    (meaningful where the metric is fogged for the viewer; elsewhere the true value
+    and 0 as of the last reading), after the readings of turns 1 .. ``turn``."""
+
+    mean: F
+    var: F
+    turn: int = 0  # the last turn whose reading is in (0: none yet, the prior)
+    # games of save format 1: each reading stands alone (the estimate is the reading,
+    # its error the reading's sd), as estimates were before the filter
+    fresh: bool = False
+
+    def copy(self) -> FogBeliefs:
+        return FogBeliefs(self.mean.copy(), self.var.copy(), self.turn, self.fresh)
+
+
+def prior(c: Compiled, fresh: bool = False) -> FogBeliefs:
+    """The beliefs at turn 1 before its reading: each metric's initial mean (pulled
+    towards a claim about it, by the claim's weight), sd ``error_at_zero_intel`` · range.
+    ``fresh``: see ``FogBeliefs``."""
+    fog = c.scenario.fog
+    span = c.hi - c.lo
+    m0 = c.init_mean.copy()
+    for cl in fog.claims:
+        i = c.index["metric"][cl.metric]
+        m0[i] = (1.0 - cl.weight) * m0[i] + cl.weight * cl.value
+    mean = np.tile(m0, (c.n_actors, 1))
+    var = np.tile((fog.error_at_zero_intel * span) ** 2, (c.n_actors, 1))
+    for a in range(c.n_actors):
+        # a viewer's own and public metrics are exact: no belief to keep
+        exact = ~fogged(c, a)
+        mean[a, exact] = c.init_mean[exact]
+        var[a, exact] = 0.0
+    return FogBeliefs(mean, var, fresh=fresh)
+
+
+def read(c: Compiled, b: FogBeliefs, seed: int, turn: int, x: F) -> None:
+    """In place: every viewer's reading of turn ``turn`` (the next after ``b.turn``) of
+    the true values ``x``, folded into its beliefs (predict, then update; module doc)."""
+    if turn != b.turn + 1:
+        raise ValueError(f"fog: the reading of turn {turn} after that of turn {b.turn}")
+    fog = c.scenario.fog
+    span = c.hi - c.lo
+    q = (fog.drift * span) ** 2 if b.turn else np.zeros_like(span)
+    for a in range(c.n_actors):
+        mask = fogged(c, a)
+        r = error_share(c, a, x) * span
+        y = x + r * stream(seed, FOG, turn, a).standard_normal(c.n_metrics)
+        if b.fresh:
+            b.mean[a] = np.where(mask, y, x)
+            b.var[a] = np.where(mask, r * r, 0.0)
+            continue
+        p = b.var[a] + q
+        tot = p + r * r
+        # tot 0: an exact reading of a metric believed exactly; take the reading
+        k = np.divide(p, tot, out=np.ones_like(p), where=tot > 0)
+        b.mean[a] = np.where(mask, b.mean[a] + k * (y - b.mean[a]), x)
+        b.var[a] = np.where(mask, (1.0 - k) * p, 0.0)
+    b.turn = turn
+
+
+def estimates(c: Compiled, b: FogBeliefs, viewer: int, x: F) -> Estimate:
+    """(estimate[M], error sd[M], fogged[M]) for the viewer from its beliefs ``b``;
+    exact metrics (``x``, the true values) have error 0.
 
     Estimates are not clipped to the range (a clipped estimate would equal the true
     value whenever that sits at a bound); the views (``Session.view``, the turn reports
     for a viewer) clip what they show to the range.
     """
     mask = fogged(c, viewer)
-    z = stream(seed, FOG, turn, viewer).standard_normal(c.n_metrics)
-    err = np.where(mask, error_share(c, viewer, x) * (c.hi - c.lo), 0.0)
-    est = np.where(mask, x + err * z, x)
+    est = np.where(mask, b.mean[viewer], x)
+    err = np.where(mask, np.sqrt(b.var[viewer]), 0.0)
     return est, err, mask
 
 
-def belief_state(
-    c: Compiled, st: State, seed: int, turn: int, viewer: int
-) -> tuple[State, NDArray[np.float64]]:
+def belief_state(c: Compiled, st: State, viewer: int, estimate: Estimate) -> tuple[State, F]:
     """One world as the viewer believes it is, at its point estimates, and its metrics."""
-    est, _err, mask = estimates(c, seed, turn, viewer, st.x[0])
+    est, _err, mask = estimate
     b = _blind(c, st, viewer, mask)
     b.x[0, mask] = np.clip(est[mask], c.lo[mask], c.hi[mask])
     return b, b.x[0].copy()
@@ -92,16 +172,16 @@ def belief_state(
 def belief_worlds(
     c: Compiled,
     st: State,
-    seed: int,
-    turn: int,
     viewer: int,
+    estimate: Estimate,
     n: int,
     rng: np.random.Generator,
     stage_known: bool = True,
 ) -> State:
-    """``n`` worlds the viewer believes possible: fogged metrics ~ N(estimate, error);
-    ``stage_known`` False (the stage is hidden from the viewer): the stage guessed too."""
-    est, err, mask = estimates(c, seed, turn, viewer, st.x[0])
+    """``n`` worlds the viewer believes possible: fogged metrics ~ N(estimate, error)
+    (``estimate``: the viewer's filtered belief, ``estimates``); ``stage_known`` False
+    (the stage is hidden from the viewer): the stage guessed too."""
+    est, err, mask = estimate
     w = _blind(c, st, viewer, mask).repeat(n)
     k = int(mask.sum())
     if k:
@@ -261,12 +341,10 @@ def last_seen(c: Compiled, history: list[MoveRecord], viewer: int) -> list[int]:
     return [seen_move(c, history, viewer, a, t) for a in range(c.n_actors)]
 
 
-def viewer_estimates(
-    c: Compiled, seed: int, turn: int, viewer: int, x: NDArray[np.float64], revealed: bool
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+def viewer_estimates(c: Compiled, b: FogBeliefs, viewer: int, x: F, revealed: bool) -> Estimate:
     """``estimates`` as the game shows them: exact for everyone once the teacher revealed
     the true values."""
-    est, err, mask = estimates(c, seed, turn, viewer, x)
+    est, err, mask = estimates(c, b, viewer, x)
     if revealed:
         return x.copy(), np.zeros_like(err), np.zeros_like(mask)
     return est, err, mask

@@ -21,7 +21,10 @@ from game.model import State
 if TYPE_CHECKING:
     from game.engine.session import Session
 
-FORMAT_VERSION = 1
+# The rules a game is played by, as far as a save must know them to re-play it:
+# 1: an estimate of another side's private metric was a fresh draw each turn;
+# 2: it is the fog filter's belief (fog.py). A game keeps the rules it began with.
+FORMAT_VERSION = 2
 
 
 def autosave_name(scenario_id: str, created: str, seed: int | str) -> str:
@@ -74,7 +77,7 @@ def session_log(s: Session) -> dict[str, Any]:
     meta = s.loaded.as_written.meta  # the file's own words: a save is the same in any language
     forecasts = s.classroom.pending
     return {
-        "format_version": FORMAT_VERSION,
+        "format_version": s.format_version,
         "game_version": __version__,
         "scenario": {
             "id": meta.id,

@@ -2,7 +2,7 @@
 
 File layout (one JSON object, keys in this order)::
 
-    {"format": "brinkmanship-save", "format_version": 1,
+    {"format": "brinkmanship-save", "format_version": 2,
      "checksum": "<sha256 of the log's canonical JSON>", "log": {...}}
 
 Writing goes to a temporary file in the same directory, which is flushed and
@@ -191,7 +191,8 @@ def encode(log: Mapping[str, Any]) -> bytes:
     """The bytes of a save of ``log`` (deterministic: the same log gives the same bytes)."""
     doc = {
         "format": MAGIC,
-        "format_version": FORMAT_VERSION,
+        # the rules the game is played by: a game begun under format 1 stays a format-1 save
+        "format_version": log.get("format_version", FORMAT_VERSION),
         "checksum": checksum(log),
         "log": log,
     }
@@ -719,6 +720,7 @@ def replay(
         created=log["created"],
         teams=[Team.from_dict(t) for t in teams],
         settings=settings,
+        format_version=log["format_version"],
     )
     parent = log.get("parent")
     if parent is not None:

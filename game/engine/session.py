@@ -42,11 +42,16 @@ from game.engine.commitments import commitment_record, open_offers, pending, ter
 from game.engine.console import Console
 from game.engine.errors import EngineError
 from game.engine.fog import (
+    Estimate,
+    FogBeliefs,
     MoveRecord,
     belief_worlds,
+    estimates,
     intel_level,
     last_seen,
     metric_shown,
+    prior,
+    read,
     seen_move,
     stage_shown,
     unveil,
@@ -99,7 +104,12 @@ class Session:
         created: str,
         teams: Sequence[Team] = (),
         settings: Mapping[str, Any] | None = None,
+        format_version: int = FORMAT_VERSION,
     ) -> None:
+        if isinstance(format_version, bool) or format_version not in range(1, FORMAT_VERSION + 1):
+            raise ValueError(f"unknown save format {format_version!r}")
+        # the rules the game is played by (log.FORMAT_VERSION): a re-played save keeps its own
+        self.format_version = format_version
         self.loaded = loaded
         self.scenario = loaded.scenario
         self.c: Compiled = compile_scenario(loaded.scenario)
@@ -132,6 +142,10 @@ class Session:
         self.times_up = False  # the lesson's time ran out: play stops, no outcome is scored
         self.created = created
         self.state: State = initial_state(c, 1, stream(seed, START))
+        # every side's filtered belief of the others' private metrics, read once at the
+        # start of each turn from the true state (fog.py): a function of the game's history
+        # (format 1: each reading stood alone, a fresh estimate every turn)
+        self.fog: FogBeliefs = prior(c, fresh=format_version < 2)
         # each actor's private type (actor index -> type index), told to no other side
         self.types: dict[int, int] = draw_types(c, seed)
         self.news: list[NewsItem] = []
@@ -410,7 +424,14 @@ class Session:
 
     # --- what happens between resolutions --------------------------------------------------------
 
+    def _read_fog(self) -> None:
+        """Every side's reading of the turn now starting, once (a turn starts when the
+        last one resolved, before this one's injects fire)."""
+        if self.fog.turn < self.current_turn:
+            read(self.c, self.fog, self.seed, self.current_turn, self.state.x[0])
+
     def _begin_turn(self) -> None:
+        self._read_fog()
         self.pending = Pending(self.state.x[0].copy(), int(self.state.stage[0]))
         if self.over:
             return
@@ -472,9 +493,15 @@ class Session:
         fixed.stage[0] = int(allowed[0]) if allowed.size else 0
         return unavailable_reason(c, fixed, a, o)
 
-    def _estimates(self, a: int) -> tuple[F, F, NDArray[np.bool_]]:
-        x = self.state.x[0]
-        return viewer_estimates(self.c, self.seed, self.current_turn, a, x, self.revealed)
+    def _estimates(self, a: int) -> Estimate:
+        """Actor ``a``'s estimates as shown to it (exact once the teacher revealed them)."""
+        return viewer_estimates(self.c, self.fog, a, self.state.x[0], self.revealed)
+
+    def fog_estimates(self, a: int) -> Estimate:
+        """Actor ``a``'s filtered belief of the metrics it cannot see exactly: (estimate,
+        error sd, fogged) per metric, what its forecasts and the computer reason from
+        (a teacher's reveal changes what is shown, not what a side believes)."""
+        return estimates(self.c, self.fog, a, self.state.x[0])
 
     def view(self, actor: str) -> PlayerView:
         """What ``actor`` may see now. Other actors' private metrics are estimates only."""
@@ -593,7 +620,7 @@ class Session:
         T = self.current_turn
         rng = stream(self.seed, purpose, T, a, BELIEF)
         known = stage_shown(self.c, a, self.stage_unveiled)
-        return belief_worlds(self.c, self.state, self.seed, T, a, n, rng, stage_known=known)
+        return belief_worlds(self.c, self.state, a, self.fog_estimates(a), n, rng, known)
 
     def belief(self, viewer: int, target: int) -> NDArray[np.float64]:
         """``viewer``'s belief over ``target``'s private types after the moves it saw."""
@@ -795,6 +822,7 @@ class Session:
                     self.last_decisions[aid] = d
         info = step(c, st, moves, stream(self.seed, WORLD, T), explain=True)
         assert info is not None
+        self._read_fog()  # the next turn's reading, before the report shows the estimates
         happened = info.branches[0]
         exposed = np.zeros(c.n_actors, dtype=bool)
         for r, (ba, _bo, _j) in enumerate(self._branches):

@@ -88,7 +88,7 @@ def decide(s: Session, history: list[MoveRecord], a: int) -> int:
 
     def belief(n: int) -> State:
         rng = stream(seed, AI, T, a, BELIEF)
-        return belief_worlds(c, s.state, seed, T, a, n, rng, stage_known=known)
+        return belief_worlds(c, s.state, a, s.fog_estimates(a), n, rng, stage_known=known)
 
     avail = available(c, s.state)[0, a]
     o, _ = ai_mod.machine_move(

@@ -567,6 +567,36 @@ def _check(
             _("full intelligence should not be less accurate"),
             "error",
         )
+    claimed: set[str] = set()
+    for i, cl in enumerate(scn.fog.claims):
+        p = ("fog", "claims", i)
+        yield from basis(p, cl.basis, _("claim about {metric!r}", metric=cl.metric))
+        yield from metric_ref((*p, "metric"), cl.metric)
+        if cl.metric not in metrics:
+            continue
+        if metrics[cl.metric].visibility != "private":
+            # only another side's private metric is estimated: a claim elsewhere does nothing
+            yield (
+                (*p, "metric"),
+                _("a claim must be about a private metric ({metric!r} is not)", metric=cl.metric),
+                "error",
+            )
+        if cl.metric in claimed:
+            yield (*p, "metric"), _("a second claim about {metric!r}", metric=cl.metric), "error"
+        claimed.add(cl.metric)
+        lo, hi = metrics[cl.metric].range
+        if not lo - RANGE_MULTIPLE * (hi - lo) <= cl.value <= hi + RANGE_MULTIPLE * (hi - lo):
+            yield (
+                (*p, "value"),
+                _(
+                    "the claimed value {value} lies more than {times} times the range's width "
+                    "beyond the range of {metric!r}",
+                    value=f"{cl.value:g}",
+                    times=f"{RANGE_MULTIPLE:g}",
+                    metric=cl.metric,
+                ),
+                "error",
+            )
 
     # Events
     for i, e in enumerate(scn.events):

@@ -607,16 +607,54 @@ class Dynamics(_Model):
     coupling: list[Coupling] = Field(default_factory=list)
 
 
+# How far a fogged metric may move unseen in a turn (share of its range) when a scenario
+# does not say: a twentieth of the range, so an estimate never settles for good and a
+# change of course shows within a few turns (see ``Fog.drift``).
+DEFAULT_DRIFT = 0.05
+
+
+class Claim(_Sourced):
+    """A public claim about a private metric: it pulls the other sides' first belief
+    of the metric towards the claimed value, until their readings wear it down."""
+
+    metric: Id = Field(description="The private metric the claim is about.")
+    value: Num = Field(
+        description="The claimed value, in the metric's units (it may lie outside the "
+        "metric's range: a boast beyond anything the scale allows)."
+    )
+    weight: Num = Field(
+        ge=0.0,
+        le=1.0,
+        description="How far the claim moves the first belief: its mean is (1 − weight) × the "
+        "metric's initial mean + weight × the claimed value (0: ignored, 1: believed).",
+    )
+
+
 class Fog(_Sourced):
     error_at_zero_intel: Num = Field(
         ge=0.0,
         le=RANGE_MULTIPLE,
-        description="Estimate sd as a share of the metric's range with no intelligence.",
+        description="sd of one turn's reading as a share of the metric's range with no "
+        "intelligence; also the sd of the belief before the first reading.",
     )
     error_at_full_intel: Num = Field(
         ge=0.0,
         le=RANGE_MULTIPLE,
-        description="Estimate sd as a share of the metric's range with full intelligence.",
+        description="sd of one turn's reading as a share of the metric's range with full "
+        "intelligence.",
+    )
+    drift: Num = Field(
+        default=DEFAULT_DRIFT,
+        ge=0.0,
+        le=RANGE_MULTIPLE,
+        description="How far a fogged metric may move unseen in one turn (sd, share of its "
+        "range): the belief's uncertainty grows by this much each turn before the new "
+        f"reading, so old readings count less than new ones. Default {DEFAULT_DRIFT:g}.",
+    )
+    claims: list[Claim] = Field(
+        default_factory=list,
+        description="Public claims about private metrics that bias the other sides' first "
+        "belief (at most one per metric).",
     )
 
 

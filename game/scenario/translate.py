@@ -18,7 +18,7 @@ the same ids the scenario uses; fact sheets and reference sheets likewise
             branches: {civilians_killed: {label: ..., headline: ...}}
     events / ladder / outcomes / injects / interactions: {ID: {field: text}}
     dynamics: {"SOURCE>TARGET": {assumption: ...}}
-    fog: {assumption: ...}
+    fog: {assumption: ..., claims: {METRIC: {assumption: ...}}}
     debrief: [... one per question, in order ...]
     map: {markers: {naval_group: {label: ...}}}
     history: {summary: ..., turns: {1: {note: ...}}}
@@ -155,6 +155,8 @@ def scenario_texts(scn: Scenario) -> dict[Key, str]:
     for c in scn.dynamics.coupling:
         out |= _basis(("dynamics", f"{c.source}>{c.target}"), c.basis)
     out |= _basis(("fog",), scn.fog.basis)
+    for cl in scn.fog.claims:  # keyed by the metric claimed about (one claim per metric)
+        out |= _basis(("fog", "claims", cl.metric), cl.basis)
     for e in scn.events:
         k = ("events", e.id)
         out |= {(*k, "name"): e.name, (*k, "headline"): e.headline}
@@ -443,6 +445,8 @@ def _set(tree: Any, key: Key, value: str) -> None:
             node = next(x for x in node if x["source"] == source and x["target"] == target)
         elif key[0] == "history" and i >= 1 and key[i - 1] == "turns":  # by turn number
             node = next(x for x in node if str(x["turn"]) == part)
+        elif key[:2] == ("fog", "claims") and i == 2:  # a claim, by its metric
+            node = next(x for x in node if x["metric"] == part)
         elif isinstance(node, list):
             node = next(x for x in node if x.get("id") == part)
         else:
