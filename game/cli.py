@@ -716,6 +716,7 @@ METAVARS = {
     "ACTOR": N_("ACTOR"),
     "ACTOR=POLICY": N_("ACTOR=POLICY"),
     "ACTOR=ai|random|OPTION": N_("ACTOR=ai|random|OPTION"),
+    "ACTOR=random|OPTION": N_("ACTOR=random|OPTION"),
     "ADDRESS": N_("ADDRESS"),
     "COMMAND": N_("COMMAND"),
     "CSV": N_("CSV"),
