@@ -298,3 +298,66 @@ def test_two_claims_about_one_metric_are_refused(tmp_path: Path) -> None:
     loaded, problems = check_file(_claims_scenario(tmp_path, [one, dict(one)]))
     assert loaded is None
     assert any("a second claim about 'resolve'" in str(p) for p in problems), problems
+
+
+def test_the_predict_step_follows_the_moves_the_viewer_saw() -> None:
+    """Worked by hand: a reading after Caracas was seen arming its militia sits above the
+    one after it was seen holding course by (1 − K) × the option's mean effect, K the
+    reading's weight; the model's own drift is in both alike."""
+    c = compile_scenario(load_scenario(VENEZUELA).scenario)
+    usa, ven = c.actor_ids.index("usa"), c.actor_ids.index("ven")
+    m = c.index["metric"]["militia"]
+    x = c.init_mean.copy()
+    out = {}
+    for move in ("hold", "arm_militia"):
+        b = prior(c)
+        read(c, b, 3, 1, x)
+        p_before = b.var[usa, m]
+        seen = np.array([c.hold, c.hold], dtype=np.int64)
+        seen[usa, ven] = c.option_index(ven, move)
+        read(c, b, 3, 2, x, seen)
+        p = p_before + (c.scenario.fog.drift * (c.hi[m] - c.lo[m])) ** 2
+        r = error_share(c, usa, x) * (c.hi[m] - c.lo[m])
+        k = p / (p + r * r)
+        out[move] = float(b.mean[usa, m])
+    effect = c.eff_mean[ven, c.option_index(ven, "arm_militia"), m]
+    assert effect > 0
+    assert out["arm_militia"] - out["hold"] == pytest.approx((1 - k) * effect)
+
+
+def test_in_venezuela_games_the_shown_weekly_change_of_the_militia_follows_the_truth() -> None:
+    """Both sides by the cheap computer, 16 games: the weekly change Washington sees in
+    the militia (a private metric of Caracas) has the true change's sign more often than
+    a fresh estimate each week (the estimates before the filter), and is nearer the truth
+    on average."""
+    loaded = load_scenario(VENEZUELA)
+    agree_f = agree_old = n = 0
+    err_f = err_old = 0.0
+    for seed in range(16):
+        s = Session.new(loaded, seed=seed, ai=CHEAP, autosave=False)
+        c = s.c
+        usa = c.actor_ids.index("usa")
+        m = c.index["metric"]["militia"]
+        span = c.hi[m] - c.lo[m]
+        prev = None
+        while not s.over:
+            x = s.state.x[0]
+            shown = float(s.fog_estimates(usa)[0][m])
+            r = error_share(c, usa, x) * span
+            z = stream(seed, FOG, s.current_turn, usa).standard_normal(c.n_metrics)[m]
+            old = float(x[m] + r * z)
+            if prev is not None:
+                truth = x[m] - prev[0]
+                if abs(truth) > 1e-9:
+                    agree_f += (shown - prev[1]) * truth > 0
+                    agree_old += (old - prev[2]) * truth > 0
+                    n += 1
+                err_f += abs(shown - x[m])
+                err_old += abs(old - x[m])
+            prev = (float(x[m]), shown, old)
+            s.resolve()
+    rates = f"filter {agree_f / n:.3f}, fresh {agree_old / n:.3f} of {n}"
+    print(f"sign right: {rates}; error ratio {err_f / err_old:.2f}")
+    assert n > 100
+    assert agree_f / n > agree_old / n + 0.05, (agree_f / n, agree_old / n, n)
+    assert err_f < 0.7 * err_old

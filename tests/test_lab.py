@@ -363,7 +363,7 @@ def test_lab_on_two_dask_workers_equals_one_process() -> None:
     assert seen[-1] == 7 and seen == sorted(seen)
 
 
-# --- branch shares, other seats, scores and the fixed-strategy table -------------------------------
+# --- branch shares, other seats, scores and the fixed-strategy table ------------------------------
 
 BRANCH_BAND = """
     - id: probe_exposed

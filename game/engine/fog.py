@@ -9,8 +9,12 @@ scalar Kalman filter that the session runs once at the start of every turn:
   sd ``error_at_zero_intel`` · range (before any reading a viewer knows as little as
   one without intelligence); a public claim about the metric (``fog.claims``) pulls
   that mean to (1 − weight) · initial + weight · claimed value;
-* from turn 2 on, the metric may have moved unseen since the last reading:
-  P += Q with Q = (``drift`` · range)²;
+* from turn 2 on, the belief first follows what the viewer knows moved the metric
+  since the last reading (the predict step): the scenario's own drift and couplings
+  applied to the viewer's belief of every metric, ``(m − eq) · drift``, plus the mean
+  effects of the moves it saw last turn (a covert move it did not see counts as
+  holding course); and the metric may also have moved unseen: P += Q with
+  Q = (``drift`` · range)²;
 * each turn brings one noisy reading y = true + r·z, with
 
       r = range · (error_at_full_intel + (error_at_zero_intel − error_at_full_intel) · (1 − q))
@@ -122,14 +126,19 @@ def prior(c: Compiled, fresh: bool = False) -> FogBeliefs:
     return FogBeliefs(mean, var, fresh=fresh)
 
 
-def read(c: Compiled, b: FogBeliefs, seed: int, turn: int, x: F) -> None:
+def read(
+    c: Compiled, b: FogBeliefs, seed: int, turn: int, x: F, seen: NDArray[np.int64] | None = None
+) -> None:
     """In place: every viewer's reading of turn ``turn`` (the next after ``b.turn``) of
-    the true values ``x``, folded into its beliefs (predict, then update; module doc)."""
+    the true values ``x``, folded into its beliefs (predict, then update; module doc).
+    ``seen[viewer, actor]``: the move each viewer saw each actor make in the turn just
+    resolved (None before the first turn: nothing moved)."""
     if turn != b.turn + 1:
         raise ValueError(f"fog: the reading of turn {turn} after that of turn {b.turn}")
     fog = c.scenario.fog
     span = c.hi - c.lo
     q = (fog.drift * span) ** 2 if b.turn else np.zeros_like(span)
+    trend = c.v2.trend if c.v2 is not None else 0.0
     for a in range(c.n_actors):
         mask = fogged(c, a)
         r = error_share(c, a, x) * span
@@ -138,11 +147,19 @@ def read(c: Compiled, b: FogBeliefs, seed: int, turn: int, x: F) -> None:
             b.mean[a] = np.where(mask, y, x)
             b.var[a] = np.where(mask, r * r, 0.0)
             continue
+        m = b.mean[a]
+        if seen is not None:
+            # what the viewer knows moved it: the model's drift on its own belief of
+            # every metric (exact ones as they were), and the moves it saw
+            known = (m - c.eq) @ c.drift + trend
+            for actor in range(c.n_actors):
+                known = known + c.eff_mean[actor, int(seen[a, actor])]
+            m = np.clip(m + known, c.lo - span, c.hi + span)
         p = b.var[a] + q
         tot = p + r * r
         # tot 0: an exact reading of a metric believed exactly; take the reading
         k = np.divide(p, tot, out=np.ones_like(p), where=tot > 0)
-        b.mean[a] = np.where(mask, b.mean[a] + k * (y - b.mean[a]), x)
+        b.mean[a] = np.where(mask, m + k * (y - m), x)
         b.var[a] = np.where(mask, (1.0 - k) * p, 0.0)
     b.turn = turn
 

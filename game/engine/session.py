@@ -428,7 +428,18 @@ class Session:
         """Every side's reading of the turn now starting, once (a turn starts when the
         last one resolved, before this one's injects fire)."""
         if self.fog.turn < self.current_turn:
-            read(self.c, self.fog, self.seed, self.current_turn, self.state.x[0])
+            c, hist = self.c, self._moves_hist
+            seen = None
+            if hist:
+                t = len(hist) - 1
+                seen = np.array(
+                    [
+                        [seen_move(c, hist, v, a, t) for a in range(c.n_actors)]
+                        for v in range(c.n_actors)
+                    ],
+                    dtype=np.int64,
+                )
+            read(c, self.fog, self.seed, self.current_turn, self.state.x[0], seen)
 
     def _begin_turn(self) -> None:
         self._read_fog()
@@ -822,13 +833,13 @@ class Session:
                     self.last_decisions[aid] = d
         info = step(c, st, moves, stream(self.seed, WORLD, T), explain=True)
         assert info is not None
-        self._read_fog()  # the next turn's reading, before the report shows the estimates
         happened = info.branches[0]
         exposed = np.zeros(c.n_actors, dtype=bool)
         for r, (ba, _bo, _j) in enumerate(self._branches):
             if happened[r] and c.br_exposes[r] and c.covert[ba, moves[0, ba]]:
                 exposed[ba] = True
         self._moves_hist.append((moves[0].copy(), exposed))
+        self._read_fog()  # the next turn's reading, before the report shows the estimates
         q = int(st.outcome[0])
         done = Resolved(
             T,

@@ -114,7 +114,9 @@ def outcome_goals(scn: Scenario, actor: Actor | Advisor) -> tuple[list[str], lis
     # than war is told so, not given a peace aim it does not hold)
     if avoid:
         worst = by_id[avoid[0]]
-        if worst.kind == OutcomeKind.war:
+        wars = sum(o.kind == OutcomeKind.war for o in scn.outcomes)
+        # (with several kinds of war, such as a quick one and a protracted one, it is named)
+        if worst.kind == OutcomeKind.war and wars == 1:
             aims.append(_("Avoid war"))
         else:
             aims.append(_("Avoid {outcome}", outcome=in_sentence(worst.name, scn)))
