@@ -65,7 +65,7 @@ def test_a_four_use_covert_campaign_succeeds_at_the_per_campaign_rate(scn) -> No
     done = (uses == 4) | success
     assert done.mean() > 0.7
     # O'Rourke: 38-39% of covert campaigns succeeded; most were exposed
-    assert 0.30 <= success[done].mean() <= 0.46
+    assert 0.30 <= success[done].mean() <= 0.50  # (the calibration band: 20-50%)
     assert exposed[uses == 4].mean() > 0.6
 
 
