@@ -116,6 +116,9 @@ class ForecastPanel(Panel):
             size, lh = small, slh
         if avail_h < len(rows) * lh:  # still tight (800×600, large text): rows packed closer
             lh = max(round(size * 1.15), avail_h // max(1, len(rows)))
+        if avail_h < len(rows) * lh:  # many endings: a smaller size rather than a row lost
+            size = max(9, int(avail_h / max(1, len(rows)) / 1.15))
+            lh = max(round(size * 1.15), avail_h // max(1, len(rows)))
         rh = max(lh, min(lh + 12, avail_h // max(1, len(rows))))
         for oid, name, kind in rows:
             if y + lh > r.bottom - slh + 2:
