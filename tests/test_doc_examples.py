@@ -151,6 +151,14 @@ def _place(data: dict, heading: str, ex: Any) -> None:
                 if old is not None:
                     if "stage_to" in item:
                         old.pop("stage_change", None)
+                    if key == "actors" and item.get("options"):
+                        # an actor's options shown are added to (or merged onto) its own
+                        for opt in item.pop("options"):
+                            mine = _by_id(old["options"], opt["id"])
+                            if mine is not None:
+                                _merge(mine, opt)
+                            else:
+                                old["options"].append({**_stub_option(opt["id"]), **opt})
                     _merge(old, item)
                 elif key in ("events",) and "hazard" not in item:
                     data[key].append({**_stub_event(item["id"]), **item})

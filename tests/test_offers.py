@@ -190,3 +190,75 @@ def test_bad_offers_are_reported(tmp_path: Path, old: str, new: str, says: str) 
         load_scenario(_scenario(tmp_path, OFFER.replace(old, new, 1)))
     msg = str(err.value)
     assert "mini.yaml" in msg and "offer" in msg and says in msg, msg
+
+
+def test_each_offer_is_recorded_with_the_answer_it_got(tmp_path: Path) -> None:
+    """Worked by hand: Blue's offer (``talk``) is accepted, ignored, countered (Red's own
+    offer back to Blue, which Blue takes up), and left open by the end of the game."""
+    from game.engine.commitments import offer_results
+
+    path = _scenario(tmp_path)
+    text = path.read_text()
+    back = (
+        '        headline: "{actor} agrees to talk"\n'
+        "        offer: {to: blue, terms: A pause in the call-up for talks., accept: talk}\n"
+    )
+    path.write_text(text.replace('        headline: "{actor} agrees to talk"\n', back, 1))
+    red_offer = load_scenario(path).scenario
+    moves = [
+        {"blue": "talk", "red": "wait"},
+        {"blue": "wait", "red": "accept"},
+        {"blue": "talk", "red": "wait"},
+        {"blue": "talk", "red": "mobilise"},
+        {"blue": "wait", "red": "talk"},
+        {"blue": "talk", "red": "wait"},
+    ]
+    got = [(r.turn, r.actor, r.to, r.answer, r.reply) for r in offer_results(red_offer, moves)]
+    assert got == [
+        (1, "blue", "red", "accepted", "accept"),
+        (3, "blue", "red", "rejected", "mobilise"),
+        (4, "blue", "red", "countered", "talk"),
+        (5, "red", "blue", "accepted", "talk"),  # Red's terms are accepted by Blue's talk
+        (6, "blue", "red", "open", None),
+    ]
+    assert offer_results(red_offer, moves)[0].terms == (
+        "Talks on the border line, in return for a pause in the call-up."
+    )
+
+
+def test_the_report_lists_offers_and_answers(tmp_path: Path) -> None:
+    """A game with an offer that was turned down and one that was accepted: the report's
+    table and offers.csv say so, with the terms."""
+    import csv
+
+    from game.cli import main
+    from game.engine import save_game
+
+    s = Session.new(
+        _scenario(tmp_path),
+        seed=3,
+        seats={"blue": "human", "red": "human"},
+        ai=CHEAP,
+        autosave=False,
+    )
+    for blue, red in (("talk", "wait"), ("talk", "mobilise"), ("wait", "accept")):
+        if s.over:
+            break
+        s.commit("blue", blue)
+        s.commit("red", red)
+        s.resolve()
+    assert s.turn == 3
+    log = save_game(s, tmp_path / "game.json")
+    out = tmp_path / "report.html"
+    args = ["report", str(log), "-o", str(out), "--worlds", "200", "--csv", str(tmp_path)]
+    assert main(args) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Offers and answers" in html
+    assert "Talks on the border line, in return for a pause in the call-up." in html
+    assert "not taken up: Red chose Mobilise in turn 2" in html
+    assert "accepted in turn 3" in html
+    rows = list(csv.DictReader((tmp_path / "offers.csv").open(encoding="utf-8-sig")))
+    assert [(r["turn"], r["actor"], r["to"], r["answer"], r["reply"]) for r in rows] == [
+        ("1", "blue", "red", "rejected", "mobilise"),
+        ("2", "blue", "red", "accepted", "accept"),
+    ]

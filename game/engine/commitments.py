@@ -8,6 +8,7 @@ them for the computer players (``ai.policies``) and for the views."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from game.engine.views import CommitmentView, OfferView
 from game.i18n import _, format_percent, ngettext
@@ -127,4 +128,43 @@ def open_offers(c: Compiled, last_seen: Sequence[int]) -> list[OfferView]:
             accept=accept,
         )
         out.append(OfferView(c.actor_ids[b], opt.id, off.to, off.accept, text))
+    return out
+
+
+@dataclass(frozen=True)
+class OfferResult:
+    """An offer made in a game and the answer it got (the debrief's record of terms)."""
+
+    turn: int  # the turn the offer was made
+    actor: str  # who offered
+    option: str  # the offering option
+    to: str  # the addressee
+    terms: str  # the terms, in the scenario's words
+    # "accepted", "countered" (the addressee offered terms back), "rejected", or "open"
+    # (the game ended before the addressee could answer)
+    answer: str
+    reply: str | None  # the addressee's move in the turn after, None while open
+
+
+def offer_results(scn: Scenario, moves: Sequence[Mapping[str, str]]) -> list[OfferResult]:
+    """Every offer in a game, in order, from the moves turn by turn (actor id -> option id,
+    turn 1 first), with the addressee's answer in the next turn: its ``accept`` option,
+    an offer of its own back to the offerer, or anything else."""
+    options = {a.id: {o.id: o for o in a.options} for a in scn.actors}
+    out = []
+    for k, turn in enumerate(moves):
+        for aid, oid in turn.items():
+            off = options[aid][oid].offer
+            if off is None:
+                continue
+            reply = moves[k + 1].get(off.to) if k + 1 < len(moves) else None
+            if reply is None:
+                answer = "open"
+            elif reply == off.accept:
+                answer = "accepted"
+            elif (back := options[off.to][reply].offer) is not None and back.to == aid:
+                answer = "countered"
+            else:
+                answer = "rejected"
+            out.append(OfferResult(k + 1, aid, oid, off.to, off.terms, answer, reply))
     return out

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from game.engine.actions import describe
+from game.engine.commitments import offer_results
 from game.i18n import _, format_datetime, format_number, format_signed, ngettext, pgettext
 from game.model.forecast import wilson
 from game.report import charts, scoring
@@ -340,6 +341,46 @@ def belief_charts(g: GameLog) -> list[dict[str, Any]]:
             svg = charts.belief_chart(title, [t.name for t in target.types], path, truth)
             end = path[-1][truth]
             out.append({"svg": svg, "truth": target.types[truth].name, "end": end})
+    return out
+
+
+def offers(g: GameLog) -> list[dict[str, Any]]:
+    """Every offer of terms made in the game, with the answer it got the turn after."""
+    scn = g.loaded.scenario
+    names = _actor_names(g)
+    opts = {a.id: {o.id: o.name for o in a.options} for a in scn.actors}
+    out = []
+    for r in offer_results(scn, [t["moves"] for t in g.turns]):
+        theirs = opts[r.to]
+        if r.answer == "accepted":
+            answer = _("accepted in turn {turn}", turn=r.turn + 1)
+        elif r.answer == "countered":
+            answer = _(
+                "answered with terms of its own in turn {turn} ({option})",
+                turn=r.turn + 1,
+                option=theirs[r.reply or ""],
+            )
+        elif r.answer == "rejected":
+            answer = _(
+                "not taken up: {actor} chose {option} in turn {turn}",
+                actor=names[r.to],
+                option=theirs[r.reply or ""],
+                turn=r.turn + 1,
+            )
+        else:
+            answer = _("no answer: the game ended first")
+        out.append(
+            {
+                "turn": r.turn,
+                "actor": r.actor,
+                "actor_name": names[r.actor],
+                "option_name": opts[r.actor][r.option],
+                "to_name": names[r.to],
+                "terms": r.terms,
+                "answer": r.answer,
+                "answer_text": answer,
+            }
+        )
     return out
 
 
@@ -722,6 +763,7 @@ def group(g: GameLog, an: Analysis, index: int, prefix: str) -> dict[str, Any]:
         "bands_shown_by": shown_by,
         "estimate_keys": estimate_keys,
         "beliefs": belief_charts(g),
+        "offers": offers(g),
         "decision_worlds": an.decision_worlds,
         "odds": odds(g, an),
         "spread": spread(g, an),

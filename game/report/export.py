@@ -23,6 +23,9 @@ JSON holds the same tables plus a description of the report.
   is given: the team's forecast scores, its side's objective score and the ending.
 - ``outcomes.csv``: one row per outcome: what happened and the share of worlds
   for each way of playing in the outcome spread.
+- ``offers.csv``: one row per offer of terms made in the game: who offered what to
+  whom, the terms, and the answer the turn after (accepted, countered, rejected, or
+  open when the game ended first).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from game import csvsafe
+from game.engine.commitments import offer_results
 from game.i18n import _
 from game.report import scoring
 from game.report.analysis import STILL_RUNNING, Analysis, model_probs, percentile
@@ -111,6 +115,17 @@ GRADEBOOK_COLUMNS = [
     "objective_score",
     "ending",
 ]
+OFFER_COLUMNS = [
+    "group",
+    "turn",
+    "actor",
+    "option",
+    "to",
+    "terms",
+    "answer",
+    "reply",
+]
+
 OUTCOME_COLUMNS = [
     "group",
     "outcome",
@@ -393,8 +408,34 @@ def outcome_rows(g: GameLog, an: Analysis, group: int) -> list[dict[str, Any]]:
     return rows
 
 
+def offer_rows(g: GameLog, group: int) -> list[dict[str, Any]]:
+    """One row per offer of terms, with its answer (ids: the terms in the scenario's words)."""
+    return [
+        {
+            "group": group,
+            "turn": r.turn,
+            "actor": r.actor,
+            "option": r.option,
+            "to": r.to,
+            "terms": r.terms,
+            "answer": r.answer,
+            "reply": r.reply or "",
+        }
+        for r in offer_results(g.loaded.scenario, [t["moves"] for t in g.turns])
+    ]
+
+
 # the tables, in order; each is written as NAME.csv
-TABLES = ("turns", "decisions", "forecasts", "scores", "sides", "gradebook", "outcomes")
+TABLES = (
+    "turns",
+    "decisions",
+    "forecasts",
+    "scores",
+    "sides",
+    "gradebook",
+    "outcomes",
+    "offers",
+)
 
 
 def tables(
@@ -411,6 +452,7 @@ def tables(
         out["sides"] += side_rows(g, an, i)
         out["gradebook"] += gradebook_rows(g, an, i, roster)
         out["outcomes"] += outcome_rows(g, an, i)
+        out["offers"] += offer_rows(g, i)
     return out
 
 
@@ -432,6 +474,7 @@ def columns(name: str, rows: list[dict[str, Any]], games: Sequence[GameLog]) -> 
             "sides": SIDE_COLUMNS,
             "gradebook": GRADEBOOK_COLUMNS,
             "outcomes": OUTCOME_COLUMNS,
+            "offers": OFFER_COLUMNS,
         }[name]
     if len(set(cols)) != len(cols):
         twice = sorted({x for x in cols if cols.count(x) > 1})
