@@ -262,3 +262,37 @@ def test_the_report_lists_offers_and_answers(tmp_path: Path) -> None:
         ("1", "blue", "red", "rejected", "mobilise"),
         ("2", "blue", "red", "accepted", "accept"),
     ]
+
+
+def test_the_log_writes_each_offers_terms_and_older_saves_still_load(tmp_path: Path) -> None:
+    """A turn with an offer records it in the log with its terms (in the file's words);
+    a save written before the log carried them (no ``offers``) re-plays and loads."""
+    import json
+
+    from game.engine import load_game, save_game
+    from game.engine.saves import encode
+
+    path = _scenario(tmp_path)
+    s = Session.new(path, seed=3, seats={"blue": "human", "red": "human"}, autosave=False)
+    for blue, red in (("talk", "wait"), ("wait", "wait")):
+        s.commit("blue", blue)
+        s.commit("red", red)
+        s.resolve()
+    first, second = s.log["turns"]
+    assert first["offers"] == [
+        {
+            "actor": "blue",
+            "option": "talk",
+            "to": "red",
+            "terms": "Talks on the border line, in return for a pause in the call-up.",
+            "accept": "accept",
+        }
+    ]
+    assert "offers" not in second  # no offer, no key
+    saved = save_game(s, tmp_path / "game.json")
+    assert load_game(saved).turn == 2
+    # the same game as an older engine wrote it
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    del doc["log"]["turns"][0]["offers"]
+    saved.write_bytes(encode(doc["log"]))
+    assert load_game(saved).turn == 2

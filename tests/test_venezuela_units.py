@@ -96,3 +96,34 @@ def test_lethal_boat_strikes_risk_more_war_than_a_show_of_force(capsys) -> None:
         # 20,000 worlds: a standard error of about 0.2 points on each share
         # (the difference's standard error is about 0.25 points)
         assert strikes > flights + 0.006, (times, flights, strikes)
+
+
+def test_arming_rallies_supporters_with_a_new_handover_not_every_week(scn) -> None:
+    """The rally branch (cohesion +2) happens in the first week of arming and after a
+    week off, never in a second week in a row; the militia grows every week."""
+    c = compile_scenario(scn)
+    ven = c.actor_index("ven")
+    arm = c.option_index(ven, "arm_militia")
+    table = branch_table(scn)
+    (rally,) = [
+        r
+        for r, (a, o, j) in enumerate(table)
+        if a == ven and o == arm and scn.actors[a].options[o].branches[j].id == "rally"
+    ]
+    militia = c.metric_ids.index("militia")
+    n = 400
+    st = initial_state(c, n, np.random.default_rng(8))
+    rng = np.random.default_rng(9)
+    hold = c.hold[ven]
+    rallied = []
+    for move in (arm, arm, arm, hold, arm):
+        before = st.x[:, militia].copy()
+        moves = np.tile(np.asarray(c.hold, dtype=np.int64), (n, 1))
+        moves[:, ven] = move
+        info = step(c, st, moves, rng, explain=True)
+        running = st.outcome < 0
+        rallied.append(bool(info.branches[running, rally].all()) if move == arm else None)
+        if move == arm:
+            assert info.branches[running, rally].any() == rallied[-1]
+            assert (st.x[running, militia] - before[running]).mean() > 0.1
+    assert rallied == [True, False, False, None, True]

@@ -168,3 +168,22 @@ def offer_results(scn: Scenario, moves: Sequence[Mapping[str, str]]) -> list[Off
                 answer = "rejected"
             out.append(OfferResult(k + 1, aid, oid, off.to, off.terms, answer, reply))
     return out
+
+
+def offers_made(scn: Scenario, moves: Mapping[str, str]) -> list[dict[str, str]]:
+    """The offers among one turn's moves (actor id -> option id), as the log writes them:
+    who offered, with which option, to whom, the terms and the option that accepts."""
+    out = []
+    for a in scn.actors:
+        opt = next(o for o in a.options if o.id == moves[a.id])
+        if opt.offer is not None:
+            out.append(
+                {
+                    "actor": a.id,
+                    "option": opt.id,
+                    "to": opt.offer.to,
+                    "terms": opt.offer.terms,
+                    "accept": opt.offer.accept,
+                }
+            )
+    return out

@@ -801,10 +801,18 @@ def first_difference(
 
 
 def comparable(log: Mapping[str, Any]) -> dict[str, Any]:
-    """A log without what a re-play need not reproduce: where the scenario file was, and
-    which version of the game wrote it (a newer version re-plays an older save)."""
+    """A log without what a re-play need not reproduce: where the scenario file was, which
+    version of the game wrote it (a newer version re-plays an older save), and the terms of
+    each turn's offers (written out from the moves and the scenario, for readers of the
+    log; saves from before they were written lack them)."""
     out = {k: v for k, v in log.items() if k != "game_version"}
     out["scenario"] = {k: v for k, v in log["scenario"].items() if k != "path"}
+    turns = out.get("turns")
+    if isinstance(turns, list):
+        out["turns"] = [
+            {k: v for k, v in t.items() if k != "offers"} if isinstance(t, dict) else t
+            for t in turns
+        ]
     return out
 
 

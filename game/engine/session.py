@@ -38,7 +38,13 @@ from game.engine.classroom import (
     scenario_for_code,
     team_list,
 )
-from game.engine.commitments import commitment_record, open_offers, pending, terms
+from game.engine.commitments import (
+    commitment_record,
+    offers_made,
+    open_offers,
+    pending,
+    terms,
+)
 from game.engine.console import Console
 from game.engine.errors import EngineError
 from game.engine.fog import (
@@ -870,14 +876,16 @@ class Session:
                     rep, metric_shown(c, a, self.unveiled), stage_shown(c, a, self.stage_unveiled)
                 )
             )
+        made_moves = {aid: c.option_ids[a][int(moves[0, a])] for a, aid in enumerate(c.actor_ids)}
+        # the terms in the file's own words, as the rest of the log (any language)
+        offered = offers_made(self.loaded.as_written, made_moves)
         self.turn_log.close_turn(
             {
                 "turn": T,
                 "date": self.date_of(T).isoformat(),
                 "actions": self.turn_log.actions,
-                "moves": {
-                    aid: c.option_ids[a][int(moves[0, a])] for a, aid in enumerate(c.actor_ids)
-                },
+                "moves": made_moves,
+                **({"offers": offered} if offered else {}),
                 "shown": shown,
                 "result": {
                     "events": [c.event_ids[e] for e in np.flatnonzero(info.events[0])],
